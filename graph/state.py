@@ -1,0 +1,46 @@
+"""The graph's state: what callers send (:class:`InputState`) and what the nodes add (:class:`State`)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, NotRequired
+
+from langchain_core.messages import AnyMessage
+from langgraph.graph.message import add_messages
+from typing_extensions import TypedDict
+
+# Which detect-intent stage produced a tool call.
+STAGE_NATIVE = "native"  # the backend returned well-formed tool_calls
+STAGE_TEXT = "text"  # written into the reply's text (Harmony, Hermes, JSON)
+STAGE_STRUCTURED = "structured"  # a constrained JSON request to the model
+STAGE_PATTERN = "pattern"  # deterministic patterns for built-in tools
+
+
+def merge_dicts(left: dict[str, Any] | None, right: dict[str, Any] | None) -> dict[str, Any]:
+    """Reducer: later keys win; ``None`` on either side is empty."""
+    return {**(left or {}), **(right or {})}
+
+
+class InputState(TypedDict):
+    """What a caller sends: the new message(s) of the conversation."""
+
+    messages: Annotated[list[AnyMessage], add_messages]
+    """The conversation. A caller sends the new user message; the checkpoint holds the rest."""
+
+
+class State(InputState):
+    """The working state of a run, as the checkpointer saves it."""
+
+    call_stages: NotRequired[Annotated[dict[str, str], merge_dicts]]
+    """tool_call_id -> the detect-intent stage that produced the call (native, text, structured, pattern)."""
+    draft: NotRequired[str]
+    """route's plain-text reply when it made no tool call; respond may use it as the answer."""
+    steps: NotRequired[int]
+    """Passes through route in the current run (reset at each new user message)."""
+    tool_calls_used: NotRequired[int]
+    """Tool calls made in the current run (reset at each new user message)."""
+    feedback: NotRequired[str]
+    """reflect's note to route about a failed call it can fix; empty when there is none."""
+    verdict: NotRequired[str]
+    """reflect's decision for the edge after it: "route" or "respond"."""
+    stop_reason: NotRequired[str]
+    """Why the run stopped early (a limit), for respond to tell the user; empty otherwise."""

@@ -1,0 +1,121 @@
+"""call-tool: validate and run the pending tool calls, concurrently, within limits.
+
+Every call ends as one tool message: a result, or an error with ``status="error"``. Nothing a
+tool does (bad arguments, a timeout, a crash) ends the run.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.messages import AIMessage, ToolCall, ToolMessage
+from langchain_core.tools import BaseTool
+from langgraph.runtime import Runtime
+from pydantic import BaseModel, ValidationError
+
+from graph.context import Context
+from graph.state import State
+from tools.base import ToolError, dump_result
+
+log = logging.getLogger(__name__)
+
+
+def _validation_message(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors()[:5]:
+        where = ".".join(str(p) for p in error["loc"]) or "(arguments)"
+        parts.append(f"{where}: {error['msg']}")
+    return "invalid arguments: " + "; ".join(parts)
+
+
+async def run_tool_call(
+    tool: BaseTool | None, call: ToolCall, *, timeout: float, output_chars: int
+) -> tuple[str, str, float]:
+    """Run one call; returns (content, status, duration in ms). Never raises."""
+    started = time.perf_counter()
+
+    def elapsed() -> float:
+        return round((time.perf_counter() - started) * 1000, 2)
+
+    if tool is None:
+        return f"Error: no tool named {call['name']!r}", "error", elapsed()
+    try:
+        schema = tool.args_schema
+        if isinstance(schema, type) and issubclass(schema, BaseModel):
+            schema.model_validate(call["args"])
+        result = await asyncio.wait_for(tool.ainvoke(call["args"]), timeout=timeout)
+    except ValidationError as exc:
+        return f"Error: {_validation_message(exc)}", "error", elapsed()
+    except ToolError as exc:
+        return f"Error: {exc}", "error", elapsed()
+    except TimeoutError:
+        return (
+            f"Error: {call['name']} took longer than {timeout:g} s and was stopped",
+            "error",
+            elapsed(),
+        )
+    except Exception as exc:
+        log.exception("tool %s failed", call["name"])
+        return f"Error: {call['name']} failed ({type(exc).__name__})", "error", elapsed()
+    return dump_result(result, output_chars), "success", elapsed()
+
+
+def make_call_tool(tools: Sequence[BaseTool], defaults: Context) -> Any:
+    by_name = {tool.name: tool for tool in tools}
+
+    async def call_tool(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+        """Run the last AI message's tool calls and answer each with a tool message."""
+        ctx = runtime.context or defaults
+        last = state["messages"][-1]
+        assert isinstance(last, AIMessage)
+        used = state.get("tool_calls_used", 0)
+        stages = state.get("call_stages", {})
+        budget = max(0, ctx.max_tool_calls - used)
+        runnable, refused = last.tool_calls[:budget], last.tool_calls[budget:]
+        outcomes = await asyncio.gather(
+            *(
+                run_tool_call(
+                    by_name.get(call["name"]),
+                    call,
+                    timeout=ctx.tool_timeout,
+                    output_chars=ctx.tool_output_chars,
+                )
+                for call in runnable
+            )
+        )
+        messages = []
+        for call, (content, status, duration) in zip(runnable, outcomes, strict=True):
+            stage = stages.get(call["id"] or "", "native")
+            log.info(
+                "tool call %s stage=%s status=%s duration_ms=%s",
+                call["name"],
+                stage,
+                status,
+                duration,
+            )
+            messages.append(
+                ToolMessage(
+                    content=content,
+                    tool_call_id=call["id"],
+                    name=call["name"],
+                    status=status,
+                    artifact={"stage": stage, "duration_ms": duration},
+                )
+            )
+        for call in refused:
+            messages.append(
+                ToolMessage(
+                    content=f"Error: the limit of {ctx.max_tool_calls} tool calls per run was reached",
+                    tool_call_id=call["id"],
+                    name=call["name"],
+                    status="error",
+                    artifact={"stage": stages.get(call["id"] or "", "native"), "duration_ms": 0},
+                )
+            )
+        return {"messages": messages, "tool_calls_used": used + len(last.tool_calls)}
+
+    return call_tool

