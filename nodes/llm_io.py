@@ -152,7 +152,10 @@ class Backend:
         except Exception as exc:
             if self.flatten_history or not _is_request_rejection(exc):
                 raise
-            log.info("backend refused the history's shape (%s); sending tool turns as text", exc)
+            log.info(
+                "backend refused the history's shape (%s); sending tool turns as text",
+                type(exc).__name__,
+            )
             self.flatten_history = True
             reply = await model.ainvoke(self._prepare(messages))
         if not isinstance(reply, AIMessage):
@@ -189,7 +192,7 @@ class Backend:
             except Exception as exc:
                 if self.structured_mode or not _is_request_rejection(exc):
                     raise
-                log.info("backend refused response_format mode %s: %s", mode, str(exc)[:200])
+                log.info("backend refused response_format mode %s (%s)", mode, type(exc).__name__)
                 continue
             self.structured_mode = mode
             value = _loads_object(message_text(reply).strip().strip("`").removeprefix("json"))

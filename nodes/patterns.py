@@ -36,6 +36,14 @@ _WORDS: list[tuple[str, str]] = [
     (rf"({_NUMBER})\s*(?:squared|의\s*제곱(?!근))", r"\1**2"),
     (rf"({_NUMBER})\s*(?:cubed|의\s*세제곱)", r"\1**3"),
     (r"\b(?:to the power of|raised to(?: the power of)?)\b", "**"),
+    (rf"\badd\s+({_NUMBER})\s+(?:to|and)\s+({_NUMBER})", r"\2 + \1"),
+    (rf"\bsubtract\s+({_NUMBER})\s+from\s+({_NUMBER})", r"\2 - \1"),
+    (rf"\bmultiply\s+({_NUMBER})\s+(?:by|and|with)\s+({_NUMBER})", r"\1 * \2"),
+    (rf"\bdivide\s+({_NUMBER})\s+by\s+({_NUMBER})", r"\1 / \2"),
+    (rf"\b(?:the\s+)?sum of\s+({_NUMBER})\s+and\s+({_NUMBER})", r"\1 + \2"),
+    (rf"\b(?:the\s+)?product of\s+({_NUMBER})\s+and\s+({_NUMBER})", r"\1 * \2"),
+    (rf"({_NUMBER})\s*(?:와|과|에)\s*({_NUMBER})\s*(?:을|를)?\s*더하(?:면|기|고)", r"\1 + \2"),
+    (rf"({_NUMBER})\s*(?:와|과|에)\s*({_NUMBER})\s*(?:을|를)?\s*곱하(?:면|기|고)", r"\1 * \2"),
     (r"\b(?:multiplied by|times)\b|곱하기|\s[x×]\s", " * "),
     (r"\bdivided by\b|나누기", " / "),
     (r"\bplus\b|더하기", " + "),
@@ -43,7 +51,7 @@ _WORDS: list[tuple[str, str]] = [
     (r"\bmod(?:ulo)?\b", " % "),
 ]
 _CALC_CUES = re.compile(
-    r"\b(?:what(?:'s| is)|calculate|compute|evaluate|how much|solve|result of|equals?)\b|"
+    r"\b(?:what(?:'s| is)|calculate|compute|evaluate|how much|solve|result of|equals?|add|subtract|multiply|divide|sum|product)\b|"
     r"계산|얼마|몇이|값은|[=?]|결과",
     re.IGNORECASE,
 )
@@ -58,7 +66,7 @@ def arithmetic(text: str) -> list[PatternCall]:
     calls: list[PatternCall] = []
     cued = bool(_CALC_CUES.search(text))
     for match in _EXPRESSION.finditer(normalised):
-        expression = match.group(0).strip()
+        expression = re.sub(r"\s+", " ", match.group(0)).strip()
         has_operator = re.search(rf"\d\s*{_OPERATOR}\s*[-(\w]", expression) or re.search(
             rf"{_FUNCS}\s*\(", expression
         )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -23,6 +24,7 @@ from nodes.llm_io import (
     RESULT_MARK,
     Backend,
     current_turn,
+    last_user_text,
     message_text,
     window,
 )
@@ -67,8 +69,13 @@ def covers(answer: str, keys: Sequence[str]) -> bool:
     return all(_normalise(key) in text for key in keys)
 
 
-def plain_answer(results: Sequence[ToolMessage]) -> str:
-    """An answer built from the tool results alone, one line per call."""
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def plain_answer(results: Sequence[ToolMessage], user_text: str = "") -> str:
+    """An answer built from the tool results alone, one line per call (Korean where the user
+    wrote Korean and the tool gives a Korean summary)."""
+    summary_key = "summary_ko" if _HANGUL.search(user_text) else "summary"
     lines = []
     for message in results:
         if message.status == "error":
@@ -76,8 +83,9 @@ def plain_answer(results: Sequence[ToolMessage]) -> str:
             lines.append(FALLBACK_TOOL_FAILED.format(tool=message.name or "tool", error=error))
             continue
         value = _result_dict(message)
-        if value and isinstance(value.get("summary"), str):
-            lines.append(value["summary"])
+        summary = value.get(summary_key, value.get("summary")) if value else None
+        if isinstance(summary, str):
+            lines.append(summary)
         else:
             lines.append(f"{message.name}: {message_text(message)}")
     return "\n".join(lines)
@@ -124,7 +132,7 @@ def make_respond(backend: Backend, defaults: Context) -> Any:
                 or (not keys and all(m.status == "error" for m in results))
             ):
                 log.info("respond: the model's answer misses the tool results; using them directly")
-                answer = plain_answer(results)
+                answer = plain_answer(results, last_user_text(messages))
         elif usable(draft):
             answer = draft
         else:

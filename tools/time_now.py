@@ -216,6 +216,7 @@ def now_in(zone_name: str | None, now: datetime | None = None) -> dict[str, Any]
         "weekday_ko": _WEEKDAYS_KO[moment.weekday()],
         "utc_offset": offset,
         "summary": f"It is {moment:%Y-%m-%d} ({moment:%A}) {hhmm} in {zone} (UTC{offset}).",
+        "summary_ko": f"{zone} 현재 시각은 {moment:%Y-%m-%d} ({_WEEKDAYS_KO[moment.weekday()]}) {hhmm} 입니다 (UTC{offset}).",
         "key": hhmm,
     }
 

@@ -1,0 +1,117 @@
+"""The ``toolloom`` command: serve, chat."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+import uuid
+from typing import Annotated, Any
+
+import typer
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
+
+from server.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(
+    name="toolloom",
+    help="Reliable tool calling for local models: a LangGraph agent server.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+
+def _settings(**overrides: Any) -> Settings:
+    try:
+        return load_settings(**{k: v for k, v in overrides.items() if v is not None})
+    except SettingsError as exc:
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _logging(verbose: bool) -> None:
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (TOOLLOOM_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (TOOLLOOM_PORT).")] = None,
+) -> None:
+    """Start the HTTP server (the embedded model too, unless TOOLLOOM_LLM_BASE_URL is set)."""
+    import uvicorn
+
+    from server.app import create_app
+    from server.embedded import EmbeddedError
+
+    _logging(verbose=True)
+    settings = _settings(host=host, port=port)
+    config = uvicorn.Config(
+        create_app(settings), host=settings.host, port=settings.port, log_config=None
+    )
+    try:
+        uvicorn.Server(config).run()
+    except EmbeddedError as exc:
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def chat(
+    message: Annotated[str, typer.Argument(help="What to say.")],
+    thread: Annotated[
+        str | None, typer.Option(help="Continue this thread (default: a new one).")
+    ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+) -> None:
+    """One turn against the configured (or embedded) backend; prints the answer and tool calls."""
+    from server.embedded import EmbeddedError
+    from server.runtime import open_runtime
+
+    _logging(verbose)
+    settings = _settings()
+    thread_id = thread or uuid.uuid4().hex
+
+    async def run() -> dict[str, Any]:
+        def progress(note: str) -> None:
+            typer.echo(note, err=True)
+
+        async with open_runtime(settings, progress=progress) as runtime:
+            state: dict[str, Any] = await runtime.graph.ainvoke(
+                {"messages": [HumanMessage(content=message)]},
+                {"configurable": {"thread_id": thread_id}},
+            )
+            return state
+
+    try:
+        state = asyncio.run(run())
+    except EmbeddedError as exc:
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(1) from None
+    turn = state["messages"]
+    start = max(i for i, m in enumerate(turn) if isinstance(m, HumanMessage))
+    stages = state.get("call_stages", {})
+    for m in turn[start + 1 :]:
+        if isinstance(m, AIMessage) and m.tool_calls:
+            for call in m.tool_calls:
+                args = json.dumps(call["args"], ensure_ascii=False)
+                typer.echo(
+                    f"[tool] {call['name']}({args})  stage={stages.get(call['id'] or '', '?')}"
+                )
+        elif isinstance(m, ToolMessage):
+            typer.echo(f"[{m.status}] {m.content}")
+    typer.echo(str(turn[-1].content))
+    typer.echo(f"(thread {thread_id})", err=True)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

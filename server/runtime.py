@@ -1,0 +1,119 @@
+"""Everything a running toolloom holds: backend, checkpointer, compiled graph.
+
+Opened once per process, by the FastAPI lifespan or by ``toolloom chat``, with
+:func:`open_runtime`; closed in reverse order (graph, database, embedded model).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.tools import BaseTool
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from langgraph.graph.state import CompiledStateGraph
+
+from graph.builder import build_graph
+from graph.context import Context
+from server.embedded import EmbeddedServer
+from server.llm import make_llm
+from server.settings import Settings
+from tools.base import ToolConfig
+from tools.registry import build_tools
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class AgentRuntime:
+    """The live parts of a toolloom process."""
+
+    settings: Settings
+    graph: CompiledStateGraph[Any, Any, Any, Any]
+    checkpointer: AsyncSqliteSaver
+    llm: BaseChatModel
+    base_url: str | None
+    model: str
+    embedded: EmbeddedServer | None = None
+    tools: list[BaseTool] = field(default_factory=list)
+
+    @property
+    def backend_name(self) -> str:
+        return "embedded" if self.embedded else "openai-compatible"
+
+
+def context_from(settings: Settings) -> Context:
+    """The run limits that come from the process settings."""
+    return Context(
+        max_steps=settings.max_steps,
+        max_tool_calls=settings.max_tool_calls,
+        tool_timeout=settings.tool_timeout,
+        tool_output_chars=settings.tool_output_chars,
+        history_messages=settings.history_messages,
+    )
+
+
+def tool_config_from(settings: Settings) -> ToolConfig:
+    return ToolConfig(
+        workspace=settings.workspace,
+        sandbox_db=settings.sandbox_db,
+        timeout=settings.tool_timeout,
+        output_chars=settings.tool_output_chars,
+    )
+
+
+@contextlib.asynccontextmanager
+async def open_runtime(
+    settings: Settings,
+    llm: BaseChatModel | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> AsyncIterator[AgentRuntime]:
+    """Start the backend (embedded unless configured), open the checkpoints, compile the graph."""
+    async with contextlib.AsyncExitStack() as stack:
+        embedded: EmbeddedServer | None = None
+        base_url = str(settings.llm_base_url) if settings.llm_base_url else None
+        if llm is None and settings.embedded:
+            embedded = EmbeddedServer(
+                settings.embedded_model,
+                ctx=settings.embedded_ctx,
+                threads=settings.embedded_threads,
+                start_timeout=settings.embedded_start_timeout,
+            )
+            stack.callback(embedded.stop)
+            base_url = await embedded.start(progress)
+        if llm is None:
+            llm = make_llm(settings, base_url=base_url, model=embedded.alias if embedded else None)
+        model = str(
+            getattr(llm, "model_name", None) or getattr(llm, "model", None) or type(llm).__name__
+        )
+
+        settings.db.parent.mkdir(parents=True, exist_ok=True)
+        checkpointer = await stack.enter_async_context(
+            AsyncSqliteSaver.from_conn_string(str(settings.db))
+        )
+        await checkpointer.setup()
+
+        tools = build_tools(tool_config_from(settings))
+        graph = build_graph(llm, tools, defaults=context_from(settings)).compile(
+            checkpointer=checkpointer, name="toolloom"
+        )
+        log.info(
+            "toolloom: graph ready; backend %s model %s; database %s",
+            base_url or "(in-process)",
+            model,
+            settings.db,
+        )
+        yield AgentRuntime(
+            settings=settings,
+            graph=graph,
+            checkpointer=checkpointer,
+            llm=llm,
+            base_url=base_url,
+            model=model,
+            embedded=embedded,
+            tools=tools,
+        )
