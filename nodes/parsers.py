@@ -22,6 +22,7 @@ from typing import Any
 
 MAX_SCAN_CHARS = 100_000
 MAX_CANDIDATES = 16
+MAX_DECODE_ATTEMPTS = 64  # JSON starts tried in one text; bounds the work on hostile input
 
 _HARMONY_CALL = re.compile(
     r"to=(?:functions\.)?(?P<name>[A-Za-z0-9_\-.]+)"  # recipient, in the role or the channel
@@ -122,16 +123,20 @@ def parse_json(text: str) -> list[ParsedCall]:
         return calls
     decoder = json.JSONDecoder()
     position = 0
-    while len(calls) < MAX_CANDIDATES:
+    for _ in range(MAX_DECODE_ATTEMPTS):
+        if len(calls) >= MAX_CANDIDATES:
+            break
         starts = [i for i in (text.find("{", position), text.find("[", position)) if i >= 0]
         if not starts:
             break
         start = min(starts)
         try:
             value, end = decoder.raw_decode(text, start)
-        except (json.JSONDecodeError, RecursionError):
+        except json.JSONDecodeError:
             position = start + 1
             continue
+        except RecursionError:
+            break  # nested past the interpreter's limit: hostile or broken, not a call
         calls.extend(_calls_from_value(value, "json"))
         position = end
     return calls

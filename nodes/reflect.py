@@ -60,8 +60,11 @@ def judge(state: State, ctx: Context) -> Reflection:
             return Reflection(next="respond", stop_reason=limit)
         feedback = "; ".join(f"{r.name}: {message_text(r)[:300]}" for r in errors)
         return Reflection(next="route", feedback=feedback)
-    if model_driven and not limit:
-        return Reflection(next="route")
+    if model_driven:
+        # The model may want another step; at a limit it cannot have one, and the user is told.
+        return (
+            Reflection(next="route") if not limit else Reflection(next="respond", stop_reason=limit)
+        )
     return Reflection(next="respond")
 
 

@@ -184,6 +184,8 @@ def evaluate(expression: str) -> int | float:
         raise ToolError(f"math error: {exc}") from None
     if isinstance(value, complex):
         raise ToolError("the result is not a real number")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ToolError("the result is too large (or not a number)")
     if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
         return int(value)
     return value

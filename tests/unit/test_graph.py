@@ -1,0 +1,349 @@
+"""The five nodes and every edge between them, with a scripted model (no network)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+import openai
+import pytest
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.memory import InMemorySaver
+
+from graph.builder import NODES, build_graph
+from graph.context import Context
+from nodes.prompts import FALLBACK_NO_ANSWER
+from tests.fakes import ScriptedChatModel, tool_call
+from tools.registry import build_tools
+
+
+class ByKind:
+    """Replies chosen by what the node asked for: route (tools bound), structured
+    (response_format), or respond (neither). Each list is consumed in order."""
+
+    def __init__(
+        self,
+        route: list[Any] | None = None,
+        structured: list[Any] | None = None,
+        respond: list[Any] | None = None,
+    ) -> None:
+        self.queues = {
+            "route": route or [],
+            "structured": structured or [],
+            "respond": respond or [],
+        }
+        self.seen: list[tuple[str, list[BaseMessage], dict[str, Any]]] = []
+
+    def __call__(self, messages: list[BaseMessage], kwargs: dict[str, Any]) -> AIMessage | str:
+        kind = (
+            "structured"
+            if "response_format" in kwargs
+            else "route"
+            if "tools" in kwargs
+            else "respond"
+        )
+        self.seen.append((kind, messages, kwargs))
+        queue = self.queues[kind]
+        reply = queue.pop(0) if queue else ""
+        if isinstance(reply, Exception):
+            raise reply
+        return reply
+
+    def kinds(self) -> list[str]:
+        return [kind for kind, _, _ in self.seen]
+
+
+def model_for(script: ByKind) -> ScriptedChatModel:
+    return ScriptedChatModel(default=script)
+
+
+async def run(
+    script: ByKind,
+    text: str,
+    *,
+    context: Context | None = None,
+    checkpointer: BaseCheckpointSaver | None = None,
+    thread: str = "t",
+) -> tuple[dict[str, Any], list[str]]:
+    graph = build_graph(model_for(script), build_tools()).compile(
+        checkpointer=checkpointer or InMemorySaver()
+    )
+    config = {"configurable": {"thread_id": thread}}
+    visited: list[str] = []
+    async for update in graph.astream(
+        {"messages": [HumanMessage(content=text)]}, config, context=context, stream_mode="updates"
+    ):
+        visited.extend(update)
+    state = (await graph.aget_state(config)).values
+    return state, visited
+
+
+def bad_request(message: str = "validation error") -> openai.BadRequestError:
+    request = httpx.Request("POST", "http://backend/v1/chat/completions")
+    return openai.BadRequestError(message, response=httpx.Response(400, request=request), body=None)
+
+
+def tool_messages(state: dict[str, Any]) -> list[ToolMessage]:
+    return [m for m in state["messages"] if isinstance(m, ToolMessage)]
+
+
+def test_exactly_the_five_nodes() -> None:
+    graph = build_graph(ScriptedChatModel(), build_tools())
+    assert set(graph.nodes) == set(NODES)
+
+
+async def test_native_call_then_model_answers(checkpointer: BaseCheckpointSaver) -> None:
+    script = ByKind(
+        route=[
+            AIMessage(content="", tool_calls=[tool_call("calculator", {"expression": "23*19"})]),
+            "23 times 19 is 437.",
+        ]
+    )
+    state, visited = await run(script, "What is 23*19?", checkpointer=checkpointer)
+    assert visited == ["route", "call-tool", "reflect", "route", "detect-intent", "respond"]
+    assert tool_messages(state)[0].status == "success"
+    assert state["call_stages"] == {"call_1": "native"}
+    assert state["messages"][-1].content == "23 times 19 is 437."
+    assert script.kinds() == ["route", "route"]  # the draft was good: no extra answer call
+
+
+async def test_harmony_text_becomes_a_call() -> None:
+    harmony = '<|channel|>commentary to=functions.calculator <|constrain|>json<|message|>{"expression":"23*19"}<|call|>'
+    script = ByKind(route=[harmony, "It is 437."])
+    state, visited = await run(script, "What is 23*19?")
+    assert visited[:3] == ["route", "detect-intent", "call-tool"]
+    assert list(state["call_stages"].values()) == ["text"]
+    assert "437" in state["messages"][-1].content
+
+
+async def test_pattern_call_and_fallback_when_the_model_gets_it_wrong() -> None:
+    script = ByKind(route=["23*19 is 87."], respond=["23*19 is 87, I am sure."])
+    state, visited = await run(script, "What is 23*19?")
+    assert visited == ["route", "detect-intent", "call-tool", "reflect", "respond"]
+    assert list(state["call_stages"].values()) == ["pattern"]
+    assert state["messages"][-1].content == "23*19 = 437"
+    assert "structured" not in script.kinds()  # a clear pattern skips the model's guess
+
+
+async def test_korean_time_request_calls_time_now_in_seoul() -> None:
+    script = ByKind(route=["모르겠어요"], respond=[""])
+    state, _ = await run(script, "서울은 지금 몇 시야?")
+    ai = next(m for m in state["messages"] if isinstance(m, AIMessage) and m.tool_calls)
+    assert ai.tool_calls[0]["name"] == "time_now"
+    assert ai.tool_calls[0]["args"] == {"timezone": "Asia/Seoul"}
+    assert "현재 시각" in state["messages"][-1].content
+
+
+async def test_structured_stage_with_schema_fallback() -> None:
+    script = ByKind(
+        route=["I cannot tell."],
+        structured=[
+            bad_request("response_format json_schema unsupported"),
+            json.dumps({"tool": "time_now", "arguments": {"timezone": "Tokyo"}}),
+        ],
+        respond=["Sure."],
+    )
+    state, visited = await run(script, "Which hour do the clocks show in Tokyo right now")
+    assert visited[:3] == ["route", "detect-intent", "call-tool"]
+    assert list(state["call_stages"].values()) == ["structured"]
+    formats = [kw["response_format"]["type"] for kind, _, kw in script.seen if kind == "structured"]
+    assert formats == ["json_schema", "json_object"]
+    assert "Asia/Tokyo" in tool_messages(state)[0].content
+
+
+@pytest.mark.parametrize(
+    "structured_reply",
+    [
+        json.dumps(
+            {"tool": "time_now", "arguments": {"timezone": "Paris"}}
+        ),  # not in the user's words
+        json.dumps({"tool": "weather", "arguments": {"city": "Tokyo"}}),  # unknown tool
+        json.dumps({"tool": "calculator", "arguments": {"expression": 5}}),  # fails the schema
+        '{"tool": "time_now", "arguments": {"timezone": "Tok',  # truncated
+        json.dumps({"tool": "none", "arguments": {}}),
+    ],
+)
+async def test_structured_stage_rejects_bad_picks(structured_reply: str) -> None:
+    script = ByKind(route=["Hmm."], structured=[structured_reply])
+    state, visited = await run(script, "Which hour do the clocks show in Tokyo right now")
+    assert visited == ["route", "detect-intent", "respond"]
+    assert not tool_messages(state)
+    assert state["messages"][-1].content == "Hmm."
+
+
+@pytest.mark.parametrize(
+    "route_reply",
+    [
+        '{"name": "weather", "arguments": {"city": "Seoul"}}',  # unknown tool
+        '{"name": "calculator", "arguments": {"expr": "1+1"}}',  # argument fails the schema
+        '{"name": "calculator", "arguments": {"expression": "1+',  # truncated JSON
+    ],
+)
+async def test_malformed_text_calls_are_not_run(route_reply: str) -> None:
+    script = ByKind(
+        route=[route_reply],
+        structured=[json.dumps({"tool": "none", "arguments": {}})],
+        respond=["I can only help with what my tools do."],
+    )
+    state, visited = await run(script, "Tell me something nice")
+    assert "call-tool" not in visited
+    assert not tool_messages(state)
+    assert state["messages"][-1].content == "I can only help with what my tools do."
+
+
+async def test_native_call_with_bad_arguments_goes_to_detect_intent() -> None:
+    bad = AIMessage(content="", tool_calls=[tool_call("calculator", {"expr": "2+2"})])
+    script = ByKind(
+        route=[bad],
+        structured=[json.dumps({"tool": "none", "arguments": {}})],
+        respond=["No idea."],
+    )
+    _, visited = await run(script, "Something vague")
+    assert visited[:2] == ["route", "detect-intent"]
+    assert "call-tool" not in visited
+
+
+async def test_failed_call_goes_back_to_route_with_feedback() -> None:
+    script = ByKind(
+        route=[
+            AIMessage(
+                content="", tool_calls=[tool_call("calculator", {"expression": "23*/19"}, "c1")]
+            ),
+            AIMessage(
+                content="", tool_calls=[tool_call("calculator", {"expression": "23*19"}, "c2")]
+            ),
+            "The product is 437.",
+        ]
+    )
+    state, visited = await run(script, "multiply twenty-three by nineteen")
+    assert visited.count("route") == 3
+    first, second = tool_messages(state)
+    assert first.status == "error" and second.status == "success"
+    second_prompt = [m for kind, m, _ in script.seen if kind == "route"][1]
+    assert isinstance(second_prompt[0], SystemMessage)
+    assert "failed" in str(second_prompt[0].content) and "calculator" in str(
+        second_prompt[0].content
+    )
+    assert state["messages"][-1].content == "The product is 437."
+
+
+async def test_steps_are_bounded() -> None:
+    calls = [
+        AIMessage(
+            content="", tool_calls=[tool_call("calculator", {"expression": f"{i}+1"}, f"c{i}")]
+        )
+        for i in range(20)
+    ]
+    script = ByKind(route=calls, respond=["done"])
+    state, visited = await run(script, "count forever", context=Context(max_steps=3))
+    assert visited.count("route") <= 4
+    assert len(tool_messages(state)) == 3
+    assert "limit of 3 steps" in state["messages"][-1].content
+
+
+async def test_tool_calls_per_run_are_bounded() -> None:
+    many = AIMessage(
+        content="",
+        tool_calls=[tool_call("calculator", {"expression": f"{i}+1"}, f"c{i}") for i in range(5)],
+    )
+    script = ByKind(route=[many], respond=["ok"])
+    state, _ = await run(script, "do five sums", context=Context(max_tool_calls=2))
+    results = tool_messages(state)
+    assert [m.status for m in results] == ["success", "success", "error", "error", "error"]
+    assert "limit of 2 tool calls" in str(results[-1].content)
+
+
+async def test_no_tool_needed_uses_the_draft() -> None:
+    script = ByKind(
+        route=["Hi! How can I help?"], structured=[json.dumps({"tool": "none", "arguments": {}})]
+    )
+    state, visited = await run(script, "Hello there")
+    assert visited == ["route", "detect-intent", "respond"]
+    assert state["messages"][-1].content == "Hi! How can I help?"
+
+
+async def test_empty_answers_get_a_clear_message() -> None:
+    script = ByKind(
+        route=[""], structured=[json.dumps({"tool": "none", "arguments": {}})], respond=[""]
+    )
+    state, _ = await run(script, "Hello there")
+    assert state["messages"][-1].content == FALLBACK_NO_ANSWER
+
+
+async def test_tool_call_mode_returns_calls_without_running_them() -> None:
+    weather = {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "description": "Weather in a city",
+            "parameters": {
+                "type": "object",
+                "properties": {"city": {"type": "string"}},
+                "required": ["city"],
+            },
+        },
+    }
+    script = ByKind(
+        route=[AIMessage(content="", tool_calls=[tool_call("get_weather", {"city": "Seoul"})])]
+    )
+    state, visited = await run(script, "Weather in Seoul?", context=Context(client_tools=[weather]))
+    assert visited == ["route"]
+    assert state["messages"][-1].tool_calls[0]["name"] == "get_weather"
+    assert not tool_messages(state)
+    bound = script.seen[0][2]["tools"]
+    assert [t["function"]["name"] for t in bound] == ["get_weather"]
+
+
+async def test_tool_call_mode_recovers_a_text_call() -> None:
+    weather = {
+        "type": "function",
+        "function": {
+            "name": "get_weather",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
+        },
+    }
+    script = ByKind(
+        route=['<tool_call>{"name": "get_weather", "arguments": {"city": "Seoul"}}</tool_call>']
+    )
+    state, visited = await run(script, "Weather in Seoul?", context=Context(client_tools=[weather]))
+    assert visited == ["route", "detect-intent"]
+    assert list(state["call_stages"].values()) == ["text"]
+
+
+async def test_history_is_flattened_when_the_backend_refuses_tool_messages() -> None:
+    def refuse_tool_history(messages: list[BaseMessage], kwargs: dict[str, Any]) -> AIMessage | str:
+        if any(isinstance(m, ToolMessage) for m in messages):
+            raise bad_request("messages: Input should be a valid string")
+        return "The answer is 437." if "tools" in kwargs else "ok"
+
+    model = ScriptedChatModel(
+        script=[
+            AIMessage(content="", tool_calls=[tool_call("calculator", {"expression": "23*19"})])
+        ],
+        default=refuse_tool_history,
+    )
+    graph = build_graph(model, build_tools()).compile(checkpointer=InMemorySaver())
+    state = await graph.ainvoke(
+        {"messages": [HumanMessage(content="What is 23*19?")]}, {"configurable": {"thread_id": "f"}}
+    )
+    assert state["messages"][-1].content == "The answer is 437."
+    retried = model.calls[-1]["messages"]
+    assert not any(isinstance(m, ToolMessage) for m in retried)
+    assert any("[result of calculator]" in str(m.content) for m in retried)
+
+
+async def test_thread_continues_and_counters_reset(checkpointer: BaseCheckpointSaver) -> None:
+    script = ByKind(route=["x", "y"], respond=["", ""])
+    graph = build_graph(model_for(script), build_tools()).compile(checkpointer=checkpointer)
+    config = {"configurable": {"thread_id": "multi"}}
+    await graph.ainvoke({"messages": [HumanMessage(content="What is 2+2?")]}, config)
+    state = await graph.ainvoke({"messages": [HumanMessage(content="And 3*3?")]}, config)
+    contents = [
+        m.content for m in state["messages"] if isinstance(m, AIMessage) and not m.tool_calls
+    ]
+    assert contents == ["2+2 = 4", "3*3 = 9"]
+    assert state["steps"] == 1 and state["tool_calls_used"] == 1
+    second_route_prompt = [m for kind, m, _ in script.seen if kind == "route"][1]
+    assert any(getattr(m, "content", "") == "What is 2+2?" for m in second_route_prompt)
