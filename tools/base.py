@@ -46,3 +46,21 @@ class ToolConfig:
     sandbox_db: Path = Path("sandbox.db")
     timeout: float = 15.0
     output_chars: int = 8000
+    input_chars: int = 1_000_000
+    """Longest text argument a tool accepts (file content, JSON, CSV, SQL)."""
+    file_max_bytes: int = 1_000_000
+    """Largest file read or written."""
+    list_max_entries: int = 500
+    list_max_depth: int = 5
+    db_max_rows: int = 200
+    db_time_limit: float = 2.0
+    """Seconds one SQL statement may run before it is interrupted."""
+    net_timeout: float = 10.0
+    """Total seconds for one HTTP request, redirects included."""
+    net_max_bytes: int = 2_000_000
+    net_max_redirects: int = 5
+    net_methods: tuple[str, ...] = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+    net_allowed_hosts: tuple[str, ...] = ()
+    """When not empty, the only hosts api_request and web_scrape may reach."""
+    net_allow_private: bool = False
+    """Allow loopback and private addresses (tests, intranets). Off: only global addresses."""

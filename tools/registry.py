@@ -6,12 +6,27 @@ from collections.abc import Callable
 
 from langchain_core.tools import BaseTool
 
-from tools import calculator, time_now
+from tools import calculator, data, database, files, net, system, time_now
 from tools.base import ToolConfig
 
-# Each module exposes ``build(config) -> BaseTool``; the order is the order the model sees.
+# Each entry builds one tool from the server-side configuration; the order is the order the
+# model sees them in.
 BUILDERS: tuple[Callable[[ToolConfig], BaseTool], ...] = (
+    files.build_read,
+    files.build_write,
+    files.build_list,
+    system.build_system_info,
+    system.build_process_list,
+    system.build_environment,
     calculator.build,
+    data.build_statistics,
+    data.build_json_parse,
+    data.build_json_query,
+    data.build_data_transform,
+    net.build_api_request,
+    net.build_web_scrape,
+    database.build_query,
+    database.build_execute,
     time_now.build,
 )
 
