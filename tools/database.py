@@ -63,10 +63,9 @@ def _authorizer(
         if action in always_denied:
             return sqlite3.SQLITE_DENY
         if action == sqlite3.SQLITE_PRAGMA:
+            # Read-only pragmas (their argument is a table name); any other pragma is denied.
             return (
-                sqlite3.SQLITE_OK
-                if (arg1 or "").lower() in READ_PRAGMAS and arg2 is None
-                else sqlite3.SQLITE_DENY
+                sqlite3.SQLITE_OK if (arg1 or "").lower() in READ_PRAGMAS else sqlite3.SQLITE_DENY
             )
         if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in {
             "load_extension",
@@ -77,8 +76,6 @@ def _authorizer(
         }:
             return sqlite3.SQLITE_DENY
         if read_only and action in writes:
-            return sqlite3.SQLITE_DENY
-        if action in writes and (arg1 or "").lower().startswith("sqlite_"):
             return sqlite3.SQLITE_DENY
         return sqlite3.SQLITE_OK
 
@@ -112,7 +109,7 @@ def _params(params: list[Any] | None) -> list[Any]:
 def _run(conn: sqlite3.Connection, sql: str, params: list[Any]) -> sqlite3.Cursor:
     try:
         return conn.execute(sql, params)
-    except sqlite3.OperationalError as exc:
+    except sqlite3.DatabaseError as exc:  # OperationalError included
         message = str(exc)
         if "interrupted" in message:
             raise ToolError("the statement ran past the time limit and was stopped") from None
@@ -122,8 +119,6 @@ def _run(conn: sqlite3.Connection, sql: str, params: list[Any]) -> sqlite3.Curso
             ) from None
         raise ToolError(f"sql: {message}") from None
     except sqlite3.ProgrammingError as exc:
-        raise ToolError(f"sql: {exc}") from None
-    except sqlite3.DatabaseError as exc:
         raise ToolError(f"sql: {exc}") from None
 
 
