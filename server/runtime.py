@@ -63,6 +63,13 @@ def tool_config_from(settings: Settings) -> ToolConfig:
         sandbox_db=settings.sandbox_db,
         timeout=settings.tool_timeout,
         output_chars=settings.tool_output_chars,
+        file_max_bytes=settings.file_max_bytes,
+        db_time_limit=settings.db_time_limit,
+        net_timeout=settings.net_timeout,
+        net_max_bytes=settings.net_max_bytes,
+        net_methods=settings.net_methods,
+        net_allowed_hosts=settings.net_allowed_hosts,
+        net_allow_private=settings.net_allow_private,
     )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "TOOLLOOM_"
 
@@ -74,6 +74,45 @@ class Settings(BaseSettings):
     """Longest tool result handed back to the model; longer ones are truncated with a marker."""
     history_messages: Annotated[int, Field(ge=2, le=1000)] = 40
     """Most recent messages sent to the model in one prompt."""
+
+    # --- tool sandboxes -------------------------------------------------------------------------
+    file_max_bytes: Annotated[int, Field(ge=1, le=100_000_000)] = 1_000_000
+    """Largest file the file tools read or write."""
+    db_time_limit: Annotated[float, Field(gt=0, le=600)] = 2.0
+    """Seconds one SQL statement of the database tools may run."""
+    net_timeout: Annotated[float, Field(gt=0, le=600)] = 10.0
+    """Total seconds of one api_request / web_scrape call, redirects included."""
+    net_max_bytes: Annotated[int, Field(ge=1, le=100_000_000)] = 2_000_000
+    """Largest response body read by api_request / web_scrape."""
+    net_methods: Annotated[tuple[str, ...], NoDecode] = (
+        "GET",
+        "HEAD",
+        "POST",
+        "PUT",
+        "PATCH",
+        "DELETE",
+    )
+    """HTTP methods api_request may use (comma-separated)."""
+    net_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = ()
+    """When set (comma-separated), the only hosts the network tools may reach."""
+    net_allow_private: bool = False
+    """Let the network tools reach loopback and private addresses (intranets); link-local stays refused."""
+
+    @field_validator("net_methods", "net_allowed_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("net_methods")
+    @classmethod
+    def _known_methods(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        methods = tuple(m.upper() for m in value)
+        unknown = set(methods) - {"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"}
+        if unknown:
+            raise ValueError(f"unknown HTTP methods: {', '.join(sorted(unknown))}")
+        return methods
 
     @field_validator("host")
     @classmethod

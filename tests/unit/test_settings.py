@@ -37,3 +37,14 @@ def test_secret_is_not_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TOOLLOOM_LLM_API_KEY", "sk-very-secret")
     settings = load_settings()
     assert "sk-very-secret" not in repr(settings)
+
+
+def test_comma_separated_lists(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TOOLLOOM_NET_ALLOWED_HOSTS", "api.example.com, data.example.org")
+    monkeypatch.setenv("TOOLLOOM_NET_METHODS", "get,head")
+    settings = load_settings()
+    assert settings.net_allowed_hosts == ("api.example.com", "data.example.org")
+    assert settings.net_methods == ("GET", "HEAD")
+    monkeypatch.setenv("TOOLLOOM_NET_METHODS", "GET,TRACE")
+    with pytest.raises(SettingsError, match="TOOLLOOM_NET_METHODS"):
+        load_settings()
