@@ -20,7 +20,7 @@ from langgraph.graph.state import CompiledStateGraph
 from graph.builder import build_graph
 from graph.context import Context
 from server.embedded import EmbeddedServer
-from server.llm import make_llm
+from server.llm import EMBEDDED_MAX_TOKENS, make_llm
 from server.settings import Settings
 from tools.base import ToolConfig
 from tools.registry import build_tools
@@ -93,7 +93,12 @@ async def open_runtime(
             stack.callback(embedded.stop)
             base_url = await embedded.start(progress)
         if llm is None:
-            llm = make_llm(settings, base_url=base_url, model=embedded.alias if embedded else None)
+            llm = make_llm(
+                settings,
+                base_url=base_url,
+                model=embedded.alias if embedded else None,
+                max_tokens=EMBEDDED_MAX_TOKENS if embedded else None,
+            )
         model = str(
             getattr(llm, "model_name", None) or getattr(llm, "model", None) or type(llm).__name__
         )

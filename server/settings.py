@@ -40,8 +40,9 @@ class Settings(BaseSettings):
     llm_max_retries: Annotated[int, Field(ge=0, le=10)] = 2
     """Retries of a failed LLM request (connection errors, 429, 5xx)."""
     llm_temperature: Annotated[float, Field(ge=0, le=2)] = 0.0
-    llm_max_tokens: Annotated[int, Field(ge=16, le=131072)] = 1024
-    """Longest reply requested from the model, in tokens."""
+    llm_max_tokens: Annotated[int | None, Field(ge=16, le=131072)] = None
+    """Longest reply requested from the model, in tokens. Default: 1024; 256 for the embedded model,
+    which otherwise rambles for a minute on 2 CPU cores."""
 
     # --- embedded default backend --------------------------------------------------------
     embedded_model: Path | None = None

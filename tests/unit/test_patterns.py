@@ -73,3 +73,75 @@ def test_no_call(text: str) -> None:
 
 def test_only_available_tools() -> None:
     assert match_patterns("What is 2+2?", {"time_now"}) == []
+
+
+ALL_TOOLS = {
+    "file_read", "file_write", "file_list", "system_info", "process_list", "environment",
+    "calculator", "statistics", "json_parse", "json_query", "data_transform", "api_request",
+    "web_scrape", "database_query", "database_execute", "time_now",
+}  # fmt: skip
+CSV = "name,age,city\nAna,31,Seoul\nBen,25,Busan"
+
+# One plain-language request per built-in tool (English and Korean), and the call it must make.
+REQUESTS: list[tuple[str, str, dict]] = [
+    ("Read the file notes/todo.txt", "file_read", {"path": "notes/todo.txt"}),
+    ("memo.txt 파일 읽어줘", "file_read", {"path": "memo.txt"}),
+    ("Write 'buy milk' to shopping.txt", "file_write", {"path": "shopping.txt", "content": "buy milk", "mode": "overwrite"}),
+    ("'회의는 3시' 라고 meeting.txt 파일에 저장해줘", "file_write", {"path": "meeting.txt", "content": "회의는 3시", "mode": "overwrite"}),
+    ("Create a file called hello.md with the text 'hi there'", "file_write", {"path": "hello.md", "content": "hi there", "mode": "overwrite"}),
+    ("List the files in the workspace", "file_list", {}),
+    ("파일 목록 보여줘", "file_list", {}),
+    ("Show me the system info", "system_info", {}),
+    ("시스템 정보 알려줘", "system_info", {}),
+    ("What processes are running? Show the running processes", "process_list", {"sort_by": "cpu"}),
+    ("메모리를 많이 쓰는 프로세스 보여줘", "process_list", {"sort_by": "memory"}),
+    ("What are my environment variables?", "environment", {}),
+    ("Show the environment variable LANG", "environment", {"names": ["LANG"]}),
+    ("What is the mean and median of 3, 5, 8, 10?", "statistics", {"values": [3, 5, 8, 10], "operations": ["mean", "median"]}),
+    ("4, 8, 15, 16, 23, 42의 평균은?", "statistics", {"values": [4, 8, 15, 16, 23, 42], "operations": ["mean"]}),
+    ('Is this valid JSON? {"a": [1, 2]}', "json_parse", {"text": '{"a": [1, 2]}'}),
+    ('Get `people[0].name` from {"people": [{"name": "Ana"}]}', "json_query", {"data": '{"people": [{"name": "Ana"}]}', "query": "people[0].name"}),
+    (f"Sort these by age descending:\n{CSV}", "data_transform", {"data": CSV + "\n", "operations": [{"op": "sort", "field": "age", "descending": True}]}),
+    (f"Convert this CSV to JSON:\n{CSV}", "data_transform", {"data": CSV + "\n", "operations": []}),
+    ("GET https://api.example.com/users/1", "api_request", {"url": "https://api.example.com/users/1", "method": "GET"}),
+    ("Call the API at https://api.example.com/status", "api_request", {"url": "https://api.example.com/status"}),
+    ("Summarize the page https://example.com/blog/post", "web_scrape", {"url": "https://example.com/blog/post"}),
+    ("https://example.com 페이지 요약해줘", "web_scrape", {"url": "https://example.com"}),
+    ("Run SELECT name, age FROM people WHERE age > 30", "database_query", {"sql": "SELECT name, age FROM people WHERE age > 30"}),
+    ("What tables are in the database? List the tables", "database_query", {"sql": "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"}),
+    ("Execute: CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)", "database_execute", {"sql": "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)"}),
+    ("INSERT INTO notes (body) VALUES ('hello')", "database_execute", {"sql": "INSERT INTO notes (body) VALUES ('hello')"}),
+    ("What is 23*19?", "calculator", {"expression": "23*19"}),
+    ("What time is it in Seoul?", "time_now", {"timezone": "Asia/Seoul"}),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "tool", "args"), REQUESTS)
+def test_each_builtin_tool_has_a_clear_request(text: str, tool: str, args: dict) -> None:
+    assert match_patterns(text, ALL_TOOLS) == [(tool, args)]
+
+
+def test_every_builtin_tool_is_covered() -> None:
+    assert {tool for _, tool, _ in REQUESTS} == ALL_TOOLS
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write a poem about the sea.",
+        "I read a good book yesterday.",
+        "What is an API?",
+        "Explain what JSON is.",
+        "How do I select a good laptop?",
+        "The average person sleeps 8 hours.",
+        "Tell me about the files of the X-Files show.",
+    ],
+)
+def test_everyday_sentences_with_tool_words_make_no_call(text: str) -> None:
+    assert match_patterns(text, ALL_TOOLS) == []
+
+
+def test_data_in_a_request_is_not_also_arithmetic() -> None:
+    assert match_patterns("Write '2+2' to sum.txt", ALL_TOOLS) == [
+        ("file_write", {"path": "sum.txt", "content": "2+2", "mode": "overwrite"})
+    ]
