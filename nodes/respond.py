@@ -21,6 +21,7 @@ from graph.state import State
 from nodes.llm_io import (
     ANSWER_TAG,
     CALLED_MARK,
+    INTERNAL_TAG,
     RESULT_MARK,
     Backend,
     current_turn,
@@ -107,8 +108,11 @@ def usable(text: str) -> bool:
 
 
 def make_respond(backend: Backend, defaults: Context) -> Any:
-    async def generate(system: str, history: Sequence[BaseMessage]) -> str:
-        reply = await backend.chat([SystemMessage(content=system), *history], tags=(ANSWER_TAG,))
+    async def generate(system: str, history: Sequence[BaseMessage], *, verified: bool) -> str:
+        # An answer that will be checked against tool results is not streamed to the user as it
+        # is written (it may be replaced); a plain answer is, token by token (ANSWER_TAG).
+        tag = INTERNAL_TAG if verified else ANSWER_TAG
+        reply = await backend.chat([SystemMessage(content=system), *history], tags=(tag,))
         return strip_harmony(message_text(reply)).strip()
 
     async def respond(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
@@ -125,7 +129,7 @@ def make_respond(backend: Backend, defaults: Context) -> Any:
                 listing = "\n".join(
                     f"- {m.name} ({m.status}): {message_text(m)[:2000]}" for m in results
                 )
-                answer = await generate(RESPOND_SYSTEM.format(results=listing), history)
+                answer = await generate(RESPOND_SYSTEM.format(results=listing), history, verified=True)
             if (
                 not usable(answer)
                 or not covers(answer, keys)
@@ -136,7 +140,7 @@ def make_respond(backend: Backend, defaults: Context) -> Any:
         elif usable(draft):
             answer = draft
         else:
-            answer = await generate(RESPOND_PLAIN_SYSTEM, history)
+            answer = await generate(RESPOND_PLAIN_SYSTEM, history, verified=False)
             if not usable(answer):
                 answer = FALLBACK_NO_ANSWER
         reason = state.get("stop_reason", "")

@@ -1,12 +1,15 @@
 """The FastAPI application: ``create_app(settings, llm=None)``; uvicorn starts it with ``--factory``.
 
-Nothing heavy runs at import or in ``create_app``: the backend, the checkpointer and the
-compiled graph are opened in the lifespan and handed to the routes through ``Depends``.
+Nothing heavy runs at import or in ``create_app``: the backend, the checkpointer, the store and
+the compiled graphs are opened in the lifespan and handed to the routes through ``Depends``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import ipaddress
+import json
 import logging
 import re
 import time
@@ -15,14 +18,20 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import httpx
-from fastapi import Depends, FastAPI, HTTPException, Request, Response
+from fastapi import Depends, FastAPI, Query, Request, Response
 from fastapi.responses import JSONResponse
 from langchain_core.language_models import BaseChatModel
 from langserve import APIHandler
 
 from nodes.validation import ToolSpec
+from server import errors
+from server.auth import ANONYMOUS, KeyRing, Principal
+from server.errors import ApiError
+from server.limits import BodySizeLimit
+from server.openai_api import make_router
 from server.runtime import AgentRuntime, open_runtime
 from server.settings import Settings, load_settings
+from server.store import ThreadNotFound
 
 log = logging.getLogger(__name__)
 
@@ -30,34 +39,84 @@ THREAD_HEADER = "X-Thread-Id"
 _THREAD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$")
 
 
+class StartupRefused(RuntimeError):
+    """The settings would expose the server unsafely."""
+
+
+def check_exposure(settings: Settings, keyring: KeyRing) -> None:
+    """Refuse to bind a non-loopback address with no API keys, unless explicitly allowed."""
+    host = settings.host
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback and not keyring.required and not settings.allow_no_auth:
+        raise StartupRefused(
+            f"refusing to listen on {host} with no API keys: set TOOLLOOM_API_KEYS, create one with "
+            "'toolloom keys create NAME', or set TOOLLOOM_ALLOW_NO_AUTH=true"
+        )
+
+
 def get_runtime(request: Request) -> AgentRuntime:
     runtime: AgentRuntime | None = getattr(request.app.state, "runtime", None)
     if runtime is None:  # pragma: no cover - only before the lifespan has run
-        raise HTTPException(503, "the server is starting")
+        raise ApiError(503, "the server is starting")
     return runtime
+
+
+def get_principal(request: Request) -> Principal:
+    """The caller, from ``Authorization: Bearer KEY`` (anyone, when the server has no keys)."""
+    keyring: KeyRing = request.app.state.keyring
+    if not keyring.required:
+        return ANONYMOUS
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise ApiError(
+            401,
+            "missing API key: send Authorization: Bearer KEY",
+            code="missing_api_key",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    principal = keyring.authenticate(key.strip())
+    if principal is None:
+        raise ApiError(
+            401, "invalid API key", code="invalid_api_key", headers={"WWW-Authenticate": "Bearer"}
+        )
+    request.state.principal = principal
+    return principal
 
 
 def get_agent_handler(request: Request) -> APIHandler:
     handler: APIHandler | None = getattr(request.app.state, "agent_handler", None)
     if handler is None:  # pragma: no cover
-        raise HTTPException(503, "the server is starting")
+        raise ApiError(503, "the server is starting")
     return handler
 
 
 Runtime = Annotated[AgentRuntime, Depends(get_runtime)]
+Caller = Annotated[Principal, Depends(get_principal)]
 AgentHandler = Annotated[APIHandler, Depends(get_agent_handler)]
 
 
-def thread_id_from(request: Request) -> str:
-    """The thread named by the X-Thread-Id header, or a new one."""
-    value = request.headers.get(THREAD_HEADER)
-    if value is None:
-        return uuid.uuid4().hex
+def valid_thread_id(value: str) -> str:
     if not _THREAD_ID.match(value):
-        raise HTTPException(
-            400, f"{THREAD_HEADER} must be 1-128 characters of letters, digits and _ . : -"
+        raise ApiError(
+            400,
+            f"{THREAD_HEADER} must be 1-128 characters of letters, digits and _ . : -",
+            param=THREAD_HEADER,
         )
     return value
+
+
+async def prepare_thread(runtime: AgentRuntime, caller: Principal, thread_id: str) -> str:
+    """Validate the id and claim the thread for the caller: 404 when another key owns it."""
+    valid_thread_id(thread_id)
+    try:
+        await asyncio.to_thread(runtime.store.claim_thread, thread_id, caller.name)
+    except ThreadNotFound:
+        raise ApiError(404, f"no thread {thread_id!r}") from None
+    return thread_id
 
 
 def _thread_config(config: dict[str, Any], request: Request) -> dict[str, Any]:
@@ -67,11 +126,14 @@ def _thread_config(config: dict[str, Any], request: Request) -> dict[str, Any]:
     any ``configurable`` key gets a 400 instead, so nothing is dropped without a word.
     """
     if config.get("configurable"):
-        raise HTTPException(
+        raise ApiError(
             400,
             f"config.configurable is not accepted; send the thread id in the {THREAD_HEADER} header",
         )
-    return {**config, "configurable": {"thread_id": request.state.thread_id}}
+    runtime: AgentRuntime = request.app.state.runtime
+    thread_id = request.state.thread_id
+    callbacks = [*config.get("callbacks", []), runtime.recorder(thread_id)]
+    return {**config, "configurable": {"thread_id": thread_id}, "callbacks": callbacks}
 
 
 async def llm_status(runtime: AgentRuntime, timeout: float = 3.0) -> dict[str, Any]:
@@ -109,11 +171,12 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with open_runtime(settings, llm) as runtime:
+            keyring = KeyRing(settings.api_keys, runtime.store)
+            check_exposure(settings, keyring)
             app.state.runtime = runtime
+            app.state.keyring = keyring
             app.state.agent_handler = APIHandler(
-                runtime.graph,
-                path="/agent",
-                per_req_config_modifier=_thread_config,
+                runtime.graph, path="/agent", per_req_config_modifier=_thread_config
             )
             yield
             app.state.runtime = None
@@ -124,14 +187,21 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         summary="Reliable tool calling for local models: a LangGraph agent server.",
         lifespan=lifespan,
     )
+    errors.install(app)
+    app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.include_router(make_router(get_runtime, get_principal, prepare_thread))
 
     @app.get("/health", tags=["meta"])
     async def health(runtime: Runtime) -> dict[str, Any]:
-        """Liveness: 200 while the server runs; ``llm.ok`` says whether the model answers."""
-        return {"status": "ok", "llm": await llm_status(runtime)}
+        """Liveness: 200 while the server runs; ``llm.ok`` says whether the model answers. No key needed."""
+        return {
+            "status": "ok",
+            "llm": await llm_status(runtime),
+            "auth": app.state.keyring.required,
+        }
 
     @app.get("/ready", tags=["meta"])
-    async def ready(runtime: Runtime) -> JSONResponse:
+    async def ready(runtime: Runtime, _: Caller) -> JSONResponse:
         """Readiness: 200 when the model answers, 503 when it does not."""
         status = await llm_status(runtime)
         return JSONResponse(
@@ -139,46 +209,132 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         )
 
     @app.get("/tools", tags=["meta"])
-    async def list_tools(runtime: Runtime) -> dict[str, Any]:
+    async def list_tools(runtime: Runtime, _: Caller) -> dict[str, Any]:
         """The built-in tools with their JSON schemas."""
         return {"tools": [ToolSpec.from_tool(t).to_openai() for t in runtime.tools]}
 
-    async def _with_thread(request: Request, call: Any) -> Response:
-        request.state.thread_id = thread_id_from(request)
+    # --- threads ---------------------------------------------------------------------------------
+
+    @app.get("/threads", tags=["threads"])
+    async def list_threads(
+        runtime: Runtime,
+        caller: Caller,
+        limit: Annotated[int, Query(ge=1, le=200)] = 50,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        """The caller's threads, most recently used first."""
+        threads = await asyncio.to_thread(runtime.store.list_threads, caller.name, limit, offset)
+        return {"threads": [
+            {"id": t.id, "title": t.title, "created_at": t.created_at.isoformat(),
+             "updated_at": t.updated_at.isoformat(), "message_count": t.message_count}
+            for t in threads
+        ]}  # fmt: skip
+
+    @app.get("/threads/{thread_id}", tags=["threads"])
+    async def get_thread(
+        thread_id: str,
+        runtime: Runtime,
+        caller: Caller,
+        limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
+        offset: Annotated[int, Query(ge=0)] = 0,
+    ) -> dict[str, Any]:
+        """A thread's messages with their tool calls, results, stages and times."""
+        valid_thread_id(thread_id)
+        try:
+            thread = await asyncio.to_thread(runtime.store.get_thread, thread_id, caller.name)
+        except ThreadNotFound:
+            raise ApiError(404, f"no thread {thread_id!r}") from None
+        rows = await asyncio.to_thread(runtime.store.messages, thread_id, limit, offset)
+        messages = []
+        for row in rows:
+            item: dict[str, Any] = {
+                "seq": row.seq,
+                "id": row.message_id,
+                "role": row.role,
+                "content": row.content,
+                "created_at": row.created_at.isoformat(),
+            }
+            if row.tool_calls:
+                item["tool_calls"] = json.loads(row.tool_calls)
+            if row.role == "tool":
+                item.update(
+                    tool_call_id=row.tool_call_id,
+                    name=row.name,
+                    status=row.status,
+                    stage=row.stage,
+                    duration_ms=row.duration_ms,
+                )
+            messages.append(item)
+        return {
+            "id": thread.id,
+            "title": thread.title,
+            "created_at": thread.created_at.isoformat(),
+            "updated_at": thread.updated_at.isoformat(),
+            "message_count": thread.message_count,
+            "messages": messages,
+        }
+
+    @app.delete("/threads/{thread_id}", tags=["threads"], status_code=204)
+    async def delete_thread(thread_id: str, runtime: Runtime, caller: Caller) -> Response:
+        """Delete a thread: its transcript and its checkpoints."""
+        valid_thread_id(thread_id)
+        try:
+            await asyncio.to_thread(runtime.store.delete_thread, thread_id, caller.name)
+        except ThreadNotFound:
+            raise ApiError(404, f"no thread {thread_id!r}") from None
+        await runtime.checkpointer.adelete_thread(thread_id)
+        return Response(status_code=204)
+
+    # --- LangServe ---------------------------------------------------------------------------------
+
+    async def _with_thread(
+        request: Request, runtime: AgentRuntime, caller: Principal, call: Any
+    ) -> Response:
+        header = request.headers.get(THREAD_HEADER)
+        thread_id = header if header is not None else uuid.uuid4().hex
+        request.state.thread_id = await prepare_thread(runtime, caller, thread_id)
         response: Response = await call(request)
-        response.headers[THREAD_HEADER] = request.state.thread_id
+        response.headers[THREAD_HEADER] = thread_id
         return response
 
     @app.post("/agent/invoke", tags=["agent"])
-    async def agent_invoke(request: Request, handler: AgentHandler) -> Response:
+    async def agent_invoke(
+        request: Request, handler: AgentHandler, runtime: Runtime, caller: Caller
+    ) -> Response:
         """LangServe invoke: ``{"input": {"messages": [...]}}``; thread from ``X-Thread-Id``."""
-        return await _with_thread(request, handler.invoke)
+        return await _with_thread(request, runtime, caller, handler.invoke)
 
     @app.post("/agent/batch", tags=["agent"])
-    async def agent_batch(request: Request, handler: AgentHandler) -> Response:
+    async def agent_batch(
+        request: Request, handler: AgentHandler, runtime: Runtime, caller: Caller
+    ) -> Response:
         """LangServe batch (all inputs run on the thread from ``X-Thread-Id``)."""
-        return await _with_thread(request, handler.batch)
+        return await _with_thread(request, runtime, caller, handler.batch)
 
     @app.post("/agent/stream", tags=["agent"])
-    async def agent_stream(request: Request, handler: AgentHandler) -> Response:
+    async def agent_stream(
+        request: Request, handler: AgentHandler, runtime: Runtime, caller: Caller
+    ) -> Response:
         """LangServe stream (server-sent events)."""
-        return await _with_thread(request, handler.stream)
+        return await _with_thread(request, runtime, caller, handler.stream)
 
     @app.post("/agent/stream_events", tags=["agent"])
-    async def agent_stream_events(request: Request, handler: AgentHandler) -> Response:
+    async def agent_stream_events(
+        request: Request, handler: AgentHandler, runtime: Runtime, caller: Caller
+    ) -> Response:
         """LangServe stream_events (server-sent events, token by token)."""
-        return await _with_thread(request, handler.astream_events)
+        return await _with_thread(request, runtime, caller, handler.astream_events)
 
     @app.get("/agent/input_schema", tags=["agent"])
-    async def agent_input_schema(request: Request, handler: AgentHandler) -> Any:
+    async def agent_input_schema(request: Request, handler: AgentHandler, _: Caller) -> Any:
         return await handler.input_schema(request)
 
     @app.get("/agent/output_schema", tags=["agent"])
-    async def agent_output_schema(request: Request, handler: AgentHandler) -> Any:
+    async def agent_output_schema(request: Request, handler: AgentHandler, _: Caller) -> Any:
         return await handler.output_schema(request)
 
     @app.get("/agent/config_schema", tags=["agent"])
-    async def agent_config_schema(request: Request, handler: AgentHandler) -> Any:
+    async def agent_config_schema(request: Request, handler: AgentHandler, _: Caller) -> Any:
         return await handler.config_schema(request)
 
     @app.get("/agent/playground/{file_path:path}", tags=["agent"], include_in_schema=False)

@@ -21,7 +21,10 @@ from graph.builder import build_graph
 from graph.context import Context
 from server.embedded import EmbeddedServer
 from server.llm import EMBEDDED_MAX_TOKENS, make_llm
+from server.recorder import TranscriptRecorder
 from server.settings import Settings
+from server.store import Store
+from server.upstream import as_api_error
 from tools.base import ToolConfig
 from tools.registry import build_tools
 
@@ -38,12 +41,37 @@ class AgentRuntime:
     llm: BaseChatModel
     base_url: str | None
     model: str
+    stateless_graph: CompiledStateGraph[Any, Any, Any, Any]
+    store: Store
     embedded: EmbeddedServer | None = None
     tools: list[BaseTool] = field(default_factory=list)
 
     @property
     def backend_name(self) -> str:
         return "embedded" if self.embedded else "openai-compatible"
+
+    def recorder(self, thread_id: str) -> TranscriptRecorder:
+        """A callback that copies the thread's new messages to the transcript when a run ends."""
+        return TranscriptRecorder(self.store, self.graph, thread_id)
+
+    async def run_graph(
+        self,
+        graph: CompiledStateGraph[Any, Any, Any, Any],
+        run_input: dict[str, Any],
+        config: dict[str, Any],
+        context: Context | None = None,
+    ) -> dict[str, Any]:
+        """Run to the end; a backend failure becomes an ApiError (502/503/504) with plain words."""
+        try:
+            state: dict[str, Any] = await graph.ainvoke(run_input, config, context=context)  # type: ignore[call-overload]
+        except Exception as exc:
+            error = as_api_error(exc)
+            if error.status == 500:
+                log.exception("run failed")
+            else:
+                log.warning("run failed: %s (%s)", error.message, type(exc).__name__)
+            raise error from None
+        return state
 
 
 def context_from(settings: Settings) -> Context:
@@ -109,10 +137,13 @@ async def open_runtime(
         )
         await checkpointer.setup()
 
+        store = Store(settings.db)
+        stack.callback(store.close)
+
         tools = build_tools(tool_config_from(settings))
-        graph = build_graph(llm, tools, defaults=context_from(settings)).compile(
-            checkpointer=checkpointer, name="toolloom"
-        )
+        builder = build_graph(llm, tools, defaults=context_from(settings))
+        graph = builder.compile(checkpointer=checkpointer, name="toolloom")
+        stateless_graph = builder.compile(name="toolloom")
         log.info(
             "toolloom: graph ready; backend %s model %s; database %s",
             base_url or "(in-process)",
@@ -122,6 +153,8 @@ async def open_runtime(
         yield AgentRuntime(
             settings=settings,
             graph=graph,
+            stateless_graph=stateless_graph,
+            store=store,
             checkpointer=checkpointer,
             llm=llm,
             base_url=base_url,

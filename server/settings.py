@@ -64,6 +64,21 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8001
 
+    # --- access and request limits -----------------------------------------------------------
+    api_keys: Annotated[tuple[SecretStr, ...], NoDecode] = ()
+    """API keys (comma-separated, each ``name=key`` or a bare key). With these or keys made by
+    ``toolloom keys create``, every route but /health needs ``Authorization: Bearer KEY``."""
+    allow_no_auth: bool = False
+    """Allow binding a non-loopback address with no API keys (otherwise start-up refuses)."""
+    max_body_bytes: Annotated[int, Field(ge=1024, le=100_000_000)] = 1_000_000
+    """Largest request body; a larger one gets 413 before it is parsed."""
+    max_messages: Annotated[int, Field(ge=1, le=10_000)] = 200
+    """Most messages in one request."""
+    max_message_chars: Annotated[int, Field(ge=1, le=10_000_000)] = 100_000
+    """Longest message text in one request."""
+    max_request_tools: Annotated[int, Field(ge=1, le=1000)] = 128
+    """Most client tools in one tool-call mode request."""
+
     # --- agent limits -------------------------------------------------------------------------
     max_steps: Annotated[int, Field(ge=1, le=50)] = 6
     """Passes through route per run (each may make tool calls)."""
@@ -99,7 +114,7 @@ class Settings(BaseSettings):
     net_allow_private: bool = False
     """Let the network tools reach loopback and private addresses (intranets); link-local stays refused."""
 
-    @field_validator("net_methods", "net_allowed_hosts", mode="before")
+    @field_validator("net_methods", "net_allowed_hosts", "api_keys", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

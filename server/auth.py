@@ -1,0 +1,69 @@
+"""API keys: from the ``TOOLLOOM_API_KEYS`` setting and from the keys table, compared in constant time.
+
+With no key configured anywhere the server is open (and then binds only to loopback unless
+``TOOLLOOM_ALLOW_NO_AUTH`` says otherwise). With keys, every route but ``/health`` needs
+``Authorization: Bearer KEY``; the caller is known by the key's *name*, never by the key.
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from dataclasses import dataclass
+
+from pydantic import SecretStr
+
+from server.store import Store, hash_key
+
+CACHE_SECONDS = 2.0  # a key revoked with `toolloom keys revoke` stops working within this
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who is calling: the key's name ('' when the server has no keys)."""
+
+    name: str
+
+
+ANONYMOUS = Principal("")
+
+
+def parse_setting_keys(keys: tuple[SecretStr, ...]) -> dict[str, str]:
+    """hash -> name for ``name=key`` or bare ``key`` entries (bare keys are named key1, key2, ...)."""
+    found: dict[str, str] = {}
+    for index, entry in enumerate(keys, 1):
+        raw = entry.get_secret_value().strip()
+        name, sep, key = raw.partition("=")
+        if not sep:
+            name, key = f"key{index}", raw
+        if key:
+            found[hash_key(key.strip())] = name.strip() or f"key{index}"
+    return found
+
+
+class KeyRing:
+    def __init__(self, setting_keys: tuple[SecretStr, ...], store: Store) -> None:
+        self.static = parse_setting_keys(setting_keys)
+        self.store = store
+        self._stored: dict[str, str] = {}
+        self._loaded_at = 0.0
+
+    def _known(self) -> dict[str, str]:
+        now = time.monotonic()
+        if now - self._loaded_at > CACHE_SECONDS:
+            self._stored = self.store.active_key_hashes()
+            self._loaded_at = now
+        return {**self._stored, **self.static}
+
+    @property
+    def required(self) -> bool:
+        return bool(self._known())
+
+    def authenticate(self, raw: str) -> Principal | None:
+        """The principal for a presented key, or None. Every known hash is compared, in constant time."""
+        presented = hash_key(raw)
+        match: str | None = None
+        for known, name in self._known().items():
+            if hmac.compare_digest(presented, known):
+                match = name
+        return Principal(match) if match is not None else None

@@ -1,0 +1,131 @@
+"""Errors as clients expect them: OpenAI's error JSON under /v1, FastAPI's ``{"detail": ...}``
+elsewhere. No stack trace ever leaves the server."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+log = logging.getLogger(__name__)
+
+_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    409: "conflict_error",
+    413: "request_too_large",
+    422: "invalid_request_error",
+    429: "rate_limit_error",
+    502: "upstream_error",
+    503: "service_unavailable",
+    504: "upstream_timeout",
+}
+
+
+class ApiError(Exception):
+    """An error with a status, a message for the client, and optionally the offending parameter."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        param: str | None = None,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.param = param
+        self.code = code
+        self.headers = headers
+
+
+def error_body(
+    request: Request, status: int, message: str, param: str | None = None, code: str | None = None
+) -> dict[str, Any]:
+    if request.url.path.startswith("/v1"):
+        return {
+            "error": {
+                "message": message,
+                "type": _TYPES.get(status, "server_error"),
+                "param": param,
+                "code": code,
+            }
+        }
+    return {"detail": message}
+
+
+def _validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
+    errors = exc.errors()
+    if not errors:
+        return "invalid request", None
+    first = errors[0]
+    if not isinstance(first, dict):
+        return str(first), None
+    loc = [str(p) for p in first.get("loc", ()) if p != "body"]
+    where = ".".join(loc) or None
+    message = str(first.get("msg", "invalid value"))
+    return (f"{where}: {message}" if where else message), where
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
+        return JSONResponse(
+            error_body(request, exc.status, exc.message, exc.param, exc.code),
+            status_code=exc.status,
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        if not isinstance(exc.detail, str):
+            body: dict[str, Any] = {"detail": exc.detail}
+            if request.url.path.startswith("/v1"):
+                body = error_body(request, exc.status_code, str(exc.detail))
+            return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(
+            error_body(request, exc.status_code, message),
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        message, param = _validation_message(exc)
+        status = 400 if request.url.path.startswith("/v1") else 422
+        if request.url.path.startswith("/v1"):
+            return JSONResponse(error_body(request, status, message, param), status_code=status)
+        return JSONResponse({"detail": jsonable_errors(exc)}, status_code=status)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(
+            error_body(request, 500, "internal error; see the server log"), status_code=500
+        )
+
+
+def jsonable_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    """Validation errors without the raw input (which may be huge or hold secrets)."""
+    found: list[dict[str, Any]] = []
+    for error in exc.errors()[:20]:
+        if isinstance(error, dict):
+            found.append(
+                {
+                    "loc": list(error.get("loc", ())),
+                    "msg": str(error.get("msg", "")),
+                    "type": str(error.get("type", "")),
+                }
+            )
+        else:  # LangServe raises RequestValidationError(errors=["Invalid JSON body"])
+            found.append({"loc": ["body"], "msg": str(error), "type": "value_error"})
+    return found

@@ -1,0 +1,269 @@
+"""SQLModel tables beside the checkpoints: threads (with their owner), the append-only transcript,
+and API keys (stored hashed).
+
+The checkpointer keeps the graph's working state; these tables keep what the API serves: who owns
+a thread, every message with its time, which stage produced each tool call. SQLite calls are short
+and run in a worker thread (``asyncio.to_thread``) so the event loop never blocks on the disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from sqlalchemy import Index, UniqueConstraint, event
+from sqlalchemy.engine import Engine
+from sqlmodel import Field, Session, SQLModel, col, create_engine, delete, select
+
+KEY_PREFIX = "tl-"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Thread(SQLModel, table=True):
+    __tablename__ = "tl_threads"
+
+    id: str = Field(primary_key=True, max_length=128)
+    owner: str = Field(
+        default="", index=True, description="Name of the API key that made it; '' without keys."
+    )
+    title: str = Field(default="", max_length=200)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
+    message_count: int = 0
+    last_message_id: str | None = None
+
+
+class MessageRow(SQLModel, table=True):
+    __tablename__ = "tl_messages"
+    __table_args__ = (
+        UniqueConstraint("thread_id", "message_id"),
+        Index("ix_tl_messages_thread_seq", "thread_id", "seq"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: str = Field(max_length=128)
+    seq: int
+    message_id: str
+    role: str
+    content: str
+    tool_calls: str | None = None
+    tool_call_id: str | None = None
+    name: str | None = None
+    status: str | None = None
+    stage: str | None = None
+    duration_ms: float | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "tl_api_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    key_hash: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+
+
+class ThreadNotFound(LookupError):
+    """No such thread for this caller (it does not exist, or another key owns it)."""
+
+
+def hash_key(raw: str) -> str:
+    return hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _role(message: BaseMessage) -> str:
+    if isinstance(message, HumanMessage):
+        return "user"
+    if isinstance(message, AIMessage):
+        return "assistant"
+    if isinstance(message, ToolMessage):
+        return "tool"
+    if isinstance(message, SystemMessage):
+        return "system"
+    return message.type
+
+
+def _text(message: BaseMessage) -> str:
+    content = message.content
+    if isinstance(content, str):
+        return content
+    return json.dumps(content, ensure_ascii=False)
+
+
+def _enable_wal(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_connection: Any, _: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+
+class Store:
+    """Threads, transcript and keys in one SQLite file (the checkpoints' file by default)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.engine = create_engine(
+            f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 30}
+        )
+        _enable_wal(self.engine)
+        SQLModel.metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- threads ---------------------------------------------------------------------------
+
+    def claim_thread(self, thread_id: str, owner: str) -> Thread:
+        """The thread, created for ``owner`` if new; ThreadNotFound if another key owns it."""
+        with Session(self.engine) as session:
+            thread = session.get(Thread, thread_id)
+            if thread is None:
+                thread = Thread(id=thread_id, owner=owner)
+                session.add(thread)
+                session.commit()
+                session.refresh(thread)
+            elif not hmac.compare_digest(thread.owner, owner):
+                raise ThreadNotFound(thread_id)
+            return thread
+
+    def get_thread(self, thread_id: str, owner: str) -> Thread:
+        with Session(self.engine) as session:
+            thread = session.get(Thread, thread_id)
+            if thread is None or not hmac.compare_digest(thread.owner, owner):
+                raise ThreadNotFound(thread_id)
+            return thread
+
+    def list_threads(self, owner: str, limit: int = 50, offset: int = 0) -> list[Thread]:
+        with Session(self.engine) as session:
+            query = (
+                select(Thread)
+                .where(Thread.owner == owner)
+                .order_by(col(Thread.updated_at).desc())
+                .offset(offset)
+                .limit(limit)
+            )
+            return list(session.exec(query))
+
+    def delete_thread(self, thread_id: str, owner: str) -> None:
+        with Session(self.engine) as session:
+            thread = session.get(Thread, thread_id)
+            if thread is None or not hmac.compare_digest(thread.owner, owner):
+                raise ThreadNotFound(thread_id)
+            session.exec(delete(MessageRow).where(col(MessageRow.thread_id) == thread_id))
+            session.delete(thread)
+            session.commit()
+
+    # --- transcript ------------------------------------------------------------------------
+
+    def append_messages(
+        self, thread_id: str, messages: Sequence[BaseMessage], stages: dict[str, str] | None = None
+    ) -> int:
+        """Store the messages after the last one already stored. Returns how many were added.
+
+        Work is proportional to the new messages only: the thread remembers its last stored id.
+        """
+        stages = stages or {}
+        with Session(self.engine) as session:
+            thread = session.get(Thread, thread_id)
+            if thread is None:
+                return 0
+            start = 0
+            if thread.last_message_id is not None:
+                for index in range(len(messages) - 1, -1, -1):
+                    if messages[index].id == thread.last_message_id:
+                        start = index + 1
+                        break
+            fresh = [m for m in messages[start:] if m.id]
+            for offset, message in enumerate(fresh):
+                artifact = getattr(message, "artifact", None)
+                row = MessageRow(
+                    thread_id=thread_id,
+                    seq=thread.message_count + offset,
+                    message_id=str(message.id),
+                    role=_role(message),
+                    content=_text(message),
+                )
+                if isinstance(message, AIMessage) and message.tool_calls:
+                    row.tool_calls = json.dumps(
+                        [
+                            {**call, "stage": stages.get(call["id"] or "")}
+                            for call in message.tool_calls
+                        ],
+                        ensure_ascii=False,
+                    )
+                if isinstance(message, ToolMessage):
+                    row.tool_call_id = message.tool_call_id
+                    row.name = message.name
+                    row.status = message.status
+                    if isinstance(artifact, dict):
+                        row.stage = artifact.get("stage")
+                        row.duration_ms = artifact.get("duration_ms")
+                session.add(row)
+            if fresh:
+                thread.message_count += len(fresh)
+                thread.last_message_id = str(fresh[-1].id)
+                thread.updated_at = utcnow()
+                if not thread.title:
+                    first_user = next((m for m in fresh if isinstance(m, HumanMessage)), None)
+                    if first_user is not None:
+                        thread.title = " ".join(_text(first_user).split())[:80]
+                session.add(thread)
+            session.commit()
+            return len(fresh)
+
+    def messages(self, thread_id: str, limit: int = 1000, offset: int = 0) -> list[MessageRow]:
+        with Session(self.engine) as session:
+            query = (
+                select(MessageRow)
+                .where(MessageRow.thread_id == thread_id)
+                .order_by(col(MessageRow.seq))
+                .offset(offset)
+                .limit(limit)
+            )
+            return list(session.exec(query))
+
+    # --- API keys ----------------------------------------------------------------------------
+
+    def create_key(self, name: str) -> str:
+        """A new key for ``name``; the raw key is returned once and only its hash is stored."""
+        raw = KEY_PREFIX + secrets.token_urlsafe(32)
+        with Session(self.engine) as session:
+            if session.exec(select(ApiKey).where(ApiKey.name == name)).first():
+                raise ValueError(f"a key named {name!r} exists already")
+            session.add(ApiKey(name=name, key_hash=hash_key(raw)))
+            session.commit()
+        return raw
+
+    def list_keys(self) -> list[ApiKey]:
+        with Session(self.engine) as session:
+            return list(session.exec(select(ApiKey).order_by(col(ApiKey.name))))
+
+    def revoke_key(self, name: str) -> bool:
+        with Session(self.engine) as session:
+            key = session.exec(select(ApiKey).where(ApiKey.name == name)).first()
+            if key is None or key.revoked_at is not None:
+                return False
+            key.revoked_at = utcnow()
+            session.add(key)
+            session.commit()
+            return True
+
+    def active_key_hashes(self) -> dict[str, str]:
+        """hash -> key name, for every key not revoked."""
+        with Session(self.engine) as session:
+            keys = session.exec(select(ApiKey).where(col(ApiKey.revoked_at).is_(None)))
+            return {key.key_hash: key.name for key in keys}
