@@ -129,7 +129,9 @@ def make_respond(backend: Backend, defaults: Context) -> Any:
                 listing = "\n".join(
                     f"- {m.name} ({m.status}): {message_text(m)[:2000]}" for m in results
                 )
-                answer = await generate(RESPOND_SYSTEM.format(results=listing), history, verified=True)
+                answer = await generate(
+                    RESPOND_SYSTEM.format(results=listing), history, verified=True
+                )
             if (
                 not usable(answer)
                 or not covers(answer, keys)

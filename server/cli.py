@@ -46,11 +46,21 @@ def serve(
     """Start the HTTP server (the embedded model too, unless TOOLLOOM_LLM_BASE_URL is set)."""
     import uvicorn
 
-    from server.app import create_app
+    from server.app import StartupRefused, check_exposure, create_app
+    from server.auth import KeyRing
     from server.embedded import EmbeddedError
+    from server.store import Store
 
     _logging(verbose=True)
     settings = _settings(host=host, port=port)
+    store = Store(settings.db)
+    try:
+        check_exposure(settings, KeyRing(settings.api_keys, store))
+    except StartupRefused as exc:
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(2) from None
+    finally:
+        store.close()
     config = uvicorn.Config(
         create_app(settings), host=settings.host, port=settings.port, log_config=None
     )
@@ -107,6 +117,58 @@ def chat(
             typer.echo(f"[{m.status}] {m.content}")
     typer.echo(str(turn[-1].content))
     typer.echo(f"(thread {thread_id})", err=True)
+
+
+keys_app = typer.Typer(help="Manage API keys (stored hashed in TOOLLOOM_DB).", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+def _store() -> Any:
+    from server.store import Store
+
+    return Store(_settings().db)
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Argument(help="A name for the key (shown in logs and usage).")],
+) -> None:
+    """Create a key; it is printed once and only its hash is kept."""
+    store = _store()
+    try:
+        raw = store.create_key(name)
+    except ValueError as exc:
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        store.close()
+    typer.echo(raw)
+    typer.echo(f"(key {name!r} created; it is not shown again)", err=True)
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """List key names and whether they are active (never the keys)."""
+    store = _store()
+    try:
+        for key in store.list_keys():
+            state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
+            typer.echo(f"{key.name}\t{state}\tcreated {key.created_at:%Y-%m-%d %H:%M}")
+    finally:
+        store.close()
+
+
+@keys_app.command("revoke")
+def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
+    """Revoke a key (effective within 2 seconds on a running server)."""
+    store = _store()
+    try:
+        if not store.revoke_key(name):
+            typer.echo(f"toolloom: no active key named {name!r}", err=True)
+            raise typer.Exit(1)
+    finally:
+        store.close()
+    typer.echo(f"revoked {name!r}")
 
 
 def main() -> None:

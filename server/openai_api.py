@@ -1,5 +1,8 @@
 """OpenAI-compatible ``/v1/chat/completions`` and ``/v1/models``.
 
+(No ``from __future__ import annotations`` here: the routes are made inside ``make_router`` and
+FastAPI must see their dependency annotations as objects, not strings.)
+
 - **Agent mode** (no ``tools``): the whole graph runs with the built-in tools and the final
   assistant message comes back. With ``X-Thread-Id`` the server keeps the history and the client
   sends only the new message(s); without it the request's messages are the whole conversation.
@@ -7,8 +10,6 @@
   ``tool_calls`` for the client's own tools (``finish_reason: "tool_calls"``); the client runs them
   and sends ``role: "tool"`` messages back, as with any OpenAI model.
 """
-
-from __future__ import annotations
 
 import json
 import time
@@ -331,7 +332,7 @@ def make_router(get_runtime: Any, get_principal: Any, prepare_thread: Any) -> AP
                 "created": created,
                 "model": body.model,
                 "choices": [
-                    {"index": 0, "message": message, "finish_reason": finish, "logprobs": None}
+                    {"index": 0, "message": reply, "finish_reason": finish, "logprobs": None}
                 ],
                 "usage": usage_of(usage),
                 "toolloom": {"thread_id": thread_id, "call_stages": state.get("call_stages", {})},
