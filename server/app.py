@@ -120,20 +120,33 @@ async def prepare_thread(runtime: AgentRuntime, caller: Principal, thread_id: st
 
 
 def _thread_config(config: dict[str, Any], request: Request) -> dict[str, Any]:
-    """LangServe per-request hook: the thread comes from the header, never from the body.
-
-    LangServe silently drops a client's ``configurable.thread_id``; here a client that sends
-    any ``configurable`` key gets a 400 instead, so nothing is dropped without a word.
-    """
-    if config.get("configurable"):
-        raise ApiError(
-            400,
-            f"config.configurable is not accepted; send the thread id in the {THREAD_HEADER} header",
-        )
+    """LangServe per-request hook: the thread comes from the header (checked in ``_with_thread``)."""
     runtime: AgentRuntime = request.app.state.runtime
     thread_id = request.state.thread_id
     callbacks = [*config.get("callbacks", []), runtime.recorder(thread_id)]
     return {**config, "configurable": {"thread_id": thread_id}, "callbacks": callbacks}
+
+
+async def refuse_client_configurable(request: Request) -> None:
+    """LangServe silently drops a client's ``config.configurable`` (thread_id included); here a
+    client that sets any key there gets a 400 that says what to do instead."""
+    try:
+        body = await request.json()
+    except ValueError:
+        return  # LangServe answers malformed JSON itself
+    config = body.get("config") if isinstance(body, dict) else None
+    configurable = config.get("configurable") if isinstance(config, dict) else None
+    sent = (
+        sorted(k for k, v in (configurable or {}).items() if v is not None)
+        if isinstance(configurable, dict)
+        else []
+    )
+    if sent:
+        raise ApiError(
+            400,
+            f"config.configurable ({', '.join(sent)}) is not accepted; "
+            f"send the thread id in the {THREAD_HEADER} header",
+        )
 
 
 async def llm_status(runtime: AgentRuntime, timeout: float = 3.0) -> dict[str, Any]:
@@ -290,6 +303,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
     async def _with_thread(
         request: Request, runtime: AgentRuntime, caller: Principal, call: Any
     ) -> Response:
+        await refuse_client_configurable(request)
         header = request.headers.get(THREAD_HEADER)
         thread_id = header if header is not None else uuid.uuid4().hex
         request.state.thread_id = await prepare_thread(runtime, caller, thread_id)

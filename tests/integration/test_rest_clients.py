@@ -1,0 +1,185 @@
+"""Unmodified clients against a running server: the official openai SDK (sync, async, streaming,
+a tool round trip, a thread) on the embedded model, and LangServe's RemoteRunnable."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import httpx
+import openai
+import pytest
+from langserve import RemoteRunnable
+
+from tests.integration.server_process import ServerProcess
+
+KEY = "key-for-tests-0123456789"
+OTHER_KEY = "another-key-9876543210"
+WEATHER = {
+    "type": "function",
+    "function": {
+        "name": "get_weather",
+        "description": "Get the current weather for a city.",
+        "parameters": {
+            "type": "object",
+            "properties": {"city": {"type": "string", "description": "City name"}},
+            "required": ["city"],
+        },
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def keyed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    process = ServerProcess(
+        tmp_path_factory.mktemp("rest"), TOOLLOOM_API_KEYS=f"tester={KEY},other={OTHER_KEY}"
+    ).start()
+    yield process
+    process.stop()
+
+
+def client_for(server: ServerProcess, key: str = KEY) -> openai.OpenAI:
+    return openai.OpenAI(base_url=f"{server.url}/v1", api_key=key, max_retries=0, timeout=180)
+
+
+def test_sync_agent_mode(keyed_server: ServerProcess) -> None:
+    reply = client_for(keyed_server).chat.completions.create(
+        model="toolloom", messages=[{"role": "user", "content": "What is 23*19?"}]
+    )
+    assert reply.choices[0].finish_reason == "stop"
+    assert "437" in (reply.choices[0].message.content or "")
+    assert reply.usage is not None and reply.usage.total_tokens > 0
+
+
+async def test_async_agent_mode(keyed_server: ServerProcess) -> None:
+    client = openai.AsyncOpenAI(
+        base_url=f"{keyed_server.url}/v1", api_key=KEY, max_retries=0, timeout=180
+    )
+    reply = await client.chat.completions.create(
+        model="toolloom", messages=[{"role": "user", "content": "서울은 지금 몇 시야?"}]
+    )
+    assert reply.choices[0].message.content
+    assert reply.choices[0].message.content.count(":") >= 1
+    await client.close()
+
+
+def test_streaming(keyed_server: ServerProcess) -> None:
+    stream = client_for(keyed_server).chat.completions.create(
+        model="toolloom",
+        messages=[{"role": "user", "content": "What is 12 times 12?"}],
+        stream=True,
+        stream_options={"include_usage": True},
+    )
+    chunks = list(stream)
+    text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+    assert "144" in text
+    assert [c.choices[0].finish_reason for c in chunks if c.choices][-1] == "stop"
+    assert chunks[-1].usage is not None
+
+
+def test_tool_round_trip(keyed_server: ServerProcess) -> None:
+    client = client_for(keyed_server)
+    messages: list[dict] = [{"role": "user", "content": "What is the weather in Seoul right now?"}]
+    first = client.chat.completions.create(
+        model="toolloom",
+        messages=messages,
+        tools=[WEATHER],  # type: ignore[arg-type]
+        tool_choice={"type": "function", "function": {"name": "get_weather"}},
+    )
+    choice = first.choices[0]
+    assert choice.finish_reason == "tool_calls"
+    call = choice.message.tool_calls[0]  # type: ignore[index]
+    assert call.function.name == "get_weather"  # type: ignore[union-attr]
+    arguments = json.loads(call.function.arguments)  # type: ignore[union-attr]
+    assert isinstance(arguments["city"], str) and arguments["city"]
+    messages.append(choice.message.model_dump(exclude_none=True))
+    messages.append(
+        {
+            "role": "tool",
+            "tool_call_id": call.id,
+            "content": json.dumps({"temp_c": 21, "sky": "sunny"}),
+        }
+    )
+    second = client.chat.completions.create(model="toolloom", messages=messages, tools=[WEATHER])  # type: ignore[arg-type]
+    assert second.choices[0].finish_reason in ("stop", "tool_calls")
+    assert second.choices[0].message.content or second.choices[0].message.tool_calls
+
+
+def test_streamed_tool_calls_assemble(keyed_server: ServerProcess) -> None:
+    stream = client_for(keyed_server).chat.completions.create(
+        model="toolloom",
+        messages=[{"role": "user", "content": "Weather in Busan?"}],
+        tools=[WEATHER],  # type: ignore[list-item]
+        tool_choice="required",
+        stream=True,
+    )
+    names, arguments, finish = "", "", None
+    for chunk in stream:
+        if not chunk.choices:
+            continue
+        for delta in chunk.choices[0].delta.tool_calls or []:
+            names += delta.function.name or "" if delta.function else ""
+            arguments += delta.function.arguments or "" if delta.function else ""
+        finish = chunk.choices[0].finish_reason or finish
+    assert names == "get_weather" and finish == "tool_calls"
+    assert "city" in json.loads(arguments)
+
+
+def test_thread_kept_by_the_server_and_private_to_its_key(keyed_server: ServerProcess) -> None:
+    client = client_for(keyed_server)
+    headers = {"X-Thread-Id": "sdk-thread"}
+    client.chat.completions.create(
+        model="toolloom",
+        messages=[{"role": "user", "content": "What is 2+2?"}],
+        extra_headers=headers,
+    )
+    reply = client.chat.completions.create(
+        model="toolloom", messages=[{"role": "user", "content": "And 3*3?"}], extra_headers=headers
+    )
+    assert "9" in (reply.choices[0].message.content or "")
+    thread = httpx.get(
+        f"{keyed_server.url}/threads/sdk-thread",
+        headers={"Authorization": f"Bearer {KEY}"},
+        timeout=10,
+    ).json()
+    assert [m["content"] for m in thread["messages"] if m["role"] == "user"] == [
+        "What is 2+2?",
+        "And 3*3?",
+    ]
+    other = httpx.get(
+        f"{keyed_server.url}/threads/sdk-thread",
+        headers={"Authorization": f"Bearer {OTHER_KEY}"},
+        timeout=10,
+    )
+    assert other.status_code == 404
+    with pytest.raises(openai.NotFoundError):
+        client_for(keyed_server, OTHER_KEY).chat.completions.create(
+            model="toolloom", messages=[{"role": "user", "content": "hi"}], extra_headers=headers
+        )
+    with pytest.raises(openai.AuthenticationError):
+        client_for(keyed_server, "wrong").chat.completions.create(
+            model="toolloom", messages=[{"role": "user", "content": "hi"}]
+        )
+
+
+def test_models(keyed_server: ServerProcess) -> None:
+    ids = [m.id for m in client_for(keyed_server).models.list()]
+    assert "toolloom" in ids
+
+
+async def test_remote_runnable(keyed_server: ServerProcess) -> None:
+    agent = RemoteRunnable(
+        f"{keyed_server.url}/agent",
+        headers={"Authorization": f"Bearer {KEY}", "X-Thread-Id": "remote"},
+        timeout=180,
+    )
+    state = await agent.ainvoke({"messages": [{"type": "human", "content": "What is 7*8?"}]})
+    assert "56" in state["messages"][-1].content
+    assert any(getattr(m, "type", "") == "tool" for m in state["messages"])
+    updates = [
+        chunk
+        async for chunk in agent.astream(
+            {"messages": [{"type": "human", "content": "What is 9*9?"}]}
+        )
+    ]
+    assert any("respond" in u for u in updates)
