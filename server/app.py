@@ -199,6 +199,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         version="0.1.0",
         summary="Reliable tool calling for local models: a LangGraph agent server.",
         lifespan=lifespan,
+        responses=errors.ERROR_RESPONSES,
     )
     errors.install(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)

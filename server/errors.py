@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,38 @@ _TYPES = {
     502: "upstream_error",
     503: "service_unavailable",
     504: "upstream_timeout",
+}
+
+
+class OpenAIErrorBody(BaseModel):
+    message: str
+    type: str
+    param: str | None = None
+    code: str | int | None = None
+
+
+class ErrorResponse(BaseModel):
+    """Errors: ``{"error": {...}}`` (OpenAI's shape) under /v1, ``{"detail": ...}`` elsewhere."""
+
+    error: OpenAIErrorBody | None = None
+    detail: Any = None
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorResponse, "description": description}
+    for status, description in [
+        (400, "Bad request: malformed JSON, a wrong type, an invalid thread id or value"),
+        (401, "Missing or invalid API key"),
+        (404, "No such thread for this key"),
+        (409, "The thread is busy with another run"),
+        (413, "Request body too large"),
+        (422, "Request does not match the schema"),
+        (429, "Too many requests"),
+        (500, "Internal error (no details are sent)"),
+        (502, "The LLM backend sent a bad reply"),
+        (503, "The LLM backend is unavailable"),
+        (504, "The LLM backend timed out"),
+    ]
 }
 
 
