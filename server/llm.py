@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+import openai
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_openai import ChatOpenAI
 
 from server.settings import Settings
@@ -11,19 +17,81 @@ DEFAULT_MAX_TOKENS = 1024
 EMBEDDED_MAX_TOKENS = 256
 
 
+REASONING_KEYS = ("reasoning_content", "reasoning")
+
+
+class ToolloomChatOpenAI(ChatOpenAI):
+    """``ChatOpenAI`` that keeps a reasoning model's reasoning and sends it back.
+
+    gpt-oss on vLLM returns its chain of thought as ``reasoning_content`` (older vLLM) or
+    ``reasoning`` (newer); ChatOpenAI drops both. gpt-oss needs the reasoning of a tool-calling turn
+    back in the next request, so it is kept in the message's ``additional_kwargs`` (and so in the
+    checkpointed state) and written back as ``reasoning`` and ``reasoning_content`` on assistant
+    messages that carry tool calls. Backends that send no reasoning see no difference.
+    """
+
+    def _create_chat_result(
+        self,
+        response: dict[str, Any] | openai.BaseModel,
+        generation_info: dict[str, Any] | None = None,
+    ) -> ChatResult:
+        result = super()._create_chat_result(response, generation_info)
+        data = response if isinstance(response, dict) else response.model_dump()
+        for generation, choice in zip(result.generations, data.get("choices") or [], strict=False):
+            message = choice.get("message") or {}
+            reasoning = next((message[k] for k in REASONING_KEYS if message.get(k)), None)
+            if reasoning and isinstance(generation.message, AIMessage):
+                generation.message.additional_kwargs["reasoning_content"] = reasoning
+        return result
+
+    def _convert_chunk_to_generation_chunk(
+        self,
+        chunk: dict[str, Any],
+        default_chunk_class: type,
+        base_generation_info: dict[str, Any] | None,
+    ) -> ChatGenerationChunk | None:
+        generation = super()._convert_chunk_to_generation_chunk(
+            chunk, default_chunk_class, base_generation_info
+        )
+        choices = chunk.get("choices") or []
+        delta = (choices[0].get("delta") or {}) if choices else {}
+        reasoning = next((delta[k] for k in REASONING_KEYS if delta.get(k)), None)
+        if generation is not None and reasoning and isinstance(generation.message, AIMessageChunk):
+            generation.message.additional_kwargs["reasoning_content"] = reasoning
+        return generation
+
+    def _get_request_payload(
+        self, input_: Any, *, stop: list[str] | None = None, **kwargs: Any
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = super()._get_request_payload(input_, stop=stop, **kwargs)
+        messages: Sequence[BaseMessage] = self._convert_input(input_).to_messages()
+        sent = payload.get("messages") or []
+        if len(sent) == len(messages):
+            for message, entry in zip(messages, sent, strict=True):
+                reasoning = (
+                    message.additional_kwargs.get("reasoning_content")
+                    if isinstance(message, AIMessage)
+                    else None
+                )
+                if reasoning and entry.get("role") == "assistant" and entry.get("tool_calls"):
+                    entry["reasoning"] = reasoning
+                    entry["reasoning_content"] = reasoning
+        return payload
+
+
 def make_llm(
     settings: Settings,
     *,
     base_url: str | None = None,
     model: str | None = None,
     max_tokens: int | None = None,
-) -> ChatOpenAI:
+) -> ToolloomChatOpenAI:
     """A ``ChatOpenAI`` client for the configured backend (or ``base_url``, e.g. the embedded one)."""
     url = base_url or (str(settings.llm_base_url) if settings.llm_base_url else None)
     if url is None:
         raise ValueError("no LLM base URL: set TOOLLOOM_LLM_BASE_URL or start the embedded model")
     limit = settings.llm_max_tokens or max_tokens or DEFAULT_MAX_TOKENS
-    return ChatOpenAI(
+    return ToolloomChatOpenAI(
         base_url=url,
         model=model or settings.llm_model or DEFAULT_MODEL,
         api_key=settings.llm_api_key,
