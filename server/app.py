@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import httpx
-from fastapi import Depends, FastAPI, Query, Request, Response
+from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from langchain_core.language_models import BaseChatModel
 from langserve import APIHandler
@@ -36,7 +36,11 @@ from server.store import ThreadNotFound
 log = logging.getLogger(__name__)
 
 THREAD_HEADER = "X-Thread-Id"
-_THREAD_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$")
+THREAD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$"
+_THREAD_ID = re.compile(THREAD_ID_PATTERN)
+ThreadId = Annotated[
+    str, Path(pattern=THREAD_ID_PATTERN, description="1-128 letters, digits and _ . : -")
+]
 
 
 class StartupRefused(RuntimeError):
@@ -234,7 +238,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         runtime: Runtime,
         caller: Caller,
         limit: Annotated[int, Query(ge=1, le=200)] = 50,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     ) -> dict[str, Any]:
         """The caller's threads, most recently used first."""
         threads = await asyncio.to_thread(runtime.store.list_threads, caller.name, limit, offset)
@@ -246,11 +250,11 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
 
     @app.get("/threads/{thread_id}", tags=["threads"])
     async def get_thread(
-        thread_id: str,
+        thread_id: ThreadId,
         runtime: Runtime,
         caller: Caller,
         limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
-        offset: Annotated[int, Query(ge=0)] = 0,
+        offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     ) -> dict[str, Any]:
         """A thread's messages with their tool calls, results, stages and times."""
         valid_thread_id(thread_id)
@@ -289,7 +293,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         }
 
     @app.delete("/threads/{thread_id}", tags=["threads"], status_code=204)
-    async def delete_thread(thread_id: str, runtime: Runtime, caller: Caller) -> Response:
+    async def delete_thread(thread_id: ThreadId, runtime: Runtime, caller: Caller) -> Response:
         """Delete a thread: its transcript and its checkpoints."""
         valid_thread_id(thread_id)
         try:

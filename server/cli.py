@@ -119,6 +119,41 @@ def chat(
     typer.echo(f"(thread {thread_id})", err=True)
 
 
+@app.command()
+def embedded(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0: a free one).")] = 0,
+) -> None:
+    """Run only the embedded model server (for LangGraph Studio or any OpenAI client); Ctrl-C stops it."""
+    import signal
+
+    from server.embedded import EmbeddedError, EmbeddedServer
+
+    settings = _settings()
+    server = EmbeddedServer(
+        settings.embedded_model,
+        ctx=settings.embedded_ctx,
+        threads=settings.embedded_threads,
+        start_timeout=settings.embedded_start_timeout,
+    )
+
+    async def start() -> str:
+        return await server.start(lambda note: typer.echo(note, err=True))
+
+    try:
+        server.port = port
+        url = asyncio.run(start())
+    except EmbeddedError as exc:
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(url)
+    typer.echo(f"export TOOLLOOM_LLM_BASE_URL={url}", err=True)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    try:
+        signal.sigwait({signal.SIGINT, signal.SIGTERM})
+    finally:
+        server.stop()
+
+
 keys_app = typer.Typer(help="Manage API keys (stored hashed in TOOLLOOM_DB).", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 

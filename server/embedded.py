@@ -111,7 +111,7 @@ class EmbeddedServer:
             raise EmbeddedError(
                 "llama-cpp-python is not installed; cannot start the embedded model"
             )
-        self.port = free_port()
+        self.port = self.port or free_port()
         self._log_file = tempfile.NamedTemporaryFile(prefix="toolloom-llama-", suffix=".log")  # noqa: SIM115
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         # Must run on the main thread: PDEATHSIG fires when the *thread* that forked exits.

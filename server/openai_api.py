@@ -12,6 +12,7 @@ FastAPI must see their dependency annotations as objects, not strings.)
 """
 
 import json
+import re
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -73,7 +74,15 @@ class ChatMessageIn(BaseModel):
 class FunctionSpec(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
-    name: str = Field(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")
+    name: str = Field(min_length=1, max_length=64, description="Letters, digits, _ . -")
+
+    @field_validator("name")
+    @classmethod
+    def _name_chars(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9_.\-]{1,64}", value):
+            raise ValueError("function names use letters, digits, _ . - (at most 64)")
+        return value
+
     description: str | None = None
     parameters: dict[str, Any] | None = None
 
@@ -228,13 +237,33 @@ def make_router(get_runtime: Any, get_principal: Any, prepare_thread: Any) -> AP
             ],
         }
 
-    @router.post("/chat/completions", response_model=None)
+    @router.post(
+        "/chat/completions",
+        response_model=None,
+        responses={
+            200: {
+                "description": "A chat completion, or with `stream: true` server-sent chat.completion.chunk events",
+                "content": {
+                    "application/json": {"schema": {"type": "object"}},
+                    "text/event-stream": {
+                        "schema": {"type": "object", "properties": {"data": {"type": "string"}}}
+                    },
+                },
+            }
+        },
+    )
     async def chat_completions(
         body: ChatCompletionRequest,
         request: Request,
         runtime: Runtime,
         caller: Caller,
-        x_thread_id: Annotated[str | None, Header()] = None,
+        x_thread_id: Annotated[
+            str | None,
+            Header(
+                pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$",
+                description="Keep the conversation on the server under this thread id.",
+            ),
+        ] = None,
     ) -> Any:
         """OpenAI chat completions: agent mode, or tool-call mode when ``tools`` are given."""
         settings = runtime.settings

@@ -1,0 +1,41 @@
+"""Entry points for ``langgraph.json``: the graph for LangGraph Studio (``langgraph dev``) and a
+factory for its SQLite checkpointer.
+
+Studio compiles nothing itself and rejects a graph compiled with a checkpointer, so the graph is
+compiled bare here and the server attaches the checkpointer from ``checkpointer.path``. The model
+is the one ``TOOLLOOM_LLM_BASE_URL`` names; for the embedded model run ``toolloom embedded`` in
+another terminal and point ``TOOLLOOM_LLM_BASE_URL`` at the URL it prints.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+from graph.builder import build_graph
+from server.llm import make_llm
+from server.runtime import context_from, tool_config_from
+from server.settings import load_settings
+from tools.registry import build_tools
+
+_settings = load_settings()
+if _settings.llm_base_url is None:
+    raise RuntimeError(
+        "LangGraph Studio needs TOOLLOOM_LLM_BASE_URL: run `toolloom embedded` in another terminal "
+        "and set it to the URL printed there (or point it at vLLM)"
+    )
+
+graph = build_graph(
+    make_llm(_settings), build_tools(tool_config_from(_settings)), defaults=context_from(_settings)
+).compile(name="toolloom")
+
+
+@contextlib.asynccontextmanager
+async def checkpointer() -> AsyncIterator[AsyncSqliteSaver]:
+    """The same SQLite checkpoints as ``toolloom serve`` (``TOOLLOOM_DB``)."""
+    _settings.db.parent.mkdir(parents=True, exist_ok=True)
+    async with AsyncSqliteSaver.from_conn_string(str(_settings.db)) as saver:
+        await saver.setup()
+        yield saver
