@@ -306,13 +306,33 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
     # --- LangServe ---------------------------------------------------------------------------------
 
     async def _with_thread(
-        request: Request, runtime: AgentRuntime, caller: Principal, call: Any
+        request: Request,
+        runtime: AgentRuntime,
+        caller: Principal,
+        call: Any,
+        *,
+        streaming: bool = False,
     ) -> Response:
         await refuse_client_configurable(request)
         header = request.headers.get(THREAD_HEADER)
         thread_id = header if header is not None else uuid.uuid4().hex
         request.state.thread_id = await prepare_thread(runtime, caller, thread_id)
-        response: Response = await call(request)
+        if not streaming:
+            async with runtime.thread_lock(thread_id):
+                response: Response = await call(request)
+        else:
+            # The run happens while the body streams: hold the thread from the first event to the
+            # last (or until the client goes away).
+            response = await call(request)
+            body = getattr(response, "body_iterator", None)
+            if body is not None:
+
+                async def held() -> AsyncIterator[Any]:
+                    async with runtime.thread_lock(thread_id):
+                        async for item in body:
+                            yield item
+
+                response.body_iterator = held()  # type: ignore[attr-defined]
         response.headers[THREAD_HEADER] = thread_id
         return response
 
@@ -335,14 +355,14 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         request: Request, handler: AgentHandler, runtime: Runtime, caller: Caller
     ) -> Response:
         """LangServe stream (server-sent events)."""
-        return await _with_thread(request, runtime, caller, handler.stream)
+        return await _with_thread(request, runtime, caller, handler.stream, streaming=True)
 
     @app.post("/agent/stream_events", tags=["agent"])
     async def agent_stream_events(
         request: Request, handler: AgentHandler, runtime: Runtime, caller: Caller
     ) -> Response:
         """LangServe stream_events (server-sent events, token by token)."""
-        return await _with_thread(request, runtime, caller, handler.astream_events)
+        return await _with_thread(request, runtime, caller, handler.astream_events, streaming=True)
 
     @app.get("/agent/input_schema", tags=["agent"])
     async def agent_input_schema(request: Request, handler: AgentHandler, _: Caller) -> Any:

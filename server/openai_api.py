@@ -11,6 +11,7 @@ FastAPI must see their dependency annotations as objects, not strings.)
   and sends ``role: "tool"`` messages back, as with any OpenAI model.
 """
 
+import contextlib
 import json
 import re
 import time
@@ -330,6 +331,7 @@ def make_router(get_runtime: Any, get_principal: Any, prepare_thread: Any) -> AP
             include_usage = bool(body.stream_options and body.stream_options.include_usage)
             return StreamingResponse(
                 stream_chunks(
+                    runtime,
                     graph,
                     run_input,
                     config,
@@ -344,7 +346,11 @@ def make_router(get_runtime: Any, get_principal: Any, prepare_thread: Any) -> AP
                 headers={**headers, "Cache-Control": "no-cache"},
             )
 
-        state = await runtime.run_graph(graph, run_input, config, context)
+        if thread_id is None:
+            state = await runtime.run_graph(graph, run_input, config, context)
+        else:
+            async with runtime.thread_lock(thread_id):
+                state = await runtime.run_graph(graph, run_input, config, context)
         final = state["messages"][-1]
         reply: dict[str, Any] = {"role": "assistant", "content": None}
         finish = "stop"
@@ -370,6 +376,7 @@ def make_router(get_runtime: Any, get_principal: Any, prepare_thread: Any) -> AP
         )
 
     async def stream_chunks(
+        runtime: AgentRuntime,
         graph: Any,
         run_input: dict[str, Any],
         config: dict[str, Any],
@@ -398,22 +405,25 @@ def make_router(get_runtime: Any, get_principal: Any, prepare_thread: Any) -> AP
         yield chunk({"role": "assistant", "content": ""})
         streamed = ""
         final_state: dict[str, Any] = {}
+        thread_id = (config.get("configurable") or {}).get("thread_id")
+        hold = runtime.thread_lock(thread_id) if thread_id else contextlib.nullcontext()
         try:
-            async for mode, data in graph.astream(
-                run_input, config, context=context, stream_mode=["messages", "values"]
-            ):
-                if mode == "values":
-                    final_state = data
-                    continue
-                token, metadata = data
-                if (
-                    isinstance(token, AIMessageChunk)
-                    and ANSWER_TAG in (metadata.get("tags") or [])
-                    and isinstance(token.content, str)
-                    and token.content
+            async with hold:  # released when the stream ends or the client goes away
+                async for mode, data in graph.astream(
+                    run_input, config, context=context, stream_mode=["messages", "values"]
                 ):
-                    streamed += token.content
-                    yield chunk({"content": token.content})
+                    if mode == "values":
+                        final_state = data
+                        continue
+                    token, metadata = data
+                    if (
+                        isinstance(token, AIMessageChunk)
+                        and ANSWER_TAG in (metadata.get("tags") or [])
+                        and isinstance(token.content, str)
+                        and token.content
+                    ):
+                        streamed += token.content
+                        yield chunk({"content": token.content})
         except Exception as exc:  # the stream has started: report in-band, OpenAI-style
             error = stream_error(exc)
             yield f"data: {json.dumps({'error': error})}\n\n"

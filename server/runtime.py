@@ -6,6 +6,7 @@ Opened once per process, by the FastAPI lifespan or by ``toolloom chat``, with
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -20,6 +21,7 @@ from langgraph.graph.state import CompiledStateGraph
 from graph.builder import build_graph
 from graph.context import Context
 from server.embedded import EmbeddedServer
+from server.errors import ApiError
 from server.llm import EMBEDDED_MAX_TOKENS, make_llm
 from server.recorder import TranscriptRecorder
 from server.settings import Settings
@@ -29,6 +31,41 @@ from tools.base import ToolConfig
 from tools.registry import build_tools
 
 log = logging.getLogger(__name__)
+
+
+class ThreadLocks:
+    """One lock per thread: runs on a thread are serialised, so concurrent requests on one thread
+    keep every message, in order. A request that cannot get the thread within ``wait`` seconds
+    gets 409 instead of piling up."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = {}
+        self._users: dict[str, int] = {}
+
+    @contextlib.asynccontextmanager
+    async def hold(self, thread_id: str, wait: float) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(thread_id, asyncio.Lock())
+        self._users[thread_id] = self._users.get(thread_id, 0) + 1
+        try:
+            try:
+                await asyncio.wait_for(lock.acquire(), timeout=wait)
+            except TimeoutError:
+                raise ApiError(
+                    409, f"thread {thread_id!r} is busy with another run; try again"
+                ) from None
+            try:
+                yield
+            finally:
+                lock.release()
+        finally:
+            self._users[thread_id] -= 1
+            if not self._users[thread_id]:
+                del self._users[thread_id]
+                self._locks.pop(thread_id, None)
+
+    def busy(self, thread_id: str) -> bool:
+        lock = self._locks.get(thread_id)
+        return bool(lock and lock.locked())
 
 
 @dataclass
@@ -45,6 +82,11 @@ class AgentRuntime:
     store: Store
     embedded: EmbeddedServer | None = None
     tools: list[BaseTool] = field(default_factory=list)
+    locks: ThreadLocks = field(default_factory=ThreadLocks)
+
+    def thread_lock(self, thread_id: str) -> contextlib.AbstractAsyncContextManager[None]:
+        """Hold the thread for one run (wait up to TOOLLOOM_THREAD_BUSY_WAIT seconds, then 409)."""
+        return self.locks.hold(thread_id, self.settings.thread_busy_wait)
 
     @property
     def backend_name(self) -> str:

@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     """Longest message text in one request."""
     max_request_tools: Annotated[int, Field(ge=1, le=1000)] = 128
     """Most client tools in one tool-call mode request."""
+    thread_busy_wait: Annotated[float, Field(ge=0, le=3600)] = 120.0
+    """Seconds a request waits for a thread another run holds (runs on a thread are serialised);
+    past that it gets 409."""
 
     # --- agent limits -------------------------------------------------------------------------
     max_steps: Annotated[int, Field(ge=1, le=50)] = 6
