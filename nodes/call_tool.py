@@ -7,6 +7,7 @@ tool does (bad arguments, a timeout, a crash) ends the run.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from collections.abc import Sequence
@@ -19,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from graph.context import Context
 from graph.state import State
+from nodes.telemetry import TOOL_CALLS
 from tools.base import ToolError, dump_result
 
 log = logging.getLogger(__name__)
@@ -90,12 +92,19 @@ def make_call_tool(tools: Sequence[BaseTool], defaults: Context) -> Any:
         messages = []
         for call, (content, status, duration) in zip(runnable, outcomes, strict=True):
             stage = stages.get(call["id"] or "", "native")
+            TOOL_CALLS.labels(call["name"], stage, status).inc()
             log.info(
-                "tool call %s stage=%s status=%s duration_ms=%s",
-                call["name"],
-                stage,
-                status,
-                duration,
+                "tool call",
+                extra={
+                    "fields": {
+                        "tool": call["name"],
+                        "stage": stage,
+                        "status": status,
+                        "duration_ms": duration,
+                        "argument_chars": len(json.dumps(call["args"], default=str)),
+                        "result_chars": len(content),
+                    }
+                },
             )
             messages.append(
                 ToolMessage(

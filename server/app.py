@@ -19,15 +19,17 @@ from typing import Annotated, Any
 
 import httpx
 from fastapi import Depends, FastAPI, Path, Query, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from langchain_core.language_models import BaseChatModel
 from langserve import APIHandler
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from nodes.validation import ToolSpec
 from server import errors
 from server.auth import ANONYMOUS, KeyRing, Principal
 from server.errors import ApiError
 from server.limits import BodySizeLimit
+from server.observability import MESSAGES, REGISTRY, THREADS, RequestLog, usage_for
 from server.openai_api import make_router
 from server.runtime import AgentRuntime, open_runtime
 from server.settings import Settings, load_settings
@@ -72,6 +74,7 @@ def get_principal(request: Request) -> Principal:
     """The caller, from ``Authorization: Bearer KEY`` (anyone, when the server has no keys)."""
     keyring: KeyRing = request.app.state.keyring
     if not keyring.required:
+        request.state.principal = ANONYMOUS
         return ANONYMOUS
     header = request.headers.get("authorization", "")
     scheme, _, key = header.partition(" ")
@@ -127,7 +130,7 @@ def _thread_config(config: dict[str, Any], request: Request) -> dict[str, Any]:
     """LangServe per-request hook: the thread comes from the header (checked in ``_with_thread``)."""
     runtime: AgentRuntime = request.app.state.runtime
     thread_id = request.state.thread_id
-    callbacks = [*config.get("callbacks", []), runtime.recorder(thread_id)]
+    callbacks = [*config.get("callbacks", []), runtime.recorder(thread_id), usage_for(request)]
     return {**config, "configurable": {"thread_id": thread_id}, "callbacks": callbacks}
 
 
@@ -207,6 +210,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
     )
     errors.install(app)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
+    app.add_middleware(RequestLog)  # outermost: every request is logged and counted, 413s too
     app.include_router(make_router(get_runtime, get_principal, prepare_thread))
 
     @app.get("/health", tags=["meta"])
@@ -225,6 +229,28 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         return JSONResponse(
             {"ready": status["ok"], "llm": status}, status_code=200 if status["ok"] else 503
         )
+
+    @app.get("/metrics", tags=["meta"], response_class=PlainTextResponse)
+    async def metrics(runtime: Runtime, _: Caller) -> PlainTextResponse:
+        """Prometheus metrics: requests, latency, LLM calls and errors, tool calls by stage, runs, threads."""
+        threads, messages = await asyncio.to_thread(runtime.store.counts)
+        THREADS.set(threads)
+        MESSAGES.set(messages)
+        return PlainTextResponse(generate_latest(REGISTRY).decode(), media_type=CONTENT_TYPE_LATEST)
+
+    @app.get("/usage", tags=["meta"])
+    async def usage(
+        runtime: Runtime,
+        caller: Caller,
+        since: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
+    ) -> dict[str, Any]:
+        """The caller's own usage per day: requests, errors, tokens, tool calls."""
+        rows = await asyncio.to_thread(runtime.store.usage, caller.name, since)
+        return {"key": caller.name or None, "days": [
+            {"day": r.day, "requests": r.requests, "errors": r.errors, "prompt_tokens": r.prompt_tokens,
+             "completion_tokens": r.completion_tokens, "tool_calls": r.tool_calls}
+            for r in rows
+        ]}  # fmt: skip
 
     @app.get("/tools", tags=["meta"])
     async def list_tools(runtime: Runtime, _: Caller) -> dict[str, Any]:

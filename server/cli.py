@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import sys
 import uuid
 from typing import Annotated, Any
 
@@ -30,12 +29,15 @@ def _settings(**overrides: Any) -> Settings:
         raise typer.Exit(2) from None
 
 
-def _logging(verbose: bool) -> None:
-    logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
-    )
+def _logging(settings: Settings, verbose: bool = True) -> None:
+    from server.observability import configure_logging
+
+    secrets = [
+        k.get_secret_value().partition("=")[2] or k.get_secret_value() for k in settings.api_keys
+    ]
+    secrets.append(settings.llm_api_key.get_secret_value())
+    level = getattr(logging, settings.log_level.upper()) if verbose else logging.WARNING
+    configure_logging(settings.log_format, secrets, level)
 
 
 @app.command()
@@ -51,8 +53,8 @@ def serve(
     from server.embedded import EmbeddedError
     from server.store import Store
 
-    _logging(verbose=True)
     settings = _settings(host=host, port=port)
+    _logging(settings)
     store = Store(settings.db)
     try:
         check_exposure(settings, KeyRing(settings.api_keys, store))
@@ -83,8 +85,8 @@ def chat(
     from server.embedded import EmbeddedError
     from server.runtime import open_runtime
 
-    _logging(verbose)
     settings = _settings()
+    _logging(settings, verbose)
     thread_id = thread or uuid.uuid4().hex
 
     async def run() -> dict[str, Any]:
@@ -204,6 +206,45 @@ def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) ->
     finally:
         store.close()
     typer.echo(f"revoked {name!r}")
+
+
+@app.command()
+def usage(
+    key: Annotated[str | None, typer.Option(help="Only this key's name.")] = None,
+    since: Annotated[str | None, typer.Option(help="From this UTC date on (YYYY-MM-DD).")] = None,
+) -> None:
+    """Usage per API key and day: requests, errors, tokens, tool calls."""
+    store = _store()
+    try:
+        rows = store.usage(key, since)
+    finally:
+        store.close()
+    header = (
+        "day",
+        "key",
+        "requests",
+        "errors",
+        "prompt_tokens",
+        "completion_tokens",
+        "tool_calls",
+    )
+    table = [header] + [
+        (
+            r.day,
+            r.key or "(no key)",
+            str(r.requests),
+            str(r.errors),
+            str(r.prompt_tokens),
+            str(r.completion_tokens),
+            str(r.tool_calls),
+        )
+        for r in rows
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(len(header))]
+    for row in table:
+        typer.echo(
+            "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+        )
 
 
 def main() -> None:

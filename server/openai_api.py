@@ -37,6 +37,7 @@ from graph.context import Context
 from nodes.llm_io import ANSWER_TAG, message_text
 from server.auth import Principal
 from server.errors import ApiError
+from server.observability import usage_for
 from server.runtime import AgentRuntime, context_from
 
 # --- request models -------------------------------------------------------------------------------
@@ -304,10 +305,11 @@ def make_router(get_runtime: Any, get_principal: Any, prepare_thread: Any) -> AP
                 parallel_tool_calls=body.parallel_tool_calls,
             )
         usage = UsageMetadataCallbackHandler()
-        callbacks: list[Any] = [usage]
+        callbacks: list[Any] = [usage, usage_for(request)]
         thread_id: str | None = None
         if x_thread_id is not None:
             thread_id = await prepare_thread(runtime, caller, x_thread_id)
+            request.state.thread_id = thread_id
             messages = new_messages_for_thread(messages)
             if not messages:
                 raise ApiError(

@@ -23,6 +23,7 @@ from graph.context import Context
 from server.embedded import EmbeddedServer
 from server.errors import ApiError
 from server.llm import EMBEDDED_MAX_TOKENS, make_llm
+from server.observability import LLMCallLog
 from server.recorder import TranscriptRecorder
 from server.settings import Settings
 from server.store import Store
@@ -172,6 +173,8 @@ async def open_runtime(
         model = str(
             getattr(llm, "model_name", None) or getattr(llm, "model", None) or type(llm).__name__
         )
+        backend_name = "embedded" if embedded else "openai-compatible"
+        llm.callbacks = [*(llm.callbacks or []), LLMCallLog(backend_name, model)]  # type: ignore[misc]
 
         settings.db.parent.mkdir(parents=True, exist_ok=True)
         checkpointer = await stack.enter_async_context(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     thread_busy_wait: Annotated[float, Field(ge=0, le=3600)] = 120.0
     """Seconds a request waits for a thread another run holds (runs on a thread are serialised);
     past that it gets 409."""
+
+    # --- observability -------------------------------------------------------------------------
+    log_format: Literal["text", "json"] = "text"
+    """``json``: one JSON object per log line; ``text``: readable lines."""
+    log_level: Literal["debug", "info", "warning", "error"] = "info"
 
     # --- agent limits -------------------------------------------------------------------------
     max_steps: Annotated[int, Field(ge=1, le=50)] = 6

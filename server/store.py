@@ -75,6 +75,20 @@ class ApiKey(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class UsageDay(SQLModel, table=True):
+    __tablename__ = "tl_usage"
+    __table_args__ = (UniqueConstraint("key", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=64, description="The API key's name ('' without keys).")
+    day: str = Field(max_length=10, index=True, description="UTC date, YYYY-MM-DD.")
+    requests: int = 0
+    errors: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    tool_calls: int = 0
+
+
 class ThreadNotFound(LookupError):
     """No such thread for this caller (it does not exist, or another key owns it)."""
 
@@ -235,6 +249,45 @@ class Store:
                 .limit(limit)
             )
             return list(session.exec(query))
+
+    # --- usage --------------------------------------------------------------------------------
+
+    def add_usage(
+        self, key: str, *, error: bool, prompt_tokens: int, completion_tokens: int, tool_calls: int
+    ) -> None:
+        """Add one request to the key's row for today (UTC)."""
+        day = utcnow().date().isoformat()
+        with Session(self.engine) as session:
+            row = session.exec(
+                select(UsageDay).where(UsageDay.key == key, UsageDay.day == day)
+            ).first()
+            if row is None:
+                row = UsageDay(key=key, day=day)
+            row.requests += 1
+            row.errors += int(error)
+            row.prompt_tokens += prompt_tokens
+            row.completion_tokens += completion_tokens
+            row.tool_calls += tool_calls
+            session.add(row)
+            session.commit()
+
+    def usage(self, key: str | None = None, since: str | None = None) -> list[UsageDay]:
+        with Session(self.engine) as session:
+            query = select(UsageDay)
+            if key is not None:
+                query = query.where(UsageDay.key == key)
+            if since is not None:
+                query = query.where(col(UsageDay.day) >= since)
+            return list(session.exec(query.order_by(col(UsageDay.day), col(UsageDay.key))))
+
+    def counts(self) -> tuple[int, int]:
+        """(threads, messages) in the store, for the metrics."""
+        from sqlalchemy import func
+
+        with Session(self.engine) as session:
+            threads = session.exec(select(func.count()).select_from(Thread)).one()
+            messages = session.exec(select(func.count()).select_from(MessageRow)).one()
+            return int(threads), int(messages)
 
     # --- API keys ----------------------------------------------------------------------------
 
