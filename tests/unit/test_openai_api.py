@@ -350,3 +350,65 @@ def test_backend_failures_are_clear_and_keep_the_message(
             again.status_code == 200
             and again.json()["choices"][0]["message"]["content"] == "Once upon a time."
         )
+
+
+def test_tool_choice_none_answers_without_tools(
+    client: TestClient, model: ScriptedChatModel
+) -> None:
+    model.script = ["Just text."]
+    body = chat(client, [user("Weather in Seoul?")], tools=[WEATHER], tool_choice="none").json()
+    assert body["choices"][0]["finish_reason"] == "stop"
+    assert body["choices"][0]["message"]["content"] == "Just text."
+    assert "tools" not in model.calls[0]["kwargs"]
+
+
+def test_parallel_tool_calls_false_returns_one_call(
+    client: TestClient, model: ScriptedChatModel
+) -> None:
+    two = AIMessage(
+        content="",
+        tool_calls=[
+            tool_call("get_weather", {"city": "Seoul"}, "a"),
+            tool_call("get_weather", {"city": "Tokyo"}, "b"),
+        ],
+    )
+    model.script = [two]
+    calls = chat(
+        client, [user("Weather in Seoul and Tokyo?")], tools=[WEATHER], parallel_tool_calls=False
+    ).json()["choices"][0]["message"]["tool_calls"]
+    assert [json.loads(c["function"]["arguments"]) for c in calls] == [{"city": "Seoul"}]
+    model.script = [two]
+    both = chat(client, [user("Weather in Seoul and Tokyo?")], tools=[WEATHER]).json()["choices"][
+        0
+    ]["message"]
+    assert len(both["tool_calls"]) == 2
+
+
+def test_non_loopback_bind_without_keys_is_refused(tmp_path: Path) -> None:
+    from server.app import StartupRefused, check_exposure
+    from server.auth import KeyRing
+    from server.store import Store
+
+    store = Store(tmp_path / "k.db")
+    try:
+        for host, keys, allow, refused in [
+            ("0.0.0.0", "", False, True),
+            ("0.0.0.0", "a=b", False, False),
+            ("0.0.0.0", "", True, False),
+            ("127.0.0.1", "", False, False),
+            ("::1", "", False, False),
+            ("192.168.0.10", "", False, True),
+        ]:
+            settings = load_settings(
+                host=host, api_keys=keys, allow_no_auth=allow, db=tmp_path / "k.db"
+            )
+            keyring = KeyRing(settings.api_keys, store)
+            if refused:
+                with pytest.raises(StartupRefused, match="no API keys"):
+                    check_exposure(settings, keyring)
+            else:
+                check_exposure(settings, keyring)
+        store.create_key("ops")  # a key in the table counts too
+        check_exposure(load_settings(host="0.0.0.0", db=tmp_path / "k.db"), KeyRing((), store))
+    finally:
+        store.close()
