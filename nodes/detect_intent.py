@@ -15,6 +15,7 @@ again for the same request would repeat calls.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from collections.abc import Sequence
@@ -190,3 +191,66 @@ def make_detect_intent(backend: Backend, builtin: Sequence[ToolSpec], defaults: 
         }
 
     return detect_intent
+
+
+# A request that names several things ("Seoul and Tokyo", "서울과 도쿄", "a, b, c") may need several
+# calls at once; backends that make one call per turn (gpt-oss through vLLM) return only the first.
+_SEVERAL = re.compile(r"\b(?:and|both|each|every|all)\b|,|、|와|과|그리고|및|각각", re.IGNORECASE)
+
+COMPLETE_SYSTEM = """The assistant answered the user's last message with these tool calls:
+{made}
+Some requests need several calls made at the same time (one per city, file, item...). List the
+further calls, if any, that the user's request needs in addition to those, as
+{{"calls": [{{"tool": NAME, "arguments": {{...}}}}, ...]}}, or {{"calls": []}} when none is needed.
+Use only argument values the user's message gives.
+
+Tools:
+{tool_list}"""
+
+
+async def complete_parallel_calls(
+    backend: Backend,
+    messages: Sequence[Any],
+    specs: Sequence[ToolSpec],
+    calls: list[dict[str, Any]],
+    history: int,
+) -> list[tuple[str, dict[str, Any]]]:
+    """Further calls to make together with ``calls``, when the request names several things."""
+    user_text = last_user_text(messages)
+    if not _SEVERAL.search(user_text):
+        return []
+    options = [
+        {
+            "type": "object",
+            "properties": {"tool": {"const": s.name}, "arguments": s.parameters},
+            "required": ["tool", "arguments"],
+        }
+        for s in specs
+    ]
+    item = {"anyOf": options} if len(options) > 1 else options[0]
+    schema = {
+        "type": "object",
+        "properties": {"calls": {"type": "array", "items": item, "maxItems": 8}},
+        "required": ["calls"],
+    }
+    made = "\n".join(f"- {c['name']}({json.dumps(c['args'], ensure_ascii=False)})" for c in calls)
+    prompt = [
+        SystemMessage(content=COMPLETE_SYSTEM.format(made=made, tool_list=tool_list_text(specs))),
+        *window(messages, min(history, 6)),
+    ]
+    value = await backend.json_object(prompt, schema)
+    extra: list[tuple[str, dict[str, Any]]] = []
+    seen = {call_signature(c["name"], c["args"]) for c in calls}
+    for entry in (value or {}).get("calls") or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("arguments"), dict):
+            continue
+        spec = match_tool(str(entry.get("tool", "")), specs)
+        if spec is None or argument_errors(spec, entry["arguments"]):
+            continue
+        if not grounded(spec, entry["arguments"], user_text):
+            continue
+        signature = call_signature(spec.name, entry["arguments"])
+        if signature not in seen:
+            seen.add(signature)
+            extra.append((spec.name, entry["arguments"]))
+    return extra[:8]

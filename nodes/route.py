@@ -11,8 +11,9 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
 from graph.context import Context
-from graph.state import STAGE_NATIVE, State
-from nodes.common import run_specs
+from graph.state import STAGE_NATIVE, STAGE_STRUCTURED, State
+from nodes.common import new_call_id, run_specs
+from nodes.detect_intent import complete_parallel_calls
 from nodes.llm_io import Backend, message_text, tool_list_text, window
 from nodes.prompts import ROUTE_FEEDBACK, ROUTE_SYSTEM
 from nodes.validation import ToolSpec, argument_errors, match_tool
@@ -66,8 +67,18 @@ def make_route(backend: Backend, builtin: Sequence[ToolSpec], defaults: Context)
             {"name": c.get("name"), "arguments": c.get("args")} for c in reply.invalid_tool_calls
         )
         if good and not bad:
+            stages = {call["id"]: STAGE_NATIVE for call in good}
             if not ctx.parallel_tool_calls:
                 good = good[:1]
+            elif ctx.client_tools is not None and len(good) == 1:
+                # Tool-call mode hands every call back at once: fill in what a one-call-per-turn
+                # backend left out ("weather in Seoul and Tokyo").
+                for name, args in await complete_parallel_calls(
+                    backend, messages, offered, good, ctx.history_messages
+                ):
+                    call_id = new_call_id()
+                    good.append({"name": name, "args": args, "id": call_id, "type": "tool_call"})
+                    stages[call_id] = STAGE_STRUCTURED
             message = AIMessage(
                 content=reply.content,
                 tool_calls=good,
@@ -81,7 +92,7 @@ def make_route(backend: Backend, builtin: Sequence[ToolSpec], defaults: Context)
             return {
                 **reset,
                 "messages": [message],
-                "call_stages": {call["id"]: STAGE_NATIVE for call in good},
+                "call_stages": {call["id"]: stages[call["id"]] for call in good},
             }
         draft = message_text(reply)
         if bad:

@@ -234,3 +234,48 @@ async def test_one_call_per_turn_still_finishes_a_multi_step_task(stub: StubLLM)
         "437" in state["messages"][-1].content
         and time_result["time"] in state["messages"][-1].content
     )
+
+
+async def test_tool_call_mode_gets_every_call_at_once(stub: StubLLM) -> None:
+    """One call per turn (BFCL parallel: 0% through vLLM): in tool-call mode the reply must carry
+    every call the request needs, so toolloom asks for the calls the backend left out."""
+    stub.script = [
+        {"content": None, "tool_calls": [{"name": "get_weather", "arguments": {"city": "Seoul"}}]},
+        {
+            "content": json.dumps(
+                {
+                    "calls": [
+                        {"tool": "get_weather", "arguments": {"city": "Tokyo"}},
+                        {"tool": "get_weather", "arguments": {"city": "Seoul"}},
+                        {"tool": "get_weather", "arguments": {"city": "Paris"}},
+                    ]
+                }
+            )
+        },
+    ]
+    state = await run(
+        stub, "What's the weather in Seoul and Tokyo?", context=Context(client_tools=[WEATHER])
+    )
+    # Seoul again is a duplicate and Paris is not in the request: only Tokyo is added
+    assert calls(state) == [("get_weather", {"city": "Seoul"}), ("get_weather", {"city": "Tokyo"})]
+    assert sorted(state["call_stages"].values()) == ["native", "structured"]
+    assert stub.requests[1]["response_format"]["type"] == "json_schema"
+
+
+async def test_single_item_request_asks_nothing_more(stub: StubLLM) -> None:
+    stub.script = [
+        {"content": None, "tool_calls": [{"name": "get_weather", "arguments": {"city": "Seoul"}}]}
+    ]
+    state = await run(stub, "What's the weather in Seoul?", context=Context(client_tools=[WEATHER]))
+    assert calls(state) == [("get_weather", {"city": "Seoul"})]
+    assert len(stub.requests) == 1
+
+
+async def test_parallel_tool_calls_false_never_adds(stub: StubLLM) -> None:
+    stub.script = [
+        {"content": None, "tool_calls": [{"name": "get_weather", "arguments": {"city": "Seoul"}}]}
+    ]
+    context = Context(client_tools=[WEATHER], parallel_tool_calls=False)
+    state = await run(stub, "Weather in Seoul and Tokyo?", context=context)
+    assert calls(state) == [("get_weather", {"city": "Seoul"})]
+    assert len(stub.requests) == 1
