@@ -75,6 +75,20 @@ def window(messages: Sequence[AnyMessage], limit: int) -> list[AnyMessage]:
     return recent
 
 
+def trim_to_window(messages: Sequence[BaseMessage], limit: int) -> list[str]:
+    """Ids of the messages to drop so the state keeps about ``limit`` messages, cut at a user
+    message so no tool exchange is split. The full transcript lives in the store; the working
+    state only needs what the prompt window can use, so a turn costs the same at any length."""
+    if len(messages) <= limit:
+        return []
+    cut = len(messages) - limit
+    while cut < len(messages) and not isinstance(messages[cut], HumanMessage):
+        cut += 1
+    if cut >= len(messages):  # one turn longer than the window: keep it whole
+        cut = last_human_index(messages)
+    return [str(m.id) for m in messages[:cut] if m.id]
+
+
 def tool_list_text(specs: Sequence[ToolSpec]) -> str:
     """One line per tool: name, arguments with their types, first line of the description."""
     lines = []

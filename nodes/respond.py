@@ -13,7 +13,13 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from langchain_core.messages import AIMessage, BaseMessage, SystemMessage, ToolMessage
+from langchain_core.messages import (
+    AIMessage,
+    BaseMessage,
+    RemoveMessage,
+    SystemMessage,
+    ToolMessage,
+)
 from langgraph.runtime import Runtime
 
 from graph.context import Context
@@ -27,6 +33,7 @@ from nodes.llm_io import (
     current_turn,
     last_user_text,
     message_text,
+    trim_to_window,
     window,
 )
 from nodes.parsers import HARMONY_TOKEN, parse_text_tool_calls, strip_harmony
@@ -148,8 +155,10 @@ def make_respond(backend: Backend, defaults: Context) -> Any:
         reason = state.get("stop_reason", "")
         if reason:
             answer = f"{FALLBACK_LIMIT.format(reason=reason)}\n\n{answer}"
+        final = AIMessage(content=answer)
+        dropped = trim_to_window([*messages, final], ctx.history_messages)
         return {
-            "messages": [AIMessage(content=answer)],
+            "messages": [*(RemoveMessage(id=i) for i in dropped), final],
             "draft": "",
             "feedback": "",
             "verdict": "",

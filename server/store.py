@@ -195,13 +195,25 @@ class Store:
             thread = session.get(Thread, thread_id)
             if thread is None:
                 return 0
-            start = 0
+            start, found = 0, thread.last_message_id is None
             if thread.last_message_id is not None:
                 for index in range(len(messages) - 1, -1, -1):
                     if messages[index].id == thread.last_message_id:
-                        start = index + 1
+                        start, found = index + 1, True
                         break
             fresh = [m for m in messages[start:] if m.id]
+            if not found and fresh:
+                # The last stored message was trimmed from the working state in this run: skip
+                # whatever is stored already (the state is bounded, so this query is too).
+                ids = [str(m.id) for m in fresh]
+                stored = set(
+                    session.exec(
+                        select(MessageRow.message_id).where(
+                            MessageRow.thread_id == thread_id, col(MessageRow.message_id).in_(ids)
+                        )
+                    )
+                )
+                fresh = [m for m in fresh if str(m.id) not in stored]
             for offset, message in enumerate(fresh):
                 artifact = getattr(message, "artifact", None)
                 row = MessageRow(

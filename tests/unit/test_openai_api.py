@@ -412,3 +412,26 @@ def test_non_loopback_bind_without_keys_is_refused(tmp_path: Path) -> None:
         check_exposure(load_settings(host="0.0.0.0", db=tmp_path / "k.db"), KeyRing((), store))
     finally:
         store.close()
+
+
+def test_working_state_stays_bounded_and_the_transcript_keeps_everything(
+    tmp_path: Path, model: ScriptedChatModel
+) -> None:
+    import asyncio
+
+    with make_client(tmp_path, model, history_messages=6) as client:
+        for i in range(10):
+            reply = chat(client, [user(f"What is {i}+1?")], {"X-Thread-Id": "long"})
+            assert reply.json()["choices"][0]["message"]["content"] == f"{i}+1 = {i + 1}"
+        runtime = client.app.state.runtime  # type: ignore[attr-defined]
+        state = asyncio.run(
+            runtime.graph.aget_state({"configurable": {"thread_id": "long"}})
+        ).values
+        thread = client.get("/threads/long").json()
+    assert len(state["messages"]) <= 6
+    assert state["messages"][-1].content == "9+1 = 10"
+    assert thread["message_count"] == 40
+    assert [m["content"] for m in thread["messages"] if m["role"] == "user"] == [
+        f"What is {i}+1?" for i in range(10)
+    ]
+    assert [m["seq"] for m in thread["messages"]] == list(range(40))
