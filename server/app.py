@@ -116,13 +116,18 @@ def valid_thread_id(value: str) -> str:
     return value
 
 
-async def prepare_thread(runtime: AgentRuntime, caller: Principal, thread_id: str) -> str:
-    """Validate the id and claim the thread for the caller: 404 when another key owns it."""
+async def owned_thread(fn: Any, thread_id: str, caller: Principal, *args: Any) -> Any:
+    """Run a store call on the caller's thread; another key's thread is a 404, as if it did not exist."""
     valid_thread_id(thread_id)
     try:
-        await asyncio.to_thread(runtime.store.claim_thread, thread_id, caller.name)
+        return await asyncio.to_thread(fn, thread_id, caller.name, *args)
     except ThreadNotFound:
         raise ApiError(404, f"no thread {thread_id!r}") from None
+
+
+async def prepare_thread(runtime: AgentRuntime, caller: Principal, thread_id: str) -> str:
+    """Validate the id and claim the thread for the caller (created if new)."""
+    await owned_thread(runtime.store.claim_thread, thread_id, caller)
     return thread_id
 
 
@@ -283,11 +288,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     ) -> dict[str, Any]:
         """A thread's messages with their tool calls, results, stages and times."""
-        valid_thread_id(thread_id)
-        try:
-            thread = await asyncio.to_thread(runtime.store.get_thread, thread_id, caller.name)
-        except ThreadNotFound:
-            raise ApiError(404, f"no thread {thread_id!r}") from None
+        thread = await owned_thread(runtime.store.get_thread, thread_id, caller)
         rows = await asyncio.to_thread(runtime.store.messages, thread_id, limit, offset)
         messages = []
         for row in rows:
@@ -321,11 +322,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
     @app.delete("/threads/{thread_id}", tags=["threads"], status_code=204)
     async def delete_thread(thread_id: ThreadId, runtime: Runtime, caller: Caller) -> Response:
         """Delete a thread: its transcript and its checkpoints."""
-        valid_thread_id(thread_id)
-        try:
-            await asyncio.to_thread(runtime.store.delete_thread, thread_id, caller.name)
-        except ThreadNotFound:
-            raise ApiError(404, f"no thread {thread_id!r}") from None
+        await owned_thread(runtime.store.delete_thread, thread_id, caller)
         await runtime.checkpointer.adelete_thread(thread_id)
         return Response(status_code=204)
 

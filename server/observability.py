@@ -27,6 +27,7 @@ from prometheus_client import Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from nodes.telemetry import REGISTRY, TOOL_CALLS  # noqa: F401 - re-exported for /metrics
+from server.callbacks import RootRunHandler
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -284,46 +285,19 @@ class LLMCallLog(AsyncCallbackHandler):
         )
 
 
-class RunUsage(AsyncCallbackHandler):
+class RunUsage(RootRunHandler):
     """Counts one request's runs: active-run gauge, tokens and tool calls (for the usage table)."""
-
-    raise_error = False
 
     def __init__(self) -> None:
         self.prompt_tokens = 0
         self.completion_tokens = 0
         self.tool_calls = 0
 
-    async def on_chain_start(
-        self,
-        serialized: dict[str, Any] | None,
-        inputs: Any,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        **kwargs: Any,
-    ) -> None:
-        if parent_run_id is None:
-            ACTIVE_RUNS.inc()
+    async def root_started(self) -> None:
+        ACTIVE_RUNS.inc()
 
-    async def _root_done(self, parent_run_id: UUID | None) -> None:
-        if parent_run_id is None:
-            ACTIVE_RUNS.dec()
-
-    async def on_chain_end(
-        self, outputs: Any, *, run_id: UUID, parent_run_id: UUID | None = None, **kwargs: Any
-    ) -> None:
-        await self._root_done(parent_run_id)
-
-    async def on_chain_error(
-        self,
-        error: BaseException,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        **kwargs: Any,
-    ) -> None:
-        await self._root_done(parent_run_id)
+    async def root_finished(self) -> None:
+        ACTIVE_RUNS.dec()
 
     async def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
         for generations in response.generations:

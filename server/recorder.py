@@ -5,24 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 from typing import Any
-from uuid import UUID
 
-from langchain_core.callbacks import AsyncCallbackHandler
 from langgraph.graph.state import CompiledStateGraph
 
+from server.callbacks import RootRunHandler
 from server.store import Store
 
 log = logging.getLogger(__name__)
 
 
-class TranscriptRecorder(AsyncCallbackHandler):
-    """A callback on the run's root: when it ends (or fails), copy the thread's new messages.
+class TranscriptRecorder(RootRunHandler):
+    """When a run on the thread ends (or fails), copy the thread's new messages to the store.
 
     It reads the checkpointed state, so it works the same for invoke, batch, stream and
     stream_events, and keeps the user's message even when the model failed mid-run.
     """
-
-    raise_error = False
 
     def __init__(
         self, store: Store, graph: CompiledStateGraph[Any, Any, Any, Any], thread_id: str
@@ -32,9 +29,7 @@ class TranscriptRecorder(AsyncCallbackHandler):
         self.thread_id = thread_id
         self.done = asyncio.Event()
 
-    async def _record(self, parent_run_id: UUID | None) -> None:
-        if parent_run_id is not None:
-            return
+    async def root_finished(self) -> None:
         try:
             state = await self.graph.aget_state({"configurable": {"thread_id": self.thread_id}})
             values = state.values or {}
@@ -48,18 +43,3 @@ class TranscriptRecorder(AsyncCallbackHandler):
             log.exception("could not record the transcript of thread %s", self.thread_id)
         finally:
             self.done.set()
-
-    async def on_chain_end(
-        self, outputs: Any, *, run_id: UUID, parent_run_id: UUID | None = None, **kwargs: Any
-    ) -> None:
-        await self._record(parent_run_id)
-
-    async def on_chain_error(
-        self,
-        error: BaseException,
-        *,
-        run_id: UUID,
-        parent_run_id: UUID | None = None,
-        **kwargs: Any,
-    ) -> None:
-        await self._record(parent_run_id)
