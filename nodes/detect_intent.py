@@ -6,8 +6,8 @@ Stages, in order:
    validated against the tool's schema and checked against what the user actually wrote.
 3. ``pattern``: deterministic patterns for clear requests to built-in tools (English, Korean).
 
-A clear pattern match outranks stage 2: small models pick tools badly (SmolLM2-135M sent
-"What is 23*19?" to time_now) and patterns do not guess. Since a match would win anyway, the
+A clear pattern match outranks stage 2, and stage 1 when they name different tools: small models
+pick tools badly (SmolLM2-135M sent "What is 23*19?" to time_now) and patterns do not guess. Since a match would win anyway, the
 patterns are checked before stage 2's request, and the request is skipped when one fires.
 After tools have run in a turn only stage 1 applies: the model is then driving, and asking
 again for the same request would repeat calls.
@@ -156,16 +156,23 @@ def make_detect_intent(backend: Backend, builtin: Sequence[ToolSpec], defaults: 
         user_text = last_user_text(messages)
 
         found = _text_calls(state.get("draft", ""), specs)
-        if not found and not tools_ran_this_turn(messages):
+        if not tools_ran_this_turn(messages):
             patterns: list[Found] = []
             if ctx.client_tools is None:
                 patterns = [
                     (name, args, STAGE_PATTERN)
                     for name, args in match_patterns(user_text, builtin_names)
                 ]
-            # A clear pattern match wins over whatever stage 2 would say, so the model is only
-            # asked when no pattern fires.
-            found = patterns or await structured_call(state, ctx, specs, user_text)
+            text_tools = {name for name, _, _ in found}
+            if found and patterns and not text_tools <= {name for name, _, _ in patterns}:
+                # A small model writes plausible calls to the wrong tool (SmolLM2 answered
+                # "GET http://.../api/status" with a calculator call): a clear request outranks it.
+                log.info("stage 3 overrules stage 1 (%s) with %s", text_tools, patterns)
+                found = patterns
+            elif not found:
+                # A clear pattern match wins over whatever stage 2 would say, so the model is only
+                # asked when no pattern fires.
+                found = patterns or await structured_call(state, ctx, specs, user_text)
 
         made = calls_made_this_turn(messages)
         fresh: list[Found] = []

@@ -347,3 +347,20 @@ async def test_thread_continues_and_counters_reset(checkpointer: BaseCheckpointS
     assert state["steps"] == 1 and state["tool_calls_used"] == 1
     second_route_prompt = [m for kind, m, _ in script.seen if kind == "route"][1]
     assert any(getattr(m, "content", "") == "What is 2+2?" for m in second_route_prompt)
+
+
+async def test_clear_request_outranks_a_text_call_to_another_tool() -> None:
+    """SmolLM2 once answered "GET http://127.0.0.1:PORT/api/status" with a calculator call."""
+    wrong = '{"name": "calculator", "arguments": {"expression": "127.0+0.1"}}'
+    script = ByKind(route=[wrong], respond=[""])
+    state, _ = await run(script, "What is the time in Tokyo?")
+    assert list(state["call_stages"].values()) == ["pattern"]
+    assert tool_messages(state)[0].name == "time_now"
+
+
+async def test_text_call_that_agrees_with_the_pattern_keeps_its_stage() -> None:
+    script = ByKind(
+        route=['{"name": "calculator", "arguments": {"expression": "23*19"}}', "It is 437."]
+    )
+    state, _ = await run(script, "What is 23*19?")
+    assert list(state["call_stages"].values()) == ["text"]
