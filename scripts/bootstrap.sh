@@ -43,4 +43,6 @@ fi
 # 3. The locked environment (.venv). No Python download: use the machine's Python >= 3.11.
 export UV_PYTHON_DOWNLOADS=never
 say "syncing the environment (uv.lock) ..."
-"$UV" sync --frozen --quiet
+# Offline first: everything already in uv's cache (the compiled llama-cpp-python wheel included)
+# is used without asking the index again; only what is missing is fetched (and built).
+"$UV" sync --frozen --offline --quiet 2>/dev/null || "$UV" sync --frozen --quiet
