@@ -5,6 +5,7 @@ messages survived this.) The backend is a stub that takes 50 ms a reply."""
 from __future__ import annotations
 
 import concurrent.futures
+import time
 from pathlib import Path
 
 import httpx
@@ -54,9 +55,11 @@ def test_a_request_that_cannot_get_the_thread_gets_409(tmp_path: Path) -> None:
         try:
             with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
                 first = pool.submit(ask, server, "first", "busy")
-                import time
-
-                time.sleep(0.5)
+                deadline = time.monotonic() + 30
+                while (
+                    not stub.requests and time.monotonic() < deadline
+                ):  # the first run holds the thread
+                    time.sleep(0.01)
                 second = pool.submit(ask, server, "second", "busy")
                 statuses = sorted([first.result().status_code, second.result().status_code])
             assert statuses == [200, 409]

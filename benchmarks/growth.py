@@ -1,0 +1,70 @@
+"""Growth: does a turn cost the same at message 10 and at message 10,000?
+
+One thread, one tool call per turn ("What is i+1?" -> calculator), against a zero-latency stub
+OpenAI-compatible server on 127.0.0.1, through the real runtime (SQLite checkpoints, transcript
+store). Prints the median per-turn time around turns 10, 100, 1,000 (and 5,000 with --turns 5000),
+their ratio to turn 10, and the database bytes per stored message.
+
+Run: uv run python benchmarks/growth.py [--turns 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from langchain_core.messages import HumanMessage
+
+from server.runtime import open_runtime
+from server.settings import load_settings
+from tests.stub_llm import StubLLM
+
+CHECKPOINTS = (10, 100, 1000, 5000)
+
+
+def db_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+
+
+async def main(turns: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp, StubLLM(default={"content": "ok"}) as stub:
+        db = Path(tmp) / "growth.db"
+        settings = load_settings(
+            llm_base_url=stub.base_url, llm_model="stub", db=db, workspace=Path(tmp) / "ws"
+        )
+        async with open_runtime(settings) as runtime:
+            timings: list[float] = []
+            for turn in range(1, turns + 1):
+                recorder = runtime.recorder("growth")
+                started = time.perf_counter()
+                await runtime.graph.ainvoke(
+                    {"messages": [HumanMessage(content=f"What is {turn}+1?")]},
+                    {"configurable": {"thread_id": "growth"}, "callbacks": [recorder]},
+                )
+                await recorder.done.wait()
+                timings.append(time.perf_counter() - started)
+            messages = runtime.store.counts()[1]
+        size = db_bytes(db)
+    print(
+        f"turns={turns} stored_messages={messages} db_bytes={size} bytes_per_message={size / messages:.0f}"
+    )
+    base = statistics.median(timings[5:15])
+    for at in (c for c in CHECKPOINTS if c <= turns):
+        window = timings[max(0, at - 6) : at + 4]
+        median = statistics.median(window)
+        print(
+            f"turn {at:>5}: median {median * 1000:7.1f} ms  ratio to turn 10: {median / base:.2f}"
+        )
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=1000)
+    asyncio.run(main(parser.parse_args().turns))
