@@ -40,6 +40,7 @@ async def main(turns: int) -> None:
             llm_base_url=stub.base_url, llm_model="stub", db=db, workspace=Path(tmp) / "ws"
         )
         async with open_runtime(settings) as runtime:
+            runtime.store.claim_thread("growth", "")
             timings: list[float] = []
             for turn in range(1, turns + 1):
                 recorder = runtime.recorder("growth")
