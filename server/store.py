@@ -19,6 +19,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from sqlalchemy import Index, UniqueConstraint, event
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, col, create_engine, delete, select
 
@@ -142,15 +143,25 @@ class Store:
     # --- threads ---------------------------------------------------------------------------
 
     def claim_thread(self, thread_id: str, owner: str) -> Thread:
-        """The thread, created for ``owner`` if new; ThreadNotFound if another key owns it."""
+        """The thread, created for ``owner`` if new; ThreadNotFound if another key owns it.
+
+        One INSERT ... ON CONFLICT DO NOTHING, so concurrent first requests on a new thread agree.
+        """
         with Session(self.engine) as session:
+            session.exec(
+                sqlite_insert(Thread)
+                .values(
+                    id=thread_id,
+                    owner=owner,
+                    created_at=utcnow(),
+                    updated_at=utcnow(),
+                    message_count=0,
+                )
+                .on_conflict_do_nothing(index_elements=["id"])
+            )
+            session.commit()
             thread = session.get(Thread, thread_id)
-            if thread is None:
-                thread = Thread(id=thread_id, owner=owner)
-                session.add(thread)
-                session.commit()
-                session.refresh(thread)
-            elif not hmac.compare_digest(thread.owner, owner):
+            if thread is None or not hmac.compare_digest(thread.owner, owner):
                 raise ThreadNotFound(thread_id)
             return thread
 
@@ -267,20 +278,23 @@ class Store:
     def add_usage(
         self, key: str, *, error: bool, prompt_tokens: int, completion_tokens: int, tool_calls: int
     ) -> None:
-        """Add one request to the key's row for today (UTC)."""
-        day = utcnow().date().isoformat()
+        """Add one request to the key's row for today (UTC), as one atomic upsert."""
+        values = {
+            "requests": 1,
+            "errors": int(error),
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": completion_tokens,
+            "tool_calls": tool_calls,
+        }
+        insert = sqlite_insert(UsageDay).values(key=key, day=utcnow().date().isoformat(), **values)
+        upsert = insert.on_conflict_do_update(
+            index_elements=["key", "day"],
+            set_={
+                name: getattr(UsageDay, name) + getattr(insert.excluded, name) for name in values
+            },
+        )
         with Session(self.engine) as session:
-            row = session.exec(
-                select(UsageDay).where(UsageDay.key == key, UsageDay.day == day)
-            ).first()
-            if row is None:
-                row = UsageDay(key=key, day=day)
-            row.requests += 1
-            row.errors += int(error)
-            row.prompt_tokens += prompt_tokens
-            row.completion_tokens += completion_tokens
-            row.tool_calls += tool_calls
-            session.add(row)
+            session.exec(upsert)
             session.commit()
 
     def usage(self, key: str | None = None, since: str | None = None) -> list[UsageDay]:
