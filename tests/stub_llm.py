@@ -57,6 +57,9 @@ class StubLLM:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out as separate small writes; without TCP_NODELAY, Nagle plus
+            # delayed ACKs stall each reply by ~40 ms and the "zero-latency" stub is not.
+            disable_nagle_algorithm = True
 
             def log_message(self, *args: Any) -> None:
                 pass
