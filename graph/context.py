@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 ToolChoice = Literal["auto", "none", "required"] | dict[str, Any]
@@ -29,4 +29,3 @@ class Context:
     """Tool-call mode: OpenAI's tool_choice."""
     parallel_tool_calls: bool = True
     """Tool-call mode: whether the reply may carry several calls."""
-    extra: dict[str, Any] = field(default_factory=dict)

@@ -119,17 +119,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> JSONResponse:
-        message = exc.detail if isinstance(exc.detail, str) else "request failed"
-        if not isinstance(exc.detail, str):
-            body: dict[str, Any] = {"detail": exc.detail}
-            if request.url.path.startswith("/v1"):
-                body = error_body(request, exc.status_code, str(exc.detail))
-            return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
-        return JSONResponse(
-            error_body(request, exc.status_code, message),
-            status_code=exc.status_code,
-            headers=exc.headers,
-        )
+        if request.url.path.startswith("/v1"):
+            body = error_body(request, exc.status_code, str(exc.detail))
+        else:
+            body = {"detail": exc.detail}  # FastAPI's own shape, structured details kept
+        return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

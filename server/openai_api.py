@@ -39,6 +39,7 @@ from server.auth import Principal
 from server.errors import ApiError
 from server.observability import usage_for
 from server.runtime import AgentRuntime, context_from
+from server.upstream import classify
 
 # --- request models -------------------------------------------------------------------------------
 
@@ -487,8 +488,6 @@ def make_router(get_runtime: Any, get_principal: Any, prepare_thread: Any) -> AP
 
 def stream_error(exc: Exception) -> dict[str, Any]:
     """OpenAI error fields for an exception raised mid-stream (no stack trace)."""
-    from server.upstream import classify
-
     status, message = classify(exc)
     return {
         "message": message,

@@ -64,10 +64,6 @@ class ThreadLocks:
                 del self._users[thread_id]
                 self._locks.pop(thread_id, None)
 
-    def busy(self, thread_id: str) -> bool:
-        lock = self._locks.get(thread_id)
-        return bool(lock and lock.locked())
-
 
 @dataclass
 class AgentRuntime:
