@@ -31,6 +31,9 @@ log = logging.getLogger(__name__)
 
 INTERNAL_TAG = "toolloom:internal"
 ANSWER_TAG = "toolloom:answer"
+# route's reply: the answer if no tool is needed, but it may still turn into a tool call, so a
+# surface that streams it must be able to take it back (the web page does; /v1 does not).
+DRAFT_TAG = "toolloom:draft"
 _STRUCTURED_MODES = ("json_schema", "json_object", "prompt")
 CALLED_MARK = "[called "  # how a flattened history writes a tool call
 RESULT_MARK = "[result of "  # ... and a tool result

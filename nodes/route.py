@@ -14,7 +14,7 @@ from graph.context import Context
 from graph.state import STAGE_NATIVE, STAGE_STRUCTURED, State
 from nodes.common import new_call_id, run_specs
 from nodes.detect_intent import complete_parallel_calls
-from nodes.llm_io import Backend, message_text, tool_list_text, window
+from nodes.llm_io import DRAFT_TAG, Backend, message_text, tool_list_text, window
 from nodes.prompts import ROUTE_FEEDBACK, ROUTE_SYSTEM
 from nodes.validation import ToolSpec, argument_errors, match_tool
 
@@ -51,6 +51,7 @@ def make_route(backend: Backend, builtin: Sequence[ToolSpec], defaults: Context)
             [SystemMessage(content=system), *window(messages, ctx.history_messages)],
             tools=offered,
             tool_choice=tool_choice,
+            tags=(DRAFT_TAG,),
         )
 
         good: list[Any] = []

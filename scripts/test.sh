@@ -3,6 +3,19 @@
 # real embedded model over real HTTP. Extra arguments go to pytest (e.g. -m "not integration").
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+# The browser tests (tests/integration/test_web_page.py) drive Debian's chromium through Playwright;
+# Playwright's own browser download needs the internet. CJK fonts so Korean renders as text.
+need=()
+[ -x /usr/bin/chromium ] || need+=(chromium)
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+if [ ${#need[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        say "installing ${need[*]} for the browser tests (once)"
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    else
+        say "the browser tests need: sudo apt-get install ${need[*]}"
+    fi
+fi
 say "ruff"
 "$UV" run --frozen ruff check .
 "$UV" run --frozen ruff format --check .

@@ -34,6 +34,7 @@ from server.openai_api import make_router
 from server.runtime import AgentRuntime, open_runtime
 from server.settings import Settings, load_settings
 from server.store import ThreadNotFound
+from server.web import make_web_router
 
 log = logging.getLogger(__name__)
 
@@ -217,6 +218,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestLog)  # outermost: every request is logged and counted, 413s too
     app.include_router(make_router(get_runtime, get_principal, prepare_thread))
+    app.include_router(make_web_router(get_runtime, get_principal, prepare_thread))
 
     @app.get("/health", tags=["meta"])
     async def health(runtime: Runtime) -> dict[str, Any]:

@@ -1,0 +1,423 @@
+// toolloom's chat page. No framework, no build step, no network beyond this server.
+// Everything the model or a tool wrote is escaped before it reaches the DOM: text goes in with
+// textContent, and the Markdown renderer escapes first and only then adds its own fixed tags.
+"use strict";
+
+const KEY_STORE = "toolloom.apiKey";
+const THREAD_STORE = "toolloom.thread";
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  apiKey: localStorage.getItem(KEY_STORE) || "",
+  threadId: localStorage.getItem(THREAD_STORE) || "",
+  authRequired: false,
+  busy: false,
+};
+
+// ---- Markdown, escaped ------------------------------------------------------------------------
+
+function escapeHtml(text) {
+  return String(text)
+    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;").replace(/'/g, "&#39;");
+}
+
+function inline(escaped) {
+  return escaped
+    .replace(/`([^`\n]+)`/g, "<code>$1</code>")
+    .replace(/\*\*([^*\n]+)\*\*/g, "<strong>$1</strong>")
+    .replace(/(^|[\s(])\*([^*\n]+)\*(?=[\s).,!?:;]|$)/g, "$1<em>$2</em>")
+    .replace(/\[([^\]\n]+)\]\((https?:\/\/[^\s)"]+)\)/g,
+      '<a href="$2" target="_blank" rel="noopener noreferrer nofollow">$1</a>');
+}
+
+// Markdown to HTML: the input is escaped in full before any tag is added.
+function renderMarkdown(source) {
+  const blocks = [];
+  let text = escapeHtml(source).replace(/```[^\n]*\n([\s\S]*?)(```|$)/g, (_, code) => {
+    blocks.push("<pre><code>" + code.replace(/\n$/, "") + "</code></pre>");
+    return "\u0000" + (blocks.length - 1) + "\u0000";
+  });
+  const out = [];
+  let list = null;
+  const closeList = () => { if (list) { out.push("</" + list + ">"); list = null; } };
+  for (const line of text.split("\n")) {
+    const block = line.match(/^\u0000(\d+)\u0000$/);
+    const bullet = line.match(/^\s*[-*+]\s+(.*)$/);
+    const numbered = line.match(/^\s*\d+[.)]\s+(.*)$/);
+    const heading = line.match(/^(#{1,4})\s+(.*)$/);
+    if (block) { closeList(); out.push(blocks[Number(block[1])]); }
+    else if (bullet || numbered) {
+      const kind = bullet ? "ul" : "ol";
+      if (list !== kind) { closeList(); out.push("<" + kind + ">"); list = kind; }
+      out.push("<li>" + inline((bullet || numbered)[1]) + "</li>");
+    } else if (heading) { closeList(); out.push("<h4>" + inline(heading[2]) + "</h4>"); }
+    else if (!line.trim()) { closeList(); }
+    else { closeList(); out.push("<p>" + inline(line) + "</p>"); }
+  }
+  closeList();
+  return out.join("").replace(/\u0000(\d+)\u0000/g, (_, i) => blocks[Number(i)]);
+}
+
+// ---- HTTP -----------------------------------------------------------------------------------------
+
+function headers(extra) {
+  const h = Object.assign({}, extra || {});
+  if (state.apiKey) h["Authorization"] = "Bearer " + state.apiKey;
+  return h;
+}
+
+async function errorText(response) {
+  let detail = "";
+  try {
+    const body = await response.json();
+    const d = body.detail !== undefined ? body.detail : (body.error && body.error.message);
+    detail = Array.isArray(d) ? d.map((e) => (e.loc || []).join(".") + ": " + e.msg).join("; ") : String(d || "");
+  } catch (_) { /* not JSON */ }
+  const plain = {
+    401: "The server needs a valid API key. Enter it in the API key field.",
+    403: "This API key may not do that.",
+    404: "Not found.",
+    409: "This thread is busy with another request; try again in a moment.",
+    413: "The message is too large.",
+    429: "Too many requests; wait a moment.",
+    502: "The model sent a reply that could not be used.",
+    503: "The model is unavailable right now.",
+    504: "The model did not answer in time.",
+  }[response.status] || "The request failed.";
+  return plain + (detail ? " (" + response.status + ": " + detail + ")" : " (HTTP " + response.status + ")");
+}
+
+async function getJson(path) {
+  let response;
+  try {
+    response = await fetch(path, { headers: headers() });
+  } catch (err) {
+    throw new Error("Cannot reach the toolloom server.");
+  }
+  if (!response.ok) {
+    const error = new Error(await errorText(response));
+    error.status = response.status;
+    throw error;
+  }
+  return response.json();
+}
+
+// ---- the page -----------------------------------------------------------------------------------
+
+function showBanner(text) {
+  const banner = $("banner");
+  banner.textContent = text;
+  banner.hidden = !text;
+}
+
+function newThreadId() {
+  const bytes = new Uint8Array(12);
+  crypto.getRandomValues(bytes);
+  return "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function setThread(id) {
+  state.threadId = id;
+  localStorage.setItem(THREAD_STORE, id);
+  $("thread-id").textContent = id;
+  for (const button of document.querySelectorAll("#threads button")) {
+    button.setAttribute("aria-current", String(button.dataset.thread === id));
+  }
+}
+
+function scrollDown() {
+  const box = $("messages");
+  box.scrollTop = box.scrollHeight;
+}
+
+function clearMessages() {
+  const box = $("messages");
+  box.replaceChildren($("empty") || document.createElement("div"));
+  $("empty").hidden = false;
+}
+
+function addBubble(role, text) {
+  $("empty").hidden = true;
+  const div = document.createElement("div");
+  div.className = "msg " + role;
+  if (role === "assistant") div.innerHTML = renderMarkdown(text);
+  else div.textContent = text;
+  $("messages").appendChild(div);
+  scrollDown();
+  return div;
+}
+
+const cards = new Map();
+
+function toolCard(call) {
+  $("empty").hidden = true;
+  const card = document.createElement("section");
+  card.className = "tool running";
+  card.dataset.tool = call.name;
+  const head = document.createElement("header");
+  const name = document.createElement("span");
+  name.className = "name";
+  name.textContent = call.name;
+  const stage = document.createElement("span");
+  stage.className = "badge stage";
+  stage.title = "the detect-intent stage that found this call";
+  stage.textContent = call.stage || "native";
+  const status = document.createElement("span");
+  status.className = "badge status";
+  status.textContent = "running";
+  const meta = document.createElement("span");
+  meta.className = "meta";
+  head.append(name, stage, status, meta);
+  const argsLabel = document.createElement("p");
+  argsLabel.className = "label";
+  argsLabel.textContent = "arguments";
+  const args = document.createElement("pre");
+  args.className = "args";
+  args.textContent = JSON.stringify(call.args || {}, null, 2);
+  card.append(head, argsLabel, args);
+  $("messages").appendChild(card);
+  cards.set(call.id, card);
+  scrollDown();
+  return card;
+}
+
+function pretty(text) {
+  try {
+    const value = JSON.parse(text);
+    if (value && typeof value === "object") return JSON.stringify(value, null, 2);
+  } catch (_) { /* not JSON: shown as it is */ }
+  return text;
+}
+
+function toolResult(result) {
+  let card = cards.get(result.id);
+  if (!card) card = toolCard({ id: result.id, name: result.name, args: {}, stage: result.stage });
+  const ok = result.status !== "error";
+  card.className = "tool " + (ok ? "done" : "error");
+  const status = card.querySelector(".status");
+  status.textContent = ok ? "ok" : "error";
+  status.className = "badge status " + (ok ? "ok" : "error");
+  if (result.duration_ms !== null && result.duration_ms !== undefined) {
+    card.querySelector(".meta").textContent = Math.round(result.duration_ms) + " ms";
+  }
+  const label = document.createElement("p");
+  label.className = "label";
+  label.textContent = ok ? "result" : "error";
+  const pre = document.createElement("pre");
+  pre.className = "result";
+  pre.textContent = pretty(result.content || "") + (result.truncated ? "\n…" : "");
+  card.append(label, pre);
+  scrollDown();
+}
+
+function renderThread(thread) {
+  clearMessages();
+  cards.clear();
+  for (const m of thread.messages) {
+    if (m.role === "user") addBubble("user", m.content);
+    else if (m.role === "assistant") {
+      for (const call of m.tool_calls || []) toolCard(call);
+      if (m.content && !(m.tool_calls || []).length) addBubble("assistant", m.content);
+    } else if (m.role === "tool") {
+      toolResult({ id: m.tool_call_id, name: m.name, status: m.status, content: m.content,
+        duration_ms: m.duration_ms, stage: m.stage });
+    }
+  }
+}
+
+async function loadThreads() {
+  const list = $("threads");
+  try {
+    const data = await getJson("/threads?limit=100");
+    list.replaceChildren();
+    for (const t of data.threads) {
+      const li = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.dataset.thread = t.id;
+      button.textContent = t.title || t.id;
+      const small = document.createElement("small");
+      small.textContent = " · " + t.message_count;
+      button.appendChild(small);
+      button.title = t.title || t.id;
+      button.setAttribute("aria-current", String(t.id === state.threadId));
+      button.addEventListener("click", () => { openThread(t.id); closeSidebar(); });
+      li.appendChild(button);
+      list.appendChild(li);
+    }
+  } catch (err) {
+    showBanner(err.message);
+  }
+}
+
+async function openThread(id) {
+  setThread(id);
+  clearMessages();
+  try {
+    renderThread(await getJson("/threads/" + encodeURIComponent(id)));
+    showBanner("");
+  } catch (err) {
+    if (err.status !== 404) showBanner(err.message); // 404: a new thread, not yet stored
+  }
+}
+
+async function refreshStatus() {
+  try {
+    const health = await getJson("/health");
+    state.authRequired = Boolean(health.auth);
+    $("key-panel").hidden = !state.authRequired;
+    const llm = health.llm || {};
+    $("status-dot").className = "dot " + (llm.ok ? "up" : "down");
+    $("status-text").textContent = (llm.backend || "backend") + " · " + (llm.model || "?") +
+      " · " + (llm.ok ? "model up" : "model down" + (llm.error ? " (" + llm.error + ")" : ""));
+  } catch (err) {
+    $("status-dot").className = "dot down";
+    $("status-text").textContent = "server unreachable";
+  }
+}
+
+// ---- sending --------------------------------------------------------------------------------------
+
+async function send(text) {
+  if (state.busy || !text.trim()) return;
+  state.busy = true;
+  $("send").disabled = true;
+  showBanner("");
+  addBubble("user", text);
+  let answer = null;
+  let streamed = "";
+  const ensureAnswer = () => {
+    if (!answer) { answer = addBubble("assistant", ""); answer.classList.add("pending"); }
+    return answer;
+  };
+  const fail = (message) => {
+    if (answer && !streamed) answer.remove();
+    const div = addBubble("error", message);
+    div.setAttribute("role", "alert");
+  };
+  try {
+    let response;
+    try {
+      response = await fetch("/ui/chat", {
+        method: "POST",
+        headers: headers({ "Content-Type": "application/json", "Accept": "text/event-stream" }),
+        body: JSON.stringify({ thread_id: state.threadId, message: text }),
+      });
+    } catch (err) {
+      fail("Cannot reach the toolloom server.");
+      return;
+    }
+    if (!response.ok) {
+      fail(await errorText(response));
+      return;
+    }
+    const reader = response.body.getReader();
+    const decoder = new TextDecoder();
+    let buffer = "";
+    let finished = false;
+    while (true) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += decoder.decode(value, { stream: true });
+      let cut;
+      while ((cut = buffer.indexOf("\n\n")) >= 0) {
+        const raw = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const data = raw.split("\n").filter((l) => l.startsWith("data: ")).map((l) => l.slice(6)).join("\n");
+        if (!data) continue;
+        const ev = JSON.parse(data);
+        if (ev.type === "token") {
+          streamed += ev.text;
+          ensureAnswer().innerHTML = renderMarkdown(streamed);
+          answer.classList.add("pending");
+          scrollDown();
+        } else if (ev.type === "tool_call") {
+          // A draft that turned into a tool call is taken back; the answer comes after the tools.
+          if (answer) { answer.remove(); answer = null; streamed = ""; }
+          toolCard(ev);
+        } else if (ev.type === "tool_result") {
+          toolResult(ev);
+        } else if (ev.type === "done") {
+          finished = true;
+          const final = ensureAnswer();
+          $("messages").appendChild(final); // after any tool cards that came in between
+          final.innerHTML = renderMarkdown(ev.content || streamed || "(no answer)");
+          final.classList.remove("pending");
+          scrollDown();
+        } else if (ev.type === "error") {
+          finished = true;
+          fail(ev.message + " (" + ev.status + ")");
+        }
+      }
+    }
+    if (!finished) fail("The answer was cut off: the connection to the server closed early.");
+  } catch (err) {
+    fail("Something went wrong while reading the answer: " + err.message);
+  } finally {
+    if (answer) answer.classList.remove("pending");
+    state.busy = false;
+    $("send").disabled = false;
+    loadThreads();
+  }
+}
+
+// ---- wiring ---------------------------------------------------------------------------------------
+
+function closeSidebar() {
+  $("sidebar").classList.remove("open");
+  $("toggle-threads").setAttribute("aria-expanded", "false");
+}
+
+function autosize() {
+  const input = $("input");
+  input.style.height = "auto";
+  input.style.height = Math.min(input.scrollHeight, 160) + "px";
+}
+
+document.addEventListener("DOMContentLoaded", async () => {
+  $("api-key").value = state.apiKey;
+  $("composer").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const text = $("input").value;
+    if (!text.trim()) return;
+    $("input").value = "";
+    autosize();
+    send(text);
+  });
+  $("input").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      $("composer").requestSubmit();
+    }
+  });
+  $("input").addEventListener("input", autosize);
+  $("new-thread").addEventListener("click", () => {
+    setThread(newThreadId());
+    clearMessages();
+    cards.clear();
+    showBanner("");
+    closeSidebar();
+    $("input").focus();
+  });
+  $("save-key").addEventListener("click", async () => {
+    state.apiKey = $("api-key").value.trim();
+    if (state.apiKey) localStorage.setItem(KEY_STORE, state.apiKey);
+    else localStorage.removeItem(KEY_STORE);
+    showBanner("");
+    await loadThreads();
+    if (state.threadId) await openThread(state.threadId);
+  });
+  $("api-key").addEventListener("keydown", (e) => { if (e.key === "Enter") $("save-key").click(); });
+  $("toggle-threads").addEventListener("click", () => {
+    const open = $("sidebar").classList.toggle("open");
+    $("toggle-threads").setAttribute("aria-expanded", String(open));
+  });
+
+  if (!state.threadId) setThread(newThreadId());
+  else setThread(state.threadId);
+  await refreshStatus();
+  setInterval(refreshStatus, 15000);
+  await loadThreads();
+  await openThread(state.threadId);
+});
