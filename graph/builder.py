@@ -26,6 +26,7 @@ from nodes.common import pending_tool_calls
 from nodes.detect_intent import make_detect_intent
 from nodes.llm_io import Backend
 from nodes.reflect import make_reflect
+from nodes.resilience import RetryPolicy
 from nodes.respond import make_respond
 from nodes.route import make_route
 from nodes.validation import ToolSpec
@@ -38,13 +39,16 @@ def build_graph(
     tools: Sequence[BaseTool],
     *,
     defaults: Context | None = None,
+    policy: RetryPolicy | None = None,
 ) -> StateGraph[State, Context, InputState, State]:
     """The agent graph, uncompiled: callers compile it with their own checkpointer.
 
-    ``defaults`` holds the limits used when a run passes no ``context`` (LangServe, Studio).
+    ``defaults`` holds the limits used when a run passes no ``context`` (LangServe, Studio);
+    ``policy`` the retries and circuit breaker for calls to ``llm`` (give the model itself no
+    retries of its own: ``max_retries=0``).
     """
     defaults = defaults or Context()
-    backend = Backend(llm)
+    backend = Backend(llm, policy)
     specs = [ToolSpec.from_tool(tool) for tool in tools]
 
     def client_mode(runtime: Runtime[Context]) -> bool:

@@ -25,6 +25,7 @@ from langchain_core.messages import (
 )
 
 from nodes.parsers import _loads_object
+from nodes.resilience import RetryPolicy
 from nodes.validation import ToolSpec
 
 log = logging.getLogger(__name__)
@@ -140,10 +141,22 @@ def _is_request_rejection(exc: Exception) -> bool:
 class Backend:
     """A chat model plus what this process has learnt about the server behind it."""
 
-    def __init__(self, llm: BaseChatModel) -> None:
+    def __init__(self, llm: BaseChatModel, policy: RetryPolicy | None = None) -> None:
         self.llm = llm
+        self.policy = policy or RetryPolicy()
         self.flatten_history = False
         self.structured_mode: str | None = None
+
+    async def _invoke(self, model: Any, messages: Sequence[BaseMessage]) -> Any:
+        """One call through the retry loop and the circuit breaker (the attempt number goes to
+        the callbacks' metadata, so the LLM log line shows retries)."""
+
+        async def attempt(n: int) -> Any:
+            return await model.with_config(metadata={"toolloom_attempt": n}).ainvoke(
+                self._prepare(messages)
+            )
+
+        return await self.policy.run(attempt)
 
     def _prepare(self, messages: Sequence[BaseMessage]) -> list[BaseMessage]:
         return flatten_tool_history(messages) if self.flatten_history else list(messages)
@@ -165,16 +178,17 @@ class Backend:
             model = model.bind_tools([spec.to_openai() for spec in tools], **kwargs)
         model = model.with_config(tags=list(tags))
         try:
-            reply = await model.ainvoke(self._prepare(messages))
+            reply = await self._invoke(model, messages)
         except Exception as exc:
             if self.flatten_history or not _is_request_rejection(exc):
                 raise
+            # Not a retry of the same request: a different shape, once per process.
             log.info(
                 "backend refused the history's shape (%s); sending tool turns as text",
                 type(exc).__name__,
             )
             self.flatten_history = True
-            reply = await model.ainvoke(self._prepare(messages))
+            reply = await self._invoke(model, messages)
         if not isinstance(reply, AIMessage):
             reply = AIMessage(content=message_text(reply))
         return reply
@@ -205,7 +219,7 @@ class Backend:
                     SystemMessage(content="Reply with JSON only, matching: " + json.dumps(schema))
                 )
             try:
-                reply = await model.with_config(tags=[INTERNAL_TAG]).ainvoke(self._prepare(prompt))
+                reply = await self._invoke(model.with_config(tags=[INTERNAL_TAG]), prompt)
             except Exception as exc:
                 if self.structured_mode or not _is_request_rejection(exc):
                     raise

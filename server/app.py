@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import httpx
-from fastapi import Depends, FastAPI, Path, Query, Request, Response
+from fastapi import Depends, FastAPI, HTTPException, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from langchain_core.language_models import BaseChatModel
 from langserve import APIHandler
@@ -34,6 +34,7 @@ from server.openai_api import make_router
 from server.runtime import AgentRuntime, open_runtime
 from server.settings import Settings, load_settings
 from server.store import ThreadNotFound
+from server.upstream import as_api_error
 from server.web import make_web_router
 
 log = logging.getLogger(__name__)
@@ -169,6 +170,17 @@ async def llm_status(runtime: AgentRuntime, timeout: float = 3.0) -> dict[str, A
         "model": runtime.model,
         "base_url": runtime.base_url,
     }
+    breaker = runtime.policy.breaker
+    circuit = breaker.state if breaker is not None else "closed"
+    info["circuit"] = circuit
+    if circuit == "open" and breaker is not None:
+        # Calls are refused until the breaker lets a probe through: the model is down for clients.
+        return {
+            **info,
+            "ok": False,
+            "error": "circuit open",
+            "retry_after": round(breaker.retry_after(), 1),
+        }
     if runtime.base_url is None:  # an in-process model (tests)
         return {**info, "ok": True}
     started = time.perf_counter()
@@ -344,7 +356,16 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         request.state.thread_id = await prepare_thread(runtime, caller, thread_id)
         if not streaming:
             async with runtime.thread_lock(thread_id):
-                response: Response = await call(request)
+                try:
+                    response: Response = await call(request)
+                except (ApiError, HTTPException):
+                    raise
+                except Exception as exc:  # the backend failed: 502/503/504 in plain words
+                    error = as_api_error(exc)
+                    if error.status == 500:
+                        raise
+                    log.warning("run failed: %s (%s)", error.message, type(exc).__name__)
+                    raise error from None
         else:
             # The run happens while the body streams: hold the thread from the first event to the
             # last (or until the client goes away).

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from typing import Any
 
 import openai
@@ -10,6 +10,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_openai import ChatOpenAI
 
+from nodes.resilience import CircuitBreaker, RetryPolicy
 from server.settings import Settings
 
 DEFAULT_MODEL = "openai/gpt-oss-20b"
@@ -18,6 +19,16 @@ EMBEDDED_MAX_TOKENS = 256
 
 
 REASONING_KEYS = ("reasoning_content", "reasoning")
+
+
+class StreamCutOff(Exception):
+    """A streamed reply ended before the backend said it was finished (no ``finish_reason``):
+    the connection dropped mid-answer. The retry loop sends the request again."""
+
+    transient = True
+
+    def __init__(self) -> None:
+        super().__init__("the LLM backend's streamed reply was cut off mid-answer")
 
 
 class ToolloomChatOpenAI(ChatOpenAI):
@@ -60,6 +71,22 @@ class ToolloomChatOpenAI(ChatOpenAI):
             generation.message.additional_kwargs["reasoning_content"] = reasoning
         return generation
 
+    def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
+        finished = False
+        for chunk in super()._stream(*args, **kwargs):
+            finished = finished or bool((chunk.generation_info or {}).get("finish_reason"))
+            yield chunk
+        if not finished:
+            raise StreamCutOff
+
+    async def _astream(self, *args: Any, **kwargs: Any) -> AsyncIterator[ChatGenerationChunk]:
+        finished = False
+        async for chunk in super()._astream(*args, **kwargs):
+            finished = finished or bool((chunk.generation_info or {}).get("finish_reason"))
+            yield chunk
+        if not finished:
+            raise StreamCutOff
+
     def _get_request_payload(
         self, input_: Any, *, stop: list[str] | None = None, **kwargs: Any
     ) -> dict[str, Any]:
@@ -79,6 +106,19 @@ class ToolloomChatOpenAI(ChatOpenAI):
         return payload
 
 
+def make_policy(settings: Settings, name: str = "llm") -> RetryPolicy:
+    """The retry loop and circuit breaker for calls to the configured backend."""
+    return RetryPolicy(
+        attempts=1 + settings.llm_max_retries,
+        base_delay=settings.llm_retry_base_delay,
+        breaker=CircuitBreaker(
+            failures=settings.llm_breaker_failures,
+            reset_after=settings.llm_breaker_reset,
+            name=name,
+        ),
+    )
+
+
 def make_llm(
     settings: Settings,
     *,
@@ -96,7 +136,7 @@ def make_llm(
         model=model or settings.llm_model or DEFAULT_MODEL,
         api_key=settings.llm_api_key,
         timeout=settings.llm_timeout,
-        max_retries=settings.llm_max_retries,
+        max_retries=0,  # the graph's RetryPolicy is the one retry loop (nodes/resilience.py)
         temperature=settings.llm_temperature,
         max_completion_tokens=limit,
         # ChatOpenAI sends only max_completion_tokens; llama.cpp's server ignores that field and

@@ -228,7 +228,8 @@ llm_log = logging.getLogger("toolloom.llm")
 
 
 class LLMCallLog(AsyncCallbackHandler):
-    """Logs each LLM call: model, duration, tokens, error kind; feeds the LLM metrics."""
+    """Logs each LLM call: model, duration, tokens, error kind and attempt (2 and up are retries
+    by the graph's RetryPolicy); feeds the LLM metrics."""
 
     raise_error = False
 
@@ -236,11 +237,13 @@ class LLMCallLog(AsyncCallbackHandler):
         self.backend = backend
         self.model = model
         self.started: dict[UUID, float] = {}
+        self.attempts: dict[UUID, int] = {}  # 1 for a first call, 2 for its first retry, ...
 
     async def on_chat_model_start(
         self, serialized: dict[str, Any], messages: Any, *, run_id: UUID, **kwargs: Any
     ) -> None:
         self.started[run_id] = time.perf_counter()
+        self.attempts[run_id] = int((kwargs.get("metadata") or {}).get("toolloom_attempt") or 1)
         ACTIVE_RUNS.inc(0)  # keep the gauge exported
 
     async def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
@@ -268,6 +271,7 @@ class LLMCallLog(AsyncCallbackHandler):
             duration_ms=round(duration * 1000, 1),
             prompt_tokens=prompt,
             completion_tokens=completion,
+            attempt=self.attempts.pop(run_id, 1),
         )
 
     async def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
@@ -282,6 +286,7 @@ class LLMCallLog(AsyncCallbackHandler):
             status="error",
             duration_ms=round(duration * 1000, 1),
             error_kind=kind,
+            attempt=self.attempts.pop(run_id, 1),
         )
 
 

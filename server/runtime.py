@@ -20,9 +20,10 @@ from langgraph.graph.state import CompiledStateGraph
 
 from graph.builder import build_graph
 from graph.context import Context
+from nodes.resilience import RetryPolicy
 from server.embedded import EmbeddedServer
 from server.errors import ApiError
-from server.llm import EMBEDDED_MAX_TOKENS, make_llm
+from server.llm import EMBEDDED_MAX_TOKENS, make_llm, make_policy
 from server.observability import LLMCallLog
 from server.recorder import TranscriptRecorder
 from server.settings import Settings
@@ -79,6 +80,7 @@ class AgentRuntime:
     store: Store
     embedded: EmbeddedServer | None = None
     tools: list[BaseTool] = field(default_factory=list)
+    policy: RetryPolicy = field(default_factory=RetryPolicy)
     locks: ThreadLocks = field(default_factory=ThreadLocks)
 
     def thread_lock(self, thread_id: str) -> contextlib.AbstractAsyncContextManager[None]:
@@ -182,7 +184,8 @@ async def open_runtime(
         stack.callback(store.close)
 
         tools = build_tools(tool_config_from(settings))
-        builder = build_graph(llm, tools, defaults=context_from(settings))
+        policy = make_policy(settings, backend_name)
+        builder = build_graph(llm, tools, defaults=context_from(settings), policy=policy)
         graph = builder.compile(checkpointer=checkpointer, name="toolloom")
         stateless_graph = builder.compile(name="toolloom")
         log.info(
@@ -202,4 +205,5 @@ async def open_runtime(
             model=model,
             embedded=embedded,
             tools=tools,
+            policy=policy,
         )

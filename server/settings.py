@@ -38,7 +38,16 @@ class Settings(BaseSettings):
     llm_timeout: Annotated[float, Field(gt=0, le=3600)] = 120.0
     """Seconds before one LLM request is abandoned."""
     llm_max_retries: Annotated[int, Field(ge=0, le=10)] = 2
-    """Retries of a failed LLM request (connection errors, 429, 5xx)."""
+    """Retries of a failed LLM request (connection errors, timeouts, 429, 500/502/503/504), with
+    exponential backoff and jitter; a 429's ``Retry-After`` is honoured up to 30 s. One retry loop:
+    the OpenAI client's own retries are off."""
+    llm_retry_base_delay: Annotated[float, Field(ge=0, le=60)] = 0.5
+    """First backoff in seconds (doubles each retry, up to 8 s, times a random 0.5-1)."""
+    llm_breaker_failures: Annotated[int, Field(ge=1, le=1000)] = 5
+    """Transient LLM failures in a row that open the circuit breaker (calls then fail at once
+    with 503 instead of hammering a dead backend)."""
+    llm_breaker_reset: Annotated[float, Field(gt=0, le=3600)] = 30.0
+    """Seconds the circuit stays open before one probe call is let through."""
     llm_temperature: Annotated[float, Field(ge=0, le=2)] = 0.0
     llm_max_tokens: Annotated[int | None, Field(ge=16, le=131072)] = None
     """Longest reply requested from the model, in tokens. Default: 1024; 256 for the embedded model,

@@ -100,7 +100,11 @@ def make_web_router(get_runtime: Any, get_principal: Any, prepare_thread: Any) -
         responses={
             200: {
                 "description": "Server-sent events: token, tool_call, tool_result, done, error",
-                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                "content": {
+                    "text/event-stream": {
+                        "schema": {"type": "object", "properties": {"data": {"type": "string"}}}
+                    }
+                },
             }
         },
     )

@@ -2,7 +2,8 @@
 
 It answers ``/v1/models`` and ``/v1/chat/completions`` (plain and streamed) from a script: each
 reply is a dict with any of ``content``, ``tool_calls``, ``reasoning_content``, ``reasoning``,
-``status`` + ``body`` (an HTTP error), ``delay`` (seconds) or ``raw`` (bytes sent as they are).
+``status`` + ``body`` (an HTTP error, ``headers`` too), ``delay`` (seconds), ``raw`` (bytes sent
+as they are), ``drop`` (hang up without a reply) or ``cut_after`` (a stream cut after N chunks).
 With no script left it answers ``default``. Every request body is recorded in ``requests``.
 The reply shapes in tests/integration/test_vllm_shapes.py replay what vLLM really sends.
 """
@@ -64,9 +65,13 @@ class StubLLM:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def _json(self, status: int, payload: Any) -> None:
+            def _json(
+                self, status: int, payload: Any, headers: dict[str, str] | None = None
+            ) -> None:
                 body = json.dumps(payload).encode()
                 self.send_response(status)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -84,6 +89,10 @@ class StubLLM:
                 reply = stub.next_reply(request)
                 if reply.get("delay"):
                     time.sleep(reply["delay"])
+                if reply.get("drop"):  # close the connection without a reply
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
                 if "raw" in reply:
                     body = reply["raw"]
                     self.send_response(reply.get("status", 200))
@@ -94,7 +103,9 @@ class StubLLM:
                     return
                 if reply.get("status", 200) != 200:
                     self._json(
-                        reply["status"], reply.get("body", {"error": {"message": "stub error"}})
+                        reply["status"],
+                        reply.get("body", {"error": {"message": "stub error"}}),
+                        reply.get("headers"),
                     )
                     return
                 if request.get("stream"):
@@ -107,9 +118,14 @@ class StubLLM:
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
                 self.end_headers()
-                for chunk in stream_chunks(request, reply):
+                chunks = list(stream_chunks(request, reply))
+                cut = reply.get("cut_after")  # send this many chunks, then hang up
+                for chunk in chunks if cut is None else chunks[:cut]:
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
+                if cut is not None:
+                    self.close_connection = True
+                    return
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
                 self.close_connection = True

@@ -336,10 +336,12 @@ def test_limits(tmp_path: Path, model: ScriptedChatModel) -> None:
 def test_backend_failures_are_clear_and_keep_the_message(
     tmp_path: Path, error: Exception, status: int
 ) -> None:
-    model = ScriptedChatModel(script=[error])
-    with make_client(tmp_path, model) as client:
+    # Three attempts (one call and TOOLLOOM_LLM_MAX_RETRIES=2 retries), all failing.
+    model = ScriptedChatModel(script=[error] * 3)
+    with make_client(tmp_path, model, llm_retry_base_delay=0.001) as client:
         response = chat(client, [user("Tell me a story")], {"X-Thread-Id": "fails"})
         assert response.status_code == status
+        assert model.script == []  # every attempt was used, and no more
         assert "LLM backend" in response.json()["error"]["message"]
         assert "Traceback" not in response.text
         kept = client.get("/threads/fails").json()["messages"]
