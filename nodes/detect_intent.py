@@ -145,6 +145,19 @@ def make_detect_intent(backend: Backend, builtin: Sequence[ToolSpec], defaults: 
             return []
         return [(spec.name, arguments, STAGE_STRUCTURED)]
 
+    by_name = {spec.name: spec for spec in builtin}
+
+    def pattern_tools(specs: list[ToolSpec], ctx: Context) -> set[str]:
+        """The tools the patterns may call: the built-ins, and in tool-call mode those of the
+        client's tools that *are* built-ins (same name and schema, as ``GET /tools`` lists them)."""
+        if ctx.client_tools is None:
+            return builtin_names
+        return {
+            spec.name
+            for spec in specs
+            if spec.name in by_name and spec.parameters == by_name[spec.name].parameters
+        }
+
     async def detect_intent(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
         """Find the tool calls the model meant, or decide that none is needed."""
         ctx = runtime.context or defaults
@@ -157,12 +170,10 @@ def make_detect_intent(backend: Backend, builtin: Sequence[ToolSpec], defaults: 
 
         found = _text_calls(state.get("draft", ""), specs)
         if not tools_ran_this_turn(messages):
-            patterns: list[Found] = []
-            if ctx.client_tools is None:
-                patterns = [
-                    (name, args, STAGE_PATTERN)
-                    for name, args in match_patterns(user_text, builtin_names)
-                ]
+            patterns: list[Found] = [
+                (name, args, STAGE_PATTERN)
+                for name, args in match_patterns(user_text, pattern_tools(specs, ctx))
+            ]
             text_tools = {name for name, _, _ in found}
             if found and patterns and not text_tools <= {name for name, _, _ in patterns}:
                 # A small model writes plausible calls to the wrong tool (SmolLM2 answered

@@ -220,6 +220,12 @@ class Backend:
                 )
             try:
                 reply = await self._invoke(model.with_config(tags=[INTERNAL_TAG]), prompt)
+            except openai.LengthFinishReasonError:
+                # The reply hit max_tokens before the JSON was complete (a small model rambling):
+                # no structured answer, not a failed request.
+                log.info("structured reply cut at the token limit (mode %s)", mode)
+                self.structured_mode = mode
+                return None
             except Exception as exc:
                 if self.structured_mode or not _is_request_rejection(exc):
                     raise

@@ -6,6 +6,7 @@ import asyncio
 import json
 import logging
 import uuid
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -245,6 +246,115 @@ def usage(
         typer.echo(
             "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         )
+
+
+@app.command("eval")
+def eval_command(
+    suite: Annotated[
+        list[str],
+        typer.Option(
+            help="own, or bfcl:CATEGORY (simple_python, multiple, parallel, ...); repeatable."
+        ),
+    ],
+    limit: Annotated[
+        int | None, typer.Option(help="At most N cases per suite (a fixed sample).")
+    ] = None,
+    base_url: Annotated[
+        str | None, typer.Option(help="A running toolloom's /v1 (default: the graph in-process).")
+    ] = None,
+    api_key: Annotated[str | None, typer.Option(help="API key for --base-url.")] = None,
+    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Cases at once.")] = 1,
+    systems: Annotated[
+        str, typer.Option(help="Comma-separated: toolloom, bare.")
+    ] = "toolloom,bare",
+    out: Annotated[Path, typer.Option(help="Results folder.")] = Path("results"),
+    fresh: Annotated[bool, typer.Option(help="Start over instead of resuming.")] = False,
+) -> None:
+    """Score tool calling on the own set and BFCL: toolloom beside the bare backend, same run."""
+    from evals.runner import load_suite, run_suite, write_reports
+
+    settings = _settings()
+    wanted = [name.strip() for name in systems.split(",") if name.strip()]
+    unknown = set(wanted) - {"toolloom", "bare"}
+    if unknown or not wanted:
+        typer.echo(
+            f"toolloom: --systems takes toolloom and/or bare, not {sorted(unknown)}", err=True
+        )
+        raise typer.Exit(2)
+
+    async def run() -> None:
+        from graph.builder import build_graph
+        from nodes.validation import ToolSpec
+        from server.embedded import EmbeddedServer
+        from server.llm import EMBEDDED_MAX_TOKENS, make_llm, make_policy
+        from server.runtime import context_from, tool_config_from
+        from tools.registry import build_tools
+
+        tools = build_tools(tool_config_from(settings))
+        builtin = [ToolSpec.from_tool(t).to_openai() for t in tools]
+        embedded = None
+        llm = None
+        note = ""
+        if "bare" in wanted or base_url is None:
+            url = str(settings.llm_base_url) if settings.llm_base_url else None
+            if url is None:
+                embedded = EmbeddedServer(
+                    settings.embedded_model,
+                    ctx=settings.embedded_ctx,
+                    threads=settings.embedded_threads,
+                    start_timeout=settings.embedded_start_timeout,
+                )
+                url = await embedded.start(lambda line: typer.echo(line, err=True))
+            llm = make_llm(
+                settings,
+                base_url=url,
+                model=embedded.alias if embedded else None,
+                max_tokens=EMBEDDED_MAX_TOKENS if embedded else None,
+            )
+            note = f"Backend: {url} model {llm.model_name}."
+        try:
+            runners: dict[str, Any] = {}
+            if "bare" in wanted and llm is not None:
+                from evals.runner import bare_system
+
+                runners["bare"] = bare_system(llm)
+            if "toolloom" in wanted:
+                if base_url:
+                    from evals.runner import http_system
+
+                    runners["toolloom"] = http_system(base_url, api_key)
+                else:
+                    from evals.runner import graph_system
+
+                    assert llm is not None
+                    defaults = context_from(settings)
+                    graph = build_graph(
+                        llm, tools, defaults=defaults, policy=make_policy(settings)
+                    ).compile()
+                    runners["toolloom"] = graph_system(graph, defaults)
+            for name in suite:
+                cases = load_suite(name, builtin)[: limit or None]
+                folder = out / name.replace(":", "-")
+                if fresh and (folder / "cases.jsonl").exists():
+                    (folder / "cases.jsonl").unlink()
+                typer.echo(f"{name}: {len(cases)} cases x {', '.join(runners)}", err=True)
+                rows = await run_suite(cases, runners, folder, concurrency=concurrency)
+                summary = write_reports(name, rows, folder, note)
+                for system, numbers in summary.items():
+                    typer.echo(
+                        f"  {system:9s} accuracy {numbers['accuracy']:.1%}  "
+                        f"p50 {numbers['latency_p50_ms'] / 1000:.2f} s  ({numbers['cases']} cases)"
+                    )
+                typer.echo(f"  report: {folder / 'report.md'}")
+        finally:
+            if embedded is not None:
+                embedded.stop()
+
+    try:
+        asyncio.run(run())
+    except (ValueError, RuntimeError) as exc:
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(1) from None
 
 
 def main() -> None:

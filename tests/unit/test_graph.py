@@ -11,10 +11,12 @@ import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
+from openai.types.chat import ChatCompletion
 
 from graph.builder import NODES, build_graph
 from graph.context import Context
 from nodes.prompts import FALLBACK_NO_ANSWER
+from nodes.validation import ToolSpec
 from tests.fakes import ScriptedChatModel, tool_call
 from tools.registry import build_tools
 
@@ -364,3 +366,57 @@ async def test_text_call_that_agrees_with_the_pattern_keeps_its_stage() -> None:
     )
     state, _ = await run(script, "What is 23*19?")
     assert list(state["call_stages"].values()) == ["text"]
+
+
+def builtin_as_client_tools() -> list[dict[str, Any]]:
+    return [ToolSpec.from_tool(t).to_openai() for t in build_tools()]
+
+
+async def test_patterns_apply_to_client_tools_that_are_the_builtins() -> None:
+    """A client that sends toolloom's own tools (as GET /tools lists them) gets stage 3 too."""
+    script = ByKind(route=["I think it is a lot."], structured=["{}"])
+    context = Context(client_tools=builtin_as_client_tools())
+    state, visited = await run(script, "What is 23*19?", context=context)
+    assert visited == ["route", "detect-intent"]
+    (call,) = state["messages"][-1].tool_calls
+    assert call["name"] == "calculator" and list(state["call_stages"].values()) == ["pattern"]
+    assert "structured" not in script.kinds()  # the pattern fired: stage 2 was not asked
+
+
+async def test_patterns_do_not_apply_to_a_client_tool_with_a_builtin_name_but_other_schema() -> (
+    None
+):
+    other = {
+        "type": "function",
+        "function": {
+            "name": "calculator",
+            "parameters": {"type": "object", "properties": {"a": {"type": "number"}}},
+        },
+    }
+    script = ByKind(route=["I think it is a lot."], structured=["{}"])
+    state, _ = await run(script, "What is 23*19?", context=Context(client_tools=[other]))
+    assert not getattr(state["messages"][-1], "tool_calls", None)
+    assert "pattern" not in state.get("call_stages", {}).values()
+
+
+async def test_a_structured_reply_cut_at_the_token_limit_means_no_call() -> None:
+    """ChatOpenAI raises LengthFinishReasonError when a response_format reply hits max_tokens;
+    that is a small model rambling, not a failed request."""
+    reply = {
+        "id": "x",
+        "object": "chat.completion",
+        "created": 0,
+        "model": "m",
+        "choices": [
+            {
+                "index": 0,
+                "finish_reason": "length",
+                "message": {"role": "assistant", "content": '{"tool": "calc'},
+            }
+        ],
+    }
+    cut = openai.LengthFinishReasonError(completion=ChatCompletion.model_validate(reply))
+    script = ByKind(route=["Hmm, let me think."], structured=[cut], respond=["Hello!"])
+    state, visited = await run(script, "Tell me something nice")
+    assert visited[-1] == "respond"
+    assert state["messages"][-1].content == "Hmm, let me think."

@@ -1,0 +1,126 @@
+"""The eval suite for real: BFCL's data from the pinned wheel, and ``toolloom eval`` on the
+embedded model, in-process and against a running server."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evals import bfcl
+from tests.integration.server_process import ServerProcess
+
+
+def concrete(option: Any) -> Any:
+    """A value from an accepted option: nested dicts in BFCL's {key: [accepted]} form unwrapped."""
+    if isinstance(option, dict):
+        out = {}
+        for key, accepted in option.items():
+            if not isinstance(accepted, list):
+                out[key] = accepted  # a few answers give a nested value as it is
+            elif accepted and accepted[0] != "":
+                out[key] = concrete(accepted[0])
+        return out
+    if isinstance(option, list):
+        return [concrete(item) for item in option]
+    return option
+
+
+def first_accepted(answer: dict[str, Any], functions: dict[str, Any]) -> dict[str, Any]:
+    """A call built from BFCL's ground truth: the first accepted value of each parameter whose
+    type fits the schema (a few answers list values of the wrong type, which BFCL's own checker
+    also rejects; then leaving the parameter out is the way to pass)."""
+    ((name, params),) = answer.items()
+    properties = functions[name]["parameters"].get("properties", {})
+    args = {}
+    for key, options in params.items():
+        if key not in properties:
+            continue  # a few answers name a parameter of another function
+        kind = properties.get(key, {}).get("type")
+        fitting = [o for o in options if o != "" and bfcl._type_ok(concrete(o), kind)]
+        if fitting:
+            args[key] = concrete(fitting[0])
+    return {"name": name, "args": args}
+
+
+@pytest.mark.parametrize("category", bfcl.CATEGORIES)
+def test_bfcl_data_loads_and_the_checker_accepts_the_ground_truth(category: str) -> None:
+    cases = bfcl.load_category(category)
+    assert len(cases) >= 100
+    failed = []
+    for case in cases:
+        tools, names = bfcl.openai_tools(case)
+        assert all("." not in t["function"]["name"] for t in tools)
+        assert [names.original(t["function"]["name"]) for t in tools] == [
+            f["name"] for f in case["function"]
+        ]
+        assert json.dumps(tools)  # plain JSON, sendable
+        if category in bfcl.IRRELEVANCE:
+            assert case["answers"] == [] and bfcl.check_case(case, [])[0]
+            continue
+        functions = {f["name"]: f for f in case["function"]}
+        calls = [first_accepted(answer, functions) for answer in case["answers"]]
+        ok, reason = bfcl.check_case(case, calls[::-1])  # and in reverse order
+        if not ok:
+            failed.append((case["id"], reason))
+    # A few ground truths cannot pass BFCL's own rules (a required parameter with no accepted
+    # value); they must stay a handful, or the checker is wrong.
+    assert len(failed) <= max(1, len(cases) // 100), failed
+
+
+def run_eval(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", "eval", "--out", str(tmp / "results"), *args],
+        capture_output=True, text=True, timeout=900, cwd=tmp, stdin=subprocess.DEVNULL,
+        env={**__import__("os").environ, "TOOLLOOM_WORKSPACE": str(tmp / "ws")},
+    )  # fmt: skip
+
+
+def test_eval_in_process_writes_every_report(tmp_path: Path) -> None:
+    done = run_eval(tmp_path, "--suite", "own", "--suite", "bfcl:irrelevance", "--limit", "2")
+    assert done.returncode == 0, done.stderr[-3000:]
+    for suite in ("own", "bfcl-irrelevance"):
+        folder = tmp_path / "results" / suite
+        rows = [json.loads(line) for line in (folder / "cases.jsonl").read_text().splitlines()]
+        assert (
+            sorted((r["system"], r["id"]) for r in rows)
+            == sorted((s, i) for s in ("bare", "toolloom") for i in {r["id"] for r in rows})
+            and len(rows) == 4
+        )
+        summary = json.loads((folder / "summary.json").read_text())["systems"]
+        assert set(summary) == {"bare", "toolloom"}
+        assert "| metric | bare | toolloom | lift |" in (folder / "report.md").read_text()
+        assert (folder / "chart.png").stat().st_size > 1000
+    assert "accuracy" in done.stdout and "report:" in done.stdout
+    # Resumable: a second run finds every case done and calls no model for them.
+    again = run_eval(tmp_path, "--suite", "own", "--limit", "2", "--systems", "toolloom")
+    assert again.returncode == 0 and "0 cases" not in again.stderr
+    rows = (tmp_path / "results" / "own" / "cases.jsonl").read_text().splitlines()
+    assert len(rows) == 4
+
+
+def test_eval_against_a_running_server(server: ServerProcess, tmp_path: Path) -> None:
+    done = run_eval(
+        tmp_path, "--suite", "own", "--limit", "3", "--systems", "toolloom",
+        "--base-url", f"{server.url}/v1", "--concurrency", "2",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [
+        json.loads(x)
+        for x in (tmp_path / "results" / "own" / "cases.jsonl").read_text().splitlines()
+    ]
+    assert len(rows) == 3 and {r["system"] for r in rows} == {"toolloom"}
+    assert all(r["error"] is None for r in rows), rows
+    # Stages come back through the server's "toolloom" field.
+    assert all(len(r["stages"]) == len(r["calls"]) for r in rows)
+
+
+def test_eval_rejects_an_unknown_suite(tmp_path: Path) -> None:
+    done = run_eval(
+        tmp_path, "--suite", "nope", "--systems", "toolloom", "--base-url", "http://127.0.0.1:9/v1"
+    )
+    assert done.returncode == 1 and "unknown suite" in done.stderr
