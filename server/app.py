@@ -301,7 +301,8 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
         offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     ) -> dict[str, Any]:
-        """A thread's messages with their tool calls, results, stages and times."""
+        """A thread's messages with their tool calls, results, stages and times, and how its last
+        run ended (``running``, ``succeeded``, ``failed``, or ``interrupted`` by a crash)."""
         thread = await owned_thread(runtime.store.get_thread, thread_id, caller)
         rows = await asyncio.to_thread(runtime.store.messages, thread_id, limit, offset)
         messages = []
@@ -324,12 +325,21 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
                     duration_ms=row.duration_ms,
                 )
             messages.append(item)
+        run = await asyncio.to_thread(runtime.store.last_run, thread_id)
         return {
             "id": thread.id,
             "title": thread.title,
             "created_at": thread.created_at.isoformat(),
             "updated_at": thread.updated_at.isoformat(),
             "message_count": thread.message_count,
+            "last_run": None
+            if run is None
+            else {
+                "status": run.status,
+                "started_at": run.started_at.isoformat(),
+                "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+                "error": run.error,
+            },
             "messages": messages,
         }
 

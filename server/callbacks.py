@@ -16,8 +16,8 @@ class RootRunHandler(AsyncCallbackHandler):
     async def root_started(self) -> None:
         """The run began."""
 
-    async def root_finished(self) -> None:
-        """The run ended, normally or with an error."""
+    async def root_finished(self, error: BaseException | None = None) -> None:
+        """The run ended, normally (``error`` None) or with an error."""
 
     async def on_chain_start(
         self,
@@ -35,7 +35,7 @@ class RootRunHandler(AsyncCallbackHandler):
         self, outputs: Any, *, run_id: UUID, parent_run_id: UUID | None = None, **kwargs: Any
     ) -> None:
         if parent_run_id is None:
-            await self.root_finished()
+            await self.root_finished(None)
 
     async def on_chain_error(
         self,
@@ -46,4 +46,4 @@ class RootRunHandler(AsyncCallbackHandler):
         **kwargs: Any,
     ) -> None:
         if parent_run_id is None:
-            await self.root_finished()
+            await self.root_finished(error)

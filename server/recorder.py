@@ -27,19 +27,51 @@ class TranscriptRecorder(RootRunHandler):
         self.store = store
         self.graph = graph
         self.thread_id = thread_id
+        self.run_id: int | None = None
         self.done = asyncio.Event()
 
-    async def root_finished(self) -> None:
+    async def root_started(self) -> None:
         try:
-            state = await self.graph.aget_state({"configurable": {"thread_id": self.thread_id}})
-            values = state.values or {}
-            await asyncio.to_thread(
-                self.store.append_messages,
-                self.thread_id,
-                values.get("messages", []),
-                values.get("call_stages", {}),
-            )
+            self.run_id = await asyncio.to_thread(self.store.start_run, self.thread_id)
+        except Exception:
+            log.exception("could not record the start of a run on thread %s", self.thread_id)
+
+    async def root_finished(self, error: BaseException | None = None) -> None:
+        try:
+            await self.sync()
+            if self.run_id is not None:
+                text = None
+                if error is not None:
+                    from server.upstream import classify
+
+                    text = f"{type(error).__name__}: {classify(error)[1]}"
+                await asyncio.to_thread(self.store.finish_run, self.run_id, text)
         except Exception:
             log.exception("could not record the transcript of thread %s", self.thread_id)
         finally:
             self.done.set()
+
+    async def sync(self) -> None:
+        """Copy the checkpointed messages the transcript does not have yet."""
+        state = await self.graph.aget_state({"configurable": {"thread_id": self.thread_id}})
+        values = state.values or {}
+        await asyncio.to_thread(
+            self.store.append_messages,
+            self.thread_id,
+            values.get("messages", []),
+            values.get("call_stages", {}),
+        )
+
+
+async def recover_interrupted(store: Store, graph: CompiledStateGraph[Any, Any, Any, Any]) -> int:
+    """At start-up: mark the runs a crash cut off as interrupted, and copy what their checkpoints
+    hold (at least the user's message) into the transcript. Returns how many threads."""
+    threads = await asyncio.to_thread(store.mark_interrupted)
+    for thread_id in threads:
+        try:
+            await TranscriptRecorder(store, graph, thread_id).sync()
+        except Exception:
+            log.exception("could not recover the transcript of thread %s", thread_id)
+    if threads:
+        log.warning("marked the last run of %d thread(s) as interrupted: %s", len(threads), threads)
+    return len(threads)

@@ -25,7 +25,7 @@ from server.embedded import EmbeddedServer
 from server.errors import ApiError
 from server.llm import EMBEDDED_MAX_TOKENS, make_llm, make_policy
 from server.observability import LLMCallLog
-from server.recorder import TranscriptRecorder
+from server.recorder import TranscriptRecorder, recover_interrupted
 from server.settings import Settings
 from server.store import Store
 from server.upstream import as_api_error
@@ -188,6 +188,7 @@ async def open_runtime(
         builder = build_graph(llm, tools, defaults=context_from(settings), policy=policy)
         graph = builder.compile(checkpointer=checkpointer, name="toolloom")
         stateless_graph = builder.compile(name="toolloom")
+        await recover_interrupted(store, graph)
         log.info(
             "toolloom: graph ready; backend %s model %s; database %s",
             base_url or "(in-process)",

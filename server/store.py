@@ -44,6 +44,20 @@ class Thread(SQLModel, table=True):
     last_message_id: str | None = None
 
 
+class RunRow(SQLModel, table=True):
+    """One run of the graph on a thread: running, then succeeded, failed or interrupted (the
+    server died mid-run; marked at the next start)."""
+
+    __tablename__ = "tl_runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    thread_id: str = Field(index=True, max_length=128)
+    status: str = Field(default="running", index=True)
+    started_at: datetime = Field(default_factory=utcnow)
+    finished_at: datetime | None = None
+    error: str | None = Field(default=None, max_length=500)
+
+
 class MessageRow(SQLModel, table=True):
     __tablename__ = "tl_messages"
     __table_args__ = (
@@ -189,6 +203,7 @@ class Store:
             if thread is None or not hmac.compare_digest(thread.owner, owner):
                 raise ThreadNotFound(thread_id)
             session.exec(delete(MessageRow).where(col(MessageRow.thread_id) == thread_id))
+            session.exec(delete(RunRow).where(col(RunRow.thread_id) == thread_id))
             session.delete(thread)
             session.commit()
 
@@ -305,6 +320,44 @@ class Store:
             if since is not None:
                 query = query.where(col(UsageDay.day) >= since)
             return list(session.exec(query.order_by(col(UsageDay.day), col(UsageDay.key))))
+
+    # --- runs -------------------------------------------------------------------------------
+
+    def start_run(self, thread_id: str) -> int:
+        with Session(self.engine) as session:
+            row = RunRow(thread_id=thread_id)
+            session.add(row)
+            session.commit()
+            assert row.id is not None
+            return row.id
+
+    def finish_run(self, run_id: int, error: str | None = None) -> None:
+        with Session(self.engine) as session:
+            row = session.get(RunRow, run_id)
+            if row is not None:
+                row.status = "failed" if error else "succeeded"
+                row.error = error[:500] if error else None
+                row.finished_at = utcnow()
+                session.add(row)
+                session.commit()
+
+    def last_run(self, thread_id: str) -> RunRow | None:
+        with Session(self.engine) as session:
+            return session.exec(
+                select(RunRow).where(RunRow.thread_id == thread_id).order_by(col(RunRow.id).desc())
+            ).first()
+
+    def mark_interrupted(self) -> list[str]:
+        """At start-up: runs still 'running' were cut off by a crash. Returns their threads."""
+        with Session(self.engine) as session:
+            rows = session.exec(select(RunRow).where(RunRow.status == "running")).all()
+            for row in rows:
+                row.status = "interrupted"
+                row.error = "the server stopped during this run"
+                row.finished_at = utcnow()
+                session.add(row)
+            session.commit()
+            return sorted({row.thread_id for row in rows})
 
     def counts(self) -> tuple[int, int]:
         """(threads, messages) in the store, for the metrics."""
