@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from graph.builder import build_graph
+from graph.checkpoints import open_checkpointer
 from server.llm import make_llm
 from server.runtime import context_from, tool_config_from
 from server.settings import load_settings
@@ -35,7 +36,5 @@ graph = build_graph(
 @contextlib.asynccontextmanager
 async def checkpointer() -> AsyncIterator[AsyncSqliteSaver]:
     """The same SQLite checkpoints as ``toolloom serve`` (``TOOLLOOM_DB``)."""
-    _settings.db.parent.mkdir(parents=True, exist_ok=True)
-    async with AsyncSqliteSaver.from_conn_string(str(_settings.db)) as saver:
-        await saver.setup()
+    async with open_checkpointer(_settings.db) as saver:
         yield saver

@@ -19,6 +19,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph.state import CompiledStateGraph
 
 from graph.builder import build_graph
+from graph.checkpoints import open_checkpointer
 from graph.context import Context
 from nodes.resilience import RetryPolicy
 from server.embedded import EmbeddedServer
@@ -174,11 +175,7 @@ async def open_runtime(
         backend_name = "embedded" if embedded else "openai-compatible"
         llm.callbacks = [*(llm.callbacks or []), LLMCallLog(backend_name, model)]  # type: ignore[misc]
 
-        settings.db.parent.mkdir(parents=True, exist_ok=True)
-        checkpointer = await stack.enter_async_context(
-            AsyncSqliteSaver.from_conn_string(str(settings.db))
-        )
-        await checkpointer.setup()
+        checkpointer = await stack.enter_async_context(open_checkpointer(settings.db))
 
         store = Store(settings.db)
         stack.callback(store.close)

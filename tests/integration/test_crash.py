@@ -4,6 +4,7 @@ thread works again."""
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import sqlite3
 import threading
@@ -31,15 +32,13 @@ def test_sigkill_mid_run_then_restart(tmp_path: Path) -> None:
         seen = len(stub.requests)
 
         def doomed() -> None:
-            try:
+            with contextlib.suppress(httpx.HTTPError):  # the server dies under it
                 httpx.post(
                     f"{first.url}/v1/chat/completions",
                     json={"messages": [{"role": "user", "content": "Hello before the crash"}]},
                     headers={"X-Thread-Id": "crash"},
                     timeout=90,
                 )
-            except httpx.HTTPError:
-                pass  # the server died under it
 
         client = threading.Thread(target=doomed, daemon=True)
         client.start()
