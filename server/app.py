@@ -28,7 +28,7 @@ from nodes.validation import ToolSpec
 from server import errors
 from server.auth import ANONYMOUS, KeyRing, Principal
 from server.errors import ApiError
-from server.limits import BodySizeLimit
+from server.limits import BodySizeLimit, JsonGuard
 from server.observability import MESSAGES, REGISTRY, THREADS, RequestLog, usage_for
 from server.openai_api import make_router
 from server.runtime import AgentRuntime, open_runtime
@@ -141,13 +141,30 @@ def _thread_config(config: dict[str, Any], request: Request) -> dict[str, Any]:
     return {**config, "configurable": {"thread_id": thread_id}, "callbacks": callbacks}
 
 
+LANGSERVE_FIELDS = {
+    "invoke": {"input", "config", "kwargs"},
+    "batch": {"inputs", "config", "kwargs"},
+    "stream": {"input", "config", "kwargs"},
+    "stream_events": {"input", "config", "kwargs", "include_names", "include_types",
+                      "include_tags", "exclude_names", "exclude_types", "exclude_tags"},
+}  # fmt: skip
+
+
 async def refuse_client_configurable(request: Request) -> None:
-    """LangServe silently drops a client's ``config.configurable`` (thread_id included); here a
-    client that sets any key there gets a 400 that says what to do instead."""
+    """LangServe silently drops a client's ``config.configurable`` (thread_id included) and any
+    field it does not know; here either gets a 400 that says what to do instead."""
     try:
         body = await request.json()
     except ValueError:
         return  # LangServe answers malformed JSON itself
+    allowed = LANGSERVE_FIELDS.get(request.url.path.rsplit("/", 1)[-1])
+    if isinstance(body, dict) and allowed is not None:
+        unknown = sorted(set(body) - allowed)
+        if unknown:
+            raise ApiError(
+                400,
+                f"unknown field(s) {', '.join(unknown)}; this endpoint takes {', '.join(sorted(allowed))}",
+            )
     config = body.get("config") if isinstance(body, dict) else None
     configurable = config.get("configurable") if isinstance(config, dict) else None
     sent = (
@@ -227,6 +244,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         responses=errors.ERROR_RESPONSES,
     )
     errors.install(app)
+    app.add_middleware(JsonGuard, allow_bidi=settings.allow_bidi_controls)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestLog)  # outermost: every request is logged and counted, 413s too
     app.include_router(make_router(get_runtime, get_principal, prepare_thread))

@@ -105,9 +105,42 @@ class StreamOptions(BaseModel):
 
 
 class ChatCompletionRequest(BaseModel):
-    """The subset of OpenAI's request that toolloom uses; other known fields are accepted and ignored."""
+    """OpenAI's chat completion request. The fields toolloom uses are typed; OpenAI's other
+    parameters (and vLLM's sampling extras) are accepted and ignored; an unknown field is a 400,
+    as OpenAI itself answers."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="forbid")
+
+    # Accepted and ignored: OpenAI's other parameters, and the sampling extras vLLM clients send.
+    audio: Any = None
+    frequency_penalty: Any = None
+    function_call: Any = None
+    functions: Any = None
+    logit_bias: Any = None
+    logprobs: Any = None
+    metadata: Any = None
+    modalities: Any = None
+    n: Any = None
+    prediction: Any = None
+    presence_penalty: Any = None
+    prompt_cache_key: Any = None
+    reasoning_effort: Any = None
+    response_format: Any = None
+    safety_identifier: Any = None
+    seed: Any = None
+    service_tier: Any = None
+    stop: Any = None
+    store: Any = None
+    top_logprobs: Any = None
+    top_p: Any = None
+    verbosity: Any = None
+    web_search_options: Any = None
+    top_k: Any = None
+    min_p: Any = None
+    repetition_penalty: Any = None
+    chat_template_kwargs: Any = None
+    skip_special_tokens: Any = None
+    min_tokens: Any = None
 
     model: str = "toolloom"
     messages: list[ChatMessageIn] = Field(min_length=1)

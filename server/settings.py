@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     port: Annotated[int, Field(ge=1, le=65535)] = 8001
 
     # --- access and request limits -----------------------------------------------------------
+    allow_bidi_controls: bool = False
+    """Accept Unicode direction controls (U+202A-U+202E, U+2066-U+2069) in requests. Off: a
+    request carrying one gets a 400 (they can make text display differently from what it says)."""
     api_keys: Annotated[tuple[SecretStr, ...], NoDecode] = ()
     """API keys (comma-separated, each ``name=key`` or a bare key). With these or keys made by
     ``toolloom keys create``, every route but /health needs ``Authorization: Bearer KEY``."""

@@ -1,0 +1,131 @@
+"""Hostile and broken input on every surface: a 4xx that says what is wrong, never a 500, and
+nothing stored (let alone stored altered)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from server.app import create_app
+from server.settings import load_settings
+from tests.fakes import ScriptedChatModel
+
+
+def make_client(tmp_path: Path, **settings: Any) -> TestClient:
+    config = load_settings(db=tmp_path / "app.db", workspace=tmp_path / "ws", **settings)
+    return TestClient(
+        create_app(config, llm=ScriptedChatModel(default="ok")), raise_server_exceptions=False
+    )
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with make_client(tmp_path) as test_client:
+        yield test_client
+
+
+def body_for(surface: str, text: str) -> str:
+    """A request carrying ``text`` as the user's message, as raw JSON (escapes kept as sent)."""
+    if surface == "v1":
+        return '{"messages": [{"role": "user", "content": "TEXT"}]}'.replace("TEXT", text)
+    if surface == "langserve":
+        return '{"input": {"messages": [{"type": "human", "content": "TEXT"}]}}'.replace(
+            "TEXT", text
+        )
+    return '{"thread_id": "hostile", "message": "TEXT"}'.replace("TEXT", text)
+
+
+def post(client: TestClient, surface: str, body: str | bytes) -> Any:
+    path = {"v1": "/v1/chat/completions", "langserve": "/agent/invoke", "web": "/ui/chat"}[surface]
+    return client.post(
+        path, content=body, headers={"content-type": "application/json", "X-Thread-Id": "hostile"}
+    )
+
+
+def message_of(response: Any) -> str:
+    body = response.json()
+    if "error" in body:
+        return str(body["error"]["message"])
+    detail = body["detail"]
+    return detail if isinstance(detail, str) else json.dumps(detail)
+
+
+SURFACES = ["v1", "langserve", "web"]
+DEEP = "[" * 200 + "]" * 200
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("a\\ud800b", "lone surrogate"),
+        ("a\\udfffb", "lone surrogate"),
+        ("a\\u0000b", "NUL"),
+        ("file\\u202etxt.exe", "U+202E"),
+        ("a\\u2066b\\u2069", "U+2066"),
+    ],
+    ids=["high-surrogate", "low-surrogate", "nul", "rtl-override", "isolate"],
+)
+def test_bad_text_is_refused_and_nothing_is_stored(
+    client: TestClient, surface: str, text: str, words: str
+) -> None:
+    response = post(client, surface, body_for(surface, text))
+    assert response.status_code == 400, response.text
+    assert words in message_of(response) and "Traceback" not in response.text
+    assert client.get("/threads/hostile").status_code == 404  # not even the thread
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+def test_deep_json_wrong_types_unknown_fields_and_huge_messages(
+    client: TestClient, surface: str
+) -> None:
+    deep = body_for(surface, "hi")[:-1] + ', "x": ' + DEEP + "}"
+    response = post(client, surface, deep)
+    assert response.status_code == 400 and "deeper than 64" in message_of(response)
+
+    wrong = {"v1": {"messages": "hi"}, "langserve": {"input": {"messages": "hi"}},
+             "web": {"thread_id": "hostile", "message": ["hi"]}}[surface]  # fmt: skip
+    response = post(client, surface, json.dumps(wrong))
+    text = message_of(response)
+    assert 400 <= response.status_code < 500 and ("list" in text or "string" in text), text
+
+    unknown = json.loads(body_for(surface, "hi")) | {"surprise": 1}
+    response = post(client, surface, json.dumps(unknown))
+    assert response.status_code in (400, 422) and "surprise" in message_of(response)
+
+    huge = body_for(surface, "x" * 1_000_000)
+    response = post(client, surface, huge)
+    assert response.status_code in (400, 413), response.status_code
+    # LangServe validates its input after the thread is claimed: at most an empty thread.
+    stored = client.get("/threads/hostile")
+    assert stored.status_code == 404 or stored.json()["messages"] == []
+
+
+def test_unknown_thread_is_a_404(client: TestClient) -> None:
+    response = client.get("/threads/never-made")
+    assert response.status_code == 404 and "never-made" in response.json()["detail"]
+    assert client.delete("/threads/never-made").status_code == 404
+
+
+def test_direction_controls_can_be_allowed_and_are_stored_unaltered(tmp_path: Path) -> None:
+    with make_client(tmp_path, allow_bidi_controls=True) as client:
+        response = post(client, "v1", body_for("v1", "abc\\u202edef"))
+        assert response.status_code == 200
+        stored = client.get("/threads/hostile").json()["messages"]
+        assert stored[0]["content"] == "abc\u202edef"
+
+
+def test_legitimate_text_in_any_script_passes(client: TestClient) -> None:
+    text = "서울 שלום مرحبا 😀 e\u0301 \u200f"  # Hangul, Hebrew, Arabic, emoji, combining mark, RLM
+    response = client.post(
+        "/v1/chat/completions",
+        json={"messages": [{"role": "user", "content": text}]},
+        headers={"X-Thread-Id": "fine"},
+    )
+    assert response.status_code == 200
+    assert client.get("/threads/fine").json()["messages"][0]["content"] == text
