@@ -97,6 +97,9 @@ class EmbeddedServer:
             "--port", str(self.port),
             "--chat_format", "chatml",
             "--n_ctx", str(self.ctx),
+            # By default llama-cpp-python's server cuts a running stream off when the next request
+            # arrives; with two users at once, answers ended mid-sentence. Queue them instead.
+            "--interrupt_requests", "false",
         ]  # fmt: skip
         if self.threads:
             cmd += ["--n_threads", str(self.threads)]
