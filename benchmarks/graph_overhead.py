@@ -27,6 +27,7 @@ from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from graph.builder import build_graph
+from graph.checkpoints import compile_checkpointed
 from server.llm import make_llm
 from server.settings import load_settings
 from tests.stub_llm import StubLLM
@@ -52,13 +53,14 @@ async def main(turns: int) -> None:
     with tempfile.TemporaryDirectory() as tmp, StubLLM(default=reply) as stub:
         settings = load_settings(llm_base_url=stub.base_url, llm_model="stub", llm_max_retries=0)
         llm = make_llm(settings)
-        calculator = next(t for t in build_tools() if t.name == "calculator")
         async with (
             AsyncSqliteSaver.from_conn_string(str(Path(tmp) / "a.db")) as saver_a,
             AsyncSqliteSaver.from_conn_string(str(Path(tmp) / "b.db")) as saver_b,
         ):
-            toolloom = build_graph(llm, build_tools()).compile(checkpointer=saver_a)
-            agent = create_agent(llm, [calculator], checkpointer=saver_b)
+            # Each as it runs in production: toolloom's server checkpoints once per run.
+            toolloom = compile_checkpointed(build_graph(llm, build_tools()), saver_a)
+            # The same 16 tools offered to the model by both: the same request, the same work.
+            agent = create_agent(llm, build_tools(), checkpointer=saver_b)
             times: dict[str, list[float]] = {"toolloom": [], "create_agent": []}
             calls: dict[str, int] = {"toolloom": 0, "create_agent": 0}
             for turn in range(turns + 10):

@@ -22,9 +22,10 @@ from langgraph.runtime import Runtime
 from graph.context import Context
 from graph.state import InputState, State
 from nodes.call_tool import make_call_tool
-from nodes.common import pending_tool_calls
+from nodes.common import pending_tool_calls, tools_ran_this_turn
 from nodes.detect_intent import make_detect_intent
 from nodes.llm_io import Backend
+from nodes.parsers import parse_text_tool_calls
 from nodes.reflect import make_reflect
 from nodes.resilience import RetryPolicy
 from nodes.respond import make_respond
@@ -61,6 +62,12 @@ def build_graph(
             return "respond"
         if pending_tool_calls(state["messages"]):
             return "__end__" if client_mode(runtime) else "call-tool"
+        if tools_ran_this_turn(state["messages"]) and not parse_text_tool_calls(
+            state.get("draft", "")
+        ):
+            # After tools have run only stage 1 (calls written in the reply) applies: with none
+            # in the reply there is nothing for detect-intent to do.
+            return "respond"
         return "detect-intent"
 
     def after_detect_intent(

@@ -13,8 +13,8 @@ class RootRunHandler(AsyncCallbackHandler):
 
     raise_error = False
 
-    async def root_started(self) -> None:
-        """The run began."""
+    async def root_started(self, inputs: Any = None) -> None:
+        """The run began with ``inputs``."""
 
     async def root_finished(self, error: BaseException | None = None) -> None:
         """The run ended, normally (``error`` None) or with an error."""
@@ -29,7 +29,7 @@ class RootRunHandler(AsyncCallbackHandler):
         **kwargs: Any,
     ) -> None:
         if parent_run_id is None:
-            await self.root_started()
+            await self.root_started(inputs)
 
     async def on_chain_end(
         self, outputs: Any, *, run_id: UUID, parent_run_id: UUID | None = None, **kwargs: Any

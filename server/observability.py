@@ -298,7 +298,7 @@ class RunUsage(RootRunHandler):
         self.completion_tokens = 0
         self.tool_calls = 0
 
-    async def root_started(self) -> None:
+    async def root_started(self, inputs: Any = None) -> None:
         ACTIVE_RUNS.inc()
 
     async def root_finished(self, error: BaseException | None = None) -> None:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from typing import Any
 
+from langchain_core.messages import BaseMessage
 from langgraph.graph.state import CompiledStateGraph
 
 from server.callbacks import RootRunHandler
@@ -30,9 +32,18 @@ class TranscriptRecorder(RootRunHandler):
         self.run_id: int | None = None
         self.done = asyncio.Event()
 
-    async def root_started(self) -> None:
+    async def root_started(self, inputs: Any = None) -> None:
+        """Record the run and the messages it was given, before anything else happens: runs
+        checkpoint once, at their end (durability "exit"), so a crash mid-run must not be able to
+        lose the user's message."""
         try:
             self.run_id = await asyncio.to_thread(self.store.start_run, self.thread_id)
+            given = inputs.get("messages") if isinstance(inputs, dict) else None
+            if isinstance(given, list) and all(isinstance(m, BaseMessage) for m in given):
+                for message in given:
+                    if message.id is None:  # add_messages keeps an id that is already set
+                        message.id = str(uuid.uuid4())
+                await asyncio.to_thread(self.store.append_messages, self.thread_id, given, {})
         except Exception:
             log.exception("could not record the start of a run on thread %s", self.thread_id)
 

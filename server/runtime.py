@@ -19,7 +19,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph.state import CompiledStateGraph
 
 from graph.builder import build_graph
-from graph.checkpoints import open_checkpointer
+from graph.checkpoints import compile_checkpointed, open_checkpointer
 from graph.context import Context
 from nodes.resilience import RetryPolicy
 from server.embedded import EmbeddedServer
@@ -183,7 +183,7 @@ async def open_runtime(
         tools = build_tools(tool_config_from(settings))
         policy = make_policy(settings, backend_name)
         builder = build_graph(llm, tools, defaults=context_from(settings), policy=policy)
-        graph = builder.compile(checkpointer=checkpointer, name="toolloom")
+        graph = compile_checkpointed(builder, checkpointer)
         stateless_graph = builder.compile(name="toolloom")
         await recover_interrupted(store, graph)
         log.info(
