@@ -49,7 +49,8 @@ def reply(request: dict[str, Any]) -> dict[str, Any]:
     return {"content": f"The answer is {key}."}
 
 
-async def main(turns: int) -> None:
+async def run(turns: int) -> dict[str, float]:
+    """Median ms per turn for each agent, and their ratio."""
     with tempfile.TemporaryDirectory() as tmp, StubLLM(default=reply) as stub:
         settings = load_settings(llm_base_url=stub.base_url, llm_model="stub", llm_max_retries=0)
         llm = make_llm(settings)
@@ -77,12 +78,19 @@ async def main(turns: int) -> None:
                         times[name].append(elapsed)
                         calls[name] += len(stub.requests) - before
     medians = {name: statistics.median(values) for name, values in times.items()}
-    for name, median in medians.items():
-        print(
-            f"{name:>12}: median {median * 1000:6.1f} ms per turn over {turns} turns "
-            f"({calls[name] / turns:.1f} model calls a turn)"
-        )
-    print(f"ratio toolloom / create_agent: {medians['toolloom'] / medians['create_agent']:.2f}")
+    return {
+        "toolloom_ms": round(medians["toolloom"] * 1000, 1),
+        "create_agent_ms": round(medians["create_agent"] * 1000, 1),
+        "ratio": round(medians["toolloom"] / medians["create_agent"], 2),
+        "model_calls_per_turn": calls["toolloom"] / turns,
+    }
+
+
+async def main(turns: int) -> None:
+    result = await run(turns)
+    print(f"    toolloom: median {result['toolloom_ms']:6.1f} ms per turn over {turns} turns")
+    print(f"create_agent: median {result['create_agent_ms']:6.1f} ms per turn over {turns} turns")
+    print(f"ratio toolloom / create_agent: {result['ratio']:.2f}")
 
 
 if __name__ == "__main__":

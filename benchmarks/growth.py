@@ -33,7 +33,8 @@ def db_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
 
 
-async def main(turns: int) -> None:
+async def run(turns: int) -> dict[str, object]:
+    """Per-turn medians at the checkpoints, their ratio to turn 10, and bytes per message."""
     with tempfile.TemporaryDirectory() as tmp, StubLLM(default={"content": "ok"}) as stub:
         db = Path(tmp) / "growth.db"
         settings = load_settings(
@@ -53,16 +54,30 @@ async def main(turns: int) -> None:
                 timings.append(time.perf_counter() - started)
             messages = runtime.store.counts()[1]
         size = db_bytes(db)
-    print(
-        f"turns={turns} stored_messages={messages} db_bytes={size} bytes_per_message={size / messages:.0f}"
-    )
     base = statistics.median(timings[5:15])
+    at_turn = {}
     for at in (c for c in CHECKPOINTS if c <= turns):
         window = timings[max(0, at - 6) : at + 4]
-        median = statistics.median(window)
-        print(
-            f"turn {at:>5}: median {median * 1000:7.1f} ms  ratio to turn 10: {median / base:.2f}"
-        )
+        at_turn[at] = statistics.median(window)
+    return {
+        "turns": turns,
+        "stored_messages": messages,
+        "db_bytes": size,
+        "bytes_per_message": size / messages,
+        "median_ms": {at: round(v * 1000, 1) for at, v in at_turn.items()},
+        "ratio_to_turn_10": {at: round(v / base, 2) for at, v in at_turn.items()},
+    }
+
+
+async def main(turns: int) -> None:
+    result = await run(turns)
+    print(
+        f"turns={turns} stored_messages={result['stored_messages']} db_bytes={result['db_bytes']} "
+        f"bytes_per_message={result['bytes_per_message']:.0f}"
+    )
+    for at, median in result["median_ms"].items():  # type: ignore[attr-defined]
+        ratio = result["ratio_to_turn_10"][at]  # type: ignore[index]
+        print(f"turn {at:>5}: median {median:7.1f} ms  ratio to turn 10: {ratio:.2f}")
 
 
 if __name__ == "__main__":

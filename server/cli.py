@@ -357,6 +357,73 @@ def eval_command(
         raise typer.Exit(1) from None
 
 
+@app.command()
+def bench(
+    turns: Annotated[
+        int, typer.Option(help="Turns of one thread for the growth benchmark.")
+    ] = 1000,
+    clients: Annotated[int, typer.Option(help="Concurrent clients, each on its own thread.")] = 64,
+    seconds: Annotated[float, typer.Option(help="How long the concurrency run lasts.")] = 60,
+    overhead_turns: Annotated[int, typer.Option(help="Turns for the overhead medians.")] = 200,
+    output: Annotated[
+        Path | None, typer.Option(help="Also write the results as JSON here.")
+    ] = None,
+) -> None:
+    """The six performance benchmarks against a zero-latency stub model on 127.0.0.1 (needs a
+    source checkout: benchmarks/ and tests/stub_llm.py)."""
+    import platform
+
+    import psutil
+
+    try:
+        from benchmarks import graph_overhead, growth, http_bench
+    except ImportError:
+        typer.echo(
+            "toolloom: 'bench' runs from a source checkout (benchmarks/ is missing)", err=True
+        )
+        raise typer.Exit(1) from None
+
+    async def run() -> dict[str, Any]:
+        typer.echo(f"growth: one thread, {turns} turns ...", err=True)
+        grown = await growth.run(turns)
+        typer.echo(f"graph overhead: {overhead_turns} turns each ...", err=True)
+        graph = await graph_overhead.run(overhead_turns)
+        typer.echo(f"http, streaming, {clients} clients for {seconds:.0f} s, memory ...", err=True)
+        http = await http_bench.run(clients, seconds, overhead_turns)
+        return {"growth": grown, "graph_overhead": graph, **http}
+
+    result = asyncio.run(run())
+    machine = (
+        f"{platform.processor() or platform.machine()}, {psutil.cpu_count()} cores, "
+        f"{round(psutil.virtual_memory().total / 2**30)} GiB, Python {platform.python_version()}"
+    )
+    result["machine"] = machine
+    grown, graph = result["growth"], result["graph_overhead"]
+    http, streaming, load = result["http"], result["streaming"], result["concurrency"]
+    at = grown["median_ms"]
+    ratio = grown["ratio_to_turn_10"]
+    lines = [
+        f"machine: {machine}",
+        "1. growth (one thread): "
+        + ", ".join(f"turn {t}: {ms} ms ({ratio[t]}x)" for t, ms in at.items())
+        + f"; {grown['bytes_per_message']:.0f} bytes per stored message",
+        f"2. graph overhead: toolloom {graph['toolloom_ms']} ms, create_agent "
+        f"{graph['create_agent_ms']} ms a turn; ratio {graph['ratio']}",
+        f"3. http overhead: p50 {http['overhead_p50_ms']} ms, p99 {http['overhead_p99_ms']} ms "
+        f"beyond the stub's time (turn p50 {http['turn_p50_ms']} ms)",
+        f"4. concurrency: {load['clients']} clients, {load['seconds']} s: "
+        f"{load['turns_per_second']} turns/s, p50 {load['p50_ms']} ms, p99 {load['p99_ms']} ms, "
+        f"{load['errors']} errors, {load['messages_lost']} messages lost",
+        f"5. streaming, first token beyond the stub's: /v1 {streaming['v1_extra_ms']} ms, "
+        f"/ui/chat {streaming['web_extra_ms']} ms",
+        f"6. memory: {result['rss_at_rest_mb']} MB at rest, {result['rss_after_load_mb']} MB "
+        "after the concurrency run",
+    ]
+    typer.echo("\n".join(lines))
+    if output is not None:
+        output.write_text(json.dumps(result, indent=2, default=str))
+
+
 def main() -> None:
     app()
 

@@ -14,16 +14,20 @@ import json
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
 class StubLLM:
-    def __init__(self, default: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, default: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    ) -> None:
         self.script: list[dict[str, Any]] = []
-        self.default = default or {"content": "ok"}
+        self.default: Any = default or {"content": "ok"}
         self.requests: list[dict[str, Any]] = []
+        self.handled: list[float] = []  # seconds from request to reply sent, per request
+        self.first_content: list[float] = []  # seconds to the first content chunk, per stream
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -84,6 +88,15 @@ class StubLLM:
                     self._json(404, {"error": {"message": "not found"}})
 
             def do_POST(self) -> None:
+                started = time.perf_counter()
+                try:
+                    self._post()
+                finally:
+                    with stub._lock:
+                        stub.handled.append(time.perf_counter() - started)
+
+            def _post(self) -> None:
+                started = time.perf_counter()
                 length = int(self.headers.get("Content-Length", "0"))
                 request = json.loads(self.rfile.read(length) or b"{}")
                 reply = stub.next_reply(request)
@@ -109,20 +122,28 @@ class StubLLM:
                     )
                     return
                 if request.get("stream"):
-                    self._stream(request, reply)
+                    self._stream(request, reply, started)
                 else:
                     self._json(200, completion(request, reply))
 
-            def _stream(self, request: dict[str, Any], reply: dict[str, Any]) -> None:
+            def _stream(
+                self, request: dict[str, Any], reply: dict[str, Any], started: float
+            ) -> None:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Connection", "close")
                 self.end_headers()
                 chunks = list(stream_chunks(request, reply))
                 cut = reply.get("cut_after")  # send this many chunks, then hang up
+                first = True
                 for chunk in chunks if cut is None else chunks[:cut]:
                     self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
                     self.wfile.flush()
+                    delta = (chunk.get("choices") or [{}])[0].get("delta") or {}
+                    if first and delta.get("content"):
+                        first = False
+                        with stub._lock:
+                            stub.first_content.append(time.perf_counter() - started)
                 if cut is not None:
                     self.close_connection = True
                     return

@@ -1,0 +1,231 @@
+"""HTTP benchmarks against a real ``toolloom serve`` on 127.0.0.1 and a zero-latency stub model:
+
+1. **HTTP overhead**: a full ``/v1/chat/completions`` turn (one tool call, two model calls) minus
+   the stub's own time for those calls (measured inside the stub).
+2. **Concurrency**: N clients on N threads for S seconds: turns per second, p50 and p99, errors,
+   and messages lost (every user message sent must be in ``GET /threads/{id}`` afterwards).
+3. **Streaming**: time to the first content token through toolloom (``/v1`` stream and the web
+   page's ``/ui/chat``) minus the stub's time to its first content token.
+4. **Memory**: the server's resident memory at rest and after the concurrency run.
+
+Run: uv run python benchmarks/http_bench.py [--clients 64] [--seconds 60] [--turns 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.graph_overhead import reply as tool_reply
+from server.embedded import free_port
+from tests.stub_llm import StubLLM
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q / 100 * len(ordered)))]
+
+
+class Server:
+    def __init__(self, stub: StubLLM, tmp: Path) -> None:
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLLOOM_")}
+        env.update(
+            TOOLLOOM_LLM_BASE_URL=stub.base_url,
+            TOOLLOOM_LLM_MODEL="stub",
+            TOOLLOOM_DB=str(tmp / "bench.db"),
+            TOOLLOOM_WORKSPACE=str(tmp / "ws"),
+            TOOLLOOM_SANDBOX_DB=str(tmp / "sandbox.db"),
+            TOOLLOOM_LOG_LEVEL="warning",
+            TOOLLOOM_THREAD_BUSY_WAIT="600",
+        )
+        self.process = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
+            env=env,
+            stdout=(tmp / "server.log").open("wb"),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(self.url + "/health", timeout=2).status_code == 200:
+                    return
+            time.sleep(0.2)
+        raise RuntimeError("the server did not start")
+
+    def rss_mb(self) -> float:
+        return round(psutil.Process(self.process.pid).memory_info().rss / 2**20, 1)
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.process.wait(timeout=30)
+
+
+async def overhead(server: Server, stub: StubLLM, turns: int) -> dict[str, float]:
+    """Turn time minus the stub's handling time of the turn's model calls, per turn."""
+    stub.default = tool_reply
+    extra: list[float] = []
+    totals: list[float] = []
+    async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
+        for turn in range(turns + 20):
+            before = len(stub.handled)
+            started = time.perf_counter()
+            response = await http.post(
+                "/v1/chat/completions",
+                json={"messages": [{"role": "user", "content": "What is 23*19?"}]},
+                headers={"X-Thread-Id": f"overhead-{turn}"},
+            )
+            elapsed = time.perf_counter() - started
+            assert response.status_code == 200, response.text
+            assert "437" in response.json()["choices"][0]["message"]["content"]
+            if turn >= 20:
+                totals.append(elapsed)
+                extra.append(elapsed - sum(stub.handled[before:]))
+    return {
+        "turn_p50_ms": round(statistics.median(totals) * 1000, 1),
+        "overhead_p50_ms": round(statistics.median(extra) * 1000, 1),
+        "overhead_p99_ms": round(pct(extra, 99) * 1000, 1),
+        "turns": turns,
+    }
+
+
+async def concurrency(
+    server: Server, stub: StubLLM, clients: int, seconds: float
+) -> dict[str, Any]:
+    stub.default = tool_reply
+    deadline = time.monotonic() + seconds
+    latencies: list[float] = []
+    errors: list[str] = []
+    sent: dict[str, int] = {}
+
+    async def client(index: int, http: httpx.AsyncClient) -> None:
+        thread = f"load-{index}"
+        sent[thread] = 0
+        while time.monotonic() < deadline:
+            sent[thread] += 1
+            started = time.perf_counter()
+            try:
+                response = await http.post(
+                    "/v1/chat/completions",
+                    json={"messages": [{"role": "user", "content": "What is 23*19?"}]},
+                    headers={"X-Thread-Id": thread},
+                )
+                if response.status_code != 200:
+                    errors.append(f"HTTP {response.status_code}")
+            except httpx.HTTPError as exc:
+                errors.append(type(exc).__name__)
+            latencies.append(time.perf_counter() - started)
+
+    limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4)
+    started = time.monotonic()
+    async with httpx.AsyncClient(base_url=server.url, timeout=600, limits=limits) as http:
+        await asyncio.gather(*(client(i, http) for i in range(clients)))
+        elapsed = time.monotonic() - started
+        lost = 0
+        for thread, count in sent.items():
+            stored = (await http.get(f"/threads/{thread}", params={"limit": 5000})).json()
+            users = sum(1 for m in stored["messages"] if m["role"] == "user")
+            lost += max(0, count - users)
+    return {
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "turns": len(latencies),
+        "turns_per_second": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(statistics.median(latencies) * 1000, 1),
+        "p99_ms": round(pct(latencies, 99) * 1000, 1),
+        "errors": len(errors),
+        "messages_lost": lost,
+    }
+
+
+async def streaming(server: Server, stub: StubLLM, turns: int) -> dict[str, float]:
+    """Time to the first content token, minus the stub's time to its first content token."""
+    stub.default = {"content": "Here is a plain answer with several words in it."}
+    results: dict[str, list[float]] = {"v1": [], "web": []}
+    async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
+        for turn in range(turns + 10):
+            for surface in ("v1", "web"):
+                before = len(stub.first_content)
+                started = time.perf_counter()
+                first = None
+                if surface == "v1":
+                    request = http.stream(
+                        "POST",
+                        "/v1/chat/completions",
+                        json={"stream": True, "messages": [{"role": "user", "content": "Hello"}]},
+                        headers={"X-Thread-Id": f"ttft-v1-{turn}"},
+                    )
+                else:
+                    request = http.stream(
+                        "POST",
+                        "/ui/chat",
+                        json={"thread_id": f"ttft-web-{turn}", "message": "Hello"},
+                    )
+                async with request as response:
+                    async for line in response.aiter_lines():
+                        if first is None and line.startswith("data: {"):
+                            data = json.loads(line[6:])
+                            text = (
+                                data.get("text")
+                                if surface == "web"
+                                else ((data.get("choices") or [{}])[0].get("delta") or {}).get(
+                                    "content"
+                                )
+                            )
+                            if text:
+                                first = time.perf_counter() - started
+                stub_first = stub.first_content[before] if len(stub.first_content) > before else 0.0
+                if turn >= 10 and first is not None:
+                    results[surface].append(first - stub_first)
+    return {
+        "v1_extra_ms": round(statistics.median(results["v1"]) * 1000, 1),
+        "web_extra_ms": round(statistics.median(results["web"]) * 1000, 1),
+    }
+
+
+async def run(clients: int = 64, seconds: float = 60, turns: int = 200) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory() as tmp, StubLLM() as stub:
+        server = Server(stub, Path(tmp))
+        try:
+            await asyncio.sleep(1)
+            rest = server.rss_mb()
+            result: dict[str, Any] = {"rss_at_rest_mb": rest}
+            result["http"] = await overhead(server, stub, turns)
+            result["streaming"] = await streaming(server, stub, max(20, turns // 4))
+            result["concurrency"] = await concurrency(server, stub, clients, seconds)
+            result["rss_after_load_mb"] = server.rss_mb()
+        finally:
+            server.stop()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--seconds", type=float, default=60)
+    parser.add_argument("--turns", type=int, default=200)
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(run(args.clients, args.seconds, args.turns)), indent=2))
+
+
+if __name__ == "__main__":
+    main()
