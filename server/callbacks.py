@@ -16,8 +16,8 @@ class RootRunHandler(AsyncCallbackHandler):
     async def root_started(self, inputs: Any = None) -> None:
         """The run began with ``inputs``."""
 
-    async def root_finished(self, error: BaseException | None = None) -> None:
-        """The run ended, normally (``error`` None) or with an error."""
+    async def root_finished(self, error: BaseException | None = None, outputs: Any = None) -> None:
+        """The run ended, normally (``error`` None, ``outputs`` its output) or with an error."""
 
     async def on_chain_start(
         self,
@@ -35,7 +35,7 @@ class RootRunHandler(AsyncCallbackHandler):
         self, outputs: Any, *, run_id: UUID, parent_run_id: UUID | None = None, **kwargs: Any
     ) -> None:
         if parent_run_id is None:
-            await self.root_finished(None)
+            await self.root_finished(None, outputs)
 
     async def on_chain_error(
         self,

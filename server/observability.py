@@ -301,7 +301,7 @@ class RunUsage(RootRunHandler):
     async def root_started(self, inputs: Any = None) -> None:
         ACTIVE_RUNS.inc()
 
-    async def root_finished(self, error: BaseException | None = None) -> None:
+    async def root_finished(self, error: BaseException | None = None, outputs: Any = None) -> None:
         ACTIVE_RUNS.dec()
 
     async def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:

@@ -37,26 +37,37 @@ class TranscriptRecorder(RootRunHandler):
         checkpoint once, at their end (durability "exit"), so a crash mid-run must not be able to
         lose the user's message."""
         try:
-            self.run_id = await asyncio.to_thread(self.store.start_run, self.thread_id)
             given = inputs.get("messages") if isinstance(inputs, dict) else None
-            if isinstance(given, list) and all(isinstance(m, BaseMessage) for m in given):
-                for message in given:
-                    if message.id is None:  # add_messages keeps an id that is already set
-                        message.id = str(uuid.uuid4())
-                await asyncio.to_thread(self.store.append_messages, self.thread_id, given, {})
+            if not (isinstance(given, list) and all(isinstance(m, BaseMessage) for m in given)):
+                given = []
+            for message in given:
+                if message.id is None:  # add_messages keeps an id that is already set
+                    message.id = str(uuid.uuid4())
+            self.run_id = await asyncio.to_thread(self.store.start_run, self.thread_id, given)
         except Exception:
             log.exception("could not record the start of a run on thread %s", self.thread_id)
 
-    async def root_finished(self, error: BaseException | None = None) -> None:
+    async def root_finished(self, error: BaseException | None = None, outputs: Any = None) -> None:
         try:
-            await self.sync()
-            if self.run_id is not None:
-                text = None
-                if error is not None:
-                    from server.upstream import classify
+            # A finished run's output is its final state; after an error, read the checkpoint.
+            if error is None and isinstance(outputs, dict) and "messages" in outputs:
+                values = outputs
+            else:
+                state = await self.graph.aget_state({"configurable": {"thread_id": self.thread_id}})
+                values = state.values or {}
+            text = None
+            if error is not None:
+                from server.upstream import classify
 
-                    text = f"{type(error).__name__}: {classify(error)[1]}"
-                await asyncio.to_thread(self.store.finish_run, self.run_id, text)
+                text = f"{type(error).__name__}: {classify(error)[1]}"
+            await asyncio.to_thread(
+                self.store.finish_run,
+                self.run_id,
+                self.thread_id,
+                values.get("messages", []),
+                values.get("call_stages", {}),
+                text,
+            )
         except Exception:
             log.exception("could not record the transcript of thread %s", self.thread_id)
         finally:

@@ -216,66 +216,75 @@ class Store:
 
         Work is proportional to the new messages only: the thread remembers its last stored id.
         """
-        stages = stages or {}
         with Session(self.engine) as session:
-            thread = session.get(Thread, thread_id)
-            if thread is None:
-                return 0
-            start, found = 0, thread.last_message_id is None
-            if thread.last_message_id is not None:
-                for index in range(len(messages) - 1, -1, -1):
-                    if messages[index].id == thread.last_message_id:
-                        start, found = index + 1, True
-                        break
-            fresh = [m for m in messages[start:] if m.id]
-            if not found and fresh:
-                # The last stored message was trimmed from the working state in this run: skip
-                # whatever is stored already (the state is bounded, so this query is too).
-                ids = [str(m.id) for m in fresh]
-                stored = set(
-                    session.exec(
-                        select(MessageRow.message_id).where(
-                            MessageRow.thread_id == thread_id, col(MessageRow.message_id).in_(ids)
-                        )
-                    )
-                )
-                fresh = [m for m in fresh if str(m.id) not in stored]
-            for offset, message in enumerate(fresh):
-                artifact = getattr(message, "artifact", None)
-                row = MessageRow(
-                    thread_id=thread_id,
-                    seq=thread.message_count + offset,
-                    message_id=str(message.id),
-                    role=_role(message),
-                    content=_text(message),
-                )
-                if isinstance(message, AIMessage) and message.tool_calls:
-                    row.tool_calls = json.dumps(
-                        [
-                            {**call, "stage": stages.get(call["id"] or "")}
-                            for call in message.tool_calls
-                        ],
-                        ensure_ascii=False,
-                    )
-                if isinstance(message, ToolMessage):
-                    row.tool_call_id = message.tool_call_id
-                    row.name = message.name
-                    row.status = message.status
-                    if isinstance(artifact, dict):
-                        row.stage = artifact.get("stage")
-                        row.duration_ms = artifact.get("duration_ms")
-                session.add(row)
-            if fresh:
-                thread.message_count += len(fresh)
-                thread.last_message_id = str(fresh[-1].id)
-                thread.updated_at = utcnow()
-                if not thread.title:
-                    first_user = next((m for m in fresh if isinstance(m, HumanMessage)), None)
-                    if first_user is not None:
-                        thread.title = " ".join(_text(first_user).split())[:80]
-                session.add(thread)
+            added = self._append(session, thread_id, messages, stages or {})
             session.commit()
-            return len(fresh)
+            return added
+
+    def _append(
+        self,
+        session: Session,
+        thread_id: str,
+        messages: Sequence[BaseMessage],
+        stages: dict[str, str],
+    ) -> int:
+        thread = session.get(Thread, thread_id)
+        if thread is None:
+            return 0
+        start, found = 0, thread.last_message_id is None
+        if thread.last_message_id is not None:
+            for index in range(len(messages) - 1, -1, -1):
+                if messages[index].id == thread.last_message_id:
+                    start, found = index + 1, True
+                    break
+        fresh = [m for m in messages[start:] if m.id]
+        if not found and fresh:
+            # The last stored message was trimmed from the working state in this run: skip
+            # whatever is stored already (the state is bounded, so this query is too).
+            ids = [str(m.id) for m in fresh]
+            stored = set(
+                session.exec(
+                    select(MessageRow.message_id).where(
+                        MessageRow.thread_id == thread_id, col(MessageRow.message_id).in_(ids)
+                    )
+                )
+            )
+            fresh = [m for m in fresh if str(m.id) not in stored]
+        for offset, message in enumerate(fresh):
+            artifact = getattr(message, "artifact", None)
+            row = MessageRow(
+                thread_id=thread_id,
+                seq=thread.message_count + offset,
+                message_id=str(message.id),
+                role=_role(message),
+                content=_text(message),
+            )
+            if isinstance(message, AIMessage) and message.tool_calls:
+                row.tool_calls = json.dumps(
+                    [
+                        {**call, "stage": stages.get(call["id"] or "")}
+                        for call in message.tool_calls
+                    ],
+                    ensure_ascii=False,
+                )
+            if isinstance(message, ToolMessage):
+                row.tool_call_id = message.tool_call_id
+                row.name = message.name
+                row.status = message.status
+                if isinstance(artifact, dict):
+                    row.stage = artifact.get("stage")
+                    row.duration_ms = artifact.get("duration_ms")
+            session.add(row)
+        if fresh:
+            thread.message_count += len(fresh)
+            thread.last_message_id = str(fresh[-1].id)
+            thread.updated_at = utcnow()
+            if not thread.title:
+                first_user = next((m for m in fresh if isinstance(m, HumanMessage)), None)
+                if first_user is not None:
+                    thread.title = " ".join(_text(first_user).split())[:80]
+            session.add(thread)
+        return len(fresh)
 
     def messages(self, thread_id: str, limit: int = 1000, offset: int = 0) -> list[MessageRow]:
         with Session(self.engine) as session:
@@ -323,23 +332,35 @@ class Store:
 
     # --- runs -------------------------------------------------------------------------------
 
-    def start_run(self, thread_id: str) -> int:
+    def start_run(self, thread_id: str, given: Sequence[BaseMessage] = ()) -> int:
+        """Record a run and the messages it was given, in one transaction."""
         with Session(self.engine) as session:
             row = RunRow(thread_id=thread_id)
             session.add(row)
+            if given:
+                self._append(session, thread_id, given, {})
             session.commit()
             assert row.id is not None
             return row.id
 
-    def finish_run(self, run_id: int, error: str | None = None) -> None:
+    def finish_run(
+        self,
+        run_id: int | None,
+        thread_id: str,
+        messages: Sequence[BaseMessage],
+        stages: dict[str, str] | None = None,
+        error: str | None = None,
+    ) -> None:
+        """Append the run's new messages and close the run, in one transaction."""
         with Session(self.engine) as session:
-            row = session.get(RunRow, run_id)
+            self._append(session, thread_id, messages, stages or {})
+            row = session.get(RunRow, run_id) if run_id is not None else None
             if row is not None:
                 row.status = "failed" if error else "succeeded"
                 row.error = error[:500] if error else None
                 row.finished_at = utcnow()
                 session.add(row)
-                session.commit()
+            session.commit()
 
     def last_run(self, thread_id: str) -> RunRow | None:
         with Session(self.engine) as session:
