@@ -50,11 +50,26 @@ def _tokens(text: str) -> set[str]:
     return {t.lower() for t in _TOKEN.findall(text)}
 
 
+_NUMBER = re.compile(r"(?<![\d.])\d[\d,]*(?:\.\d+)?")
+
+
+def _numbers(text: str) -> set[float]:
+    """The numbers written in ``text`` (1,000 and 1000 alike)."""
+    found = set()
+    for match in _NUMBER.findall(text):
+        try:
+            found.add(float(match.replace(",", "")))
+        except ValueError:
+            continue
+    return found
+
+
 def grounded(spec: ToolSpec, arguments: dict[str, Any], user_text: str) -> bool:
     """Whether a stage-2 pick is supported by the user's words.
 
-    String and number arguments must mostly appear in the user's message (a 135M model invents
-    values); a call with no arguments needs a word of the tool's name or description in it.
+    String arguments must mostly appear in the user's message and numbers must be numbers the user
+    wrote (a 135M model invents values, or cuts 15000 to 150); a call with no arguments needs a
+    word of the tool's name or description in it.
     """
     words = _tokens(user_text)
     joined = user_text.lower().replace(" ", "")
@@ -66,7 +81,13 @@ def grounded(spec: ToolSpec, arguments: dict[str, Any], user_text: str) -> bool:
     if not values:
         about = _tokens(spec.name.replace("_", " ") + " " + spec.description)
         return any(len(w) >= 4 and w in words for w in about)
+    numbers = _numbers(user_text)
     for value in values:
+        if isinstance(value, int | float):
+            # A number must be one the user wrote, whole: 150 is not grounded by "$15000".
+            if float(value) in numbers:
+                continue
+            return False
         text = str(value).strip()
         if not text:
             return False
