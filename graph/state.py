@@ -16,8 +16,9 @@ STAGE_PATTERN = "pattern"  # deterministic patterns for built-in tools
 
 
 def merge_dicts(left: dict[str, Any] | None, right: dict[str, Any] | None) -> dict[str, Any]:
-    """Reducer: later keys win; ``None`` on either side is empty."""
-    return {**(left or {}), **(right or {})}
+    """Reducer: later keys win; a key set to ``None`` is removed; ``None`` on either side is empty."""
+    merged = {**(left or {}), **(right or {})}
+    return {key: value for key, value in merged.items() if value is not None}
 
 
 class InputState(TypedDict):
@@ -31,7 +32,8 @@ class State(InputState):
     """The working state of a run, as the checkpointer saves it."""
 
     call_stages: NotRequired[Annotated[dict[str, str], merge_dicts]]
-    """tool_call_id -> the detect-intent stage that produced the call (native, text, structured, pattern)."""
+    """tool_call_id -> the detect-intent stage that produced the call (native, text, structured,
+    pattern), for the calls still in the working state (respond drops the others with the messages)."""
     draft: NotRequired[str]
     """route's plain-text reply when it made no tool call; respond may use it as the answer."""
     steps: NotRequired[int]

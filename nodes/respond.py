@@ -157,8 +157,22 @@ def make_respond(backend: Backend, defaults: Context) -> Any:
             answer = f"{FALLBACK_LIMIT.format(reason=reason)}\n\n{answer}"
         final = AIMessage(content=answer)
         dropped = trim_to_window([*messages, final], ctx.history_messages)
+        gone = set(dropped)
+        kept_calls = {
+            call_id
+            for m in messages
+            if str(m.id) not in gone
+            for call_id in ([c["id"] for c in m.tool_calls] if isinstance(m, AIMessage) else [])
+            + ([m.tool_call_id] if isinstance(m, ToolMessage) else [])
+        }
         return {
             "messages": [*(RemoveMessage(id=i) for i in dropped), final],
+            # The stages of calls that left the window go too: the state stays bounded.
+            "call_stages": {
+                call_id: None
+                for call_id in state.get("call_stages", {})
+                if call_id not in kept_calls
+            },
             "draft": "",
             "feedback": "",
             "verdict": "",

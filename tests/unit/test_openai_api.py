@@ -432,6 +432,11 @@ def test_working_state_stays_bounded_and_the_transcript_keeps_everything(
         thread = client.get("/threads/long").json()
     assert len(state["messages"]) <= 6
     assert state["messages"][-1].content == "9+1 = 10"
+    # The stages of the ten calls do not pile up either: only the calls still in the window.
+    in_window = {m.tool_call_id for m in state["messages"] if getattr(m, "tool_call_id", None)}
+    assert set(state["call_stages"]) == in_window and len(in_window) <= 2
+    stored_calls = [m for m in thread["messages"] if m["role"] == "tool"]
+    assert len(stored_calls) == 10 and all(m["stage"] == "pattern" for m in stored_calls)
     assert thread["message_count"] == 40
     assert [m["content"] for m in thread["messages"] if m["role"] == "user"] == [
         f"What is {i}+1?" for i in range(10)
