@@ -46,3 +46,34 @@ def compile_checkpointed(
     return builder.compile(checkpointer=checkpointer, name="toolloom").with_config(
         configurable={CONFIG_KEY_DURABILITY: "exit"}
     )
+
+
+async def prune_checkpoints(saver: AsyncSqliteSaver, thread_id: str, keep: int) -> int:
+    """Delete all but the newest ``keep`` checkpoints of a thread (and their pending writes).
+
+    LangGraph keeps every checkpoint of every thread; each holds the whole working state, so a
+    long thread's file grew by the size of the window on every turn. The transcript keeps the
+    conversation; old checkpoints only serve time travel in Studio. Returns how many were deleted.
+    """
+    if keep <= 0:
+        return 0
+    async with saver.lock:
+        cursor = await saver.conn.execute(
+            "SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = '' "
+            "ORDER BY checkpoint_id DESC LIMIT 1 OFFSET ?",
+            (thread_id, keep - 1),
+        )
+        row = await cursor.fetchone()
+        if row is None:
+            return 0
+        oldest_kept = row[0]
+        deleted = await saver.conn.execute(
+            "DELETE FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = '' AND checkpoint_id < ?",
+            (thread_id, oldest_kept),
+        )
+        await saver.conn.execute(
+            "DELETE FROM writes WHERE thread_id = ? AND checkpoint_ns = '' AND checkpoint_id < ?",
+            (thread_id, oldest_kept),
+        )
+        await saver.conn.commit()
+        return int(deleted.rowcount or 0)

@@ -8,8 +8,10 @@ import uuid
 from typing import Any
 
 from langchain_core.messages import BaseMessage
+from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph.state import CompiledStateGraph
 
+from graph.checkpoints import prune_checkpoints
 from server.callbacks import RootRunHandler
 from server.store import Store
 
@@ -24,11 +26,16 @@ class TranscriptRecorder(RootRunHandler):
     """
 
     def __init__(
-        self, store: Store, graph: CompiledStateGraph[Any, Any, Any, Any], thread_id: str
+        self,
+        store: Store,
+        graph: CompiledStateGraph[Any, Any, Any, Any],
+        thread_id: str,
+        keep_checkpoints: int = 0,
     ) -> None:
         self.store = store
         self.graph = graph
         self.thread_id = thread_id
+        self.keep_checkpoints = keep_checkpoints
         self.run_id: int | None = None
         self.done = asyncio.Event()
 
@@ -68,6 +75,9 @@ class TranscriptRecorder(RootRunHandler):
                 values.get("call_stages", {}),
                 text,
             )
+            saver = self.graph.checkpointer
+            if self.keep_checkpoints and isinstance(saver, AsyncSqliteSaver):
+                await prune_checkpoints(saver, self.thread_id, self.keep_checkpoints)
         except Exception:
             log.exception("could not record the transcript of thread %s", self.thread_id)
         finally:

@@ -94,7 +94,9 @@ class AgentRuntime:
 
     def recorder(self, thread_id: str) -> TranscriptRecorder:
         """A callback that copies the thread's new messages to the transcript when a run ends."""
-        return TranscriptRecorder(self.store, self.graph, thread_id)
+        return TranscriptRecorder(
+            self.store, self.graph, thread_id, self.settings.checkpoint_history
+        )
 
     async def run_graph(
         self,

@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     port: Annotated[int, Field(ge=1, le=65535)] = 8001
 
     # --- access and request limits -----------------------------------------------------------
+    checkpoint_history: Annotated[int, Field(ge=0, le=100_000)] = 10
+    """Checkpoints kept per thread (the newest); older ones are deleted after each run. The
+    transcript keeps the whole conversation either way; 0 keeps every checkpoint (Studio's time
+    travel then reaches back to the first turn)."""
     allow_bidi_controls: bool = False
     """Accept Unicode direction controls (U+202A-U+202E, U+2066-U+2069) in requests. Off: a
     request carrying one gets a 400 (they can make text display differently from what it says)."""

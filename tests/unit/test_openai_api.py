@@ -442,3 +442,27 @@ def test_working_state_stays_bounded_and_the_transcript_keeps_everything(
         f"What is {i}+1?" for i in range(10)
     ]
     assert [m["seq"] for m in thread["messages"]] == list(range(40))
+
+
+@pytest.mark.parametrize(("keep", "expected"), [(3, 3), (0, 8)])
+def test_old_checkpoints_are_pruned(
+    tmp_path: Path, model: ScriptedChatModel, keep: int, expected: int
+) -> None:
+    import sqlite3
+
+    with make_client(tmp_path, model, checkpoint_history=keep) as client:
+        for i in range(8):
+            assert (
+                chat(client, [user(f"What is {i}+1?")], {"X-Thread-Id": "pruned"}).status_code
+                == 200
+            )
+            assert chat(client, [user("hi")], {"X-Thread-Id": "other"}).status_code == 200
+        with sqlite3.connect(tmp_path / "app.db") as db:
+            rows = dict(
+                db.execute("SELECT thread_id, count(*) FROM checkpoints GROUP BY thread_id")
+            )
+        # One checkpoint per run; the newest `keep` stay, per thread; the thread goes on.
+        assert rows == {"pruned": expected, "other": expected}
+        again = chat(client, [user("What is 41+1?")], {"X-Thread-Id": "pruned"})
+        assert again.json()["choices"][0]["message"]["content"] == "41+1 = 42"
+        assert client.get("/threads/pruned").json()["message_count"] == 9 * 4
