@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +131,7 @@ async def concurrency(
                     headers={"X-Thread-Id": thread},
                 )
                 if response.status_code != 200:
-                    errors.append(f"HTTP {response.status_code}")
+                    errors.append(f"HTTP {response.status_code}: {response.text[:120]}")
             except httpx.HTTPError as exc:
                 errors.append(type(exc).__name__)
             latencies.append(time.perf_counter() - started)
@@ -153,6 +154,7 @@ async def concurrency(
         "p50_ms": round(statistics.median(latencies) * 1000, 1),
         "p99_ms": round(pct(latencies, 99) * 1000, 1),
         "errors": len(errors),
+        "error_kinds": dict(Counter(errors).most_common(5)),
         "messages_lost": lost,
     }
 

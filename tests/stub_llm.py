@@ -19,6 +19,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
+class _Server(ThreadingHTTPServer):
+    # The default listen backlog is 5: with 64 clients at once the kernel refused connections,
+    # which toolloom (rightly) reported as an unavailable backend.
+    request_queue_size = 512
+
+
 class StubLLM:
     def __init__(
         self, default: dict[str, Any] | Callable[[dict[str, Any]], dict[str, Any]] | None = None
@@ -29,7 +35,7 @@ class StubLLM:
         self.handled: list[float] = []  # seconds from request to reply sent, per request
         self.first_content: list[float] = []  # seconds to the first content chunk, per stream
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
