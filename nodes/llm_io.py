@@ -177,10 +177,13 @@ class Backend:
                 kwargs["tool_choice"] = tool_choice
             model = model.bind_tools([spec.to_openai() for spec in tools], **kwargs)
         model = model.with_config(tags=list(tags))
+        flattened = self.flatten_history  # the shape this request is sent in
         try:
             reply = await self._invoke(model, messages)
         except Exception as exc:
-            if self.flatten_history or not _is_request_rejection(exc):
+            # Decided by what *this* request sent: a concurrent request may have switched the
+            # shape meanwhile, and this one must still be sent again in the new shape.
+            if flattened or not _is_request_rejection(exc):
                 raise
             # Not a retry of the same request: a different shape, once per process.
             log.info(
@@ -200,7 +203,8 @@ class Backend:
 
         Returns the decoded object or None; the caller validates it.
         """
-        modes = [self.structured_mode] if self.structured_mode else list(_STRUCTURED_MODES)
+        known = self.structured_mode  # what this request starts from (others may learn meanwhile)
+        modes = [known] if known else list(_STRUCTURED_MODES)
         for mode in modes:
             assert mode is not None
             model: Any = self.llm
@@ -227,7 +231,7 @@ class Backend:
                 self.structured_mode = mode
                 return None
             except Exception as exc:
-                if self.structured_mode or not _is_request_rejection(exc):
+                if known or not _is_request_rejection(exc):
                     raise
                 log.info("backend refused response_format mode %s (%s)", mode, type(exc).__name__)
                 continue

@@ -421,3 +421,41 @@ async def test_a_structured_reply_cut_at_the_token_limit_means_no_call() -> None
     state, visited = await run(script, "Tell me something nice")
     assert visited[-1] == "respond"
     assert state["messages"][-1].content == "Hmm, let me think."
+
+
+async def test_concurrent_requests_both_switch_to_the_flat_history() -> None:
+    """Two requests in flight when the backend refuses tool messages: the second must be sent
+    again flattened too, although the first already switched the backend's shape (the soak's
+    two users got a 502 from this race)."""
+    import asyncio
+
+    from langchain_core.outputs import ChatGeneration, ChatResult
+
+    from nodes.llm_io import Backend
+    from nodes.resilience import RetryPolicy
+
+    arrived: list[int] = []
+    both = asyncio.Event()
+
+    class Refusing(ScriptedChatModel):
+        async def _agenerate(
+            self, messages: list[BaseMessage], *args: Any, **kwargs: Any
+        ) -> ChatResult:
+            if any(isinstance(m, ToolMessage) for m in messages):
+                arrived.append(1)
+                if len(arrived) >= 2:
+                    both.set()
+                await asyncio.wait_for(both.wait(), 5)
+                raise bad_request("messages: Input should be a valid string")
+            return ChatResult(generations=[ChatGeneration(message=AIMessage(content="ok"))])
+
+    backend = Backend(Refusing(), RetryPolicy(attempts=1, breaker=None))
+    call = tool_call("calculator", {"expression": "23*19"})
+    history = [
+        HumanMessage(content="What is 23*19?"),
+        AIMessage(content="", tool_calls=[call]),
+        ToolMessage(content="437", tool_call_id=call["id"]),
+    ]
+    replies = await asyncio.gather(backend.chat(history), backend.chat(history))
+    assert [r.content for r in replies] == ["ok", "ok"]
+    assert backend.flatten_history
