@@ -236,6 +236,8 @@ class Client:
         self.statuses[f"{kind} {status}"] += 1
         if status not in (0, 200, 502, 503, 504):
             self.unexpected.append(f"{kind}: HTTP {status}")
+        if status >= 500:
+            await asyncio.sleep(1.0)  # as a polite client does (the server sends Retry-After)
 
 
 async def traffic(base: str, clients: list[Client], seconds: float) -> None:
