@@ -104,7 +104,7 @@ def test_ui_chat_streams_events_and_rejects_bad_input(server: ServerProcess) -> 
     assert len(tokens) > 3, events  # token by token, not one block at the end
     for body, status in [
         ({"thread_id": "web-events", "message": ""}, 422),
-        ({"thread_id": "web-events", "message": "a\x00b"}, 422),
+        ({"thread_id": "web-events", "message": "a\x00b"}, 400),  # the JSON guard, before pydantic
         ({"thread_id": "bad id!", "message": "hi"}, 422),
         ({"thread_id": "web-events", "message": "hi", "extra": 1}, 422),
         ({"thread_id": "web-events", "message": "x" * 200_000}, 400),
