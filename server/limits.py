@@ -58,30 +58,7 @@ class BodySizeLimit:
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         message = f"request body is larger than {self.limit} bytes"
-        body: dict[str, object]
-        if scope["path"].startswith("/v1"):
-            body = {
-                "error": {
-                    "message": message,
-                    "type": "request_too_large",
-                    "param": None,
-                    "code": None,
-                }
-            }
-        else:
-            body = {"detail": message}
-        payload = json.dumps(body).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(payload)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": payload})
+        await _send_json(scope, send, 413, message, "request_too_large")
 
 
 # --- text that no surface accepts --------------------------------------------------------------------
