@@ -13,7 +13,7 @@ import time
 
 import httpx
 
-from nodes.llm_io import tool_list_text
+from nodes.conversation import tool_list_text
 from nodes.prompts import ROUTE_SYSTEM
 from nodes.validation import ToolSpec
 from server.embedded import EmbeddedServer

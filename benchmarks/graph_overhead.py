@@ -26,11 +26,11 @@ from langchain.agents import create_agent
 from langchain_core.messages import HumanMessage
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
+from backends.stub import StubLLM
 from graph.builder import build_graph
 from graph.checkpoints import compile_checkpointed
-from server.llm import make_llm
+from server.runtime import llm_from
 from server.settings import load_settings
-from tests.stub_llm import StubLLM
 from tools.registry import build_tools
 
 
@@ -53,7 +53,7 @@ async def run(turns: int) -> dict[str, float]:
     """Median ms per turn for each agent, and their ratio."""
     with tempfile.TemporaryDirectory() as tmp, StubLLM(default=reply) as stub:
         settings = load_settings(llm_base_url=stub.base_url, llm_model="stub", llm_max_retries=0)
-        llm = make_llm(settings)
+        llm = llm_from(settings)
         async with (
             AsyncSqliteSaver.from_conn_string(str(Path(tmp) / "a.db")) as saver_a,
             AsyncSqliteSaver.from_conn_string(str(Path(tmp) / "b.db")) as saver_b,

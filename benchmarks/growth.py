@@ -22,9 +22,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from langchain_core.messages import HumanMessage
 
+from backends.stub import StubLLM
+from server.auth import ANONYMOUS
+from server.runs import prepare_run
 from server.runtime import open_runtime
 from server.settings import load_settings
-from tests.stub_llm import StubLLM
 
 CHECKPOINTS = (10, 100, 1000, 5000)
 
@@ -41,16 +43,11 @@ async def run(turns: int) -> dict[str, object]:
             llm_base_url=stub.base_url, llm_model="stub", db=db, workspace=Path(tmp) / "ws"
         )
         async with open_runtime(settings) as runtime:
-            runtime.store.claim_thread("growth", "")
             timings: list[float] = []
             for turn in range(1, turns + 11):
-                recorder = runtime.recorder("growth")
                 started = time.perf_counter()
-                await runtime.graph.ainvoke(
-                    {"messages": [HumanMessage(content=f"What is {turn}+1?")]},
-                    {"configurable": {"thread_id": "growth"}, "callbacks": [recorder]},
-                )
-                await recorder.done.wait()
+                run = await prepare_run(runtime, ANONYMOUS, "growth")
+                await run.invoke([HumanMessage(content=f"What is {turn}+1?")])
                 timings.append(time.perf_counter() - started)
             messages = runtime.store.counts()[1]
         size = db_bytes(db)

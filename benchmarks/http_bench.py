@@ -33,9 +33,9 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from backends.stub import StubLLM
 from benchmarks.graph_overhead import reply as tool_reply
 from server.embedded import free_port
-from tests.stub_llm import StubLLM
 
 
 def pct(values: list[float], q: float) -> float:

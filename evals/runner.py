@@ -295,6 +295,11 @@ async def run_suite(
     path = out / "cases.jsonl"
     done = read_done(path)
     todo = [(name, case) for case in cases for name in systems if (name, case.id) not in done]
+    if progress:
+        print(
+            f"{len(cases) * len(systems) - len(todo)} already done, {len(todo)} to run",
+            file=sys.stderr,
+        )
     bar = Progress(total=len(todo)) if progress and todo else None
     lock = asyncio.Lock()
     gate = asyncio.Semaphore(max(1, concurrency))

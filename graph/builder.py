@@ -12,31 +12,27 @@ end the run with the tool calls for the client.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Literal
+from functools import partial
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.tools import BaseTool
 from langgraph.graph import END, START, StateGraph
-from langgraph.runtime import Runtime
 
-from graph.context import Context
+from backends.backend import Backend
+from backends.resilience import RetryPolicy
+from graph.context import Context, Deps
+from graph.edges import after_detect_intent, after_reflect, after_route
 from graph.state import InputState, State
-from nodes.call_tool import make_call_tool
-from nodes.common import pending_tool_calls, tools_ran_this_turn
-from nodes.detect_intent import make_detect_intent
-from nodes.llm_io import Backend
-from nodes.parsers import parse_text_tool_calls
-from nodes.reflect import make_reflect
-from nodes.resilience import RetryPolicy
-from nodes.respond import make_respond
-from nodes.route import make_route
+from nodes.call_tool import call_tool
+from nodes.detect_intent import detect_intent
+from nodes.reflect import reflect
+from nodes.respond import respond
+from nodes.route import route
 from nodes.validation import ToolSpec
-
-NODES = ("route", "detect-intent", "call-tool", "reflect", "respond")
 
 
 def build_graph(
-    llm: BaseChatModel,
+    llm: BaseChatModel | Backend,
     tools: Sequence[BaseTool],
     *,
     defaults: Context | None = None,
@@ -44,48 +40,23 @@ def build_graph(
 ) -> StateGraph[State, Context, InputState, State]:
     """The agent graph, uncompiled: callers compile it with their own checkpointer.
 
-    ``defaults`` holds the limits used when a run passes no ``context`` (LangServe, Studio);
-    ``policy`` the retries and circuit breaker for calls to ``llm`` (give the model itself no
-    retries of its own: ``max_retries=0``).
+    ``llm`` is the chat model (or a ready :class:`~backends.backend.Backend`); ``defaults`` holds the
+    limits used when a run passes no ``context`` (Studio); ``policy`` the retries and circuit
+    breaker for calls to ``llm`` (give the model itself no retries of its own: ``max_retries=0``).
     """
-    defaults = defaults or Context()
-    backend = Backend(llm, policy)
-    specs = [ToolSpec.from_tool(tool) for tool in tools]
-
-    def client_mode(runtime: Runtime[Context]) -> bool:
-        return (runtime.context or defaults).client_tools is not None
-
-    def after_route(
-        state: State, runtime: Runtime[Context]
-    ) -> Literal["call-tool", "detect-intent", "respond", "__end__"]:
-        if state.get("stop_reason"):
-            return "respond"
-        if pending_tool_calls(state["messages"]):
-            return "__end__" if client_mode(runtime) else "call-tool"
-        if tools_ran_this_turn(state["messages"]) and not parse_text_tool_calls(
-            state.get("draft", "")
-        ):
-            # After tools have run only stage 1 (calls written in the reply) applies: with none
-            # in the reply there is nothing for detect-intent to do.
-            return "respond"
-        return "detect-intent"
-
-    def after_detect_intent(
-        state: State, runtime: Runtime[Context]
-    ) -> Literal["call-tool", "respond", "__end__"]:
-        if pending_tool_calls(state["messages"]):
-            return "__end__" if client_mode(runtime) else "call-tool"
-        return "respond"
-
-    def after_reflect(state: State) -> Literal["route", "respond"]:
-        return "route" if state.get("verdict") == "route" else "respond"
+    deps = Deps(
+        backend=llm if isinstance(llm, Backend) else Backend(llm, policy),
+        tools={tool.name: tool for tool in tools},
+        specs=tuple(ToolSpec.from_tool(tool) for tool in tools),
+        defaults=defaults or Context(),
+    )
 
     builder = StateGraph(State, context_schema=Context, input_schema=InputState)
-    builder.add_node("route", make_route(backend, specs, defaults))
-    builder.add_node("detect-intent", make_detect_intent(backend, specs, defaults))
-    builder.add_node("call-tool", make_call_tool(tools, defaults))
-    builder.add_node("reflect", make_reflect(defaults))
-    builder.add_node("respond", make_respond(backend, defaults))
+    builder.add_node("route", partial(route, deps=deps))
+    builder.add_node("detect-intent", partial(detect_intent, deps=deps))
+    builder.add_node("call-tool", partial(call_tool, deps=deps))
+    builder.add_node("reflect", partial(reflect, deps=deps))
+    builder.add_node("respond", partial(respond, deps=deps))
 
     builder.add_edge(START, "route")
     builder.add_conditional_edges("route", after_route)

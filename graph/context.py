@@ -1,9 +1,21 @@
-"""Per-run settings, passed as ``context=`` and read through ``Runtime[Context]``."""
+"""What a run needs besides its state.
+
+- :class:`Context`: per-run settings, passed as ``context=`` and read through ``Runtime[Context]``.
+- :class:`Deps`: what the nodes are built with (the model backend, the tools), given once to each
+  node by the builder (``functools.partial``).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Literal
+
+from langchain_core.tools import BaseTool
+
+from backends.backend import Backend
+from nodes.validation import ToolSpec
 
 ToolChoice = Literal["auto", "none", "required"] | dict[str, Any]
 
@@ -29,3 +41,34 @@ class Context:
     """Tool-call mode: OpenAI's tool_choice."""
     parallel_tool_calls: bool = True
     """Tool-call mode: whether the reply may carry several calls."""
+
+    @cached_property
+    def client_specs(self) -> tuple[ToolSpec, ...]:
+        """The client's tools as the model sees them, converted once per run."""
+        return tuple(ToolSpec.from_openai(spec) for spec in self.client_tools or ())
+
+    @property
+    def client_mode(self) -> bool:
+        """Tool-call mode: the run decides calls for the client's tools and executes nothing."""
+        return self.client_tools is not None
+
+
+@dataclass(frozen=True)
+class Deps:
+    """The parts every node is built with: one per compiled graph, shared by its runs."""
+
+    backend: Backend
+    """The model backend (retries, circuit breaker and learned quirks included)."""
+    tools: Mapping[str, BaseTool]
+    """The built-in tools by name: what call-tool runs."""
+    specs: tuple[ToolSpec, ...]
+    """The built-in tools as the model sees them, converted once."""
+    defaults: Context
+    """The context of a run that passes none (LangGraph Studio)."""
+
+    def context(self, given: Context | None) -> Context:
+        return given if given is not None else self.defaults
+
+    def run_specs(self, ctx: Context) -> list[ToolSpec]:
+        """The tools on offer in this run: the client's own in tool-call mode, else the built-ins."""
+        return list(ctx.client_specs if ctx.client_mode else self.specs)

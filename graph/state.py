@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, NotRequired
+from typing import Annotated, Any, Literal, NotRequired
 
 from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 from typing_extensions import TypedDict
 
-# Which detect-intent stage produced a tool call.
-STAGE_NATIVE = "native"  # the backend returned well-formed tool_calls
-STAGE_TEXT = "text"  # written into the reply's text (Harmony, Hermes, JSON)
-STAGE_STRUCTURED = "structured"  # a constrained JSON request to the model
-STAGE_PATTERN = "pattern"  # deterministic patterns for built-in tools
+Stage = Literal["native", "text", "structured", "pattern"]
+"""Which detect-intent stage produced a tool call: ``native`` (the backend returned well-formed
+tool_calls), ``text`` (written into the reply: Harmony, Hermes, JSON), ``structured`` (a
+constrained JSON request to the model), ``pattern`` (stage 3, for the built-in tools)."""
+
+Verdict = Literal["route", "respond"]
+"""reflect's decision: take another step (route) or answer now (respond)."""
 
 
 def merge_dicts(left: dict[str, Any] | None, right: dict[str, Any] | None) -> dict[str, Any]:
@@ -31,7 +33,7 @@ class InputState(TypedDict):
 class State(InputState):
     """The working state of a run, as the checkpointer saves it."""
 
-    call_stages: NotRequired[Annotated[dict[str, str], merge_dicts]]
+    call_stages: NotRequired[Annotated[dict[str, Stage], merge_dicts]]
     """tool_call_id -> the detect-intent stage that produced the call (native, text, structured,
     pattern), for the calls still in the working state (respond drops the others with the messages)."""
     draft: NotRequired[str]
@@ -42,7 +44,7 @@ class State(InputState):
     """Tool calls made in the current run (reset at each new user message)."""
     feedback: NotRequired[str]
     """reflect's note to route about a failed call it can fix; empty when there is none."""
-    verdict: NotRequired[str]
-    """reflect's decision for the edge after it: "route" or "respond"."""
+    verdict: NotRequired[Verdict]
+    """reflect's decision, read by the edge after it."""
     stop_reason: NotRequired[str]
     """Why the run stopped early (a limit), for respond to tell the user; empty otherwise."""

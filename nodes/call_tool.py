@@ -10,20 +10,27 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.messages import AIMessage, ToolCall, ToolMessage
 from langchain_core.tools import BaseTool
 from langgraph.runtime import Runtime
+from prometheus_client import Counter
 from pydantic import BaseModel, ValidationError
 
-from graph.context import Context
+from backends.telemetry import REGISTRY
+from graph.context import Context, Deps
 from graph.state import State
-from nodes.telemetry import TOOL_CALLS
 from tools.base import ToolError, dump_result
 
 log = logging.getLogger(__name__)
+
+TOOL_CALLS = Counter(
+    "toolloom_tool_calls_total",
+    "Tool calls by tool, detect-intent stage and status",
+    ["tool", "stage", "status"],
+    registry=REGISTRY,
+)
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -66,65 +73,60 @@ async def run_tool_call(
     return dump_result(result, output_chars), "success", elapsed()
 
 
-def make_call_tool(tools: Sequence[BaseTool], defaults: Context) -> Any:
-    by_name = {tool.name: tool for tool in tools}
-
-    async def call_tool(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-        """Run the last AI message's tool calls and answer each with a tool message."""
-        ctx = runtime.context or defaults
-        last = state["messages"][-1]
-        assert isinstance(last, AIMessage)
-        used = state.get("tool_calls_used", 0)
-        stages = state.get("call_stages", {})
-        budget = max(0, ctx.max_tool_calls - used)
-        runnable, refused = last.tool_calls[:budget], last.tool_calls[budget:]
-        outcomes = await asyncio.gather(
-            *(
-                run_tool_call(
-                    by_name.get(call["name"]),
-                    call,
-                    timeout=ctx.tool_timeout,
-                    output_chars=ctx.tool_output_chars,
-                )
-                for call in runnable
+async def call_tool(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[str, Any]:
+    """Run the last AI message's tool calls and answer each with a tool message."""
+    ctx = deps.context(runtime.context)
+    last = state["messages"][-1]
+    assert isinstance(last, AIMessage)
+    used = state.get("tool_calls_used", 0)
+    stages = state.get("call_stages", {})
+    budget = max(0, ctx.max_tool_calls - used)
+    runnable, refused = last.tool_calls[:budget], last.tool_calls[budget:]
+    outcomes = await asyncio.gather(
+        *(
+            run_tool_call(
+                deps.tools.get(call["name"]),
+                call,
+                timeout=ctx.tool_timeout,
+                output_chars=ctx.tool_output_chars,
+            )
+            for call in runnable
+        )
+    )
+    messages = []
+    for call, (content, status, duration) in zip(runnable, outcomes, strict=True):
+        stage = stages.get(call["id"] or "", "native")
+        TOOL_CALLS.labels(call["name"], stage, status).inc()
+        log.info(
+            "tool call",
+            extra={
+                "fields": {
+                    "tool": call["name"],
+                    "stage": stage,
+                    "status": status,
+                    "duration_ms": duration,
+                    "argument_chars": len(json.dumps(call["args"], default=str)),
+                    "result_chars": len(content),
+                }
+            },
+        )
+        messages.append(
+            ToolMessage(
+                content=content,
+                tool_call_id=call["id"],
+                name=call["name"],
+                status=status,
+                artifact={"stage": stage, "duration_ms": duration},
             )
         )
-        messages = []
-        for call, (content, status, duration) in zip(runnable, outcomes, strict=True):
-            stage = stages.get(call["id"] or "", "native")
-            TOOL_CALLS.labels(call["name"], stage, status).inc()
-            log.info(
-                "tool call",
-                extra={
-                    "fields": {
-                        "tool": call["name"],
-                        "stage": stage,
-                        "status": status,
-                        "duration_ms": duration,
-                        "argument_chars": len(json.dumps(call["args"], default=str)),
-                        "result_chars": len(content),
-                    }
-                },
+    for call in refused:
+        messages.append(
+            ToolMessage(
+                content=f"Error: the limit of {ctx.max_tool_calls} tool calls per run was reached",
+                tool_call_id=call["id"],
+                name=call["name"],
+                status="error",
+                artifact={"stage": stages.get(call["id"] or "", "native"), "duration_ms": 0},
             )
-            messages.append(
-                ToolMessage(
-                    content=content,
-                    tool_call_id=call["id"],
-                    name=call["name"],
-                    status=status,
-                    artifact={"stage": stage, "duration_ms": duration},
-                )
-            )
-        for call in refused:
-            messages.append(
-                ToolMessage(
-                    content=f"Error: the limit of {ctx.max_tool_calls} tool calls per run was reached",
-                    tool_call_id=call["id"],
-                    name=call["name"],
-                    status="error",
-                    artifact={"stage": stages.get(call["id"] or "", "native"), "duration_ms": 0},
-                )
-            )
-        return {"messages": messages, "tool_calls_used": used + len(last.tool_calls)}
-
-    return call_tool
+        )
+    return {"messages": messages, "tool_calls_used": used + len(last.tool_calls)}

@@ -1,4 +1,4 @@
-"""Helpers the nodes share: tool specs for a run, call identity, and tool-call messages."""
+"""Helpers the nodes share: call identity and tool-call messages."""
 
 from __future__ import annotations
 
@@ -9,16 +9,7 @@ from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, ToolMessage
 
-from graph.context import Context
-from nodes.llm_io import current_turn
-from nodes.validation import ToolSpec
-
-
-def run_specs(builtin: Sequence[ToolSpec], ctx: Context) -> list[ToolSpec]:
-    """The tools on offer in this run: the client's own in tool-call mode, else the built-ins."""
-    if ctx.client_tools is not None:
-        return [ToolSpec.from_openai(spec) for spec in ctx.client_tools]
-    return list(builtin)
+from nodes.conversation import current_turn
 
 
 def call_signature(name: str, args: dict[str, Any]) -> str:

@@ -20,6 +20,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from backends.messages import loads_first
+
 MAX_SCAN_CHARS = 100_000
 MAX_CANDIDATES = 16
 MAX_DECODE_ATTEMPTS = 64  # JSON starts tried in one text; bounds the work on hostile input
@@ -45,24 +47,12 @@ class ParsedCall:
     raw_arguments: str | None = field(default=None, repr=False)
 
 
-def _loads_object(text: str) -> Any:
-    """Decode the first JSON value in ``text`` (ignoring anything after it), or None."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        value, _ = json.JSONDecoder().raw_decode(text)
-    except (json.JSONDecodeError, RecursionError):
-        return None
-    return value
-
-
 def _arguments(value: Any) -> dict[str, Any] | None:
     """Arguments as a dict: given as an object, a JSON string of one, or absent (empty)."""
     if value is None:
         return {}
     if isinstance(value, str):
-        decoded = _loads_object(value)
+        decoded = loads_first(value)
         return decoded if isinstance(decoded, dict) else None
     return value if isinstance(value, dict) else None
 
@@ -110,7 +100,7 @@ def parse_harmony(text: str) -> list[ParsedCall]:
 def parse_hermes(text: str) -> list[ParsedCall]:
     calls: list[ParsedCall] = []
     for match in _HERMES_CALL.finditer(text):
-        calls.extend(_calls_from_value(_loads_object(match.group("body")), "hermes"))
+        calls.extend(_calls_from_value(loads_first(match.group("body")), "hermes"))
     return calls
 
 
@@ -118,7 +108,7 @@ def parse_json(text: str) -> list[ParsedCall]:
     """JSON tool calls in fences, or bare anywhere in the text."""
     calls: list[ParsedCall] = []
     for match in _FENCE.finditer(text):
-        calls.extend(_calls_from_value(_loads_object(match.group("body")), "json"))
+        calls.extend(_calls_from_value(loads_first(match.group("body")), "json"))
     if calls:
         return calls
     decoder = json.JSONDecoder()

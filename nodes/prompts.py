@@ -37,3 +37,13 @@ message briefly and directly, in the user's language."""
 FALLBACK_NO_ANSWER = "Sorry, I could not produce an answer to that. Please rephrase it."
 FALLBACK_LIMIT = "I stopped before finishing: {reason}."
 FALLBACK_TOOL_FAILED = "The {tool} tool failed: {error}"
+
+COMPLETE_SYSTEM = """The assistant answered the user's last message with these tool calls:
+{made}
+Some requests need several calls made at the same time (one per city, file, item...). List the
+further calls, if any, that the user's request needs in addition to those, as
+{{"calls": [{{"tool": NAME, "arguments": {{...}}}}, ...]}}, or {{"calls": []}} when none is needed.
+Use only argument values the user's message gives.
+
+Tools:
+{tool_list}"""

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from langchain_core.messages import AIMessage, ToolMessage
 from langgraph.runtime import Runtime
 from pydantic import BaseModel, Field
 
-from graph.context import Context
-from graph.state import STAGE_NATIVE, STAGE_STRUCTURED, STAGE_TEXT, State
-from nodes.llm_io import message_text
+from backends.messages import message_text
+from graph.context import Context, Deps
+from graph.state import Stage, State, Verdict
 
 
 class Reflection(BaseModel):
     """reflect's verdict on one step."""
 
-    next: Literal["route", "respond"] = Field(
-        description="'route' to take another step, 'respond' to answer now."
-    )
+    next: Verdict = Field(description="'route' to take another step, 'respond' to answer now.")
     feedback: str = Field(default="", description="What went wrong, for route to fix.")
     stop_reason: str = Field(default="", description="The limit that ended the run early.")
 
@@ -45,7 +43,7 @@ def judge(state: State, ctx: Context) -> Reflection:
     """
     _, results = last_step(state["messages"])
     stages = state.get("call_stages", {})
-    step_stages = {stages.get(r.tool_call_id, STAGE_NATIVE) for r in results}
+    step_stages: set[Stage] = {stages.get(r.tool_call_id, "native") for r in results}
     errors = [r for r in results if r.status == "error"]
     steps, used = state.get("steps", 0), state.get("tool_calls_used", 0)
     limit = ""
@@ -53,8 +51,8 @@ def judge(state: State, ctx: Context) -> Reflection:
         limit = f"the limit of {ctx.max_steps} steps"
     elif used >= ctx.max_tool_calls:
         limit = f"the limit of {ctx.max_tool_calls} tool calls"
-    model_driven = bool(step_stages & {STAGE_NATIVE, STAGE_TEXT})
-    correctable = model_driven or STAGE_STRUCTURED in step_stages
+    model_driven = bool(step_stages & {"native", "text"})
+    correctable = model_driven or "structured" in step_stages
     if errors and correctable:
         if limit:
             return Reflection(next="respond", stop_reason=limit)
@@ -68,14 +66,11 @@ def judge(state: State, ctx: Context) -> Reflection:
     return Reflection(next="respond")
 
 
-def make_reflect(defaults: Context) -> Any:
-    def reflect(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-        """Record the verdict; the edge after this node reads it."""
-        verdict = judge(state, runtime.context or defaults)
-        return {
-            "feedback": verdict.feedback,
-            "stop_reason": verdict.stop_reason,
-            "verdict": verdict.next,
-        }
-
-    return reflect
+def reflect(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[str, Any]:
+    """Record the verdict; the edge after this node reads it."""
+    verdict = judge(state, deps.context(runtime.context))
+    return {
+        "feedback": verdict.feedback,
+        "stop_reason": verdict.stop_reason,
+        "verdict": verdict.next,
+    }

@@ -11,7 +11,7 @@ import json
 import logging
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from langchain_core.messages import (
     AIMessage,
@@ -22,20 +22,11 @@ from langchain_core.messages import (
 )
 from langgraph.runtime import Runtime
 
-from graph.context import Context
+from backends.backend import ANSWER_TAG, INTERNAL_TAG, Backend
+from backends.messages import CALLED_MARK, RESULT_MARK, message_text
+from graph.context import Context, Deps
 from graph.state import State
-from nodes.llm_io import (
-    ANSWER_TAG,
-    CALLED_MARK,
-    INTERNAL_TAG,
-    RESULT_MARK,
-    Backend,
-    current_turn,
-    last_user_text,
-    message_text,
-    trim_to_window,
-    window,
-)
+from nodes.conversation import current_turn, last_user_text, trim_to_window, window
 from nodes.parsers import HARMONY_TOKEN, parse_text_tool_calls, strip_harmony
 from nodes.prompts import (
     FALLBACK_LIMIT,
@@ -44,16 +35,18 @@ from nodes.prompts import (
     RESPOND_PLAIN_SYSTEM,
     RESPOND_SYSTEM,
 )
+from tools.base import ToolResult
 
 log = logging.getLogger(__name__)
 
 
-def _result_dict(message: ToolMessage) -> dict[str, Any] | None:
+def _result_dict(message: ToolMessage) -> ToolResult | None:
+    """A tool message's JSON result, read for the fields of :class:`tools.base.ToolResult`."""
     try:
         value = json.loads(message_text(message))
     except ValueError:
         return None
-    return value if isinstance(value, dict) else None
+    return cast(ToolResult, value) if isinstance(value, dict) else None
 
 
 def _normalise(text: str) -> str:
@@ -114,68 +107,65 @@ def usable(text: str) -> bool:
     )
 
 
-def make_respond(backend: Backend, defaults: Context) -> Any:
-    async def generate(system: str, history: Sequence[BaseMessage], *, verified: bool) -> str:
-        # An answer that will be checked against tool results is not streamed to the user as it
-        # is written (it may be replaced); a plain answer is, token by token (ANSWER_TAG).
-        tag = INTERNAL_TAG if verified else ANSWER_TAG
-        reply = await backend.chat([SystemMessage(content=system), *history], tags=(tag,))
-        return strip_harmony(message_text(reply)).strip()
+async def generate(
+    backend: Backend, system: str, history: Sequence[BaseMessage], *, verified: bool
+) -> str:
+    """The model's answer. One that will be checked against tool results is not streamed to the
+    user as it is written (it may be replaced); a plain answer is, token by token (ANSWER_TAG)."""
+    tag = INTERNAL_TAG if verified else ANSWER_TAG
+    reply = await backend.chat([SystemMessage(content=system), *history], tags=(tag,))
+    return strip_harmony(message_text(reply)).strip()
 
-    async def respond(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-        """Write the answer; check it against the tool results; fall back to them if needed."""
-        ctx = runtime.context or defaults
-        messages = state["messages"]
-        results = [m for m in current_turn(messages) if isinstance(m, ToolMessage)]
-        draft = strip_harmony(state.get("draft", "")).strip()
-        history = window(messages, ctx.history_messages)
-        if results:
-            keys = key_facts(results)
-            answer = draft if usable(draft) and covers(draft, keys) else ""
-            if not answer:
-                listing = "\n".join(
-                    f"- {m.name} ({m.status}): {message_text(m)[:2000]}" for m in results
-                )
-                answer = await generate(
-                    RESPOND_SYSTEM.format(results=listing), history, verified=True
-                )
-            if (
-                not usable(answer)
-                or not covers(answer, keys)
-                or (not keys and all(m.status == "error" for m in results))
-            ):
-                log.info("respond: the model's answer misses the tool results; using them directly")
-                answer = plain_answer(results, last_user_text(messages))
-        elif usable(draft):
-            answer = draft
-        else:
-            answer = await generate(RESPOND_PLAIN_SYSTEM, history, verified=False)
-            if not usable(answer):
-                answer = FALLBACK_NO_ANSWER
-        reason = state.get("stop_reason", "")
-        if reason:
-            answer = f"{FALLBACK_LIMIT.format(reason=reason)}\n\n{answer}"
-        final = AIMessage(content=answer)
-        dropped = trim_to_window([*messages, final], ctx.history_messages)
-        gone = set(dropped)
-        kept_calls = {
-            call_id
-            for m in messages
-            if str(m.id) not in gone
-            for call_id in ([c["id"] for c in m.tool_calls] if isinstance(m, AIMessage) else [])
-            + ([m.tool_call_id] if isinstance(m, ToolMessage) else [])
-        }
-        return {
-            "messages": [*(RemoveMessage(id=i) for i in dropped), final],
-            # The stages of calls that left the window go too: the state stays bounded.
-            "call_stages": {
-                call_id: None
-                for call_id in state.get("call_stages", {})
-                if call_id not in kept_calls
-            },
-            "draft": "",
-            "feedback": "",
-            "verdict": "",
-        }
 
-    return respond
+async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[str, Any]:
+    """Write the answer; check it against the tool results; fall back to them if needed."""
+    ctx = deps.context(runtime.context)
+    messages = state["messages"]
+    results = [m for m in current_turn(messages) if isinstance(m, ToolMessage)]
+    draft = strip_harmony(state.get("draft", "")).strip()
+    history = window(messages, ctx.history_messages)
+    if results:
+        keys = key_facts(results)
+        answer = draft if usable(draft) and covers(draft, keys) else ""
+        if not answer:
+            listing = "\n".join(
+                f"- {m.name} ({m.status}): {message_text(m)[:2000]}" for m in results
+            )
+            answer = await generate(
+                deps.backend, RESPOND_SYSTEM.format(results=listing), history, verified=True
+            )
+        if (
+            not usable(answer)
+            or not covers(answer, keys)
+            or (not keys and all(m.status == "error" for m in results))
+        ):
+            log.info("respond: the model's answer misses the tool results; using them directly")
+            answer = plain_answer(results, last_user_text(messages))
+    elif usable(draft):
+        answer = draft
+    else:
+        answer = await generate(deps.backend, RESPOND_PLAIN_SYSTEM, history, verified=False)
+        if not usable(answer):
+            answer = FALLBACK_NO_ANSWER
+    reason = state.get("stop_reason", "")
+    if reason:
+        answer = f"{FALLBACK_LIMIT.format(reason=reason)}\n\n{answer}"
+    final = AIMessage(content=answer)
+    dropped = trim_to_window([*messages, final], ctx.history_messages)
+    gone = set(dropped)
+    kept_calls = {
+        call_id
+        for m in messages
+        if str(m.id) not in gone
+        for call_id in ([c["id"] for c in m.tool_calls] if isinstance(m, AIMessage) else [])
+        + ([m.tool_call_id] if isinstance(m, ToolMessage) else [])
+    }
+    return {
+        "messages": [*(RemoveMessage(id=i) for i in dropped), final],
+        # The stages of calls that left the window go too: the state stays bounded.
+        "call_stages": {
+            call_id: None for call_id in state.get("call_stages", {}) if call_id not in kept_calls
+        },
+        "draft": "",
+        "feedback": "",
+    }

@@ -3,102 +3,100 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
-from graph.context import Context
-from graph.state import STAGE_NATIVE, STAGE_STRUCTURED, State
-from nodes.common import new_call_id, run_specs
-from nodes.detect_intent import complete_parallel_calls
-from nodes.llm_io import DRAFT_TAG, Backend, message_text, tool_list_text, window
+from backends.backend import DRAFT_TAG
+from backends.messages import message_text
+from graph.context import Context, Deps
+from graph.state import Stage, State
+from nodes.common import new_call_id
+from nodes.conversation import tool_list_text, window
 from nodes.prompts import ROUTE_FEEDBACK, ROUTE_SYSTEM
-from nodes.validation import ToolSpec, argument_errors, match_tool
+from nodes.structured import complete_parallel_calls
+from nodes.validation import argument_errors, match_tool
 
 
-def make_route(backend: Backend, builtin: Sequence[ToolSpec], defaults: Context) -> Any:
-    async def route(state: State, runtime: Runtime[Context]) -> dict[str, Any]:
-        """Ask the model what to do; keep well-formed native tool calls, else leave a draft."""
-        ctx = runtime.context or defaults
-        messages = state["messages"]
-        new_turn = isinstance(messages[-1], HumanMessage)
-        steps = 0 if new_turn else state.get("steps", 0)
-        used = 0 if new_turn else state.get("tool_calls_used", 0)
-        reset: dict[str, Any] = {
-            "steps": steps + 1,
-            "tool_calls_used": used,
-            "draft": "",
-            "feedback": "",  # consumed here
+async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[str, Any]:
+    """Ask the model what to do; keep well-formed native tool calls, else leave a draft."""
+    ctx = deps.context(runtime.context)
+    messages = state["messages"]
+    new_turn = isinstance(messages[-1], HumanMessage)
+    steps = 0 if new_turn else state.get("steps", 0)
+    used = 0 if new_turn else state.get("tool_calls_used", 0)
+    reset: dict[str, Any] = {
+        "steps": steps + 1,
+        "tool_calls_used": used,
+        "draft": "",
+        "feedback": "",  # consumed here
+    }
+    if new_turn:
+        reset["stop_reason"] = ""
+    if steps >= ctx.max_steps:
+        return {**reset, "steps": steps, "stop_reason": f"the limit of {ctx.max_steps} steps"}
+
+    specs = deps.run_specs(ctx)
+    feedback = state.get("feedback", "") if not new_turn else ""
+    system = ROUTE_SYSTEM.format(
+        today=datetime.now(UTC).strftime("%Y-%m-%d"),
+        tool_list=tool_list_text(specs) or "(none)",
+        feedback=ROUTE_FEEDBACK.format(feedback=feedback) if feedback else "",
+    )
+    tool_choice = ctx.tool_choice if ctx.client_mode else "auto"
+    offered = [] if tool_choice == "none" else specs
+    reply = await deps.backend.chat(
+        [SystemMessage(content=system), *window(messages, ctx.history_messages)],
+        tools=[spec.openai for spec in offered],
+        tool_choice=tool_choice,
+        tags=(DRAFT_TAG,),
+    )
+
+    good: list[Any] = []
+    bad: list[dict[str, Any]] = []
+    for call in reply.tool_calls:
+        spec = match_tool(call["name"], offered)
+        if spec is not None and not argument_errors(spec, call["args"]):
+            good.append({**call, "name": spec.name})
+        else:
+            bad.append({"name": call["name"], "arguments": call["args"]})
+    # Native calls that do not fit go to detect-intent as text, where stage 1 may mend a
+    # near miss (a "functions." prefix, different case) and stage 2 may ask again.
+    bad.extend(
+        {"name": c.get("name"), "arguments": c.get("args")} for c in reply.invalid_tool_calls
+    )
+    if good and not bad:
+        stages: dict[str, Stage] = {call["id"]: "native" for call in good}
+        if not ctx.parallel_tool_calls:
+            good = good[:1]
+        elif ctx.client_mode and len(good) == 1:
+            # Tool-call mode hands every call back at once: fill in what a one-call-per-turn
+            # backend left out ("weather in Seoul and Tokyo").
+            for name, args in await complete_parallel_calls(
+                deps.backend, messages, offered, good, ctx.history_messages
+            ):
+                call_id = new_call_id()
+                good.append({"name": name, "args": args, "id": call_id, "type": "tool_call"})
+                stages[call_id] = "structured"
+        message = AIMessage(
+            content=reply.content,
+            tool_calls=good,
+            id=reply.id,
+            additional_kwargs={
+                k: v for k, v in reply.additional_kwargs.items() if k != "tool_calls"
+            },
+            response_metadata=reply.response_metadata,
+            usage_metadata=reply.usage_metadata,
+        )
+        return {
+            **reset,
+            "messages": [message],
+            "call_stages": {call["id"]: stages[call["id"]] for call in good},
         }
-        if new_turn:
-            reset["stop_reason"] = ""
-        if steps >= ctx.max_steps:
-            return {**reset, "steps": steps, "stop_reason": f"the limit of {ctx.max_steps} steps"}
-
-        specs = run_specs(builtin, ctx)
-        feedback = state.get("feedback", "") if not new_turn else ""
-        system = ROUTE_SYSTEM.format(
-            today=datetime.now(UTC).strftime("%Y-%m-%d"),
-            tool_list=tool_list_text(specs) or "(none)",
-            feedback=ROUTE_FEEDBACK.format(feedback=feedback) if feedback else "",
-        )
-        tool_choice = ctx.tool_choice if ctx.client_tools is not None else "auto"
-        offered = [] if tool_choice == "none" else specs
-        reply = await backend.chat(
-            [SystemMessage(content=system), *window(messages, ctx.history_messages)],
-            tools=offered,
-            tool_choice=tool_choice,
-            tags=(DRAFT_TAG,),
-        )
-
-        good: list[Any] = []
-        bad: list[dict[str, Any]] = []
-        for call in reply.tool_calls:
-            spec = match_tool(call["name"], offered)
-            if spec is not None and not argument_errors(spec, call["args"]):
-                good.append({**call, "name": spec.name})
-            else:
-                bad.append({"name": call["name"], "arguments": call["args"]})
-        # Native calls that do not fit go to detect-intent as text, where stage 1 may mend a
-        # near miss (a "functions." prefix, different case) and stage 2 may ask again.
-        bad.extend(
-            {"name": c.get("name"), "arguments": c.get("args")} for c in reply.invalid_tool_calls
-        )
-        if good and not bad:
-            stages = {call["id"]: STAGE_NATIVE for call in good}
-            if not ctx.parallel_tool_calls:
-                good = good[:1]
-            elif ctx.client_tools is not None and len(good) == 1:
-                # Tool-call mode hands every call back at once: fill in what a one-call-per-turn
-                # backend left out ("weather in Seoul and Tokyo").
-                for name, args in await complete_parallel_calls(
-                    backend, messages, offered, good, ctx.history_messages
-                ):
-                    call_id = new_call_id()
-                    good.append({"name": name, "args": args, "id": call_id, "type": "tool_call"})
-                    stages[call_id] = STAGE_STRUCTURED
-            message = AIMessage(
-                content=reply.content,
-                tool_calls=good,
-                id=reply.id,
-                additional_kwargs={
-                    k: v for k, v in reply.additional_kwargs.items() if k != "tool_calls"
-                },
-                response_metadata=reply.response_metadata,
-                usage_metadata=reply.usage_metadata,
-            )
-            return {
-                **reset,
-                "messages": [message],
-                "call_stages": {call["id"]: stages[call["id"]] for call in good},
-            }
-        draft = message_text(reply)
-        if bad:
-            written = [{"name": c["name"], "arguments": c["args"]} for c in good] + bad
-            draft = (draft + "\n" + json.dumps(written, ensure_ascii=False, default=str)).strip()
-        return {**reset, "draft": draft}
-
-    return route
+    draft = message_text(reply)
+    if bad:
+        written = [{"name": c["name"], "arguments": c["args"]} for c in good] + bad
+        draft = (draft + "\n" + json.dumps(written, ensure_ascii=False, default=str)).strip()
+    return {**reset, "draft": draft}

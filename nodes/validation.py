@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -43,7 +43,9 @@ class ToolSpec:
             parameters=function.get("parameters") or {"type": "object", "properties": {}},
         )
 
-    def to_openai(self) -> dict[str, Any]:
+    @cached_property
+    def openai(self) -> dict[str, Any]:
+        """The OpenAI tool definition, built once (it is sent with every model call)."""
         return {
             "type": "function",
             "function": {

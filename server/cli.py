@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import uuid
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -83,27 +82,27 @@ def chat(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
 ) -> None:
     """One turn against the configured (or embedded) backend; prints the answer and tool calls."""
+    from server.auth import ANONYMOUS
     from server.embedded import EmbeddedError
+    from server.errors import ApiError
+    from server.runs import prepare_run, thread_id_from
     from server.runtime import open_runtime
 
     settings = _settings()
     _logging(settings, verbose)
-    thread_id = thread or uuid.uuid4().hex
 
-    async def run() -> dict[str, Any]:
+    async def run() -> tuple[str, dict[str, Any]]:
         def progress(note: str) -> None:
             typer.echo(note, err=True)
 
         async with open_runtime(settings, progress=progress) as runtime:
-            state: dict[str, Any] = await runtime.graph.ainvoke(
-                {"messages": [HumanMessage(content=message)]},
-                {"configurable": {"thread_id": thread_id}},
-            )
-            return state
+            agent_run = await prepare_run(runtime, ANONYMOUS, thread_id_from(thread))
+            assert agent_run.thread_id is not None
+            return agent_run.thread_id, await agent_run.invoke([HumanMessage(content=message)])
 
     try:
-        state = asyncio.run(run())
-    except EmbeddedError as exc:
+        thread_id, state = asyncio.run(run())
+    except (EmbeddedError, ApiError) as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(1) from None
     turn = state["messages"]
@@ -286,12 +285,11 @@ def eval_command(
         from graph.builder import build_graph
         from nodes.validation import ToolSpec
         from server.embedded import EmbeddedServer
-        from server.llm import EMBEDDED_MAX_TOKENS, make_llm, make_policy
-        from server.runtime import context_from, tool_config_from
+        from server.runtime import context_from, llm_from, policy_from, tool_config_from
         from tools.registry import build_tools
 
         tools = build_tools(tool_config_from(settings))
-        builtin = [ToolSpec.from_tool(t).to_openai() for t in tools]
+        builtin = [ToolSpec.from_tool(t).openai for t in tools]
         embedded = None
         llm = None
         note = ""
@@ -305,11 +303,8 @@ def eval_command(
                     start_timeout=settings.embedded_start_timeout,
                 )
                 url = await embedded.start(lambda line: typer.echo(line, err=True))
-            llm = make_llm(
-                settings,
-                base_url=url,
-                model=embedded.alias if embedded else None,
-                max_tokens=EMBEDDED_MAX_TOKENS if embedded else None,
+            llm = llm_from(
+                settings, base_url=url, embedded_alias=embedded.alias if embedded else None
             )
             note = f"Backend: {url} model {llm.model_name}."
         try:
@@ -329,7 +324,7 @@ def eval_command(
                     assert llm is not None
                     defaults = context_from(settings)
                     graph = build_graph(
-                        llm, tools, defaults=defaults, policy=make_policy(settings)
+                        llm, tools, defaults=defaults, policy=policy_from(settings)
                     ).compile()
                     runners["toolloom"] = graph_system(graph, defaults)
             for name in suite:
@@ -370,7 +365,7 @@ def bench(
     ] = None,
 ) -> None:
     """The six performance benchmarks against a zero-latency stub model on 127.0.0.1 (needs a
-    source checkout: benchmarks/ and tests/stub_llm.py)."""
+    source checkout: benchmarks/)."""
     import platform
 
     import psutil

@@ -4,7 +4,8 @@
   per LLM call; JSON lines with ``TOOLLOOM_LOG_FORMAT=json``. A filter scrubs secrets (bearer
   tokens, configured keys, ``sk-...`` strings) from every record, whatever logged it.
 - Metrics: Prometheus text at ``GET /metrics`` (prometheus-client), on a registry of our own.
-- Usage: per key and day, in the store (see :mod:`server.store`).
+- Usage: per key and day, in the store (see :mod:`server.store`); counted per run by
+  :class:`server.runs.RunUsage` and written here when the request ends.
 """
 
 from __future__ import annotations
@@ -19,15 +20,11 @@ import uuid
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
 
-from langchain_core.callbacks import AsyncCallbackHandler
-from langchain_core.outputs import LLMResult
 from prometheus_client import Counter, Gauge, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from nodes.telemetry import REGISTRY, TOOL_CALLS  # noqa: F401 - re-exported for /metrics
-from server.callbacks import RootRunHandler
+from backends.telemetry import REGISTRY, log_event
 
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 REQUEST_ID_HEADER = "X-Request-Id"
@@ -48,17 +45,6 @@ REQUEST_SECONDS = Histogram(
     registry=REGISTRY,
     buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120),
 )
-LLM_SECONDS = Histogram(
-    "toolloom_llm_request_duration_seconds",
-    "LLM call latency",
-    ["model"],
-    registry=REGISTRY,
-    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120),
-)
-LLM_ERRORS = Counter(
-    "toolloom_llm_errors_total", "LLM call failures by kind", ["kind"], registry=REGISTRY
-)
-LLM_TOKENS = Counter("toolloom_llm_tokens_total", "Tokens used", ["kind"], registry=REGISTRY)
 ACTIVE_RUNS = Gauge("toolloom_active_runs", "Graph runs in progress", registry=REGISTRY)
 THREADS = Gauge("toolloom_threads", "Threads in the store", registry=REGISTRY)
 MESSAGES = Gauge("toolloom_messages", "Messages in the store", registry=REGISTRY)
@@ -132,10 +118,6 @@ def configure_logging(fmt: str, secrets: Iterable[str] = (), level: int = loggin
     root.setLevel(level)
     for noisy in ("httpx", "httpcore", "openai", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
-
-
-def log_event(logger: logging.Logger, message: str, **fields: Any) -> None:
-    logger.info(message, extra={"fields": fields})
 
 
 # --- request logging middleware ---------------------------------------------------------------------
@@ -220,108 +202,3 @@ class RequestLog:
             )
         except Exception:
             logging.getLogger(__name__).exception("could not record usage")
-
-
-# --- LLM call logging ---------------------------------------------------------------------------------
-
-llm_log = logging.getLogger("toolloom.llm")
-
-
-class LLMCallLog(AsyncCallbackHandler):
-    """Logs each LLM call: model, duration, tokens, error kind and attempt (2 and up are retries
-    by the graph's RetryPolicy); feeds the LLM metrics."""
-
-    raise_error = False
-
-    def __init__(self, backend: str, model: str) -> None:
-        self.backend = backend
-        self.model = model
-        self.started: dict[UUID, float] = {}
-        self.attempts: dict[UUID, int] = {}  # 1 for a first call, 2 for its first retry, ...
-
-    async def on_chat_model_start(
-        self, serialized: dict[str, Any], messages: Any, *, run_id: UUID, **kwargs: Any
-    ) -> None:
-        self.started[run_id] = time.perf_counter()
-        self.attempts[run_id] = int((kwargs.get("metadata") or {}).get("toolloom_attempt") or 1)
-        ACTIVE_RUNS.inc(0)  # keep the gauge exported
-
-    async def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
-        duration = time.perf_counter() - self.started.pop(run_id, time.perf_counter())
-        usage = (response.llm_output or {}).get("token_usage") or {}
-        prompt = int(usage.get("prompt_tokens") or 0)
-        completion = int(usage.get("completion_tokens") or 0)
-        if not usage:
-            for generations in response.generations:
-                for generation in generations:
-                    meta = (
-                        getattr(getattr(generation, "message", None), "usage_metadata", None) or {}
-                    )
-                    prompt += int(meta.get("input_tokens") or 0)
-                    completion += int(meta.get("output_tokens") or 0)
-        LLM_SECONDS.labels(self.model).observe(duration)
-        LLM_TOKENS.labels("prompt").inc(prompt)
-        LLM_TOKENS.labels("completion").inc(completion)
-        log_event(
-            llm_log,
-            "llm call",
-            backend=self.backend,
-            model=self.model,
-            status="ok",
-            duration_ms=round(duration * 1000, 1),
-            prompt_tokens=prompt,
-            completion_tokens=completion,
-            attempt=self.attempts.pop(run_id, 1),
-        )
-
-    async def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
-        duration = time.perf_counter() - self.started.pop(run_id, time.perf_counter())
-        kind = type(error).__name__
-        LLM_ERRORS.labels(kind).inc()
-        log_event(
-            llm_log,
-            "llm call",
-            backend=self.backend,
-            model=self.model,
-            status="error",
-            duration_ms=round(duration * 1000, 1),
-            error_kind=kind,
-            attempt=self.attempts.pop(run_id, 1),
-        )
-
-
-class RunUsage(RootRunHandler):
-    """Counts one request's runs: active-run gauge, tokens and tool calls (for the usage table)."""
-
-    def __init__(self) -> None:
-        self.prompt_tokens = 0
-        self.completion_tokens = 0
-        self.tool_calls = 0
-
-    async def root_started(self, inputs: Any = None) -> None:
-        ACTIVE_RUNS.inc()
-
-    async def root_finished(self, error: BaseException | None = None, outputs: Any = None) -> None:
-        ACTIVE_RUNS.dec()
-
-    async def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
-        for generations in response.generations:
-            for generation in generations:
-                meta = getattr(getattr(generation, "message", None), "usage_metadata", None) or {}
-                self.prompt_tokens += int(meta.get("input_tokens") or 0)
-                self.completion_tokens += int(meta.get("output_tokens") or 0)
-
-    async def on_tool_end(self, output: Any, *, run_id: UUID, **kwargs: Any) -> None:
-        self.tool_calls += 1
-
-    async def on_tool_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
-        self.tool_calls += 1
-
-
-def usage_for(request: Any) -> RunUsage:
-    """The request's usage counter (made on first use, read by RequestLog at the end)."""
-    usage = getattr(request.state, "usage", None)
-    if usage is None:
-        usage = RunUsage()
-        request.state.usage = usage
-    return usage

@@ -1,7 +1,9 @@
-"""Everything a running toolloom holds: backend, checkpointer, compiled graph.
+"""Everything a running toolloom holds: the backend, the checkpointer, the store, the compiled graph.
 
 Opened once per process, by the FastAPI lifespan or by ``toolloom chat``, with
-:func:`open_runtime`; closed in reverse order (graph, database, embedded model).
+:func:`open_runtime`; closed in reverse order (graph, database, embedded model). The settings
+become the parts here and nowhere else: :func:`context_from` (run limits), :func:`tool_config_from`
+(the tools' sandbox), :func:`llm_from` and :func:`policy_from` (the model client).
 """
 
 from __future__ import annotations
@@ -18,18 +20,16 @@ from langchain_core.tools import BaseTool
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph.state import CompiledStateGraph
 
+from backends.backend import Backend
+from backends.client import EMBEDDED_MAX_TOKENS, ToolloomChatOpenAI, make_chat_model
+from backends.resilience import CircuitBreaker, RetryPolicy
 from graph.builder import build_graph
-from graph.checkpoints import compile_checkpointed, open_checkpointer
+from graph.checkpoints import compile_checkpointed, open_checkpointer, prune_checkpoints
 from graph.context import Context
-from nodes.resilience import RetryPolicy
 from server.embedded import EmbeddedServer
 from server.errors import ApiError
-from server.llm import EMBEDDED_MAX_TOKENS, make_llm, make_policy
-from server.observability import LLMCallLog
-from server.recorder import TranscriptRecorder, recover_interrupted
 from server.settings import Settings
 from server.store import Store
-from server.upstream import as_api_error
 from tools.base import ToolConfig
 from tools.registry import build_tools
 
@@ -73,49 +73,31 @@ class AgentRuntime:
 
     settings: Settings
     graph: CompiledStateGraph[Any, Any, Any, Any]
-    checkpointer: AsyncSqliteSaver
-    llm: BaseChatModel
-    base_url: str | None
-    model: str
+    """The graph with the checkpointer: runs on a thread."""
     stateless_graph: CompiledStateGraph[Any, Any, Any, Any]
+    """The same graph without one: a ``/v1`` request that names no thread."""
+    checkpointer: AsyncSqliteSaver
     store: Store
+    backend: Backend
+    base_url: str | None
+    context: Context
+    """The run limits from the settings; each run starts from these."""
     embedded: EmbeddedServer | None = None
     tools: list[BaseTool] = field(default_factory=list)
-    policy: RetryPolicy = field(default_factory=RetryPolicy)
     locks: ThreadLocks = field(default_factory=ThreadLocks)
-
-    def thread_lock(self, thread_id: str) -> contextlib.AbstractAsyncContextManager[None]:
-        """Hold the thread for one run (wait up to TOOLLOOM_THREAD_BUSY_WAIT seconds, then 409)."""
-        return self.locks.hold(thread_id, self.settings.thread_busy_wait)
 
     @property
     def backend_name(self) -> str:
         return "embedded" if self.embedded else "openai-compatible"
 
-    def recorder(self, thread_id: str) -> TranscriptRecorder:
-        """A callback that copies the thread's new messages to the transcript when a run ends."""
-        return TranscriptRecorder(
-            self.store, self.graph, thread_id, self.settings.checkpoint_history
-        )
+    @property
+    def model(self) -> str:
+        return self.backend.model
 
-    async def run_graph(
-        self,
-        graph: CompiledStateGraph[Any, Any, Any, Any],
-        run_input: dict[str, Any],
-        config: dict[str, Any],
-        context: Context | None = None,
-    ) -> dict[str, Any]:
-        """Run to the end; a backend failure becomes an ApiError (502/503/504) with plain words."""
-        try:
-            state: dict[str, Any] = await graph.ainvoke(run_input, config, context=context)  # type: ignore[call-overload]
-        except Exception as exc:
-            error = as_api_error(exc)
-            if error.status == 500:
-                log.exception("run failed")
-            else:
-                log.warning("run failed: %s (%s)", error.message, type(exc).__name__)
-            raise error from None
-        return state
+    async def prune_checkpoints(self, thread_id: str) -> None:
+        """Keep only the newest TOOLLOOM_CHECKPOINT_HISTORY checkpoints of the thread."""
+        if self.settings.checkpoint_history:
+            await prune_checkpoints(self.checkpointer, thread_id, self.settings.checkpoint_history)
 
 
 def context_from(settings: Settings) -> Context:
@@ -145,13 +127,65 @@ def tool_config_from(settings: Settings) -> ToolConfig:
     )
 
 
+def llm_from(
+    settings: Settings, *, base_url: str | None = None, embedded_alias: str | None = None
+) -> ToolloomChatOpenAI:
+    """The chat model for the configured backend, or for the embedded one at ``base_url``."""
+    url = base_url or (str(settings.llm_base_url) if settings.llm_base_url else None)
+    if url is None:
+        raise ValueError("no LLM base URL: set TOOLLOOM_LLM_BASE_URL or start the embedded model")
+    return make_chat_model(
+        base_url=url,
+        model=embedded_alias or settings.llm_model,
+        api_key=settings.llm_api_key,
+        timeout=settings.llm_timeout,
+        temperature=settings.llm_temperature,
+        max_tokens=settings.llm_max_tokens or (EMBEDDED_MAX_TOKENS if embedded_alias else None),
+    )
+
+
+def policy_from(settings: Settings, name: str = "llm") -> RetryPolicy:
+    """The retry loop and circuit breaker for calls to the configured backend."""
+    return RetryPolicy(
+        attempts=1 + settings.llm_max_retries,
+        base_delay=settings.llm_retry_base_delay,
+        breaker=CircuitBreaker(
+            failures=settings.llm_breaker_failures,
+            reset_after=settings.llm_breaker_reset,
+            name=name,
+        ),
+    )
+
+
+async def recover_interrupted(store: Store, graph: CompiledStateGraph[Any, Any, Any, Any]) -> int:
+    """At start-up: mark the runs a crash cut off as interrupted, and copy what their checkpoints
+    hold (at least the user's message) into the transcript. Returns how many threads."""
+    threads = await asyncio.to_thread(store.mark_interrupted)
+    for thread_id in threads:
+        try:
+            state = await graph.aget_state({"configurable": {"thread_id": thread_id}})
+            values = state.values or {}
+            await asyncio.to_thread(
+                store.append_messages,
+                thread_id,
+                values.get("messages", []),
+                values.get("call_stages", {}),
+            )
+        except Exception:
+            log.exception("could not recover the transcript of thread %s", thread_id)
+    if threads:
+        log.warning("marked the last run of %d thread(s) as interrupted: %s", len(threads), threads)
+    return len(threads)
+
+
 @contextlib.asynccontextmanager
 async def open_runtime(
     settings: Settings,
     llm: BaseChatModel | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> AsyncIterator[AgentRuntime]:
-    """Start the backend (embedded unless configured), open the checkpoints, compile the graph."""
+    """Start the backend (embedded unless configured), open the checkpoints, compile the graph.
+    ``llm`` replaces the configured backend (tests pass a fake model)."""
     async with contextlib.AsyncExitStack() as stack:
         embedded: EmbeddedServer | None = None
         base_url = str(settings.llm_base_url) if settings.llm_base_url else None
@@ -165,45 +199,36 @@ async def open_runtime(
             stack.callback(embedded.stop)
             base_url = await embedded.start(progress)
         if llm is None:
-            llm = make_llm(
-                settings,
-                base_url=base_url,
-                model=embedded.alias if embedded else None,
-                max_tokens=EMBEDDED_MAX_TOKENS if embedded else None,
+            llm = llm_from(
+                settings, base_url=base_url, embedded_alias=embedded.alias if embedded else None
             )
-        model = str(
-            getattr(llm, "model_name", None) or getattr(llm, "model", None) or type(llm).__name__
-        )
-        backend_name = "embedded" if embedded else "openai-compatible"
-        llm.callbacks = [*(llm.callbacks or []), LLMCallLog(backend_name, model)]  # type: ignore[misc]
+        name = "embedded" if embedded else "openai-compatible"
+        backend = Backend(llm, policy_from(settings, name), name=name)
 
         checkpointer = await stack.enter_async_context(open_checkpointer(settings.db))
-
         store = Store(settings.db)
         stack.callback(store.close)
 
         tools = build_tools(tool_config_from(settings))
-        policy = make_policy(settings, backend_name)
-        builder = build_graph(llm, tools, defaults=context_from(settings), policy=policy)
+        context = context_from(settings)
+        builder = build_graph(backend, tools, defaults=context)
         graph = compile_checkpointed(builder, checkpointer)
-        stateless_graph = builder.compile(name="toolloom")
         await recover_interrupted(store, graph)
         log.info(
             "toolloom: graph ready; backend %s model %s; database %s",
             base_url or "(in-process)",
-            model,
+            backend.model,
             settings.db,
         )
         yield AgentRuntime(
             settings=settings,
             graph=graph,
-            stateless_graph=stateless_graph,
-            store=store,
+            stateless_graph=builder.compile(name="toolloom"),
             checkpointer=checkpointer,
-            llm=llm,
+            store=store,
+            backend=backend,
             base_url=base_url,
-            model=model,
+            context=context,
             embedded=embedded,
             tools=tools,
-            policy=policy,
         )

@@ -7,7 +7,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from typing_extensions import TypedDict
+
 TRUNCATION_MARKER = "…[truncated: {omitted} more characters]"
+
+
+class ToolResult(TypedDict, total=False):
+    """The fields of a tool's JSON result that the respond step relies on. Tools add their own
+    fields beside these; every built-in gives at least ``summary``."""
+
+    summary: str
+    """One line for the user, in English: what the tool found or did."""
+    summary_ko: str
+    """The same line in Korean, where the tool has one (time_now)."""
+    key: str | int | float | None
+    """The value an answer must contain (the calculator's result, the time, a mean): an answer
+    written by the model without it is replaced by ``summary``."""
 
 
 class ToolError(Exception):

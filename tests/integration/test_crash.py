@@ -13,8 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from backends.stub import StubLLM
 from tests.integration.server_process import ServerProcess
-from tests.stub_llm import StubLLM
 
 
 def test_sigkill_mid_run_then_restart(tmp_path: Path) -> None:

@@ -19,9 +19,9 @@ from typing import Any
 import httpx
 import pytest
 
+from backends.stub import StubLLM
 from server.embedded import free_port
 from tests.integration.server_process import ServerProcess
-from tests.stub_llm import StubLLM
 
 FAST = {
     "TOOLLOOM_LLM_MODEL": "stub",

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import httpx
 
+from backends.stub import StubLLM
 from tests.integration.server_process import ServerProcess
-from tests.stub_llm import StubLLM
 
 KEY = "tl-observability-secret-key-123456"
 LLM_KEY = "sk-upstream-secret-987654321"

@@ -11,6 +11,7 @@ import openai
 import pytest
 from langserve import RemoteRunnable
 
+from backends.stub import StubLLM
 from tests.integration.server_process import ServerProcess
 
 KEY = "key-for-tests-0123456789"
@@ -77,21 +78,42 @@ def test_streaming(keyed_server: ServerProcess) -> None:
     assert chunks[-1].usage is not None
 
 
-def test_tool_round_trip(keyed_server: ServerProcess) -> None:
-    client = client_for(keyed_server)
+@pytest.fixture(scope="module")
+def stub_server(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[ServerProcess, StubLLM]]:
+    """toolloom on a scripted backend: the reply after a tool result is known in advance."""
+    with StubLLM() as stub:
+        process = ServerProcess(
+            tmp_path_factory.mktemp("rest-stub"),
+            TOOLLOOM_API_KEYS=f"tester={KEY}",
+            TOOLLOOM_LLM_BASE_URL=stub.base_url,
+            TOOLLOOM_LLM_MODEL="stub",
+        ).start()
+        yield process, stub
+        process.stop()
+
+
+def test_tool_round_trip(stub_server: tuple[ServerProcess, StubLLM]) -> None:
+    """The client runs its tool and sends the result back: the next reply is the answer."""
+    server, stub = stub_server
+    stub.script = [
+        {"tool_calls": [{"name": "get_weather", "arguments": {"city": "Seoul"}}]},
+        {"content": "It is 21 °C and sunny in Seoul."},
+    ]
+    client = client_for(server)
     messages: list[dict] = [{"role": "user", "content": "What is the weather in Seoul right now?"}]
     first = client.chat.completions.create(
         model="toolloom",
-        messages=messages,
+        messages=messages,  # type: ignore[arg-type]
         tools=[WEATHER],  # type: ignore[arg-type]
         tool_choice={"type": "function", "function": {"name": "get_weather"}},
     )
     choice = first.choices[0]
     assert choice.finish_reason == "tool_calls"
-    call = choice.message.tool_calls[0]  # type: ignore[index]
+    (call,) = choice.message.tool_calls or []
     assert call.function.name == "get_weather"  # type: ignore[union-attr]
-    arguments = json.loads(call.function.arguments)  # type: ignore[union-attr]
-    assert isinstance(arguments["city"], str) and arguments["city"]
+    assert json.loads(call.function.arguments) == {"city": "Seoul"}  # type: ignore[union-attr]
     messages.append(choice.message.model_dump(exclude_none=True))
     messages.append(
         {
@@ -101,8 +123,13 @@ def test_tool_round_trip(keyed_server: ServerProcess) -> None:
         }
     )
     second = client.chat.completions.create(model="toolloom", messages=messages, tools=[WEATHER])  # type: ignore[arg-type]
-    assert second.choices[0].finish_reason in ("stop", "tool_calls")
-    assert second.choices[0].message.content or second.choices[0].message.tool_calls
+    assert second.choices[0].finish_reason == "stop"
+    assert second.choices[0].message.content == "It is 21 °C and sunny in Seoul."
+    assert not second.choices[0].message.tool_calls
+    # The backend saw the client's call and result as OpenAI tool messages.
+    sent = stub.requests[-1]["messages"]
+    assert [m["role"] for m in sent[-2:]] == ["assistant", "tool"]
+    assert sent[-1]["tool_call_id"] == call.id
 
 
 def test_streamed_tool_calls_assemble(keyed_server: ServerProcess) -> None:

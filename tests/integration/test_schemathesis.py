@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from backends.stub import StubLLM
 from tests.integration.server_process import ServerProcess
-from tests.stub_llm import StubLLM
 
 KEY = "schema-key-0123456789"
 

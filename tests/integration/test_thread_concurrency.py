@@ -10,8 +10,8 @@ from pathlib import Path
 
 import httpx
 
+from backends.stub import StubLLM
 from tests.integration.server_process import ServerProcess
-from tests.stub_llm import StubLLM
 
 
 def ask(server: ServerProcess, text: str, thread: str) -> httpx.Response:

@@ -12,13 +12,13 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
+from backends.stub import StubLLM
 from graph.builder import build_graph
 from graph.context import Context
 from server.errors import ApiError
-from server.llm import make_llm
+from server.runs import as_api_error
+from server.runtime import llm_from
 from server.settings import load_settings
-from server.upstream import as_api_error
-from tests.stub_llm import StubLLM
 from tools.registry import build_tools
 
 CALC = {"name": "calculator", "arguments": {"expression": "23*19"}}
@@ -38,8 +38,8 @@ async def run(
     context: Context | None = None,
     thread: str = "t",
 ) -> dict[str, Any]:
-    llm = make_llm(
-        load_settings(llm_max_retries=0), base_url=stub.base_url, model="openai/gpt-oss-20b"
+    llm = llm_from(
+        load_settings(llm_max_retries=0, llm_model="openai/gpt-oss-20b"), base_url=stub.base_url
     )
     graph = build_graph(llm, build_tools()).compile(checkpointer=InMemorySaver())
     config = {"configurable": {"thread_id": thread}}

@@ -17,8 +17,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from backends.stub import StubLLM
 from tests.integration.server_process import ServerProcess
-from tests.stub_llm import StubLLM
 
 CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]

@@ -92,6 +92,6 @@ def test_docker_compose_config_where_available() -> None:
 
 def test_langgraph_json() -> None:
     config = json.loads((ROOT / "langgraph.json").read_text())
-    assert config["graphs"] == {"toolloom": "./graph/studio.py:graph"}
-    assert config["checkpointer"]["path"] == "./graph/studio.py:checkpointer"
+    assert config["graphs"] == {"toolloom": "./server/studio.py:graph"}
+    assert config["checkpointer"]["path"] == "./server/studio.py:checkpointer"
     assert config["dependencies"] == ["."]

@@ -13,7 +13,9 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from openai.types.chat import ChatCompletion
 
-from graph.builder import NODES, build_graph
+from backends.backend import Backend
+from backends.resilience import RetryPolicy
+from graph.builder import build_graph
 from graph.context import Context
 from nodes.prompts import FALLBACK_NO_ANSWER
 from nodes.validation import ToolSpec
@@ -68,8 +70,9 @@ async def run(
     context: Context | None = None,
     checkpointer: BaseCheckpointSaver | None = None,
     thread: str = "t",
+    backend: Backend | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    graph = build_graph(model_for(script), build_tools()).compile(
+    graph = build_graph(backend or model_for(script), build_tools()).compile(
         checkpointer=checkpointer or InMemorySaver()
     )
     config = {"configurable": {"thread_id": thread}}
@@ -93,7 +96,7 @@ def tool_messages(state: dict[str, Any]) -> list[ToolMessage]:
 
 def test_exactly_the_five_nodes() -> None:
     graph = build_graph(ScriptedChatModel(), build_tools())
-    assert set(graph.nodes) == set(NODES)
+    assert set(graph.nodes) == {"route", "detect-intent", "call-tool", "reflect", "respond"}
 
 
 async def test_native_call_then_model_answers(checkpointer: BaseCheckpointSaver) -> None:
@@ -140,20 +143,49 @@ async def test_korean_time_request_calls_time_now_in_seoul() -> None:
 
 
 async def test_structured_stage_with_schema_fallback() -> None:
+    """json_schema refused, and refused again by the probe (a trivial schema): the mode is
+    dropped for good and json_object serves the request."""
     script = ByKind(
         route=["I cannot tell."],
         structured=[
             bad_request("response_format json_schema unsupported"),
+            bad_request("response_format json_schema unsupported"),  # the probe
             json.dumps({"tool": "time_now", "arguments": {"timezone": "Tokyo"}}),
         ],
         respond=["Sure."],
     )
-    state, visited = await run(script, "Which hour do the clocks show in Tokyo right now")
+    backend = Backend(model_for(script), RetryPolicy(attempts=1, breaker=None))
+    state, visited = await run(
+        script, "Which hour do the clocks show in Tokyo right now", backend=backend
+    )
     assert visited[:3] == ["route", "detect-intent", "call-tool"]
     assert list(state["call_stages"].values()) == ["structured"]
     formats = [kw["response_format"]["type"] for kind, _, kw in script.seen if kind == "structured"]
-    assert formats == ["json_schema", "json_object"]
+    assert formats == ["json_schema", "json_schema", "json_object"]
     assert "Asia/Tokyo" in tool_messages(state)[0].content
+    assert backend.quirks.structured == {"json_schema": False, "json_object": True}
+
+
+async def test_a_refused_schema_that_the_probe_accepts_does_not_switch_the_mode() -> None:
+    """A request's own schema refused (a client's tool the backend cannot compile): this request
+    falls back to the next mode, but json_schema stays the mode for everyone else."""
+    script = ByKind(
+        route=["I cannot tell.", "Still no idea."],
+        structured=[
+            bad_request("response_format: schema could not be compiled"),
+            '{"ok": true}',  # the probe passes: the mode works
+            json.dumps({"tool": "time_now", "arguments": {"timezone": "Tokyo"}}),
+            json.dumps({"tool": "time_now", "arguments": {"timezone": "Seoul"}}),
+        ],
+    )
+    backend = Backend(model_for(script), RetryPolicy(attempts=1, breaker=None))
+    await run(script, "Which hour do the clocks show in Tokyo right now", backend=backend)
+    assert backend.quirks.structured == {"json_schema": True, "json_object": True}
+    await run(
+        script, "Which hour do the clocks show in Seoul right now", backend=backend, thread="u"
+    )
+    formats = [kw["response_format"]["type"] for kind, _, kw in script.seen if kind == "structured"]
+    assert formats == ["json_schema", "json_schema", "json_object", "json_schema"]
 
 
 @pytest.mark.parametrize(
@@ -327,14 +359,61 @@ async def test_history_is_flattened_when_the_backend_refuses_tool_messages() -> 
         ],
         default=refuse_tool_history,
     )
-    graph = build_graph(model, build_tools()).compile(checkpointer=InMemorySaver())
+    backend = Backend(model, RetryPolicy(attempts=1, breaker=None))
+    graph = build_graph(backend, build_tools()).compile(checkpointer=InMemorySaver())
     state = await graph.ainvoke(
         {"messages": [HumanMessage(content="What is 23*19?")]}, {"configurable": {"thread_id": "f"}}
     )
     assert state["messages"][-1].content == "The answer is 437."
-    retried = model.calls[-1]["messages"]
-    assert not any(isinstance(m, ToolMessage) for m in retried)
-    assert any("[result of calculator]" in str(m.content) for m in retried)
+    sent = [call["messages"] for call in model.calls]
+    # route's second call: refused with tool messages, sent again as text; then the probe, a
+    # well-formed tool history, is refused too: the backend itself refuses tool messages.
+    assert any(isinstance(m, ToolMessage) for m in sent[1])
+    assert not any(isinstance(m, ToolMessage) for m in sent[2])
+    assert any("[result of calculator]" in str(m.content) for m in sent[2])
+    assert [m.content for m in sent[3] if isinstance(m, ToolMessage)] == ["2"]  # the probe
+    assert backend.quirks.history == "text"
+    calls_before = len(model.calls)
+    model.script.append(
+        AIMessage(content="", tool_calls=[tool_call("calculator", {"expression": "2*3"}, "c2")])
+    )
+    await graph.ainvoke(
+        {"messages": [HumanMessage(content="What is 2*3?")]}, {"configurable": {"thread_id": "f"}}
+    )
+    later = [call["messages"] for call in model.calls[calls_before:]]
+    assert not any(isinstance(m, ToolMessage) for messages in later for m in messages)
+
+
+async def test_a_malformed_client_history_does_not_change_the_format_for_others() -> None:
+    """One client sends a tool result for a call that was never made: the backend refuses it,
+    that request is served as text, the probe (a well-formed history) passes, and the next
+    client's well-formed history goes out as OpenAI tool messages."""
+
+    def strict(messages: list[BaseMessage], kwargs: dict[str, Any]) -> AIMessage | str:
+        made = {c["id"] for m in messages if isinstance(m, AIMessage) for c in m.tool_calls}
+        if any(isinstance(m, ToolMessage) and m.tool_call_id not in made for m in messages):
+            raise bad_request("messages: tool_call_id does not match any tool call")
+        return "ok"
+
+    model = ScriptedChatModel(default=strict)
+    backend = Backend(model, RetryPolicy(attempts=1, breaker=None))
+    orphan = [
+        HumanMessage(content="What is 23*19?"),
+        AIMessage(content="", tool_calls=[tool_call("calculator", {"expression": "23*19"}, "a")]),
+        ToolMessage(content="437", tool_call_id="not-a"),
+    ]
+    assert (await backend.chat(orphan)).content == "ok"
+    assert backend.quirks.history == "native"
+    good_call = tool_call("calculator", {"expression": "2*3"}, "b")
+    good = [
+        HumanMessage(content="What is 2*3?"),
+        AIMessage(content="", tool_calls=[good_call]),
+        ToolMessage(content="6", tool_call_id="b"),
+    ]
+    before = len(model.calls)
+    assert (await backend.chat(good)).content == "ok"
+    (sent,) = [call["messages"] for call in model.calls[before:]]
+    assert [m.tool_call_id for m in sent if isinstance(m, ToolMessage)] == ["b"]
 
 
 async def test_thread_continues_and_counters_reset(checkpointer: BaseCheckpointSaver) -> None:
@@ -370,7 +449,7 @@ async def test_text_call_that_agrees_with_the_pattern_keeps_its_stage() -> None:
 
 
 def builtin_as_client_tools() -> list[dict[str, Any]]:
-    return [ToolSpec.from_tool(t).to_openai() for t in build_tools()]
+    return [ToolSpec.from_tool(t).openai for t in build_tools()]
 
 
 async def test_patterns_apply_to_client_tools_that_are_the_builtins() -> None:
@@ -431,9 +510,6 @@ async def test_concurrent_requests_both_switch_to_the_flat_history() -> None:
 
     from langchain_core.outputs import ChatGeneration, ChatResult
 
-    from nodes.llm_io import Backend
-    from nodes.resilience import RetryPolicy
-
     arrived: list[int] = []
     both = asyncio.Event()
 
@@ -458,4 +534,4 @@ async def test_concurrent_requests_both_switch_to_the_flat_history() -> None:
     ]
     replies = await asyncio.gather(backend.chat(history), backend.chat(history))
     assert [r.content for r in replies] == ["ok", "ok"]
-    assert backend.flatten_history
+    assert backend.quirks.history == "text"

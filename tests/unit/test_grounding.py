@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from nodes.detect_intent import grounded
+from nodes.structured import grounded
 from nodes.validation import ToolSpec
 
 PROFIT = ToolSpec(

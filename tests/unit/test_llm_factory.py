@@ -2,15 +2,14 @@ from __future__ import annotations
 
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from server.llm import EMBEDDED_MAX_TOKENS, make_llm
+from backends.client import EMBEDDED_MAX_TOKENS
+from server.runtime import llm_from
 from server.settings import load_settings
 
 
 def test_payload_limits_tokens_in_both_spellings() -> None:
     """llama.cpp ignores max_completion_tokens (it then fills its whole context): send max_tokens too."""
-    llm = make_llm(
-        load_settings(), base_url="http://127.0.0.1:1/v1", model="m", max_tokens=EMBEDDED_MAX_TOKENS
-    )
+    llm = llm_from(load_settings(), base_url="http://127.0.0.1:1/v1", embedded_alias="m")
     payload = llm._get_request_payload([HumanMessage(content="hi")])
     assert payload["max_completion_tokens"] == EMBEDDED_MAX_TOKENS
     assert payload["extra_body"]["max_tokens"] == EMBEDDED_MAX_TOKENS
@@ -20,7 +19,7 @@ def test_payload_limits_tokens_in_both_spellings() -> None:
 async def test_messages_and_tools_reach_the_wire_unchanged() -> None:
     """They travel in extra_body (skipping the SDK's slow TypedDict transform): the server must
     still receive exactly what LangChain produced."""
-    from tests.stub_llm import StubLLM
+    from backends.stub import StubLLM
 
     tool = {
         "type": "function",
@@ -31,7 +30,7 @@ async def test_messages_and_tools_reach_the_wire_unchanged() -> None:
         },
     }
     with StubLLM(default={"content": "ok"}) as stub:
-        llm = make_llm(load_settings(), base_url=stub.base_url, model="m")
+        llm = llm_from(load_settings(llm_model="m"), base_url=stub.base_url)
         messages = [SystemMessage(content="be brief"), HumanMessage(content="서울 23*19")]
         await llm.bind_tools([tool]).ainvoke(messages)
         async for _ in llm.astream(messages):
@@ -48,5 +47,5 @@ async def test_messages_and_tools_reach_the_wire_unchanged() -> None:
 
 def test_setting_wins(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("TOOLLOOM_LLM_MAX_TOKENS", "77")
-    llm = make_llm(load_settings(), base_url="http://127.0.0.1:1/v1", max_tokens=256)
+    llm = llm_from(load_settings(), base_url="http://127.0.0.1:1/v1", embedded_alias="m")
     assert llm._get_request_payload([HumanMessage(content="hi")])["max_completion_tokens"] == 77

@@ -1,4 +1,4 @@
-"""The one retry loop and the circuit breaker (nodes/resilience.py), with a fake clock and sleep."""
+"""The one retry loop and the circuit breaker (backends/resilience.py), with a fake clock and sleep."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ import httpx
 import openai
 import pytest
 
-from nodes.resilience import CircuitBreaker, CircuitOpen, RetryPolicy, is_transient
-from nodes.telemetry import CIRCUIT_STATE, LLM_RETRIES
-from server.llm import StreamCutOff
-from server.upstream import as_api_error
+from backends.errors import CircuitOpen, StreamCutOff, classify
+from backends.resilience import CircuitBreaker, RetryPolicy
+from backends.telemetry import CIRCUIT_STATE, LLM_RETRIES
+from server.runs import as_api_error
 
 REQUEST = httpx.Request("POST", "http://llm/v1/chat/completions")
 
@@ -81,7 +81,7 @@ class Backend:
     ],
 )
 def test_what_is_transient(error: Exception, transient: bool) -> None:
-    assert is_transient(error) is transient
+    assert classify(error).transient is transient
 
 
 async def test_transient_failures_are_retried_with_growing_backoff() -> None:

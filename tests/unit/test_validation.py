@@ -24,4 +24,4 @@ def test_argument_errors_name_the_field() -> None:
 
 def test_openai_round_trip() -> None:
     spec = SPECS[0]
-    assert ToolSpec.from_openai(spec.to_openai()) == spec
+    assert ToolSpec.from_openai(spec.openai) == spec

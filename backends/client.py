@@ -1,4 +1,8 @@
-"""The one LLM client factory. Nothing else in the code knows which backend it talks to."""
+"""The ``ChatOpenAI`` subclass every backend is reached through, and its factory.
+
+Nothing else in the code knows which server it talks to: vLLM, llama.cpp's server (the embedded
+default), or any other OpenAI-compatible API.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,9 @@ import openai
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_openai import ChatOpenAI
+from pydantic import SecretStr
 
-from nodes.resilience import CircuitBreaker, RetryPolicy
-from server.settings import Settings
+from backends.errors import StreamCutOff
 
 DEFAULT_MODEL = "openai/gpt-oss-20b"
 DEFAULT_MAX_TOKENS = 1024
@@ -19,16 +23,6 @@ EMBEDDED_MAX_TOKENS = 256
 
 
 REASONING_KEYS = ("reasoning_content", "reasoning")
-
-
-class StreamCutOff(Exception):
-    """A streamed reply ended before the backend said it was finished (no ``finish_reason``):
-    the connection dropped mid-answer. The retry loop sends the request again."""
-
-    transient = True
-
-    def __init__(self) -> None:
-        super().__init__("the LLM backend's streamed reply was cut off mid-answer")
 
 
 class ToolloomChatOpenAI(ChatOpenAI):
@@ -116,38 +110,25 @@ class ToolloomChatOpenAI(ChatOpenAI):
         return payload
 
 
-def make_policy(settings: Settings, name: str = "llm") -> RetryPolicy:
-    """The retry loop and circuit breaker for calls to the configured backend."""
-    return RetryPolicy(
-        attempts=1 + settings.llm_max_retries,
-        base_delay=settings.llm_retry_base_delay,
-        breaker=CircuitBreaker(
-            failures=settings.llm_breaker_failures,
-            reset_after=settings.llm_breaker_reset,
-            name=name,
-        ),
-    )
-
-
-def make_llm(
-    settings: Settings,
+def make_chat_model(
     *,
-    base_url: str | None = None,
+    base_url: str,
     model: str | None = None,
+    api_key: SecretStr | str = "not-needed",
+    timeout: float = 120.0,
+    temperature: float | None = None,
     max_tokens: int | None = None,
 ) -> ToolloomChatOpenAI:
-    """A ``ChatOpenAI`` client for the configured backend (or ``base_url``, e.g. the embedded one)."""
-    url = base_url or (str(settings.llm_base_url) if settings.llm_base_url else None)
-    if url is None:
-        raise ValueError("no LLM base URL: set TOOLLOOM_LLM_BASE_URL or start the embedded model")
-    limit = settings.llm_max_tokens or max_tokens or DEFAULT_MAX_TOKENS
+    """A ``ChatOpenAI`` client for one OpenAI-compatible backend, with no retries of its own
+    (:class:`backends.resilience.RetryPolicy` is the one retry loop)."""
+    limit = max_tokens or DEFAULT_MAX_TOKENS
     return ToolloomChatOpenAI(
-        base_url=url,
-        model=model or settings.llm_model or DEFAULT_MODEL,
-        api_key=settings.llm_api_key,
-        timeout=settings.llm_timeout,
-        max_retries=0,  # the graph's RetryPolicy is the one retry loop (nodes/resilience.py)
-        temperature=settings.llm_temperature,
+        base_url=base_url,
+        model=model or DEFAULT_MODEL,
+        api_key=api_key if isinstance(api_key, SecretStr) else SecretStr(api_key),
+        timeout=timeout,
+        max_retries=0,
+        temperature=temperature,
         max_completion_tokens=limit,
         # ChatOpenAI sends only max_completion_tokens; llama.cpp's server ignores that field and
         # generates until its context is full. Older servers read max_tokens: send both.

@@ -1,22 +1,22 @@
-"""The one retry loop for calls to the LLM backend, and a circuit breaker in front of it.
+"""The one retry loop for calls to a model backend, and a circuit breaker in front of it.
 
 The OpenAI client's own retries are off (``max_retries=0``): every retry happens here, so a
 failing backend sees at most ``attempts`` requests per call, not retries stacked on retries.
 
-- **Transient** failures are retried with exponential backoff and jitter: connection refused or
-  reset, timeouts, HTTP 429 (honouring ``Retry-After`` up to a cap), 500, 502, 503, 504.
+- **Transient** failures (:func:`backends.errors.classify`) are retried with exponential backoff and
+  jitter: connection refused or reset, timeouts, HTTP 429 (honouring ``Retry-After`` up to a cap),
+  500, 502, 503, 504, a stream cut off.
 - Anything else (a 400, a reply that cannot be read) is not retried: sending it again would get
   the same answer.
 - The **circuit breaker** counts transient failures in a row. At ``failures`` it opens: calls fail
-  at once with :class:`CircuitOpen` (the client gets a 503 with ``Retry-After``) instead of
-  hammering a dead backend. After ``reset_after`` seconds one call is let through (half-open); its
-  success closes the circuit, its failure opens it again.
+  at once with :class:`~backends.errors.CircuitOpen` (the client gets a 503 with ``Retry-After``)
+  instead of hammering a dead backend. After ``reset_after`` seconds one call is let through
+  (half-open); its success closes the circuit, its failure opens it again.
 """
 
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import random
 import time
@@ -24,63 +24,14 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
-import httpx
-import openai
-
-from nodes.telemetry import CIRCUIT_STATE, LLM_RETRIES
+from backends.errors import CircuitOpen, classify, retry_after_seconds
+from backends.telemetry import CIRCUIT_STATE, LLM_RETRIES
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
-State = Literal["closed", "open", "half_open"]
-STATE_VALUES: dict[State, int] = {"closed": 0, "open": 1, "half_open": 2}
-
-
-class CircuitOpen(Exception):
-    """The backend failed too often in a row; calls are refused until ``retry_after`` passes."""
-
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(
-            f"the LLM backend is failing; toolloom stopped calling it for {retry_after:.0f} s"
-        )
-        self.retry_after = retry_after
-
-
-def is_transient(exc: BaseException) -> bool:
-    """A failure that may go away if the same request is sent again later."""
-    if isinstance(exc, openai.APITimeoutError | openai.APIConnectionError):
-        return True
-    if isinstance(exc, httpx.TimeoutException | httpx.TransportError | TimeoutError):
-        return True
-    if getattr(exc, "transient", False):  # e.g. server.llm.StreamCutOff
-        return True
-    if isinstance(exc, openai.APIStatusError):
-        if exc.status_code == 429:
-            return True
-        if exc.status_code in (500, 502, 503, 504):
-            # A 500 about the request's shape (vLLM's HarmonyError, a validation error) is not an
-            # outage; the caller may reshape the request instead.
-            text = str(exc).lower()
-            return not any(w in text for w in ("validation", "harmony", "input should", "schema"))
-    return False
-
-
-def retry_after_seconds(exc: BaseException) -> float | None:
-    """The server's ``Retry-After`` (seconds or an HTTP date), if it sent one."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    value = headers.get("retry-after") if headers is not None else None
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
+CircuitState = Literal["closed", "open", "half_open"]
+STATE_VALUES: dict[CircuitState, int] = {"closed": 0, "open": 1, "half_open": 2}
 
 
 @dataclass
@@ -89,7 +40,7 @@ class CircuitBreaker:
     reset_after: float = 30.0
     clock: Callable[[], float] = time.monotonic
     name: str = "llm"
-    _state: State = field(default="closed", init=False)
+    _state: CircuitState = field(default="closed", init=False)
     _count: int = field(default=0, init=False)
     _opened_at: float = field(default=0.0, init=False)
     _probing: bool = field(default=False, init=False)
@@ -98,12 +49,12 @@ class CircuitBreaker:
         CIRCUIT_STATE.labels(self.name).set(0)
 
     @property
-    def state(self) -> State:
+    def state(self) -> CircuitState:
         if self._state == "open" and self.clock() - self._opened_at >= self.reset_after:
             return "half_open"
         return self._state
 
-    def _set(self, state: State) -> None:
+    def _set(self, state: CircuitState) -> None:
         if state != self._state:
             log.warning("circuit %s: %s -> %s", self.name, self._state, state)
         self._state = state
@@ -115,9 +66,9 @@ class CircuitBreaker:
             return
         waited = self.clock() - self._opened_at
         if self._state == "open" and waited < self.reset_after:
-            raise CircuitOpen(self.reset_after - waited)
+            raise CircuitOpen(self.reset_after - waited, self.name)
         if self._probing:  # one probe at a time while half-open
-            raise CircuitOpen(1.0)
+            raise CircuitOpen(1.0, self.name)
         self._set("half_open")
         self._probing = True
 
@@ -169,7 +120,7 @@ class RetryPolicy:
                     self.breaker._probing = False
                 raise
             except Exception as exc:
-                transient = is_transient(exc)
+                transient = classify(exc).transient
                 if self.breaker is not None:
                     if transient:
                         self.breaker.record_failure()

@@ -1,6 +1,9 @@
 """Entry points for ``langgraph.json``: the graph for LangGraph Studio (``langgraph dev``) and a
 factory for its SQLite checkpointer.
 
+``langgraph dev`` imports this module to find ``graph``, so building it here, at import, is the
+point; it lives in the server layer so that importing ``graph/`` never builds anything.
+
 Studio compiles nothing itself and rejects a graph compiled with a checkpointer, so the graph is
 compiled bare here and the server attaches the checkpointer from ``checkpointer.path``. The model
 is the one ``TOOLLOOM_LLM_BASE_URL`` names; for the embedded model run ``toolloom embedded`` in
@@ -16,8 +19,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from graph.builder import build_graph
 from graph.checkpoints import open_checkpointer
-from server.llm import make_llm
-from server.runtime import context_from, tool_config_from
+from server.runtime import context_from, llm_from, policy_from, tool_config_from
 from server.settings import load_settings
 from tools.registry import build_tools
 
@@ -29,7 +31,10 @@ if _settings.llm_base_url is None:
     )
 
 graph = build_graph(
-    make_llm(_settings), build_tools(tool_config_from(_settings)), defaults=context_from(_settings)
+    llm_from(_settings),
+    build_tools(tool_config_from(_settings)),
+    defaults=context_from(_settings),
+    policy=policy_from(_settings),
 ).compile(name="toolloom")
 
 

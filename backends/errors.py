@@ -1,0 +1,142 @@
+"""The one classifier of backend failures.
+
+Every question the rest of the code asks about an exception raised while talking to a model
+backend is answered here, from one table:
+
+- is it **transient** (the same request may succeed later: retry it, count it against the
+  circuit breaker)?
+- did the backend refuse the **shape** of the request (a 400/422, or a 500 about validation or
+  Harmony): not an outage, and something a different shape of the same request may fix?
+- which **HTTP status** and plain words should a client see (502, 503, 504)?
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import math
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+import httpx
+import openai
+
+FailureKind = Literal[
+    "connection",  # refused, reset, dropped
+    "timeout",  # no answer in time
+    "rate_limited",  # 429
+    "unavailable",  # 502, 503, 504
+    "server_error",  # another 5xx, not about the request's shape
+    "cut_off",  # a streamed reply ended before its finish_reason
+    "circuit_open",  # toolloom stopped calling a failing backend for a while
+    "request_shape",  # the backend refused the request's shape (400, 422, a 500 about validation)
+    "unreadable",  # a reply that could not be decoded
+    "internal",  # not a backend failure at all: a bug
+]
+
+TRANSIENT: frozenset[FailureKind] = frozenset(
+    {"connection", "timeout", "rate_limited", "unavailable", "server_error", "cut_off"}
+)
+
+# A 500 whose text says the request's shape was refused (vLLM's HarmonyError, a validation error).
+_SHAPE_WORDS = ("validation", "harmony", "input should", "schema")
+
+
+class CircuitOpen(Exception):
+    """The backend failed too often in a row; calls are refused until ``retry_after`` passes."""
+
+    def __init__(self, retry_after: float, backend: str = "llm") -> None:
+        super().__init__(
+            f"the LLM backend is failing; toolloom stopped calling it for {retry_after:.0f} s"
+        )
+        self.retry_after = retry_after
+        self.backend = backend
+
+
+class StreamCutOff(Exception):
+    """A streamed reply ended before the backend said it was finished (no ``finish_reason``):
+    the connection dropped mid-answer. The retry loop sends the request again."""
+
+    def __init__(self) -> None:
+        super().__init__("the LLM backend's streamed reply was cut off mid-answer")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """What a backend failure means."""
+
+    kind: FailureKind
+    status: int
+    """The HTTP status a client should get: 502, 503, 504 (500 for a bug)."""
+    message: str
+    """Plain words for the client; never a stack trace."""
+    retry_after: float | None = None
+    """Seconds the client should wait, when known (an open circuit, a backend's Retry-After)."""
+
+    @property
+    def transient(self) -> bool:
+        return self.kind in TRANSIENT
+
+
+def retry_after_seconds(exc: BaseException) -> float | None:
+    """The server's ``Retry-After`` (seconds or an HTTP date), if it sent one."""
+    response = getattr(exc, "response", None)
+    headers = getattr(response, "headers", None)
+    value = headers.get("retry-after") if headers is not None else None
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _status_failure(exc: openai.APIStatusError) -> Failure:
+    code = exc.status_code
+    if code == 429:
+        return Failure(
+            "rate_limited",
+            503,
+            "the LLM backend is overloaded (429); try again later",
+            retry_after_seconds(exc),
+        )
+    if code in (400, 422) or (code == 500 and any(w in str(exc).lower() for w in _SHAPE_WORDS)):
+        return Failure("request_shape", 502, f"the LLM backend failed (HTTP {code})")
+    if code in (502, 503, 504):
+        return Failure(
+            "unavailable",
+            503,
+            f"the LLM backend is unavailable (HTTP {code})",
+            retry_after_seconds(exc),
+        )
+    if code >= 500:
+        return Failure("server_error", 502, f"the LLM backend failed (HTTP {code})")
+    return Failure("request_shape", 502, f"the LLM backend failed (HTTP {code})")
+
+
+def classify(exc: BaseException) -> Failure:
+    """What ``exc``, raised while a run talked to a backend, means (see the module docstring)."""
+    if isinstance(exc, CircuitOpen):
+        return Failure(
+            "circuit_open",
+            503,
+            f"{exc}; try again in {math.ceil(exc.retry_after)} s",
+            exc.retry_after,
+        )
+    if isinstance(exc, openai.APITimeoutError | httpx.TimeoutException | TimeoutError):
+        return Failure("timeout", 504, "the LLM backend did not answer in time")
+    if isinstance(exc, openai.APIConnectionError | httpx.TransportError):
+        return Failure("connection", 503, "the LLM backend is unavailable (connection failed)")
+    if isinstance(exc, openai.APIStatusError):
+        return _status_failure(exc)
+    if isinstance(exc, StreamCutOff):
+        return Failure("cut_off", 502, str(exc))
+    if isinstance(exc, json.JSONDecodeError | openai.APIResponseValidationError):
+        return Failure("unreadable", 502, "the LLM backend sent a reply that could not be read")
+    return Failure("internal", 500, "internal error; see the server log")

@@ -1,0 +1,46 @@
+"""The graph's conditional edges: each reads the state (and the run's mode) and names the next node."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langgraph.runtime import Runtime
+
+from graph.context import Context
+from graph.state import State
+from nodes.common import pending_tool_calls, tools_ran_this_turn
+from nodes.parsers import parse_text_tool_calls
+
+
+def _client_mode(runtime: Runtime[Context]) -> bool:
+    return runtime.context is not None and runtime.context.client_mode
+
+
+def after_route(
+    state: State, runtime: Runtime[Context]
+) -> Literal["call-tool", "detect-intent", "respond", "__end__"]:
+    """Native calls run (or go back to the client in tool-call mode); a limit ends the run with
+    an answer; anything else may hold a call that detect-intent recovers."""
+    if state.get("stop_reason"):
+        return "respond"
+    if pending_tool_calls(state["messages"]):
+        return "__end__" if _client_mode(runtime) else "call-tool"
+    if tools_ran_this_turn(state["messages"]) and not parse_text_tool_calls(state.get("draft", "")):
+        # After tools have run only stage 1 (calls written in the reply) applies: with none in
+        # the reply there is nothing for detect-intent to do.
+        return "respond"
+    return "detect-intent"
+
+
+def after_detect_intent(
+    state: State, runtime: Runtime[Context]
+) -> Literal["call-tool", "respond", "__end__"]:
+    """Recovered calls run (or go back to the client); no call means an answer."""
+    if pending_tool_calls(state["messages"]):
+        return "__end__" if _client_mode(runtime) else "call-tool"
+    return "respond"
+
+
+def after_reflect(state: State) -> Literal["route", "respond"]:
+    """reflect's verdict."""
+    return "route" if state.get("verdict") == "route" else "respond"

@@ -1,0 +1,65 @@
+"""The routes' dependencies, as ``Annotated`` aliases (the FastAPI full-stack template's style).
+
+A route asks for what it needs by type: ``runtime: RuntimeDep``, ``caller: CallerDep``.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Path, Request
+
+from server.auth import ANONYMOUS, KeyRing, Principal
+from server.errors import ApiError
+from server.runs import THREAD_HEADER, THREAD_ID_PATTERN, THREAD_ID_RULE
+from server.runtime import AgentRuntime
+
+
+def get_runtime(request: Request) -> AgentRuntime:
+    runtime: AgentRuntime | None = getattr(request.app.state, "runtime", None)
+    if runtime is None:  # pragma: no cover - only before the lifespan has run
+        raise ApiError(503, "the server is starting")
+    return runtime
+
+
+def get_keyring(request: Request) -> KeyRing:
+    keyring: KeyRing = request.app.state.keyring
+    return keyring
+
+
+def get_caller(request: Request, keyring: Annotated[KeyRing, Depends(get_keyring)]) -> Principal:
+    """The caller, from ``Authorization: Bearer KEY`` (anyone, when the server has no keys)."""
+    if not keyring.required:
+        request.state.principal = ANONYMOUS
+        return ANONYMOUS
+    header = request.headers.get("authorization", "")
+    scheme, _, key = header.partition(" ")
+    if scheme.lower() != "bearer" or not key.strip():
+        raise ApiError(
+            401,
+            "missing API key: send Authorization: Bearer KEY",
+            code="missing_api_key",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    principal = keyring.authenticate(key.strip())
+    if principal is None:
+        raise ApiError(
+            401, "invalid API key", code="invalid_api_key", headers={"WWW-Authenticate": "Bearer"}
+        )
+    request.state.principal = principal
+    return principal
+
+
+RuntimeDep = Annotated[AgentRuntime, Depends(get_runtime)]
+KeyRingDep = Annotated[KeyRing, Depends(get_keyring)]
+CallerDep = Annotated[Principal, Depends(get_caller)]
+ThreadIdPath = Annotated[str, Path(pattern=THREAD_ID_PATTERN, description=THREAD_ID_RULE)]
+ThreadIdHeader = Annotated[
+    str | None,
+    Header(
+        alias=THREAD_HEADER,
+        pattern=THREAD_ID_PATTERN,
+        description="Keep the conversation on the server under this thread id "
+        f"({THREAD_ID_RULE}). Without it a new thread is made and its id returned in this header.",
+    ),
+]

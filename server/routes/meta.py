@@ -1,0 +1,118 @@
+"""The server itself: liveness, readiness, metrics, the caller's usage, the tools on offer."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Annotated, Any
+
+import httpx
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
+
+from nodes.validation import ToolSpec
+from server.deps import CallerDep, KeyRingDep, RuntimeDep
+from server.observability import MESSAGES, REGISTRY, THREADS
+from server.runtime import AgentRuntime
+
+router = APIRouter(tags=["meta"])
+
+
+async def llm_status(runtime: AgentRuntime, timeout: float = 3.0) -> dict[str, Any]:
+    """Whether the backend answers ``GET /models``, and how fast."""
+    info: dict[str, Any] = {
+        "backend": runtime.backend_name,
+        "model": runtime.model,
+        "base_url": runtime.base_url,
+    }
+    breaker = runtime.backend.policy.breaker
+    circuit = breaker.state if breaker is not None else "closed"
+    info["circuit"] = circuit
+    if circuit == "open" and breaker is not None:
+        # Calls are refused until the breaker lets a probe through: the model is down for clients.
+        return {
+            **info,
+            "ok": False,
+            "error": "circuit open",
+            "retry_after": round(breaker.retry_after(), 1),
+        }
+    if runtime.base_url is None:  # an in-process model (tests)
+        return {**info, "ok": True}
+    started = time.perf_counter()
+    try:
+        async with httpx.AsyncClient(timeout=timeout) as client:
+            response = await client.get(
+                runtime.base_url.rstrip("/") + "/models",
+                headers={
+                    "Authorization": f"Bearer {runtime.settings.llm_api_key.get_secret_value()}"
+                },
+            )
+        ok = response.status_code == 200
+        error = None if ok else f"HTTP {response.status_code}"
+    except httpx.HTTPError as exc:
+        ok, error = False, type(exc).__name__
+    info.update(ok=ok, latency_ms=round((time.perf_counter() - started) * 1000, 1))
+    if error:
+        info["error"] = error
+    return info
+
+
+@router.get("/health")
+async def health(runtime: RuntimeDep, keyring: KeyRingDep) -> dict[str, Any]:
+    """Liveness: 200 while the server runs; ``llm.ok`` says whether the model answers. No key needed."""
+    return {"status": "ok", "llm": await llm_status(runtime), "auth": keyring.required}
+
+
+@router.get("/ready")
+async def ready(runtime: RuntimeDep, _: CallerDep) -> JSONResponse:
+    """Readiness: 200 when the model answers, 503 when it does not."""
+    status = await llm_status(runtime)
+    return JSONResponse(
+        {"ready": status["ok"], "llm": status}, status_code=200 if status["ok"] else 503
+    )
+
+
+@router.get("/metrics", response_class=PlainTextResponse)
+async def metrics(runtime: RuntimeDep, _: CallerDep) -> PlainTextResponse:
+    """Prometheus metrics: requests, latency, LLM calls and errors, tool calls by stage, runs, threads."""
+    threads, messages = await asyncio.to_thread(runtime.store.counts)
+    THREADS.set(threads)
+    MESSAGES.set(messages)
+    return PlainTextResponse(generate_latest(REGISTRY).decode(), media_type=CONTENT_TYPE_LATEST)
+
+
+class UsageDayOut(BaseModel):
+    day: str
+    requests: int
+    errors: int
+    prompt_tokens: int
+    completion_tokens: int
+    tool_calls: int
+
+
+class UsageOut(BaseModel):
+    key: str | None
+    """The API key's name (null when the server has no keys)."""
+    days: list[UsageDayOut]
+
+
+@router.get("/usage")
+async def usage(
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    since: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
+) -> UsageOut:
+    """The caller's own usage per day: requests, errors, tokens, tool calls."""
+    rows = await asyncio.to_thread(runtime.store.usage, caller.name, since)
+    return UsageOut(
+        key=caller.name or None,
+        days=[UsageDayOut.model_validate(row, from_attributes=True) for row in rows],
+    )
+
+
+@router.get("/tools")
+async def list_tools(runtime: RuntimeDep, _: CallerDep) -> dict[str, Any]:
+    """The built-in tools with their JSON schemas (OpenAI's tool format)."""
+    return {"tools": [ToolSpec.from_tool(t).openai for t in runtime.tools]}

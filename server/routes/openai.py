@@ -1,0 +1,239 @@
+"""OpenAI-compatible ``/v1/chat/completions`` and ``/v1/models``.
+
+- **Agent mode** (no ``tools``): the whole graph runs with the built-in tools and the final
+  assistant message comes back. With ``X-Thread-Id`` the server keeps the history and the client
+  sends only the new message(s); without it the request's messages are the whole conversation.
+- **Tool-call mode** (``tools`` given): nothing is executed. route and detect-intent produce
+  ``tool_calls`` for the client's own tools (``finish_reason: "tool_calls"``); the client runs them
+  and sends ``role: "tool"`` messages back, as with any OpenAI model.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from langchain_core.messages import AIMessage, AIMessageChunk
+
+from backends.backend import ANSWER_TAG
+from backends.messages import message_text
+from server.deps import CallerDep, RuntimeDep, ThreadIdHeader
+from server.errors import ApiError
+from server.openai_models import (
+    ChatCompletion,
+    ChatCompletionRequest,
+    ModelList,
+    NamedToolChoice,
+    new_messages_for_thread,
+    openai_tool_calls,
+    to_langchain,
+)
+from server.runs import THREAD_HEADER, Run, prepare_run, sse, sse_response, with_client_tools
+from server.settings import Settings
+
+router = APIRouter(prefix="/v1", tags=["openai"])
+
+
+@router.get("/models")
+async def list_models(runtime: RuntimeDep, _: CallerDep) -> ModelList:
+    """The agent, plus the backend model it runs on."""
+    created = int(time.time())
+    return ModelList.model_validate(
+        {
+            "data": [
+                {"id": "toolloom", "created": created, "owned_by": "toolloom"},
+                {"id": runtime.model, "created": created, "owned_by": runtime.backend_name},
+            ]
+        }
+    )
+
+
+def check_limits(body: ChatCompletionRequest, settings: Settings) -> Any:
+    """The request limits and the tool-call mode's consistency; returns the tool_choice."""
+    if len(body.messages) > settings.max_messages:
+        raise ApiError(400, f"messages: more than {settings.max_messages}", param="messages")
+    for index, message in enumerate(body.messages):
+        if len(message.text()) > settings.max_message_chars:
+            raise ApiError(
+                400,
+                f"messages[{index}].content: longer than {settings.max_message_chars} characters",
+                param=f"messages[{index}].content",
+            )
+    tools = body.tools or []
+    if len(tools) > settings.max_request_tools:
+        raise ApiError(400, f"tools: more than {settings.max_request_tools}", param="tools")
+    names = [t.function.name for t in tools]
+    if len(set(names)) != len(names):
+        raise ApiError(400, "tools: function names must be unique", param="tools")
+    choice: Any = body.tool_choice or "auto"
+    if isinstance(choice, NamedToolChoice):
+        wanted = choice.function.get("name")
+        if wanted not in names:
+            raise ApiError(
+                400, f"tool_choice: no tool named {wanted!r} in tools", param="tool_choice"
+            )
+        return {"type": "function", "function": {"name": wanted}}
+    if choice == "required" and not tools:
+        raise ApiError(400, "tool_choice 'required' needs tools", param="tool_choice")
+    return choice
+
+
+@router.post(
+    "/chat/completions",
+    response_model=ChatCompletion,
+    responses={
+        200: {
+            "description": "A chat completion; with `stream: true`, server-sent "
+            "`chat.completion.chunk` events (see ChatCompletionChunk) ending with `data: [DONE]`",
+            "content": {
+                "text/event-stream": {
+                    "schema": {"$ref": "#/components/schemas/ChatCompletionChunk"}
+                }
+            },
+        }
+    },
+)
+async def chat_completions(
+    body: ChatCompletionRequest,
+    request: Request,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    x_thread_id: ThreadIdHeader = None,
+) -> Any:
+    """OpenAI chat completions: agent mode, or tool-call mode when ``tools`` are given."""
+    choice = check_limits(body, runtime.settings)
+    messages = to_langchain(body.messages)
+    context = runtime.context
+    if body.tools:
+        context = with_client_tools(
+            context,
+            [t.model_dump(exclude_none=True) for t in body.tools],
+            choice,
+            body.parallel_tool_calls,
+        )
+    if x_thread_id is not None:
+        messages = new_messages_for_thread(messages)
+        if not messages:
+            raise ApiError(
+                400, "messages: nothing new after the last assistant message", param="messages"
+            )
+    run = await prepare_run(
+        runtime, caller, x_thread_id, context=context, request_state=request.state
+    )
+    completion_id = f"chatcmpl-{uuid.uuid4().hex}"
+    headers = {THREAD_HEADER: x_thread_id} if x_thread_id else {}
+    if body.stream:
+        include_usage = bool(body.stream_options and body.stream_options.include_usage)
+        chunks = Chunks(completion_id, int(time.time()), body.model, include_usage)
+        return sse_response(stream_completion(run, messages, chunks), headers)
+
+    state = await run.invoke(messages)
+    final = state["messages"][-1]
+    reply: dict[str, Any] = {"role": "assistant", "content": message_text(final)}
+    finish = "stop"
+    if isinstance(final, AIMessage) and final.tool_calls:
+        reply = {
+            "role": "assistant",
+            "content": reply["content"] or None,
+            "tool_calls": openai_tool_calls(final),
+        }
+        finish = "tool_calls"
+    completion = {
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": body.model,
+        "choices": [{"index": 0, "message": reply, "finish_reason": finish, "logprobs": None}],
+        "usage": run.usage.openai(),
+        "toolloom": {"thread_id": x_thread_id, "call_stages": state.get("call_stages", {})},
+    }
+    return JSONResponse(completion, headers=headers)
+
+
+class Chunks:
+    """Writes the ``chat.completion.chunk`` events of one streamed completion."""
+
+    def __init__(self, completion_id: str, created: int, model: str, include_usage: bool) -> None:
+        self.head = {
+            "id": completion_id,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+        }
+        self.include_usage = include_usage
+
+    def delta(self, delta: dict[str, Any], finish: str | None = None) -> str:
+        payload: dict[str, Any] = {
+            **self.head,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
+        }
+        if self.include_usage:
+            payload["usage"] = None
+        return sse(payload)
+
+    def usage(self, usage: dict[str, int]) -> str:
+        return sse({**self.head, "choices": [], "usage": usage})
+
+
+async def stream_completion(run: Run, messages: list[Any], chunks: Chunks) -> AsyncIterator[str]:
+    """The answer's tokens as they are written (only text that can no longer turn into a tool
+    call: respond's answer), then the tool calls or the rest of the answer, then ``[DONE]``."""
+    yield chunks.delta({"role": "assistant", "content": ""})
+    streamed = ""
+    try:
+        async for _, (token, metadata) in run.stream(messages, modes=["messages"]):
+            if (
+                isinstance(token, AIMessageChunk)
+                and ANSWER_TAG in (metadata.get("tags") or [])
+                and isinstance(token.content, str)
+                and token.content
+            ):
+                streamed += token.content
+                yield chunks.delta({"content": token.content})
+    except ApiError as error:  # the stream has started: report in-band, OpenAI-style
+        yield sse(
+            {
+                "error": {
+                    "message": error.message,
+                    "type": error_type(error.status),
+                    "code": error.status,
+                }
+            }
+        )
+        yield sse("[DONE]")
+        return
+    final = (run.final.get("messages") or [None])[-1]
+    finish = "stop"
+    if isinstance(final, AIMessage) and final.tool_calls:
+        for index, call in enumerate(openai_tool_calls(final)):
+            arguments = call["function"]["arguments"]
+            yield chunks.delta(
+                {"tool_calls": [{"index": index, "id": call["id"], "type": "function",
+                                 "function": {"name": call["function"]["name"], "arguments": ""}}]}
+            )  # fmt: skip
+            for start in range(0, len(arguments), 32):
+                yield chunks.delta(
+                    {"tool_calls": [{"index": index, "function": {"arguments": arguments[start : start + 32]}}]}
+                )  # fmt: skip
+        finish = "tool_calls"
+    elif isinstance(final, AIMessage):
+        text = message_text(final)
+        rest = (
+            text[len(streamed) :]
+            if text.startswith(streamed)
+            else ("\n\n" + text if streamed else text)
+        )
+        for start in range(0, len(rest), 64):
+            yield chunks.delta({"content": rest[start : start + 64]})
+    yield chunks.delta({}, finish)
+    if chunks.include_usage:
+        yield chunks.usage(run.usage.openai())
+    yield sse("[DONE]")
+
+
+def error_type(status: int) -> str:
+    return "upstream_error" if status >= 500 else "invalid_request_error"

@@ -1,0 +1,206 @@
+"""The web chat page at ``/`` and the event stream it reads, ``POST /ui/chat``.
+
+The page is one static HTML file (no build step, no CDN: it works offline). It talks to the same
+API as every other client (``/health``, ``/threads``, ``/threads/{id}``) plus one stream made for
+it: ``/ui/chat`` runs the agent on a thread and sends server-sent events, one JSON object each:
+
+- ``{"type": "token", "text": ..., "draft": bool}``: answer text as the model writes it; a draft
+  (route's reply) may still be replaced by tool calls and the final answer;
+- ``{"type": "tool_call", "id", "name", "args", "stage"}``: a call the graph decided on, and which
+  detect-intent stage found it (native, text, structured, pattern);
+- ``{"type": "tool_result", "id", "name", "status", "content", "duration_ms"}``;
+- ``{"type": "done", "content", "thread_id"}``: the final answer (it may differ from the streamed
+  tokens when respond fell back to the tool results);
+- ``{"type": "error", "status", "message"}``: the run failed (LLM down, timeout, thread busy).
+
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response, StreamingResponse
+from langchain_core.messages import AIMessage, AIMessageChunk, HumanMessage, ToolMessage
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from backends.backend import ANSWER_TAG, DRAFT_TAG
+from backends.messages import message_text
+from server.deps import CallerDep, RuntimeDep
+from server.errors import ApiError
+from server.runs import THREAD_HEADER, THREAD_ID_PATTERN, Run, prepare_run, sse, sse_response
+
+router = APIRouter(tags=["web"])
+STATIC = Path(__file__).parent.parent / "static"
+ASSETS = {"app.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
+SECURITY_HEADERS = {
+    # Defence in depth behind the page's own escaping: no inline or foreign script ever runs.
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+RESULT_PREVIEW_CHARS = 4000
+
+
+class WebChatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    thread_id: str = Field(pattern=THREAD_ID_PATTERN)
+    message: str = Field(min_length=1)
+
+    @field_validator("message")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("message is empty")
+        return value
+
+
+_files: dict[str, str] = {}
+
+
+def static_file(name: str) -> str:
+    """A file of the page, read once."""
+    if name not in _files:
+        _files[name] = (STATIC / name).read_text(encoding="utf-8")
+    return _files[name]
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+async def index() -> HTMLResponse:
+    return HTMLResponse(static_file("index.html"), headers=SECURITY_HEADERS)
+
+
+@router.get("/ui/{name}", include_in_schema=False)
+async def asset(name: str) -> Response:
+    if name not in ASSETS:
+        raise ApiError(404, f"no file {name!r}")
+    return Response(
+        static_file(name),
+        media_type=ASSETS[name],
+        headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"},
+    )
+
+
+@router.post(
+    "/ui/chat",
+    response_model=None,
+    responses={
+        200: {
+            "description": "Server-sent events: token, tool_call, tool_result, done, error",
+            "content": {
+                "text/event-stream": {
+                    "schema": {"type": "object", "properties": {"data": {"type": "string"}}}
+                }
+            },
+        }
+    },
+)
+async def ui_chat(
+    body: WebChatRequest, request: Request, runtime: RuntimeDep, caller: CallerDep
+) -> StreamingResponse:
+    """Run the agent on a thread for the web page, streaming tokens and tool calls as events."""
+    if len(body.message) > runtime.settings.max_message_chars:
+        raise ApiError(
+            400,
+            f"message: longer than {runtime.settings.max_message_chars} characters",
+            param="message",
+        )
+    run = await prepare_run(runtime, caller, body.thread_id, request_state=request.state)
+    return sse_response(
+        web_events(run, HumanMessage(content=body.message)), {THREAD_HEADER: body.thread_id}
+    )
+
+
+class Draft:
+    """route's reply, shown as it is written unless it looks like a tool call being written."""
+
+    def __init__(self) -> None:
+        self.step: Any = None
+        self.text = ""
+        self.shown: bool | None = None
+
+    def add(self, step: Any, text: str) -> str | None:
+        """The text to show now, if any."""
+        if step != self.step:  # a new route call: a new draft
+            self.step, self.text, self.shown = step, "", None
+        self.text += text
+        if self.shown is None and self.text.strip():
+            # JSON, Harmony or XML-ish text is a tool call being written: hold it.
+            self.shown = self.text.lstrip()[0] not in "{[<`"
+            return self.text if self.shown else None
+        return text if self.shown else None
+
+
+async def web_events(run: Run, message: HumanMessage) -> AsyncIterator[str]:
+    """The page's events for one run (see the module docstring)."""
+    final = ""
+    stages: dict[str, str] = {}
+    announced: set[str] = set()
+    draft = Draft()
+    try:
+        async for mode, data in run.stream([message], modes=["messages", "updates"]):
+            if mode == "messages":
+                token, metadata = data
+                if not (
+                    isinstance(token, AIMessageChunk)
+                    and isinstance(token.content, str)
+                    and token.content
+                ):
+                    continue
+                tags = metadata.get("tags") or []
+                if ANSWER_TAG in tags:
+                    yield sse({"type": "token", "text": token.content})
+                elif DRAFT_TAG in tags:
+                    shown = draft.add(metadata.get("langgraph_step"), token.content)
+                    if shown:
+                        yield sse({"type": "token", "text": shown, "draft": True})
+                continue
+            for update in (data or {}).values():
+                if not isinstance(update, dict):
+                    continue
+                stages.update(update.get("call_stages") or {})
+                for item in update.get("messages") or []:
+                    if isinstance(item, AIMessage) and item.tool_calls:
+                        for call in item.tool_calls:
+                            call_id = call.get("id") or ""
+                            if call_id not in announced:
+                                announced.add(call_id)
+                                yield sse(tool_call_event(call, stages.get(call_id, "native")))
+                    elif isinstance(item, ToolMessage):
+                        yield sse(tool_result_event(item))
+                    elif isinstance(item, AIMessage):
+                        final = message_text(item)
+    except ApiError as error:  # the stream has started: report in-band
+        yield sse({"type": "error", "status": error.status, "message": error.message})
+        return
+    yield sse({"type": "done", "content": final, "thread_id": run.thread_id})
+
+
+def tool_call_event(call: Any, stage: str) -> dict[str, Any]:
+    return {
+        "type": "tool_call",
+        "id": call.get("id") or "",
+        "name": call["name"],
+        "args": call["args"],
+        "stage": stage,
+    }
+
+
+def tool_result_event(message: ToolMessage) -> dict[str, Any]:
+    artifact = message.artifact if isinstance(message.artifact, dict) else {}
+    content = message_text(message)
+    return {
+        "type": "tool_result",
+        "id": message.tool_call_id,
+        "name": message.name,
+        "status": message.status,
+        "content": content[:RESULT_PREVIEW_CHARS],
+        "truncated": len(content) > RESULT_PREVIEW_CHARS,
+        "duration_ms": artifact.get("duration_ms"),
+    }

@@ -1,0 +1,315 @@
+"""The one road: where a request becomes a run, for every surface.
+
+``/v1/chat/completions``, LangServe's ``/agent/*``, the web page's ``/ui/chat`` and ``toolloom
+chat`` all do the same thing, in this order, through :func:`prepare_run` and :class:`Run`:
+
+1. **the thread**: the id rule (:func:`thread_id_from`), and the claim: a new id is created for
+   the caller, another key's thread is a 404 as if it did not exist (before any response starts);
+2. **the context**: the run's limits and mode (:class:`graph.context.Context`);
+3. **the run**, inside :meth:`Run.invoke` or :meth:`Run.stream`: hold the thread (one run at a
+   time per thread; wait, then 409), record the run and the messages it was given (so a crash
+   loses nothing), run or stream the graph, then record the new messages and how the run ended;
+4. **failures** become :class:`~server.errors.ApiError` with plain words (:func:`as_api_error`):
+   502/503/504 for the backend, 409 for a busy thread; streams report them in-band.
+
+Server-sent events are framed by :func:`sse` and returned by :func:`sse_response`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import math
+import re
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+from uuid import UUID
+
+from fastapi.responses import StreamingResponse
+from langchain_core.callbacks import AsyncCallbackHandler
+from langchain_core.messages import BaseMessage
+from langchain_core.outputs import LLMResult
+
+from backends.errors import classify
+from backends.telemetry import token_counts
+from graph.context import Context
+from server.auth import Principal
+from server.errors import ApiError
+from server.observability import ACTIVE_RUNS
+from server.store import ThreadNotFound
+
+if TYPE_CHECKING:
+    from server.runtime import AgentRuntime
+
+log = logging.getLogger(__name__)
+
+THREAD_HEADER = "X-Thread-Id"
+THREAD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$"
+THREAD_ID_RULE = "1-128 characters of letters, digits and _ . : -, starting with a letter or digit"
+_THREAD_ID = re.compile(THREAD_ID_PATTERN)
+
+
+# --- the thread ------------------------------------------------------------------------------------
+
+
+def valid_thread_id(value: str, where: str = THREAD_HEADER) -> str:
+    """``value`` if it is a well-formed thread id, else a 400 naming ``where``."""
+    if not _THREAD_ID.match(value):
+        raise ApiError(400, f"{where} must be {THREAD_ID_RULE}", param=where)
+    return value
+
+
+def thread_id_from(value: str | None) -> str:
+    """The thread a request runs on: the one it names, or a new one."""
+    return uuid.uuid4().hex if value is None else valid_thread_id(value)
+
+
+async def owned(
+    runtime: AgentRuntime, caller: Principal, thread_id: str, fn: Any, *args: Any
+) -> Any:
+    """Run a store call on the caller's thread; another key's thread is a 404."""
+    valid_thread_id(thread_id, "thread_id")
+    try:
+        return await asyncio.to_thread(fn, thread_id, caller.name, *args)
+    except ThreadNotFound:
+        raise ApiError(404, f"no thread {thread_id!r}") from None
+
+
+# --- failures ----------------------------------------------------------------------------------------
+
+
+def as_api_error(exc: BaseException) -> ApiError:
+    """What a client sees for a failed run: the ApiError itself, or the backend failure in plain
+    words (502, 503 with Retry-After, 504), or a 500 for a bug."""
+    if isinstance(exc, ApiError):
+        return exc
+    failure = classify(exc)
+    headers = None
+    if failure.retry_after is not None and failure.status == 503:
+        headers = {"Retry-After": str(max(1, math.ceil(failure.retry_after)))}
+    return ApiError(failure.status, failure.message, headers=headers)
+
+
+# --- usage ----------------------------------------------------------------------------------------
+
+
+class RunUsage(AsyncCallbackHandler):
+    """Counts one request's model tokens and tool calls (for the usage table and ``usage`` in
+    ``/v1`` replies)."""
+
+    raise_error = False
+
+    def __init__(self) -> None:
+        self.prompt_tokens = 0
+        self.completion_tokens = 0
+        self.tool_calls = 0
+
+    async def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
+        prompt, completion = token_counts(response)
+        self.prompt_tokens += prompt
+        self.completion_tokens += completion
+
+    async def on_tool_end(self, output: Any, *, run_id: UUID, **kwargs: Any) -> None:
+        self.tool_calls += 1
+
+    async def on_tool_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
+        self.tool_calls += 1
+
+    def openai(self) -> dict[str, int]:
+        return {
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "total_tokens": self.prompt_tokens + self.completion_tokens,
+        }
+
+
+# --- the run -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    """One request's run, prepared before the response starts and executed inside it."""
+
+    runtime: AgentRuntime
+    thread_id: str | None
+    """The thread, or None for a stateless run (``/v1`` without ``X-Thread-Id``)."""
+    context: Context
+    usage: RunUsage = field(default_factory=RunUsage)
+    final: dict[str, Any] = field(default_factory=dict)
+    """The state the last run ended with."""
+
+    @property
+    def graph(self) -> Any:
+        return self.runtime.graph if self.thread_id else self.runtime.stateless_graph
+
+    def config(self, base: dict[str, Any] | None = None) -> dict[str, Any]:
+        """The graph's config: the thread and the callbacks, on top of ``base`` (LangServe's)."""
+        config = dict(base or {})
+        callbacks = config.get("callbacks")
+        if callbacks is None:
+            callbacks = [self.usage]
+        elif isinstance(callbacks, list):
+            callbacks = [*callbacks, self.usage]
+        else:  # a callback manager (LangServe's stream_events)
+            callbacks = callbacks.copy()
+            callbacks.add_handler(self.usage, inherit=True)
+        config["callbacks"] = callbacks
+        if self.thread_id:
+            config["configurable"] = {**config.get("configurable", {}), "thread_id": self.thread_id}
+        return config
+
+    async def invoke(
+        self, messages: Sequence[BaseMessage], config: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """Run to the end; returns the final state."""
+        async with self._running(messages):
+            state: dict[str, Any] = await self.graph.ainvoke(
+                {"messages": list(messages)}, self.config(config), context=self.context
+            )
+            self.final = state
+            return state
+
+    async def stream(
+        self,
+        messages: Sequence[BaseMessage],
+        modes: Sequence[str] | None = None,
+        config: dict[str, Any] | None = None,
+    ) -> AsyncIterator[Any]:
+        """The graph's stream (``(mode, data)`` pairs with several ``modes``; the graph's default
+        chunks with none). The final state is kept in :attr:`final`."""
+        async with self._running(messages):
+            values = modes is not None and "values" in modes
+            wanted = list(modes) if modes is not None else None
+            if modes is not None and not values:
+                wanted = [*modes, "values"]  # to know the final state
+            kwargs: dict[str, Any] = {"context": self.context}
+            if wanted is not None:
+                kwargs["stream_mode"] = wanted
+            async for item in self.graph.astream(
+                {"messages": list(messages)}, self.config(config), **kwargs
+            ):
+                if wanted is not None and item[0] == "values":
+                    self.final = item[1]
+                    if not values:
+                        continue
+                yield item
+
+    @contextlib.asynccontextmanager
+    async def _running(self, given: Sequence[BaseMessage]) -> AsyncIterator[None]:
+        """Hold the thread, record the run around it, map failures to API errors."""
+        runtime = self.runtime
+        thread_id = self.thread_id
+        for message in given:
+            if message.id is None:  # add_messages keeps an id that is already set
+                message.id = str(uuid.uuid4())
+        hold = (
+            runtime.locks.hold(thread_id, runtime.settings.thread_busy_wait)
+            if thread_id
+            else contextlib.nullcontext()
+        )
+        async with hold:
+            run_id = None
+            if thread_id:
+                # Runs checkpoint once, at their end (durability "exit"): the user's message is
+                # recorded first, so a crash mid-run cannot lose it.
+                run_id = await asyncio.to_thread(runtime.store.start_run, thread_id, list(given))
+            ACTIVE_RUNS.inc()
+            error: BaseException | None = None
+            try:
+                yield
+            except BaseException as exc:
+                error = exc
+                if isinstance(exc, Exception):
+                    mapped = as_api_error(exc)
+                    if mapped.status == 500:
+                        log.exception("run failed")
+                    elif not isinstance(exc, ApiError):
+                        log.warning("run failed: %s (%s)", mapped.message, type(exc).__name__)
+                    raise mapped from None
+                raise
+            finally:
+                ACTIVE_RUNS.dec()
+                if thread_id:
+                    # Shielded: a client that went away cancels the stream, not the record.
+                    await asyncio.shield(self._record_end(run_id, error))
+
+    async def _record_end(self, run_id: int | None, error: BaseException | None) -> None:
+        """The run's new messages and how it ended, in one transaction; old checkpoints pruned."""
+        runtime, thread_id = self.runtime, self.thread_id
+        assert thread_id is not None
+        try:
+            values = self.final if error is None and "messages" in self.final else None
+            if values is None:  # a failed run: what its checkpoint holds
+                state = await runtime.graph.aget_state({"configurable": {"thread_id": thread_id}})
+                values = state.values or {}
+            text = None
+            if error is not None:
+                text = (
+                    "cancelled: the client went away"
+                    if isinstance(error, asyncio.CancelledError | GeneratorExit)
+                    else f"{type(error).__name__}: {as_api_error(error).message}"
+                    if isinstance(error, Exception)
+                    else type(error).__name__
+                )
+            await asyncio.to_thread(
+                runtime.store.finish_run,
+                run_id,
+                thread_id,
+                values.get("messages", []),
+                values.get("call_stages", {}),
+                text,
+            )
+            await runtime.prune_checkpoints(thread_id)
+        except Exception:
+            log.exception("could not record the end of a run on thread %s", thread_id)
+
+
+async def prepare_run(
+    runtime: AgentRuntime,
+    caller: Principal,
+    thread_id: str | None,
+    *,
+    context: Context | None = None,
+    request_state: Any = None,
+) -> Run:
+    """Check and claim the thread for the caller (created if new; another key's is a 404) and
+    build the run's context. Nothing runs yet."""
+    if thread_id is not None:
+        await owned(runtime, caller, thread_id, runtime.store.claim_thread)
+    run = Run(runtime, thread_id, context or runtime.context)
+    if request_state is not None:
+        request_state.thread_id = thread_id
+        request_state.usage = run.usage
+    return run
+
+
+def with_client_tools(
+    context: Context, tools: list[dict[str, Any]], choice: Any, parallel: bool
+) -> Context:
+    """Tool-call mode: the client's own tools, executed by the client."""
+    return replace(context, client_tools=tools, tool_choice=choice, parallel_tool_calls=parallel)
+
+
+# --- server-sent events ------------------------------------------------------------------------
+
+
+def sse(data: Any, event: str | None = None) -> str:
+    """One server-sent event: JSON data (or a literal string such as ``[DONE]``)."""
+    payload = data if isinstance(data, str) else json.dumps(data, ensure_ascii=False)
+    head = f"event: {event}\n" if event else ""
+    return f"{head}data: {payload}\n\n"
+
+
+def sse_response(
+    events: AsyncIterator[str], headers: dict[str, str] | None = None
+) -> StreamingResponse:
+    """A server-sent event stream that no proxy buffers."""
+    return StreamingResponse(
+        events,
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", **(headers or {})},
+    )
