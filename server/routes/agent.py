@@ -21,7 +21,7 @@ from fastapi.exceptions import RequestValidationError
 from langchain_core.messages import AnyMessage, BaseMessage, convert_to_messages
 from langchain_core.runnables import Runnable, RunnableConfig
 from langserve import APIHandler
-from pydantic import BaseModel, ConfigDict, Discriminator, Tag, ValidationError
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
 
 from server.deps import CallerDep, RuntimeDep
 from server.errors import ApiError
@@ -62,7 +62,7 @@ class AgentInput(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    messages: list[InputMessage]
+    messages: list[InputMessage] = Field(min_length=1)
 
 
 class InvokeBody(BaseModel):
@@ -199,19 +199,18 @@ async def check_request(request: Request) -> None:
             f"config.configurable ({', '.join(sent)}) is not accepted; "
             f"send the thread id in the {THREAD_HEADER} header",
         )
-    if not isinstance(body, dict):
-        return
-    inputs = body.get("inputs") if endpoint == "batch" else [body.get("input")]
-    if not isinstance(inputs, list):
-        return  # LangServe names the field itself
-    for index, value in enumerate(inputs):
-        try:
-            AgentInput.model_validate(value)
-        except ValidationError as exc:
-            where = ["inputs", index] if endpoint == "batch" else ["input"]
-            raise RequestValidationError(
-                [{**error, "loc": ["body", *where, *error["loc"]]} for error in exc.errors()]
-            ) from None
+    model = BatchBody if endpoint == "batch" else InvokeBody
+    try:
+        model.model_validate(body)
+    except ValidationError as exc:
+        raise RequestValidationError(
+            [{**error, "loc": ["body", *error["loc"]]} for error in exc.errors()]
+        ) from None
+    except Exception as exc:  # LangChain's message constructors raise TypeError on some shapes
+        raise RequestValidationError(
+            [{"loc": ["body", "inputs" if endpoint == "batch" else "input", "messages"],
+              "msg": f"not a valid message: {exc}", "type": "value_error"}]
+        ) from None  # fmt: skip
 
 
 def run_config(config: dict[str, Any], request: Request) -> dict[str, Any]:

@@ -210,3 +210,41 @@ async def test_remote_runnable(keyed_server: ServerProcess) -> None:
         )
     ]
     assert any("respond" in u for u in updates)
+
+
+def test_one_clients_malformed_tool_history_leaves_the_next_client_in_the_normal_format(
+    stub_server: tuple[ServerProcess, StubLLM],
+) -> None:
+    """Client A sends a tool result for a call it never made; a strict backend refuses that
+    history. A's request is served (sent again as text), and client B's well-formed history
+    still goes to the backend as OpenAI tool messages: one bad request does not switch the
+    format for everyone."""
+    server, stub = stub_server
+
+    def strict(request: dict) -> dict:
+        made = {c["id"] for m in request["messages"] for c in m.get("tool_calls") or []}
+        orphans = [
+            m for m in request["messages"] if m["role"] == "tool" and m["tool_call_id"] not in made
+        ]
+        if orphans:
+            return {"status": 400, "body": {"error": {"message": "tool_call_id not found"}}}
+        return {"content": "Done."}
+
+    stub.script, stub.default = [], strict
+    call = {"id": "call_a", "type": "function",
+            "function": {"name": "get_weather", "arguments": '{"city": "Seoul"}'}}  # fmt: skip
+    malformed = [
+        {"role": "user", "content": "Weather in Seoul?"},
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "call_never_made", "content": '{"temp_c": 21}'},
+    ]
+    well_formed = [*malformed[:2], {"role": "tool", "tool_call_id": "call_a", "content": "21"}]
+    client = client_for(server)
+    first = client.chat.completions.create(model="toolloom", messages=malformed, tools=[WEATHER])  # type: ignore[arg-type]
+    assert first.choices[0].message.content == "Done."
+    before = len(stub.requests)
+    second = client.chat.completions.create(model="toolloom", messages=well_formed, tools=[WEATHER])  # type: ignore[arg-type]
+    assert second.choices[0].message.content == "Done."
+    (sent,) = stub.requests[before:]  # one request, accepted as it was
+    assert [m["role"] for m in sent["messages"]][-2:] == ["assistant", "tool"]
+    assert sent["messages"][-1]["tool_call_id"] == "call_a"

@@ -143,7 +143,11 @@ async def test_harmony_error_500_is_retried_once(stub: StubLLM) -> None:
     stub.script = [{"content": None, "tool_calls": [CALC]}, HARMONY_500, {"content": "It is 437."}]
     state = await run(stub)
     assert state["messages"][-1].content == "It is 437."
-    assert len(stub.requests) == 3
+    # The call, the refused history, the same history as text, then the probe: a well-formed
+    # tool history, which vLLM takes, so later requests keep sending tool messages.
+    assert len(stub.requests) == 4
+    assert stub.requests[2]["messages"][-1]["role"] != "tool"
+    assert stub.requests[3]["messages"][-1]["tool_call_id"] == "call_probe"
 
 
 async def test_persistent_harmony_error_becomes_a_clear_502(stub: StubLLM) -> None:

@@ -242,7 +242,7 @@ def test_keys_and_thread_ownership(tmp_path: Path, model: ScriptedChatModel) -> 
         assert client.get("/threads", headers=bob).json()["threads"] == []
         invoke = client.post(
             "/agent/invoke",
-            json={"input": {"messages": []}},
+            json={"input": {"messages": [{"type": "human", "content": "let me in"}]}},
             headers={**bob, "X-Thread-Id": "secret"},
         )
         assert invoke.status_code == 404
