@@ -81,12 +81,17 @@ _TLDS = {
     "com", "org", "net", "io", "dev", "ai", "co", "kr", "jp", "cn", "de", "fr", "es", "pt", "br",
     "uk", "us", "eu", "info", "biz", "gov", "edu", "app",
 }  # fmt: skip
-_NAME_CHARS = r"[\w\-~가-힣\u3040-\u30ff\u4e00-\u9fff]"
+# Bare names: Latin letters, digits and Hangul (Korean puts spaces between words); a name in
+# kana or Han characters must be quoted, or it would swallow the sentence around it.
+_NAME_CHARS = r"[A-Za-z0-9_\-~\u00c0-\u024f가-힣]"
 PATH = re.compile(
-    rf"(?<![\w/.@:\-])(?:\.{{1,2}}/)?(?:{_NAME_CHARS}+/)*{_NAME_CHARS}+\.[A-Za-z][A-Za-z0-9]{{0,7}}"
-    rf"(?![\w/])"
+    rf"(?<![A-Za-z0-9_/.@:\-])(?:\.{{1,2}}/)?(?:{_NAME_CHARS}+/)*{_NAME_CHARS}+\.[A-Za-z][A-Za-z0-9]{{0,7}}"
+    rf"(?![A-Za-z0-9_/])"
 )
-FOLDER = re.compile(rf"(?<![\w/.@:\-])(?:\.{{1,2}}/)?(?:{_NAME_CHARS}+/)+{_NAME_CHARS}*(?![\w.])")
+FOLDER = re.compile(
+    rf"(?<![A-Za-z0-9_/.@:\-])(?:\.{{1,2}}/)?(?:{_NAME_CHARS}+/)+{_NAME_CHARS}*(?![A-Za-z0-9_.])"
+)
+_QUOTED_NAME = re.compile(r"[^\s/\\:*?\"<>|]+(?:/[^\s/\\:*?\"<>|]+)*/?|[^\s\\:*?\"<>|][^\\:*?\"<>|]*\.[A-Za-z0-9]{1,8}")
 
 
 def paths(text: str) -> list[Span]:
@@ -95,7 +100,9 @@ def paths(text: str) -> list[Span]:
     found: list[Span] = []
     for span in quoted(text):
         inner = span.text.strip()
-        if PATH.fullmatch(inner) or FOLDER.fullmatch(inner):
+        if PATH.fullmatch(inner) or FOLDER.fullmatch(inner) or (
+            _QUOTED_NAME.fullmatch(inner) and "." in inner.rsplit("/", 1)[-1] and len(inner) < 256
+        ):
             found.append(Span(inner, span.start, span.end))
             taken.append((span.start, span.end))
     for match in PATH.finditer(text):
@@ -140,7 +147,7 @@ STRONG_BOUNDARY = re.compile(
     re.IGNORECASE,
 )
 WEAK_BOUNDARY = re.compile(
-    r",\s*(?=[^\W\d])|\s+(?:and|et|und|y|e)\s+(?=[^\W\d])|[，、]\s*(?=\D)|하고\s+|이랑\s+",
+    r",\s*(?=[^\W\d])|\s+(?:and|et|und|y|e)\s+|[，、]\s*(?=\D)|하고\s+|이랑\s+",
     re.IGNORECASE,
 )
 
@@ -153,6 +160,8 @@ def boundaries(text: str) -> list[int]:
         for match in regex.finditer(text):
             if any(a < match.start() < b for a, b in protected):
                 continue
-            if 0 < match.start() < len(text):
-                cuts.add(match.start())
+            # after a sentence's own punctuation; before a joining word
+            cut = match.end() if re.match(r"[.!?。！？;；\n]", match.group(0)) else match.start()
+            if 0 < cut < len(text):
+                cuts.add(cut)
     return sorted(cuts)
