@@ -179,17 +179,18 @@ def _content(text: str, path: Span) -> str | None:
     """The text to write: quoted, after a colon, after "that says", or between the verb and the path."""
     for span in quoted(text):
         if span.text.strip() and not (span.start <= path.start < span.end + 1):
-            return span.text
+            return span.text.strip()
     colon = re.search(r"[:：]\s*(?P<rest>.+)$", text[path.end :], re.S)
     if colon and colon.group("rest").strip():
         return colon.group("rest").strip()
     phrase = _CONTENT.search(text)
     if phrase:
         rest = text[phrase.end() :]
-        if phrase.start() < path.start < phrase.end() + len(rest) and path.start > phrase.end():
-            rest = text[phrase.end() : path.start]
-            rest = re.sub(r"\s+(?:to|in|into|dans|in|en|em|no|na)\s+(?:the\s+)?(?:file\s+)?$", "", rest, flags=re.I)
-        rest = rest.strip().rstrip(".!?。！？")
+        if path.start >= phrase.end():
+            ahead = text[phrase.end() : path.start]
+            ahead = re.sub(r"\s+(?:to|in|into|dans|en|em|no|na)\s+(?:the\s+)?(?:file\s+)?$", "", ahead, flags=re.I)
+            rest = ahead if ahead.strip() else text[path.end :]
+        rest = rest.strip().strip("：:").strip().rstrip(".!?。！？")
         if rest:
             return rest
     before = text[: path.start]
@@ -335,7 +336,7 @@ def _no_arguments(text: str) -> Found:
 
 # --- web -----------------------------------------------------------------------------------------
 
-_METHOD = re.compile(r"\b(GET|POST|PUT|PATCH|DELETE|HEAD)\b")
+_METHOD = re.compile(r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE|HEAD)(?![A-Za-z])")
 _METHOD_WORDS: list[tuple[str, str]] = [
     ("DELETE", r"\bdelete\b|\bremove\b|\bsupprim|\bl[öo]sch|\belimin|\bborra|\bexclu|\bapag|삭제|削除|删除|刪除"),
     ("PUT", r"\breplace\b|\bremplace|\bersetz|\breemplaza|\bsubstitu"),

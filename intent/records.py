@@ -80,7 +80,7 @@ def mentioned_fields(text: str, fields: list[str]) -> list[tuple[int, str]]:
 # --- statistics -------------------------------------------------------------------------------
 
 STAT_WORDS: dict[str, str] = {
-    "mean": r"\bmean\b|\baverage\b|\bavg\b|moyenne|durchschnitt|mittelwert|promedio|\bmedia\b|média|평균|平均",
+    "mean": r"\bmean\b|\baverage\b|\bavg\b|moyenne|durchschnitt|mittelwert|promedio|\bm[ée]dia\b|평균|平均",
     "median": r"\bmedian\b|médiane|\bmediana\b|\bmedian(?:wert)?\b|중앙값|중간값|中央値|中位数|中位數",
     "mode": r"\bmode\b|\bmodus\b|\bmoda\b|최빈값|最頻値|众数|眾數",
     "stdev": r"standard\s*deviation|\bstd\.?\s*dev\b|\bstdev\b|écart[\s-]type|standardabweichung|desviaci[óo]n\s+(?:est[áa]ndar|t[íi]pica)|desvio[\s-]padr[ãa]o|표준\s*편차|標準偏差|标准差|標準差",
@@ -225,8 +225,15 @@ def json_query_arguments(text: str) -> tuple[dict[str, Any], list[str]]:
         without = blank(text, [Span(fenced.group(0), fenced.start(), fenced.end())])
     literals = json_literals(without)
     if not literals:
+        cue = _QUERY_CUE.search(without)
+        token = re.match(r"[^\s,;，。]+", without[cue.end() :]) if cue else None
+        for candidate in [*candidates, *(s.text.strip() for s in quoted(without))] + (
+            [token.group(0).strip("'\"`.,")] if token else []
+        ):
+            if candidate and _jmespath_ok(candidate) and re.search(r"[.\[\]*?|@(]", candidate):
+                return {"query": candidate}, ["data"]
         return {}, ["data", "query"]
-    data = literals[0]
+    data = max(literals, key=lambda s: len(s.text))
     arguments: dict[str, Any] = {"data": data.text}
     rest = blank(without, [data])
     for span in quoted(rest):
@@ -308,7 +315,7 @@ def records_in(text: str) -> Records | None:
 _SORT = re.compile(
     r"\b(?:sort|order|rank|arrange)|\btri(?:e[rz]?|ez)?\b|\bclass(?:e[rz]?)\b|\bordonne[rz]?\b|"
     r"\bsortier|\bordne|\bordena|\borden(?:e|ar)\b|\bclasifica|\bclassifi|정렬|순으로|순서로|"
-    r"並べ替え|並び替え|ソート|順に|順で|排序|排列",
+    r"並べ替え|並び替え|ソート|順に|順で|排序|排列|\btop\s+\d+\s+(?:by|par|nach|por)\b",
     re.I,
 )
 _DESC = re.compile(

@@ -64,7 +64,9 @@ def json_literals(text: str) -> list[Span]:
     found: list[Span] = []
     index = 0
     while index < len(text):
-        if text[index] in "[{":
+        # "people[0]" indexes a name; it is not a JSON array
+        attached = index > 0 and (text[index - 1].isalnum() or text[index - 1] in "_])")
+        if text[index] in "[{" and not attached:
             try:
                 _, end = decoder.raw_decode(text, index)
             except (ValueError, RecursionError):
