@@ -71,8 +71,14 @@ _PHRASES: list[tuple[str, str]] = [
     (rf"{N}\s*的\s*平方(?!根)", r"\1**2"),
     (rf"{N}\s*的\s*立方(?!根)", r"\1**3"),
     # factorials
-    (rf"(?:the\s+)?(?:factorial|factorielle|fakult[äa]t|fatorial)\s+(?:of|de|von)\s+{N}", r"factorial(\1)"),
-    (rf"{N}\s*(?:의|の|的)?\s*(?:factorial|factorielle|fakult[äa]t|fatorial|팩토리얼|階乗|阶乘)", r"factorial(\1)"),
+    (
+        rf"(?:the\s+)?(?:factorial|factorielle|fakult[äa]t|fatorial)\s+(?:of|de|von)\s+{N}",
+        r"factorial(\1)",
+    ),
+    (
+        rf"{N}\s*(?:의|の|的)?\s*(?:factorial|factorielle|fakult[äa]t|fatorial|팩토리얼|階乗|阶乘)",
+        r"factorial(\1)",
+    ),
     (rf"{N}\s*!(?!=)", r"factorial(\1)"),
     # verbs before their operands
     (rf"\badd\s+{N}\s+(?:to|and|plus)\s+{N}", r"\1 + \2"),
@@ -157,7 +163,9 @@ _OPERAND = rf"(?:{_FUNCS}\s*\(\s*|\(\s*|-\s*)*{_NUMBER}(?:\s*\))*"
 _OPERATOR = r"(?:\*\*|//|[-+*/%])"
 _EXPRESSION = re.compile(rf"(?<![\w.]){_OPERAND}(?:\s*{_OPERATOR}\s*{_OPERAND})*")
 _HAS_OPERATION = re.compile(rf"{_NUMBER}\)*\s*{_OPERATOR}\s*[-(\w]|{_FUNCS}\s*\(")
-_KO_OPERATORS = re.compile(r"(곱하기|더하기|빼기|나누기|세제곱근|제곱근|세제곱|제곱|루트|팩토리얼|퍼센트)")
+_KO_OPERATORS = re.compile(
+    r"(곱하기|더하기|빼기|나누기|세제곱근|제곱근|세제곱|제곱|루트|팩토리얼|퍼센트)"
+)
 
 
 def normalise(text: str) -> str:

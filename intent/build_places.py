@@ -69,8 +69,8 @@ def build(aliases: dict[str, Any]) -> dict[str, Any]:
 
     # rank -> folded name -> set of zones
     ranks: list[dict[str, set[str]]] = [defaultdict(set) for _ in range(4)]
-    for zone, names in aliases["zones"].items():
-        for name in names:
+    for zone, written in aliases["zones"].items():
+        for name in written:
             ranks[0][fold(name)].add(zone)
     for country, capital in aliases["capitals"].items():
         zone = capital_zone(country)
@@ -90,9 +90,9 @@ def build(aliases: dict[str, Any]) -> dict[str, Any]:
         if not zone:
             continue
         for locale in locales:
-            name = locale.territories.get(country)
-            if name:
-                ranks[3][fold(name)].add(zone)
+            territory = locale.territories.get(country)
+            if territory:
+                ranks[3][fold(territory)].add(zone)
 
     excluded = {fold(name) for name in aliases["exclude"]}
     names: dict[str, str] = {}
@@ -126,7 +126,9 @@ def main() -> None:
         json.dumps(content, ensure_ascii=False, indent=0, sort_keys=False) + "\n", encoding="utf-8"
     )
     zones = len(set(content["names"].values()))
-    print(f"{DATA}: {len(content['names'])} names, {zones} zones, {len(content['ambiguous'])} left out as ambiguous")
+    print(
+        f"{DATA}: {len(content['names'])} names, {zones} zones, {len(content['ambiguous'])} left out as ambiguous"
+    )
 
 
 if __name__ == "__main__":

@@ -146,11 +146,11 @@ _FOLDER_WORD = re.compile(
 )
 _NOT_FOLDERS = {
     "the", "my", "this", "that", "a", "workspace", "current", "le", "la", "ce", "mon", "der", "die",
-    "das", "den", "mein", "meinem", "el", "mi", "este", "o", "meu", "este", "esta", "이", "그", "현재",
+    "das", "den", "mein", "meinem", "el", "mi", "este", "o", "meu", "esta", "이", "그", "현재",
     "内", "この", "当前", "该", "all", "files", "fichiers", "dateien", "archivos", "arquivos",
-    "in", "of", "du", "des", "de", "dans", "im", "in", "dem", "em", "no", "na", "do", "da", "del",
+    "in", "of", "du", "des", "de", "dans", "im", "dem", "em", "no", "na", "do", "da", "del",
     "al", "en", "los", "las", "os", "as", "les", "une", "un", "ein", "einem", "una", "uma", "what",
-    "which", "that", "your", "mon", "ma", "mes", "meine", "mis", "meus", "minha", "this", "そ", "その",
+    "which", "your", "ma", "mes", "meine", "mis", "meus", "minha", "そ", "その",
 }  # fmt: skip
 
 
@@ -169,7 +169,11 @@ def _file_read(text: str) -> Found:
     if path is None:
         return {}, ["path"], {}
     arguments: dict[str, Any] = {"path": path.text}
-    offset = re.search(r"\b(?:offset|from\s+byte|[àa]\s+partir\s+de\s+l'octet|ab\s+Byte|desde\s+el\s+byte|a\s+partir\s+do\s+byte)\s+(\d+)", text, re.I)
+    offset = re.search(
+        r"\b(?:offset|from\s+byte|[àa]\s+partir\s+de\s+l'octet|ab\s+Byte|desde\s+el\s+byte|a\s+partir\s+do\s+byte)\s+(\d+)",
+        text,
+        re.I,
+    )
     if offset:
         arguments["offset"] = int(offset.group(1))
     return arguments, [], {}
@@ -188,7 +192,12 @@ def _content(text: str, path: Span) -> str | None:
         rest = text[phrase.end() :]
         if path.start >= phrase.end():
             ahead = text[phrase.end() : path.start]
-            ahead = re.sub(r"\s+(?:to|in|into|dans|en|em|no|na)\s+(?:the\s+)?(?:file\s+)?$", "", ahead, flags=re.I)
+            ahead = re.sub(
+                r"\s+(?:to|in|into|dans|en|em|no|na)\s+(?:the\s+)?(?:file\s+)?$",
+                "",
+                ahead,
+                flags=re.I,
+            )
             rest = ahead if ahead.strip() else text[path.end :]
         rest = rest.strip().strip("：:").strip().rstrip(".!?。！？")
         if rest:
@@ -197,11 +206,24 @@ def _content(text: str, path: Span) -> str | None:
     verb = _WRITE_BEFORE_PATH.search(before)
     if verb:
         content = verb.group("content").strip()
-        if content.lower() not in {"it", "this", "that", "something", "a file", "le", "ça", "es", "lo", "isso"}:
+        if content.lower() not in {
+            "it",
+            "this",
+            "that",
+            "something",
+            "a file",
+            "le",
+            "ça",
+            "es",
+            "lo",
+            "isso",
+        }:
             return content
     # ko: "notes.txt에 우유 사기라고 써줘" / ja: "memo.txtに買い物と書いて" / zh: "在notes.txt中写入买牛奶"
     after = text[path.end :]
-    korean = re.match(r"\s*(?:파일)?\s*에\s*(?P<c>.+?)\s*(?:이?라고|을|를)\s*(?:써|적어|저장|기록|작성)", after)
+    korean = re.match(
+        r"\s*(?:파일)?\s*에\s*(?P<c>.+?)\s*(?:이?라고|을|를)\s*(?:써|적어|저장|기록|작성)", after
+    )
     if korean:
         return korean.group("c").strip()
     japanese = re.match(r"\s*(?:ファイル)?\s*に\s*(?P<c>.+?)\s*(?:と|を)\s*(?:書|保存|記録)", after)
@@ -225,7 +247,9 @@ def _file_write(text: str) -> Found:
         missing.append("content")
     else:
         arguments["content"] = content
-    if _APPEND.search(blank(text, [Span(content or "", 0, 0)]) if content is None else text.replace(content, " ")):
+    if _APPEND.search(
+        blank(text, [Span(content or "", 0, 0)]) if content is None else text.replace(content, " ")
+    ):
         arguments["mode"] = "append"
     elif _CREATE_ONLY.search(text):
         arguments["mode"] = "create"
@@ -249,12 +273,16 @@ def _file_list(text: str) -> Found:
             re.I,
         )
         after_word = re.search(rf"{_FOLDER_WORD.pattern}\s+[`'\"]?(?P<name>[\w\-.]+)", text, re.I)
-        before_word = re.search(rf"[`'\"「]?(?P<name>[\w\-.]+?)[`'\"」]?\s*(?:{_FOLDER_WORD.pattern})", text, re.I)
+        before_word = re.search(
+            rf"[`'\"「]?(?P<name>[\w\-.]+?)[`'\"」]?\s*(?:{_FOLDER_WORD.pattern})", text, re.I
+        )
         for match in (before_word, after_word, latin):
             if match:
                 name = match.group("name")
-                if name.lower() not in _NOT_FOLDERS and not _FOLDER_WORD.fullmatch(name) and (
-                    match is not latin or _FOLDER_WORD.search(text)
+                if (
+                    name.lower() not in _NOT_FOLDERS
+                    and not _FOLDER_WORD.fullmatch(name)
+                    and (match is not latin or _FOLDER_WORD.search(text))
                 ):
                     folder = name
                     break
@@ -270,10 +298,18 @@ def _file_list(text: str) -> Found:
 
 # --- system -----------------------------------------------------------------------------------
 
-_MEMORY = re.compile(r"memory|\bram\b|m[ée]moire|speicher|arbeitsspeicher|memoria|mem[óo]ria|메모리|メモリ|内存|記憶體", re.I)
-_BY_NAME = re.compile(r"\bby\s+name|alphabetic|par\s+nom|nach\s+name|por\s+nombre|por\s+nome|이름\s*순|名前順|按名称", re.I)
+_MEMORY = re.compile(
+    r"memory|\bram\b|m[ée]moire|speicher|arbeitsspeicher|memoria|mem[óo]ria|메모리|メモリ|内存|記憶體",
+    re.I,
+)
+_BY_NAME = re.compile(
+    r"\bby\s+name|alphabetic|par\s+nom|nach\s+name|por\s+nombre|por\s+nome|이름\s*순|名前順|按名称",
+    re.I,
+)
 _BY_PID = re.compile(r"\bby\s+pid|par\s+pid|nach\s+pid|por\s+pid|pid\s*순|pid順|按\s*pid", re.I)
-_PROCESS_WORD = r"(?:process(?:es)?|processus|prozesse?|procesos?|processos?|프로세스|プロセス|进程|進程)"
+_PROCESS_WORD = (
+    r"(?:process(?:es)?|processus|prozesse?|procesos?|processos?|프로세스|プロセス|进程|進程)"
+)
 _PROCESS_COUNT = re.compile(
     rf"\btop\s+(\d+)|\b(\d+)\s+(?:\w+\s+)?{_PROCESS_WORD}|(?:상위|上位|前)\s*(\d+)|{_PROCESS_WORD}\s*(\d+)\s*(?:개|個|个)",
     re.I,
@@ -284,12 +320,27 @@ _PROCESS_NAMED = re.compile(
 )
 _PROCESS_BEFORE = re.compile(rf"(?<![\w])(?P<name>[A-Za-z][\w.\-]*)\s*{_PROCESS_WORD}", re.I)
 _NOT_PROCESS_NAMES = {
-    "running", "all", "the", "active", "current", "top", "my", "of", "list", "show", "running", "which",
+    "running", "all", "the", "active", "current", "top", "my", "of", "list", "show", "which",
     "what", "les", "des", "tous", "alle", "laufenden", "die", "los", "todos", "os", "cpu", "memory",
     "ram", "system", "heavy", "hungry", "busy", "biggest", "largest", "other", "these", "those",
 }  # fmt: skip
 _ENV_NAME = re.compile(r"\$?\b([A-Z][A-Z0-9_]{1,40})\b")
-_NOT_ENV = {"JSON", "CPU", "OS", "API", "URL", "SQL", "CSV", "HTTP", "HTTPS", "I", "OK", "RAM", "UTC", "ENV"}
+_NOT_ENV = {
+    "JSON",
+    "CPU",
+    "OS",
+    "API",
+    "URL",
+    "SQL",
+    "CSV",
+    "HTTP",
+    "HTTPS",
+    "I",
+    "OK",
+    "RAM",
+    "UTC",
+    "ENV",
+}
 
 
 def _process_list(text: str) -> Found:
@@ -338,7 +389,10 @@ def _no_arguments(text: str) -> Found:
 
 _METHOD = re.compile(r"(?<![A-Za-z])(GET|POST|PUT|PATCH|DELETE|HEAD)(?![A-Za-z])")
 _METHOD_WORDS: list[tuple[str, str]] = [
-    ("DELETE", r"\bdelete\b|\bremove\b|\bsupprim|\bl[öo]sch|\belimin|\bborra|\bexclu|\bapag|삭제|削除|删除|刪除"),
+    (
+        "DELETE",
+        r"\bdelete\b|\bremove\b|\bsupprim|\bl[öo]sch|\belimin|\bborra|\bexclu|\bapag|삭제|削除|删除|刪除",
+    ),
     ("PUT", r"\breplace\b|\bremplace|\bersetz|\breemplaza|\bsubstitu"),
     ("PATCH", r"\bpatch\b"),
     (
@@ -347,7 +401,10 @@ _METHOD_WORDS: list[tuple[str, str]] = [
         r"\benv(?:i|í)a|\benviar\b|\benvie\b|보내|전송|제출|送信|送って|送る|发送|發送|提交",
     ),
 ]
-_HEADER = re.compile(r"(?:header|en-tête|kopfzeile|encabezado|cabeçalho|헤더|ヘッダー?|请求头|標頭)s?\s*:?\s*([A-Za-z][\w-]*)\s*[:=]\s*([^\s,;]+)", re.I)
+_HEADER = re.compile(
+    r"(?:header|en-tête|kopfzeile|encabezado|cabeçalho|헤더|ヘッダー?|请求头|標頭)s?\s*:?\s*([A-Za-z][\w-]*)\s*[:=]\s*([^\s,;]+)",
+    re.I,
+)
 _WWW = re.compile(r"(?<![\w/.@])(?:www\.)[\w\-]+(?:\.[\w\-]+)+(?:/[^\s<>\"'`]*)?")
 
 
@@ -457,9 +514,12 @@ def _schemas() -> dict[str, tuple[type[BaseModel] | None, frozenset[str]]]:
 
     schemas: dict[str, tuple[type[BaseModel] | None, frozenset[str]]] = {}
     for tool in build_tools():
-        model = tool.args_schema if isinstance(tool.args_schema, type) else None
+        schema = tool.args_schema
+        model = schema if isinstance(schema, type) and issubclass(schema, BaseModel) else None
         required = frozenset(
-            name for name, info in (model.model_fields.items() if model else []) if info.is_required()
+            name
+            for name, info in (model.model_fields.items() if model else [])
+            if info.is_required()
         )
         schemas[tool.name] = (model, required)
     return schemas
@@ -492,7 +552,9 @@ def _validate(tool: str, found: Found) -> Found:
 def extract(tool: str, text: str) -> Extraction:
     """The arguments for one call of ``tool`` that ``text`` gives, checked against its schema."""
     if tool not in EXTRACTORS:
-        raise UnknownToolError(f"no extractor for tool {tool!r}; built-in tools: {', '.join(EXTRACTORS)}")
+        raise UnknownToolError(
+            f"no extractor for tool {tool!r}; built-in tools: {', '.join(EXTRACTORS)}"
+        )
     if not isinstance(text, str):
         raise TypeError("text must be a string")
     arguments, missing, unresolved = _validate(tool, EXTRACTORS[tool](text))
@@ -530,7 +592,7 @@ def _anchors(tool: str, text: str) -> list[int]:
 
 def _segments(text: str) -> list[tuple[int, int]]:
     cuts = [0, *boundaries(text), len(text)]
-    return [(a, b) for a, b in zip(cuts, cuts[1:], strict=False) if text[a:b].strip()]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
 
 
 _MAX_SPLITS = 400  # partitions x orders tried before falling back to one tool at a time
@@ -551,7 +613,9 @@ def extract_all(tools: Sequence[str], text: str) -> list[Extraction]:
     """
     for tool in tools:
         if tool not in EXTRACTORS:
-            raise UnknownToolError(f"no extractor for tool {tool!r}; built-in tools: {', '.join(EXTRACTORS)}")
+            raise UnknownToolError(
+                f"no extractor for tool {tool!r}; built-in tools: {', '.join(EXTRACTORS)}"
+            )
     if len(tools) <= 1:
         return [extract(tool, text) for tool in tools]
     segments = _segments(text)
@@ -605,7 +669,9 @@ def _alone(tool: str, occurrence: int, text: str) -> Extraction:
     if tool == "time_now":
         named = places.find_places(text)
         if occurrence < len(named):
-            return Extraction(tool=tool, arguments={"timezone": named[occurrence].zone}, segment=text)
+            return Extraction(
+                tool=tool, arguments={"timezone": named[occurrence].zone}, segment=text
+            )
     return extract(tool, text)
 
 

@@ -78,8 +78,7 @@ _WORD_VALUES.update({w: 100 for w in _HUNDRED})
 _WORD_VALUES.update(_BIG)
 # German writes numbers as one word: einhundertdreiundzwanzig = ein|hundert|drei|und|zwanzig.
 _DE_PARTS = sorted(
-    [w for w in _WORD_VALUES if w.isascii() or "ü" in w or "ß" in w]
-    + ["und", "sech", "sieb"],
+    [w for w in _WORD_VALUES if w.isascii() or "ü" in w or "ß" in w] + ["und", "sech", "sieb"],
     key=len,
     reverse=True,
 )
@@ -148,9 +147,11 @@ class _Number:
         if kind == "teen":
             return cur % 100 == 0 or cur % 100 in {60, 80}  # soixante-dix, quatre-vingt-dix
         # a unit: after a ten ("twenty one", "vingt et un"), or "dix-sept" written with a hyphen
-        return (cur % 10 == 0 and cur % 100 not in {0, 10} and self.last_kind == "tens") or (
-            cur % 100 == 0 and self.last_kind in {"hundred", "hundreds", "big"}
-        ) or (self.last_value == 10 and joiner == "-")
+        return (
+            (cur % 10 == 0 and cur % 100 not in {0, 10} and self.last_kind == "tens")
+            or (cur % 100 == 0 and self.last_kind in {"hundred", "hundreds", "big"})
+            or (self.last_value == 10 and joiner == "-")
+        )
 
     def add(self, value: int) -> None:
         if value == 100:
@@ -275,7 +276,9 @@ _KO_PARTICLES = (
 )  # fmt: skip
 
 
-def read_sino(text: str, digits: dict[str, int], units: dict[str, int], big: dict[str, int]) -> int | None:
+def read_sino(
+    text: str, digits: dict[str, int], units: dict[str, int], big: dict[str, int]
+) -> int | None:
     """A Sino-Korean or Chinese-character number ("이십삼", "一万二千"), or None."""
     if not text:
         return None

@@ -14,6 +14,7 @@ Abbreviations ("LA", "KST") match only as written.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -108,7 +109,7 @@ def _latin_matches(text: str, names: dict[str, str]) -> list[PlaceMatch]:
         for size in range(min(_MAX_WORDS, len(tokens) - index), 0, -1):
             group = tokens[index : index + size]
             # Words of one name are separated only by spaces, hyphens, dots, commas.
-            gaps = [text[a.end() : b.start()] for a, b in zip(group, group[1:], strict=False)]
+            gaps = [text[a.end() : b.start()] for a, b in itertools.pairwise(group)]
             if any(not re.fullmatch(r"[\s\-.,]{1,3}", gap) for gap in gaps):
                 continue
             key = fold(" ".join(t.group(0) for t in group))
@@ -126,7 +127,9 @@ def _is_hangul(char: str) -> bool:
     return "\uac00" <= char <= "\ud7a3"
 
 
-def _script_matches(text: str, keys: tuple[str, ...], names: dict[str, str], hangul: bool):
+def _script_matches(
+    text: str, keys: tuple[str, ...], names: dict[str, str], hangul: bool
+) -> list[PlaceMatch]:
     lowered = unicodedata.normalize("NFKC", text).casefold()
     if len(lowered) != len(text):  # NFKC changed the length: search the text as it is
         lowered = text.casefold()
@@ -145,12 +148,12 @@ def find_places(text: str) -> list[PlaceMatch]:
     """Every place named in ``text`` that the table knows, in order, without overlaps."""
     places = table()
     found: list[PlaceMatch] = []
-    for match in _IANA.finditer(text):
-        if match.group(0) in _zones():
-            found.append(PlaceMatch(match.group(0), match.start(), match.end(), match.group(0)))
+    for iana in _IANA.finditer(text):
+        if iana.group(0) in _zones():
+            found.append(PlaceMatch(iana.group(0), iana.start(), iana.end(), iana.group(0)))
     for written, zone in places.exact.items():
-        for match in re.finditer(rf"(?<![\w/]){re.escape(written)}(?![\w/])", text):
-            found.append(PlaceMatch(written, match.start(), match.end(), zone))
+        for hit in re.finditer(rf"(?<![\w/]){re.escape(written)}(?![\w/])", text):
+            found.append(PlaceMatch(written, hit.start(), hit.end(), zone))
     found += _latin_matches(text, places.names)
     found += _script_matches(text, places.hangul, places.names, hangul=True)
     found += _script_matches(text, places.cjk, places.names, hangul=False)
@@ -202,7 +205,7 @@ _KO_BEFORE_TIME = re.compile(
 _KO_NOT_PLACES = {
     "지금", "현재", "오늘", "여기", "거기", "저기", "이곳", "그곳", "우리", "현지", "이", "그",
     "내", "제", "너", "나", "지금은", "지금이", "몇", "무슨", "정확한", "정확히", "표준",
-    "우리나라", "이곳은", "한국", "현지", "세계",
+    "우리나라", "이곳은", "한국", "세계",
 }  # fmt: skip
 _JA_BEFORE_TIME = re.compile(
     r"(?P<name>[\u30a0-\u30ff\u4e00-\u9fffA-Za-z]{2,12}?)(?:では|は|の)\s*(?:今|現在|いま)?\s*"

@@ -65,7 +65,9 @@ def mentioned_fields(text: str, fields: list[str]) -> list[tuple[int, str]]:
         for spelling in spellings:
             if not spelling:
                 continue
-            if spelling.isascii() or any(c.isalpha() and "\u00c0" <= c <= "\u024f" for c in spelling):
+            if spelling.isascii() or any(
+                c.isalpha() and "\u00c0" <= c <= "\u024f" for c in spelling
+            ):
                 pattern = rf"(?<![\w]){re.escape(spelling)}(?![\w])"
             elif all("\uac00" <= c <= "\ud7a3" for c in spelling):
                 pattern = rf"(?<![가-힣]){re.escape(spelling)}"
@@ -91,7 +93,9 @@ STAT_WORDS: dict[str, str] = {
     "count": r"\bhow many numbers\b|\bcount\b|\bcombien de nombres\b|\banzahl\b|cu[áa]ntos\s+n[úu]meros|quantos\s+n[úu]meros|개수|個数|个数",
     "quantiles": r"\bquartiles?\b|\bquantiles?\b|\bquartile\b|\bcuartiles?\b|\bquartis\b|사분위|四分位",
 }
-_CORRELATION = re.compile(r"correlat|corrélation|korrelation|correlaci|correlaç|상관|相関|相关|相關", re.I)
+_CORRELATION = re.compile(
+    r"correlat|corrélation|korrelation|correlaci|correlaç|상관|相関|相关|相關", re.I
+)
 _NUMBER = re.compile(
     r"(?<![A-Za-z0-9_.])-?\d+(?:\.\d+)?(?![A-Za-z0-9_.])|(?<![A-Za-z0-9_.])-?\.\d+(?![A-Za-z0-9_.])"
 )
@@ -245,8 +249,10 @@ def json_query_arguments(text: str) -> tuple[dict[str, Any], list[str]]:
             candidates.append(token.group(0).strip("'\"`.,"))
     value = json.loads(data.text)
     for candidate in candidates:
-        if candidate and _jmespath_ok(candidate) and (
-            re.search(r"[.\[\]*?|@(]", candidate) or candidate in _keys(value)
+        if (
+            candidate
+            and _jmespath_ok(candidate)
+            and (re.search(r"[.\[\]*?|@(]", candidate) or candidate in _keys(value))
         ):
             arguments["query"] = candidate
             return arguments, []
@@ -290,8 +296,10 @@ def records_in(text: str) -> Records | None:
     best: list[str] = []
     for line in lines:
         stripped = line.strip()
-        if stripped.count(",") >= 1 and len(stripped) < 1000 and (
-            not block or stripped.count(",") == block[0].count(",")
+        if (
+            stripped.count(",") >= 1
+            and len(stripped) < 1000
+            and (not block or stripped.count(",") == block[0].count(","))
         ):
             block.append(stripped)
         else:
@@ -351,17 +359,35 @@ _FILTER_CUE = re.compile(
     re.I,
 )
 _CMP_WORDS: list[tuple[str, str]] = [
-    (">=", r"at\s+least|or\s+more|au\s+moins|mindestens|al\s+menos|pelo\s+menos|이상|以上|不少于|至少"),
-    ("<=", r"at\s+most|or\s+less|au\s+plus|h[öo]chstens|como\s+m[áa]ximo|no\s+m[áa]ximo|이하|以下|不超过|至多"),
-    (">", r"greater\s+than|more\s+than|over|above|larger\s+than|higher\s+than|exceeds?|sup[ée]rieure?\s+[àa]|"
-          r"plus\s+(?:grand|[ée]lev[ée])e?\s+que|plus\s+de|gr[öo]ßer\s+als|h[öo]her\s+als|mehr\s+als|[üu]ber|"
-          r"mayor(?:es)?\s+(?:que|a)|m[áa]s\s+de|maior(?:es)?\s+(?:que|do\s+que)|mais\s+de|acima\s+de|"
-          r"초과|보다\s*(?:큰|많은|높은)|より大きい|を超える|より多い|大于|超过|高于"),
-    ("<", r"less\s+than|under|below|fewer\s+than|lower\s+than|inf[ée]rieure?\s+[àa]|moins\s+de|"
-          r"plus\s+petite?\s+que|kleiner\s+als|niedriger\s+als|weniger\s+als|unter|menor(?:es)?\s+(?:que|a)|"
-          r"menos\s+de|abaixo\s+de|미만|보다\s*(?:작은|적은|낮은)|より小さい|未満|より少ない|小于|低于|少于"),
-    ("!=", r"not\s+equal\s+to|is\s+not|isn't|diff[ée]rent\s+de|ungleich|distinto\s+de|diferente\s+de|아닌|以外|不等于"),
-    ("==", r"equals?|equal\s+to|is|=|==|[ée]gale?\s+[àa]|gleich|ist|igual\s+a|es|[ée]|인|이|が|等于|为|是"),
+    (
+        ">=",
+        r"at\s+least|or\s+more|au\s+moins|mindestens|al\s+menos|pelo\s+menos|이상|以上|不少于|至少",
+    ),
+    (
+        "<=",
+        r"at\s+most|or\s+less|au\s+plus|h[öo]chstens|como\s+m[áa]ximo|no\s+m[áa]ximo|이하|以下|不超过|至多",
+    ),
+    (
+        ">",
+        r"greater\s+than|more\s+than|over|above|larger\s+than|higher\s+than|exceeds?|sup[ée]rieure?\s+[àa]|"
+        r"plus\s+(?:grand|[ée]lev[ée])e?\s+que|plus\s+de|gr[öo]ßer\s+als|h[öo]her\s+als|mehr\s+als|[üu]ber|"
+        r"mayor(?:es)?\s+(?:que|a)|m[áa]s\s+de|maior(?:es)?\s+(?:que|do\s+que)|mais\s+de|acima\s+de|"
+        r"초과|보다\s*(?:큰|많은|높은)|より大きい|を超える|より多い|大于|超过|高于",
+    ),
+    (
+        "<",
+        r"less\s+than|under|below|fewer\s+than|lower\s+than|inf[ée]rieure?\s+[àa]|moins\s+de|"
+        r"plus\s+petite?\s+que|kleiner\s+als|niedriger\s+als|weniger\s+als|unter|menor(?:es)?\s+(?:que|a)|"
+        r"menos\s+de|abaixo\s+de|미만|보다\s*(?:작은|적은|낮은)|より小さい|未満|より少ない|小于|低于|少于",
+    ),
+    (
+        "!=",
+        r"not\s+equal\s+to|is\s+not|isn't|diff[ée]rent\s+de|ungleich|distinto\s+de|diferente\s+de|아닌|以外|不等于",
+    ),
+    (
+        "==",
+        r"equals?|equal\s+to|is|=|==|[ée]gale?\s+[àa]|gleich|ist|igual\s+a|es|[ée]|인|이|が|等于|为|是",
+    ),
 ]
 _CMP_SYMBOL = re.compile(r"(>=|<=|==|!=|=|>|<|≥|≤|≠)")
 _AGGREGATES: list[tuple[str, str]] = [
@@ -370,7 +396,9 @@ _AGGREGATES: list[tuple[str, str]] = [
     ("max", r"\bmax(?:imum)?\b|highest|largest|m[áa]ximo|최대|最大"),
     ("min", r"\bmin(?:imum)?\b|lowest|smallest|m[íi]nimo|최소|最小"),
 ]
-_CSV_OUT = re.compile(r"\b(?:to|as|in|en|als|em|para)\s+csv\b|csv\s*(?:로|으로|で|格式)|转成\s*csv|转换为\s*csv", re.I)
+_CSV_OUT = re.compile(
+    r"\b(?:to|as|in|en|als|em|para)\s+csv\b|csv\s*(?:로|으로|で|格式)|转成\s*csv|转换为\s*csv", re.I
+)
 
 
 def _value(raw: str) -> Any:
@@ -406,10 +434,20 @@ def _filter(clause: str, fields: list[str]) -> dict[str, Any] | None:
                 rf"\S*?\s*(?:이|가|は|が|의|が)?\s*(-?\d+(?:\.\d+)?)\s*(?:{words})", after, re.I
             )
             if eastern and cmp != "==":
-                return {"op": "filter", "field": name, "cmp": cmp, "value": _value(eastern.group(1))}
+                return {
+                    "op": "filter",
+                    "field": name,
+                    "cmp": cmp,
+                    "value": _value(eastern.group(1)),
+                }
             chinese = re.match(rf"\S*?\s*(?:{words})\s*(-?\d+(?:\.\d+)?)", after, re.I)
             if chinese and cmp != "==" and not re.match(r"\w+\s", after):
-                return {"op": "filter", "field": name, "cmp": cmp, "value": _value(chinese.group(1))}
+                return {
+                    "op": "filter",
+                    "field": name,
+                    "cmp": cmp,
+                    "value": _value(chinese.group(1)),
+                }
         equal = re.match(
             r"\S+\s*(?:is|est|ist|es|é|=|==|equals?|is equal to)\s+(\"[^\"]*\"|'[^']*'|[\w\-.]+)",
             after,
@@ -417,7 +455,9 @@ def _filter(clause: str, fields: list[str]) -> dict[str, Any] | None:
         )
         if equal and _FILTER_CUE.search(normal[:position] + " "):
             value = _value(equal.group(1))
-            if not (isinstance(value, str) and value.lower() in {"the", "a", "an", "le", "la", "el"}):
+            if not (
+                isinstance(value, str) and value.lower() in {"the", "a", "an", "le", "la", "el"}
+            ):
                 return {"op": "filter", "field": name, "cmp": "==", "value": value}
     return None
 
@@ -443,16 +483,14 @@ def data_transform_arguments(text: str) -> tuple[dict[str, Any], list[str]]:
         named = mentioned_fields(rest, fields)
         if named:
             # the field nearest the sort word, after it in Western order, before it in CJK
-            position, name = min(named, key=lambda pn: abs(pn[0] - sort.start()))
-            operations.append(
-                {"op": "sort", "field": name, "descending": bool(_DESC.search(rest))}
-            )
+            _, name = min(named, key=lambda pn: abs(pn[0] - sort.start()))
+            operations.append({"op": "sort", "field": name, "descending": bool(_DESC.search(rest))})
     group = _GROUP.search(rest)
     if group and not sort:
         asked.append("group")
         named = mentioned_fields(rest, fields)
         if named:
-            by_position, by = min(named, key=lambda pn: abs(pn[0] - group.start()))
+            _, by = min(named, key=lambda pn: abs(pn[0] - group.start()))
             operation: dict[str, Any] = {"op": "group", "by": by, "aggregate": "count"}
             for aggregate, words in _AGGREGATES:
                 if re.search(words, rest, re.I):
@@ -463,9 +501,9 @@ def data_transform_arguments(text: str) -> tuple[dict[str, Any], list[str]]:
             operations.append(operation)
     select = _SELECT.search(rest)
     if select and not any(op["op"] in {"filter", "group"} for op in operations):
-        named = [name for position, name in mentioned_fields(rest, fields)]
+        kept = [name for _, name in mentioned_fields(rest, fields)]
         sorted_by = [op.get("field") for op in operations if op["op"] == "sort"]
-        keep = [n for n in named if n not in sorted_by] if len(named) > len(sorted_by) + 1 else named
+        keep = [n for n in kept if n not in sorted_by] if len(kept) > len(sorted_by) + 1 else kept
         if keep and len(keep) < len(fields):
             operations.append({"op": "select", "fields": keep})
     top = _TOP.search(rest)
@@ -473,8 +511,14 @@ def data_transform_arguments(text: str) -> tuple[dict[str, Any], list[str]]:
         n = int(next(g for g in top.groups() if g))
         operations.append({"op": "limit", "n": n})
         for op in operations:
-            if op["op"] == "sort" and not re.search(r"ascending|croissant|aufsteigend|ascendente|crescente|오름차순|昇順|升序", rest, re.I):
-                op["descending"] = True if re.search(r"\btop\b|상위|上位", rest, re.I) else op["descending"]
+            if op["op"] == "sort" and not re.search(
+                r"ascending|croissant|aufsteigend|ascendente|crescente|오름차순|昇順|升序",
+                rest,
+                re.I,
+            ):
+                op["descending"] = (
+                    True if re.search(r"\btop\b|상위|上位", rest, re.I) else op["descending"]
+                )
     order = {"filter": 0, "sort": 1, "select": 2, "group": 3, "limit": 4}
     operations.sort(key=lambda op: order[op["op"]])
     if operations:

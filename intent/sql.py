@@ -48,7 +48,11 @@ def _syntax_ok(sql: str) -> bool:
         connection.execute("EXPLAIN " + sql.rstrip(";"))
     except sqlite3.OperationalError as exc:
         message = str(exc)
-        return not ("syntax error" in message or "incomplete input" in message or "unrecognized token" in message)
+        return not (
+            "syntax error" in message
+            or "incomplete input" in message
+            or "unrecognized token" in message
+        )
     except sqlite3.Error:
         return False
     finally:
@@ -66,11 +70,15 @@ def written_sql(text: str) -> list[str]:
         stop = re.search(r";|`|\n\n|」|”|\"(?=\s|$)|'(?=\s*$)", rest)
         candidate = rest[: stop.start()] if stop else rest
         # "SELECT ..." in a Korean or Japanese sentence: the particle is not SQL
-        candidate = re.split(r"\s*(?:을|를|은|는|이|가|로|으로)\s+(?=[가-힣])|を|は|で実行|运行|執行|执行", candidate)[0]
+        candidate = re.split(
+            r"\s*(?:을|를|은|는|이|가|로|으로)\s+(?=[가-힣])|を|は|で実行|运行|執行|执行", candidate
+        )[0]
         candidate = candidate.strip()
         if not _SQL_SHAPE.match(candidate):
             continue
-        if match.group(0)[0].islower() and not re.search(r"\bfrom\b|\binto\b|\bset\b|\btable\b", candidate):
+        if match.group(0)[0].islower() and not re.search(
+            r"\bfrom\b|\binto\b|\bset\b|\btable\b", candidate
+        ):
             continue
         words = candidate.split(" ")
         while words and not _syntax_ok(" ".join(words)):
@@ -94,13 +102,23 @@ def identifier(name: str) -> str | None:
 def _columns(raw: str) -> list[str] | None:
     items = [
         item.strip()
-        for item in re.split(r",|、|，|\s+(?:and|et|und|y|e|와|과|하고|그리고|と|和)\s+|(?<=[가-힣])(?:와|과)\s+", raw)
+        for item in re.split(
+            r",|、|，|\s+(?:and|et|und|y|e|와|과|하고|그리고|と|和)\s+|(?<=[가-힣])(?:와|과)\s+",
+            raw,
+        )
         if item.strip()
     ]
     columns = []
     for item in items:
-        item = re.sub(r"^(?:the|les?|la|die|der|den|das|el|los|las|o|os|as)\s+", "", item, flags=re.I)
-        item = re.sub(r"\s*(?:columns?|fields?|colonnes?|champs?|spalten?|felder?|columnas?|campos?|colunas?|컬럼|칼럼|열|列|字段)$", "", item, flags=re.I)
+        item = re.sub(
+            r"^(?:the|les?|la|die|der|den|das|el|los|las|o|os|as)\s+", "", item, flags=re.I
+        )
+        item = re.sub(
+            r"\s*(?:columns?|fields?|colonnes?|champs?|spalten?|felder?|columnas?|campos?|colunas?|컬럼|칼럼|열|列|字段)$",
+            "",
+            item,
+            flags=re.I,
+        )
         typed = re.fullmatch(rf"(\S+)\s+({_TYPES})(\s+primary\s+key)?", item, re.I)
         if typed:
             name = identifier(typed.group(1))
@@ -203,7 +221,9 @@ _SELECT_ALL = [
         r"[`'\"]?(?P<table>[A-Za-z_가-힣]\w*?)[`'\"]?\s*테이블(?:의|에\s*있는|에서)?\s*(?:모든|전체)\s*"
         r"(?:행|데이터|레코드|내용|row)"
     ),
-    re.compile(r"[`'\"]?(?P<table>[A-Za-z_가-힣]\w*?)[`'\"]?\s*테이블\s*(?:전체\s*)?(?:을|를)?\s*(?:조회|보여|출력)"),
+    re.compile(
+        r"[`'\"]?(?P<table>[A-Za-z_가-힣]\w*?)[`'\"]?\s*테이블\s*(?:전체\s*)?(?:을|를)?\s*(?:조회|보여|출력)"
+    ),
     re.compile(
         r"[`'\"「]?(?P<table>[A-Za-z_]\w*?)[`'\"」]?\s*(?:テーブル)?の\s*(?:全て|すべて|全部)?\s*(?:の)?\s*(?:全件|全行|行|レコード|データ)を?\s*(?:表示|見せ|出し|取得)"
     ),
@@ -213,14 +233,35 @@ _SELECT_ALL = [
     re.compile(r"(?:显示|顯示|查询|查詢|列出)\s*[`'\"“]?(?P<table>[A-Za-z_]\w*)[`'\"”]?\s*表"),
 ]
 _COUNT_ROWS = [
-    re.compile(r"how\s+many\s+(?:rows|records|entries)\s+(?:are\s+)?(?:there\s+)?(?:in|does)\s+(?:the\s+)?(?:table\s+)?[`'\"]?(?P<table>[^\W\d]\w*)", re.I),
-    re.compile(r"combien\s+de\s+(?:lignes|entr[ée]es|enregistrements)\s+(?:y\s+a-t-il\s+)?(?:dans|a)\s+(?:la\s+table\s+)?[`'\"]?(?P<table>[^\W\d]\w*)", re.I),
-    re.compile(r"wie\s+viele\s+(?:Zeilen|Eintr[äa]ge|Datens[äa]tze)\s+(?:hat|sind\s+in|gibt\s+es\s+in)\s+(?:der\s+Tabelle\s+)?[`'\"]?(?P<table>[^\W\d]\w*)", re.I),
-    re.compile(r"cu[áa]ntas\s+(?:filas|entradas)\s+(?:hay\s+)?(?:en|tiene)\s+(?:la\s+tabla\s+)?[`'\"]?(?P<table>[^\W\d]\w*)", re.I),
-    re.compile(r"quantas\s+(?:linhas|entradas)\s+(?:h[áa]\s+|tem\s+)?(?:em|na|n[ao]\s+tabela)\s+[`'\"]?(?P<table>[^\W\d]\w*)", re.I),
-    re.compile(r"[`'\"]?(?P<table>[A-Za-z_가-힣]\w*?)[`'\"]?\s*테이블(?:의|에|에는)?\s*(?:행|레코드|데이터)\s*(?:수|개수|가\s*몇)"),
-    re.compile(r"[`'\"「]?(?P<table>[A-Za-z_]\w*)[`'\"」]?\s*テーブルの\s*(?:行数|件数|レコード数)"),
-    re.compile(r"[`'\"“]?(?P<table>[A-Za-z_]\w*)[`'\"”]?\s*表\s*(?:有|共有)?\s*(?:多少|几)\s*(?:行|条)"),
+    re.compile(
+        r"how\s+many\s+(?:rows|records|entries)\s+(?:are\s+)?(?:there\s+)?(?:in|does)\s+(?:the\s+)?(?:table\s+)?[`'\"]?(?P<table>[^\W\d]\w*)",
+        re.I,
+    ),
+    re.compile(
+        r"combien\s+de\s+(?:lignes|entr[ée]es|enregistrements)\s+(?:y\s+a-t-il\s+)?(?:dans|a)\s+(?:la\s+table\s+)?[`'\"]?(?P<table>[^\W\d]\w*)",
+        re.I,
+    ),
+    re.compile(
+        r"wie\s+viele\s+(?:Zeilen|Eintr[äa]ge|Datens[äa]tze)\s+(?:hat|sind\s+in|gibt\s+es\s+in)\s+(?:der\s+Tabelle\s+)?[`'\"]?(?P<table>[^\W\d]\w*)",
+        re.I,
+    ),
+    re.compile(
+        r"cu[áa]ntas\s+(?:filas|entradas)\s+(?:hay\s+)?(?:en|tiene)\s+(?:la\s+tabla\s+)?[`'\"]?(?P<table>[^\W\d]\w*)",
+        re.I,
+    ),
+    re.compile(
+        r"quantas\s+(?:linhas|entradas)\s+(?:h[áa]\s+|tem\s+)?(?:em|na|n[ao]\s+tabela)\s+[`'\"]?(?P<table>[^\W\d]\w*)",
+        re.I,
+    ),
+    re.compile(
+        r"[`'\"]?(?P<table>[A-Za-z_가-힣]\w*?)[`'\"]?\s*테이블(?:의|에|에는)?\s*(?:행|레코드|데이터)\s*(?:수|개수|가\s*몇)"
+    ),
+    re.compile(
+        r"[`'\"「]?(?P<table>[A-Za-z_]\w*)[`'\"」]?\s*テーブルの\s*(?:行数|件数|レコード数)"
+    ),
+    re.compile(
+        r"[`'\"“]?(?P<table>[A-Za-z_]\w*)[`'\"”]?\s*表\s*(?:有|共有)?\s*(?:多少|几)\s*(?:行|条)"
+    ),
 ]
 _LIST_TABLES = re.compile(
     r"\b(?:show|list|what)\b[^.?!]{0,20}\btables\b|\b(?:liste|affiche)[^.?!]{0,20}\btables\b|"
@@ -283,13 +324,13 @@ def described_sql(text: str) -> tuple[str, list[Any] | None] | None:
     for pattern in _COUNT_ROWS:
         match = pattern.search(text)
         if match and (table := identifier(match.group("table"))):
-            return f"SELECT COUNT(*) FROM {table}", None
+            return f"SELECT COUNT(*) FROM {table}", None  # noqa: S608 (identifier() checked or quoted it)
     for pattern in _SELECT_ALL:
         match = pattern.search(text)
         if match and (table := identifier(match.group("table"))):
             if match.group("table").lower() in {"table", "tables", "rows", "data", "database"}:
                 continue
-            return f"SELECT * FROM {table}", None
+            return f"SELECT * FROM {table}", None  # noqa: S608 (identifier() checked or quoted it)
     if _LIST_TABLES.search(text):
         return LIST_TABLES_SQL, None
     for pattern in _INSERT_PATTERNS:
@@ -298,7 +339,7 @@ def described_sql(text: str) -> tuple[str, list[Any] | None] | None:
             values = _values(match.group("values"))
             if values:
                 marks = ", ".join("?" for _ in values)
-                return f"INSERT INTO {table} VALUES ({marks})", values
+                return f"INSERT INTO {table} VALUES ({marks})", values  # noqa: S608 (values are params)
     return None
 
 

@@ -93,7 +93,9 @@ PATH = re.compile(
 FOLDER = re.compile(
     rf"(?<![A-Za-z0-9_/.@:\-])(?:\.{{1,2}}/)?(?:{_NAME_CHARS}+/)+{_NAME_CHARS}*(?![A-Za-z0-9_.])"
 )
-_QUOTED_NAME = re.compile(r"[^\s/\\:*?\"<>|]+(?:/[^\s/\\:*?\"<>|]+)*/?|[^\s\\:*?\"<>|][^\\:*?\"<>|]*\.[A-Za-z0-9]{1,8}")
+_QUOTED_NAME = re.compile(
+    r"[^\s/\\:*?\"<>|]+(?:/[^\s/\\:*?\"<>|]+)*/?|[^\s\\:*?\"<>|][^\\:*?\"<>|]*\.[A-Za-z0-9]{1,8}"
+)
 
 
 def paths(text: str) -> list[Span]:
@@ -102,8 +104,14 @@ def paths(text: str) -> list[Span]:
     found: list[Span] = []
     for span in quoted(text):
         inner = span.text.strip()
-        if PATH.fullmatch(inner) or FOLDER.fullmatch(inner) or (
-            _QUOTED_NAME.fullmatch(inner) and "." in inner.rsplit("/", 1)[-1] and len(inner) < 256
+        if (
+            PATH.fullmatch(inner)
+            or FOLDER.fullmatch(inner)
+            or (
+                _QUOTED_NAME.fullmatch(inner)
+                and "." in inner.rsplit("/", 1)[-1]
+                and len(inner) < 256
+            )
         ):
             found.append(Span(inner, span.start, span.end))
             taken.append((span.start, span.end))

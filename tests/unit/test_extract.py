@@ -121,7 +121,14 @@ def test_time_now_maps_places_in_each_language(lang: str, text: str, zone: str) 
 
 @pytest.mark.parametrize(
     "text",
-    ["what time is it?", "Quelle heure est-il ?", "Wie spät ist es im Moment?", "지금 몇 시야?", "今何時ですか", "现在几点了？"],
+    [
+        "what time is it?",
+        "Quelle heure est-il ?",
+        "Wie spät ist es im Moment?",
+        "지금 몇 시야?",
+        "今何時ですか",
+        "现在几点了？",
+    ],
 )
 def test_time_now_without_a_place_has_no_timezone(text: str) -> None:
     found = extract("time_now", text)
@@ -174,7 +181,13 @@ FILE_WRITE = [
     ("fr", "ajoute « du pain » à la fin de courses.txt", "courses.txt", "du pain", "append"),
     ("de", "schreibe Hallo Welt in gruss.txt", "gruss.txt", "Hallo Welt", None),
     ("es", "escribe hola en saludo.txt", "saludo.txt", "hola", None),
-    ("es", 'guarda "reunión a las 3" en agenda.txt sin sobrescribir', "agenda.txt", "reunión a las 3", "create"),
+    (
+        "es",
+        'guarda "reunión a las 3" en agenda.txt sin sobrescribir',
+        "agenda.txt",
+        "reunión a las 3",
+        "create",
+    ),
     ("pt", "escreva olá em oi.txt", "oi.txt", "olá", None),
     ("ko", "notes.txt에 우유 사기라고 써줘", "notes.txt", "우유 사기", None),
     ("ko", "'계란' 을 list.txt 에 추가해줘", "list.txt", "계란", "append"),
@@ -216,7 +229,11 @@ PROCESSES = [
     ("en", "show the top 5 processes by memory", {"sort_by": "memory", "limit": 5}),
     ("en", "What's eating my CPU right now?", {"sort_by": "cpu"}),
     ("en", "list python processes", {"name": "python"}),
-    ("fr", "montre les 3 processus qui utilisent le plus de mémoire", {"sort_by": "memory", "limit": 3}),
+    (
+        "fr",
+        "montre les 3 processus qui utilisent le plus de mémoire",
+        {"sort_by": "memory", "limit": 3},
+    ),
     ("de", "zeige Prozesse namens nginx", {"name": "nginx"}),
     ("es", "lista los procesos ordenados por memoria", {"sort_by": "memory"}),
     ("pt", "mostre os 10 processos que mais usam memória", {"sort_by": "memory", "limit": 10}),
@@ -333,14 +350,26 @@ SORT_PRICE = [{"op": "sort", "field": "price", "descending": False}]
 
 DATA_TRANSFORM = [
     ("en", f"Order these rows by price: {ROWS}", SORT_PRICE),
-    ("en", f"sort {ROWS} by price, highest first", [{"op": "sort", "field": "price", "descending": True}]),
-    ("en", f"only rows where price > 2 from {ROWS}", [{"op": "filter", "field": "price", "cmp": ">", "value": 2}]),
+    (
+        "en",
+        f"sort {ROWS} by price, highest first",
+        [{"op": "sort", "field": "price", "descending": True}],
+    ),
+    (
+        "en",
+        f"only rows where price > 2 from {ROWS}",
+        [{"op": "filter", "field": "price", "cmp": ">", "value": 2}],
+    ),
     ("fr", f"trie par prix : {ROWS}", SORT_PRICE),
     ("de", f"nach Preis sortieren: {ROWS}", SORT_PRICE),
     ("es", f"ordena por precio: {ROWS}", SORT_PRICE),
     ("pt", f"ordene por preço: {ROWS}", SORT_PRICE),
     ("ko", f"가격순으로 정렬해줘 {ROWS}", SORT_PRICE),
-    ("ko", f"가격 내림차순으로 정렬 {ROWS}", [{"op": "sort", "field": "price", "descending": True}]),
+    (
+        "ko",
+        f"가격 내림차순으로 정렬 {ROWS}",
+        [{"op": "sort", "field": "price", "descending": True}],
+    ),
     ("ja", f"価格順に並べ替えて {ROWS}", SORT_PRICE),
     ("zh", f"按价格排序 {ROWS}", SORT_PRICE),
 ]
@@ -380,7 +409,11 @@ CREATE = [
     ("en", "create a table called orders with id and item", "CREATE TABLE orders (id, item)"),
     ("fr", "crée une table clients avec nom et âge", 'CREATE TABLE clients (nom, "âge")'),
     ("de", "Erstelle eine Tabelle kunden mit name und alter", "CREATE TABLE kunden (name, alter)"),
-    ("es", "crea una tabla productos con nombre y precio", "CREATE TABLE productos (nombre, precio)"),
+    (
+        "es",
+        "crea una tabla productos con nombre y precio",
+        "CREATE TABLE productos (nombre, precio)",
+    ),
     ("pt", "crie uma tabela produtos com nome e preço", 'CREATE TABLE produtos (nome, "preço")'),
     ("ko", "orders 테이블을 만들어줘 (id, item)", "CREATE TABLE orders (id, item)"),
     ("ja", "ordersというテーブルを作成（id, item）", "CREATE TABLE orders (id, item)"),
@@ -413,10 +446,22 @@ def test_database_query_builds_select_all(lang: str, text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "arguments"),
     [
-        ("insert Alice, 30 into people", {"sql": "INSERT INTO people VALUES (?, ?)", "params": ["Alice", 30]}),
-        ("people 테이블에 Alice, 30 추가해줘", {"sql": "INSERT INTO people VALUES (?, ?)", "params": ["Alice", 30]}),
-        ("peopleにBob, 41を追加して", {"sql": "INSERT INTO people VALUES (?, ?)", "params": ["Bob", 41]}),
-        ("INSERT INTO people (name, age) VALUES ('Bob', 41)", {"sql": "INSERT INTO people (name, age) VALUES ('Bob', 41)"}),
+        (
+            "insert Alice, 30 into people",
+            {"sql": "INSERT INTO people VALUES (?, ?)", "params": ["Alice", 30]},
+        ),
+        (
+            "people 테이블에 Alice, 30 추가해줘",
+            {"sql": "INSERT INTO people VALUES (?, ?)", "params": ["Alice", 30]},
+        ),
+        (
+            "peopleにBob, 41を追加して",
+            {"sql": "INSERT INTO people VALUES (?, ?)", "params": ["Bob", 41]},
+        ),
+        (
+            "INSERT INTO people (name, age) VALUES ('Bob', 41)",
+            {"sql": "INSERT INTO people (name, age) VALUES ('Bob', 41)"},
+        ),
     ],
 )
 def test_database_execute_insert(text: str, arguments: dict[str, object]) -> None:
@@ -426,7 +471,10 @@ def test_database_execute_insert(text: str, arguments: dict[str, object]) -> Non
 @pytest.mark.parametrize(
     ("text", "sql"),
     [
-        ("run SELECT name FROM people WHERE age > 30 please", "SELECT name FROM people WHERE age > 30"),
+        (
+            "run SELECT name FROM people WHERE age > 30 please",
+            "SELECT name FROM people WHERE age > 30",
+        ),
         ("Run this: `SELECT * FROM t;` thanks", "SELECT * FROM t"),
         ("SELECT * FROM people 를 실행해줘", "SELECT * FROM people"),
         ("how many rows are in people?", "SELECT COUNT(*) FROM people"),
@@ -441,20 +489,54 @@ def test_database_query_written_and_described(text: str, sql: str) -> None:
 
 API = [
     ("en", "get https://api.example.com/items", {"url": "https://api.example.com/items"}),
-    ("en", 'POST {"a": 1} to https://api.example.com/items', {"url": "https://api.example.com/items", "json_body": {"a": 1}, "method": "POST"}),
-    ("en", "delete https://api.example.com/items/3", {"url": "https://api.example.com/items/3", "method": "DELETE"}),
-    ("fr", 'envoie {"a": 1} à https://api.example.com/x', {"url": "https://api.example.com/x", "json_body": {"a": 1}, "method": "POST"}),
-    ("de", "rufe die API https://api.example.com/status auf", {"url": "https://api.example.com/status"}),
-    ("es", 'envía {"x": 2} a https://api.example.com/x', {"url": "https://api.example.com/x", "json_body": {"x": 2}, "method": "POST"}),
-    ("pt", "chame a API https://api.example.com/v1/users", {"url": "https://api.example.com/v1/users"}),
-    ("ko", 'https://api.example.com/x 로 {"x": 2} 보내줘', {"url": "https://api.example.com/x", "json_body": {"x": 2}, "method": "POST"}),
-    ("ja", "https://api.example.com/items にGETリクエストを送って", {"url": "https://api.example.com/items", "method": "GET"}),
+    (
+        "en",
+        'POST {"a": 1} to https://api.example.com/items',
+        {"url": "https://api.example.com/items", "json_body": {"a": 1}, "method": "POST"},
+    ),
+    (
+        "en",
+        "delete https://api.example.com/items/3",
+        {"url": "https://api.example.com/items/3", "method": "DELETE"},
+    ),
+    (
+        "fr",
+        'envoie {"a": 1} à https://api.example.com/x',
+        {"url": "https://api.example.com/x", "json_body": {"a": 1}, "method": "POST"},
+    ),
+    (
+        "de",
+        "rufe die API https://api.example.com/status auf",
+        {"url": "https://api.example.com/status"},
+    ),
+    (
+        "es",
+        'envía {"x": 2} a https://api.example.com/x',
+        {"url": "https://api.example.com/x", "json_body": {"x": 2}, "method": "POST"},
+    ),
+    (
+        "pt",
+        "chame a API https://api.example.com/v1/users",
+        {"url": "https://api.example.com/v1/users"},
+    ),
+    (
+        "ko",
+        'https://api.example.com/x 로 {"x": 2} 보내줘',
+        {"url": "https://api.example.com/x", "json_body": {"x": 2}, "method": "POST"},
+    ),
+    (
+        "ja",
+        "https://api.example.com/items にGETリクエストを送って",
+        {"url": "https://api.example.com/items", "method": "GET"},
+    ),
     ("zh", "调用 https://api.example.com/items 接口", {"url": "https://api.example.com/items"}),
 ]
 
 
 @pytest.mark.parametrize(("lang", "text", "arguments"), API)
-def test_api_request_url_method_and_body(lang: str, text: str, arguments: dict[str, object]) -> None:
+def test_api_request_url_method_and_body(
+    lang: str, text: str, arguments: dict[str, object]
+) -> None:
     assert extract("api_request", text).arguments == arguments
 
 
@@ -557,7 +639,11 @@ def test_every_built_in_tool_has_an_extractor() -> None:
             "what is 3+4 and the average of 5, 6, 7",
             [{"expression": "3 + 4"}, {"values": [5, 6, 7], "operations": ["mean"]}],
         ),
-        (["calculator", "calculator"], "what is 3*4 and 5+6?", [{"expression": "3 * 4"}, {"expression": "5 + 6"}]),
+        (
+            ["calculator", "calculator"],
+            "what is 3*4 and 5+6?",
+            [{"expression": "3 * 4"}, {"expression": "5 + 6"}],
+        ),
         (
             ["database_execute", "database_query"],
             "create a table called orders with id and item, and show all rows of people",
