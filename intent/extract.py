@@ -311,7 +311,8 @@ _PROCESS_WORD = (
     r"(?:process(?:es)?|processus|prozesse?|procesos?|processos?|프로세스|プロセス|进程|進程)"
 )
 _PROCESS_COUNT = re.compile(
-    rf"\btop\s+(\d+)|\b(\d+)\s+(?:\w+\s+)?{_PROCESS_WORD}|(?:상위|上位|前)\s*(\d+)|{_PROCESS_WORD}\s*(\d+)\s*(?:개|個|个)",
+    rf"\btop\s+(\d+)|\b(\d+)\s+(?:\w+\s+)?{_PROCESS_WORD}|(?:상위|上位|前)\s*(\d+)|"
+    rf"{_PROCESS_WORD}\S{{0,3}}?\s*(\d+)\s*(?:개|個|个|つ|件)",
     re.I,
 )
 _PROCESS_NAMED = re.compile(
@@ -319,10 +320,16 @@ _PROCESS_NAMED = re.compile(
     re.I,
 )
 _PROCESS_BEFORE = re.compile(rf"(?<![\w])(?P<name>[A-Za-z][\w.\-]*)\s*{_PROCESS_WORD}", re.I)
+_PROCESS_OF = re.compile(
+    rf"{_PROCESS_WORD}\s+(?:of|de|du|von|do|da)\s+[`'\"]?(?P<name>[A-Za-z][\w.\-]*)", re.I
+)
 _NOT_PROCESS_NAMES = {
     "running", "all", "the", "active", "current", "top", "my", "of", "list", "show", "which",
     "what", "les", "des", "tous", "alle", "laufenden", "die", "los", "todos", "os", "cpu", "memory",
     "ram", "system", "heavy", "hungry", "busy", "biggest", "largest", "other", "these", "those",
+    "quels", "quelles", "mes", "ces", "welche", "meine", "diese", "qué", "que", "cuáles",
+    "mis", "estos", "quais", "meus", "esses", "estes", "la", "le", "el", "a", "o", "mémoire",
+    "memoria", "memória", "speicher", "en", "em", "cours", "execução", "ejecución",
 }  # fmt: skip
 _ENV_NAME = re.compile(r"\$?\b([A-Z][A-Z0-9_]{1,40})\b")
 _NOT_ENV = {
@@ -357,6 +364,10 @@ def _process_list(text: str) -> Found:
     if count:
         arguments["limit"] = int(next(g for g in count.groups() if g))
     named = _PROCESS_NAMED.search(text)
+    if named is None:
+        of = _PROCESS_OF.search(text)
+        if of and of.group("name").lower() not in _NOT_PROCESS_NAMES:
+            named = of
     if named is None:
         for candidate in _PROCESS_BEFORE.finditer(text):
             if candidate.group("name").lower() not in _NOT_PROCESS_NAMES:
@@ -507,6 +518,13 @@ EXTRACTORS: dict[str, Callable[[str], Found]] = {
 # --- validation against the tools' own schemas ----------------------------------------------------
 
 
+def warm() -> None:
+    """Load the place table and the tools' schemas now (about a second, once per process), so
+    that the first request does not pay for it. Call it from the server's lifespan."""
+    places.table()
+    _schemas()
+
+
 @lru_cache(maxsize=1)
 def _schemas() -> dict[str, tuple[type[BaseModel] | None, frozenset[str]]]:
     """Each built-in tool's argument model and its required fields, built once."""
@@ -590,8 +608,13 @@ def _anchors(tool: str, text: str) -> list[int]:
     return [m.start() for m in re.finditer(_CUES.get(tool, r"(?!x)x"), text, re.I)]
 
 
+_MAX_SEGMENTS = 12
+
+
 def _segments(text: str) -> list[tuple[int, int]]:
     cuts = [0, *boundaries(text), len(text)]
+    if len(cuts) > _MAX_SEGMENTS + 1:  # a long text: cut at sentence ends and joining words only
+        cuts = [0, *boundaries(text, weak=False), len(text)]
     return [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
 
 

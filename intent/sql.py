@@ -318,6 +318,13 @@ def described_sql(text: str) -> tuple[str, list[Any] | None] | None:
         if match:
             table = identifier(match.group("table"))
             raw = match.groupdict().get("paren") or match.groupdict().get("columns") or ""
+            # German separable verbs and politeness after the list: "... mit titel und autor an"
+            raw = re.sub(
+                r"\s+(?:an|ein|bitte|please|por\s+favor|s'il\s+(?:te|vous)\s+pla[iî]t|pf)\s*$",
+                "",
+                raw,
+                flags=re.I,
+            )
             columns = _columns(raw)
             if table and columns:
                 return f"CREATE TABLE {table} ({', '.join(columns)})", None

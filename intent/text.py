@@ -23,6 +23,10 @@ class Span:
     end: int
 
 
+def _latin_alnum(char: str) -> bool:
+    return char.isalnum() and (char.isascii() or "\u00c0" <= char <= "\u024f")
+
+
 def quoted(text: str) -> list[Span]:
     """Text between matching quotes. An apostrophe inside a word ("don't") does not open a quote."""
     spans: list[Span] = []
@@ -30,12 +34,12 @@ def quoted(text: str) -> list[Span]:
     while index < len(text):
         char = text[index]
         close = QUOTES.get(char)
-        if close is None or (char == "'" and index > 0 and text[index - 1].isalnum()):
+        if close is None or (char == "'" and index > 0 and _latin_alnum(text[index - 1])):
             index += 1
             continue
         end = text.find(close, index + 1)
         # a closing apostrophe must not be inside a word either: 'it's' is not a quote of "it"
-        while end > 0 and close == "'" and end + 1 < len(text) and text[end + 1].isalnum():
+        while end > 0 and close == "'" and end + 1 < len(text) and _latin_alnum(text[end + 1]):
             end = text.find(close, end + 1)
         if end < 0:
             index += 1
@@ -162,11 +166,12 @@ WEAK_BOUNDARY = re.compile(
 )
 
 
-def boundaries(text: str) -> list[int]:
-    """Positions where a clause may end, strong and weak, in order (without 0 and len)."""
+def boundaries(text: str, weak: bool = True) -> list[int]:
+    """Positions where a clause may end (strong ones, and weak ones unless ``weak`` is False),
+    in order, without 0 and len(text)."""
     cuts: set[int] = set()
     protected = [(s.start, s.end) for s in (*urls(text), *json_literals(text), *quoted(text))]
-    for regex in (STRONG_BOUNDARY, WEAK_BOUNDARY):
+    for regex in (STRONG_BOUNDARY, WEAK_BOUNDARY) if weak else (STRONG_BOUNDARY,):
         for match in regex.finditer(text):
             if any(a < match.start() < b for a, b in protected):
                 continue

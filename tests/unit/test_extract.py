@@ -96,6 +96,7 @@ TIME = [
     ("en", "what time is it in Seoul?", "Asia/Seoul"),
     ("en", "time in Port-au-Prince please", "America/Port-au-Prince"),
     ("en", "what's the time in LA", "America/Los_Angeles"),
+    ("en", "what time is it in the US?", "America/New_York"),
     ("fr", "Quelle heure est-il à Pékin ?", "Asia/Shanghai"),
     ("fr", "Quelle heure est-il à Londres", "Europe/London"),
     ("de", "Wie spät ist es in München?", "Europe/Berlin"),
@@ -672,6 +673,13 @@ def test_extract_all_gives_each_tool_its_part(
     found = extract_all(tools, text)
     assert [e.tool for e in found] == tools
     assert [e.arguments for e in found] == arguments
+
+
+def test_extract_all_on_a_long_text_stays_bounded() -> None:
+    text = "what is 3*4? " + "; ".join(f"item {i}, note {i} and more" for i in range(40))
+    text += ". And what time is it in Paris?"
+    found = extract_all(["calculator", "time_now"], text)
+    assert [e.arguments for e in found] == [{"expression": "3 * 4"}, {"timezone": "Europe/Paris"}]
 
 
 # --- the place table ---------------------------------------------------------------------------------
