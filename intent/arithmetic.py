@@ -177,6 +177,13 @@ def normalise(text: str) -> str:
     text = re.sub(r"\b(?:pour|por|per)\s*(?:cent|ciento|cento)\b", "%", text, flags=_I)
     text = _KO_OPERATORS.sub(r" \1 ", text)
     text = words_to_digits(text)
+    # "seven point five", "sept virgule cinq", "칠 점 오", "七点五" -> 7.5
+    text = re.sub(
+        r"(\d+)\s*(?:\bpoint\b|\bvirgule\b|\bkomma\b|\bcoma\b|\bv[íi]rgula\b|\bpunto\b|\bponto\b|점|点)\s*(\d+)",
+        r"\1.\2",
+        text,
+        flags=_I,
+    )
     for rule, replacement in _PHRASE_RULES:
         text = rule.sub(replacement, text)
     for rule, replacement in _INFIX_RULES:

@@ -80,8 +80,23 @@ def _calculator(text: str) -> Found:
     return {"expression": expression}, [], {}
 
 
+_TIME_QUESTION = re.compile(
+    r"what\s+time|the\s+time|time\s+is\s+it|quelle\s+heure|l'heure|wie\s+sp[äa]t|uhrzeit|"
+    r"qu[ée]\s+hora|la\s+hora|que\s+horas|몇\s*시|시간|시각|何時|時間|時刻|几点|幾點|时间",
+    re.I,
+)
+
+
 def _time_now(text: str) -> Found:
     found = places.find_places(text)
+    if len(found) > 1:
+        # "It's 3pm in Seoul, what time is it in London?": the place in the clause that asks
+        cuts = [0, *boundaries(text), len(text)]
+        for start, end in itertools.pairwise(cuts):
+            if _TIME_QUESTION.search(text[start:end]):
+                asked = [p for p in found if start <= p.start < end]
+                if asked:
+                    return {"timezone": asked[0].zone}, [], {}
     if found:
         return {"timezone": found[0].zone}, [], {}
     unknown = places.unknown_place(text)
