@@ -1,0 +1,232 @@
+"""Arithmetic written in a request, in symbols or in words of any of the eight languages, as an
+expression the calculator tool accepts: "Combien font 7 fois 8 ?" -> "7 * 8", "zwölf mal drei" ->
+"12 * 3", "9 곱하기 9" -> "9 * 9", "6掛ける7" -> "6 * 7", "七乘以八" -> "7 * 8", "la raíz cuadrada
+de 81" -> "sqrt(81)", "2 to the power of 10" -> "2 ** 10", "15% of 80" -> "(15/100*80)".
+
+The text goes through four steps: numbers in words become digits (:mod:`intent.numbers`);
+phrases that put their operands around or after a word ("multiply 6 by 7", "9와 3을 곱하면",
+"3と4を足すと", "5 squared", "20 percent of 50") become symbols; operator words between
+operands ("fois", "mal", "por", "곱하기", "掛ける", "乘以") become symbols; then the longest
+run of operands and operators that the calculator can evaluate is the expression.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from intent.numbers import words_to_digits
+from tools.calculator import ToolError, evaluate
+
+N = r"(\d+(?:\.\d+)?)"
+_I = re.IGNORECASE
+
+# Phrases whose operands sit around or after a word, in the order they are tried.
+_PHRASES: list[tuple[str, str]] = [
+    # percentages: "15% of 80", "15 pour cent de 80", "80의 15%", "80的百分之15"
+    (
+        rf"{N}\s*(?:%|percent|per\s+cent|pour\s*cent|prozent|por\s*ciento|por\s*cento|퍼센트|프로|パーセント)"
+        rf"\s*(?:of|de|des|du|von|aus|do|da|del)\s+(?:the\s+|la\s+|le\s+|el\s+|o\s+|a\s+)?{N}",
+        r"(\1/100*\2)",
+    ),
+    (rf"{N}\s*(?:의|の|的)\s*{N}\s*(?:%|퍼센트|프로|パーセント)", r"(\2/100*\1)"),
+    (rf"{N}\s*的\s*PCT\s*{N}", r"(\2/100*\1)"),
+    (rf"PCT\s*{N}", r"(\1/100)"),
+    (
+        rf"{N}\s*(?:%|percent|pour\s*cent|prozent|por\s*ciento|por\s*cento|퍼센트|パーセント)(?!\s*[\d(])",
+        r"(\1/100)",
+    ),
+    # roots
+    (rf"(?:the\s+)?square\s+root\s+of\s+{N}", r"sqrt(\1)"),
+    (rf"(?:the\s+)?cube\s+root\s+of\s+{N}", r"cbrt(\1)"),
+    (rf"(?:la\s+)?racine\s+carr[ée]e\s+de\s+{N}", r"sqrt(\1)"),
+    (rf"(?:la\s+)?racine\s+cubique\s+de\s+{N}", r"cbrt(\1)"),
+    (rf"(?:la\s+)?racine\s+de\s+{N}", r"sqrt(\1)"),
+    (rf"(?:die\s+)?kubikwurzel\s+(?:aus|von)\s+{N}", r"cbrt(\1)"),
+    (rf"(?:die\s+)?(?:quadrat)?wurzel\s+(?:aus|von)\s+{N}", r"sqrt(\1)"),
+    (rf"(?:la\s+|a\s+)?ra[íi]z\s+(?:cuadrada|quadrada)\s+de\s+{N}", r"sqrt(\1)"),
+    (rf"(?:la\s+|a\s+)?ra[íi]z\s+c[úu]bica\s+de\s+{N}", r"cbrt(\1)"),
+    (rf"(?:la\s+|a\s+)?ra[íi]z\s+de\s+{N}", r"sqrt(\1)"),
+    (rf"{N}\s*(?:의|の|的)\s*(?:세제곱근|立方根)", r"cbrt(\1)"),
+    (rf"{N}\s*(?:의|の|的)\s*(?:제곱근|平方根)", r"sqrt(\1)"),
+    (rf"(?:루트|ルート|根号|√|sqrt)\s*{N}", r"sqrt(\1)"),
+    (rf"{N}\s*开平方", r"sqrt(\1)"),
+    (rf"\b(cbrt|log10|log2|log|ln|exp|sin|cos|tan|abs)\s+{N}", r"\1(\2)"),
+    # powers
+    (
+        rf"{N}\s*(?:to\s+the\s+power\s+of|to\s+the\s+power|raised\s+to(?:\s+the\s+power\s+of)?|"
+        rf"[àa]\s+la\s+puissance|puissance|exposant|hoch|"
+        rf"elevado\s+(?:a|al|à|ao)(?:\s+la|\s+a)?(?:\s+potencia|\s+potência)?(?:\s+de)?)\s*{N}",
+        r"\1**\2",
+    ),
+    (rf"{N}\s+to\s+the\s+{N}(?:st|nd|rd|th)(?:\s+power)?", r"\1**\2"),
+    (rf"{N}\s*(?:squared|au\s+carr[ée]|zum\s+quadrat|al\s+cuadrado|ao\s+quadrado)", r"\1**2"),
+    (rf"{N}\s*(?:cubed|au\s+cube|hoch\s+3|al\s+cubo|ao\s+cubo)", r"\1**3"),
+    (rf"{N}\s*의\s*{N}\s*(?:제곱|승)(?!근)", r"\1**\2"),
+    (rf"{N}\s*의?\s*세제곱(?!근)", r"\1**3"),
+    (rf"{N}\s*의?\s*제곱(?!근)", r"\1**2"),
+    (rf"{N}\s*の\s*{N}\s*乗", r"\1**\2"),
+    (rf"{N}\s*の?\s*自乗", r"\1**2"),
+    (rf"{N}\s*的\s*{N}\s*次(?:方|幂|冪)", r"\1**\2"),
+    (rf"{N}\s*的\s*平方(?!根)", r"\1**2"),
+    (rf"{N}\s*的\s*立方(?!根)", r"\1**3"),
+    # factorials
+    (
+        rf"(?:the\s+)?(?:factorial|factorielle|fakult[äa]t|fatorial)\s+(?:of|de|von)\s+{N}",
+        r"factorial(\1)",
+    ),
+    (
+        rf"{N}\s*(?:의|の|的)?\s*(?:factorial|factorielle|fakult[äa]t|fatorial|팩토리얼|階乗|阶乘)",
+        r"factorial(\1)",
+    ),
+    (rf"{N}\s*!(?!=)", r"factorial(\1)"),
+    # verbs before their operands
+    (rf"\badd\s+{N}\s+(?:to|and|plus)\s+{N}", r"\1 + \2"),
+    (rf"\bsubtract\s+{N}\s+from\s+{N}", r"\2 - \1"),
+    (rf"\btake\s+{N}\s+(?:away\s+)?from\s+{N}", r"\2 - \1"),
+    (rf"\bmultiply\s+{N}\s+(?:by|and|with|times)\s+{N}", r"\1 * \2"),
+    (rf"\bdivide\s+{N}\s+by\s+{N}", r"\1 / \2"),
+    (rf"\b(?:the\s+)?sum\s+of\s+{N}\s+and\s+{N}", r"\1 + \2"),
+    (rf"\b(?:the\s+)?product\s+of\s+{N}\s+and\s+{N}", r"\1 * \2"),
+    (rf"\b(?:the\s+)?difference\s+(?:between|of)\s+{N}\s+and\s+{N}", r"\1 - \2"),
+    (rf"\b(?:the\s+)?quotient\s+of\s+{N}\s+and\s+{N}", r"\1 / \2"),
+    (rf"\badditionne[rz]?\s+{N}\s+(?:et|à|avec|plus)\s+{N}", r"\1 + \2"),
+    (rf"\bsoustra(?:is|it|ire|yez)\s+{N}\s+(?:de|à)\s+{N}", r"\2 - \1"),
+    (rf"\bmultiplie[rz]?\s+{N}\s+(?:par|et)\s+{N}", r"\1 * \2"),
+    (rf"\bdivise[rz]?\s+{N}\s+par\s+{N}", r"\1 / \2"),
+    (rf"\b(?:la\s+)?somme\s+de\s+{N}\s+et\s+(?:de\s+)?{N}", r"\1 + \2"),
+    (rf"\b(?:le\s+)?produit\s+de\s+{N}\s+et\s+(?:de\s+)?{N}", r"\1 * \2"),
+    (rf"\b(?:la\s+)?diff[ée]rence\s+entre\s+{N}\s+et\s+{N}", r"\1 - \2"),
+    (rf"\baddier(?:e|en)?\s+{N}\s+(?:und|zu|plus)\s+{N}", r"\1 + \2"),
+    (rf"\bsubtrahier(?:e|en)?\s+{N}\s+von\s+{N}", r"\2 - \1"),
+    (rf"\bzieh(?:e|en)?\s+{N}\s+von\s+{N}\s+ab", r"\2 - \1"),
+    (rf"\bmultiplizier(?:e|en)?\s+{N}\s+(?:mit|und)\s+{N}", r"\1 * \2"),
+    (rf"\b(?:dividier|teil)(?:e|en)?\s+{N}\s+durch\s+{N}", r"\1 / \2"),
+    (rf"\b(?:die\s+)?summe\s+(?:von|aus)\s+{N}\s+und\s+{N}", r"\1 + \2"),
+    (rf"\b(?:das\s+)?produkt\s+(?:von|aus)\s+{N}\s+und\s+{N}", r"\1 * \2"),
+    (rf"\b(?:die\s+)?differenz\s+(?:von|zwischen|aus)\s+{N}\s+und\s+{N}", r"\1 - \2"),
+    (rf"\bsuma(?:r)?\s+{N}\s+(?:y|más|mas|a|con)\s+{N}", r"\1 + \2"),
+    (rf"\bresta(?:r)?\s+{N}\s+(?:de|a)\s+{N}", r"\2 - \1"),
+    (rf"\bmultiplica(?:r)?\s+{N}\s+(?:por|y)\s+{N}", r"\1 * \2"),
+    (rf"\bdivid(?:e|ir)\s+{N}\s+(?:entre|por)\s+{N}", r"\1 / \2"),
+    (rf"\b(?:la\s+)?suma\s+de\s+{N}\s+y\s+{N}", r"\1 + \2"),
+    (rf"\b(?:el\s+)?producto\s+de\s+{N}\s+y\s+{N}", r"\1 * \2"),
+    (rf"\b(?:la\s+)?diferencia\s+entre\s+{N}\s+y\s+{N}", r"\1 - \2"),
+    (rf"\bsom(?:e|a|ar)\s+{N}\s+(?:e|com|a|mais)\s+{N}", r"\1 + \2"),
+    (rf"\bsubtra(?:ia|ir|i)\s+{N}\s+de\s+{N}", r"\2 - \1"),
+    (rf"\bmultipli(?:que|ca|car)\s+{N}\s+(?:por|e)\s+{N}", r"\1 * \2"),
+    (rf"\bdivid(?:a|ir)\s+{N}\s+por\s+{N}", r"\1 / \2"),
+    (rf"\b(?:a\s+)?soma\s+de\s+{N}\s+e\s+{N}", r"\1 + \2"),
+    (rf"\b(?:o\s+)?produto\s+de\s+{N}\s+e\s+{N}", r"\1 * \2"),
+    (rf"\b(?:a\s+)?diferença\s+entre\s+{N}\s+e\s+{N}", r"\1 - \2"),
+    (rf"{N}\s*(?:이랑|하고|와|과|에|랑)\s*{N}\s*(?:을|를)?\s*더(?:하|해)", r"\1 + \2"),
+    (rf"{N}\s*에서\s*{N}\s*(?:을|를)?\s*빼", r"\1 - \2"),
+    (rf"{N}\s*(?:이랑|하고|와|과|에|랑)\s*{N}\s*(?:을|를)?\s*곱(?:하|해)", r"\1 * \2"),
+    (rf"{N}\s*(?:을|를)\s*{N}\s*(?:으로|로)\s*나누", r"\1 / \2"),
+    (rf"{N}\s*(?:와|과|하고|이랑|랑)\s*{N}\s*의\s*합", r"\1 + \2"),
+    (rf"{N}\s*(?:와|과|하고|이랑|랑)\s*{N}\s*의\s*곱", r"\1 * \2"),
+    (rf"{N}\s*(?:と|に)\s*{N}\s*を?\s*(?:足|た(?:す|し)|加え)", r"\1 + \2"),
+    (rf"{N}\s*から\s*{N}\s*を?\s*(?:引|ひ)", r"\1 - \2"),
+    (rf"{N}\s*(?:に|と)\s*{N}\s*を?\s*(?:掛|か)け", r"\1 * \2"),
+    (rf"{N}\s*を\s*{N}\s*で\s*(?:割|わ)", r"\1 / \2"),
+    (rf"{N}\s*と\s*{N}\s*の\s*和", r"\1 + \2"),
+    (rf"{N}\s*と\s*{N}\s*の\s*積", r"\1 * \2"),
+    (rf"{N}\s*(?:和|与|與|加)\s*{N}\s*的\s*(?:和|总和|總和)", r"\1 + \2"),
+    (rf"{N}\s*(?:和|与|與|乘)\s*{N}\s*的\s*(?:积|乘积|積)", r"\1 * \2"),
+    (rf"{N}\s*(?:和|与|與)\s*{N}\s*的\s*差", r"\1 - \2"),
+]
+_PHRASE_RULES = [(re.compile(pattern, _I), replacement) for pattern, replacement in _PHRASES]
+
+# Operator words between two operands.
+_INFIX: list[tuple[str, str]] = [
+    (
+        r"\bdivided\s+by\b|\bdivis[ée]e?\s+par\b|\bgeteilt\s+durch\b|\bdividiert\s+durch\b|"
+        r"\bdividido\s+(?:por|entre)\b|\bover\b|\bdurch\b|\bentre\b|\bsur\b|나누기|割る|わる|除以|÷",
+        " / ",
+    ),
+    (
+        r"\bmultiplied\s+by\b|\bmultipli[ée]e?\s+par\b|\bmultipliziert\s+mit\b|\bmultiplicado\s+por\b|"
+        r"\btimes\b|\bfois\b|\bmal\b|\bvezes\b|\bpor\b|곱하기|掛ける|かける|掛け|乘以|乘|×|·",
+        " * ",
+    ),
+    (r"\bplus\b|\bm[áa]s\b|\bmais\b|더하기|플러스|足す|たす|プラス|加上|加", " + "),
+    (r"\bminus\b|\bmoins\b|\bmenos\b|빼기|마이너스|引く|ひく|マイナス|减去|減去|减|減", " - "),
+    (r"\bmod(?:ulo)?\b", " % "),
+    (r"(?<=\d)\s*[xX]\s*(?=\d)", " * "),
+    (r"\^", "**"),
+]
+_INFIX_RULES = [(re.compile(pattern, _I), replacement) for pattern, replacement in _INFIX]
+
+_FUNCS = r"(?:sqrt|cbrt|log10|log2|log|ln|exp|sin|cos|tan|abs|factorial|floor|ceil|round)"
+_NUMBER = r"(?:\d+(?:\.\d+)?|pi)"
+_OPERAND = rf"(?:{_FUNCS}\s*\(\s*|\(\s*|-\s*)*{_NUMBER}(?:\s*\))*"
+_OPERATOR = r"(?:\*\*|//|[-+*/%])"
+_EXPRESSION = re.compile(rf"(?<![\w.]){_OPERAND}(?:\s*{_OPERATOR}\s*{_OPERAND})*")
+_HAS_OPERATION = re.compile(rf"{_NUMBER}\)*\s*{_OPERATOR}\s*[-(\w]|{_FUNCS}\s*\(")
+_KO_OPERATORS = re.compile(
+    r"(곱하기|더하기|빼기|나누기|세제곱근|제곱근|세제곱|제곱|루트|팩토리얼|퍼센트)"
+)
+
+
+def normalise(text: str) -> str:
+    """The text with numbers as digits and operator words as symbols (before the search)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 1,000
+    text = re.sub(r"(?<=\d),(?=\d{1,2}(?![\d,]))", ".", text)  # 3,5 (decimal comma)
+    text = text.replace("百分之", " PCT ")
+    text = re.sub(r"\b(?:pour|por|per)\s*(?:cent|ciento|cento)\b", "%", text, flags=_I)
+    text = _KO_OPERATORS.sub(r" \1 ", text)
+    text = words_to_digits(text)
+    # "seven point five", "sept virgule cinq", "칠 점 오", "七点五" -> 7.5
+    text = re.sub(
+        r"(\d+)\s*(?:\bpoint\b|\bvirgule\b|\bkomma\b|\bcoma\b|\bv[íi]rgula\b|\bpunto\b|\bponto\b|점|点)\s*(\d+)",
+        r"\1.\2",
+        text,
+        flags=_I,
+    )
+    for rule, replacement in _PHRASE_RULES:
+        text = rule.sub(replacement, text)
+    for rule, replacement in _INFIX_RULES:
+        text = rule.sub(replacement, text)
+    return text
+
+
+def _balance(expression: str) -> str:
+    opened = expression.count("(") - expression.count(")")
+    if opened > 0:
+        expression += ")" * opened
+    while opened < 0 and expression.endswith(")"):
+        expression, opened = expression[:-1].rstrip(), opened + 1
+    return expression
+
+
+def expressions(text: str) -> list[str]:
+    """Every arithmetic expression written in ``text`` that the calculator can read, in order."""
+    found: list[str] = []
+    for match in _EXPRESSION.finditer(normalise(text)):
+        expression = _balance(re.sub(r"\s+", " ", match.group(0)).strip())
+        if not _HAS_OPERATION.search(expression):
+            continue
+        try:
+            evaluate(expression)
+        except ToolError as exc:
+            if "not valid arithmetic" in str(exc):
+                continue  # not arithmetic after all; one that fails (1/0) is still what was asked
+        found.append(_tidy(expression))
+    return found
+
+
+def _tidy(expression: str) -> str:
+    expression = re.sub(r"\s*(\*\*|//|[-+*/%])\s*", r" \1 ", expression)
+    expression = re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", expression))
+    expression = re.sub(r"\s+\*\*\s+", "**", expression)
+    expression = re.sub(r"(\d)\s*/\s*100\s*\*\s*", r"\1/100*", expression).strip()
+    return re.sub(r"(^|[(*/%+\-]\s?)-\s(?=[\d(a-z])", r"\1-", expression)  # unary minus
+
+
+def expression(text: str) -> str | None:
+    """The expression the request asks for: the one with the most operations (the first of equals)."""
+    found = expressions(text)
+    if not found:
+        return None
+    return max(found, key=lambda e: len(re.findall(rf"{_OPERATOR}|{_FUNCS}\(", e)))

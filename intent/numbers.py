@@ -1,0 +1,359 @@
+"""Numbers written in words, in English, French, German, Spanish, Portuguese, Korean, Japanese and
+Chinese, turned into digits: "zwölf" -> 12, "quatre-vingt-dix-neuf" -> 99, "trescientos dos" -> 302,
+"이십삼" -> 23, "스물다섯" -> 25, "七" -> 7, "一万二千" -> 12000.
+
+:func:`words_to_digits` rewrites a text and leaves everything else as it was. It is careful where
+a word is also an ordinary word: a run of two units ("one two") is two numbers, not their sum;
+a Korean number must be a whole word ("이" alone, or "구를" with its particle, but never the
+syllable inside "이거"). Values are only ever computed from the words the user wrote.
+"""
+
+from __future__ import annotations
+
+import re
+
+# --- Latin-script languages ------------------------------------------------------------------
+
+_UNITS = {
+    # en
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9,
+    # fr
+    "zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "sept": 7,
+    "huit": 8, "neuf": 9,
+    # es
+    "cero": 0, "uno": 1, "una": 1, "dos": 2, "tres": 3, "cuatro": 4, "cinco": 5, "seis": 6,
+    "siete": 7, "ocho": 8, "nueve": 9,
+    # pt
+    "um": 1, "uma": 1, "dois": 2, "duas": 2, "três": 3, "quatro": 4, "sete": 7, "oito": 8,
+    "nove": 9,
+    # de
+    "null": 0, "eins": 1, "ein": 1, "eine": 1, "zwei": 2, "drei": 3, "vier": 4, "fünf": 5,
+    "fuenf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9,
+}  # fmt: skip
+_TEENS = {
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
+    "diez": 10, "once": 11, "doce": 12, "trece": 13, "catorce": 14, "quince": 15,
+    "dieciséis": 16, "dieciseis": 16, "diecisiete": 17, "dieciocho": 18, "diecinueve": 19,
+    "dez": 10, "doze": 12, "treze": 13, "catorze": 14, "dezesseis": 16, "dezasseis": 16,
+    "dezessete": 17, "dezassete": 17, "dezoito": 18, "dezenove": 19, "dezanove": 19,
+    "zehn": 10, "elf": 11, "zwölf": 12, "zwoelf": 12, "dreizehn": 13, "vierzehn": 14,
+    "fünfzehn": 15, "sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+    "vingt": 20, "vingts": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60,
+    "quatre-vingt": 80, "quatre-vingts": 80, "septante": 70, "huitante": 80, "nonante": 90,
+    "veinte": 20, "treinta": 30, "cuarenta": 40, "cincuenta": 50, "sesenta": 60, "setenta": 70,
+    "ochenta": 80, "noventa": 90,
+    "vinte": 20, "trinta": 30, "quarenta": 40, "cinquenta": 50, "sessenta": 60, "oitenta": 80,
+    "zwanzig": 20, "dreißig": 30, "dreissig": 30, "vierzig": 40, "fünfzig": 50, "sechzig": 60,
+    "siebzig": 70, "achtzig": 80, "neunzig": 90,
+}  # fmt: skip
+_COMPOUND = {  # Spanish 21-29 are written as one word
+    "veintiuno": 21, "veintiún": 21, "veintiuna": 21, "veintidós": 22, "veintidos": 22,
+    "veintitrés": 23, "veintitres": 23, "veinticuatro": 24, "veinticinco": 25,
+    "veintiséis": 26, "veintiseis": 26, "veintisiete": 27, "veintiocho": 28, "veintinueve": 29,
+}  # fmt: skip
+_HUNDREDS = {
+    "doscientos": 200, "doscientas": 200, "trescientos": 300, "trescientas": 300,
+    "cuatrocientos": 400, "quinientos": 500, "seiscientos": 600, "setecientos": 700,
+    "ochocientos": 800, "novecientos": 900,
+    "duzentos": 200, "duzentas": 200, "trezentos": 300, "quatrocentos": 400, "quinhentos": 500,
+    "seiscentos": 600, "setecentos": 700, "oitocentos": 800, "novecentos": 900,
+}  # fmt: skip
+_HUNDRED = {"hundred", "cent", "cents", "cien", "ciento", "cem", "cento", "hundert", "einhundert"}
+_BIG = {
+    "thousand": 1000, "mille": 1000, "mil": 1000, "tausend": 1000, "eintausend": 1000,
+    "million": 10**6, "millions": 10**6, "millón": 10**6, "millones": 10**6, "milhão": 10**6,
+    "milhões": 10**6, "millionen": 10**6, "billion": 10**9, "milliard": 10**9,
+    "milliards": 10**9, "milliarde": 10**9, "milliarden": 10**9,
+}  # fmt: skip
+_CONNECTORS = {"and", "et", "y", "e", "und"}
+_WORD_VALUES: dict[str, int] = {**_UNITS, **_TEENS, **_TENS, **_COMPOUND, **_HUNDREDS}
+_WORD_VALUES.update({w: 100 for w in _HUNDRED})
+_WORD_VALUES.update(_BIG)
+# German writes numbers as one word: einhundertdreiundzwanzig = ein|hundert|drei|und|zwanzig.
+_DE_PARTS = sorted(
+    [w for w in _WORD_VALUES if w.isascii() or "ü" in w or "ß" in w] + ["und", "sech", "sieb"],
+    key=len,
+    reverse=True,
+)
+_DE_PART_VALUES = {**_WORD_VALUES, "sech": 6, "sieb": 7}
+
+_LATIN_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def _segment_german(word: str) -> list[str] | None:
+    parts: list[str] = []
+    rest = word
+    while rest:
+        for part in _DE_PARTS:
+            if rest.startswith(part):
+                parts.append(part)
+                rest = rest[len(part) :]
+                break
+        else:
+            return None
+    return parts
+
+
+def _kind(value: int) -> str:
+    if value >= 1000:
+        return "big"
+    if value == 100:
+        return "hundred"
+    if value >= 200 and value % 100 == 0:
+        return "hundreds"
+    if value >= 20:
+        return "tens" if value % 10 == 0 else "compound"
+    if value >= 10:
+        return "teen"
+    return "unit"
+
+
+class _Number:
+    """A number being read word by word, with the rule for which word may come next."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.current = 0
+        self.words = 0
+        self.last_kind = ""
+        self.last_value = -1
+
+    @property
+    def value(self) -> int:
+        return self.total + self.current
+
+    def accepts(self, value: int, joiner: str) -> bool:
+        if self.words == 0:
+            return True
+        kind, cur = _kind(value), self.current
+        if self.last_kind == "zero" or value == 0:
+            return False
+        if kind == "big":
+            return self.last_kind != "big" or cur > 0
+        if kind == "hundred":
+            return 0 < cur < 20 and self.last_kind in {"unit", "teen"}
+        if kind == "hundreds":
+            return cur == 0
+        if kind in {"tens", "compound"}:
+            # after a hundred, or German "vier und zwanzig"
+            return cur % 100 == 0 or (joiner == "und" and self.last_kind == "unit")
+        if kind == "teen":
+            return cur % 100 == 0 or cur % 100 in {60, 80}  # soixante-dix, quatre-vingt-dix
+        # a unit: after a ten ("twenty one", "vingt et un"), or "dix-sept" written with a hyphen
+        return (
+            (cur % 10 == 0 and cur % 100 not in {0, 10} and self.last_kind == "tens")
+            or (cur % 100 == 0 and self.last_kind in {"hundred", "hundreds", "big"})
+            or (self.last_value == 10 and joiner == "-")
+        )
+
+    def add(self, value: int) -> None:
+        if value == 100:
+            self.current = (self.current or 1) * 100
+        elif value >= 1000:
+            self.total += (self.current or 1) * value
+            self.current = 0
+        else:
+            self.current += value
+        self.words += 1
+        self.last_kind = "zero" if value == 0 else _kind(value)
+        self.last_value = value
+
+
+def _latin_value(word: str) -> list[int] | None:
+    """The values of one written word: [12] for "zwölf", [3, 100, 3, 20] for "dreihundertdreiundzwanzig"."""
+    lowered = word.lower()
+    if lowered in {"quatre-vingt", "quatre-vingts"}:
+        return [80]
+    if lowered in _WORD_VALUES:
+        return [_WORD_VALUES[lowered]]
+    if len(lowered) > 5:
+        parts = _segment_german(lowered)
+        if parts and len(parts) > 1:
+            return [_DE_PART_VALUES[p] for p in parts if p != "und"]
+    return None
+
+
+def _read_german_compound(values: list[int]) -> int:
+    number = _Number()
+    for value in values:
+        number.add(value)
+    return number.value
+
+
+def _latin_to_digits(text: str) -> str:
+    out: list[str] = []
+    position = 0
+    tokens = list(re.finditer(r"[^\W\d_]+", text))
+    index = 0
+    while index < len(tokens):
+        token = tokens[index]
+        # French "quatre-vingt(s)" is one number word written as two
+        word = token.group(0)
+        end = token.end()
+        if (
+            word.lower() == "quatre"
+            and index + 1 < len(tokens)
+            and text[end : tokens[index + 1].start()] == "-"
+            and tokens[index + 1].group(0).lower() in {"vingt", "vingts"}
+        ):
+            values: list[int] | None = [80]
+            consumed = 2
+        else:
+            values = _latin_value(word)
+            consumed = 1
+        if values is None or (word.lower() in _CONNECTORS):
+            index += 1
+            continue
+        number = _Number()
+        if len(values) > 1:
+            number.add(_read_german_compound(values))
+            number.last_kind = _kind(values[-1]) if values[-1] else "zero"
+        else:
+            number.add(values[0])
+        start = token.start()
+        last_end = tokens[index + consumed - 1].end()
+        index += consumed
+        while index < len(tokens):
+            gap = text[last_end : tokens[index].start()]
+            joiner = "-" if gap == "-" else ""
+            nxt = index
+            if not re.fullmatch(r"[ \t-]*", gap):
+                break
+            if tokens[nxt].group(0).lower() in _CONNECTORS:
+                if nxt + 1 >= len(tokens) or not re.fullmatch(
+                    r"[ \t-]+", text[tokens[nxt].end() : tokens[nxt + 1].start()]
+                ):
+                    break
+                joiner = tokens[nxt].group(0).lower()
+                nxt += 1
+            following = _latin_value(tokens[nxt].group(0))
+            if following is None:
+                break
+            value = following[0] if len(following) == 1 else _read_german_compound(following)
+            if not number.accepts(value, joiner):
+                break
+            number.add(value)
+            last_end = tokens[nxt].end()
+            index = nxt + 1
+        out.append(text[position:start])
+        out.append(str(number.value))
+        position = last_end
+    out.append(text[position:])
+    return "".join(out)
+
+
+# --- Korean, Japanese, Chinese -------------------------------------------------------------------
+
+_CJK_DIGITS = {
+    "〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+    "七": 7, "八": 8, "九": 9,
+}  # fmt: skip
+_CJK_UNITS = {"十": 10, "百": 100, "千": 1000}
+_CJK_BIG = {"万": 10**4, "萬": 10**4, "億": 10**8, "亿": 10**8}
+_KO_DIGITS = {
+    "영": 0, "공": 0, "일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "륙": 6, "칠": 7,
+    "팔": 8, "구": 9,
+}  # fmt: skip
+_KO_UNITS = {"십": 10, "백": 100, "천": 1000}
+_KO_BIG = {"만": 10**4, "억": 10**8}
+_KO_NATIVE_TENS = {
+    "열": 10, "스물": 20, "서른": 30, "마흔": 40, "쉰": 50, "예순": 60, "일흔": 70, "여든": 80,
+    "아흔": 90,
+}  # fmt: skip
+_KO_NATIVE_UNITS = {
+    "하나": 1, "둘": 2, "셋": 3, "넷": 4, "다섯": 5, "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9,
+}  # fmt: skip
+_KO_PARTICLES = (
+    "이랑", "에서", "으로", "하고", "은", "는", "을", "를", "와", "과", "에", "의", "로", "랑", "도",
+    "가", "이",
+)  # fmt: skip
+
+
+def read_sino(
+    text: str, digits: dict[str, int], units: dict[str, int], big: dict[str, int]
+) -> int | None:
+    """A Sino-Korean or Chinese-character number ("이십삼", "一万二千"), or None."""
+    if not text:
+        return None
+    total = section = 0
+    current: int | None = None
+    for char in text:
+        if char in digits:
+            if current is not None:
+                return None  # two digits in a row ("이삼") is not one number
+            current = digits[char]
+        elif char in units:
+            section += (1 if current is None else current) * units[char]
+            current = None
+        elif char in big:
+            total += (section + (current or 0) or 1) * big[char]
+            section, current = 0, None
+        else:
+            return None
+    return total + section + (current or 0)
+
+
+def read_native_korean(word: str) -> int | None:
+    """Native Korean numbers: "아홉" -> 9, "열둘" -> 12, "스물다섯" -> 25."""
+    for tens, value in _KO_NATIVE_TENS.items():
+        if word == tens:
+            return value
+        if word.startswith(tens) and word[len(tens) :] in _KO_NATIVE_UNITS:
+            return value + _KO_NATIVE_UNITS[word[len(tens) :]]
+    return _KO_NATIVE_UNITS.get(word)
+
+
+def _korean_word_value(word: str) -> tuple[int, str] | None:
+    """A whole Korean word that is a number, with the particle that followed it."""
+    candidates = [(word, "")]
+    for particle in _KO_PARTICLES:
+        if word.endswith(particle) and len(word) > len(particle):
+            candidates.append((word[: -len(particle)], particle))
+    for stem, particle in candidates:
+        value = read_native_korean(stem)
+        if value is None:
+            value = read_sino(stem, _KO_DIGITS, _KO_UNITS, _KO_BIG)
+        if value is not None:
+            return value, particle
+    return None
+
+
+def _korean_to_digits(text: str) -> str:
+    def replace(match: re.Match[str]) -> str:
+        found = _korean_word_value(match.group(0))
+        if found is None:
+            return match.group(0)
+        value, particle = found
+        return f"{value}{particle}"
+
+    return re.sub(r"(?<![가-힣])[가-힣]+(?![가-힣])", replace, text)
+
+
+def _cjk_to_digits(text: str) -> str:
+    chars = "".join([*_CJK_DIGITS, *_CJK_UNITS, *_CJK_BIG])
+
+    def replace(match: re.Match[str]) -> str:
+        value = read_sino(match.group(0), _CJK_DIGITS, _CJK_UNITS, _CJK_BIG)
+        return match.group(0) if value is None else str(value)
+
+    # "3万" -> 30000, before the characters are read on their own
+    text = re.sub(
+        r"(\d+)([万萬億亿])(?![一二三四五六七八九十百千])",
+        lambda m: str(int(m.group(1)) * _CJK_BIG[m.group(2)]),
+        text,
+    )
+    return re.sub(rf"[{chars}]+", replace, text)
+
+
+def words_to_digits(text: str) -> str:
+    """``text`` with every number written in words replaced by its digits."""
+    text = _latin_to_digits(text)
+    text = _korean_to_digits(text)
+    return _cjk_to_digits(text)
