@@ -106,7 +106,9 @@ class Coordinator(abc.ABC):
     @abc.abstractmethod
     async def start(self) -> list[str]:
         """Recover what a crash left behind and start the background tasks. Returns the threads
-        whose runs were marked interrupted (``on_interrupted`` has been called with them)."""
+        whose runs were marked interrupted (``on_interrupted`` has been called with them).
+        Call it before this process starts any run: runs under this replica id that exist at
+        start belong to a previous life of the process."""
 
     async def stop(self) -> None:
         """Stop the background tasks (thread holds in progress keep working until released)."""

@@ -12,6 +12,7 @@ LangGraph's savers, which create and migrate them with their own ``setup()``.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from alembic import command
@@ -23,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 HERE = Path(__file__).resolve().parent
 ADVISORY_LOCK_KEY = 7_318_204_113  # any constant; shared by every replica's migrations
 OWN_TABLE_PREFIX = "tl_"
+_IN_PROCESS = threading.Lock()  # Alembic's ``context`` is module-global: one upgrade at a time
 
 
 def alembic_config(connection: Connection | None = None, url: str | None = None) -> Config:
@@ -51,5 +53,5 @@ def current(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate toolloom's tables to ``revision``, in one transaction."""
-    with engine.begin() as connection:
+    with _IN_PROCESS, engine.begin() as connection:
         command.upgrade(alembic_config(connection), revision)
