@@ -29,6 +29,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from sqlalchemy import Index, MetaData, UniqueConstraint, event, func, text, update
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
@@ -339,26 +340,34 @@ class Store:
         """Bring toolloom's tables to the newest revision (a no-op when they are)."""
         from server import migrations
 
-        try:
+        with self._errors():
             migrations.upgrade(self.engine)
-        except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError) as error:
-            if is_unavailable(error):
-                raise unavailable(error) from error
-            raise
+
+    def revision(self) -> str | None:
+        """The Alembic revision of toolloom's tables (None: never migrated)."""
+        from server import migrations
+
+        with self._errors():
+            return migrations.current(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
 
     @contextlib.contextmanager
-    def _session(self) -> Iterator[Session]:
-        """A session whose connection failures surface as :class:`DatabaseUnavailable`."""
+    def _errors(self) -> Iterator[None]:
+        """Connection failures surface as :class:`DatabaseUnavailable`."""
         try:
-            with Session(self.engine) as session:
-                yield session
+            yield
         except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError) as error:
             if is_unavailable(error):
                 raise unavailable(error) from error
             raise
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[Session]:
+        """A session whose connection failures surface as :class:`DatabaseUnavailable`."""
+        with self._errors(), Session(self.engine) as session:
+            yield session
 
     def _insert(self, table: Any) -> Any:
         """INSERT with the backend's ON CONFLICT clauses (both speak the same dialect of it)."""
@@ -716,6 +725,75 @@ class Store:
             threads = session.exec(select(func.count()).select_from(Thread)).one()
             messages = session.exec(select(func.count()).select_from(MessageRow)).one()
             return int(threads), int(messages)
+
+    # --- copying between databases (toolloom db copy) -------------------------------------------
+
+    def thread_ids(self) -> list[str]:
+        """Every thread in the transcript tables, and every thread the SQLite checkpointer knows."""
+        with self._session() as session:
+            found = set(session.exec(select(Thread.id)))
+            if not self.shared and sa_inspect(self.engine).has_table("checkpoints"):
+                rows = session.exec(text("SELECT DISTINCT thread_id FROM checkpoints"))  # type: ignore[call-overload]
+                found.update(str(thread_id) for (thread_id,) in rows)
+        return sorted(found)
+
+    def export_thread(self, thread_id: str) -> tuple[Thread, list[MessageRow], list[RunRow]] | None:
+        """A thread's row, its whole transcript and its runs (None: no such thread row)."""
+        with self._session() as session:
+            thread = session.get(Thread, thread_id)
+            if thread is None:
+                return None
+            messages = session.exec(
+                select(MessageRow)
+                .where(MessageRow.thread_id == thread_id)
+                .order_by(col(MessageRow.seq))
+            ).all()
+            runs = session.exec(
+                select(RunRow).where(RunRow.thread_id == thread_id).order_by(col(RunRow.id))
+            ).all()
+            return thread, list(messages), list(runs)
+
+    def import_thread(
+        self, thread: Thread, messages: Sequence[MessageRow], runs: Sequence[RunRow]
+    ) -> bool:
+        """Add a thread with its transcript and runs, in one transaction, unless a thread with its
+        id exists here already (then nothing is written). True when it was added."""
+        with self._session() as session:
+            added = session.exec(
+                self._insert(Thread)
+                .values(**thread.model_dump())
+                .on_conflict_do_nothing(index_elements=["id"])
+                .returning(col(Thread.id))
+            ).first()
+            if added is None:
+                return False
+            for table, rows in ((MessageRow, messages), (RunRow, runs)):
+                values = [row.model_dump(exclude={"id"}) for row in rows]
+                for start in range(0, len(values), 500):  # well under 65,535 parameters
+                    session.exec(self._insert(table).values(values[start : start + 500]))
+            session.commit()
+            return True
+
+    def import_keys(self, keys: Sequence[ApiKey]) -> int:
+        """Add the keys whose names are not here yet. Returns how many were added."""
+        return self._import(ApiKey, keys, ["name"])
+
+    def import_usage(self, rows: Sequence[UsageDay]) -> int:
+        """Add the (key, day) rows not here yet. Returns how many were added."""
+        return self._import(UsageDay, rows, ["key", "day"])
+
+    def _import(self, table: Any, rows: Sequence[SQLModel], unique: list[str]) -> int:
+        if not rows:
+            return 0
+        with self._session() as session:
+            added = session.exec(
+                self._insert(table)
+                .values([row.model_dump(exclude={"id"}) for row in rows])
+                .on_conflict_do_nothing(index_elements=unique)
+                .returning(table.id)
+            ).all()
+            session.commit()
+            return len(added)
 
     # --- API keys ----------------------------------------------------------------------------
 

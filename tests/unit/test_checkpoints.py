@@ -12,7 +12,12 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
 from graph.builder import build_graph
-from graph.checkpoints import compile_checkpointed, open_checkpointer, prune_checkpoints, strict_serde
+from graph.checkpoints import (
+    compile_checkpointed,
+    open_checkpointer,
+    prune_checkpoints,
+    strict_serde,
+)
 from tests.fakes import ScriptedChatModel
 
 REVIVED: list[Any] = []

@@ -119,9 +119,11 @@ async def test_runs_of_a_replica_that_stops_heartbeating_are_interrupted_by_anot
     replicas: list[Store], postgres_url: str
 ) -> None:
     recovered: list[list[str]] = []
+    swept = asyncio.Event()
 
     async def recover(threads: list[str]) -> None:
         recovered.append(threads)
+        swept.set()
 
     first, second = replicas
     dying = DatabaseCoordinator(first, lease=1.0)
@@ -138,8 +140,7 @@ async def test_runs_of_a_replica_that_stops_heartbeating_are_interrupted_by_anot
         assert first.last_run("on-a").status == "running"  # type: ignore[union-attr]
         await dying.stop()  # replica a stops renewing (as if SIGKILLed)
         stopped = time.monotonic()
-        while not recovered and time.monotonic() - stopped < 6:
-            await asyncio.sleep(0.05)
+        await asyncio.wait_for(swept.wait(), timeout=6)
         noticed = time.monotonic() - stopped
         await asyncio.sleep(1.5)  # b's own run outlives several leases
         assert second.last_run("on-b").status == "running"  # type: ignore[union-attr]

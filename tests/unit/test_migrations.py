@@ -60,7 +60,9 @@ def test_the_revisions_build_exactly_the_models(database_url: str) -> None:
                 connection,
                 opts={
                     "compare_type": True,
-                    "include_name": lambda name, kind, *_: kind != "table" or name in own_metadata().tables,
+                    "include_name": lambda name, kind, *_: (
+                        kind != "table" or name in own_metadata().tables
+                    ),
                 },
             )
             assert compare_metadata(context, own_metadata()) == []
