@@ -222,7 +222,7 @@ def libpq_url(url: str) -> str:
 
 def display_url(url: str) -> str:
     """The URL without its password, for logs."""
-    return make_url(sqlalchemy_url(url)).render_as_string(hide_password=True)
+    return make_url(url).render_as_string(hide_password=True)
 
 
 class ThreadNotFound(LookupError):

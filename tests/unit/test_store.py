@@ -5,11 +5,13 @@ race gave 500s), the transcript, runs and keys."""
 from __future__ import annotations
 
 import concurrent.futures
+from pathlib import Path
 
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from server.store import Store, ThreadNotFound
+from server.settings import load_settings
+from server.store import Store, ThreadNotFound, display_url
 
 
 @pytest.fixture
@@ -110,3 +112,26 @@ def test_mark_interrupted_at_start(store: Store) -> None:
     assert store.mark_interrupted() == ["a"]
     run = store.last_run("a")
     assert run is not None and run.status == "interrupted"
+
+
+def test_the_settings_choose_the_backend(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TOOLLOOM_DATABASE_URL", raising=False)
+    local = Store.open(load_settings(db=tmp_path / "x.db", replica_id="one"))
+    shared = Store.open(load_settings(database_url=postgres_url, db_pool_size=2))
+    try:
+        assert (local.dialect, local.shared, local.replica_id) == ("sqlite", False, "one")
+        assert (shared.dialect, shared.shared) == ("postgresql", True)
+        assert len(shared.replica_id) == 32  # a fresh UUID when TOOLLOOM_REPLICA_ID is unset
+        assert shared.engine.pool.size() == 2  # type: ignore[attr-defined]
+        assert (tmp_path / "x.db").exists()
+    finally:
+        local.close()
+        shared.close()
+
+
+def test_display_url_hides_the_password() -> None:
+    assert display_url("postgresql://app:hunter2@db:5432/x") == (
+        "postgresql://app:***@db:5432/x"
+    )
