@@ -582,7 +582,9 @@ class Store:
         stages: dict[str, str] | None = None,
         error: str | None = None,
     ) -> None:
-        """Append the run's new messages and close the run, in one transaction."""
+        """Append the run's new messages and close the run, in one transaction. (A run another
+        replica marked interrupted while this one was cut off from the database still ends as
+        succeeded or failed: its messages are kept either way.)"""
         with self._session() as session:
             self._append(session, thread_id, messages, stages or {})
             row = session.get(RunRow, run_id) if run_id is not None else None
@@ -601,7 +603,10 @@ class Store:
 
     def mark_interrupted(self) -> list[str]:
         """At start-up of the only process (SQLite): runs still 'running' were cut off by a crash.
-        Returns their threads. Never on a shared database: other replicas' runs are live."""
+        Returns their threads. On a shared database (PostgreSQL) only this replica id's own runs
+        (its previous life's): other replicas' runs are live, and expire by their leases."""
+        if self.shared:
+            return self.interrupt_replica_runs(self.replica_id)
         with self._session() as session:
             rows = session.exec(select(RunRow).where(RunRow.status == "running")).all()
             for row in rows:

@@ -217,3 +217,14 @@ def test_keys_made_or_revoked_on_the_shared_database_reach_every_replica_within_
     finally:
         cli.close()
     assert took < 2.0
+
+
+def test_mark_interrupted_on_a_shared_database_spares_other_replicas(
+    replicas: list[Store],
+) -> None:
+    first, second = replicas
+    for store, thread in ((first, "mine"), (second, "theirs")):
+        store.claim_thread(thread, "")
+        store.start_run(thread)
+    assert first.mark_interrupted() == ["mine"]
+    assert second.last_run("theirs").status == "running"  # type: ignore[union-attr]
