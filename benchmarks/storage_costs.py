@@ -5,12 +5,16 @@ Medians (and p90) over many repetitions, single caller, on this machine:
   messages), ``add_usage``, and opening an already-migrated store;
 - coordination: ``hold_thread`` acquire + release with nobody else waiting (in-process locks on
   SQLite, row leases on PostgreSQL), and the hand-over time from one replica to a waiting other;
-- checkpoints: ``aget_tuple`` and ``aput`` of a 20-message state, and ``prune_checkpoints``.
+- checkpoints: ``aget_tuple`` and ``aput`` of a 20-message state, and ``prune_checkpoints``;
+- all of it at once: ``--clients`` tasks on their own threads, ``--turns`` turns each, through
+  hold, claim, start_run, a graph turn on a fake model, finish_run and prune (turns a second,
+  errors, messages lost).
 
 PostgreSQL is a throwaway Debian PostgreSQL 15 cluster (tests/pg.py, fsync off) unless
 ``--database-url`` names one.
 
-Run: uv run python benchmarks/storage_costs.py [--repeat 200] [--database-url postgresql://...]
+Run: uv run python benchmarks/storage_costs.py [--repeat 200] [--clients 64 --turns 10]
+     [--database-url postgresql://...]
 """
 
 from __future__ import annotations
@@ -155,14 +159,71 @@ async def measure(target: str, repeat: int) -> dict[str, Any]:
     return result
 
 
+async def concurrent_turns(target: str, clients: int, turns: int) -> dict[str, Any]:
+    """``clients`` tasks, each on its own thread, run ``turns`` turns through the whole storage
+    path (hold the thread, claim, start_run, a graph turn on a fake model, finish_run, prune) at
+    once: turns a second, errors, and whether every message reached the transcript."""
+    from graph.builder import build_graph
+    from graph.checkpoints import compile_checkpointed
+    from server.coordination import open_coordinator
+    from tests.fakes import ScriptedChatModel
+
+    store = Store(target)
+    errors = 0
+    try:
+        async with (
+            open_checkpointer(target) as saver,
+            open_coordinator(store, lease=30) as coordinator,
+        ):
+            graph = compile_checkpointed(build_graph(ScriptedChatModel(default="ok"), []), saver)
+
+            async def client(index: int) -> None:
+                nonlocal errors
+                thread = f"c{index}"
+                await asyncio.to_thread(store.claim_thread, thread, "")
+                for turn in range(turns):
+                    try:
+                        async with coordinator.hold_thread(thread, 30):
+                            given = [HumanMessage(f"turn {turn}", id=f"{thread}-{turn}")]
+                            run = await asyncio.to_thread(store.start_run, thread, given)
+                            state = await graph.ainvoke(
+                                {"messages": given}, {"configurable": {"thread_id": thread}}
+                            )
+                            await asyncio.to_thread(
+                                store.finish_run, run, thread, state["messages"]
+                            )
+                            await prune_checkpoints(saver, thread, 10)
+                    except Exception:
+                        errors += 1
+
+            started = time.perf_counter()
+            await asyncio.gather(*(client(index) for index in range(clients)))
+            elapsed = time.perf_counter() - started
+        _, messages = store.counts()
+    finally:
+        store.close()
+    return {
+        "clients": clients,
+        "turns_per_second": round(clients * turns / elapsed, 1),
+        "errors": errors,
+        "messages_lost": clients * turns * 2 - messages,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--database-url", default=None)
+    parser.add_argument("--clients", type=int, default=64)
+    parser.add_argument("--turns", type=int, default=10, help="turns per client")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        results.append(asyncio.run(measure(f"sqlite:///{Path(tmp) / 'bench.db'}", args.repeat)))
+        result = asyncio.run(measure(f"sqlite:///{Path(tmp) / 'bench.db'}", args.repeat))
+        result["concurrent_turns"] = asyncio.run(
+            concurrent_turns(f"sqlite:///{Path(tmp) / 'load.db'}", args.clients, args.turns)
+        )
+        results.append(result)
     cluster = None
     url = args.database_url
     if url is None:
@@ -171,7 +232,11 @@ def main() -> None:
         cluster = start_cluster()
         url = cluster.fresh_database()
     try:
-        results.append(asyncio.run(measure(url, args.repeat)))
+        result = asyncio.run(measure(url, args.repeat))
+        if cluster is not None:
+            url = cluster.fresh_database()
+        result["concurrent_turns"] = asyncio.run(concurrent_turns(url, args.clients, args.turns))
+        results.append(result)
     finally:
         if cluster is not None:
             cluster.remove()

@@ -74,13 +74,14 @@ class Settings(BaseSettings):
     db_pool_size: Annotated[int, Field(ge=1, le=200)] = 5
     """PostgreSQL connections each replica keeps open for toolloom's tables. Sizing: replicas x
     (DB_POOL_SIZE + DB_MAX_OVERFLOW + DB_CHECKPOINT_POOL_SIZE) must stay below the server's
-    ``max_connections`` (100 by default, 3 of them reserved); the defaults use 15 a replica."""
+    ``max_connections`` (100 by default, 3 of them reserved); the defaults use 13 a replica."""
     db_max_overflow: Annotated[int, Field(ge=0, le=200)] = 5
     """Extra connections a replica may open for toolloom's tables under bursts (closed when
     returned). Count them in the sizing above."""
-    db_checkpoint_pool_size: Annotated[int, Field(ge=1, le=200)] = 5
+    db_checkpoint_pool_size: Annotated[int, Field(ge=1, le=200)] = 3
     """Most PostgreSQL connections each replica opens for checkpoints (a separate psycopg pool).
-    A run holds one only while it reads or writes a checkpoint, not for the whole run."""
+    A run holds one only while it reads or writes a checkpoint, not for the whole run; LangGraph's
+    saver runs one checkpoint statement at a time per process, so more than 3 rarely helps."""
     db_pool_timeout: Annotated[float, Field(gt=0, le=600)] = 5.0
     """Seconds a request waits for a free pooled connection; past that (or while PostgreSQL is
     unreachable) the request fails with 503 instead of hanging."""

@@ -228,3 +228,23 @@ def test_mark_interrupted_on_a_shared_database_spares_other_replicas(
         store.start_run(thread)
     assert first.mark_interrupted() == ["mine"]
     assert second.last_run("theirs").status == "running"  # type: ignore[union-attr]
+
+
+async def test_a_cancelled_run_gives_the_thread_back(replicas: list[Store]) -> None:
+    """A client that disconnects cancels its run: the lease goes with it, not after the lease."""
+    first, second = (DatabaseCoordinator(store, lease=30) for store in replicas)
+    entered = asyncio.Event()
+
+    async def run() -> None:
+        async with first.hold_thread("t", 1):
+            entered.set()
+            await asyncio.sleep(60)
+
+    task = asyncio.create_task(run())
+    await entered.wait()
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    async with second.hold_thread("t", 0):
+        pass
+    assert first.held() == {}
