@@ -5,6 +5,7 @@ newest N checkpoints per thread."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -104,3 +105,17 @@ async def test_prune_keeps_the_newest_checkpoints_and_the_thread_goes_on(databas
         state = await graph.aget_state({"configurable": {"thread_id": "p"}})
         assert state.values["messages"][-2].content == "turn 6"
         assert state.values["messages"][-1].content == "fine"
+
+
+async def test_the_settings_choose_the_saver(tmp_path: Path, postgres_url: str) -> None:
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    from graph.checkpoints import PostgresSaver
+    from server.settings import load_settings
+
+    async with open_checkpointer(load_settings(db=tmp_path / "c.db")) as local:
+        assert isinstance(local, AsyncSqliteSaver)
+    settings = load_settings(database_url=postgres_url, db_checkpoint_pool_size=2)
+    async with open_checkpointer(settings) as shared:
+        assert isinstance(shared, PostgresSaver)
+        assert shared.conn.max_size == 2  # type: ignore[union-attr]

@@ -132,6 +132,4 @@ def test_the_settings_choose_the_backend(
 
 
 def test_display_url_hides_the_password() -> None:
-    assert display_url("postgresql://app:hunter2@db:5432/x") == (
-        "postgresql://app:***@db:5432/x"
-    )
+    assert display_url("postgresql://app:hunter2@db:5432/x") == ("postgresql://app:***@db:5432/x")
