@@ -74,3 +74,33 @@ async def test_postgres_down_and_back(postgres_cluster: PostgresCluster, postgre
             assert store.get_thread("t", "").id == "t"
     finally:
         store.close()
+
+
+def test_database_unavailable_is_a_503_in_each_surfaces_shape() -> None:
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    from server import errors
+
+    app = FastAPI()
+    errors.install(app)
+
+    @app.get("/v1/thing")
+    @app.get("/thing")
+    async def thing() -> None:
+        raise DatabaseUnavailable("the database is unavailable (connection refused, 10.0.0.5)")
+
+    with TestClient(app) as client:
+        v1 = client.get("/v1/thing")
+        assert v1.status_code == 503 and v1.headers["retry-after"] == "2"
+        assert v1.json() == {
+            "error": {
+                "message": "the database is unavailable; try again shortly",
+                "type": "service_unavailable",
+                "param": None,
+                "code": "database_unavailable",
+            }
+        }
+        plain = client.get("/thing")
+        assert plain.status_code == 503
+        assert plain.json() == {"detail": "the database is unavailable; try again shortly"}
