@@ -250,6 +250,28 @@ class DatabaseCoordinator(Coordinator):
                 log.exception("%s failed", getattr(job, "__name__", "job"))
 
 
+def transcript_recovery(store: Store, graph: Any) -> OnInterrupted:
+    """An ``on_interrupted`` that copies what each thread's checkpoint holds (at least the user's
+    message, recorded when the run started) into the transcript. ``graph`` is the compiled graph
+    with the checkpointer."""
+
+    async def recover(threads: list[str]) -> None:
+        for thread_id in threads:
+            try:
+                state = await graph.aget_state({"configurable": {"thread_id": thread_id}})
+                values = state.values or {}
+                await asyncio.to_thread(
+                    store.append_messages,
+                    thread_id,
+                    values.get("messages", []),
+                    values.get("call_stages", {}),
+                )
+            except Exception:
+                log.exception("could not recover the transcript of thread %s", thread_id)
+
+    return recover
+
+
 def make_coordinator(
     store: Store, *, lease: float = 30.0, on_interrupted: OnInterrupted | None = None
 ) -> Coordinator:

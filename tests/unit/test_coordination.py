@@ -248,3 +248,32 @@ async def test_a_cancelled_run_gives_the_thread_back(replicas: list[Store]) -> N
     async with second.hold_thread("t", 0):
         pass
     assert first.held() == {}
+
+
+async def test_interrupted_runs_get_their_checkpointed_messages_in_the_transcript(
+    database_url: str,
+) -> None:
+    """What a crashed run's checkpoint holds reaches the transcript when its run is marked
+    interrupted (at start on SQLite; by the sweeper of any replica on PostgreSQL)."""
+    from graph.builder import build_graph
+    from graph.checkpoints import compile_checkpointed, open_checkpointer
+    from server.coordination import transcript_recovery
+    from tests.fakes import ScriptedChatModel
+
+    crashed = Store(database_url, replica_id="crashed")
+    crashed.claim_thread("t", "")
+    async with open_checkpointer(database_url) as saver:
+        graph = compile_checkpointed(build_graph(ScriptedChatModel(default="answer"), []), saver)
+        given = [HumanMessage("question", id="q")]
+        crashed.start_run("t", given)
+        await graph.ainvoke({"messages": given}, {"configurable": {"thread_id": "t"}})
+        crashed.close()  # died before finish_run
+        restarted = Store(database_url, replica_id="crashed")
+        try:
+            async with open_coordinator(
+                restarted, lease=30, on_interrupted=transcript_recovery(restarted, graph)
+            ):
+                assert [m.content for m in restarted.messages("t")] == ["question", "answer"]
+                assert restarted.last_run("t").status == "interrupted"  # type: ignore[union-attr]
+        finally:
+            restarted.close()
