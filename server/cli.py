@@ -439,8 +439,10 @@ app.add_typer(db_app, name="db")
 
 @db_app.command("upgrade")
 def db_upgrade() -> None:
-    """Migrate toolloom's tables to the newest schema and set up the checkpoint tables (the
-    server does this at start too)."""
+    """Migrate the database to the newest schema.
+
+    toolloom's tables go through Alembic and the checkpoint tables through LangGraph's setup();
+    the server does both at start too."""
     from graph.checkpoints import open_checkpointer
     from server.store import DatabaseUnavailable, Store
 
@@ -474,8 +476,10 @@ def db_copy(
         Path | None, typer.Option("--from", help="The SQLite file (default: TOOLLOOM_DB).")
     ] = None,
 ) -> None:
-    """Copy threads (latest checkpoint, transcript, runs), keys and usage from the SQLite file
-    into PostgreSQL. Safe to run again: what is there already is not copied twice."""
+    """Copy the SQLite installation into PostgreSQL.
+
+    Threads (latest checkpoint with its pending writes, transcript, runs), keys and usage. Safe to
+    run again: what is there already is not copied twice."""
     import sys
 
     from server.dbcopy import copy_to_postgres
