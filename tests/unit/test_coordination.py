@@ -134,7 +134,9 @@ async def test_runs_of_a_replica_that_stops_heartbeating_are_interrupted_by_anot
             store.start_run(thread, [HumanMessage("hello", id=f"{thread}-1")])
         third = Store(postgres_url, replica_id="c")
         try:  # a replica starting now leaves both live replicas' runs alone
-            assert await make_coordinator(third, lease=1.0).start() == []
+            starting = make_coordinator(third, lease=1.0)
+            assert await starting.start() == []
+            await starting.stop()
         finally:
             third.close()
         assert first.last_run("on-a").status == "running"  # type: ignore[union-attr]
@@ -163,7 +165,9 @@ async def test_a_replica_restarted_with_its_id_takes_back_its_own_runs(postgres_
         recovered.append(threads)
 
     try:
-        assert await DatabaseCoordinator(after, recover, lease=30).start() == ["x"]
+        restarted = DatabaseCoordinator(after, recover, lease=30)
+        assert await restarted.start() == ["x"]
+        await restarted.stop()
         assert recovered == [["x"]]
         assert after.last_run("x").status == "interrupted"  # type: ignore[union-attr]
     finally:
