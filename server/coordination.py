@@ -27,6 +27,19 @@ One interface, :class:`Coordinator`, two implementations:
 A replica that loses the database for longer than ``lease`` may find its thread's lease taken by
 another replica when it comes back; the heartbeat logs it. Keep ``lease`` well above the longest
 outage you want to ride out without that (30 s by default).
+
+Wiring (in the runtime's exit stack, before the first run)::
+
+    store = Store.open(settings)
+    checkpointer = await stack.enter_async_context(open_checkpointer(settings))
+    graph = compile_checkpointed(builder, checkpointer)
+    coordinator = await stack.enter_async_context(
+        open_coordinator(
+            store, lease=settings.run_lease, on_interrupted=transcript_recovery(store, graph)
+        )
+    )
+    async with coordinator.hold_thread(thread_id, settings.thread_busy_wait):
+        ...  # store.start_run, the graph run, store.finish_run, prune_checkpoints
 """
 
 from __future__ import annotations
