@@ -1,25 +1,41 @@
-"""The SQLite checkpointer, with strict deserialisation.
+"""The checkpointer (SQLite file, or PostgreSQL when scaled out), with strict deserialisation.
 
 LangGraph's serializer revives any Python type named in a checkpoint unless told otherwise: a
 checkpoint file that someone else could write would then run their code on load. toolloom's
 saver only revives the types in ``SAFE_MSGPACK_TYPES`` (datetimes, UUIDs, LangChain messages, ...),
 which is what ``LANGGRAPH_STRICT_MSGPACK=true`` does, set here explicitly so it does not depend on
 an environment variable being set before LangGraph is imported.
+
+On PostgreSQL the saver is LangGraph's ``AsyncPostgresSaver`` on a ``psycopg_pool`` pool
+(autocommit, no prepared statements, dict rows, each connection checked before use so a restart of
+PostgreSQL heals by itself); while PostgreSQL is away its calls raise ``DatabaseUnavailable``.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 from langgraph._internal._constants import CONFIG_KEY_DURABILITY
 from langgraph.checkpoint.base import BaseCheckpointSaver
+from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import StateGraph
 from langgraph.graph.state import CompiledStateGraph
+from psycopg import AsyncConnection, AsyncCursor
+from psycopg.rows import DictRow, dict_row
+from psycopg_pool import AsyncConnectionPool
+
+from server.store import PoolOptions, is_postgres_url, is_unavailable, libpq_url, unavailable
+
+if TYPE_CHECKING:
+    from server.settings import Settings
+
+SETUP_LOCK_KEY = 7_318_204_114  # replicas starting together run the saver's setup() one at a time
 
 
 def strict_serde() -> JsonPlusSerializer:
@@ -27,13 +43,106 @@ def strict_serde() -> JsonPlusSerializer:
     return JsonPlusSerializer(pickle_fallback=False, allowed_msgpack_modules=None)
 
 
+class PostgresSaver(AsyncPostgresSaver):
+    """LangGraph's AsyncPostgresSaver whose connection failures raise ``DatabaseUnavailable``."""
+
+    @contextlib.asynccontextmanager
+    async def _cursor(self, *, pipeline: bool = False) -> AsyncIterator[AsyncCursor[DictRow]]:
+        try:
+            async with super()._cursor(pipeline=pipeline) as cursor:
+                yield cursor
+        except Exception as error:
+            if is_unavailable(error):
+                raise unavailable(error) from error
+            raise
+
+
+@overload
+def open_checkpointer(
+    target: Path, *, pool: PoolOptions | None = None, pool_size: int = 3
+) -> contextlib.AbstractAsyncContextManager[AsyncSqliteSaver]: ...
+
+
+@overload
+def open_checkpointer(
+    target: str | Settings, *, pool: PoolOptions | None = None, pool_size: int = 3
+) -> contextlib.AbstractAsyncContextManager[BaseCheckpointSaver[Any]]: ...
+
+
+def open_checkpointer(
+    target: Path | str | Settings, *, pool: PoolOptions | None = None, pool_size: int = 3
+) -> contextlib.AbstractAsyncContextManager[BaseCheckpointSaver[Any]]:
+    """The saver for a SQLite file (a ``Path``), a ``postgresql://`` URL, or the settings
+    (TOOLLOOM_DATABASE_URL if set, else TOOLLOOM_DB), set up and with the strict serde.
+    ``pool`` (timeouts) and ``pool_size`` (most connections) apply to PostgreSQL only."""
+    if not isinstance(target, Path | str):
+        settings = target
+        pool = PoolOptions(
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout,
+            connect_timeout=settings.db_connect_timeout,
+            statement_timeout=settings.db_statement_timeout,
+        )
+        pool_size = settings.db_checkpoint_pool_size
+        url = settings.database_url
+        target = url.get_secret_value() if url is not None else settings.db
+    if is_postgres_url(target):
+        return _open_postgres(str(target), pool or PoolOptions(), pool_size)
+    return _open_sqlite(Path(str(target).removeprefix("sqlite:///")))
+
+
 @contextlib.asynccontextmanager
-async def open_checkpointer(path: Path) -> AsyncIterator[AsyncSqliteSaver]:
+async def _open_sqlite(path: Path) -> AsyncIterator[AsyncSqliteSaver]:
     path.parent.mkdir(parents=True, exist_ok=True)
     async with AsyncSqliteSaver.from_conn_string(str(path)) as saver:
         saver.serde = strict_serde()
         await saver.setup()
         yield saver
+
+
+@contextlib.asynccontextmanager
+async def _open_postgres(url: str, options: PoolOptions, size: int) -> AsyncIterator[PostgresSaver]:
+    server_options = "-c timezone=UTC"
+    if options.statement_timeout:
+        server_options += f" -c statement_timeout={int(options.statement_timeout * 1000)}"
+    connect: dict[str, Any] = {
+        "connect_timeout": options.connect_timeout,
+        "options": server_options,
+    }
+    pool: AsyncConnectionPool[AsyncConnection[DictRow]] = AsyncConnectionPool(
+        libpq_url(url),
+        min_size=1,
+        max_size=size,
+        open=False,
+        timeout=options.pool_timeout,
+        kwargs={
+            "autocommit": True,
+            "prepare_threshold": 0,
+            "row_factory": dict_row,
+            "application_name": "toolloom-checkpoints",
+            **connect,
+        },
+        check=AsyncConnectionPool.check_connection,
+        name="toolloom-checkpoints",
+    )
+    try:
+        await pool.open(wait=True, timeout=options.connect_timeout + options.pool_timeout)
+        saver = PostgresSaver(pool, serde=strict_serde())
+        async with await AsyncConnection.connect(
+            libpq_url(url), autocommit=True, **connect
+        ) as lock:
+            await lock.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK_KEY,))
+            await saver.setup()  # the lock goes with the connection
+    except Exception as error:
+        await pool.close()
+        if is_unavailable(error):
+            raise unavailable(error) from error
+        raise
+    try:
+        yield saver
+    finally:
+        await pool.close()
 
 
 def compile_checkpointed(
@@ -48,8 +157,9 @@ def compile_checkpointed(
     )
 
 
-async def prune_checkpoints(saver: AsyncSqliteSaver, thread_id: str, keep: int) -> int:
-    """Delete all but the newest ``keep`` checkpoints of a thread (and their pending writes).
+async def prune_checkpoints(saver: BaseCheckpointSaver[Any], thread_id: str, keep: int) -> int:
+    """Delete all but the newest ``keep`` checkpoints of a thread (and their pending writes; on
+    PostgreSQL also the channel blobs no kept checkpoint refers to).
 
     LangGraph keeps every checkpoint of every thread; each holds the whole working state, so a
     long thread's file grew by the size of the window on every turn. The transcript keeps the
@@ -57,6 +167,10 @@ async def prune_checkpoints(saver: AsyncSqliteSaver, thread_id: str, keep: int) 
     """
     if keep <= 0:
         return 0
+    if isinstance(saver, AsyncPostgresSaver):
+        return await _prune_postgres(saver, thread_id, keep)
+    if not isinstance(saver, AsyncSqliteSaver):
+        raise TypeError(f"cannot prune checkpoints of a {type(saver).__name__}")
     async with saver.lock:
         cursor = await saver.conn.execute(
             "SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = '' "
@@ -77,3 +191,70 @@ async def prune_checkpoints(saver: AsyncSqliteSaver, thread_id: str, keep: int) 
         )
         await saver.conn.commit()
         return int(deleted.rowcount or 0)
+
+
+@contextlib.asynccontextmanager
+async def _connection(saver: AsyncPostgresSaver) -> AsyncIterator[AsyncConnection[Any]]:
+    if isinstance(saver.conn, AsyncConnectionPool):
+        async with saver.conn.connection() as conn:
+            yield conn
+    else:  # one connection: share it under the saver's lock
+        async with saver.lock:
+            yield saver.conn
+
+
+async def _prune_postgres(saver: AsyncPostgresSaver, thread_id: str, keep: int) -> int:
+    """The same cut as on SQLite, in one transaction. Blobs (``checkpoint_blobs``) are shared
+    between checkpoints by channel version, so only those the deleted checkpoints named and no
+    kept one names go."""
+    try:
+        async with (
+            _connection(saver) as conn,
+            conn.transaction(),
+            conn.cursor(row_factory=dict_row) as cur,
+        ):
+            await cur.execute(
+                "SELECT checkpoint_id FROM checkpoints WHERE thread_id = %s AND checkpoint_ns = '' "
+                "ORDER BY checkpoint_id DESC LIMIT 1 OFFSET %s",
+                (thread_id, keep - 1),
+            )
+            row = await cur.fetchone()
+            if row is None:
+                return 0
+            oldest_kept = row["checkpoint_id"]
+            await cur.execute(
+                "DELETE FROM checkpoint_writes WHERE thread_id = %s AND checkpoint_ns = '' "
+                "AND checkpoint_id < %s",
+                (thread_id, oldest_kept),
+            )
+            await cur.execute(
+                "DELETE FROM checkpoints WHERE thread_id = %s AND checkpoint_ns = '' "
+                "AND checkpoint_id < %s RETURNING checkpoint -> 'channel_versions' AS versions",
+                (thread_id, oldest_kept),
+            )
+            deleted = await cur.fetchall()
+            freed: dict[str, set[str]] = defaultdict(set)
+            for versions in deleted:
+                for channel, version in (versions["versions"] or {}).items():
+                    freed[channel].add(str(version))
+            if freed:
+                await cur.execute(
+                    "SELECT DISTINCT v.key AS channel, v.value AS version FROM checkpoints c "
+                    "CROSS JOIN LATERAL jsonb_each_text(c.checkpoint -> 'channel_versions') v "
+                    "WHERE c.thread_id = %s AND c.checkpoint_ns = ''",
+                    (thread_id,),
+                )
+                for kept in await cur.fetchall():
+                    freed[kept["channel"]].discard(kept["version"])
+                for channel, versions_left in freed.items():
+                    if versions_left:
+                        await cur.execute(
+                            "DELETE FROM checkpoint_blobs WHERE thread_id = %s "
+                            "AND checkpoint_ns = '' AND channel = %s AND version = ANY(%s)",
+                            (thread_id, channel, sorted(versions_left)),
+                        )
+            return len(deleted)
+    except Exception as error:
+        if is_unavailable(error):
+            raise unavailable(error) from error
+        raise

@@ -423,5 +423,85 @@ def main() -> None:
     app()
 
 
+# --- toolloom db: migrations, and moving a SQLite installation into PostgreSQL ---------------
+
+db_app = typer.Typer(
+    help="The database (TOOLLOOM_DATABASE_URL, else TOOLLOOM_DB): migrate it, copy it.",
+    no_args_is_help=True,
+)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database to the newest schema.
+
+    toolloom's tables go through Alembic and the checkpoint tables through LangGraph's setup();
+    the server does both at start too."""
+    from graph.checkpoints import open_checkpointer
+    from server.store import DatabaseUnavailable, Store
+
+    settings = _settings()
+
+    async def setup_checkpoints() -> None:
+        async with open_checkpointer(settings):
+            pass
+
+    try:
+        store = Store.open(settings, migrate=False)
+        try:
+            before = store.revision()
+            store.migrate()
+            after = store.revision()
+            where = store.describe()
+        finally:
+            store.close()
+        asyncio.run(setup_checkpoints())
+    except DatabaseUnavailable as exc:
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(1) from None
+    change = "already at" if before == after else f"upgraded from {before or 'no revision'} to"
+    typer.echo(f"{where}: {change} revision {after}")
+
+
+@db_app.command("copy")
+def db_copy(
+    to: Annotated[str, typer.Option("--to", help="The PostgreSQL URL to copy into.")],
+    source: Annotated[
+        Path | None, typer.Option("--from", help="The SQLite file (default: TOOLLOOM_DB).")
+    ] = None,
+) -> None:
+    """Copy the SQLite installation into PostgreSQL.
+
+    Threads (latest checkpoint with its pending writes, transcript, runs), keys and usage. Safe to
+    run again: what is there already is not copied twice."""
+    import sys
+
+    from server.dbcopy import copy_to_postgres
+    from server.store import DatabaseUnavailable, display_url
+
+    path = source or _settings().db
+    with typer.progressbar(length=0, label="threads", file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(1)
+
+        try:
+            report = copy_to_postgres(path, to, progress)
+        except (ValueError, FileNotFoundError) as exc:
+            typer.echo(f"toolloom: {exc}", err=True)
+            raise typer.Exit(2) from None
+        except DatabaseUnavailable as exc:
+            typer.echo(f"toolloom: {exc}", err=True)
+            raise typer.Exit(1) from None
+    typer.echo(
+        f"copied {path} into {display_url(to)}: {report.transcripts} of {report.threads} "
+        f"threads' transcripts ({report.messages} messages, {report.runs} runs), "
+        f"{report.checkpoints} checkpoints ({report.pending_writes} pending writes), "
+        f"{report.keys} keys, {report.usage_rows} usage rows"
+    )
+
+
 if __name__ == "__main__":
     main()

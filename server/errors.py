@@ -11,6 +11,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from server.store import DatabaseUnavailable
+
 log = logging.getLogger(__name__)
 
 _TYPES = {
@@ -108,7 +110,27 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
     return (f"{where}: {message}" if where else message), where
 
 
+def database_error(exc: DatabaseUnavailable) -> ApiError:
+    """The 503 for a database that cannot be reached (the details go to the log, not the client)."""
+    log.warning("database unavailable: %s", exc)
+    return ApiError(
+        503,
+        "the database is unavailable; try again shortly",
+        code="database_unavailable",
+        headers={"Retry-After": "2"},
+    )
+
+
 def install(app: FastAPI) -> None:
+    @app.exception_handler(DatabaseUnavailable)
+    async def database_unavailable(request: Request, exc: DatabaseUnavailable) -> JSONResponse:
+        error = database_error(exc)
+        return JSONResponse(
+            error_body(request, error.status, error.message, code=error.code),
+            status_code=error.status,
+            headers=error.headers,
+        )
+
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         return JSONResponse(

@@ -68,6 +68,35 @@ class Settings(BaseSettings):
     """Root folder for the file tools; nothing outside it is read or written."""
     sandbox_db: Path = Path("sandbox.db")
     """SQLite file for the database tools; never the server's own database."""
+    database_url: SecretStr | None = None
+    """``postgresql://user:password@host:5432/name``: keep checkpoints, threads, runs, keys and
+    usage in PostgreSQL (needed for several replicas). Unset: the SQLite file ``TOOLLOOM_DB``."""
+    db_pool_size: Annotated[int, Field(ge=1, le=200)] = 5
+    """PostgreSQL connections each replica keeps open for toolloom's tables. Sizing: replicas x
+    (DB_POOL_SIZE + DB_MAX_OVERFLOW + DB_CHECKPOINT_POOL_SIZE) must stay below the server's
+    ``max_connections`` (100 by default, 3 of them reserved); the defaults use 13 a replica."""
+    db_max_overflow: Annotated[int, Field(ge=0, le=200)] = 5
+    """Extra connections a replica may open for toolloom's tables under bursts (closed when
+    returned). Count them in the sizing above."""
+    db_checkpoint_pool_size: Annotated[int, Field(ge=1, le=200)] = 3
+    """Most PostgreSQL connections each replica opens for checkpoints (a separate psycopg pool).
+    A run holds one only while it reads or writes a checkpoint, not for the whole run; LangGraph's
+    saver runs one checkpoint statement at a time per process, so more than 3 rarely helps."""
+    db_pool_timeout: Annotated[float, Field(gt=0, le=600)] = 5.0
+    """Seconds a request waits for a free pooled connection; past that (or while PostgreSQL is
+    unreachable) the request fails with 503 instead of hanging."""
+    db_connect_timeout: Annotated[int, Field(ge=1, le=600)] = 5
+    """Seconds one attempt to open a PostgreSQL connection may take."""
+    db_statement_timeout: Annotated[float, Field(ge=0, le=3600)] = 30.0
+    """Seconds one SQL statement may run on PostgreSQL before the server cancels it; 0: no limit."""
+    replica_id: Annotated[str | None, Field(min_length=1, max_length=64)] = None
+    """This process's name among the replicas (default: a random UUID at start). Give each
+    replica its own; a replica restarted with the same id takes back its own dead runs at once."""
+    run_lease: Annotated[float, Field(ge=3, le=3600)] = 30.0
+    """Seconds a replica's runs (and thread holds) stay claimed without a heartbeat. Each replica
+    renews its own every RUN_LEASE/3 s; any replica marks a run whose lease expired as
+    interrupted (checked every RUN_LEASE/2 s), so a replica that died is noticed within about
+    1.5 x RUN_LEASE."""
 
     # --- HTTP -------------------------------------------------------------------------------
     host: str = "127.0.0.1"
@@ -154,6 +183,18 @@ class Settings(BaseSettings):
             raise ValueError(f"unknown HTTP methods: {', '.join(sorted(unknown))}")
         return methods
 
+    @field_validator("database_url")
+    @classmethod
+    def _postgres_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        scheme = value.get_secret_value().strip().partition("://")[0].lower()
+        if scheme not in {"postgresql", "postgres", "postgresql+psycopg"}:
+            raise ValueError(
+                f"must be a postgresql://user:password@host:port/name URL, not {scheme}://..."
+            )
+        return SecretStr(value.get_secret_value().strip())
+
     @field_validator("host")
     @classmethod
     def _host_is_address_or_name(cls, value: str) -> str:
@@ -188,6 +229,7 @@ def load_settings(**overrides: object) -> Settings:
         lines = []
         for err in exc.errors():
             field = str(err["loc"][0]) if err["loc"] else "?"
-            shown = "" if "key" in field else f" (got {err.get('input')!r})"
+            secret = "key" in field or field == "database_url"
+            shown = "" if secret else f" (got {err.get('input')!r})"
             lines.append(f"{ENV_PREFIX}{field.upper()}: {err['msg']}{shown}")
         raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from None

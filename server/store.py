@@ -1,26 +1,38 @@
 """SQLModel tables beside the checkpoints: threads (with their owner), the append-only transcript,
-and API keys (stored hashed).
+runs (with the replica that runs them), API keys (stored hashed), usage, and thread leases.
 
 The checkpointer keeps the graph's working state; these tables keep what the API serves: who owns
-a thread, every message with its time, which stage produced each tool call. SQLite calls are short
-and run in a worker thread (``asyncio.to_thread``) so the event loop never blocks on the disk.
+a thread, every message with its time, which stage produced each tool call. One ``Store`` API on
+two backends: a SQLite file (the default, one process) or PostgreSQL (``TOOLLOOM_DATABASE_URL``,
+psycopg 3 through SQLAlchemy, shared by every replica). Opening a store migrates its tables to the
+newest Alembic revision (``server/migrations``). Calls are short, synchronous and run in a worker
+thread (``asyncio.to_thread``) so the event loop never blocks on the database.
+
+While PostgreSQL is unreachable every call raises :class:`DatabaseUnavailable` (the API answers
+503); the pool checks connections before use, so calls work again once it is back.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import secrets
-from collections.abc import Sequence
-from datetime import UTC, datetime
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
-from sqlalchemy import Index, UniqueConstraint, event
+from sqlalchemy import Index, MetaData, UniqueConstraint, event, func, text, update
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Field, Session, SQLModel, col, create_engine, delete, select
 
 KEY_PREFIX = "tl-"
@@ -45,8 +57,9 @@ class Thread(SQLModel, table=True):
 
 
 class RunRow(SQLModel, table=True):
-    """One run of the graph on a thread: running, then succeeded, failed or interrupted (the
-    server died mid-run; marked at the next start)."""
+    """One run of the graph on a thread: running, then succeeded, failed or interrupted (its
+    server died mid-run: marked at the next start on SQLite, or by any replica once the run's
+    lease expired on PostgreSQL)."""
 
     __tablename__ = "tl_runs"
 
@@ -56,6 +69,14 @@ class RunRow(SQLModel, table=True):
     started_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
     error: str | None = Field(default=None, max_length=500)
+    replica: str | None = Field(
+        default=None,
+        max_length=64,
+        description="The replica that runs it (its TOOLLOOM_REPLICA_ID).",
+    )
+    heartbeat_at: datetime | None = Field(
+        default=None, description="Last renewal of the run's lease by its replica."
+    )
 
 
 class MessageRow(SQLModel, table=True):
@@ -104,6 +125,106 @@ class UsageDay(SQLModel, table=True):
     tool_calls: int = 0
 
 
+class ThreadLease(SQLModel, table=True):
+    """A thread held by one run (one run at a time per thread, across replicas). A row whose
+    ``expires_at`` has passed is free: its holder died without releasing it."""
+
+    __tablename__ = "tl_thread_leases"
+
+    thread_id: str = Field(primary_key=True, max_length=128)
+    holder: str = Field(max_length=128, description="Unique per hold: replica id and a UUID.")
+    replica: str = Field(max_length=64, index=True)
+    acquired_at: datetime
+    expires_at: datetime
+
+
+OWN_TABLES = ("tl_threads", "tl_runs", "tl_messages", "tl_api_keys", "tl_usage", "tl_thread_leases")
+
+
+def own_metadata() -> MetaData:
+    """toolloom's tables only (what the migrations manage)."""
+    metadata = MetaData()
+    for table in SQLModel.metadata.sorted_tables:
+        if table.name in OWN_TABLES:
+            table.to_metadata(metadata)
+    return metadata
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached (PostgreSQL down, restarting, out of connections, or a
+    statement timed out). Temporary: the API answers 503 and the same call works once it is back."""
+
+
+# SQLSTATEs that mean "the server is away or overloaded", beside class 08 (connection exception):
+# admin/crash shutdown, cannot connect now, too many connections, statement timeout.
+_UNAVAILABLE_STATES = {"57P01", "57P02", "57P03", "53300", "57014"}
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether a database error means PostgreSQL is unreachable (rather than a bad statement)."""
+    import psycopg
+    import psycopg_pool
+
+    if isinstance(error, sa_exc.TimeoutError | psycopg_pool.PoolTimeout):
+        return True
+    if isinstance(error, sa_exc.DBAPIError):
+        if error.connection_invalidated:
+            return True
+        error = error.orig  # type: ignore[assignment]
+    if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
+        state = error.sqlstate
+        return state is None or state.startswith("08") or state in _UNAVAILABLE_STATES
+    return False
+
+
+def unavailable(error: BaseException) -> DatabaseUnavailable:
+    """The :class:`DatabaseUnavailable` for a low-level error, with a short reason."""
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
+    return DatabaseUnavailable(
+        f"the database is unavailable ({reason[0][:200] if reason else type(error).__name__})"
+    )
+
+
+@dataclass(frozen=True)
+class PoolOptions:
+    """Connection pool and timeouts for PostgreSQL (see the TOOLLOOM_DB_* settings)."""
+
+    pool_size: int = 5
+    max_overflow: int = 5
+    pool_timeout: float = 5.0
+    connect_timeout: int = 5
+    statement_timeout: float = 30.0
+
+
+def is_postgres_url(target: object) -> bool:
+    return isinstance(target, str) and target.split("://", 1)[0].lower() in {
+        "postgresql",
+        "postgres",
+        "postgresql+psycopg",
+    }
+
+
+def sqlalchemy_url(url: str) -> str:
+    """``postgresql://...`` as SQLAlchemy's psycopg 3 URL (``postgresql+psycopg://...``)."""
+    scheme, sep, rest = url.partition("://")
+    if scheme.lower() in {"postgresql", "postgres"}:
+        return f"postgresql+psycopg{sep}{rest}"
+    return url
+
+
+def libpq_url(url: str) -> str:
+    """A URL psycopg accepts directly (``postgresql://...``)."""
+    scheme, sep, rest = url.partition("://")
+    if scheme.lower() in {"postgresql+psycopg", "postgres"}:
+        return f"postgresql{sep}{rest}"
+    return url
+
+
+def display_url(url: str) -> str:
+    """The URL without its password, for logs."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
 class ThreadNotFound(LookupError):
     """No such thread for this caller (it does not exist, or another key owns it)."""
 
@@ -141,18 +262,125 @@ def _enable_wal(engine: Engine) -> None:
 
 
 class Store:
-    """Threads, transcript and keys in one SQLite file (the checkpoints' file by default)."""
+    """Threads, transcript, runs, keys and usage: in a SQLite file (the checkpoints' file by
+    default) or in PostgreSQL (``postgresql://...``), migrated to the newest revision on open.
 
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.engine = create_engine(
-            f"sqlite:///{path}", connect_args={"check_same_thread": False, "timeout": 30}
+    ``replica_id`` names this process among the replicas sharing the database (a random UUID by
+    default); runs it starts carry it, and only it renews their leases.
+    """
+
+    def __init__(
+        self,
+        target: Path | str,
+        *,
+        replica_id: str | None = None,
+        pool: PoolOptions | None = None,
+        migrate: bool = True,
+    ) -> None:
+        self.replica_id = replica_id or uuid.uuid4().hex
+        if is_postgres_url(target):
+            assert isinstance(target, str)
+            options = pool or PoolOptions()
+            server_options = "-c timezone=UTC"
+            if options.statement_timeout:
+                server_options += f" -c statement_timeout={int(options.statement_timeout * 1000)}"
+            self.url = target
+            self.engine = create_engine(
+                sqlalchemy_url(target),
+                pool_size=options.pool_size,
+                max_overflow=options.max_overflow,
+                pool_timeout=options.pool_timeout,
+                pool_pre_ping=True,  # a connection broken by a restart is replaced, not used
+                connect_args={
+                    "connect_timeout": options.connect_timeout,
+                    "options": server_options,
+                    "application_name": "toolloom",
+                },
+            )
+        else:
+            path = Path(str(target).removeprefix("sqlite:///"))
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.url = f"sqlite:///{path}"
+            self.engine = create_engine(
+                self.url, connect_args={"check_same_thread": False, "timeout": 30}
+            )
+            _enable_wal(self.engine)
+        if migrate:
+            self.migrate()
+
+    @classmethod
+    def open(cls, settings: Any, *, migrate: bool = True) -> Store:
+        """The store the settings name: PostgreSQL if TOOLLOOM_DATABASE_URL is set, else the
+        SQLite file TOOLLOOM_DB."""
+        url = settings.database_url.get_secret_value() if settings.database_url else None
+        pool = PoolOptions(
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+            pool_timeout=settings.db_pool_timeout,
+            connect_timeout=settings.db_connect_timeout,
+            statement_timeout=settings.db_statement_timeout,
         )
-        _enable_wal(self.engine)
-        SQLModel.metadata.create_all(self.engine)
+        return cls(url or settings.db, replica_id=settings.replica_id, pool=pool, migrate=migrate)
+
+    @property
+    def dialect(self) -> str:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    @property
+    def shared(self) -> bool:
+        """True when several processes may share this database (PostgreSQL)."""
+        return self.dialect == "postgresql"
+
+    def describe(self) -> str:
+        """Where the data lives, without a password (for logs)."""
+        return display_url(self.url)
+
+    def migrate(self) -> None:
+        """Bring toolloom's tables to the newest revision (a no-op when they are)."""
+        from server import migrations
+
+        with self._errors():
+            migrations.upgrade(self.engine)
+
+    def revision(self) -> str | None:
+        """The Alembic revision of toolloom's tables (None: never migrated)."""
+        from server import migrations
+
+        with self._errors():
+            return migrations.current(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
+
+    @contextlib.contextmanager
+    def _errors(self) -> Iterator[None]:
+        """Connection failures surface as :class:`DatabaseUnavailable`."""
+        try:
+            yield
+        except (sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError) as error:
+            if is_unavailable(error):
+                raise unavailable(error) from error
+            raise
+
+    @contextlib.contextmanager
+    def _session(self) -> Iterator[Session]:
+        """A session whose connection failures surface as :class:`DatabaseUnavailable`."""
+        with self._errors(), Session(self.engine) as session:
+            yield session
+
+    def _insert(self, table: Any) -> Any:
+        """INSERT with the backend's ON CONFLICT clauses (both speak the same dialect of it)."""
+        return (postgresql_insert if self.shared else sqlite_insert)(table)
+
+    def _now(self) -> Any:
+        """The database's clock on PostgreSQL (replicas' clocks may differ), this one's on SQLite."""
+        return func.now() if self.shared else utcnow()
+
+    def ping(self) -> None:
+        """One round trip; raises DatabaseUnavailable when the database does not answer."""
+        with self._session() as session:
+            session.exec(text("SELECT 1"))  # type: ignore[call-overload]
 
     # --- threads ---------------------------------------------------------------------------
 
@@ -161,9 +389,9 @@ class Store:
 
         One INSERT ... ON CONFLICT DO NOTHING, so concurrent first requests on a new thread agree.
         """
-        with Session(self.engine) as session:
+        with self._session() as session:
             session.exec(
-                sqlite_insert(Thread)
+                self._insert(Thread)
                 .values(
                     id=thread_id,
                     owner=owner,
@@ -180,14 +408,14 @@ class Store:
             return thread
 
     def get_thread(self, thread_id: str, owner: str) -> Thread:
-        with Session(self.engine) as session:
+        with self._session() as session:
             thread = session.get(Thread, thread_id)
             if thread is None or not hmac.compare_digest(thread.owner, owner):
                 raise ThreadNotFound(thread_id)
             return thread
 
     def list_threads(self, owner: str, limit: int = 50, offset: int = 0) -> list[Thread]:
-        with Session(self.engine) as session:
+        with self._session() as session:
             query = (
                 select(Thread)
                 .where(Thread.owner == owner)
@@ -198,7 +426,7 @@ class Store:
             return list(session.exec(query))
 
     def delete_thread(self, thread_id: str, owner: str) -> None:
-        with Session(self.engine) as session:
+        with self._session() as session:
             thread = session.get(Thread, thread_id)
             if thread is None or not hmac.compare_digest(thread.owner, owner):
                 raise ThreadNotFound(thread_id)
@@ -216,7 +444,7 @@ class Store:
 
         Work is proportional to the new messages only: the thread remembers its last stored id.
         """
-        with Session(self.engine) as session:
+        with self._session() as session:
             added = self._append(session, thread_id, messages, stages or {})
             session.commit()
             return added
@@ -228,7 +456,9 @@ class Store:
         messages: Sequence[BaseMessage],
         stages: dict[str, str],
     ) -> int:
-        thread = session.get(Thread, thread_id)
+        # Locked for the transaction on PostgreSQL: a replica copying an interrupted run's messages
+        # and the thread's next run never number the same messages twice.
+        thread = session.get(Thread, thread_id, with_for_update=True)
         if thread is None:
             return 0
         start, found = 0, thread.last_message_id is None
@@ -287,7 +517,7 @@ class Store:
         return len(fresh)
 
     def messages(self, thread_id: str, limit: int = 1000, offset: int = 0) -> list[MessageRow]:
-        with Session(self.engine) as session:
+        with self._session() as session:
             query = (
                 select(MessageRow)
                 .where(MessageRow.thread_id == thread_id)
@@ -310,19 +540,19 @@ class Store:
             "completion_tokens": completion_tokens,
             "tool_calls": tool_calls,
         }
-        insert = sqlite_insert(UsageDay).values(key=key, day=utcnow().date().isoformat(), **values)
+        insert = self._insert(UsageDay).values(key=key, day=utcnow().date().isoformat(), **values)
         upsert = insert.on_conflict_do_update(
             index_elements=["key", "day"],
             set_={
                 name: getattr(UsageDay, name) + getattr(insert.excluded, name) for name in values
             },
         )
-        with Session(self.engine) as session:
+        with self._session() as session:
             session.exec(upsert)
             session.commit()
 
     def usage(self, key: str | None = None, since: str | None = None) -> list[UsageDay]:
-        with Session(self.engine) as session:
+        with self._session() as session:
             query = select(UsageDay)
             if key is not None:
                 query = query.where(UsageDay.key == key)
@@ -333,9 +563,10 @@ class Store:
     # --- runs -------------------------------------------------------------------------------
 
     def start_run(self, thread_id: str, given: Sequence[BaseMessage] = ()) -> int:
-        """Record a run and the messages it was given, in one transaction."""
-        with Session(self.engine) as session:
-            row = RunRow(thread_id=thread_id)
+        """Record a run (this replica's, heartbeat now) and the messages it was given, in one
+        transaction."""
+        with self._session() as session:
+            row = RunRow(thread_id=thread_id, replica=self.replica_id, heartbeat_at=utcnow())
             session.add(row)
             if given:
                 self._append(session, thread_id, given, {})
@@ -351,8 +582,10 @@ class Store:
         stages: dict[str, str] | None = None,
         error: str | None = None,
     ) -> None:
-        """Append the run's new messages and close the run, in one transaction."""
-        with Session(self.engine) as session:
+        """Append the run's new messages and close the run, in one transaction. (A run another
+        replica marked interrupted while this one was cut off from the database still ends as
+        succeeded or failed: its messages are kept either way.)"""
+        with self._session() as session:
             self._append(session, thread_id, messages, stages or {})
             row = session.get(RunRow, run_id) if run_id is not None else None
             if row is not None:
@@ -363,14 +596,18 @@ class Store:
             session.commit()
 
     def last_run(self, thread_id: str) -> RunRow | None:
-        with Session(self.engine) as session:
+        with self._session() as session:
             return session.exec(
                 select(RunRow).where(RunRow.thread_id == thread_id).order_by(col(RunRow.id).desc())
             ).first()
 
     def mark_interrupted(self) -> list[str]:
-        """At start-up: runs still 'running' were cut off by a crash. Returns their threads."""
-        with Session(self.engine) as session:
+        """At start-up of the only process (SQLite): runs still 'running' were cut off by a crash.
+        Returns their threads. On a shared database (PostgreSQL) only this replica id's own runs
+        (its previous life's): other replicas' runs are live, and expire by their leases."""
+        if self.shared:
+            return self.interrupt_replica_runs(self.replica_id)
+        with self._session() as session:
             rows = session.exec(select(RunRow).where(RunRow.status == "running")).all()
             for row in rows:
                 row.status = "interrupted"
@@ -380,21 +617,195 @@ class Store:
             session.commit()
             return sorted({row.thread_id for row in rows})
 
+    # --- leases (several replicas on one database; see server/coordination.py) ------------------
+
+    def interrupt_replica_runs(self, replica: str) -> list[str]:
+        """Runs still 'running' under ``replica`` (this id's previous life, which crashed): mark
+        them interrupted and drop its thread leases. Returns their threads."""
+        with self._session() as session:
+            threads = session.exec(
+                update(RunRow)
+                .where(col(RunRow.status) == "running", col(RunRow.replica) == replica)
+                .values(
+                    status="interrupted",
+                    error="the server stopped during this run",
+                    finished_at=self._now(),
+                )
+                .returning(col(RunRow.thread_id))
+            ).all()
+            session.exec(delete(ThreadLease).where(col(ThreadLease.replica) == replica))
+            session.commit()
+            return sorted({str(t) for (t,) in threads})
+
+    def renew_leases(self, replica: str, holders: Sequence[str], seconds: float) -> set[str]:
+        """The heartbeat: renew ``replica``'s running runs and the thread leases it holds (by
+        holder). Returns the holders renewed (one missing: its lease expired and was taken)."""
+        now = self._now()
+        with self._session() as session:
+            session.exec(
+                update(RunRow)
+                .where(col(RunRow.status) == "running", col(RunRow.replica) == replica)
+                .values(heartbeat_at=now)
+            )
+            renewed: set[str] = set()
+            if holders:
+                renewed = {
+                    str(holder)
+                    for (holder,) in session.exec(
+                        update(ThreadLease)
+                        .where(col(ThreadLease.holder).in_(list(holders)))
+                        .values(expires_at=now + timedelta(seconds=seconds))
+                        .returning(col(ThreadLease.holder))
+                    ).all()
+                }
+            session.commit()
+            return renewed
+
+    def sweep_expired_runs(self, seconds: float) -> list[str]:
+        """Mark interrupted every running run whose heartbeat is older than ``seconds`` (its
+        replica died), whichever replica ran it; each run is marked by exactly one caller.
+        Returns the threads of the runs this call marked; also drops long-expired thread leases."""
+        cutoff = self._now() - timedelta(seconds=seconds)
+        with self._session() as session:
+            threads = session.exec(
+                update(RunRow)
+                .where(
+                    col(RunRow.status) == "running",
+                    func.coalesce(col(RunRow.heartbeat_at), col(RunRow.started_at)) < cutoff,
+                )
+                .values(
+                    status="interrupted",
+                    error="the replica running it stopped renewing its lease",
+                    finished_at=self._now(),
+                )
+                .returning(col(RunRow.thread_id))
+            ).all()
+            session.exec(delete(ThreadLease).where(col(ThreadLease.expires_at) < cutoff))
+            session.commit()
+            return sorted({str(t) for (t,) in threads})
+
+    def try_lease_thread(self, thread_id: str, holder: str, seconds: float) -> bool:
+        """Take the thread's lease for ``holder`` if it is free or expired, in one atomic
+        INSERT ... ON CONFLICT DO UPDATE ... WHERE expired. True when ``holder`` has it now."""
+        now = self._now()
+        expires = now + timedelta(seconds=seconds)
+        insert = self._insert(ThreadLease).values(
+            thread_id=thread_id,
+            holder=holder,
+            replica=self.replica_id,
+            acquired_at=now,
+            expires_at=expires,
+        )
+        upsert = insert.on_conflict_do_update(
+            index_elements=["thread_id"],
+            set_={
+                "holder": insert.excluded.holder,
+                "replica": insert.excluded.replica,
+                "acquired_at": insert.excluded.acquired_at,
+                "expires_at": insert.excluded.expires_at,
+            },
+            where=col(ThreadLease.expires_at) < now,
+        ).returning(col(ThreadLease.holder))
+        with self._session() as session:
+            taken = session.exec(upsert).first()
+            session.commit()
+            return taken is not None and taken[0] == holder
+
+    def release_thread_lease(self, thread_id: str, holder: str) -> bool:
+        """Give the thread back (only if ``holder`` still has it). True when it was held."""
+        with self._session() as session:
+            gone = session.exec(
+                delete(ThreadLease)
+                .where(col(ThreadLease.thread_id) == thread_id, col(ThreadLease.holder) == holder)
+                .returning(col(ThreadLease.thread_id))
+            ).all()
+            session.commit()
+            return bool(gone)
+
     def counts(self) -> tuple[int, int]:
         """(threads, messages) in the store, for the metrics."""
         from sqlalchemy import func
 
-        with Session(self.engine) as session:
+        with self._session() as session:
             threads = session.exec(select(func.count()).select_from(Thread)).one()
             messages = session.exec(select(func.count()).select_from(MessageRow)).one()
             return int(threads), int(messages)
+
+    # --- copying between databases (toolloom db copy) -------------------------------------------
+
+    def thread_ids(self) -> list[str]:
+        """Every thread in the transcript tables, and every thread the SQLite checkpointer knows."""
+        with self._session() as session:
+            found = set(session.exec(select(Thread.id)))
+            if not self.shared and sa_inspect(self.engine).has_table("checkpoints"):
+                rows = session.exec(text("SELECT DISTINCT thread_id FROM checkpoints"))  # type: ignore[call-overload]
+                found.update(str(thread_id) for (thread_id,) in rows)
+        return sorted(found)
+
+    def export_thread(self, thread_id: str) -> tuple[Thread, list[MessageRow], list[RunRow]] | None:
+        """A thread's row, its whole transcript and its runs (None: no such thread row)."""
+        with self._session() as session:
+            thread = session.get(Thread, thread_id)
+            if thread is None:
+                return None
+            messages = session.exec(
+                select(MessageRow)
+                .where(MessageRow.thread_id == thread_id)
+                .order_by(col(MessageRow.seq))
+            ).all()
+            runs = session.exec(
+                select(RunRow).where(RunRow.thread_id == thread_id).order_by(col(RunRow.id))
+            ).all()
+            return thread, list(messages), list(runs)
+
+    def import_thread(
+        self, thread: Thread, messages: Sequence[MessageRow], runs: Sequence[RunRow]
+    ) -> bool:
+        """Add a thread with its transcript and runs, in one transaction, unless a thread with its
+        id exists here already (then nothing is written). True when it was added."""
+        with self._session() as session:
+            added = session.exec(
+                self._insert(Thread)
+                .values(**thread.model_dump())
+                .on_conflict_do_nothing(index_elements=["id"])
+                .returning(col(Thread.id))
+            ).first()
+            if added is None:
+                return False
+            for table, rows in ((MessageRow, messages), (RunRow, runs)):
+                values = [row.model_dump(exclude={"id"}) for row in rows]
+                for start in range(0, len(values), 500):  # well under 65,535 parameters
+                    session.exec(self._insert(table).values(values[start : start + 500]))
+            session.commit()
+            return True
+
+    def import_keys(self, keys: Sequence[ApiKey]) -> int:
+        """Add the keys whose names are not here yet. Returns how many were added."""
+        return self._import(ApiKey, keys, ["name"])
+
+    def import_usage(self, rows: Sequence[UsageDay]) -> int:
+        """Add the (key, day) rows not here yet. Returns how many were added."""
+        return self._import(UsageDay, rows, ["key", "day"])
+
+    def _import(self, table: Any, rows: Sequence[SQLModel], unique: list[str]) -> int:
+        if not rows:
+            return 0
+        with self._session() as session:
+            added = session.exec(
+                self._insert(table)
+                .values([row.model_dump(exclude={"id"}) for row in rows])
+                .on_conflict_do_nothing(index_elements=unique)
+                .returning(table.id)
+            ).all()
+            session.commit()
+            return len(added)
 
     # --- API keys ----------------------------------------------------------------------------
 
     def create_key(self, name: str) -> str:
         """A new key for ``name``; the raw key is returned once and only its hash is stored."""
         raw = KEY_PREFIX + secrets.token_urlsafe(32)
-        with Session(self.engine) as session:
+        with self._session() as session:
             if session.exec(select(ApiKey).where(ApiKey.name == name)).first():
                 raise ValueError(f"a key named {name!r} exists already")
             session.add(ApiKey(name=name, key_hash=hash_key(raw)))
@@ -402,11 +813,11 @@ class Store:
         return raw
 
     def list_keys(self) -> list[ApiKey]:
-        with Session(self.engine) as session:
+        with self._session() as session:
             return list(session.exec(select(ApiKey).order_by(col(ApiKey.name))))
 
     def revoke_key(self, name: str) -> bool:
-        with Session(self.engine) as session:
+        with self._session() as session:
             key = session.exec(select(ApiKey).where(ApiKey.name == name)).first()
             if key is None or key.revoked_at is not None:
                 return False
@@ -417,6 +828,6 @@ class Store:
 
     def active_key_hashes(self) -> dict[str, str]:
         """hash -> key name, for every key not revoked."""
-        with Session(self.engine) as session:
+        with self._session() as session:
             keys = session.exec(select(ApiKey).where(col(ApiKey.revoked_at).is_(None)))
             return {key.key_hash: key.name for key in keys}

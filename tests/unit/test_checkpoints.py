@@ -1,4 +1,6 @@
-"""Strict checkpoint deserialisation: a checkpoint naming an arbitrary type does not revive it."""
+"""The checkpointer on both backends (a SQLite file and a real PostgreSQL): strict
+deserialisation (a checkpoint naming an arbitrary type does not revive it) and pruning to the
+newest N checkpoints per thread."""
 
 from __future__ import annotations
 
@@ -6,10 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 
-from graph.checkpoints import open_checkpointer, strict_serde
+from graph.builder import build_graph
+from graph.checkpoints import (
+    compile_checkpointed,
+    open_checkpointer,
+    prune_checkpoints,
+    strict_serde,
+)
+from tests.fakes import ScriptedChatModel
 
 REVIVED: list[Any] = []
 
@@ -39,9 +49,73 @@ def test_strict_serde_keeps_messages_and_refuses_other_types() -> None:
     assert not isinstance(loaded["x"], Planted)
 
 
-async def test_the_server_checkpointer_is_strict(tmp_path: Path) -> None:
-    async with open_checkpointer(tmp_path / "db.sqlite") as saver:
+async def test_the_server_checkpointer_is_strict(database_url: str) -> None:
+    async with open_checkpointer(database_url) as saver:
         planted = JsonPlusSerializer(allowed_msgpack_modules=True).dumps_typed(Planted("x"))
         REVIVED.clear()
         value = saver.serde.loads_typed(planted)
         assert REVIVED == [] and not isinstance(value, Planted)
+
+
+def _blobs(url: str, thread_id: str) -> tuple[int, int]:
+    """(blob rows, blob rows some checkpoint of the thread still names) on PostgreSQL."""
+    with psycopg.connect(url) as conn:
+        total = conn.execute(
+            "SELECT count(*) FROM checkpoint_blobs WHERE thread_id = %s", (thread_id,)
+        ).fetchone()
+        named = conn.execute(
+            "SELECT count(*) FROM checkpoint_blobs b WHERE b.thread_id = %s AND EXISTS ("
+            " SELECT 1 FROM checkpoints c WHERE c.thread_id = b.thread_id"
+            " AND c.checkpoint -> 'channel_versions' ->> b.channel = b.version)",
+            (thread_id,),
+        ).fetchone()
+    assert total is not None and named is not None
+    return int(total[0]), int(named[0])
+
+
+async def test_prune_keeps_the_newest_checkpoints_and_the_thread_goes_on(database_url: str) -> None:
+    model = ScriptedChatModel(default="fine")
+    async with open_checkpointer(database_url) as saver:
+        graph = compile_checkpointed(build_graph(model, []), saver)
+        for turn in range(6):
+            for thread in ("p", "q"):
+                await graph.ainvoke(
+                    {"messages": [HumanMessage(f"turn {turn}")]},
+                    {"configurable": {"thread_id": thread}},
+                )
+        assert len([c async for c in saver.alist({"configurable": {"thread_id": "p"}})]) == 6
+        if database_url.startswith("postgresql"):
+            before, _ = _blobs(database_url, "p")
+
+        assert await prune_checkpoints(saver, "p", 2) == 4
+        assert await prune_checkpoints(saver, "p", 2) == 0
+        assert len([c async for c in saver.alist({"configurable": {"thread_id": "p"}})]) == 2
+        assert len([c async for c in saver.alist({"configurable": {"thread_id": "q"}})]) == 6
+        if database_url.startswith("postgresql"):
+            after, named = _blobs(database_url, "p")
+            assert after == named < before  # only blobs no kept checkpoint names were deleted
+
+        state = await graph.aget_state({"configurable": {"thread_id": "p"}})
+        assert [m.content for m in state.values["messages"] if isinstance(m, HumanMessage)] == [
+            f"turn {turn}" for turn in range(6)
+        ]
+        await graph.ainvoke(
+            {"messages": [HumanMessage("turn 6")]}, {"configurable": {"thread_id": "p"}}
+        )
+        state = await graph.aget_state({"configurable": {"thread_id": "p"}})
+        assert state.values["messages"][-2].content == "turn 6"
+        assert state.values["messages"][-1].content == "fine"
+
+
+async def test_the_settings_choose_the_saver(tmp_path: Path, postgres_url: str) -> None:
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    from graph.checkpoints import PostgresSaver
+    from server.settings import load_settings
+
+    async with open_checkpointer(load_settings(db=tmp_path / "c.db")) as local:
+        assert isinstance(local, AsyncSqliteSaver)
+    settings = load_settings(database_url=postgres_url, db_checkpoint_pool_size=2)
+    async with open_checkpointer(settings) as shared:
+        assert isinstance(shared, PostgresSaver)
+        assert shared.conn.max_size == 2  # type: ignore[union-attr]

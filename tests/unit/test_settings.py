@@ -48,3 +48,20 @@ def test_comma_separated_lists(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TOOLLOOM_NET_METHODS", "GET,TRACE")
     with pytest.raises(SettingsError, match="TOOLLOOM_NET_METHODS"):
         load_settings()
+
+
+def test_database_url_is_checked_and_its_password_never_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("TOOLLOOM_DATABASE_URL", "mysql://app:hunter2@db/toolloom")
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert "TOOLLOOM_DATABASE_URL" in str(error.value) and "hunter2" not in str(error.value)
+    monkeypatch.setenv("TOOLLOOM_DATABASE_URL", "postgresql://app:hunter2@db:5432/toolloom")
+    settings = load_settings()
+    assert "hunter2" not in repr(settings)
+    assert settings.database_url is not None
+    assert settings.database_url.get_secret_value().endswith("@db:5432/toolloom")
+    monkeypatch.setenv("TOOLLOOM_RUN_LEASE", "1")
+    with pytest.raises(SettingsError, match="TOOLLOOM_RUN_LEASE"):
+        load_settings()

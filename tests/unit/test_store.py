@@ -1,5 +1,6 @@
-"""The store under concurrent writers (found by the 20-requests-on-one-thread test: a get-then-
-insert race gave 500s)."""
+"""The store on both backends (a SQLite file and a real PostgreSQL): atomic thread claims and
+usage under concurrent writers (found by the 20-requests-on-one-thread test: a get-then-insert
+race gave 500s), the transcript, runs and keys."""
 
 from __future__ import annotations
 
@@ -7,40 +8,128 @@ import concurrent.futures
 from pathlib import Path
 
 import pytest
+from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
-from server.store import Store, ThreadNotFound
+from server.settings import load_settings
+from server.store import Store, ThreadNotFound, display_url
 
 
-def test_concurrent_claims_of_a_new_thread_agree(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.db")
+@pytest.fixture
+def store(database_url: str) -> Store:
+    opened = Store(database_url)
+    yield opened  # type: ignore[misc]
+    opened.close()
+
+
+def test_concurrent_claims_of_a_new_thread_agree(store: Store) -> None:
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        threads = list(pool.map(lambda _: store.claim_thread("new", "alice"), range(64)))
+    assert {t.id for t in threads} == {"new"}
+    assert len(store.list_threads("alice")) == 1
+    with pytest.raises(ThreadNotFound):
+        store.claim_thread("new", "bob")
+
+
+def test_concurrent_usage_counts_exactly(store: Store) -> None:
+    def add(_: int) -> None:
+        store.add_usage("alice", error=False, prompt_tokens=3, completion_tokens=2, tool_calls=1)
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
+        list(pool.map(add, range(100)))
+    [row] = store.usage("alice")
+    assert (row.requests, row.prompt_tokens, row.completion_tokens, row.tool_calls) == (
+        100,
+        300,
+        200,
+        100,
+    )
+
+
+def test_usage_is_exact_across_two_stores_on_one_database(database_url: str) -> None:
+    """Two replicas' stores adding to the same key and day at once."""
+    first, second = Store(database_url), Store(database_url)
     try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
-            threads = list(pool.map(lambda _: store.claim_thread("new", "alice"), range(64)))
-        assert {t.id for t in threads} == {"new"}
-        assert len(store.list_threads("alice")) == 1
-        with pytest.raises(ThreadNotFound):
-            store.claim_thread("new", "bob")
-    finally:
-        store.close()
 
-
-def test_concurrent_usage_counts_exactly(tmp_path: Path) -> None:
-    store = Store(tmp_path / "s.db")
-    try:
-
-        def add(_: int) -> None:
-            store.add_usage(
-                "alice", error=False, prompt_tokens=3, completion_tokens=2, tool_calls=1
+        def add(index: int) -> None:
+            (first if index % 2 else second).add_usage(
+                "k", error=index % 5 == 0, prompt_tokens=1, completion_tokens=1, tool_calls=0
             )
 
-        with concurrent.futures.ThreadPoolExecutor(max_workers=16) as pool:
-            list(pool.map(add, range(100)))
-        [row] = store.usage("alice")
-        assert (row.requests, row.prompt_tokens, row.completion_tokens, row.tool_calls) == (
-            100,
-            300,
-            200,
-            100,
-        )
+        with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(add, range(60)))
+        [row] = first.usage("k")
+        assert (row.requests, row.errors) == (60, 12)
     finally:
-        store.close()
+        first.close()
+        second.close()
+
+
+def test_runs_and_transcript(store: Store) -> None:
+    store.claim_thread("t", "alice")
+    user = HumanMessage("what is 2+2?", id="u1")
+    run_id = store.start_run("t", [user])
+    running = store.last_run("t")
+    assert running is not None and running.status == "running"
+    assert running.replica == store.replica_id and running.heartbeat_at is not None
+    call = AIMessage("", id="a1", tool_calls=[{"name": "calc", "args": {"e": "2+2"}, "id": "c1"}])
+    result = ToolMessage("4", tool_call_id="c1", name="calc", id="t1", artifact={"stage": "native"})
+    answer = AIMessage("4", id="a2")
+    store.finish_run(run_id, "t", [user, call, result, answer], {"c1": "native"})
+    rows = store.messages("t")
+    assert [(r.seq, r.role, r.content) for r in rows] == [
+        (0, "user", "what is 2+2?"),
+        (1, "assistant", ""),
+        (2, "tool", "4"),
+        (3, "assistant", "4"),
+    ]
+    assert rows[2].stage == "native" and '"stage": "native"' in (rows[1].tool_calls or "")
+    finished = store.last_run("t")
+    assert finished is not None and finished.status == "succeeded"
+    # appending the same state again adds nothing
+    assert store.append_messages("t", [user, call, result, answer]) == 0
+    thread = store.get_thread("t", "alice")
+    assert (thread.message_count, thread.title) == (4, "what is 2+2?")
+    assert store.counts() == (1, 4)
+    store.delete_thread("t", "alice")
+    assert store.counts() == (0, 0)
+    with pytest.raises(ThreadNotFound):
+        store.get_thread("t", "alice")
+
+
+def test_keys(store: Store) -> None:
+    raw = store.create_key("ops")
+    with pytest.raises(ValueError, match="exists already"):
+        store.create_key("ops")
+    assert list(store.active_key_hashes().values()) == ["ops"]
+    assert store.revoke_key("ops") and not store.revoke_key("ops")
+    assert store.active_key_hashes() == {}
+    assert raw.startswith("tl-")
+
+
+def test_mark_interrupted_at_start(store: Store) -> None:
+    store.claim_thread("a", "")
+    store.start_run("a", [HumanMessage("hi", id="h")])
+    assert store.mark_interrupted() == ["a"]
+    run = store.last_run("a")
+    assert run is not None and run.status == "interrupted"
+
+
+def test_the_settings_choose_the_backend(
+    tmp_path: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("TOOLLOOM_DATABASE_URL", raising=False)
+    local = Store.open(load_settings(db=tmp_path / "x.db", replica_id="one"))
+    shared = Store.open(load_settings(database_url=postgres_url, db_pool_size=2))
+    try:
+        assert (local.dialect, local.shared, local.replica_id) == ("sqlite", False, "one")
+        assert (shared.dialect, shared.shared) == ("postgresql", True)
+        assert len(shared.replica_id) == 32  # a fresh UUID when TOOLLOOM_REPLICA_ID is unset
+        assert shared.engine.pool.size() == 2  # type: ignore[attr-defined]
+        assert (tmp_path / "x.db").exists()
+    finally:
+        local.close()
+        shared.close()
+
+
+def test_display_url_hides_the_password() -> None:
+    assert display_url("postgresql://app:hunter2@db:5432/x") == ("postgresql://app:***@db:5432/x")
