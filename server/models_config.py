@@ -148,6 +148,14 @@ class ModelEntry(BaseModel):
             return (value,)
         return value
 
+    @model_validator(mode="before")
+    @classmethod
+    def _one_key_source(cls, data: Any) -> Any:
+        # Checked on the file's fields only: a resolved entry keeps api_key_env and gains api_key.
+        if isinstance(data, dict) and data.get("api_key") is not None and data.get("api_key_env"):
+            raise ValueError("api_key, api_key_env: give one of them, not both")
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> ModelEntry:
         if self.name == EMBEDDED:
@@ -158,8 +166,6 @@ class ModelEntry(BaseModel):
                 )
         elif self.base_url is None:
             raise ValueError("base_url: required (the backend's OpenAI-compatible base URL)")
-        if self.api_key is not None and self.api_key_env is not None:
-            raise ValueError("api_key, api_key_env: give one of them, not both")
         if self.name in self.fallbacks:
             raise ValueError(f"fallbacks: {self.name!r} names itself")
         if len(set(self.fallbacks)) != len(self.fallbacks):
