@@ -173,3 +173,29 @@ async def test_redis_going_away_means_no_cache_never_a_failed_request(
         assert after == (misses or 0) + 5
     finally:
         await client.aclose()
+
+
+async def test_no_cache_reaches_model_calls_inside_a_graph_run(stub: StubLLM) -> None:
+    """The request path sets the flag around a run; LangGraph's node tasks inherit it, and a run
+    streamed with ``stream_mode="messages"`` (ChatOpenAI then streams) is cached like any other."""
+    from langgraph.graph import END, START, MessagesState, StateGraph
+
+    llm = chat_model(stub, ResponseCache(60))
+
+    async def ask(state: MessagesState) -> dict[str, Any]:
+        return {"messages": [await llm.ainvoke(state["messages"])]}
+
+    builder = StateGraph(MessagesState)
+    builder.add_node("ask", ask)
+    builder.add_edge(START, "ask")
+    builder.add_edge("ask", END)
+    graph = builder.compile()
+    run_input = {"messages": QUESTION}
+
+    streamed = [part async for part in graph.astream(run_input, stream_mode="messages")]
+    assert streamed and stub.requests[-1].get("stream") is True  # the model call streamed
+    state = await graph.ainvoke(run_input)  # the same step, not streamed: from the cache
+    assert len(stub.requests) == 1 and served_from(state["messages"][-1]) == "hit"
+    with no_cache():
+        state = await graph.ainvoke(run_input)
+    assert len(stub.requests) == 2 and served_from(state["messages"][-1]) is None
