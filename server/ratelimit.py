@@ -175,9 +175,7 @@ class RateLimiter:
         retry_interval: float = DEFAULT_RETRY_INTERVAL,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.defaults = KeyLimits(
-            defaults.requests_per_minute or 0, defaults.tokens_per_day or 0
-        )
+        self.defaults = KeyLimits(defaults.requests_per_minute or 0, defaults.tokens_per_day or 0)
         self.limits_for = limits_for
         self.prefix = prefix
         self.link = (
@@ -272,11 +270,13 @@ class RateLimiter:
         self._local._roll_day(day)
         return self._local.tokens.get(key, 0)
 
+    # The key's name in braces: a Redis Cluster keeps both of a key's counts in one slot (the
+    # script touches both).
     def _rpm_key(self, key: str) -> str:
-        return f"{self.prefix}rpm:{key}"
+        return f"{self.prefix}{{{key}}}:rpm"
 
     def _tokens_key(self, key: str, day: str) -> str:
-        return f"{self.prefix}tpd:{day}:{key}"
+        return f"{self.prefix}{{{key}}}:tpd:{day}"
 
 
 def limiter_from_settings(

@@ -19,6 +19,8 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from server.settings import Settings
+
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
@@ -41,6 +43,13 @@ def make_redis(url: str, *, timeout: float = DEFAULT_TIMEOUT) -> Redis:
         retry=Retry(NoBackoff(), 1),
         health_check_interval=0,
     )
+
+
+def redis_from_settings(settings: Settings) -> Redis | None:
+    """The client for ``TOOLLOOM_REDIS_URL``, or None when it is unset (call in the lifespan)."""
+    if settings.redis_url is None:
+        return None
+    return make_redis(settings.redis_url.get_secret_value())
 
 
 class RedisLink:
@@ -106,4 +115,3 @@ class RedisLink:
             return False, None
         self.succeeded()
         return True, result
-

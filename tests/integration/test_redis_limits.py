@@ -39,7 +39,7 @@ async def test_the_sixth_request_in_a_minute_is_refused(clients: list[Redis], pr
     assert 58.0 < refused.retry_after <= 60.0 and refused.retry_after_header == "60"
     assert (await limiter.check("bob")).allowed
     # the counts are in Redis, not in the process
-    assert await clients[1].zcard(f"{prefix}rpm:alice") == 5
+    assert await clients[1].zcard(f"{prefix}{{alice}}:rpm") == 5
     assert limiter._local.hits == {}
 
 
@@ -88,7 +88,7 @@ async def test_redis_going_away_falls_back_to_in_process_counts_and_back(
     )
     try:
         assert (await limiter.check("alice")).allowed
-        assert await watcher.zcard(f"{prefix}rpm:alice") == 1
+        assert await watcher.zcard(f"{prefix}{{alice}}:rpm") == 1
 
         own_redis.stop()
         started = time.monotonic()
@@ -105,7 +105,7 @@ async def test_redis_going_away_falls_back_to_in_process_counts_and_back(
         own_redis.start()  # an empty Redis on the same port
         await asyncio.sleep(0.25)
         assert (await limiter.check("alice")).allowed  # counted in Redis again
-        assert await watcher.zcard(f"{prefix}rpm:alice") == 1
+        assert await watcher.zcard(f"{prefix}{{alice}}:rpm") == 1
         assert not limiter.link.down
         assert "Redis is back for rate limits" in caplog.text
         assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 1

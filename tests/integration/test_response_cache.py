@@ -199,3 +199,18 @@ async def test_no_cache_reaches_model_calls_inside_a_graph_run(stub: StubLLM) ->
     with no_cache():
         state = await graph.ainvoke(run_input)
     assert len(stub.requests) == 2 and served_from(state["messages"][-1]) is None
+
+
+async def test_the_cache_benchmark_runs_and_no_hit_reaches_the_stub(redis_url: str) -> None:
+    from benchmarks import cache_bench
+
+    result = await cache_bench.run(calls=2, redis_url=redis_url)
+    assert result["stub_requests"] == result["expected_stub_requests"] == 2 + 12 * 3
+    assert {
+        "no_cache_ms",
+        "memory_miss_ms",
+        "memory_hit_ms",
+        "redis_miss_ms",
+        "redis_hit_ms",
+    } <= set(result)
+    assert "redis  miss" in cache_bench.format_result(result)
