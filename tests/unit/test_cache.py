@@ -388,3 +388,15 @@ def test_an_unfinished_or_failed_stream_assembles_to_nothing() -> None:
         failed.feed(chunk)
     failed.feed_event(json.dumps({"error": {"message": "backend died"}}))
     assert failed.completion() is None
+
+
+def test_the_cache_comes_from_the_settings() -> None:
+    from server.cache import cache_from_settings
+    from server.settings import SettingsError, load_settings
+
+    assert cache_from_settings(load_settings(cache_ttl=0)) is None  # the default: no cache
+    cache = cache_from_settings(load_settings(cache_ttl=300, cache_max_entries=50))
+    assert cache is not None and cache.ttl == 300 and not cache.shared
+    assert cache._local is not None and cache._local.max_entries == 50
+    with pytest.raises(SettingsError, match="TOOLLOOM_CACHE_MAX_ENTRIES"):
+        load_settings(cache_max_entries=0)

@@ -164,3 +164,36 @@ def test_the_openai_client_sees_a_rate_limit_error() -> None:
             client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
         assert error.value.response.headers["retry-after"] == "60"
         assert error.value.code == "rate_limit_exceeded"
+
+
+def test_limits_and_redis_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    from server.ratelimit import limiter_from_settings
+    from server.settings import SettingsError, load_settings
+    from server.shared_redis import redis_from_settings
+
+    monkeypatch.setenv("TOOLLOOM_RATE_LIMIT_RPM", "5")
+    monkeypatch.setenv("TOOLLOOM_TOKENS_PER_DAY", "100000")
+    monkeypatch.delenv("TOOLLOOM_REDIS_URL", raising=False)
+    settings = load_settings()
+    limiter = limiter_from_settings(settings)
+    assert limiter.limits("anyone") == (5, 100000) and limiter.link is None
+    assert redis_from_settings(settings) is None
+
+    monkeypatch.setenv("TOOLLOOM_REDIS_URL", "redis://:hunter2@cache.internal:6379/1")
+    settings = load_settings()
+    assert "hunter2" not in repr(settings)
+    client = redis_from_settings(settings)
+    assert client is not None
+    assert client.connection_pool.connection_kwargs["password"] == "hunter2"
+    assert client.connection_pool.connection_kwargs["db"] == 1
+    assert limiter_from_settings(settings, redis=client).link is not None
+
+    monkeypatch.setenv("TOOLLOOM_REDIS_URL", "http://:hunter2@cache.internal")
+    with pytest.raises(SettingsError) as error:
+        load_settings()
+    assert "TOOLLOOM_REDIS_URL: Value error, must start with redis://" in str(error.value)
+    assert "hunter2" not in str(error.value)
+    monkeypatch.setenv("TOOLLOOM_REDIS_URL", "redis://localhost")
+    monkeypatch.setenv("TOOLLOOM_RATE_LIMIT_RPM", "-1")
+    with pytest.raises(SettingsError, match="TOOLLOOM_RATE_LIMIT_RPM"):
+        load_settings()
