@@ -497,6 +497,8 @@ class CachingTransport:
         include_usage = bool((payload.get("stream_options") or {}).get("include_usage"))
         stored = await self.cache.get(key)
         reply = complete_reply(stored) if stored is not None else None
+        if stored is not None and reply is None:
+            log.warning("response cache: an unreadable entry for backend %s; ignored", self.backend)
         if stored is not None and reply is not None:
             CACHE_REQUESTS.labels("hit").inc()
             if streamed:

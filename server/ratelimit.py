@@ -186,6 +186,7 @@ class RateLimiter:
         self._script = redis.register_script(_CHECK_SCRIPT) if redis is not None else None
         self._clock = clock
         self._local = _LocalCounts()
+        self._quiet_until = 0.0
 
     def limits(self, key: str) -> tuple[int, int]:
         """(requests per minute, tokens per day) in force for ``key``; 0 = no limit."""
@@ -194,7 +195,14 @@ class RateLimiter:
             try:
                 override = self.limits_for(key)
             except Exception:  # a failing override lookup must not fail the request
-                log.warning("per-key limits for %r could not be read; using the defaults", key)
+                now = time.monotonic()
+                if now >= self._quiet_until:  # one line a minute, not one per request
+                    self._quiet_until = now + 60
+                    log.warning(
+                        "per-key limits for %r could not be read; using the defaults",
+                        key,
+                        exc_info=True,
+                    )
         rpm = self.defaults.requests_per_minute or 0
         tpd = self.defaults.tokens_per_day or 0
         if override is not None:

@@ -400,3 +400,18 @@ def test_the_cache_comes_from_the_settings() -> None:
     assert cache._local is not None and cache._local.max_entries == 50
     with pytest.raises(SettingsError, match="TOOLLOOM_CACHE_MAX_ENTRIES"):
         load_settings(cache_max_entries=0)
+
+
+async def test_an_unreadable_entry_is_a_miss_and_is_replaced(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    backend = Backend()
+    cache = ResponseCache(60)
+    client = client_for(backend, cache)
+    payload = {"messages": MESSAGES, "model": "stub", "temperature": 0}
+    await cache.put(cache_key("stub", "/v1/chat/completions", payload), b"{not json")
+    header, reply = await ask(client)
+    assert header == "miss" and reply.choices[0].message.content == "437"
+    assert "unreadable entry for backend stub" in caplog.text
+    header, _ = await ask(client)
+    assert header == "hit" and len(backend.requests) == 1
