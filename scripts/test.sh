@@ -6,17 +6,19 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 # The browser tests (tests/integration/test_web_page.py) drive Debian's chromium through Playwright;
 # Playwright's own browser download needs the internet. CJK fonts so Korean renders as text.
 # The storage tests (tests/pg.py) start a throwaway cluster of Debian's PostgreSQL 15 with initdb and
-# pg_ctl (as the postgres user when run as root); the package's own cluster is not used.
+# pg_ctl (as the postgres user when run as root); the package's own cluster is not used. The limit
+# and cache tests start their own redis-server (tests/redis_server.py) on a loopback port.
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        say "installing ${need[*]} for the browser and PostgreSQL tests (once)"
+        say "installing ${need[*]} for the tests (once)"
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
     else
-        say "the browser and PostgreSQL tests need: sudo apt-get install ${need[*]}"
+        say "the tests need: sudo apt-get install ${need[*]}"
     fi
 fi
 say "ruff"

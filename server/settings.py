@@ -8,9 +8,12 @@ names the setting (see :func:`load_settings`).
 from __future__ import annotations
 
 import ipaddress
+import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
+from dotenv import dotenv_values
 from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -52,6 +55,10 @@ class Settings(BaseSettings):
     llm_max_tokens: Annotated[int | None, Field(ge=16, le=131072)] = None
     """Longest reply requested from the model, in tokens. Default: 1024; 256 for the embedded model,
     which otherwise rambles for a minute on 2 CPU cores."""
+
+    models: Path | None = None
+    """A models file (YAML or JSON): several backends with fallbacks (server/models_config.py).
+    Unset: one backend from the ``TOOLLOOM_LLM_*`` settings above, plus the entry ``embedded``."""
 
     # --- embedded default backend --------------------------------------------------------
     embedded_model: Path | None = None
@@ -126,6 +133,22 @@ class Settings(BaseSettings):
     thread_busy_wait: Annotated[float, Field(ge=0, le=3600)] = 120.0
     """Seconds a request waits for a thread another run holds (runs on a thread are serialised);
     past that it gets 409."""
+
+    # --- shared state across replicas (Redis), per-key limits, response cache ------------------
+    redis_url: SecretStr | None = None
+    """``redis://[:password@]host:port/db`` (or ``rediss://``, ``unix://``): per-key limits and the
+    response cache are shared by every replica through it. Unset: both are kept in process."""
+    rate_limit_rpm: Annotated[int, Field(ge=0, le=10_000_000)] = 0
+    """Requests per minute per API key (a sliding 60-second window); 0: no limit. Per-key
+    overrides: ``toolloom keys``."""
+    tokens_per_day: Annotated[int, Field(ge=0, le=10**12)] = 0
+    """Model tokens (prompt + completion) per API key per UTC day; 0: no limit."""
+    cache_ttl: Annotated[float, Field(ge=0, le=30 * 86400)] = 0.0
+    """Seconds a cached model reply stays valid; 0: no response cache. Only deterministic requests
+    are cached (temperature 0, or no sampling settings on a backend marked ``deterministic``)."""
+    cache_max_entries: Annotated[int, Field(ge=1, le=10_000_000)] = 1000
+    """Most replies the in-process cache keeps (least recently used go first). With Redis the bound
+    is Redis's ``maxmemory`` with an LRU ``maxmemory-policy``, and every entry has the TTL."""
 
     # --- observability -------------------------------------------------------------------------
     log_format: Literal["text", "json"] = "text"
@@ -208,6 +231,25 @@ class Settings(BaseSettings):
                 raise ValueError(f"{value!r} is neither an IP address nor a host name") from None
         return value
 
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        raw = value.get_secret_value().strip()
+        if not raw:
+            return None
+        if not raw.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return SecretStr(raw)
+
+    @field_validator("models")
+    @classmethod
+    def _models_file_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file: {value}")
+        return value
+
     @field_validator("embedded_model")
     @classmethod
     def _gguf_exists(cls, value: Path | None) -> Path | None:
@@ -229,7 +271,18 @@ def load_settings(**overrides: object) -> Settings:
         lines = []
         for err in exc.errors():
             field = str(err["loc"][0]) if err["loc"] else "?"
-            secret = "key" in field or field == "database_url"
+            # A URL may hold a password: never echo it.
+            secret = "key" in field or field in {"database_url", "redis_url"}
             shown = "" if secret else f" (got {err.get('input')!r})"
             lines.append(f"{ENV_PREFIX}{field.upper()}: {err['msg']}{shown}")
         raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from None
+
+
+def environment(env_file: Path | None = Path(".env")) -> Mapping[str, str]:
+    """The process environment (over the ``.env`` file's values), for settings that name another
+    variable: a models file's ``api_key_env`` is resolved against this mapping."""
+    found: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        found.update({k: v for k, v in dotenv_values(env_file).items() if v is not None})
+    found.update(os.environ)
+    return found

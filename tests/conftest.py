@@ -9,6 +9,7 @@ from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from tests.pg import PostgresCluster, start_cluster
+from tests.redis_server import RedisServer
 
 
 @pytest.fixture(params=["memory", "sqlite"])
@@ -43,3 +44,25 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'toolloom.db'}"
     return str(request.getfixturevalue("postgres_url"))
+
+
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """One real redis-server on 127.0.0.1 for the session (tests use their own key prefixes).
+    Tests that stop Redis use :func:`own_redis` instead, so they never disturb the others."""
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_url(redis_server: RedisServer) -> str:
+    """``redis://127.0.0.1:PORT/0`` of the session's real Redis."""
+    return redis_server.url
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A private real Redis that the test may stop and start again (same port)."""
+    server = RedisServer(tmp_path / "redis").start()
+    yield server
+    server.stop()
