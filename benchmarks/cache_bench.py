@@ -29,9 +29,9 @@ from langchain_core.messages import HumanMessage
 from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_openai import ChatOpenAI
 
+from backends.stub import StubLLM
 from server.cache import ResponseCache, cached_http_client
 from server.shared_redis import make_redis
-from tests.stub_llm import StubLLM
 from tools.registry import build_tools
 
 WARM_UP = 10

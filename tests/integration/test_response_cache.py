@@ -15,11 +15,11 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langchain_openai import ChatOpenAI
 from redis.asyncio import Redis
 
+from backends.stub import StubLLM
 from backends.telemetry import REGISTRY
 from server.cache import ResponseCache, cached_http_client, no_cache
 from server.shared_redis import make_redis
 from tests.redis_server import RedisServer
-from tests.stub_llm import StubLLM
 
 QUESTION = [HumanMessage(content="What is 23*19?")]
 TOOL = {

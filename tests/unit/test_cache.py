@@ -11,6 +11,7 @@ from typing import Any
 import openai
 import pytest
 
+from backends.stub import completion, stream_chunks
 from backends.telemetry import REGISTRY
 from server.cache import (
     CACHE_HEADER,
@@ -24,7 +25,6 @@ from server.cache import (
     sdk_httpx,
     wants_no_cache,
 )
-from tests.stub_llm import completion, stream_chunks
 
 http = sdk_httpx()
 MESSAGES = [{"role": "user", "content": "What is 23*19?"}]
