@@ -55,7 +55,7 @@ def serve(
 
     settings = _settings(host=host, port=port)
     _logging(settings)
-    store = Store(settings.db)
+    store = Store.open(settings)
     try:
         check_exposure(settings, KeyRing(settings.api_keys, store))
     except StartupRefused as exc:
@@ -163,7 +163,7 @@ app.add_typer(keys_app, name="keys")
 def _store() -> Any:
     from server.store import Store
 
-    return Store(_settings().db)
+    return Store.open(_settings())
 
 
 @keys_app.command("create")

@@ -38,9 +38,9 @@ from backends.errors import classify
 from backends.telemetry import token_counts
 from graph.context import Context
 from server.auth import Principal
-from server.errors import ApiError
+from server.errors import ApiError, database_error
 from server.observability import ACTIVE_RUNS
-from server.store import ThreadNotFound
+from server.store import DatabaseUnavailable, ThreadNotFound
 
 if TYPE_CHECKING:
     from server.runtime import AgentRuntime
@@ -87,6 +87,8 @@ def as_api_error(exc: BaseException) -> ApiError:
     words (502, 503 with Retry-After, 504), or a 500 for a bug."""
     if isinstance(exc, ApiError):
         return exc
+    if isinstance(exc, DatabaseUnavailable):
+        return database_error(exc)
     failure = classify(exc)
     headers = None
     if failure.retry_after is not None and failure.status == 503:
@@ -207,7 +209,7 @@ class Run:
             if message.id is None:  # add_messages keeps an id that is already set
                 message.id = str(uuid.uuid4())
         hold = (
-            runtime.locks.hold(thread_id, runtime.settings.thread_busy_wait)
+            runtime.coordinator.hold_thread(thread_id, runtime.settings.thread_busy_wait)
             if thread_id
             else contextlib.nullcontext()
         )

@@ -1,7 +1,7 @@
 """Everything a running toolloom holds: the backend, the checkpointer, the store, the compiled graph.
 
 Opened once per process, by the FastAPI lifespan or by ``toolloom chat``, with
-:func:`open_runtime`; closed in reverse order (graph, database, embedded model). The settings
+:func:`open_runtime`; closed in reverse order (coordinator, checkpointer, store, embedded model). The settings
 become the parts here and nowhere else: :func:`context_from` (run limits), :func:`tool_config_from`
 (the tools' sandbox), :func:`llm_from` and :func:`policy_from` (the model client).
 """
@@ -17,7 +17,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.tools import BaseTool
-from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
 
 from backends.backend import Backend
@@ -26,45 +26,14 @@ from backends.resilience import CircuitBreaker, RetryPolicy
 from graph.builder import build_graph
 from graph.checkpoints import compile_checkpointed, open_checkpointer, prune_checkpoints
 from graph.context import Context
+from server.coordination import Coordinator, open_coordinator, transcript_recovery
 from server.embedded import EmbeddedServer
-from server.errors import ApiError
 from server.settings import Settings
 from server.store import Store
 from tools.base import ToolConfig
 from tools.registry import build_tools
 
 log = logging.getLogger(__name__)
-
-
-class ThreadLocks:
-    """One lock per thread: runs on a thread are serialised, so concurrent requests on one thread
-    keep every message, in order. A request that cannot get the thread within ``wait`` seconds
-    gets 409 instead of piling up."""
-
-    def __init__(self) -> None:
-        self._locks: dict[str, asyncio.Lock] = {}
-        self._users: dict[str, int] = {}
-
-    @contextlib.asynccontextmanager
-    async def hold(self, thread_id: str, wait: float) -> AsyncIterator[None]:
-        lock = self._locks.setdefault(thread_id, asyncio.Lock())
-        self._users[thread_id] = self._users.get(thread_id, 0) + 1
-        try:
-            try:
-                await asyncio.wait_for(lock.acquire(), timeout=wait)
-            except TimeoutError:
-                raise ApiError(
-                    409, f"thread {thread_id!r} is busy with another run; try again"
-                ) from None
-            try:
-                yield
-            finally:
-                lock.release()
-        finally:
-            self._users[thread_id] -= 1
-            if not self._users[thread_id]:
-                del self._users[thread_id]
-                self._locks.pop(thread_id, None)
 
 
 @dataclass
@@ -76,15 +45,16 @@ class AgentRuntime:
     """The graph with the checkpointer: runs on a thread."""
     stateless_graph: CompiledStateGraph[Any, Any, Any, Any]
     """The same graph without one: a ``/v1`` request that names no thread."""
-    checkpointer: AsyncSqliteSaver
+    checkpointer: BaseCheckpointSaver[Any]
     store: Store
+    coordinator: Coordinator
+    """One run at a time per thread (across replicas on PostgreSQL), run leases, crash recovery."""
     backend: Backend
     base_url: str | None
     context: Context
     """The run limits from the settings; each run starts from these."""
     embedded: EmbeddedServer | None = None
     tools: list[BaseTool] = field(default_factory=list)
-    locks: ThreadLocks = field(default_factory=ThreadLocks)
 
     @property
     def backend_name(self) -> str:
@@ -157,27 +127,6 @@ def policy_from(settings: Settings, name: str = "llm") -> RetryPolicy:
     )
 
 
-async def recover_interrupted(store: Store, graph: CompiledStateGraph[Any, Any, Any, Any]) -> int:
-    """At start-up: mark the runs a crash cut off as interrupted, and copy what their checkpoints
-    hold (at least the user's message) into the transcript. Returns how many threads."""
-    threads = await asyncio.to_thread(store.mark_interrupted)
-    for thread_id in threads:
-        try:
-            state = await graph.aget_state({"configurable": {"thread_id": thread_id}})
-            values = state.values or {}
-            await asyncio.to_thread(
-                store.append_messages,
-                thread_id,
-                values.get("messages", []),
-                values.get("call_stages", {}),
-            )
-        except Exception:
-            log.exception("could not recover the transcript of thread %s", thread_id)
-    if threads:
-        log.warning("marked the last run of %d thread(s) as interrupted: %s", len(threads), threads)
-    return len(threads)
-
-
 @contextlib.asynccontextmanager
 async def open_runtime(
     settings: Settings,
@@ -205,20 +154,27 @@ async def open_runtime(
         name = "embedded" if embedded else "openai-compatible"
         backend = Backend(llm, policy_from(settings, name), name=name)
 
-        checkpointer = await stack.enter_async_context(open_checkpointer(settings.db))
-        store = Store(settings.db)
+        store = await asyncio.to_thread(Store.open, settings)  # migrated to the latest schema
         stack.callback(store.close)
+        checkpointer = await stack.enter_async_context(open_checkpointer(settings))
 
         tools = build_tools(tool_config_from(settings))
         context = context_from(settings)
         builder = build_graph(backend, tools, defaults=context)
         graph = compile_checkpointed(builder, checkpointer)
-        await recover_interrupted(store, graph)
+        coordinator = await stack.enter_async_context(
+            open_coordinator(
+                store,
+                lease=settings.run_lease,
+                on_interrupted=transcript_recovery(store, graph),
+            )
+        )
         log.info(
-            "toolloom: graph ready; backend %s model %s; database %s",
+            "toolloom: graph ready; backend %s model %s; database %s; replica %s",
             base_url or "(in-process)",
             backend.model,
-            settings.db,
+            "PostgreSQL" if store.shared else settings.db,
+            coordinator.replica_id,
         )
         yield AgentRuntime(
             settings=settings,
@@ -226,6 +182,7 @@ async def open_runtime(
             stateless_graph=builder.compile(name="toolloom"),
             checkpointer=checkpointer,
             store=store,
+            coordinator=coordinator,
             backend=backend,
             base_url=base_url,
             context=context,

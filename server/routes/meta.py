@@ -16,6 +16,7 @@ from nodes.validation import ToolSpec
 from server.deps import CallerDep, KeyRingDep, RuntimeDep
 from server.observability import MESSAGES, REGISTRY, THREADS
 from server.runtime import AgentRuntime
+from server.store import DatabaseUnavailable
 
 router = APIRouter(tags=["meta"])
 
@@ -67,10 +68,17 @@ async def health(runtime: RuntimeDep, keyring: KeyRingDep) -> dict[str, Any]:
 
 @router.get("/ready")
 async def ready(runtime: RuntimeDep, _: CallerDep) -> JSONResponse:
-    """Readiness: 200 when the model answers, 503 when it does not."""
+    """Readiness: 200 when the model answers and the database is reachable, 503 otherwise."""
     status = await llm_status(runtime)
+    database: dict[str, Any] = {"backend": "postgresql" if runtime.store.shared else "sqlite"}
+    try:
+        await asyncio.to_thread(runtime.store.ping)
+        database["ok"] = True
+    except DatabaseUnavailable:
+        database.update(ok=False, error="unreachable")
+    ok = bool(status["ok"] and database["ok"])
     return JSONResponse(
-        {"ready": status["ok"], "llm": status}, status_code=200 if status["ok"] else 503
+        {"ready": ok, "llm": status, "database": database}, status_code=200 if ok else 503
     )
 
 
