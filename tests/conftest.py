@@ -46,6 +46,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     return str(request.getfixturevalue("postgres_url"))
 
 
+@pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     """One real redis-server on 127.0.0.1 for the session (tests use their own key prefixes).
     Tests that stop Redis use :func:`own_redis` instead, so they never disturb the others."""

@@ -21,11 +21,19 @@ from fastapi.exceptions import RequestValidationError
 from langchain_core.messages import AnyMessage, BaseMessage, convert_to_messages
 from langchain_core.runnables import Runnable, RunnableConfig
 from langserve import APIHandler
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationError,
+    model_validator,
+)
 
 from server.deps import CallerDep, RuntimeDep
 from server.errors import ApiError
-from server.runs import THREAD_HEADER, Run, prepare_run, thread_id_from
+from server.runs import THREAD_HEADER, Run, prepare_run, sse_documented, thread_id_from
 
 router = APIRouter(prefix="/agent", tags=["agent"])
 
@@ -43,6 +51,12 @@ class RoleMessage(BaseModel):
     id: str | None = None
     tool_call_id: str | None = None
     tool_calls: list[dict[str, Any]] | None = None
+
+    @model_validator(mode="after")
+    def _tool_needs_its_call(self) -> RoleMessage:
+        if self.role == "tool" and not self.tool_call_id:
+            raise ValueError("a tool message needs tool_call_id")
+        return self
 
 
 def _message_form(value: Any) -> str:
@@ -71,10 +85,10 @@ class InvokeBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     input: AgentInput
-    config: dict[str, Any] | None = None
+    config: dict[str, Any] = Field(default_factory=dict)
     """LangServe's run config (tags, metadata, run_name); ``configurable`` is refused: the thread
     comes from the X-Thread-Id header."""
-    kwargs: dict[str, Any] | None = None
+    kwargs: dict[str, Any] = Field(default_factory=dict)
 
 
 class BatchBody(BaseModel):
@@ -83,8 +97,8 @@ class BatchBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     inputs: list[AgentInput]
-    config: dict[str, Any] | list[dict[str, Any]] | None = None
-    kwargs: dict[str, Any] | None = None
+    config: dict[str, Any] | list[dict[str, Any]] = Field(default_factory=dict)
+    kwargs: dict[str, Any] = Field(default_factory=dict)
 
 
 def documented(model: type[BaseModel]) -> dict[str, Any]:
@@ -109,8 +123,8 @@ def as_messages(value: Any) -> list[BaseMessage]:
         return convert_to_messages(
             [m.model_dump(exclude_none=True) if isinstance(m, RoleMessage) else m for m in messages]
         )
-    except (ValueError, NotImplementedError) as exc:
-        raise ApiError(422, f"input.messages: {exc}") from None
+    except Exception as exc:  # LangChain's constructors raise KeyError, TypeError, ValueError
+        raise ApiError(422, f"input.messages: not a valid message ({exc})") from None
 
 
 def _run_of(config: RunnableConfig | None) -> tuple[Run, dict[str, Any]]:
@@ -175,8 +189,8 @@ async def check_request(request: Request) -> None:
     is a 422 naming the field and leaves no trace."""
     try:
         body = await request.json()
-    except ValueError:
-        return  # LangServe answers malformed JSON itself
+    except ValueError:  # not JSON, or not UTF-8 (LangServe would answer that with a 500)
+        raise ApiError(400, "the request body is not valid JSON in UTF-8") from None
     endpoint = request.url.path.rsplit("/", 1)[-1]
     allowed = LANGSERVE_FIELDS.get(endpoint)
     if isinstance(body, dict) and allowed is not None:
@@ -258,7 +272,12 @@ async def agent_batch(
     return await serve(request, runtime, caller, handler.batch)
 
 
-@router.post("/stream", openapi_extra=documented(InvokeBody))
+@router.post(
+    "/stream",
+    openapi_extra=documented(InvokeBody),
+    response_model=None,
+    responses=sse_documented("LangServe's stream: metadata, data (node updates), end"),
+)
 async def agent_stream(
     request: Request, handler: HandlerDep, runtime: RuntimeDep, caller: CallerDep
 ) -> Response:
@@ -266,7 +285,12 @@ async def agent_stream(
     return await serve(request, runtime, caller, handler.stream)
 
 
-@router.post("/stream_events", openapi_extra=documented(InvokeBody))
+@router.post(
+    "/stream_events",
+    openapi_extra=documented(InvokeBody),
+    response_model=None,
+    responses=sse_documented("LangServe's stream_events: one event per callback event"),
+)
 async def agent_stream_events(
     request: Request, handler: HandlerDep, runtime: RuntimeDep, caller: CallerDep
 ) -> Response:

@@ -32,7 +32,15 @@ from server.openai_models import (
     openai_tool_calls,
     to_langchain,
 )
-from server.runs import THREAD_HEADER, Run, prepare_run, sse, sse_response, with_client_tools
+from server.runs import (
+    THREAD_HEADER,
+    Run,
+    prepare_run,
+    sse,
+    sse_documented,
+    sse_response,
+    with_client_tools,
+)
 from server.settings import Settings
 
 router = APIRouter(prefix="/v1", tags=["openai"])
@@ -85,17 +93,15 @@ def check_limits(body: ChatCompletionRequest, settings: Settings) -> Any:
 @router.post(
     "/chat/completions",
     response_model=ChatCompletion,
-    responses={
-        200: {
-            "description": "A chat completion; with `stream: true`, server-sent "
-            "`chat.completion.chunk` events (see ChatCompletionChunk) ending with `data: [DONE]`",
-            "content": {
-                "text/event-stream": {
-                    "schema": {"$ref": "#/components/schemas/ChatCompletionChunk"}
-                }
-            },
-        }
-    },
+    responses=sse_documented(
+        "A chat completion; with `stream: true`, server-sent `chat.completion.chunk` events "
+        "ending with `data: [DONE]`",
+        {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "contentSchema": {"$ref": "#/components/schemas/ChatCompletionChunk"},
+        },
+    ),
 )
 async def chat_completions(
     body: ChatCompletionRequest,

@@ -30,7 +30,15 @@ from backends.backend import ANSWER_TAG, DRAFT_TAG
 from backends.messages import message_text
 from server.deps import CallerDep, RuntimeDep
 from server.errors import ApiError
-from server.runs import THREAD_HEADER, THREAD_ID_PATTERN, Run, prepare_run, sse, sse_response
+from server.runs import (
+    THREAD_HEADER,
+    THREAD_ID_PATTERN,
+    Run,
+    prepare_run,
+    sse,
+    sse_documented,
+    sse_response,
+)
 
 router = APIRouter(tags=["web"])
 STATIC = Path(__file__).parent.parent / "static"
@@ -90,16 +98,7 @@ async def asset(name: str) -> Response:
 @router.post(
     "/ui/chat",
     response_model=None,
-    responses={
-        200: {
-            "description": "Server-sent events: token, tool_call, tool_result, done, error",
-            "content": {
-                "text/event-stream": {
-                    "schema": {"type": "object", "properties": {"data": {"type": "string"}}}
-                }
-            },
-        }
-    },
+    responses=sse_documented("Server-sent events: token, tool_call, tool_result, done, error"),
 )
 async def ui_chat(
     body: WebChatRequest, request: Request, runtime: RuntimeDep, caller: CallerDep
