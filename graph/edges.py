@@ -16,7 +16,7 @@ def _client_mode(runtime: Runtime[Context]) -> bool:
     return runtime.context is not None and runtime.context.client_mode
 
 
-def after_route(
+async def after_route(
     state: State, runtime: Runtime[Context]
 ) -> Literal["call-tool", "detect-intent", "respond", "__end__"]:
     """Native calls run (or go back to the client in tool-call mode); a limit ends the run with
@@ -32,7 +32,7 @@ def after_route(
     return "detect-intent"
 
 
-def after_detect_intent(
+async def after_detect_intent(
     state: State, runtime: Runtime[Context]
 ) -> Literal["call-tool", "respond", "__end__"]:
     """Recovered calls run (or go back to the client); no call means an answer."""
@@ -41,6 +41,6 @@ def after_detect_intent(
     return "respond"
 
 
-def after_reflect(state: State) -> Literal["route", "respond"]:
+async def after_reflect(state: State) -> Literal["route", "respond"]:
     """reflect's verdict."""
     return "route" if state.get("verdict") == "route" else "respond"

@@ -66,7 +66,7 @@ def judge(state: State, ctx: Context) -> Reflection:
     return Reflection(next="respond")
 
 
-def reflect(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[str, Any]:
+async def reflect(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[str, Any]:
     """Record the verdict; the edge after this node reads it."""
     verdict = judge(state, deps.context(runtime.context))
     return {

@@ -191,6 +191,8 @@ class RequestLog:
         runtime = getattr(getattr(scope.get("app"), "state", None), "runtime", None)
         if runtime is None or principal is None or route in ("/health", "/metrics", "/usage"):
             return
+        if (scope.get("state") or {}).get("usage_recorded"):  # with the run, in its transaction
+            return
         try:
             await asyncio.to_thread(
                 runtime.store.add_usage,

@@ -3,12 +3,14 @@
 ``/v1/chat/completions``, LangServe's ``/agent/*``, the web page's ``/ui/chat`` and ``toolloom
 chat`` all do the same thing, in this order, through :func:`prepare_run` and :class:`Run`:
 
-1. **the thread**: the id rule (:func:`thread_id_from`), and the claim: a new id is created for
-   the caller, another key's thread is a 404 as if it did not exist (before any response starts);
+1. **the thread**: the id rule (:func:`thread_id_from`), and the check: another key's thread is
+   a 404 as if it did not exist (before any response starts); a new id becomes the caller's
+   thread in the first transaction of its first run;
 2. **the context**: the run's limits and mode (:class:`graph.context.Context`);
 3. **the run**, inside :meth:`Run.invoke` or :meth:`Run.stream`: hold the thread (one run at a
    time per thread; wait, then 409), record the run and the messages it was given (so a crash
-   loses nothing), run or stream the graph, then record the new messages and how the run ended;
+   loses nothing), run or stream the graph, then record the new messages, how the run ended and
+   the request's usage, in one transaction;
 4. **failures** become :class:`~server.errors.ApiError` with plain words (:func:`as_api_error`):
    502/503/504 for the backend, 409 for a busy thread; streams report them in-band.
 
@@ -40,7 +42,7 @@ from graph.context import Context
 from server.auth import Principal
 from server.errors import ApiError, database_error
 from server.observability import ACTIVE_RUNS
-from server.store import DatabaseUnavailable, ThreadNotFound
+from server.store import DatabaseUnavailable, ThreadNotFound, UsageDelta
 
 if TYPE_CHECKING:
     from server.runtime import AgentRuntime
@@ -109,6 +111,8 @@ class RunUsage(AsyncCallbackHandler):
         self.prompt_tokens = 0
         self.completion_tokens = 0
         self.tool_calls = 0
+        self._taken = False
+        self._taken_prompt = self._taken_completion = self._taken_tools = 0
 
     async def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
         prompt, completion = token_counts(response)
@@ -120,6 +124,22 @@ class RunUsage(AsyncCallbackHandler):
 
     async def on_tool_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
         self.tool_calls += 1
+
+    def take(self, key: str, failed: bool) -> UsageDelta:
+        """What this request added since the last take (a request with several runs, a LangServe
+        batch, counts as one request)."""
+        delta = UsageDelta(
+            key=key,
+            requests=0 if self._taken else 1,
+            errors=int(failed),
+            prompt_tokens=self.prompt_tokens - self._taken_prompt,
+            completion_tokens=self.completion_tokens - self._taken_completion,
+            tool_calls=self.tool_calls - self._taken_tools,
+        )
+        self._taken = True
+        self._taken_prompt, self._taken_completion = self.prompt_tokens, self.completion_tokens
+        self._taken_tools = self.tool_calls
+        return delta
 
     def openai(self) -> dict[str, int]:
         return {
@@ -140,6 +160,11 @@ class Run:
     thread_id: str | None
     """The thread, or None for a stateless run (``/v1`` without ``X-Thread-Id``)."""
     context: Context
+    caller: Principal
+    new_thread: bool = False
+    """The thread does not exist yet: the first run makes it, in its first transaction."""
+    request_state: Any = None
+    """The HTTP request's state, told that the usage was recorded with the run."""
     usage: RunUsage = field(default_factory=RunUsage)
     final: dict[str, Any] = field(default_factory=dict)
     """The state the last run ended with."""
@@ -218,7 +243,16 @@ class Run:
             if thread_id:
                 # Runs checkpoint once, at their end (durability "exit"): the user's message is
                 # recorded first, so a crash mid-run cannot lose it.
-                run_id = await asyncio.to_thread(runtime.store.start_run, thread_id, list(given))
+                try:
+                    run_id = await asyncio.to_thread(
+                        runtime.store.start_run,
+                        thread_id,
+                        list(given),
+                        self.caller.name if self.new_thread else None,
+                    )
+                except ThreadNotFound:  # another key made the thread a moment ago
+                    raise ApiError(404, f"no thread {thread_id!r}") from None
+                self.new_thread = False
             ACTIVE_RUNS.inc()
             error: BaseException | None = None
             try:
@@ -264,7 +298,10 @@ class Run:
                 values.get("messages", []),
                 values.get("call_stages", {}),
                 text,
+                self.usage.take(self.caller.name, failed=error is not None),
             )
+            if self.request_state is not None:
+                self.request_state.usage_recorded = True
             await runtime.prune_checkpoints(thread_id)
         except Exception:
             log.exception("could not record the end of a run on thread %s", thread_id)
@@ -278,11 +315,20 @@ async def prepare_run(
     context: Context | None = None,
     request_state: Any = None,
 ) -> Run:
-    """Check and claim the thread for the caller (created if new; another key's is a 404) and
-    build the run's context. Nothing runs yet."""
+    """Check the thread for the caller (another key's is a 404; a new one is made by the first
+    run, in the transaction that records it) and build the run's context. Nothing runs yet, and
+    nothing is written."""
+    new_thread = False
     if thread_id is not None:
-        await owned(runtime, caller, thread_id, runtime.store.claim_thread)
-    run = Run(runtime, thread_id, context or runtime.context)
+        new_thread = not await owned(runtime, caller, thread_id, runtime.store.thread_exists)
+    run = Run(
+        runtime,
+        thread_id,
+        context or runtime.context,
+        caller,
+        new_thread=new_thread,
+        request_state=request_state,
+    )
     if request_state is not None:
         request_state.thread_id = thread_id
         request_state.usage = run.usage

@@ -225,6 +225,18 @@ def display_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+@dataclass(frozen=True)
+class UsageDelta:
+    """What one request (or one run of it) adds to a key's usage row for today."""
+
+    key: str
+    requests: int
+    errors: int
+    prompt_tokens: int
+    completion_tokens: int
+    tool_calls: int
+
+
 class ThreadNotFound(LookupError):
     """No such thread for this caller (it does not exist, or another key owns it)."""
 
@@ -387,25 +399,36 @@ class Store:
     def claim_thread(self, thread_id: str, owner: str) -> Thread:
         """The thread, created for ``owner`` if new; ThreadNotFound if another key owns it.
 
-        One INSERT ... ON CONFLICT DO NOTHING, so concurrent first requests on a new thread agree.
+        A thread that exists is only read (no write, no fsync); a new one is made with one
+        INSERT ... ON CONFLICT DO NOTHING, so concurrent first requests on it agree.
         """
         with self._session() as session:
-            session.exec(
-                self._insert(Thread)
-                .values(
-                    id=thread_id,
-                    owner=owner,
-                    created_at=utcnow(),
-                    updated_at=utcnow(),
-                    message_count=0,
-                )
-                .on_conflict_do_nothing(index_elements=["id"])
-            )
-            session.commit()
             thread = session.get(Thread, thread_id)
+            if thread is None:
+                session.exec(self._new_thread(thread_id, owner))
+                session.commit()
+                thread = session.get(Thread, thread_id)
             if thread is None or not hmac.compare_digest(thread.owner, owner):
                 raise ThreadNotFound(thread_id)
             return thread
+
+    def thread_exists(self, thread_id: str, owner: str) -> bool:
+        """Whether the caller's thread exists (a read, nothing written); ThreadNotFound if another
+        key owns it. A thread that does not exist yet is made by :meth:`start_run`."""
+        with self._session() as session:
+            thread = session.get(Thread, thread_id)
+            if thread is not None and not hmac.compare_digest(thread.owner, owner):
+                raise ThreadNotFound(thread_id)
+            return thread is not None
+
+    def _new_thread(self, thread_id: str, owner: str) -> Any:
+        return (
+            self._insert(Thread)
+            .values(
+                id=thread_id, owner=owner, created_at=utcnow(), updated_at=utcnow(), message_count=0
+            )
+            .on_conflict_do_nothing(index_elements=["id"])
+        )
 
     def get_thread(self, thread_id: str, owner: str) -> Thread:
         with self._session() as session:
@@ -533,23 +556,28 @@ class Store:
         self, key: str, *, error: bool, prompt_tokens: int, completion_tokens: int, tool_calls: int
     ) -> None:
         """Add one request to the key's row for today (UTC), as one atomic upsert."""
+        delta = UsageDelta(key, 1, int(error), prompt_tokens, completion_tokens, tool_calls)
+        with self._session() as session:
+            session.exec(self._usage_upsert(delta))
+            session.commit()
+
+    def _usage_upsert(self, delta: UsageDelta) -> Any:
         values = {
-            "requests": 1,
-            "errors": int(error),
-            "prompt_tokens": prompt_tokens,
-            "completion_tokens": completion_tokens,
-            "tool_calls": tool_calls,
+            "requests": delta.requests,
+            "errors": delta.errors,
+            "prompt_tokens": delta.prompt_tokens,
+            "completion_tokens": delta.completion_tokens,
+            "tool_calls": delta.tool_calls,
         }
-        insert = self._insert(UsageDay).values(key=key, day=utcnow().date().isoformat(), **values)
-        upsert = insert.on_conflict_do_update(
+        insert = self._insert(UsageDay).values(
+            key=delta.key, day=utcnow().date().isoformat(), **values
+        )
+        return insert.on_conflict_do_update(
             index_elements=["key", "day"],
             set_={
                 name: getattr(UsageDay, name) + getattr(insert.excluded, name) for name in values
             },
         )
-        with self._session() as session:
-            session.exec(upsert)
-            session.commit()
 
     def usage(self, key: str | None = None, since: str | None = None) -> list[UsageDay]:
         with self._session() as session:
@@ -562,17 +590,27 @@ class Store:
 
     # --- runs -------------------------------------------------------------------------------
 
-    def start_run(self, thread_id: str, given: Sequence[BaseMessage] = ()) -> int:
+    def start_run(
+        self, thread_id: str, given: Sequence[BaseMessage] = (), owner: str | None = None
+    ) -> int:
         """Record a run (this replica's, heartbeat now) and the messages it was given, in one
-        transaction."""
+        transaction. With ``owner``, the thread is created for that owner if it does not exist
+        yet (ThreadNotFound if another key made it meanwhile), in the same transaction."""
         with self._session() as session:
+            if owner is not None:
+                session.exec(self._new_thread(thread_id, owner))
+                thread = session.get(Thread, thread_id)
+                if thread is None or not hmac.compare_digest(thread.owner, owner):
+                    raise ThreadNotFound(thread_id)
             row = RunRow(thread_id=thread_id, replica=self.replica_id, heartbeat_at=utcnow())
             session.add(row)
             if given:
                 self._append(session, thread_id, given, {})
+            session.flush()
+            run_id = row.id
             session.commit()
-            assert row.id is not None
-            return row.id
+            assert run_id is not None
+            return run_id
 
     def finish_run(
         self,
@@ -581,10 +619,11 @@ class Store:
         messages: Sequence[BaseMessage],
         stages: dict[str, str] | None = None,
         error: str | None = None,
+        usage: UsageDelta | None = None,
     ) -> None:
-        """Append the run's new messages and close the run, in one transaction. (A run another
-        replica marked interrupted while this one was cut off from the database still ends as
-        succeeded or failed: its messages are kept either way.)"""
+        """Append the run's new messages, close the run and add its usage, in one transaction.
+        (A run another replica marked interrupted while this one was cut off from the database
+        still ends as succeeded or failed: its messages are kept either way.)"""
         with self._session() as session:
             self._append(session, thread_id, messages, stages or {})
             row = session.get(RunRow, run_id) if run_id is not None else None
@@ -593,6 +632,8 @@ class Store:
                 row.error = error[:500] if error else None
                 row.finished_at = utcnow()
                 session.add(row)
+            if usage is not None:
+                session.exec(self._usage_upsert(usage))
             session.commit()
 
     def last_run(self, thread_id: str) -> RunRow | None:
