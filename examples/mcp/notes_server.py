@@ -29,7 +29,7 @@ def build(port: int = 8765) -> FastMCP:
     @server.tool()
     def add_note(text: str) -> str:
         """Save a note."""
-        notes = _load() + [text]
+        notes = [*_load(), text]
         NOTES.write_text(json.dumps(notes))
         return f"saved note {len(notes)}"
 

@@ -8,7 +8,7 @@ anyio task groups, which must be entered and left in one task):
    ``load_mcp_tools`` — all within ``connect_timeout``.
 2. ``ok``: calls from any task go over this one session (requests are multiplexed). The
    supervisor pings every ``ping_interval`` seconds; a failed ping, or a call that finds the
-   connection closed, ends the session.
+   connection closed, ends the session, and calls still waiting on it fail at once.
 3. ``down``: the last error is kept and the session is reopened after a backoff that doubles
    from ``retry_initial`` up to ``retry_max`` (and starts over after a session that worked). A
    server that comes back lists its tools again; the toolbox is told through ``on_change``.
@@ -56,7 +56,7 @@ class McpTiming:
 
     connect_timeout: float = 10.0
     """Start (or connect), initialize and list the tools within this."""
-    ping_interval: float = 10.0
+    ping_interval: float = 5.0
     ping_timeout: float = 5.0
     retry_initial: float = 1.0
     retry_max: float = 60.0
@@ -135,6 +135,8 @@ class McpServer:
     _generation: int = field(default=0, init=False, repr=False)
     _lost: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
     _lost_reason: str = field(default="", init=False, repr=False)
+    _ended: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
+    """Set when the current session ends: calls still waiting on it fail at once."""
     _first_attempt: asyncio.Event = field(default_factory=asyncio.Event, init=False, repr=False)
     _task: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
 
@@ -218,6 +220,7 @@ class McpServer:
                         raise _ConnectionLost("no answer to a ping") from None
             finally:
                 self._session = None
+                self._ended.set()
 
     def _install(self, session: ClientSession, converted: list[BaseTool]) -> None:
         tools, skipped = {}, {}
@@ -246,6 +249,7 @@ class McpServer:
         self._generation += 1
         self._lost = asyncio.Event()
         self._lost_reason = ""
+        self._ended = asyncio.Event()
         self._session = session
         self.tools = tools
         self.connects += 1
@@ -277,15 +281,30 @@ class McpServer:
         remote = self.tools.get(original_name)
         if remote is None:
             raise ToolError(f"MCP server {self.name!r} no longer offers {original_name!r}")
-        generation = self._generation
+        generation, ended = self._generation, self._ended
         call = {
             "type": "tool_call",
             "id": uuid.uuid4().hex,
             "name": remote.adapter_tool.name,
             "args": arguments,
         }
+        # The SDK fails pending requests when a stdio stream closes, but not when an HTTP
+        # session's task group is torn down: race the call against the session's end.
+        task = asyncio.ensure_future(remote.adapter_tool.ainvoke(call))
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+        waiter = asyncio.ensure_future(ended.wait())
         try:
-            message = await remote.adapter_tool.ainvoke(call)
+            await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            waiter.cancel()
+            if not task.done():
+                task.cancel()
+        if not task.done() or task.cancelled():
+            raise ToolError(
+                f"MCP server {self.name!r} went away during the call; it is being reconnected"
+            )
+        try:
+            message = task.result()
         except ToolException as exc:
             # The adapters raise this for a result with isError: the tool itself failed.
             raise ToolError(
