@@ -84,7 +84,11 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
         json.dumps(
             {
                 "servers": {
-                    "alpha": {"transport": "stdio", "command": sys.executable, "args": [str(SERVER)]},
+                    "alpha": {
+                        "transport": "stdio",
+                        "command": sys.executable,
+                        "args": [str(SERVER)],
+                    },
                     "web": {"transport": "streamable_http", "url": f"http://127.0.0.1:{port}/mcp"},
                     "broken": {"transport": "stdio", "args": "oops"},
                 }
@@ -221,7 +225,9 @@ async def test_an_http_server_killed_mid_call_then_back(world: World) -> None:
 
     await wait_until(lambda: web.state == "down")
     started = time.monotonic()
-    with pytest.raises(ToolError, match=r"^MCP server 'web' is down \(.+\); next attempt in \d+ s$"):
+    with pytest.raises(
+        ToolError, match=r"^MCP server 'web' is down \(.+\); next attempt in \d+ s$"
+    ):
         await call(world, "web__add", a=1, b=2)
     assert time.monotonic() - started < 0.5
     assert world.toolbox.get("web__add") is not None  # its tools stay listed while it is down
