@@ -490,3 +490,24 @@ def test_sync_use_is_refused_clearly() -> None:
     guarded = guard_python_tool(f, "m", timeout=1, output_chars=10)
     with pytest.raises(ToolError, match="only be called asynchronously"):
         guarded.invoke({"x": "a"})
+
+
+# --- the command line ---------------------------------------------------------------------------
+
+
+def test_toolloom_mcp_stops_with_the_module_named(
+    modules: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from server.cli import app
+
+    name = module(modules, "explodes_on_import", "raise KeyError('DB_URL')")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        app, ["mcp"], env={"TOOLLOOM_TOOL_MODULES": name, "TOOLLOOM_WORKSPACE": str(tmp_path)}
+    )
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        f"toolloom: TOOLLOOM_TOOL_MODULES: importing {name!r} failed: KeyError: 'DB_URL'"
+    )
