@@ -419,6 +419,30 @@ def bench(
         output.write_text(json.dumps(result, indent=2, default=str))
 
 
+@app.command("mcp")
+def mcp_command() -> None:
+    """Serve toolloom's sandboxed tools (the built-ins and TOOLLOOM_TOOL_MODULES, minus
+    TOOLLOOM_TOOLS_DISABLED) to an MCP client over stdio; logs go to stderr."""
+    import contextlib
+
+    from server.mcp_server import build_mcp_server, run_stdio
+    from tools.external.errors import ToolSourceError
+    from tools.toolbox import local_tools
+
+    settings = _settings()
+    _logging(settings, verbose=False)
+    try:
+        tools = local_tools(settings)
+    except ToolSourceError as exc:
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(2) from None
+    server = build_mcp_server(
+        tools, timeout=settings.tool_timeout, output_chars=settings.tool_output_chars
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_stdio(server))
+
+
 def main() -> None:
     app()
 
