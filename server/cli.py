@@ -29,6 +29,19 @@ def _settings(**overrides: Any) -> Settings:
         raise typer.Exit(2) from None
 
 
+def _check_tools(settings: Settings) -> None:
+    """Stop (exit 2) with a message naming the culprit when a Python tool module fails to import,
+    a name clashes, the MCP config file cannot be read, or a disabled name matches no tool."""
+    from tools.external.errors import ToolSourceError
+    from tools.toolbox import check_sources
+
+    try:
+        check_sources(settings)
+    except ToolSourceError as exc:
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
 def _logging(settings: Settings, verbose: bool = True) -> None:
     from server.observability import configure_logging
 
@@ -55,6 +68,7 @@ def serve(
 
     settings = _settings(host=host, port=port)
     _logging(settings)
+    _check_tools(settings)
     store = Store.open(settings)
     try:
         check_exposure(settings, KeyRing(settings.api_keys, store))
@@ -90,6 +104,7 @@ def chat(
 
     settings = _settings()
     _logging(settings, verbose)
+    _check_tools(settings)
 
     async def run() -> tuple[str, dict[str, Any]]:
         def progress(note: str) -> None:
@@ -271,6 +286,8 @@ def eval_command(
 ) -> None:
     """Score tool calling on the own set and BFCL: toolloom beside the bare backend, same run."""
     from evals.runner import load_suite, run_suite, write_reports
+    from server.runtime import mcp_timing_from, tool_config_from
+    from tools.toolbox import open_tools
 
     settings = _settings()
     wanted = [name.strip() for name in systems.split(",") if name.strip()]
@@ -281,15 +298,23 @@ def eval_command(
         )
         raise typer.Exit(2)
 
+    _check_tools(settings)
+
     async def run() -> None:
+        async with open_tools(
+            settings, tool_config_from(settings), timing=mcp_timing_from(settings)
+        ) as toolbox:
+            await evaluate(toolbox)
+
+    async def evaluate(toolbox: Any) -> None:
         from graph.builder import build_graph
         from nodes.validation import ToolSpec
         from server.embedded import EmbeddedServer
-        from server.runtime import context_from, llm_from, policy_from, tool_config_from
-        from tools.registry import build_tools
+        from server.runtime import context_from, llm_from, policy_from
 
-        tools = build_tools(tool_config_from(settings))
-        builtin = [ToolSpec.from_tool(t).openai for t in tools]
+        # Every configured tool (built-ins, Python tools, MCP tools that are up; not the
+        # switched-off ones), as GET /tools lists them.
+        offered = [ToolSpec.from_tool(t).openai for t in toolbox.tools]
         embedded = None
         llm = None
         note = ""
@@ -324,11 +349,11 @@ def eval_command(
                     assert llm is not None
                     defaults = context_from(settings)
                     graph = build_graph(
-                        llm, tools, defaults=defaults, policy=policy_from(settings)
+                        llm, toolbox, defaults=defaults, policy=policy_from(settings)
                     ).compile()
                     runners["toolloom"] = graph_system(graph, defaults)
             for name in suite:
-                cases = load_suite(name, builtin)[: limit or None]
+                cases = load_suite(name, offered)[: limit or None]
                 folder = out / name.replace(":", "-")
                 if fresh and (folder / "cases.jsonl").exists():
                     (folder / "cases.jsonl").unlink()

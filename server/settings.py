@@ -201,6 +201,12 @@ class Settings(BaseSettings):
     tools_disabled: Annotated[tuple[str, ...], NoDecode] = ()
     """Tools to switch off, whatever their source (comma-separated names, e.g. ``web_scrape,
     api_request``); an MCP tool may also be named ``SERVER__TOOL``. An unknown name stops start-up."""
+    mcp_connect_timeout: Annotated[float, Field(gt=0, le=600)] = 10.0
+    """Seconds to start (or reach) an MCP server, initialise it and list its tools. Start-up waits
+    at most this long for each server's first attempt, never longer for a server that is down."""
+    mcp_retry_max: Annotated[float, Field(ge=1, le=3600)] = 60.0
+    """Longest wait between attempts to reach an MCP server that is down (the wait starts at 1 s
+    and doubles)."""
 
     @field_validator("tool_modules", "tools_disabled", mode="before")
     @classmethod

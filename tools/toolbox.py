@@ -54,7 +54,7 @@ TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9_-]")
 DISABLED_SETTING = "TOOLLOOM_TOOLS_DISABLED"
 
-__all__ = ["McpTiming", "Toolbox", "effect_of", "local_tools", "open_tools"]
+__all__ = ["McpTiming", "Toolbox", "check_sources", "effect_of", "local_tools", "open_tools"]
 
 
 def source_of(tool: BaseTool) -> str:
@@ -78,7 +78,13 @@ def _check_local_names(builtins: Sequence[BaseTool], python_tools: Sequence[Base
 
 
 def _guard_mcp_tool(
-    server: McpServer, remote: RemoteTool, name: str, *, timeout: float, output_chars: int
+    server: McpServer,
+    remote: RemoteTool,
+    name: str,
+    *,
+    prefix: str | None,
+    timeout: float,
+    output_chars: int,
 ) -> GuardedTool:
     original = remote.original_name
     effect = mcp_effect(remote.annotations)
@@ -99,6 +105,7 @@ def _guard_mcp_tool(
             "source": "mcp",
             "server": server.name,
             "original_name": original,
+            "prefix": prefix,
             "effect": effect,
             "read_only": effect is None,
             "annotations": hints,
@@ -181,7 +188,12 @@ class Toolbox:
                 here.add(name)
                 named.append(
                     _guard_mcp_tool(
-                        server, remote, name, timeout=self.timeout, output_chars=self.output_chars
+                        server,
+                        remote,
+                        name,
+                        prefix=f"{server.name}__" if name != base else None,
+                        timeout=self.timeout,
+                        output_chars=self.output_chars,
                     )
                 )
             taken |= here
@@ -251,6 +263,7 @@ class Toolbox:
                     "server": server,
                     "module": meta.get("module") if source == "python" else None,
                     "original_name": meta.get("original_name", tool.name),
+                    "prefix": meta.get("prefix") if source == "mcp" else None,
                     "read_only": effect is None,
                     "effect": effect,
                     "available": server is None or servers[server].state == "ok",
@@ -339,6 +352,16 @@ def local_tools(settings: Settings, config: ToolConfig | None = None) -> list[Ba
     if settings.mcp_config is None:
         toolbox.check_disabled()
     return toolbox.local_tools
+
+
+def check_sources(settings: Settings, config: ToolConfig | None = None) -> None:
+    """What can be checked without reaching an MCP server, for the CLI to run before anything
+    starts: the Python tool modules import, names do not clash, the MCP config file reads, a
+    disabled name matches a tool (when no MCP server could hold it). Raises
+    :class:`ToolSourceError` with a message naming the culprit."""
+    local_tools(settings, config)
+    if settings.mcp_config is not None:
+        load_mcp_config(Path(settings.mcp_config))
 
 
 @contextlib.asynccontextmanager

@@ -356,7 +356,10 @@ def test_names_clashing_with_builtins_or_earlier_servers_are_prefixed(builtins: 
     described = {d["function"]["name"]: d for d in box.describe()}
     assert described["beta__echo"]["server"] == "beta"
     assert described["beta__echo"]["original_name"] == "echo"
+    assert described["beta__echo"]["prefix"] == "beta__"
     assert described["tickets_search"]["original_name"] == "tickets.search"
+    assert described["tickets_search"]["prefix"] is None  # only characters were replaced
+    assert described["echo"]["prefix"] is None
     assert described["alpha__file_read"]["source"] == "mcp"
     assert described["file_read"]["source"] == "builtin" and described["file_read"]["read_only"]
     assert described["mine"]["source"] == "python" and described["mine"]["module"] == "tests.fake"
