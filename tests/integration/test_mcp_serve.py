@@ -1,5 +1,5 @@
 """toolloom's tools over MCP, through the MCP SDK's own client: ``toolloom mcp`` over stdio (a
-child process) and the streamable HTTP app behind an API key (uvicorn on 127.0.0.1).
+child process) and ``/mcp`` of a running ``toolloom serve`` with API keys on (127.0.0.1).
 
 Every call's text and error flag must equal what agent mode's call-tool produces for the same
 call, so the sandboxes (workspace root, SSRF guard, SQL authoriser) hold exactly as there.
@@ -10,25 +10,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 import pytest_asyncio
-import uvicorn
-from fastapi import FastAPI, HTTPException, Request
 from langchain_core.tools import BaseTool
 from mcp import ClientSession, StdioServerParameters, types
 from mcp.client.stdio import stdio_client
 from mcp.client.streamable_http import streamable_http_client
 
+from backends.stub import StubLLM
 from nodes.call_tool import run_tool_call
-from server.embedded import free_port
-from server.mcp_server import mcp_http_app
 from server.runtime import tool_config_from
 from server.settings import Settings, load_settings
+from tests.integration.server_process import ServerProcess
 from tools.toolbox import local_tools
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -125,38 +123,21 @@ async def stdio(workspace: Path) -> AsyncIterator[ClientSession]:
         yield session
 
 
-@pytest_asyncio.fixture(scope="module", loop_scope="module")
-async def http_url(tools: list[BaseTool], settings: Settings) -> AsyncIterator[str]:
-    """An app with the MCP endpoint at /mcp behind one API key, as `toolloom serve` mounts it."""
-
-    def authenticate(request: Request) -> None:
-        if request.headers.get("authorization") != f"Bearer {KEY}":
-            raise HTTPException(401, "invalid API key", headers={"WWW-Authenticate": "Bearer"})
-
-    mcp = mcp_http_app(
-        tools,
-        authenticate,
-        timeout=settings.tool_timeout,
-        output_chars=settings.tool_output_chars,
-        allowed_hosts=["127.0.0.1:*", "localhost:*"],
-    )
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with mcp.lifespan():
-            yield
-
-    app = FastAPI(lifespan=lifespan)
-    app.add_route("/mcp", mcp.asgi, methods=["GET", "POST", "DELETE"])
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        assert not task.done(), "uvicorn did not start"
-        await asyncio.sleep(0.05)
-    yield f"http://127.0.0.1:{port}/mcp"
-    server.should_exit = True
-    await task
+@pytest.fixture(scope="module")
+def http_url(workspace: Path) -> Iterator[str]:
+    """A running ``toolloom serve`` (on a stub model, API keys on): its ``/mcp``."""
+    with StubLLM() as stub:
+        process = ServerProcess(
+            workspace,
+            TOOLLOOM_LLM_BASE_URL=stub.base_url,
+            TOOLLOOM_API_KEYS=f"mcp-client={KEY}",
+            PYTHONPATH=str(ROOT),
+            **ENV,
+        ).start()
+        try:
+            yield f"{process.url}/mcp"
+        finally:
+            process.stop()
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
@@ -245,7 +226,8 @@ async def test_the_http_endpoint_needs_the_key(http_url: str, http: ClientSessio
         )
     assert missing.status_code == wrong.status_code == 401
     assert missing.headers["www-authenticate"] == "Bearer"
-    assert missing.json() == {"detail": "invalid API key"}
+    assert missing.json() == {"detail": "missing API key: send Authorization: Bearer KEY"}
+    assert wrong.json() == {"detail": "invalid API key"}
 
     anonymous = httpx.AsyncClient(timeout=10)
     with pytest.raises(BaseExceptionGroup) as error:
@@ -273,3 +255,25 @@ async def test_the_http_endpoint_refuses_a_foreign_host(http_url: str) -> None:
     async with httpx.AsyncClient() as raw:
         response = await raw.post(http_url, json=body, headers=headers)
     assert response.status_code == 421
+
+
+async def test_the_http_endpoint_keeps_the_request_limits(http_url: str) -> None:
+    """The body-size limit and the JSON guard stand in front of /mcp as of every route."""
+    headers = {"Accept": "application/json, text/event-stream", "Authorization": f"Bearer {KEY}"}
+    call = {
+        "jsonrpc": "2.0",
+        "id": 1,
+        "method": "tools/call",
+        "params": {"name": "file_write", "arguments": {"path": "a.txt", "content": "a\x00b"}},
+    }
+    async with httpx.AsyncClient(headers=headers, timeout=30) as raw:
+        nul = await raw.post(http_url, json=call)
+        big = await raw.post(
+            http_url,
+            content=b'{"x": "' + b"a" * 1_000_001 + b'"}',
+            headers={"Content-Type": "application/json"},
+        )
+    assert nul.status_code == 400
+    assert nul.json() == {"detail": "body.params.arguments.content contains a NUL byte"}
+    assert big.status_code == 413
+    assert big.json() == {"detail": "request body is larger than 1000000 bytes"}

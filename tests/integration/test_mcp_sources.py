@@ -11,8 +11,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
-import subprocess
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
@@ -24,6 +22,7 @@ import pytest_asyncio
 
 from server.embedded import free_port
 from server.settings import load_settings
+from tests.mcp_server import HttpMcp
 from tools.base import TRUNCATION_MARKER, ToolConfig, ToolError
 from tools.toolbox import McpTiming, Toolbox, open_tools
 
@@ -35,37 +34,6 @@ OUTPUT = 1000
 TIMING = McpTiming(
     connect_timeout=20, ping_interval=0.5, ping_timeout=3, retry_initial=0.2, retry_max=1.0
 )
-
-
-class HttpMcp:
-    """tests/mcp_server.py over streamable HTTP in a child process."""
-
-    def __init__(self, port: int, log: Path) -> None:
-        self.port, self.log = port, log
-        self.process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, str(SERVER), "--http", str(self.port)],
-                stdout=log,
-                stderr=log,
-                stdin=subprocess.DEVNULL,
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("the HTTP MCP server did not start")
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait()
 
 
 @dataclass
