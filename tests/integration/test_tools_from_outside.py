@@ -288,3 +288,37 @@ def test_a_module_that_fails_to_import_stops_serve_and_chat(tmp_path: Path) -> N
         )
         assert "Uvicorn running" not in done.stderr + done.stdout
     assert not (tmp_path / "t.db").exists()  # stopped before anything was opened
+
+
+def test_the_eval_runner_offers_the_configured_tools(tmp_path: Path) -> None:
+    """``toolloom eval``: the own set offers the Python tools and not the switched-off ones, and
+    a case that expects a switched-off tool is left out."""
+    from typer.testing import CliRunner
+
+    from evals.own_set import load_own_set
+    from server.cli import app
+
+    with StubLLM(default={"content": NO_TOOL}) as stub:
+        env = {
+            "TOOLLOOM_LLM_BASE_URL": stub.base_url,
+            "TOOLLOOM_TOOL_MODULES": "examples.inventory_tools",
+            "TOOLLOOM_TOOLS_DISABLED": "calculator,time_now",
+            "TOOLLOOM_WORKSPACE": str(tmp_path / "ws"),
+            "TOOLLOOM_SANDBOX_DB": str(tmp_path / "sandbox.db"),
+        }
+        out = str(tmp_path / "out")
+        args = ["eval", "--suite", "own", "--limit", "40", "--systems", "toolloom", "--out", out]
+        done = CliRunner().invoke(app, args, env=env)
+        assert done.exit_code == 0, done.output
+        offered = [
+            {t["function"]["name"] for t in r["tools"]} for r in stub.requests if "tools" in r
+        ]
+    assert offered and all("stock_level" in names and "reserve_item" in names for names in offered)
+    assert not any({"calculator", "time_now"} & names for names in offered)
+    rows = [json.loads(line) for line in (tmp_path / "out" / "own" / "cases.jsonl").open()]
+    possible = {
+        row["id"]
+        for row in load_own_set()
+        if not {"calculator", "time_now"} & {call["name"] for call in row["expected"]}
+    }
+    assert len(rows) == 40 and {row["id"] for row in rows} <= possible
