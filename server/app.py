@@ -28,6 +28,7 @@ from server.openai_models import ChatCompletionChunk
 from server.routes import agent, meta, openai, threads, web
 from server.runtime import open_runtime
 from server.settings import Settings, load_settings
+from tools.external.errors import ToolSourceError
 
 VERSION = "0.1.0"
 
@@ -79,13 +80,24 @@ def mcp_endpoint(settings: Settings, app: FastAPI) -> McpHttpApp:
     )
 
 
+@contextlib.asynccontextmanager
+async def _noting_refusal(app: FastAPI) -> AsyncIterator[None]:
+    """Keep a tool source's refusal on ``app.state.startup_error`` for ``toolloom serve`` to print
+    (uvicorn only logs a failed start-up)."""
+    try:
+        yield
+    except ToolSourceError as exc:
+        app.state.startup_error = exc
+        raise
+
+
 def create_app(settings: Settings | None = None, llm: BaseChatModel | None = None) -> FastAPI:
     """Build the app. ``llm`` replaces the configured backend (tests pass a fake model)."""
     settings = settings or load_settings()
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_runtime(settings, llm) as runtime:
+        async with _noting_refusal(app), open_runtime(settings, llm) as runtime:
             keyring = KeyRing(settings.api_keys, runtime.store)
             check_exposure(settings, keyring)
             app.state.runtime = runtime

@@ -77,14 +77,20 @@ def serve(
         raise typer.Exit(2) from None
     finally:
         store.close()
-    config = uvicorn.Config(
-        create_app(settings), host=settings.host, port=settings.port, log_config=None
-    )
+    web_app = create_app(settings)
+    config = uvicorn.Config(web_app, host=settings.host, port=settings.port, log_config=None)
     try:
         uvicorn.Server(config).run()
     except EmbeddedError as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(1) from None
+    except SystemExit:  # uvicorn's exit when the lifespan failed
+        refused = getattr(web_app.state, "startup_error", None)
+        if refused is None:
+            raise
+        # Found only once the MCP servers answered (a disabled name none of them has).
+        typer.echo(f"toolloom: {refused}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()

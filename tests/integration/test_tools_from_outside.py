@@ -290,6 +290,42 @@ def test_a_module_that_fails_to_import_stops_serve_and_chat(tmp_path: Path) -> N
     assert not (tmp_path / "t.db").exists()  # stopped before anything was opened
 
 
+def test_a_disabled_name_no_tool_has_stops_serve_once_the_servers_listed(tmp_path: Path) -> None:
+    config = tmp_path / "mcp.json"
+    config.write_text(
+        json.dumps(
+            {
+                "servers": {
+                    "alpha": {
+                        "transport": "stdio",
+                        "command": sys.executable,
+                        "args": [str(MCP_SERVER)],
+                    }
+                }
+            }
+        )
+    )
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("TOOLLOOM_")},
+        "TOOLLOOM_MCP_CONFIG": str(config),
+        "TOOLLOOM_TOOLS_DISABLED": "echo,no_such_tool",
+        "TOOLLOOM_LLM_BASE_URL": "http://127.0.0.1:9/v1",
+        "TOOLLOOM_DB": str(tmp_path / "t.db"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "server.cli", "serve", "--port", str(free_port())],
+        env=env,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        "toolloom: TOOLLOOM_TOOLS_DISABLED: no tool is named 'no_such_tool'"
+    )
+
+
 def test_the_eval_runner_offers_the_configured_tools(tmp_path: Path) -> None:
     """``toolloom eval``: the own set offers the Python tools and not the switched-off ones, and
     a case that expects a switched-off tool is left out."""
