@@ -395,14 +395,14 @@ def bench(
         Path | None, typer.Option(help="Also write the results as JSON here.")
     ] = None,
 ) -> None:
-    """The six performance benchmarks against a zero-latency stub model on 127.0.0.1 (needs a
+    """The seven performance benchmarks against a zero-latency stub model on 127.0.0.1 (needs a
     source checkout: benchmarks/)."""
     import platform
 
     import psutil
 
     try:
-        from benchmarks import graph_overhead, growth, http_bench
+        from benchmarks import graph_overhead, growth, http_bench, tool_sources
     except ImportError:
         typer.echo(
             "toolloom: 'bench' runs from a source checkout (benchmarks/ is missing)", err=True
@@ -416,7 +416,9 @@ def bench(
         graph = await graph_overhead.run(overhead_turns)
         typer.echo(f"http, streaming, {clients} clients for {seconds:.0f} s, memory ...", err=True)
         http = await http_bench.run(clients, seconds, overhead_turns)
-        return {"growth": grown, "graph_overhead": graph, **http}
+        typer.echo(f"tool sources: {overhead_turns} turns each ...", err=True)
+        sources = await tool_sources.run(overhead_turns)
+        return {"growth": grown, "graph_overhead": graph, **http, "tool_sources": sources}
 
     result = asyncio.run(run())
     machine = (
@@ -444,6 +446,12 @@ def bench(
         f"/ui/chat {streaming['web_extra_ms']} ms",
         f"6. memory: {result['rss_at_rest_mb']} MB at rest, {result['rss_after_load_mb']} MB "
         "after the concurrency run",
+        "7. tool sources, one /v1 turn with one tool call: "
+        + ", ".join(
+            f"{kind} {ms} ms ({result['tool_sources']['ratio_to_builtin'][kind]}x)"
+            for kind, ms in result["tool_sources"]["turn_p50_ms"].items()
+        )
+        + f"; a calculator call through /mcp {result['tool_sources']['mcp_endpoint_call_p50_ms']} ms",
     ]
     typer.echo("\n".join(lines))
     if output is not None:
