@@ -12,9 +12,10 @@ Each tool carries MCP annotations from its side-effect flag (:mod:`tools.effects
 
 - stdio (``toolloom mcp``): :func:`run_stdio` with :func:`build_mcp_server`.
 - streamable HTTP (``/mcp`` in ``toolloom serve``): :func:`mcp_http_app` returns an ASGI endpoint
-  and the lifespan the SDK's session manager needs::
+  and the lifespan the SDK's session manager needs; :func:`server.app.mcp_endpoint` mounts it
+  with the runtime's current tools and the routes' key check::
 
-      mcp = mcp_http_app(lambda: runtime.toolbox.local_tools, get_principal,
+      mcp = mcp_http_app(lambda: runtime.toolbox.local_tools, authenticate,
                          timeout=settings.tool_timeout, output_chars=settings.tool_output_chars)
       app.add_route("/mcp", mcp.asgi, methods=["GET", "POST", "DELETE"])
       # in the lifespan:  async with mcp.lifespan(): yield

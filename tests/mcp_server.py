@@ -7,6 +7,8 @@ Its tools cover the cases toolloom must survive: ``add`` and ``echo`` (plain), `
 as long as asked), ``huge`` (a result of N characters), ``fail`` (raises: an ``isError``
 result), ``lookup`` (``readOnlyHint``), ``broken`` (advertises a malformed argument schema),
 ``file_read`` (clashes with a built-in) and ``pid`` (the process id, so a test can kill it).
+
+:class:`HttpMcp` runs it over streamable HTTP in a child process for the tests and benchmarks.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ Rules, the same for every source:
 - **MCP servers** are reached in the background (see :mod:`tools.external.mcp_servers`):
   start-up waits for each server's first attempt (at most ``connect_timeout``), never for a
   server that is down. Tools of a server that comes up later join ``tools``; ``version`` counts
-  changes and :meth:`Toolbox.subscribe` tells a listener (to rebuild the graph's tool list).
+  changes (the graph's nodes read ``tools`` again when it moves: the toolbox is the graph's
+  :class:`graph.context.ToolSource`) and :meth:`Toolbox.subscribe` tells any other listener.
 """
 
 from __future__ import annotations
