@@ -107,6 +107,7 @@ def chat(
     from server.errors import ApiError
     from server.runs import prepare_run, thread_id_from
     from server.runtime import open_runtime
+    from tools.external.errors import ToolSourceError
 
     settings = _settings()
     _logging(settings, verbose)
@@ -126,6 +127,9 @@ def chat(
     except (EmbeddedError, ApiError) as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(1) from None
+    except ToolSourceError as exc:  # found once the MCP servers listed their tools
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(2) from None
     turn = state["messages"]
     start = max(i for i, m in enumerate(turn) if isinstance(m, HumanMessage))
     stages = state.get("call_stages", {})
@@ -293,6 +297,7 @@ def eval_command(
     """Score tool calling on the own set and BFCL: toolloom beside the bare backend, same run."""
     from evals.runner import load_suite, run_suite, write_reports
     from server.runtime import mcp_timing_from, tool_config_from
+    from tools.external.errors import ToolSourceError
     from tools.toolbox import open_tools
 
     settings = _settings()
@@ -378,6 +383,9 @@ def eval_command(
 
     try:
         asyncio.run(run())
+    except ToolSourceError as exc:  # found once the MCP servers listed their tools
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(2) from None
     except (ValueError, RuntimeError) as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(1) from None
