@@ -44,7 +44,7 @@ def pct(values: list[float], q: float) -> float:
 
 
 class Server:
-    def __init__(self, stub: StubLLM, tmp: Path) -> None:
+    def __init__(self, stub: StubLLM, tmp: Path, **extra_env: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLLOOM_")}
@@ -57,6 +57,7 @@ class Server:
             TOOLLOOM_LOG_LEVEL="warning",
             TOOLLOOM_THREAD_BUSY_WAIT="600",
         )
+        env.update(extra_env)
         self.process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
             env=env,

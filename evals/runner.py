@@ -111,9 +111,15 @@ def score_own(expected: list[dict[str, Any]], calls: list[dict[str, Any]]) -> di
 
 
 def own_cases(tools: list[dict[str, Any]]) -> list[Case]:
+    """The own set, offering ``tools`` (every configured tool, as ``GET /tools`` lists them); a
+    case that expects a tool not among them (switched off by ``TOOLLOOM_TOOLS_DISABLED``) is left
+    out, since no system could pass it."""
+    offered = {tool["function"]["name"] for tool in tools}
     cases = []
     for row in load_own_set():
         expected = row["expected"]
+        if any(call["name"] not in offered for call in expected):
+            continue
         cases.append(
             Case(
                 id=row["id"],
@@ -157,9 +163,10 @@ def bfcl_cases(category: str) -> list[Case]:
     return sorted(cases, key=lambda c: _order(c.id))
 
 
-def load_suite(suite: str, builtin_tools: list[dict[str, Any]]) -> list[Case]:
+def load_suite(suite: str, tools: list[dict[str, Any]]) -> list[Case]:
+    """The cases of ``suite``; the own set offers ``tools`` (BFCL cases bring their own)."""
     if suite == "own":
-        return own_cases(builtin_tools)
+        return own_cases(tools)
     if suite.startswith("bfcl:"):
         return bfcl_cases(suite.split(":", 1)[1])
     raise ValueError(f"unknown suite {suite!r}: use 'own' or 'bfcl:CATEGORY'")

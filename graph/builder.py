@@ -20,7 +20,7 @@ from langgraph.graph import END, START, StateGraph
 
 from backends.backend import Backend
 from backends.resilience import RetryPolicy
-from graph.context import Context, Deps
+from graph.context import Context, Deps, ToolSource, tool_source
 from graph.edges import after_detect_intent, after_reflect, after_route
 from graph.state import InputState, State
 from nodes.call_tool import call_tool
@@ -28,26 +28,26 @@ from nodes.detect_intent import detect_intent
 from nodes.reflect import reflect
 from nodes.respond import respond
 from nodes.route import route
-from nodes.validation import ToolSpec
 
 
 def build_graph(
     llm: BaseChatModel | Backend,
-    tools: Sequence[BaseTool],
+    tools: Sequence[BaseTool] | ToolSource,
     *,
     defaults: Context | None = None,
     policy: RetryPolicy | None = None,
 ) -> StateGraph[State, Context, InputState, State]:
     """The agent graph, uncompiled: callers compile it with their own checkpointer.
 
-    ``llm`` is the chat model (or a ready :class:`~backends.backend.Backend`); ``defaults`` holds the
-    limits used when a run passes no ``context`` (Studio); ``policy`` the retries and circuit
-    breaker for calls to ``llm`` (give the model itself no retries of its own: ``max_retries=0``).
+    ``llm`` is the chat model (or a ready :class:`~backends.backend.Backend`); ``tools`` a fixed
+    list, or a source read at every run (the server's toolbox, whose MCP tools come and go; see
+    :mod:`graph.context`); ``defaults`` holds the limits used when a run passes no ``context``
+    (Studio); ``policy`` the retries and circuit breaker for calls to ``llm`` (give the model
+    itself no retries of its own: ``max_retries=0``).
     """
     deps = Deps(
         backend=llm if isinstance(llm, Backend) else Backend(llm, policy),
-        tools={tool.name: tool for tool in tools},
-        specs=tuple(ToolSpec.from_tool(tool) for tool in tools),
+        source=tool_source(tools),
         defaults=defaults or Context(),
     )
 

@@ -3,14 +3,20 @@
 - :class:`Context`: per-run settings, passed as ``context=`` and read through ``Runtime[Context]``.
 - :class:`Deps`: what the nodes are built with (the model backend, the tools), given once to each
   node by the builder (``functools.partial``).
+
+The tools are read from a :class:`ToolSource` at every use, not frozen into the graph: a
+toolbox whose MCP server comes up after start-up (:class:`tools.toolbox.Toolbox`) hands its new
+tools to the very next run, and the compiled graphs, the LangServe handler and the run recovery
+that hold them never need rebuilding. The name map and the model-facing specs are converted once
+per change of the source's ``version``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from langchain_core.tools import BaseTool
 
@@ -53,22 +59,100 @@ class Context:
         return self.client_tools is not None
 
 
+class ToolSource(Protocol):
+    """Where a graph's tools come from: ``tools`` is the current list, ``version`` changes
+    whenever it does (:class:`tools.toolbox.Toolbox` is one)."""
+
+    @property
+    def version(self) -> int: ...
+
+    @property
+    def tools(self) -> list[BaseTool]: ...
+
+
+@dataclass(frozen=True)
+class FixedTools:
+    """A tool list that never changes (tests, Studio, the eval runner without MCP servers)."""
+
+    fixed: tuple[BaseTool, ...]
+    version: int = 0
+
+    @property
+    def tools(self) -> list[BaseTool]:
+        return list(self.fixed)
+
+
+def tool_source(tools: Sequence[BaseTool] | ToolSource) -> ToolSource:
+    """``tools`` as a :class:`ToolSource` (a plain list becomes :class:`FixedTools`)."""
+    if isinstance(tools, Sequence):
+        return FixedTools(tuple(tools))
+    return tools
+
+
+@dataclass(frozen=True)
+class ToolView:
+    """One version of a source's tools, converted for the nodes."""
+
+    version: int
+    by_name: Mapping[str, BaseTool]
+    specs: tuple[ToolSpec, ...]
+    builtin_specs: tuple[ToolSpec, ...]
+
+    @classmethod
+    def of(cls, source: ToolSource) -> ToolView:
+        version, tools = source.version, source.tools
+        specs = tuple(ToolSpec.from_tool(tool) for tool in tools)
+        builtin = tuple(
+            spec
+            for spec, tool in zip(specs, tools, strict=True)
+            if (tool.metadata or {}).get("source", "builtin") == "builtin"
+        )
+        return cls(version, {tool.name: tool for tool in tools}, specs, builtin)
+
+
+@dataclass
+class _ViewCache:
+    view: ToolView | None = None
+
+
 @dataclass(frozen=True)
 class Deps:
     """The parts every node is built with: one per compiled graph, shared by its runs."""
 
     backend: Backend
     """The model backend (retries, circuit breaker and learned quirks included)."""
-    tools: Mapping[str, BaseTool]
-    """The built-in tools by name: what call-tool runs."""
-    specs: tuple[ToolSpec, ...]
-    """The built-in tools as the model sees them, converted once."""
+    source: ToolSource
+    """Every tool the graph runs (built-ins, Python tools, MCP tools), read at each use."""
     defaults: Context
     """The context of a run that passes none (LangGraph Studio)."""
+    _cache: _ViewCache = field(default_factory=_ViewCache, repr=False, compare=False)
+
+    @property
+    def view(self) -> ToolView:
+        """The source's current tools, converted once per version."""
+        view = self._cache.view
+        if view is None or view.version != self.source.version:
+            view = self._cache.view = ToolView.of(self.source)
+        return view
+
+    @property
+    def tools(self) -> Mapping[str, BaseTool]:
+        """The tools by name: what call-tool runs."""
+        return self.view.by_name
+
+    @property
+    def specs(self) -> tuple[ToolSpec, ...]:
+        """The tools as the model sees them."""
+        return self.view.specs
+
+    @property
+    def builtin_specs(self) -> tuple[ToolSpec, ...]:
+        """The enabled built-ins among them (the only tools detect-intent's patterns know)."""
+        return self.view.builtin_specs
 
     def context(self, given: Context | None) -> Context:
         return given if given is not None else self.defaults
 
     def run_specs(self, ctx: Context) -> list[ToolSpec]:
-        """The tools on offer in this run: the client's own in tool-call mode, else the built-ins."""
+        """The tools on offer in this run: the client's own in tool-call mode, else the server's."""
         return list(ctx.client_specs if ctx.client_mode else self.specs)

@@ -9,19 +9,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 from typing import Any
 
 from langchain_core.messages import AIMessage, ToolCall, ToolMessage
 from langchain_core.tools import BaseTool
 from langgraph.runtime import Runtime
 from prometheus_client import Counter
-from pydantic import BaseModel, ValidationError
 
 from backends.telemetry import REGISTRY
 from graph.context import Context, Deps
 from graph.state import State
-from tools.base import ToolError, dump_result
+from tools.external.guard import invoke_tool
 
 log = logging.getLogger(__name__)
 
@@ -33,44 +31,17 @@ TOOL_CALLS = Counter(
 )
 
 
-def _validation_message(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors()[:5]:
-        where = ".".join(str(p) for p in error["loc"]) or "(arguments)"
-        parts.append(f"{where}: {error['msg']}")
-    return "invalid arguments: " + "; ".join(parts)
-
-
 async def run_tool_call(
     tool: BaseTool | None, call: ToolCall, *, timeout: float, output_chars: int
 ) -> tuple[str, str, float]:
-    """Run one call; returns (content, status, duration in ms). Never raises."""
-    started = time.perf_counter()
+    """Run one call; returns (content, status, duration in ms). Never raises.
 
-    def elapsed() -> float:
-        return round((time.perf_counter() - started) * 1000, 2)
-
+    The rules live in :func:`tools.external.guard.invoke_tool`, which ``/mcp`` and ``toolloom
+    mcp`` use too, so a call answers the same on every surface."""
     if tool is None:
-        return f"Error: no tool named {call['name']!r}", "error", elapsed()
-    try:
-        schema = tool.args_schema
-        if isinstance(schema, type) and issubclass(schema, BaseModel):
-            schema.model_validate(call["args"])
-        result = await asyncio.wait_for(tool.ainvoke(call["args"]), timeout=timeout)
-    except ValidationError as exc:
-        return f"Error: {_validation_message(exc)}", "error", elapsed()
-    except ToolError as exc:
-        return f"Error: {exc}", "error", elapsed()
-    except TimeoutError:
-        return (
-            f"Error: {call['name']} took longer than {timeout:g} s and was stopped",
-            "error",
-            elapsed(),
-        )
-    except Exception as exc:
-        log.exception("tool %s failed", call["name"])
-        return f"Error: {call['name']} failed ({type(exc).__name__})", "error", elapsed()
-    return dump_result(result, output_chars), "success", elapsed()
+        return f"Error: no tool named {call['name']!r}", "error", 0.0
+    outcome = await invoke_tool(tool, call["args"], timeout=timeout, output_chars=output_chars)
+    return outcome.text, "success" if outcome.ok else "error", outcome.duration_ms
 
 
 async def call_tool(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[str, Any]:

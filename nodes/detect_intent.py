@@ -54,9 +54,10 @@ def text_calls(draft: str, specs: Sequence[ToolSpec]) -> list[Found]:
 
 
 def pattern_tools(deps: Deps, specs: Sequence[ToolSpec], ctx: Context) -> set[str]:
-    """The tools the patterns may call: the built-ins, and in tool-call mode those of the client's
-    tools that *are* built-ins (same name and schema, as ``GET /tools`` lists them)."""
-    builtin = {spec.name: spec for spec in deps.specs}
+    """The tools the patterns may call: the enabled built-ins, and in tool-call mode those of the
+    client's tools that *are* enabled built-ins (same name and schema, as ``GET /tools`` lists
+    them). A built-in switched off by ``TOOLLOOM_TOOLS_DISABLED`` is never a pattern's target."""
+    builtin = {spec.name: spec for spec in deps.builtin_specs}
     if not ctx.client_mode:
         return set(builtin)
     return {

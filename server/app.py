@@ -1,8 +1,10 @@
 """The FastAPI application: ``create_app(settings, llm=None)``; uvicorn starts it with ``--factory``.
 
-``create_app`` only assembles: the lifespan opens the runtime (backend, checkpointer, store,
-compiled graph) and the key ring, the middleware guards every request, and the routers in
-:mod:`server.routes` serve the API. Nothing heavy runs at import or in ``create_app``.
+``create_app`` only assembles: the lifespan opens the runtime (tools, backend, checkpointer,
+store, compiled graph) and the key ring, the middleware guards every request, and the routers in
+:mod:`server.routes` serve the API. ``/mcp`` serves toolloom's own tools to MCP clients
+(:mod:`server.mcp_server`) behind the same keys and middleware; the MCP SDK's session manager
+runs inside the lifespan. Nothing heavy runs at import or in ``create_app``.
 """
 
 from __future__ import annotations
@@ -18,12 +20,15 @@ from pydantic.json_schema import models_json_schema
 
 from server import errors
 from server.auth import KeyRing
+from server.deps import authenticate
 from server.limits import BodySizeLimit, JsonGuard
+from server.mcp_server import McpHttpApp, mcp_http_app
 from server.observability import RequestLog
 from server.openai_models import ChatCompletionChunk
 from server.routes import agent, meta, openai, threads, web
 from server.runtime import open_runtime
 from server.settings import Settings, load_settings
+from tools.external.errors import ToolSourceError
 
 VERSION = "0.1.0"
 
@@ -35,15 +40,55 @@ class StartupRefused(RuntimeError):
 def check_exposure(settings: Settings, keyring: KeyRing) -> None:
     """Refuse to bind a non-loopback address with no API keys, unless explicitly allowed."""
     host = settings.host
-    try:
-        loopback = ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        loopback = host == "localhost"
-    if not loopback and not keyring.required and not settings.allow_no_auth:
+    if not _is_loopback(host) and not keyring.required and not settings.allow_no_auth:
         raise StartupRefused(
             f"refusing to listen on {host} with no API keys: set TOOLLOOM_API_KEYS, create one with "
             "'toolloom keys create NAME', or set TOOLLOOM_ALLOW_NO_AUTH=true"
         )
+
+
+LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def mcp_endpoint(settings: Settings, app: FastAPI) -> McpHttpApp:
+    """toolloom's own tools (built-ins and Python tools, minus the disabled ones) for MCP clients
+    at ``/mcp``: the tools are read from the runtime at each request, the caller is checked as on
+    every other route. On a loopback address the SDK's DNS-rebinding guard is on: a ``Host`` other
+    than 127.0.0.1/localhost/[::1] gets 421 and a browser ``Origin`` of another site 403, so a web
+    page cannot reach a keyless local server's tools through a rebound name."""
+
+    def tools() -> list[Any]:
+        return list(app.state.runtime.toolbox.local_tools)
+
+    hosts = None
+    if _is_loopback(settings.host):
+        hosts = [name + port for name in LOOPBACK_NAMES for port in ("", ":*")]
+    return mcp_http_app(
+        tools,
+        authenticate,
+        timeout=settings.tool_timeout,
+        output_chars=settings.tool_output_chars,
+        max_body_bytes=settings.max_body_bytes,
+        allowed_hosts=hosts,
+    )
+
+
+@contextlib.asynccontextmanager
+async def _noting_refusal(app: FastAPI) -> AsyncIterator[None]:
+    """Keep a tool source's refusal on ``app.state.startup_error`` for ``toolloom serve`` to print
+    (uvicorn only logs a failed start-up)."""
+    try:
+        yield
+    except ToolSourceError as exc:
+        app.state.startup_error = exc
+        raise
 
 
 def create_app(settings: Settings | None = None, llm: BaseChatModel | None = None) -> FastAPI:
@@ -52,13 +97,14 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with open_runtime(settings, llm) as runtime:
+        async with _noting_refusal(app), open_runtime(settings, llm) as runtime:
             keyring = KeyRing(settings.api_keys, runtime.store)
             check_exposure(settings, keyring)
             app.state.runtime = runtime
             app.state.keyring = keyring
             app.state.agent_handler = agent.make_handler(runtime.graph)
-            yield
+            async with mcp.lifespan():
+                yield
             app.state.runtime = None
 
     app = FastAPI(
@@ -74,6 +120,9 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
     app.add_middleware(RequestLog)  # outermost: every request is logged and counted, 413s too
     for module in (meta, threads, agent, openai, web):
         app.include_router(module.router)
+    mcp = mcp_endpoint(settings, app)
+    # A raw ASGI endpoint (Starlette passes it the call as it is), as the SDK's own apps mount it.
+    app.add_route("/mcp", mcp.asgi, methods=["GET", "POST", "DELETE"], include_in_schema=False)  # type: ignore[arg-type]
     _document_models(app)
     return app
 

@@ -29,6 +29,19 @@ def _settings(**overrides: Any) -> Settings:
         raise typer.Exit(2) from None
 
 
+def _check_tools(settings: Settings) -> None:
+    """Stop (exit 2) with a message naming the culprit when a Python tool module fails to import,
+    a name clashes, the MCP config file cannot be read, or a disabled name matches no tool."""
+    from tools.external.errors import ToolSourceError
+    from tools.toolbox import check_sources
+
+    try:
+        check_sources(settings)
+    except ToolSourceError as exc:
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
 def _logging(settings: Settings, verbose: bool = True) -> None:
     from server.observability import configure_logging
 
@@ -55,6 +68,7 @@ def serve(
 
     settings = _settings(host=host, port=port)
     _logging(settings)
+    _check_tools(settings)
     store = Store.open(settings)
     try:
         check_exposure(settings, KeyRing(settings.api_keys, store))
@@ -63,14 +77,20 @@ def serve(
         raise typer.Exit(2) from None
     finally:
         store.close()
-    config = uvicorn.Config(
-        create_app(settings), host=settings.host, port=settings.port, log_config=None
-    )
+    web_app = create_app(settings)
+    config = uvicorn.Config(web_app, host=settings.host, port=settings.port, log_config=None)
     try:
         uvicorn.Server(config).run()
     except EmbeddedError as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(1) from None
+    except SystemExit:  # uvicorn's exit when the lifespan failed
+        refused = getattr(web_app.state, "startup_error", None)
+        if refused is None:
+            raise
+        # Found only once the MCP servers answered (a disabled name none of them has).
+        typer.echo(f"toolloom: {refused}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -87,9 +107,11 @@ def chat(
     from server.errors import ApiError
     from server.runs import prepare_run, thread_id_from
     from server.runtime import open_runtime
+    from tools.external.errors import ToolSourceError
 
     settings = _settings()
     _logging(settings, verbose)
+    _check_tools(settings)
 
     async def run() -> tuple[str, dict[str, Any]]:
         def progress(note: str) -> None:
@@ -105,6 +127,9 @@ def chat(
     except (EmbeddedError, ApiError) as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(1) from None
+    except ToolSourceError as exc:  # found once the MCP servers listed their tools
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(2) from None
     turn = state["messages"]
     start = max(i for i, m in enumerate(turn) if isinstance(m, HumanMessage))
     stages = state.get("call_stages", {})
@@ -271,6 +296,9 @@ def eval_command(
 ) -> None:
     """Score tool calling on the own set and BFCL: toolloom beside the bare backend, same run."""
     from evals.runner import load_suite, run_suite, write_reports
+    from server.runtime import mcp_timing_from, tool_config_from
+    from tools.external.errors import ToolSourceError
+    from tools.toolbox import open_tools
 
     settings = _settings()
     wanted = [name.strip() for name in systems.split(",") if name.strip()]
@@ -281,15 +309,23 @@ def eval_command(
         )
         raise typer.Exit(2)
 
+    _check_tools(settings)
+
     async def run() -> None:
+        async with open_tools(
+            settings, tool_config_from(settings), timing=mcp_timing_from(settings)
+        ) as toolbox:
+            await evaluate(toolbox)
+
+    async def evaluate(toolbox: Any) -> None:
         from graph.builder import build_graph
         from nodes.validation import ToolSpec
         from server.embedded import EmbeddedServer
-        from server.runtime import context_from, llm_from, policy_from, tool_config_from
-        from tools.registry import build_tools
+        from server.runtime import context_from, llm_from, policy_from
 
-        tools = build_tools(tool_config_from(settings))
-        builtin = [ToolSpec.from_tool(t).openai for t in tools]
+        # Every configured tool (built-ins, Python tools, MCP tools that are up; not the
+        # switched-off ones), as GET /tools lists them.
+        offered = [ToolSpec.from_tool(t).openai for t in toolbox.tools]
         embedded = None
         llm = None
         note = ""
@@ -324,11 +360,11 @@ def eval_command(
                     assert llm is not None
                     defaults = context_from(settings)
                     graph = build_graph(
-                        llm, tools, defaults=defaults, policy=policy_from(settings)
+                        llm, toolbox, defaults=defaults, policy=policy_from(settings)
                     ).compile()
                     runners["toolloom"] = graph_system(graph, defaults)
             for name in suite:
-                cases = load_suite(name, builtin)[: limit or None]
+                cases = load_suite(name, offered)[: limit or None]
                 folder = out / name.replace(":", "-")
                 if fresh and (folder / "cases.jsonl").exists():
                     (folder / "cases.jsonl").unlink()
@@ -347,6 +383,9 @@ def eval_command(
 
     try:
         asyncio.run(run())
+    except ToolSourceError as exc:  # found once the MCP servers listed their tools
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(2) from None
     except (ValueError, RuntimeError) as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -364,14 +403,14 @@ def bench(
         Path | None, typer.Option(help="Also write the results as JSON here.")
     ] = None,
 ) -> None:
-    """The six performance benchmarks against a zero-latency stub model on 127.0.0.1 (needs a
+    """The seven performance benchmarks against a zero-latency stub model on 127.0.0.1 (needs a
     source checkout: benchmarks/)."""
     import platform
 
     import psutil
 
     try:
-        from benchmarks import graph_overhead, growth, http_bench
+        from benchmarks import graph_overhead, growth, http_bench, tool_sources
     except ImportError:
         typer.echo(
             "toolloom: 'bench' runs from a source checkout (benchmarks/ is missing)", err=True
@@ -385,7 +424,9 @@ def bench(
         graph = await graph_overhead.run(overhead_turns)
         typer.echo(f"http, streaming, {clients} clients for {seconds:.0f} s, memory ...", err=True)
         http = await http_bench.run(clients, seconds, overhead_turns)
-        return {"growth": grown, "graph_overhead": graph, **http}
+        typer.echo(f"tool sources: {overhead_turns} turns each ...", err=True)
+        sources = await tool_sources.run(overhead_turns)
+        return {"growth": grown, "graph_overhead": graph, **http, "tool_sources": sources}
 
     result = asyncio.run(run())
     machine = (
@@ -413,10 +454,40 @@ def bench(
         f"/ui/chat {streaming['web_extra_ms']} ms",
         f"6. memory: {result['rss_at_rest_mb']} MB at rest, {result['rss_after_load_mb']} MB "
         "after the concurrency run",
+        "7. tool sources, one /v1 turn with one tool call: "
+        + ", ".join(
+            f"{kind} {ms} ms ({result['tool_sources']['ratio_to_builtin'][kind]}x)"
+            for kind, ms in result["tool_sources"]["turn_p50_ms"].items()
+        )
+        + f"; a calculator call through /mcp {result['tool_sources']['mcp_endpoint_call_p50_ms']} ms",
     ]
     typer.echo("\n".join(lines))
     if output is not None:
         output.write_text(json.dumps(result, indent=2, default=str))
+
+
+@app.command("mcp")
+def mcp_command() -> None:
+    """Serve toolloom's sandboxed tools (the built-ins and TOOLLOOM_TOOL_MODULES, minus
+    TOOLLOOM_TOOLS_DISABLED) to an MCP client over stdio; logs go to stderr."""
+    import contextlib
+
+    from server.mcp_server import build_mcp_server, run_stdio
+    from tools.external.errors import ToolSourceError
+    from tools.toolbox import local_tools
+
+    settings = _settings()
+    _logging(settings, verbose=False)
+    try:
+        tools = local_tools(settings)
+    except ToolSourceError as exc:
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(2) from None
+    server = build_mcp_server(
+        tools, timeout=settings.tool_timeout, output_chars=settings.tool_output_chars
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run_stdio(server))
 
 
 def main() -> None:

@@ -50,6 +50,12 @@ def get_caller(request: Request, keyring: Annotated[KeyRing, Depends(get_keyring
     return principal
 
 
+def authenticate(request: Request) -> Principal:
+    """:func:`get_caller` for an endpoint outside FastAPI's dependency injection (``/mcp``, a raw
+    ASGI endpoint): the same keys, the same 401s."""
+    return get_caller(request, get_keyring(request))
+
+
 RuntimeDep = Annotated[AgentRuntime, Depends(get_runtime)]
 KeyRingDep = Annotated[KeyRing, Depends(get_keyring)]
 CallerDep = Annotated[Principal, Depends(get_caller)]

@@ -1,9 +1,18 @@
-"""Everything a running toolloom holds: the backend, the checkpointer, the store, the compiled graph.
+"""Everything a running toolloom holds: the tools, the backend, the checkpointer, the store, the
+compiled graph.
 
 Opened once per process, by the FastAPI lifespan or by ``toolloom chat``, with
-:func:`open_runtime`; closed in reverse order (coordinator, checkpointer, store, embedded model). The settings
-become the parts here and nowhere else: :func:`context_from` (run limits), :func:`tool_config_from`
-(the tools' sandbox), :func:`llm_from` and :func:`policy_from` (the model client).
+:func:`open_runtime`; closed in reverse order (coordinator, checkpointer, store, embedded model,
+tools). The settings become the parts here and nowhere else: :func:`context_from` (run limits),
+:func:`tool_config_from` (the tools' sandbox), :func:`mcp_timing_from` (how MCP servers are
+reached), :func:`llm_from` and :func:`policy_from` (the model client).
+
+The tools are the toolbox (:mod:`tools.toolbox`: built-ins, Python tools, MCP tools, minus the
+disabled ones), and the graph is built with the toolbox itself, not a copy of its list: the nodes
+read its current tools at every run (:mod:`graph.context`), so the tools of an MCP server that
+comes up after start-up reach the model on the next request. Rebuilding the graphs on
+``toolbox.subscribe`` instead would have to swap the compiled graphs, the LangServe handler and the
+run recovery that each hold one, between requests; reading the source per run needs none of that.
 """
 
 from __future__ import annotations
@@ -12,7 +21,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -31,7 +40,7 @@ from server.embedded import EmbeddedServer
 from server.settings import Settings
 from server.store import Store
 from tools.base import ToolConfig
-from tools.registry import build_tools
+from tools.toolbox import McpTiming, Toolbox, open_tools
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +62,14 @@ class AgentRuntime:
     base_url: str | None
     context: Context
     """The run limits from the settings; each run starts from these."""
+    toolbox: Toolbox
+    """Every tool on offer and where it comes from; MCP servers' states."""
     embedded: EmbeddedServer | None = None
-    tools: list[BaseTool] = field(default_factory=list)
+
+    @property
+    def tools(self) -> list[BaseTool]:
+        """The tools on offer now (an MCP server's join when it comes up)."""
+        return self.toolbox.tools
 
     @property
     def backend_name(self) -> str:
@@ -97,6 +112,14 @@ def tool_config_from(settings: Settings) -> ToolConfig:
     )
 
 
+def mcp_timing_from(settings: Settings) -> McpTiming:
+    """How patiently MCP servers are reached, and how long a server that is down waits."""
+    return McpTiming(
+        connect_timeout=settings.mcp_connect_timeout,
+        retry_max=settings.mcp_retry_max,
+    )
+
+
 def llm_from(
     settings: Settings, *, base_url: str | None = None, embedded_alias: str | None = None
 ) -> ToolloomChatOpenAI:
@@ -133,9 +156,15 @@ async def open_runtime(
     llm: BaseChatModel | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> AsyncIterator[AgentRuntime]:
-    """Start the backend (embedded unless configured), open the checkpoints, compile the graph.
-    ``llm`` replaces the configured backend (tests pass a fake model)."""
+    """Open the tools, start the backend (embedded unless configured), open the checkpoints,
+    compile the graph. ``llm`` replaces the configured backend (tests pass a fake model).
+
+    The tools come first: a Python tool module that fails to import (or another
+    :class:`~tools.external.errors.ToolSourceError`) stops here, before a model is started."""
     async with contextlib.AsyncExitStack() as stack:
+        toolbox = await stack.enter_async_context(
+            open_tools(settings, tool_config_from(settings), timing=mcp_timing_from(settings))
+        )
         embedded: EmbeddedServer | None = None
         base_url = str(settings.llm_base_url) if settings.llm_base_url else None
         if llm is None and settings.embedded:
@@ -158,9 +187,8 @@ async def open_runtime(
         stack.callback(store.close)
         checkpointer = await stack.enter_async_context(open_checkpointer(settings))
 
-        tools = build_tools(tool_config_from(settings))
         context = context_from(settings)
-        builder = build_graph(backend, tools, defaults=context)
+        builder = build_graph(backend, toolbox, defaults=context)
         graph = compile_checkpointed(builder, checkpointer)
         coordinator = await stack.enter_async_context(
             open_coordinator(
@@ -170,11 +198,12 @@ async def open_runtime(
             )
         )
         log.info(
-            "toolloom: graph ready; backend %s model %s; database %s; replica %s",
+            "toolloom: graph ready; backend %s model %s; database %s; replica %s; tools %s",
             base_url or "(in-process)",
             backend.model,
             "PostgreSQL" if store.shared else settings.db,
             coordinator.replica_id,
+            toolbox.health()["tools"],
         )
         yield AgentRuntime(
             settings=settings,
@@ -186,6 +215,6 @@ async def open_runtime(
             backend=backend,
             base_url=base_url,
             context=context,
+            toolbox=toolbox,
             embedded=embedded,
-            tools=tools,
         )

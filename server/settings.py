@@ -190,6 +190,46 @@ class Settings(BaseSettings):
     net_allow_private: bool = False
     """Let the network tools reach loopback and private addresses (intranets); link-local stays refused."""
 
+    # --- tools from outside ------------------------------------------------------------------------
+    mcp_config: Path | None = None
+    """A JSON file naming MCP servers whose tools join the built-ins:
+    ``{"servers": {"NAME": {"transport": "stdio", "command": ..., "args": [...], "env": {...}}
+    | {"transport": "streamable_http", "url": ..., "headers": {...}}}}``."""
+    tool_modules: Annotated[tuple[str, ...], NoDecode] = ()
+    """Python modules with LangChain tools (comma-separated, e.g. ``mytools.tickets``): a
+    module-level ``tools`` list, or module attributes that are tools (``@tool`` functions)."""
+    tools_disabled: Annotated[tuple[str, ...], NoDecode] = ()
+    """Tools to switch off, whatever their source (comma-separated names, e.g. ``web_scrape,
+    api_request``); an MCP tool may also be named ``SERVER__TOOL``. An unknown name stops start-up."""
+    mcp_connect_timeout: Annotated[float, Field(gt=0, le=600)] = 10.0
+    """Seconds to start (or reach) an MCP server, initialise it and list its tools. Start-up waits
+    at most this long for each server's first attempt, never longer for a server that is down."""
+    mcp_retry_max: Annotated[float, Field(ge=1, le=3600)] = 60.0
+    """Longest wait between attempts to reach an MCP server that is down (the wait starts at 1 s
+    and doubles)."""
+
+    @field_validator("tool_modules", "tools_disabled", mode="before")
+    @classmethod
+    def _comma_separated_names(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(part.strip() for part in value.split(",") if part.strip())
+        return value
+
+    @field_validator("tool_modules")
+    @classmethod
+    def _module_names(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        bad = [name for name in value if not all(p.isidentifier() for p in name.split("."))]
+        if bad:
+            raise ValueError(f"not importable module names: {', '.join(bad)}")
+        return value
+
+    @field_validator("mcp_config")
+    @classmethod
+    def _config_exists(cls, value: Path | None) -> Path | None:
+        if value is not None and not value.is_file():
+            raise ValueError(f"no such file: {value}")
+        return value
+
     @field_validator("net_methods", "net_allowed_hosts", "api_keys", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:

@@ -8,6 +8,10 @@ Studio compiles nothing itself and rejects a graph compiled with a checkpointer,
 compiled bare here and the server attaches the checkpointer from ``checkpointer.path``. The model
 is the one ``TOOLLOOM_LLM_BASE_URL`` names; for the embedded model run ``toolloom embedded`` in
 another terminal and point ``TOOLLOOM_LLM_BASE_URL`` at the URL it prints.
+
+The tools are the built-ins and the ``TOOLLOOM_TOOL_MODULES`` tools, minus the disabled ones.
+MCP servers' tools are not offered here: this graph is built at import, with no event loop to
+keep their sessions in.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from graph.builder import build_graph
 from graph.checkpoints import open_checkpointer
 from server.runtime import context_from, llm_from, policy_from, tool_config_from
 from server.settings import load_settings
-from tools.registry import build_tools
+from tools.toolbox import local_tools
 
 _settings = load_settings()
 if _settings.llm_base_url is None:
@@ -32,7 +36,7 @@ if _settings.llm_base_url is None:
 
 graph = build_graph(
     llm_from(_settings),
-    build_tools(tool_config_from(_settings)),
+    local_tools(_settings, tool_config_from(_settings)),
     defaults=context_from(_settings),
     policy=policy_from(_settings),
 ).compile(name="toolloom")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import httpx
 from fastapi import APIRouter, Query
@@ -12,7 +12,6 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
-from nodes.validation import ToolSpec
 from server.deps import CallerDep, KeyRingDep, RuntimeDep
 from server.observability import MESSAGES, REGISTRY, THREADS
 from server.runtime import AgentRuntime
@@ -62,8 +61,16 @@ async def llm_status(runtime: AgentRuntime, timeout: float = 3.0) -> dict[str, A
 
 @router.get("/health")
 async def health(runtime: RuntimeDep, keyring: KeyRingDep) -> dict[str, Any]:
-    """Liveness: 200 while the server runs; ``llm.ok`` says whether the model answers. No key needed."""
-    return {"status": "ok", "llm": await llm_status(runtime), "auth": keyring.required}
+    """Liveness: 200 while the server runs; ``llm.ok`` says whether the model answers; ``tools``
+    counts the tools by source and gives each MCP server's state (``connecting``, ``ok``, ``down``
+    with ``last_error`` and ``retry_in_s``; ``tools.status`` is ``degraded`` while one is not ok).
+    No key needed."""
+    return {
+        "status": "ok",
+        "llm": await llm_status(runtime),
+        "auth": keyring.required,
+        "tools": runtime.toolbox.health(),
+    }
 
 
 @router.get("/ready")
@@ -120,7 +127,44 @@ async def usage(
     )
 
 
+class FunctionOut(BaseModel):
+    name: str
+    description: str
+    parameters: dict[str, Any]
+    """The arguments' JSON schema."""
+
+
+class ToolOut(BaseModel):
+    """One tool in OpenAI's tool format (a client may send it back as it is in ``tools``), with
+    where it comes from and what it may change."""
+
+    type: Literal["function"] = "function"
+    function: FunctionOut
+    source: Literal["builtin", "python", "mcp"]
+    """A built-in, a tool of a ``TOOLLOOM_TOOL_MODULES`` module, or a tool of an MCP server."""
+    server: str | None
+    """The MCP server (``TOOLLOOM_MCP_CONFIG``) for an MCP tool."""
+    module: str | None
+    """The Python module for a Python tool."""
+    original_name: str
+    """The name at its source (an MCP tool may be renamed: a prefix, characters replaced)."""
+    prefix: str | None
+    """``SERVER__`` when the name was prefixed because another tool had it."""
+    read_only: bool
+    """True when no call changes anything."""
+    effect: str | None
+    """What a call may change (``file``, ``database``, ``network``, ``external``); null when
+    read-only."""
+    available: bool
+    """False while the tool's MCP server is down (a call gets a tool error saying so)."""
+
+
+class ToolsOut(BaseModel):
+    tools: list[ToolOut]
+
+
 @router.get("/tools")
-async def list_tools(runtime: RuntimeDep, _: CallerDep) -> dict[str, Any]:
-    """The built-in tools with their JSON schemas (OpenAI's tool format)."""
-    return {"tools": [ToolSpec.from_tool(t).openai for t in runtime.tools]}
+async def list_tools(runtime: RuntimeDep, _: CallerDep) -> ToolsOut:
+    """Every tool on offer (built-ins, Python tools, MCP tools; not the switched-off ones) with its
+    JSON schema, its source and its side-effect flag."""
+    return ToolsOut.model_validate({"tools": runtime.toolbox.describe()})

@@ -149,6 +149,47 @@ function addBubble(role, text) {
 }
 
 const cards = new Map();
+const toolInfo = new Map(); // tool name -> its GET /tools entry (source, server, module, ...)
+let toolsLoading = null;
+
+// Where a tool comes from, in a few words for its card: built-in, python · MODULE, mcp · SERVER.
+function sourceLabel(info) {
+  if (!info) return { text: "", title: "" };
+  if (info.source === "mcp") {
+    const renamed = info.original_name !== info.function.name ? " (as " + info.original_name + ")" : "";
+    return {
+      text: "mcp · " + info.server + renamed,
+      title: "tool " + info.original_name + " of MCP server " + info.server +
+        (info.prefix ? "; renamed with the prefix " + info.prefix + " because another tool has its name" : "") +
+        (info.available ? "" : "; the server is down"),
+    };
+  }
+  if (info.source === "python") {
+    return { text: "python · " + info.module, title: "Python tool from module " + info.module };
+  }
+  return { text: "built-in", title: "one of toolloom's built-in tools" };
+}
+
+function fillSource(card) {
+  const badge = card.querySelector(".source");
+  const label = sourceLabel(toolInfo.get(card.dataset.tool));
+  badge.textContent = label.text;
+  badge.title = label.title;
+  badge.hidden = !label.text;
+}
+
+// GET /tools, once, and again when a card names a tool not seen yet (an MCP server came up).
+function loadTools() {
+  if (!toolsLoading) {
+    toolsLoading = getJson("/tools").then((data) => {
+      toolInfo.clear();
+      for (const t of data.tools || []) toolInfo.set(t.function.name, t);
+      for (const card of cards.values()) fillSource(card);
+    }).catch(() => { /* no key yet, or the server is away: the cards just show no source */ })
+      .finally(() => { toolsLoading = null; });
+  }
+  return toolsLoading;
+}
 
 function toolCard(call) {
   $("empty").hidden = true;
@@ -163,12 +204,14 @@ function toolCard(call) {
   stage.className = "badge stage";
   stage.title = "the detect-intent stage that found this call";
   stage.textContent = call.stage || "native";
+  const source = document.createElement("span");
+  source.className = "badge source";
   const status = document.createElement("span");
   status.className = "badge status";
   status.textContent = "running";
   const meta = document.createElement("span");
   meta.className = "meta";
-  head.append(name, stage, status, meta);
+  head.append(name, source, stage, status, meta);
   const argsLabel = document.createElement("p");
   argsLabel.className = "label";
   argsLabel.textContent = "arguments";
@@ -178,6 +221,8 @@ function toolCard(call) {
   card.append(head, argsLabel, args);
   $("messages").appendChild(card);
   cards.set(call.id, card);
+  fillSource(card);
+  if (!toolInfo.has(call.name)) loadTools();
   scrollDown();
   return card;
 }
@@ -406,6 +451,7 @@ document.addEventListener("DOMContentLoaded", async () => {
     else localStorage.removeItem(KEY_STORE);
     showBanner("");
     await loadThreads();
+    loadTools();
     if (state.threadId) await openThread(state.threadId);
   });
   $("api-key").addEventListener("keydown", (e) => { if (e.key === "Enter") $("save-key").click(); });
@@ -418,6 +464,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   else setThread(state.threadId);
   await refreshStatus();
   setInterval(refreshStatus, 15000);
+  loadTools();
   await loadThreads();
   await openThread(state.threadId);
 });

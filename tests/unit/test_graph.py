@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import httpx
 import openai
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
+from langchain_core.tools import BaseTool
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from openai.types.chat import ChatCompletion
@@ -16,11 +18,13 @@ from openai.types.chat import ChatCompletion
 from backends.backend import Backend
 from backends.resilience import RetryPolicy
 from graph.builder import build_graph
-from graph.context import Context
+from graph.context import Context, ToolSource
 from nodes.prompts import FALLBACK_NO_ANSWER
 from nodes.validation import ToolSpec
 from tests.fakes import ScriptedChatModel, tool_call
+from tools.external.guard import GuardedTool, schema_validator
 from tools.registry import build_tools
+from tools.toolbox import Toolbox
 
 
 class ByKind:
@@ -71,10 +75,11 @@ async def run(
     checkpointer: BaseCheckpointSaver | None = None,
     thread: str = "t",
     backend: Backend | None = None,
+    tools: Sequence[BaseTool] | ToolSource | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
-    graph = build_graph(backend or model_for(script), build_tools()).compile(
-        checkpointer=checkpointer or InMemorySaver()
-    )
+    graph = build_graph(
+        backend or model_for(script), build_tools() if tools is None else tools
+    ).compile(checkpointer=checkpointer or InMemorySaver())
     config = {"configurable": {"thread_id": thread}}
     visited: list[str] = []
     async for update in graph.astream(
@@ -535,3 +540,105 @@ async def test_concurrent_requests_both_switch_to_the_flat_history() -> None:
     replies = await asyncio.gather(backend.chat(history), backend.chat(history))
     assert [r.content for r in replies] == ["ok", "ok"]
     assert backend.quirks.history == "text"
+
+
+# --- tools from outside: what the nodes see -------------------------------------------------------
+
+TICKET_SCHEMA = {
+    "type": "object",
+    "properties": {"ticket": {"type": "string", "description": "A ticket id such as T-17"}},
+    "required": ["ticket"],
+}
+
+
+def ticket_tool() -> GuardedTool:
+    """A tool shaped as an MCP server's tool is once the toolbox has wrapped it."""
+
+    async def lookup(arguments: dict[str, Any]) -> str:
+        return f"ticket {arguments['ticket']}: open, assigned to Mina"
+
+    return GuardedTool(
+        name="ticket_lookup",
+        description="Look up a support ticket by its id.",
+        args_schema=TICKET_SCHEMA,
+        runner=lookup,
+        validator=schema_validator(TICKET_SCHEMA),
+        metadata={"source": "mcp", "server": "tickets", "original_name": "ticket_lookup"},
+    )
+
+
+class LiveTools:
+    """A tool source whose list changes (as a toolbox's does when an MCP server comes up)."""
+
+    def __init__(self, tools: list[BaseTool]) -> None:
+        self.version = 0
+        self._tools = tools
+
+    @property
+    def tools(self) -> list[BaseTool]:
+        return list(self._tools)
+
+    def add(self, tool: BaseTool) -> None:
+        self._tools.append(tool)
+        self.version += 1
+
+
+def offered(kwargs: dict[str, Any]) -> set[str]:
+    return {t["function"]["name"] for t in kwargs.get("tools") or []}
+
+
+async def test_a_tool_that_joins_the_source_reaches_the_next_run_of_the_same_graph() -> None:
+    source = LiveTools(build_tools())
+    calls = [tool_call("ticket_lookup", {"ticket": "T-17"})]
+    script = ByKind(
+        route=["No such tool.", AIMessage(content="", tool_calls=calls), "T-17 is open."]
+    )
+    graph = build_graph(model_for(script), source).compile(checkpointer=InMemorySaver())
+    config = {"configurable": {"thread_id": "t"}}
+    await graph.ainvoke({"messages": [HumanMessage(content="Look up ticket T-17")]}, config)
+    assert "ticket_lookup" not in offered(script.seen[0][2])
+
+    source.add(ticket_tool())  # the server came up: no rebuild, no recompile
+    state = await graph.ainvoke({"messages": [HumanMessage(content="And now, T-17?")]}, config)
+    routes = [kwargs for kind, _, kwargs in script.seen if kind == "route"]
+    assert "ticket_lookup" in offered(routes[-2])
+    result = tool_messages(state)[-1]
+    assert (result.name, result.status) == ("ticket_lookup", "success")
+    assert result.content == "ticket T-17: open, assigned to Mina"
+
+
+async def test_an_mcp_tool_written_into_the_text_is_found_by_stage_1() -> None:
+    script = ByKind(
+        route=['{"name": "ticket_lookup", "arguments": {"ticket": "T-17"}}', "T-17 is open."]
+    )
+    state, _ = await run(script, "Look up ticket T-17", tools=[*build_tools(), ticket_tool()])
+    assert list(state["call_stages"].values()) == ["text"]
+    assert tool_messages(state)[0].content == "ticket T-17: open, assigned to Mina"
+
+
+async def test_an_mcp_tool_is_offered_to_and_picked_by_the_structured_request() -> None:
+    pick = json.dumps({"tool": "ticket_lookup", "arguments": {"ticket": "T-17"}})
+    script = ByKind(route=["Let me think.", "T-17 is open."], structured=[pick])
+    state, _ = await run(script, "Look up ticket T-17", tools=[*build_tools(), ticket_tool()])
+    assert list(state["call_stages"].values()) == ["structured"]
+    schema = next(kw for kind, _, kw in script.seen if kind == "structured")["response_format"]
+    assert "ticket_lookup" in json.dumps(schema)
+    assert tool_messages(state)[0].content == "ticket T-17: open, assigned to Mina"
+
+
+async def test_a_switched_off_builtin_is_neither_offered_nor_a_pattern_target() -> None:
+    toolbox = Toolbox(build_tools(), [], disabled=["calculator"])
+    script = ByKind(
+        route=["I think it is a lot."], structured=['{"tool": "none", "arguments": {}}']
+    )
+    state, _ = await run(script, "What is 23*19?", tools=toolbox)
+    assert "calculator" not in offered(script.seen[0][2]) and not tool_messages(state)
+
+    # Tool-call mode: a client sending toolloom's tools (calculator included) gets no pattern call.
+    script = ByKind(
+        route=["I think it is a lot."], structured=['{"tool": "none", "arguments": {}}']
+    )
+    context = Context(client_tools=builtin_as_client_tools())
+    state, _ = await run(script, "What is 23*19?", tools=toolbox, context=context)
+    assert "pattern" not in state.get("call_stages", {}).values()
+    assert not getattr(state["messages"][-1], "tool_calls", None)
