@@ -84,8 +84,9 @@ FREEFORM_KEYS = frozenset(
 
 _UUID = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 _ID_KEY = re.compile(
-    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-|[0-9a-fA-F]{12,}|^lc_run--|^chatcmpl-|^call_|^run-"
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-|[0-9a-fA-F]{12,}|^lc_run--|^chatcmpl-|^call_[0-9A-Za-z]{16,}"
 )
+"""Dict keys that are ids (a UUID, a hex run, a LangChain run id, an OpenAI call id), not names."""
 
 
 def stub_reply(request: dict[str, Any]) -> dict[str, Any]:

@@ -51,6 +51,9 @@ def test_id_keys_are_one_key_so_two_runs_give_one_shape() -> None:
     assert (
         first == second == {"object": {"{id}": {"anyOf": ["string", {"object": {"x": "number"}}]}}}
     )
+    # Names that merely start like an id prefix stay names.
+    assert shape_of({"call_stages": {}}) == {"object": {"call_stages": {"object": {}}}}
+    assert "{id}" in shape_of({"call_Nw2Lxs8qZr5tY1uV": 1})["object"]  # type: ignore[index]
 
 
 def test_list_elements_merge_into_one_shape_with_every_key() -> None:
