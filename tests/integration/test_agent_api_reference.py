@@ -55,7 +55,8 @@ async def test_the_reference_server_still_answers_as_recorded(reference_url: str
         assert fresh[kind].meta["x_api_key_on_every_request"] is True
         assert fresh[kind].meta["requests"] > 100
     # One sequence, two clients: the server sees the same thing from both.
-    assert compare(fresh["sync"], fresh["async"], strict=True) == []
+    between = compare(fresh["sync"], fresh["async"], strict=True)
+    assert between == [], "sync vs async:\n" + "\n".join(map(str, between))
 
     if os.environ.get("AGENT_API_REFERENCE_UPDATE"):
         save_recording(REFERENCE_PATH, fresh["async"])
