@@ -54,18 +54,56 @@ class Thread(SQLModel, table=True):
     updated_at: datetime = Field(default_factory=utcnow, index=True)
     message_count: int = 0
     last_message_id: str | None = None
+    status: str = Field(
+        default="idle",
+        max_length=16,
+        description="idle, busy (a run is pending or running), interrupted (its checkpoint waits "
+        "for a resume), error (its last run failed).",
+    )
+    metadata_json: str = Field(default="{}", description="The thread's metadata, a JSON object.")
+    interrupts_json: str = Field(
+        default="{}", description="The interrupts its last run left, by task id (JSON)."
+    )
+    state_updated_at: datetime | None = None
+
+
+def new_run_id() -> str:
+    return str(uuid.uuid4())
+
+
+RUN_STATUSES = ("pending", "running", "success", "error", "timeout", "interrupted")
+ACTIVE = ("pending", "running")
+"""A thread with a run in one of these states is busy."""
 
 
 class RunRow(SQLModel, table=True):
-    """One run of the graph on a thread: running, then succeeded, failed or interrupted (its
-    server died mid-run: marked at the next start on SQLite, or by any replica once the run's
-    lease expired on PostgreSQL)."""
+    """One run of the graph on a thread: pending (stored, waiting its turn), running, then
+    success, error or interrupted (cancelled, stopped by a newer run, or its server died mid-run:
+    marked at the next start on SQLite, or by any replica once the run's lease expired on
+    PostgreSQL)."""
 
     __tablename__ = "tl_runs"
 
     id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(default_factory=new_run_id, max_length=36, unique=True, index=True)
     thread_id: str = Field(index=True, max_length=128)
     status: str = Field(default="running", index=True)
+    assistant_id: str | None = Field(default=None, max_length=36)
+    multitask_strategy: str | None = Field(default=None, max_length=16)
+    kwargs_json: str | None = Field(
+        default=None,
+        description="The Agent Server request as stored (input, command, config, stream modes, "
+        "...): a pending run is executed from it, here after a restart or on another replica.",
+    )
+    metadata_json: str = Field(default="{}")
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    cancel: str | None = Field(
+        default=None,
+        max_length=16,
+        description="A cancellation asked for while it runs (interrupt or rollback), for the "
+        "replica that runs it.",
+    )
     started_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
     error: str | None = Field(default=None, max_length=500)
@@ -99,6 +137,7 @@ class MessageRow(SQLModel, table=True):
     stage: str | None = None
     duration_ms: float | None = None
     created_at: datetime = Field(default_factory=utcnow)
+    run_id: str | None = Field(default=None, max_length=36, description="The run that wrote it.")
 
 
 class ApiKey(SQLModel, table=True):
@@ -239,6 +278,29 @@ class UsageDelta:
 
 class ThreadNotFound(LookupError):
     """No such thread for this caller (it does not exist, or another key owns it)."""
+
+
+class ThreadExists(ValueError):
+    """A thread with that id exists already."""
+
+
+class ThreadBusy(RuntimeError):
+    """The thread has a pending or running run (the ``reject`` strategy, or a state update)."""
+
+
+class RunNotFound(LookupError):
+    """No such run on that thread (or it has ended, for a cancel)."""
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """A running run asked to stop (a cancel, or a newer run's ``interrupt`` / ``rollback``):
+    the replica that runs it stops it (this one at once; another through ``tl_runs.cancel``)."""
+
+    run_id: str
+    thread_id: str
+    replica: str | None
+    action: str
 
 
 def hash_key(raw: str) -> str:
@@ -421,11 +483,20 @@ class Store:
                 raise ThreadNotFound(thread_id)
             return thread is not None
 
-    def _new_thread(self, thread_id: str, owner: str) -> Any:
+    def _new_thread(
+        self, thread_id: str, owner: str, metadata: dict[str, Any] | None = None
+    ) -> Any:
+        now = utcnow()
         return (
             self._insert(Thread)
             .values(
-                id=thread_id, owner=owner, created_at=utcnow(), updated_at=utcnow(), message_count=0
+                id=thread_id,
+                owner=owner,
+                created_at=now,
+                updated_at=now,
+                state_updated_at=now,
+                message_count=0,
+                metadata_json=json.dumps(metadata or {}),
             )
             .on_conflict_do_nothing(index_elements=["id"])
         )
@@ -458,17 +529,441 @@ class Store:
             session.delete(thread)
             session.commit()
 
+    # --- the Agent Server API: threads ------------------------------------------------------
+
+    def create_thread(
+        self, thread_id: str, owner: str, metadata: dict[str, Any], if_exists: str = "raise"
+    ) -> tuple[Thread, bool]:
+        """A new thread for ``owner`` (and True), or with ``if_exists="do_nothing"`` the existing
+        one unchanged (and False). ThreadExists for ``raise``; an id another key has is taken
+        either way (ThreadExists: the id cannot be used)."""
+        with self._session() as session:
+            made = session.exec(
+                self._new_thread(thread_id, owner, metadata).returning(col(Thread.id))
+            ).first()
+            session.commit()
+            thread = session.get(Thread, thread_id)
+            assert thread is not None
+            if made is not None:
+                return thread, True
+            if if_exists == "do_nothing" and hmac.compare_digest(thread.owner, owner):
+                return thread, False
+            raise ThreadExists(thread_id)
+
+    def patch_thread(self, thread_id: str, owner: str, metadata: dict[str, Any]) -> Thread:
+        """Merge ``metadata`` into the thread's (new keys added, given keys replaced)."""
+        with self._session() as session:
+            session.exec(
+                update(Thread).where(col(Thread.id) == thread_id).values(updated_at=utcnow())
+            )
+            thread = session.get(Thread, thread_id)
+            if thread is None or not hmac.compare_digest(thread.owner, owner):
+                raise ThreadNotFound(thread_id)
+            thread.metadata_json = json.dumps({**json.loads(thread.metadata_json), **metadata})
+            session.add(thread)
+            session.commit()
+            session.refresh(thread)
+            return thread
+
+    def _thread_query(
+        self,
+        query: Any,
+        owner: str,
+        ids: Sequence[str] | None,
+        metadata: dict[str, Any] | None,
+        status: str | None,
+    ) -> Any:
+        query = query.where(Thread.owner == owner)
+        if ids is not None:
+            query = query.where(col(Thread.id).in_(list(ids)))
+        if status is not None:
+            query = query.where(Thread.status == status)
+        for key, value in (metadata or {}).items():
+            query = query.where(self._metadata_has(key, value))
+        return query
+
+    def _metadata_has(self, key: str, value: Any) -> Any:
+        """``metadata[key] == value`` (JSON equality), on PostgreSQL as jsonb containment."""
+        column = col(Thread.metadata_json)
+        if self.shared:
+            from sqlalchemy import cast
+            from sqlalchemy.dialects.postgresql import JSONB
+
+            return cast(column, JSONB).contains({key: value})
+        path = "$." + json.dumps(key)
+        if value is None:
+            return func.json_type(column, path) == "null"
+        return func.json_extract(column, path) == func.json_extract(
+            json.dumps(value, separators=(",", ":")), "$"
+        )
+
+    def search_threads(
+        self,
+        owner: str,
+        *,
+        ids: Sequence[str] | None = None,
+        metadata: dict[str, Any] | None = None,
+        status: str | None = None,
+        limit: int = 10,
+        offset: int = 0,
+        sort_by: str = "created_at",
+        sort_order: str = "desc",
+    ) -> tuple[list[Thread], int]:
+        """The owner's threads matching every filter (metadata: each key equal), one page, and
+        how many match in all."""
+        columns = {
+            "thread_id": col(Thread.id),
+            "status": col(Thread.status),
+            "created_at": col(Thread.created_at),
+            "updated_at": col(Thread.updated_at),
+            "state_updated_at": func.coalesce(col(Thread.state_updated_at), col(Thread.created_at)),
+        }
+        order = columns[sort_by]
+        with self._session() as session:
+            query = self._thread_query(select(Thread), owner, ids, metadata, status)
+            query = query.order_by(
+                order.desc() if sort_order == "desc" else order.asc(), col(Thread.id)
+            )
+            rows = list(session.exec(query.offset(offset).limit(limit)))
+            total = session.exec(
+                self._thread_query(
+                    select(func.count()).select_from(Thread), owner, ids, metadata, status
+                )
+            ).one()
+            return rows, int(total)
+
+    def count_threads(
+        self, owner: str, metadata: dict[str, Any] | None = None, status: str | None = None
+    ) -> int:
+        with self._session() as session:
+            query = self._thread_query(
+                select(func.count()).select_from(Thread), owner, None, metadata, status
+            )
+            return int(session.exec(query).one())
+
+    def copy_thread(self, source: str, target: str, owner: str) -> Thread:
+        """A new thread ``target`` with the source's metadata, title and transcript (its runs stay
+        behind); the caller copies the checkpoints."""
+        with self._session() as session:
+            thread = session.get(Thread, source)
+            if thread is None or not hmac.compare_digest(thread.owner, owner):
+                raise ThreadNotFound(source)
+            now = utcnow()
+            copy = Thread(
+                id=target,
+                owner=owner,
+                title=thread.title,
+                created_at=now,
+                updated_at=now,
+                state_updated_at=now,
+                message_count=thread.message_count,
+                last_message_id=thread.last_message_id,
+                metadata_json=thread.metadata_json,
+                interrupts_json=thread.interrupts_json,
+                status="interrupted" if thread.status == "interrupted" else "idle",
+            )
+            session.add(copy)
+            rows = session.exec(
+                select(MessageRow)
+                .where(MessageRow.thread_id == source)
+                .order_by(col(MessageRow.seq))
+            ).all()
+            values = [{**row.model_dump(exclude={"id"}), "thread_id": target} for row in rows]
+            session.flush()
+            for begin in range(0, len(values), 500):
+                session.exec(self._insert(MessageRow).values(values[begin : begin + 500]))
+            session.commit()
+            session.refresh(copy)
+            return copy
+
+    def touch_state(self, thread_id: str, messages: Sequence[BaseMessage] = ()) -> None:
+        """The thread's state was changed by hand (a state update): note when, and record the
+        messages it now holds that the transcript lacks."""
+        now = utcnow()
+        with self._session() as session:
+            if messages:
+                self._append(session, thread_id, messages, {})
+            session.exec(
+                update(Thread)
+                .where(col(Thread.id) == thread_id)
+                .values(updated_at=now, state_updated_at=now)
+            )
+            session.commit()
+
+    # --- the Agent Server API: runs ---------------------------------------------------------
+
+    def create_run(
+        self,
+        thread_id: str,
+        owner: str,
+        *,
+        create: bool,
+        assistant_id: str,
+        strategy: str,
+        kwargs: dict[str, Any],
+        metadata: dict[str, Any],
+        thread_metadata: dict[str, Any],
+    ) -> tuple[RunRow, list[Stopped]]:
+        """Store a pending run on the thread, in one transaction with what double texting does
+        to the runs in flight: ``reject`` raises ThreadBusy; ``interrupt`` marks pending ones
+        interrupted, ``rollback`` deletes them; a running one is asked to stop (returned, with
+        the replica that runs it); ``enqueue`` leaves them to run first. ``create`` makes the
+        thread (for ``owner``) if it does not exist; ``thread_metadata`` is merged into its
+        metadata (``graph_id``, ``assistant_id``). ThreadNotFound: no such thread for the owner."""
+        now = utcnow()
+        stopped: list[Stopped] = []
+        with self._session() as session:
+            if create:
+                session.exec(self._new_thread(thread_id, owner, {}))
+            # Taking the row first serialises runs made on one thread at once (SQLite's write
+            # lock; PostgreSQL's row lock), so two "reject" requests cannot both pass.
+            session.exec(update(Thread).where(col(Thread.id) == thread_id).values(updated_at=now))
+            thread = session.get(Thread, thread_id)
+            if thread is None or not hmac.compare_digest(thread.owner, owner):
+                raise ThreadNotFound(thread_id)
+            active = session.exec(
+                select(RunRow)
+                .where(RunRow.thread_id == thread_id, col(RunRow.status).in_(ACTIVE))
+                .order_by(col(RunRow.id))
+            ).all()
+            if active and strategy == "reject":
+                raise ThreadBusy(thread_id)
+            if strategy in ("interrupt", "rollback"):
+                for old in active:
+                    if old.status == "running":
+                        old.cancel = strategy
+                        stopped.append(Stopped(old.run_id, thread_id, old.replica, strategy))
+                        session.add(old)
+                    elif strategy == "rollback":
+                        session.delete(old)
+                    else:
+                        old.status = "interrupted"
+                        old.error = "interrupted by a newer run (multitask_strategy=interrupt)"
+                        old.finished_at = old.updated_at = now
+                        session.add(old)
+            row = RunRow(
+                thread_id=thread_id,
+                status="pending",
+                assistant_id=assistant_id,
+                multitask_strategy=strategy,
+                kwargs_json=json.dumps(kwargs, default=str),
+                metadata_json=json.dumps(metadata, default=str),
+                created_at=now,
+                updated_at=now,
+                started_at=now,
+                replica=self.replica_id,
+                heartbeat_at=now,
+            )
+            session.add(row)
+            thread.status = "busy"
+            thread.metadata_json = json.dumps(
+                {**json.loads(thread.metadata_json), **thread_metadata}
+            )
+            session.add(thread)
+            session.commit()
+            session.refresh(row)
+            return row, stopped
+
+    def get_run(self, thread_id: str, run_id: str) -> RunRow:
+        with self._session() as session:
+            row = self._run(session, run_id)
+            if row is None or row.thread_id != thread_id:
+                raise RunNotFound(run_id)
+            return row
+
+    def find_run(self, run_id: str) -> RunRow | None:
+        with self._session() as session:
+            return self._run(session, run_id)
+
+    def list_runs(
+        self, thread_id: str, limit: int = 10, offset: int = 0, status: str | None = None
+    ) -> list[RunRow]:
+        """The thread's runs, newest first."""
+        with self._session() as session:
+            query = select(RunRow).where(RunRow.thread_id == thread_id)
+            if status is not None:
+                query = query.where(RunRow.status == status)
+            query = query.order_by(col(RunRow.id).desc()).offset(offset).limit(limit)
+            return list(session.exec(query))
+
+    def delete_run(self, thread_id: str, run_id: str) -> None:
+        """Forget a finished run (its messages stay in the transcript). ThreadBusy while it is
+        pending or running."""
+        with self._session() as session:
+            row = self._run(session, run_id)
+            if row is None or row.thread_id != thread_id:
+                raise RunNotFound(run_id)
+            if row.status in ACTIVE:
+                raise ThreadBusy(thread_id)
+            session.delete(row)
+            session.commit()
+
+    def active_runs(self, thread_id: str) -> list[RunRow]:
+        with self._session() as session:
+            return list(
+                session.exec(
+                    select(RunRow)
+                    .where(RunRow.thread_id == thread_id, col(RunRow.status).in_(ACTIVE))
+                    .order_by(col(RunRow.id))
+                )
+            )
+
+    def next_pending(self, thread_id: str) -> RunRow | None:
+        """The thread's oldest pending run."""
+        with self._session() as session:
+            return session.exec(
+                select(RunRow)
+                .where(RunRow.thread_id == thread_id, RunRow.status == "pending")
+                .order_by(col(RunRow.id))
+            ).first()
+
+    def claimable_threads(self, stale: float | None) -> list[str]:
+        """Threads with a pending run this replica may execute: its own, or (``stale`` seconds)
+        one whose replica stopped renewing it. ``None``: every pending run (one process)."""
+        with self._session() as session:
+            query = select(RunRow.thread_id).where(RunRow.status == "pending").distinct()
+            if stale is not None:
+                cutoff = self._now() - timedelta(seconds=stale)
+                query = query.where(
+                    (col(RunRow.replica) == self.replica_id)
+                    | (func.coalesce(col(RunRow.heartbeat_at), col(RunRow.created_at)) < cutoff)
+                )
+            return sorted(str(t) for t in session.exec(query))
+
+    def claim_run(
+        self, run_id: str, given: Sequence[BaseMessage] = (), stale: float | None = None
+    ) -> RunRow | None:
+        """Take a pending run for this replica (pending -> running) and record the messages it
+        was given, in one transaction: only the thread's oldest pending run, only with no other
+        run of the thread running, and (``stale``) only this replica's own or one whose replica
+        stopped renewing it. None: not claimable now."""
+        table = RunRow.__table__  # type: ignore[attr-defined]
+        other = table.alias("other")
+        blocked = (
+            select(other.c.id)
+            .where(
+                other.c.thread_id == table.c.thread_id,
+                (other.c.status == "running")
+                | ((other.c.status == "pending") & (other.c.id < table.c.id)),
+            )
+            .exists()
+        )
+        condition = [table.c.run_id == run_id, table.c.status == "pending", ~blocked]
+        if stale is not None:
+            cutoff = self._now() - timedelta(seconds=stale)
+            condition.append(
+                (table.c.replica == self.replica_id)
+                | (func.coalesce(table.c.heartbeat_at, table.c.created_at) < cutoff)
+            )
+        now = self._now()
+        with self._session() as session:
+            claimed = session.exec(
+                update(table)
+                .where(*condition)
+                .values(
+                    status="running",
+                    replica=self.replica_id,
+                    heartbeat_at=now,
+                    started_at=now,
+                    updated_at=now,
+                )
+                .returning(table.c.id)
+            ).first()
+            if claimed is None:
+                session.rollback()
+                return None
+            row = session.get(RunRow, claimed[0])
+            assert row is not None
+            if given:
+                self._append(session, row.thread_id, given, {}, run_id)
+            session.commit()
+            session.refresh(row)
+            return row
+
+    def stop_run(self, thread_id: str, run_id: str, action: str) -> Stopped | None:
+        """Cancel a run: a pending one at once (``interrupt``: marked interrupted; ``rollback``:
+        deleted; None is returned), a running one by asking its replica (returned).
+        RunNotFound: no such run on the thread, or it has ended."""
+        now = utcnow()
+        with self._session() as session:
+            row = self._run(session, run_id)
+            if row is None or row.thread_id != thread_id or row.status not in ACTIVE:
+                raise RunNotFound(run_id)
+            if row.status == "running":
+                row.cancel = action
+                session.add(row)
+                session.commit()
+                return Stopped(run_id, thread_id, row.replica, action)
+            if action == "rollback":
+                session.delete(row)
+            else:
+                row.status = "interrupted"
+                row.error = "cancelled before it started"
+                row.finished_at = row.updated_at = now
+                session.add(row)
+            session.flush()
+            self._settle(session, [thread_id])
+            session.commit()
+            return None
+
+    def stop_requests(self) -> list[Stopped]:
+        """This replica's running runs that were asked to stop (by a request another replica
+        answered)."""
+        with self._session() as session:
+            rows = session.exec(
+                select(RunRow).where(
+                    RunRow.status == "running",
+                    RunRow.replica == self.replica_id,
+                    col(RunRow.cancel).is_not(None),
+                )
+            ).all()
+            return [Stopped(r.run_id, r.thread_id, r.replica, str(r.cancel)) for r in rows]
+
+    def rollback_run(self, thread_id: str, run_id: str) -> None:
+        """Remove a run and the messages it added to the transcript (its checkpoints are the
+        checkpointer's to delete), and settle the thread."""
+        with self._session() as session:
+            session.exec(
+                update(Thread).where(col(Thread.id) == thread_id).values(updated_at=utcnow())
+            )
+            session.exec(
+                delete(MessageRow).where(
+                    col(MessageRow.thread_id) == thread_id, col(MessageRow.run_id) == run_id
+                )
+            )
+            session.exec(delete(RunRow).where(col(RunRow.run_id) == run_id))
+            thread = session.get(Thread, thread_id)
+            if thread is not None:
+                last = session.exec(
+                    select(MessageRow)
+                    .where(MessageRow.thread_id == thread_id)
+                    .order_by(col(MessageRow.seq).desc())
+                ).first()
+                thread.message_count = 0 if last is None else last.seq + 1
+                thread.last_message_id = None if last is None else last.message_id
+                thread.status = "idle"
+                thread.interrupts_json = "{}"
+                thread.state_updated_at = utcnow()
+                session.add(thread)
+                session.flush()
+                self._settle(session, [thread_id])
+            session.commit()
+
     # --- transcript ------------------------------------------------------------------------
 
     def append_messages(
-        self, thread_id: str, messages: Sequence[BaseMessage], stages: dict[str, str] | None = None
+        self,
+        thread_id: str,
+        messages: Sequence[BaseMessage],
+        stages: dict[str, str] | None = None,
+        run_id: str | None = None,
     ) -> int:
         """Store the messages after the last one already stored. Returns how many were added.
 
         Work is proportional to the new messages only: the thread remembers its last stored id.
         """
         with self._session() as session:
-            added = self._append(session, thread_id, messages, stages or {})
+            added = self._append(session, thread_id, messages, stages or {}, run_id)
             session.commit()
             return added
 
@@ -478,6 +973,7 @@ class Store:
         thread_id: str,
         messages: Sequence[BaseMessage],
         stages: dict[str, str],
+        run_id: str | None = None,
     ) -> int:
         # Locked for the transaction on PostgreSQL: a replica copying an interrupted run's messages
         # and the thread's next run never number the same messages twice.
@@ -511,6 +1007,7 @@ class Store:
                 message_id=str(message.id),
                 role=_role(message),
                 content=_text(message),
+                run_id=run_id,
             )
             if isinstance(message, AIMessage) and message.tool_calls:
                 row.tool_calls = json.dumps(
@@ -592,49 +1089,99 @@ class Store:
 
     def start_run(
         self, thread_id: str, given: Sequence[BaseMessage] = (), owner: str | None = None
-    ) -> int:
-        """Record a run (this replica's, heartbeat now) and the messages it was given, in one
-        transaction. With ``owner``, the thread is created for that owner if it does not exist
-        yet (ThreadNotFound if another key made it meanwhile), in the same transaction."""
+    ) -> str:
+        """Record a running run (this replica's, heartbeat now) and the messages it was given, in
+        one transaction; the thread is busy. With ``owner``, the thread is created for that owner
+        if it does not exist yet (ThreadNotFound if another key made it meanwhile), in the same
+        transaction. Returns the run's id."""
         with self._session() as session:
             if owner is not None:
                 session.exec(self._new_thread(thread_id, owner))
                 thread = session.get(Thread, thread_id)
                 if thread is None or not hmac.compare_digest(thread.owner, owner):
                     raise ThreadNotFound(thread_id)
-            row = RunRow(thread_id=thread_id, replica=self.replica_id, heartbeat_at=utcnow())
+            now = utcnow()
+            row = RunRow(
+                thread_id=thread_id,
+                replica=self.replica_id,
+                heartbeat_at=now,
+                created_at=now,
+                updated_at=now,
+                started_at=now,
+            )
             session.add(row)
             if given:
-                self._append(session, thread_id, given, {})
-            session.flush()
-            run_id = row.id
+                self._append(session, thread_id, given, {}, row.run_id)
+            session.exec(update(Thread).where(col(Thread.id) == thread_id).values(status="busy"))
             session.commit()
-            assert run_id is not None
-            return run_id
+            return row.run_id
 
     def finish_run(
         self,
-        run_id: int | None,
+        run_id: str | None,
         thread_id: str,
         messages: Sequence[BaseMessage],
         stages: dict[str, str] | None = None,
         error: str | None = None,
         usage: UsageDelta | None = None,
+        *,
+        status: str | None = None,
+        settled: str | None = None,
+        interrupts: dict[str, Any] | None = None,
     ) -> None:
         """Append the run's new messages, close the run and add its usage, in one transaction.
-        (A run another replica marked interrupted while this one was cut off from the database
-        still ends as succeeded or failed: its messages are kept either way.)"""
+        ``status`` is how it ended (default: ``error`` with an ``error``, else ``success``);
+        the thread becomes ``settled`` (default: ``error`` or ``idle``) with ``interrupts``,
+        unless another run of it is still pending or running (then it stays busy). (A run another
+        replica marked interrupted while this one was cut off from the database still ends as
+        success or error: its messages are kept either way.)"""
+        now = utcnow()
         with self._session() as session:
-            self._append(session, thread_id, messages, stages or {})
-            row = session.get(RunRow, run_id) if run_id is not None else None
+            self._append(session, thread_id, messages, stages or {}, run_id)
+            row = self._run(session, run_id) if run_id is not None else None
             if row is not None:
-                row.status = "failed" if error else "succeeded"
+                row.status = status or ("error" if error else "success")
                 row.error = error[:500] if error else None
-                row.finished_at = utcnow()
+                row.finished_at = row.updated_at = now
+                row.cancel = None
                 session.add(row)
+            thread = session.get(Thread, thread_id)
+            if thread is not None:
+                thread.status = settled or ("error" if error else "idle")
+                thread.interrupts_json = json.dumps(interrupts or {}, default=str)
+                thread.updated_at = thread.state_updated_at = now
+                session.add(thread)
+                session.flush()
+                self._settle(session, [thread_id])
             if usage is not None:
                 session.exec(self._usage_upsert(usage))
             session.commit()
+
+    @staticmethod
+    def _run(session: Session, run_id: str) -> RunRow | None:
+        return session.exec(select(RunRow).where(RunRow.run_id == run_id)).first()
+
+    def _settle(self, session: Session, thread_ids: Sequence[str]) -> None:
+        """Threads with a pending or running run are busy; a busy one without is idle again."""
+        if not thread_ids:
+            return
+        active = (
+            select(RunRow.id)
+            .where(col(RunRow.thread_id) == Thread.id, col(RunRow.status).in_(ACTIVE))
+            .exists()
+        )
+        session.exec(
+            update(Thread)
+            .where(col(Thread.id).in_(list(thread_ids)), active)
+            .values(status="busy")
+            .execution_options(synchronize_session=False)
+        )
+        session.exec(
+            update(Thread)
+            .where(col(Thread.id).in_(list(thread_ids)), Thread.status == "busy", ~active)
+            .values(status="idle")
+            .execution_options(synchronize_session=False)
+        )
 
     def last_run(self, thread_id: str) -> RunRow | None:
         with self._session() as session:
@@ -645,7 +1192,8 @@ class Store:
     def mark_interrupted(self) -> list[str]:
         """At start-up of the only process (SQLite): runs still 'running' were cut off by a crash.
         Returns their threads. On a shared database (PostgreSQL) only this replica id's own runs
-        (its previous life's): other replicas' runs are live, and expire by their leases."""
+        (its previous life's): other replicas' runs are live, and expire by their leases.
+        Pending runs stay pending: the run worker executes them."""
         if self.shared:
             return self.interrupt_replica_runs(self.replica_id)
         with self._session() as session:
@@ -653,10 +1201,14 @@ class Store:
             for row in rows:
                 row.status = "interrupted"
                 row.error = "the server stopped during this run"
-                row.finished_at = utcnow()
+                row.finished_at = row.updated_at = utcnow()
+                row.cancel = None
                 session.add(row)
+            threads = sorted({row.thread_id for row in rows})
+            session.flush()
+            self._settle(session, threads)
             session.commit()
-            return sorted({row.thread_id for row in rows})
+            return threads
 
     # --- leases (several replicas on one database; see server/coordination.py) ------------------
 
@@ -671,21 +1223,26 @@ class Store:
                     status="interrupted",
                     error="the server stopped during this run",
                     finished_at=self._now(),
+                    updated_at=self._now(),
+                    cancel=None,
                 )
                 .returning(col(RunRow.thread_id))
             ).all()
             session.exec(delete(ThreadLease).where(col(ThreadLease.replica) == replica))
+            found = sorted({str(t) for (t,) in threads})
+            self._settle(session, found)
             session.commit()
-            return sorted({str(t) for (t,) in threads})
+            return found
 
     def renew_leases(self, replica: str, holders: Sequence[str], seconds: float) -> set[str]:
-        """The heartbeat: renew ``replica``'s running runs and the thread leases it holds (by
-        holder). Returns the holders renewed (one missing: its lease expired and was taken)."""
+        """The heartbeat: renew ``replica``'s pending and running runs and the thread leases it
+        holds (by holder). Returns the holders renewed (one missing: its lease expired and was
+        taken)."""
         now = self._now()
         with self._session() as session:
             session.exec(
                 update(RunRow)
-                .where(col(RunRow.status) == "running", col(RunRow.replica) == replica)
+                .where(col(RunRow.status).in_(ACTIVE), col(RunRow.replica) == replica)
                 .values(heartbeat_at=now)
             )
             renewed: set[str] = set()
@@ -705,7 +1262,8 @@ class Store:
     def sweep_expired_runs(self, seconds: float) -> list[str]:
         """Mark interrupted every running run whose heartbeat is older than ``seconds`` (its
         replica died), whichever replica ran it; each run is marked by exactly one caller.
-        Returns the threads of the runs this call marked; also drops long-expired thread leases."""
+        Returns the threads of the runs this call marked; also drops long-expired thread leases.
+        (A pending run whose replica died is not marked: any replica may claim it.)"""
         cutoff = self._now() - timedelta(seconds=seconds)
         with self._session() as session:
             threads = session.exec(
@@ -718,12 +1276,16 @@ class Store:
                     status="interrupted",
                     error="the replica running it stopped renewing its lease",
                     finished_at=self._now(),
+                    updated_at=self._now(),
+                    cancel=None,
                 )
                 .returning(col(RunRow.thread_id))
             ).all()
             session.exec(delete(ThreadLease).where(col(ThreadLease.expires_at) < cutoff))
+            found = sorted({str(t) for (t,) in threads})
+            self._settle(session, found)
             session.commit()
-            return sorted({str(t) for (t,) in threads})
+            return found
 
     def try_lease_thread(self, thread_id: str, holder: str, seconds: float) -> bool:
         """Take the thread's lease for ``holder`` if it is free or expired, in one atomic

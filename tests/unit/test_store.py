@@ -84,7 +84,7 @@ def test_runs_and_transcript(store: Store) -> None:
     ]
     assert rows[2].stage == "native" and '"stage": "native"' in (rows[1].tool_calls or "")
     finished = store.last_run("t")
-    assert finished is not None and finished.status == "succeeded"
+    assert finished is not None and finished.status == "success"
     # appending the same state again adds nothing
     assert store.append_messages("t", [user, call, result, answer]) == 0
     thread = store.get_thread("t", "alice")
