@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
@@ -221,40 +221,160 @@ async def _prune_postgres(saver: AsyncPostgresSaver, thread_id: str, keep: int) 
             row = await cur.fetchone()
             if row is None:
                 return 0
-            oldest_kept = row["checkpoint_id"]
             await cur.execute(
-                "DELETE FROM checkpoint_writes WHERE thread_id = %s AND checkpoint_ns = '' "
-                "AND checkpoint_id < %s",
-                (thread_id, oldest_kept),
+                "SELECT checkpoint_ns, checkpoint_id FROM checkpoints WHERE thread_id = %s "
+                "AND checkpoint_ns = '' AND checkpoint_id < %s",
+                (thread_id, row["checkpoint_id"]),
             )
-            await cur.execute(
-                "DELETE FROM checkpoints WHERE thread_id = %s AND checkpoint_ns = '' "
-                "AND checkpoint_id < %s RETURNING checkpoint -> 'channel_versions' AS versions",
-                (thread_id, oldest_kept),
-            )
-            deleted = await cur.fetchall()
-            freed: dict[str, set[str]] = defaultdict(set)
-            for versions in deleted:
-                for channel, version in (versions["versions"] or {}).items():
-                    freed[channel].add(str(version))
-            if freed:
-                await cur.execute(
-                    "SELECT DISTINCT v.key AS channel, v.value AS version FROM checkpoints c "
-                    "CROSS JOIN LATERAL jsonb_each_text(c.checkpoint -> 'channel_versions') v "
-                    "WHERE c.thread_id = %s AND c.checkpoint_ns = ''",
-                    (thread_id,),
-                )
-                for kept in await cur.fetchall():
-                    freed[kept["channel"]].discard(kept["version"])
-                for channel, versions_left in freed.items():
-                    if versions_left:
-                        await cur.execute(
-                            "DELETE FROM checkpoint_blobs WHERE thread_id = %s "
-                            "AND checkpoint_ns = '' AND channel = %s AND version = ANY(%s)",
-                            (thread_id, channel, sorted(versions_left)),
-                        )
-            return len(deleted)
+            return await _delete_postgres(cur, thread_id, await cur.fetchall())
     except Exception as error:
         if is_unavailable(error):
             raise unavailable(error) from error
         raise
+
+
+async def _delete_postgres(
+    cur: AsyncCursor[DictRow], thread_id: str, doomed: Sequence[DictRow]
+) -> int:
+    """Delete these checkpoints of the thread (rows of ``checkpoint_ns``, ``checkpoint_id``) with
+    their writes, and the blobs no remaining checkpoint names. Returns how many went."""
+    freed: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for row in doomed:
+        key = (thread_id, row["checkpoint_ns"], row["checkpoint_id"])
+        await cur.execute(
+            "DELETE FROM checkpoint_writes WHERE thread_id = %s AND checkpoint_ns = %s "
+            "AND checkpoint_id = %s",
+            key,
+        )
+        await cur.execute(
+            "DELETE FROM checkpoints WHERE thread_id = %s AND checkpoint_ns = %s "
+            "AND checkpoint_id = %s RETURNING checkpoint -> 'channel_versions' AS versions",
+            key,
+        )
+        for deleted in await cur.fetchall():
+            for channel, version in (deleted["versions"] or {}).items():
+                freed[(row["checkpoint_ns"], channel)].add(str(version))
+    if freed:
+        await cur.execute(
+            "SELECT DISTINCT c.checkpoint_ns AS ns, v.key AS channel, v.value AS version "
+            "FROM checkpoints c "
+            "CROSS JOIN LATERAL jsonb_each_text(c.checkpoint -> 'channel_versions') v "
+            "WHERE c.thread_id = %s",
+            (thread_id,),
+        )
+        for kept in await cur.fetchall():
+            freed[(kept["ns"], kept["channel"])].discard(kept["version"])
+        for (ns, channel), versions_left in freed.items():
+            if versions_left:
+                await cur.execute(
+                    "DELETE FROM checkpoint_blobs WHERE thread_id = %s "
+                    "AND checkpoint_ns = %s AND channel = %s AND version = ANY(%s)",
+                    (thread_id, ns, channel, sorted(versions_left)),
+                )
+    return len(doomed)
+
+
+async def delete_run_checkpoints(
+    saver: BaseCheckpointSaver[Any], thread_id: str, run_ids: Sequence[str]
+) -> int:
+    """Delete the checkpoints (and their writes, and on PostgreSQL the blobs nothing else names)
+    that the given runs wrote on the thread: what a rolled-back run leaves behind. A run's
+    checkpoints carry its id in their metadata (``config["metadata"]["run_id"]``).
+
+    LangGraph's SQLite and PostgreSQL savers lack ``adelete_for_runs``. Returns how many
+    checkpoints were deleted."""
+    if isinstance(saver, AsyncPostgresSaver):
+        try:
+            async with (
+                _connection(saver) as conn,
+                conn.transaction(),
+                conn.cursor(row_factory=dict_row) as cur,
+            ):
+                await cur.execute(
+                    "SELECT checkpoint_ns, checkpoint_id FROM checkpoints WHERE thread_id = %s "
+                    "AND metadata ->> 'run_id' = ANY(%s)",
+                    (thread_id, list(run_ids)),
+                )
+                return await _delete_postgres(cur, thread_id, await cur.fetchall())
+        except Exception as error:
+            if is_unavailable(error):
+                raise unavailable(error) from error
+            raise
+    if isinstance(saver, AsyncSqliteSaver):
+        deleted = 0
+        async with saver.lock:
+            for run_id in run_ids:
+                cursor = await saver.conn.execute(
+                    "SELECT checkpoint_ns, checkpoint_id FROM checkpoints WHERE thread_id = ? "
+                    "AND json_extract(CAST(metadata AS TEXT), '$.run_id') = ?",
+                    (thread_id, run_id),
+                )
+                for ns, checkpoint_id in list(await cursor.fetchall()):
+                    key = (thread_id, ns, checkpoint_id)
+                    await saver.conn.execute(
+                        "DELETE FROM writes WHERE thread_id = ? AND checkpoint_ns = ? "
+                        "AND checkpoint_id = ?",
+                        key,
+                    )
+                    await saver.conn.execute(
+                        "DELETE FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ? "
+                        "AND checkpoint_id = ?",
+                        key,
+                    )
+                    deleted += 1
+            await saver.conn.commit()
+        return deleted
+    raise TypeError(f"cannot delete the runs' checkpoints of a {type(saver).__name__}")
+
+
+async def copy_thread_checkpoints(
+    saver: BaseCheckpointSaver[Any], source: str, target: str
+) -> None:
+    """Copy every checkpoint of ``source`` (with writes and blobs) to the new thread ``target``
+    (LangGraph's SQLite and PostgreSQL savers have no ``acopy_thread``)."""
+    if isinstance(saver, AsyncPostgresSaver):
+        try:
+            async with _connection(saver) as conn, conn.transaction(), conn.cursor() as cur:
+                await cur.execute(
+                    "INSERT INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, "
+                    "parent_checkpoint_id, type, checkpoint, metadata) SELECT %s, checkpoint_ns, "
+                    "checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata "
+                    "FROM checkpoints WHERE thread_id = %s",
+                    (target, source),
+                )
+                await cur.execute(
+                    "INSERT INTO checkpoint_blobs (thread_id, checkpoint_ns, channel, version, "
+                    "type, blob) SELECT %s, checkpoint_ns, channel, version, type, blob "
+                    "FROM checkpoint_blobs WHERE thread_id = %s",
+                    (target, source),
+                )
+                await cur.execute(
+                    "INSERT INTO checkpoint_writes (thread_id, checkpoint_ns, checkpoint_id, "
+                    "task_id, idx, channel, type, blob, task_path) SELECT %s, checkpoint_ns, "
+                    "checkpoint_id, task_id, idx, channel, type, blob, task_path "
+                    "FROM checkpoint_writes WHERE thread_id = %s",
+                    (target, source),
+                )
+        except Exception as error:
+            if is_unavailable(error):
+                raise unavailable(error) from error
+            raise
+        return
+    if isinstance(saver, AsyncSqliteSaver):
+        async with saver.lock:
+            await saver.conn.execute(
+                "INSERT INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, "
+                "parent_checkpoint_id, type, checkpoint, metadata) SELECT ?, checkpoint_ns, "
+                "checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata "
+                "FROM checkpoints WHERE thread_id = ?",
+                (target, source),
+            )
+            await saver.conn.execute(
+                "INSERT INTO writes (thread_id, checkpoint_ns, checkpoint_id, task_id, "
+                "task_path, idx, channel, type, value) SELECT ?, checkpoint_ns, checkpoint_id, "
+                "task_id, task_path, idx, channel, type, value FROM writes WHERE thread_id = ?",
+                (target, source),
+            )
+            await saver.conn.commit()
+        return
+    raise TypeError(f"cannot copy the checkpoints of a {type(saver).__name__}")

@@ -1,6 +1,6 @@
 """The checkpointer on both backends (a SQLite file and a real PostgreSQL): strict
 deserialisation (a checkpoint naming an arbitrary type does not revive it) and pruning to the
-newest N checkpoints per thread."""
+newest N checkpoints per thread, a run's checkpoints deleted (a rollback) and a thread copied."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from graph.builder import build_graph
 from graph.checkpoints import (
     compile_checkpointed,
+    copy_thread_checkpoints,
+    delete_run_checkpoints,
     open_checkpointer,
     prune_checkpoints,
     strict_serde,
@@ -119,3 +121,65 @@ async def test_the_settings_choose_the_saver(tmp_path: Path, postgres_url: str) 
     async with open_checkpointer(settings) as shared:
         assert isinstance(shared, PostgresSaver)
         assert shared.conn.max_size == 2  # type: ignore[union-attr]
+
+
+async def test_a_runs_checkpoints_are_deleted_and_the_thread_is_as_before(
+    database_url: str,
+) -> None:
+    """Rollback: what one run wrote goes (checkpoints, writes, its blobs); the thread is back at
+    the state before it and goes on from there; other threads and runs are untouched."""
+    model = ScriptedChatModel(default="fine")
+    async with open_checkpointer(database_url) as saver:
+        graph = compile_checkpointed(build_graph(model, []), saver)
+        for run, thread in (("r1", "a"), ("r1b", "b"), ("r2", "a")):
+            await graph.ainvoke(
+                {"messages": [HumanMessage(f"{run} asks")]},
+                {"configurable": {"thread_id": thread}, "metadata": {"run_id": run}},
+            )
+        # A run that was stopped part-way leaves a checkpoint too (exit durability).
+        await graph.ainvoke(
+            {"messages": [HumanMessage("r3 asks")]},
+            {"configurable": {"thread_id": "a"}, "metadata": {"run_id": "r3"}},
+            interrupt_after=["route"],
+        )
+        assert await delete_run_checkpoints(saver, "a", ["r3", "r2"]) == 2
+        assert await delete_run_checkpoints(saver, "a", ["r3"]) == 0
+        state = await graph.aget_state({"configurable": {"thread_id": "a"}})
+        assert [m.content for m in state.values["messages"]] == ["r1 asks", "fine"]
+        assert state.next == () and state.metadata["run_id"] == "r1"
+        if database_url.startswith("postgresql"):
+            total, named = _blobs(database_url, "a")
+            assert total == named  # no blob of the deleted checkpoints is left behind
+        other = await graph.aget_state({"configurable": {"thread_id": "b"}})
+        assert [m.content for m in other.values["messages"]] == ["r1b asks", "fine"]
+        await graph.ainvoke(
+            {"messages": [HumanMessage("r4 asks")]}, {"configurable": {"thread_id": "a"}}
+        )
+        state = await graph.aget_state({"configurable": {"thread_id": "a"}})
+        assert [m.content for m in state.values["messages"]] == [
+            "r1 asks",
+            "fine",
+            "r4 asks",
+            "fine",
+        ]
+
+
+async def test_a_thread_is_copied_with_its_checkpoints(database_url: str) -> None:
+    model = ScriptedChatModel(default="fine")
+    async with open_checkpointer(database_url) as saver:
+        graph = compile_checkpointed(build_graph(model, []), saver)
+        for turn in range(2):
+            await graph.ainvoke(
+                {"messages": [HumanMessage(f"turn {turn}")]}, {"configurable": {"thread_id": "s"}}
+            )
+        await copy_thread_checkpoints(saver, "s", "c")
+        source = await graph.aget_state({"configurable": {"thread_id": "s"}})
+        copy = await graph.aget_state({"configurable": {"thread_id": "c"}})
+        assert copy.values == source.values
+        history = [c async for c in saver.alist({"configurable": {"thread_id": "c"}})]
+        assert len(history) == 2
+        await graph.ainvoke(
+            {"messages": [HumanMessage("only the copy")]}, {"configurable": {"thread_id": "c"}}
+        )
+        source = await graph.aget_state({"configurable": {"thread_id": "s"}})
+        assert len(source.values["messages"]) == 4  # the source did not change
