@@ -17,6 +17,7 @@ from typing import Any
 from fastapi import FastAPI
 from langchain_core.language_models import BaseChatModel
 from pydantic.json_schema import models_json_schema
+from starlette.middleware.cors import CORSMiddleware
 
 from server import errors
 from server.auth import KeyRing
@@ -25,12 +26,21 @@ from server.limits import BodySizeLimit, JsonGuard
 from server.mcp_server import McpHttpApp, mcp_http_app
 from server.observability import RequestLog
 from server.openai_models import ChatCompletionChunk
-from server.routes import agent, meta, openai, threads, web
+from server.routes import agent, assistants, meta, openai, runs, store, threads, web
 from server.runtime import open_runtime
 from server.settings import Settings, load_settings
 from tools.external.errors import ToolSourceError
 
 VERSION = "0.1.0"
+EXPOSED_HEADERS = (
+    "Location",
+    "Content-Location",
+    "X-Pagination-Total",
+    "X-Pagination-Next",
+    "X-Thread-Id",
+)
+"""Response headers a browser page (LangGraph Studio) may read: where a run's stream and record
+are, the page counts of a search, a new thread's id."""
 
 
 class StartupRefused(RuntimeError):
@@ -117,8 +127,17 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
     errors.install(app)
     app.add_middleware(JsonGuard, allow_bidi=settings.allow_bidi_controls)
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
-    app.add_middleware(RequestLog)  # outermost: every request is logged and counted, 413s too
-    for module in (meta, threads, agent, openai, web):
+    app.add_middleware(RequestLog)  # every request is logged and counted, 413s too
+    if settings.cors_origins:  # outermost: a browser's preflight is answered before anything
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.cors_origins),
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=list(EXPOSED_HEADERS),
+            allow_private_network=True,  # Chrome asks before a public page calls 127.0.0.1
+        )
+    for module in (meta, assistants, threads, runs, store, agent, openai, web):
         app.include_router(module.router)
     mcp = mcp_endpoint(settings, app)
     # A raw ASGI endpoint (Starlette passes it the call as it is), as the SDK's own apps mount it.

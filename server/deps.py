@@ -28,20 +28,32 @@ def get_keyring(request: Request) -> KeyRing:
 
 
 def get_caller(request: Request, keyring: Annotated[KeyRing, Depends(get_keyring)]) -> Principal:
-    """The caller, from ``Authorization: Bearer KEY`` (anyone, when the server has no keys)."""
+    """The caller, from ``Authorization: Bearer KEY`` or ``x-api-key: KEY`` (what
+    ``langgraph-sdk``, ``RemoteGraph`` and LangGraph Studio send); anyone, when the server has no
+    keys. Both headers naming different keys is a 401 rather than a guess."""
     if not keyring.required:
         request.state.principal = ANONYMOUS
         return ANONYMOUS
     header = request.headers.get("authorization", "")
-    scheme, _, key = header.partition(" ")
-    if scheme.lower() != "bearer" or not key.strip():
+    scheme, _, bearer = header.partition(" ")
+    bearer = bearer.strip() if scheme.lower() == "bearer" else ""
+    api_key = request.headers.get("x-api-key", "").strip()
+    if bearer and api_key and bearer != api_key:
         raise ApiError(
             401,
-            "missing API key: send Authorization: Bearer KEY",
+            "two different API keys (Authorization and x-api-key): send one",
+            code="invalid_api_key",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    key = bearer or api_key
+    if not key:
+        raise ApiError(
+            401,
+            "missing API key: send Authorization: Bearer KEY (or x-api-key: KEY)",
             code="missing_api_key",
             headers={"WWW-Authenticate": "Bearer"},
         )
-    principal = keyring.authenticate(key.strip())
+    principal = keyring.authenticate(key)
     if principal is None:
         raise ApiError(
             401, "invalid API key", code="invalid_api_key", headers={"WWW-Authenticate": "Bearer"}

@@ -30,6 +30,10 @@ _TYPES = {
 }
 
 
+AGENT_SERVER_TAGS = {"assistants", "threads", "runs", "store"}
+"""Routes of the LangGraph Agent Server API: a bad request body is ``{"detail": "message"}``."""
+
+
 class OpenAIErrorBody(BaseModel):
     message: str
     type: str
@@ -104,7 +108,8 @@ def _validation_message(exc: RequestValidationError) -> tuple[str, str | None]:
     first = errors[0]
     if not isinstance(first, dict):
         return str(first), None
-    loc = [str(p) for p in first.get("loc", ()) if p != "body"]
+    # Drop the body marker and pydantic's union member tags ("literal['a','b']", "list[...]").
+    loc = [str(p) for p in first.get("loc", ()) if p != "body" and "[" not in str(p)]
     where = ".".join(loc) or None
     message = str(first.get("msg", "invalid value"))
     return (f"{where}: {message}" if where else message), where
@@ -153,6 +158,9 @@ def install(app: FastAPI) -> None:
         status = 400 if request.url.path.startswith("/v1") else 422
         if request.url.path.startswith("/v1"):
             return JSONResponse(error_body(request, status, message, param), status_code=status)
+        if AGENT_SERVER_TAGS & set(getattr(request.scope.get("route"), "tags", ()) or ()):
+            # The Agent Server API's shape: one message, as langgraph-api writes it.
+            return JSONResponse({"detail": message}, status_code=status)
         return JSONResponse({"detail": jsonable_errors(exc)}, status_code=status)
 
     @app.exception_handler(Exception)

@@ -26,23 +26,57 @@ import logging
 import math
 import re
 import uuid
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import AsyncIterator, Callable, Sequence
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from fastapi.responses import StreamingResponse
 from langchain_core.callbacks import AsyncCallbackHandler
-from langchain_core.messages import BaseMessage
+from langchain_core.messages import (
+    BaseMessage,
+    BaseMessageChunk,
+    convert_to_messages,
+    message_chunk_to_message,
+)
 from langchain_core.outputs import LLMResult
+from langgraph.types import StateSnapshot
 
 from backends.errors import classify
 from backends.telemetry import token_counts
+from graph.checkpoints import delete_run_checkpoints
 from graph.context import Context
+from server.agentapi import (
+    ASSISTANT_ID,
+    GRAPH_ID,
+    checkpoint_of,
+    command_of,
+    is_uuid,
+    jsonable,
+    pending_interrupts,
+)
 from server.auth import Principal
 from server.errors import ApiError, database_error
 from server.observability import ACTIVE_RUNS
-from server.store import DatabaseUnavailable, ThreadNotFound, UsageDelta
+from server.store import (
+    DatabaseUnavailable,
+    RunRow,
+    ThreadBusy,
+    ThreadNotFound,
+    UsageDelta,
+)
+
+try:  # issue #20: approvals validate a resume (wrong count, nothing pending, a second resume)
+    from server.approvals import check_resume as _approvals_check
+except ModuleNotFoundError as missing:  # pragma: no cover - until server/approvals.py exists
+    if missing.name != "server.approvals":
+        raise
+    _approvals_check = None
+
+check_resume: Callable[[StateSnapshot, Any], None] | None = _approvals_check
+"""``check_resume(state_snapshot, resume)``, raising ApiError (4xx for a wrong count or nothing
+pending, 409 for a second resume of the same interrupt): called before a run with
+``command.resume`` is stored, and again when it starts (a resume that raced another)."""
 
 if TYPE_CHECKING:
     from server.runtime import AgentRuntime
@@ -152,9 +186,104 @@ class RunUsage(AsyncCallbackHandler):
 # --- the run -------------------------------------------------------------------------------------------
 
 
+class NotClaimed(Exception):
+    """A stored run that is not this replica's to run now (cancelled meanwhile, taken by another
+    replica, or not the thread's next)."""
+
+
+@dataclass
+class GraphCall:
+    """What a stored run (the Agent Server API) asks of the graph: the request's ``kwargs`` as
+    ``langgraph-api`` stores them (:meth:`kwargs`), from which any replica can execute it."""
+
+    input: Any = None
+    command: dict[str, Any] | None = None
+    stream_mode: list[str] = field(default_factory=lambda: ["values"])
+    config: dict[str, Any] = field(default_factory=dict)
+    """``configurable`` (the client's, minus reserved keys; ``checkpoint_id`` to start from a
+    checkpoint), ``tags``, ``recursion_limit`` and the run's ``metadata``."""
+    context: dict[str, Any] = field(default_factory=dict)
+    """Overrides of the run's :class:`~graph.context.Context` (limits may only go down)."""
+    interrupt_before: list[str] | str | None = None
+    interrupt_after: list[str] | str | None = None
+    subgraphs: bool = False
+    durability: str | None = None
+    """``sync``, ``async`` or ``exit``; None: the server's (``exit``: one checkpoint per run)."""
+    temporary: bool = False
+    """A stateless run's own thread, deleted when it ends."""
+    resumable: bool = False
+
+    def kwargs(self) -> dict[str, Any]:
+        return {
+            "input": self.input,
+            "command": self.command,
+            "config": self.config,
+            "context": self.context,
+            "stream_mode": self.stream_mode,
+            "interrupt_before": self.interrupt_before,
+            "interrupt_after": self.interrupt_after,
+            "webhook": None,
+            "feedback_keys": None,
+            "temporary": self.temporary,
+            "subgraphs": self.subgraphs,
+            "resumable": self.resumable,
+            "checkpoint_during": self.durability in (None, "async", "sync"),
+            "durability": self.durability or "exit",
+        }
+
+    @classmethod
+    def from_kwargs(cls, kwargs: dict[str, Any]) -> GraphCall:
+        durability = kwargs.get("durability")
+        return cls(
+            input=kwargs.get("input"),
+            command=kwargs.get("command"),
+            stream_mode=list(kwargs.get("stream_mode") or ["values"]),
+            config=dict(kwargs.get("config") or {}),
+            context=dict(kwargs.get("context") or {}),
+            interrupt_before=kwargs.get("interrupt_before"),
+            interrupt_after=kwargs.get("interrupt_after"),
+            subgraphs=bool(kwargs.get("subgraphs")),
+            durability=None if durability == "exit" else durability,
+            temporary=bool(kwargs.get("temporary")),
+            resumable=bool(kwargs.get("resumable")),
+        )
+
+    def messages(self) -> list[BaseMessage]:
+        """The input's messages as LangChain messages (each with an id from here on)."""
+        return input_messages(self.input)
+
+    def graph_input(self, given: list[BaseMessage]) -> Any:
+        if self.command:
+            return command_of(self.command)
+        if self.input is None:
+            return None
+        if isinstance(self.input, dict):
+            return {**self.input, "messages": given} if "messages" in self.input else self.input
+        return self.input
+
+
+def input_messages(value: Any) -> list[BaseMessage]:
+    """``input.messages`` as LangChain messages, each with an id (the transcript and the state
+    then name the same message); 422 when one cannot be built."""
+    if not isinstance(value, dict) or value.get("messages") is None:
+        return []
+    raw = value["messages"]
+    if not isinstance(raw, list):
+        raw = [raw]
+    try:
+        messages = convert_to_messages(raw)
+    except Exception as exc:  # LangChain's constructors raise KeyError, TypeError, ValueError
+        raise ApiError(422, f"input.messages: not a valid message ({exc})") from None
+    for message in messages:
+        if message.id is None:
+            message.id = str(uuid.uuid4())
+    return messages
+
+
 @dataclass
 class Run:
-    """One request's run, prepared before the response starts and executed inside it."""
+    """One request's run, prepared before the response starts and executed inside it; or a
+    stored run (``record``, the Agent Server API), executed by the run worker."""
 
     runtime: AgentRuntime
     thread_id: str | None
@@ -168,6 +297,19 @@ class Run:
     usage: RunUsage = field(default_factory=RunUsage)
     final: dict[str, Any] = field(default_factory=dict)
     """The state the last run ended with."""
+    record: str | None = None
+    """A stored run's id: it is claimed (pending -> running) instead of started."""
+    call: GraphCall | None = None
+    """What a stored run asks of the graph."""
+    stop: str | None = None
+    """Why the run is being stopped: ``interrupt``, ``rollback`` (a cancel or a newer run's
+    double texting) or ``shutdown``; set before its task is cancelled."""
+    run_id: str | None = None
+    """The run's id, once it is recorded."""
+    interrupts: list[Any] = field(default_factory=list)
+    """Interrupts the run streamed (``__interrupt__`` updates)."""
+    failure: str | None = None
+    """The class of the exception a failed run raised (``error`` events name it)."""
 
     @property
     def graph(self) -> Any:
@@ -225,6 +367,53 @@ class Run:
                         continue
                 yield item
 
+    async def execute(self) -> AsyncIterator[tuple[str, Any]]:
+        """A stored run (the Agent Server API): hold the thread (waiting for the runs before it,
+        on any surface), claim the run, run the graph as :attr:`call` asks and yield its events
+        as the Agent Server names them (``metadata`` first, then per stream mode; see
+        :func:`stream_events`). Returns at once, yielding nothing, when the run is not this
+        replica's to run now (:class:`NotClaimed`)."""
+        call = self.call
+        assert call is not None and self.thread_id is not None and self.record is not None
+        given = call.messages()
+        try:
+            async with self._running(given):
+                yield "metadata", {"run_id": self.record, "attempt": 1}
+                config = self.agent_config(call)
+                if call.command and "resume" in call.command:
+                    snapshot = await self.graph.aget_state(
+                        {"configurable": {"thread_id": self.thread_id}}
+                    )
+                    validate_resume(snapshot, call.command["resume"], self.thread_id)
+                async for event in stream_events(self, call, call.graph_input(given), config):
+                    yield event
+        except NotClaimed:
+            return
+
+    def agent_config(self, call: GraphCall) -> dict[str, Any]:
+        """The graph's config for a stored run: the run's id (in the checkpoints' metadata, so
+        a rollback finds them), its metadata, the client's configurable, tags and recursion
+        limit; never an API key."""
+        assert self.record is not None
+        client = call.config
+        config = self.config(
+            {
+                "configurable": dict(client.get("configurable") or {}),
+                "metadata": {
+                    **(client.get("metadata") or {}),
+                    "run_id": self.record,
+                    "thread_id": self.thread_id,
+                    "graph_id": GRAPH_ID,
+                    "assistant_id": ASSISTANT_ID,
+                },
+                "run_id": UUID(self.record),
+            }
+        )
+        for key in ("tags", "recursion_limit"):
+            if client.get(key) is not None:
+                config[key] = client[key]
+        return config
+
     @contextlib.asynccontextmanager
     async def _running(self, given: Sequence[BaseMessage]) -> AsyncIterator[None]:
         """Hold the thread, record the run around it, map failures to API errors."""
@@ -233,18 +422,26 @@ class Run:
         for message in given:
             if message.id is None:  # add_messages keeps an id that is already set
                 message.id = str(uuid.uuid4())
+        wait = runtime.settings.thread_busy_wait if self.record is None else QUEUED_RUN_WAIT
         hold = (
-            runtime.coordinator.hold_thread(thread_id, runtime.settings.thread_busy_wait)
+            runtime.coordinator.hold_thread(thread_id, wait)
             if thread_id
             else contextlib.nullcontext()
         )
         async with hold:
-            run_id = None
-            if thread_id:
+            if thread_id and self.record is not None:
+                stale = runtime.settings.run_lease if runtime.store.shared else None
+                row = await asyncio.to_thread(
+                    runtime.store.claim_run, self.record, list(given), stale
+                )
+                if row is None:
+                    raise NotClaimed(self.record)
+                self.run_id = row.run_id
+            elif thread_id:
                 # Runs checkpoint once, at their end (durability "exit"): the user's message is
                 # recorded first, so a crash mid-run cannot lose it.
                 try:
-                    run_id = await asyncio.to_thread(
+                    self.run_id = await asyncio.to_thread(
                         runtime.store.start_run,
                         thread_id,
                         list(given),
@@ -260,6 +457,7 @@ class Run:
             except BaseException as exc:
                 error = exc
                 if isinstance(exc, Exception):
+                    self.failure = type(exc).__name__
                     mapped = as_api_error(exc)
                     if mapped.status == 500:
                         log.exception("run failed")
@@ -271,26 +469,50 @@ class Run:
                 ACTIVE_RUNS.dec()
                 if thread_id:
                     # Shielded: a client that went away cancels the stream, not the record.
-                    await asyncio.shield(self._record_end(run_id, error))
+                    await asyncio.shield(self._record_end(self.run_id, error))
 
-    async def _record_end(self, run_id: int | None, error: BaseException | None) -> None:
-        """The run's new messages and how it ended, in one transaction; old checkpoints pruned."""
+    async def _record_end(self, run_id: str | None, error: BaseException | None) -> None:
+        """The run's new messages and how it ended, in one transaction; old checkpoints pruned.
+        A stored run also leaves the thread's status and interrupts; a rolled-back one leaves
+        nothing (its checkpoints and messages go)."""
         runtime, thread_id = self.runtime, self.thread_id
         assert thread_id is not None
         try:
+            stopped = isinstance(error, asyncio.CancelledError | GeneratorExit)
+            if stopped and self.stop == "rollback" and run_id is not None:
+                await delete_run_checkpoints(runtime.checkpointer, thread_id, [run_id])
+                await asyncio.to_thread(runtime.store.rollback_run, thread_id, run_id)
+                return
             values = self.final if error is None and "messages" in self.final else None
-            if values is None:  # a failed run: what its checkpoint holds
-                state = await runtime.graph.aget_state({"configurable": {"thread_id": thread_id}})
-                values = state.values or {}
-            text = None
-            if error is not None:
+            snapshot = None
+            if values is None or self.record is not None:
+                snapshot = await runtime.graph.aget_state(
+                    {"configurable": {"thread_id": thread_id}}
+                )
+                if values is None:  # a failed or stopped run: what its checkpoint holds
+                    values = snapshot.values or {}
+            text = status = None
+            if stopped:
+                status = "interrupted"
+                text = {
+                    "interrupt": "cancelled",
+                    "shutdown": "the server shut down during this run",
+                }.get(self.stop or "", "cancelled: the client went away")
+            elif error is not None:
                 text = (
-                    "cancelled: the client went away"
-                    if isinstance(error, asyncio.CancelledError | GeneratorExit)
-                    else f"{type(error).__name__}: {as_api_error(error).message}"
+                    f"{type(error).__name__}: {as_api_error(error).message}"
                     if isinstance(error, Exception)
                     else type(error).__name__
                 )
+            settled = interrupts = None
+            if snapshot is not None and self.record is not None:
+                interrupts = pending_interrupts(snapshot)
+                if error is not None and not stopped:
+                    settled = "error"
+                elif snapshot.next or interrupts:
+                    settled = "interrupted"
+                else:
+                    settled = "idle"
             await asyncio.to_thread(
                 runtime.store.finish_run,
                 run_id,
@@ -298,13 +520,139 @@ class Run:
                 values.get("messages", []),
                 values.get("call_stages", {}),
                 text,
-                self.usage.take(self.caller.name, failed=error is not None),
+                self.usage.take(self.caller.name, failed=error is not None and not stopped),
+                status=status,
+                settled=settled,
+                interrupts=interrupts,
             )
             if self.request_state is not None:
                 self.request_state.usage_recorded = True
             await runtime.prune_checkpoints(thread_id)
         except Exception:
             log.exception("could not record the end of a run on thread %s", thread_id)
+
+
+QUEUED_RUN_WAIT = 7 * 24 * 3600.0
+"""How long a stored run waits for the thread (it is queued: it waits for the runs before it)."""
+
+
+def validate_resume(snapshot: StateSnapshot | None, resume: Any, thread_id: str) -> None:
+    """A resume needs something to resume: a pending interrupt, or a run stopped before or after
+    a node (``interrupt_before`` / ``interrupt_after``); else 409. Then issue #20's
+    :data:`check_resume` decides (a wrong count, a second resume of the same interrupt)."""
+    waiting = snapshot is not None and (bool(snapshot.next) or bool(snapshot.interrupts))
+    if not waiting:
+        raise ApiError(
+            409,
+            f"nothing to resume on thread {thread_id}: no interrupt is pending "
+            "(send input instead of command.resume)",
+        )
+    if check_resume is not None and snapshot is not None:
+        check_resume(snapshot, resume)
+
+
+async def stream_events(
+    run: Run, call: GraphCall, graph_input: Any, config: dict[str, Any]
+) -> AsyncIterator[tuple[str, Any]]:
+    """The graph's stream as the Agent Server's events, for the modes the call asks:
+
+    ``values`` (the state after each step), ``updates`` (``{node: update}``; an interrupt as
+    ``{"__interrupt__": [...]}``, sent as a ``values`` event when ``updates`` was not asked, as
+    the reference does), ``messages-tuple`` (``messages``: ``[chunk, metadata]``), ``messages``
+    (``messages/metadata`` once per message, then ``messages/partial`` with the message so far or
+    ``messages/complete``), ``events`` (LangChain's ``astream_events`` v2), ``debug`` (checkpoint
+    payloads carry ``checkpoint`` / ``parent_checkpoint``), ``tasks``, ``checkpoints``, ``custom``.
+    With ``subgraphs`` an event of a subgraph is named ``mode|namespace``. The final state is kept
+    in ``run.final`` and the interrupts in ``run.interrupts``."""
+    asked = set(call.stream_mode)
+    modes = {m for m in asked if m not in ("events", "messages-tuple")} | {"values", "updates"}
+    if "messages-tuple" in asked:
+        modes.add("messages")
+    kwargs: dict[str, Any] = {
+        "context": run.context,
+        "stream_mode": sorted(modes),
+        "subgraphs": True,
+    }
+    if call.interrupt_before:
+        kwargs["interrupt_before"] = call.interrupt_before
+    if call.interrupt_after:
+        kwargs["interrupt_after"] = call.interrupt_after
+    if call.durability:
+        kwargs["durability"] = call.durability
+    graph = run.graph
+    root = str(config["run_id"])
+    if "events" in asked:
+        source: AsyncIterator[Any] = graph.astream_events(
+            graph_input, config, version="v2", **kwargs
+        )
+    else:
+        source = graph.astream(graph_input, config, **kwargs)
+    partial: dict[str, BaseMessageChunk | BaseMessage] = {}
+    async for item in source:
+        if "events" in asked:
+            if item.get("event") == "on_chain_stream" and item.get("run_id") == root:
+                item = item["data"]["chunk"]
+            else:
+                if "langsmith:hidden" not in (item.get("tags") or []):
+                    yield "events", item
+                continue
+        namespace, mode, chunk = item
+        if namespace and not call.subgraphs:
+            continue
+        suffix = "|" + "|".join(namespace) if namespace else ""
+        if mode == "values":
+            if not namespace:
+                run.final = chunk
+            if "values" in asked:
+                yield "values" + suffix, chunk
+        elif mode == "updates":
+            found = chunk.get("__interrupt__") if isinstance(chunk, dict) else None
+            if found and not namespace:
+                run.interrupts.extend(found)
+            if "updates" in asked:
+                yield "updates" + suffix, chunk
+            elif found:
+                yield "values" + suffix, chunk
+        elif mode == "messages":
+            if "messages-tuple" in asked:
+                yield "messages" + suffix, chunk
+            if "messages" in asked:
+                message, metadata = chunk
+                key = str(message.id)
+                if key in partial:
+                    partial[key] = partial[key] + message  # type: ignore[operator]
+                else:
+                    partial[key] = message
+                    yield "messages/metadata", {key: {"metadata": metadata}}
+                whole = partial[key]
+                if isinstance(message, BaseMessageChunk):
+                    yield "messages/partial", [whole]
+                else:
+                    yield "messages/complete", [message_chunk_to_message(whole)]  # type: ignore[arg-type]
+        elif mode == "debug":
+            if "debug" in asked:
+                yield "debug" + suffix, debug_payload(chunk)
+        elif mode in asked:
+            yield mode + suffix, chunk
+
+
+def debug_payload(chunk: dict[str, Any]) -> dict[str, Any]:
+    """A debug event; a checkpoint's carries ``checkpoint`` and ``parent_checkpoint`` as the
+    reference adds them, and its tasks their ``checkpoint`` instead of a config."""
+    if chunk.get("type") != "checkpoint" or not isinstance(chunk.get("payload"), dict):
+        return chunk
+    payload = dict(chunk["payload"])
+    payload["checkpoint"] = checkpoint_of(payload.get("config"))
+    payload["parent_checkpoint"] = checkpoint_of(payload.get("parent_config"))
+    tasks = []
+    for task in payload.get("tasks") or []:
+        state = task.get("state") if isinstance(task, dict) else None
+        if isinstance(state, dict) and state.get("configurable"):
+            task = {k: v for k, v in task.items() if k != "state"}
+            task["checkpoint"] = state["configurable"]
+        tasks.append(task)
+    payload["tasks"] = tasks
+    return {**chunk, "payload": payload}
 
 
 async def prepare_run(
@@ -333,6 +681,268 @@ async def prepare_run(
         request_state.thread_id = thread_id
         request_state.usage = run.usage
     return run
+
+
+# --- Agent Server runs: made here, executed by the run worker (server/worker.py) ------------------
+
+REJECTED = (
+    "Thread is already running a task. Wait for it to finish or choose a different multitask "
+    "strategy."
+)
+NOT_FOUND = "Thread or assistant not found."
+CONTEXT_LIMITS = ("max_steps", "max_tool_calls", "tool_timeout", "tool_output_chars",
+                  "history_messages")  # fmt: skip
+CONTEXT_MODE = ("client_tools", "tool_choice", "parallel_tool_calls")
+
+
+@dataclass
+class AgentRunRequest:
+    """A run asked for through the Agent Server API (the route has checked the JSON types)."""
+
+    assistant_id: str
+    input: Any = None
+    command: dict[str, Any] | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+    config: dict[str, Any] = field(default_factory=dict)
+    context: dict[str, Any] = field(default_factory=dict)
+    stream_mode: list[str] = field(default_factory=lambda: ["values"])
+    interrupt_before: list[str] | str | None = None
+    interrupt_after: list[str] | str | None = None
+    multitask_strategy: str = "enqueue"
+    if_not_exists: str = "reject"
+    on_completion: str = "delete"
+    checkpoint_id: str | None = None
+    stream_subgraphs: bool = False
+    stream_resumable: bool = False
+    durability: str | None = None
+
+
+@dataclass
+class StoredRun:
+    """A run stored by :func:`prepare_agent_run` and handed to the worker; ``events`` receives
+    its events when the caller listens (a ``wait`` or ``stream`` request)."""
+
+    row: RunRow
+    events: Any = None
+
+    @property
+    def run_id(self) -> str:
+        return self.row.run_id
+
+    @property
+    def thread_id(self) -> str:
+        return self.row.thread_id
+
+
+def resolve_assistant(assistant_id: str) -> str:
+    """The assistant's id for an ``assistant_id`` that is the assistant's UUID or the graph's
+    name: an unknown UUID is 404, an unknown name 422 (as the reference answers)."""
+    if assistant_id in (GRAPH_ID, ASSISTANT_ID):
+        return ASSISTANT_ID
+    if is_uuid(assistant_id):
+        raise ApiError(404, NOT_FOUND)
+    raise ApiError(
+        422,
+        f"Invalid assistant: '{assistant_id}'. Must be either: a valid assistant UUID, or one of "
+        f"the registered graphs: ['{GRAPH_ID}']",
+    )
+
+
+def run_context(base: Context, overrides: dict[str, Any]) -> dict[str, Any]:
+    """The request's ``context``, checked: the run's limits (which may only go down from the
+    server's) and tool-call mode (``client_tools``, ``tool_choice``, ``parallel_tool_calls``)."""
+    unknown = sorted(set(overrides) - set(CONTEXT_LIMITS) - set(CONTEXT_MODE))
+    if unknown:
+        raise ApiError(
+            422,
+            f"context: unknown key(s) {', '.join(unknown)}; the graph's context takes "
+            f"{', '.join(CONTEXT_LIMITS + CONTEXT_MODE)}",
+        )
+    checked: dict[str, Any] = {}
+    for key, value in overrides.items():
+        if key in CONTEXT_LIMITS:
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ApiError(422, f"context.{key}: a positive number is required")
+            limit = getattr(base, key)
+            checked[key] = type(limit)(min(value, limit))
+        elif key == "client_tools" and not (
+            value is None or (isinstance(value, list) and all(isinstance(t, dict) for t in value))
+        ):
+            raise ApiError(422, "context.client_tools: a list of tools (objects) is required")
+        elif key == "parallel_tool_calls" and not isinstance(value, bool):
+            raise ApiError(422, "context.parallel_tool_calls: true or false")
+        else:
+            checked[key] = value
+    return checked
+
+
+def context_of(base: Context, checked: dict[str, Any]) -> Context:
+    known = {f.name for f in fields(Context)}
+    return replace(base, **{k: v for k, v in checked.items() if k in known})
+
+
+def check_messages(runtime: AgentRuntime, messages: Sequence[BaseMessage]) -> None:
+    """The server's limits on what one request may send."""
+    settings = runtime.settings
+    if len(messages) > settings.max_messages:
+        raise ApiError(422, f"input.messages: more than {settings.max_messages} messages")
+    for message in messages:
+        text = message.content if isinstance(message.content, str) else str(message.content)
+        if len(text) > settings.max_message_chars:
+            raise ApiError(
+                422,
+                f"input.messages: a message longer than {settings.max_message_chars} characters",
+            )
+
+
+def client_config(config: dict[str, Any], checkpoint_id: str | None) -> dict[str, Any]:
+    """The client's config as a stored run keeps it: ``configurable`` without LangGraph's
+    reserved keys (``__...``) and the thread, ``tags``, ``recursion_limit``."""
+    configurable = {
+        key: value
+        for key, value in (config.get("configurable") or {}).items()
+        if not str(key).startswith("__") and key not in ("thread_id", "run_id")
+    }
+    if checkpoint_id:
+        configurable["checkpoint_id"] = checkpoint_id
+    kept: dict[str, Any] = {"configurable": configurable}
+    for key in ("tags", "recursion_limit"):
+        if config.get(key) is not None:
+            kept[key] = config[key]
+    return kept
+
+
+async def prepare_agent_run(
+    runtime: AgentRuntime,
+    caller: Principal,
+    thread_id: str | None,
+    request: AgentRunRequest,
+    *,
+    listen: bool = False,
+) -> StoredRun:
+    """Store a run for the caller and hand it to the worker; nothing has run yet when this
+    returns. Checked first, in this order (each a 4xx before anything is written): the
+    assistant, ``config`` and ``context`` not both set, the context, the thread (another key's
+    is a 404; an unknown one is made only with ``if_not_exists="create"``), the input's
+    messages and the server's limits on them, and a ``command.resume`` against what the thread
+    waits for. Then one transaction stores the run and applies the double-texting strategy
+    (``reject``: 409 while a run is pending or running); runs it stops on this replica are
+    cancelled at once. ``thread_id`` None: a stateless run on a new thread of its own, deleted
+    when it ends unless ``on_completion="keep"``."""
+    assistant_id = resolve_assistant(request.assistant_id)
+    configurable = (request.config or {}).get("configurable") or {}
+    if configurable and request.context:
+        raise ApiError(
+            400,
+            "Cannot specify both configurable and context. Prefer setting context alone. "
+            "Context was introduced in LangGraph 0.6.0 and is the long term planned replacement "
+            "for configurable.",
+        )
+    context = run_context(runtime.context, request.context or {})
+    resume = request.command is not None and "resume" in request.command
+    temporary = False
+    create = request.if_not_exists == "create"
+    if thread_id is None:
+        if resume:
+            raise ApiError(400, "You must provide a thread_id when resuming.")
+        thread_id, create = str(uuid.uuid4()), True
+        temporary = request.on_completion != "keep"
+        exists = False
+    else:
+        valid_thread_id(thread_id, "thread_id")
+        try:
+            exists = await asyncio.to_thread(runtime.store.thread_exists, thread_id, caller.name)
+        except ThreadNotFound:
+            raise ApiError(404, NOT_FOUND) from None
+        if not exists and not create:
+            raise ApiError(404, NOT_FOUND)
+    messages = input_messages(request.input)
+    check_messages(runtime, messages)
+    if resume:
+        snapshot = (
+            await runtime.graph.aget_state({"configurable": {"thread_id": thread_id}})
+            if exists
+            else None
+        )
+        validate_resume(snapshot, (request.command or {})["resume"], thread_id)
+    call = GraphCall(
+        input=request.input,
+        command=request.command,
+        stream_mode=list(request.stream_mode),
+        config=client_config(request.config or {}, request.checkpoint_id),
+        context=context,
+        interrupt_before=request.interrupt_before,
+        interrupt_after=request.interrupt_after,
+        subgraphs=request.stream_subgraphs,
+        durability=request.durability,
+        temporary=temporary,
+        resumable=request.stream_resumable,
+    )
+    call.config["metadata"] = dict(request.metadata or {})
+    metadata = {
+        **(request.metadata or {}),
+        "graph_id": GRAPH_ID,
+        "assistant_id": assistant_id,
+    }
+    try:
+        row, stopped = await asyncio.to_thread(
+            runtime.store.create_run,
+            thread_id,
+            caller.name,
+            create=create,
+            assistant_id=assistant_id,
+            strategy=request.multitask_strategy,
+            kwargs=call.kwargs(),
+            metadata=metadata,
+            thread_metadata={"graph_id": GRAPH_ID, "assistant_id": assistant_id}
+            | ((request.metadata or {}) if not exists else {}),
+        )
+    except ThreadBusy:
+        raise ApiError(409, REJECTED) from None
+    except ThreadNotFound:
+        raise ApiError(404, NOT_FOUND) from None
+    worker = runtime.worker
+    for stop in stopped:
+        worker.stop_here(stop)
+    stored = StoredRun(row, worker.listen(row.run_id) if listen else None)
+    worker.kick(row.thread_id)
+    return stored
+
+
+async def stop_agent_run(runtime: AgentRuntime, thread_id: str, run_id: str, action: str) -> None:
+    """Cancel a run (``interrupt``: it stops and keeps its partial state; ``rollback``: it and
+    its checkpoints are removed): a pending one at once, a running one by its replica (here at
+    once, another replica within about a second). 404: no such run, or it has ended."""
+    from server.store import RunNotFound
+
+    try:
+        stop = await asyncio.to_thread(runtime.store.stop_run, thread_id, run_id, action)
+    except RunNotFound:
+        raise ApiError(404, "No runs found to cancel.") from None
+    if stop is None:
+        runtime.worker.stopped_pending(run_id)
+    else:
+        runtime.worker.stop_here(stop)
+
+
+async def run_result(runtime: AgentRuntime, run: RunRow | None, body: Any) -> Any:
+    """What ``wait`` and ``join`` answer once a run has ended: ``body`` (what the run streamed:
+    an ``__error__``, values with ``__interrupt__``, the last values) or, when the run was not
+    seen here, the thread's values (with ``__interrupt__`` while it waits on interrupts, an
+    ``__error__`` after a failed run); ``{}`` for a thread that is gone (a stateless run's)."""
+    if body is not None:
+        return body
+    if run is None:
+        return {}
+    if run.status == "error":
+        return {"__error__": {"error": "Error", "message": run.error or "the run failed"}}
+    owner = await asyncio.to_thread(runtime.store.thread_owner, run.thread_id)
+    if owner is None:
+        return {}
+    snapshot = await runtime.graph.aget_state({"configurable": {"thread_id": run.thread_id}})
+    values = jsonable(snapshot.values or {})
+    waiting = [i for items in pending_interrupts(snapshot).values() for i in items]
+    return {**values, "__interrupt__": waiting} if waiting else values
 
 
 def with_client_tools(

@@ -21,8 +21,8 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.tools import BaseTool
@@ -41,6 +41,9 @@ from server.settings import Settings
 from server.store import Store
 from tools.base import ToolConfig
 from tools.toolbox import McpTiming, Toolbox, open_tools
+
+if TYPE_CHECKING:
+    from server.worker import RunWorker
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,8 @@ class AgentRuntime:
     toolbox: Toolbox
     """Every tool on offer and where it comes from; MCP servers' states."""
     embedded: EmbeddedServer | None = None
+    worker: RunWorker = field(init=False)
+    """Executes the stored runs of the Agent Server API (set once the runtime is made)."""
 
     @property
     def tools(self) -> list[BaseTool]:
@@ -205,7 +210,7 @@ async def open_runtime(
             coordinator.replica_id,
             toolbox.health()["tools"],
         )
-        yield AgentRuntime(
+        runtime = AgentRuntime(
             settings=settings,
             graph=graph,
             stateless_graph=builder.compile(name="toolloom"),
@@ -218,3 +223,11 @@ async def open_runtime(
             toolbox=toolbox,
             embedded=embedded,
         )
+        from server.worker import RunWorker  # it builds runs of this runtime
+
+        runtime.worker = RunWorker(runtime)
+        await runtime.worker.start()
+        try:
+            yield runtime
+        finally:
+            await runtime.worker.stop()

@@ -132,7 +132,11 @@ class Settings(BaseSettings):
     """Most client tools in one tool-call mode request."""
     thread_busy_wait: Annotated[float, Field(ge=0, le=3600)] = 120.0
     """Seconds a request waits for a thread another run holds (runs on a thread are serialised);
-    past that it gets 409."""
+    past that it gets 409. (Runs of the Agent Server API queue instead: see multitask_strategy.)"""
+    cors_origins: Annotated[tuple[str, ...], NoDecode] = ("https://smith.langchain.com",)
+    """Web origins whose pages may call the API from a browser (comma-separated; empty: none).
+    The default lets LangGraph Studio open this server (it runs at smith.langchain.com and calls
+    the server from the browser); the keys still apply."""
 
     # --- shared state across replicas (Redis), per-key limits, response cache ------------------
     redis_url: SecretStr | None = None
@@ -230,7 +234,7 @@ class Settings(BaseSettings):
             raise ValueError(f"no such file: {value}")
         return value
 
-    @field_validator("net_methods", "net_allowed_hosts", "api_keys", mode="before")
+    @field_validator("net_methods", "net_allowed_hosts", "api_keys", "cors_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

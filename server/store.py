@@ -501,6 +501,12 @@ class Store:
             .on_conflict_do_nothing(index_elements=["id"])
         )
 
+    def thread_owner(self, thread_id: str) -> str | None:
+        """The name of the key that owns the thread (None: no such thread)."""
+        with self._session() as session:
+            thread = session.get(Thread, thread_id)
+            return None if thread is None else thread.owner
+
     def get_thread(self, thread_id: str, owner: str) -> Thread:
         with self._session() as session:
             thread = session.get(Thread, thread_id)
@@ -807,6 +813,17 @@ class Store:
                     .order_by(col(RunRow.id))
                 )
             )
+
+    def owner_active_runs(self, owner: str, statuses: Sequence[str]) -> list[tuple[str, str]]:
+        """(thread id, run id) of the owner's runs in these statuses."""
+        with self._session() as session:
+            rows = session.exec(
+                select(RunRow.thread_id, RunRow.run_id)
+                .join(Thread, col(Thread.id) == col(RunRow.thread_id))
+                .where(Thread.owner == owner, col(RunRow.status).in_(list(statuses)))
+                .order_by(col(RunRow.id))
+            ).all()
+            return [(str(t), str(r)) for t, r in rows]
 
     def next_pending(self, thread_id: str) -> RunRow | None:
         """The thread's oldest pending run."""

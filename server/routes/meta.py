@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 import httpx
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, PlainTextResponse
+from langgraph.version import __version__ as langgraph_version
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
@@ -18,6 +19,46 @@ from server.runtime import AgentRuntime
 from server.store import DatabaseUnavailable
 
 router = APIRouter(tags=["meta"])
+
+
+@router.get("/ok")
+async def ok(runtime: RuntimeDep, check_db: int = 0) -> JSONResponse:
+    """Liveness, as the Agent Server API has it (``?check_db=1`` also asks the database: 500
+    when it does not answer). No key needed."""
+    if check_db:
+        try:
+            await asyncio.to_thread(runtime.store.ping)
+        except DatabaseUnavailable:
+            return JSONResponse({"ok": False, "services": {"database": "unreachable"}}, 500)
+    return JSONResponse({"ok": True, "services": {}})
+
+
+@router.get("/info")
+async def info() -> dict[str, Any]:
+    """What this server is and which Agent Server features it has (``langgraph-sdk`` reads
+    ``flags``): one assistant per graph, no crons, no LangSmith, and ``strict_resume`` (a
+    resume with nothing pending is refused). No key needed."""
+    from server.app import VERSION
+
+    return {
+        "version": f"toolloom {VERSION}",
+        "langgraph_py_version": langgraph_version,
+        "flags": {
+            "assistants": True,
+            "crons": False,
+            "langsmith": False,
+            "langsmith_tracing_replicas": False,
+            "langsmith_tracing_session_on_runs": False,
+            "strict_resume": True,
+        },
+        "host": {
+            "kind": "toolloom",
+            "project_id": None,
+            "host_revision_id": None,
+            "revision_id": None,
+            "tenant_id": None,
+        },
+    }
 
 
 async def llm_status(runtime: AgentRuntime, timeout: float = 3.0) -> dict[str, Any]:

@@ -19,7 +19,7 @@ be compared against it without starting ``langgraph dev``::
     for difference in compare(reference, candidate):
         print(difference)
 
-The model behind both servers must be the stub OpenAI server of ``tests/stub_llm.py`` answering
+The model behind both servers must be the stub OpenAI server of ``backends/stub.py`` answering
 with :func:`stub_reply`: a tool call for "calculate", a slow answer for "slowly", text otherwise.
 """
 

@@ -30,7 +30,7 @@ from tests.integration.agent_api_conformance import (
     save_recording,
     stub_reply,
 )
-from tests.stub_llm import StubLLM
+from backends.stub import StubLLM
 
 API_KEY = "conformance-key"
 GRAPH_ID = "toolloom"  # langgraph.json's name for the graph
