@@ -134,11 +134,9 @@ def checkpoint_of(config: Mapping[str, Any] | None) -> dict[str, Any] | None:
     configurable = (config or {}).get("configurable") or {}
     if not configurable.get("thread_id") or not configurable.get("checkpoint_id"):
         return None
-    found = {
-        "thread_id": configurable["thread_id"],
-        "checkpoint_ns": configurable.get("checkpoint_ns") or "",
-        "checkpoint_id": configurable["checkpoint_id"],
-    }
+    found = {"thread_id": configurable["thread_id"], "checkpoint_id": configurable["checkpoint_id"]}
+    if "checkpoint_ns" in configurable:
+        found["checkpoint_ns"] = configurable["checkpoint_ns"] or ""
     if "checkpoint_map" in configurable:
         found["checkpoint_map"] = configurable["checkpoint_map"]
     return found

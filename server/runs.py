@@ -41,6 +41,7 @@ from langchain_core.messages import (
 )
 from langchain_core.outputs import LLMResult
 from langgraph.types import StateSnapshot
+from langgraph.version import __version__ as langgraph_version
 
 from backends.errors import classify
 from backends.telemetry import token_counts
@@ -253,13 +254,20 @@ class GraphCall:
         return input_messages(self.input)
 
     def graph_input(self, given: list[BaseMessage]) -> Any:
+        """The graph's input: a ``Command``, None (go on from the state), or the input with its
+        messages as the client sent them (dicts stay dicts, as the reference passes them on),
+        each with the id the transcript recorded it under."""
         if self.command:
             return command_of(self.command)
-        if self.input is None:
-            return None
-        if isinstance(self.input, dict):
-            return {**self.input, "messages": given} if "messages" in self.input else self.input
-        return self.input
+        if not isinstance(self.input, dict) or "messages" not in self.input:
+            return self.input
+        raw = self.input["messages"]
+        raw = raw if isinstance(raw, list) else [raw]
+        messages = [
+            {**sent, "id": made.id} if isinstance(sent, dict) else made
+            for sent, made in zip(raw, given, strict=False)
+        ]
+        return {**self.input, "messages": messages}
 
 
 def input_messages(value: Any) -> list[BaseMessage]:
@@ -405,6 +413,8 @@ class Run:
                     "thread_id": self.thread_id,
                     "graph_id": GRAPH_ID,
                     "assistant_id": ASSISTANT_ID,
+                    "run_attempt": 1,
+                    "langgraph_version": langgraph_version,
                 },
                 "run_id": UUID(self.record),
             }
@@ -624,11 +634,11 @@ async def stream_events(
                 else:
                     partial[key] = message
                     yield "messages/metadata", {key: {"metadata": metadata}}
-                whole = partial[key]
+                whole = message_chunk_to_message(partial[key])  # type: ignore[arg-type]
                 if isinstance(message, BaseMessageChunk):
                     yield "messages/partial", [whole]
                 else:
-                    yield "messages/complete", [message_chunk_to_message(whole)]  # type: ignore[arg-type]
+                    yield "messages/complete", [whole]
         elif mode == "debug":
             if "debug" in asked:
                 yield "debug" + suffix, debug_payload(chunk)
@@ -842,6 +852,7 @@ async def prepare_agent_run(
     resume = request.command is not None and "resume" in request.command
     temporary = False
     create = request.if_not_exists == "create"
+    thread_metadata: dict[str, Any] = {}
     if thread_id is None:
         if resume:
             raise ApiError(400, "You must provide a thread_id when resuming.")
@@ -851,10 +862,13 @@ async def prepare_agent_run(
     else:
         valid_thread_id(thread_id, "thread_id")
         try:
-            exists = await asyncio.to_thread(runtime.store.thread_exists, thread_id, caller.name)
+            thread = await asyncio.to_thread(runtime.store.find_thread, thread_id, caller.name)
         except ThreadNotFound:
             raise ApiError(404, NOT_FOUND) from None
-        if not exists and not create:
+        exists = thread is not None
+        if thread is not None:
+            thread_metadata = json.loads(thread.metadata_json)
+        elif not create:
             raise ApiError(404, NOT_FOUND)
     messages = input_messages(request.input)
     check_messages(runtime, messages)
@@ -878,12 +892,16 @@ async def prepare_agent_run(
         temporary=temporary,
         resumable=request.stream_resumable,
     )
-    call.config["metadata"] = dict(request.metadata or {})
+    # The run's metadata, as the reference merges it: the assistant's, the thread's, the
+    # request's; the checkpoints and streamed messages carry it too.
     metadata = {
+        "created_by": "system",
+        **thread_metadata,
         **(request.metadata or {}),
         "graph_id": GRAPH_ID,
         "assistant_id": assistant_id,
     }
+    call.config["metadata"] = dict(metadata)
     try:
         row, stopped = await asyncio.to_thread(
             runtime.store.create_run,

@@ -483,6 +483,15 @@ class Store:
                 raise ThreadNotFound(thread_id)
             return thread is not None
 
+    def find_thread(self, thread_id: str, owner: str) -> Thread | None:
+        """The caller's thread, None if there is no such thread; ThreadNotFound if another key
+        owns it."""
+        with self._session() as session:
+            thread = session.get(Thread, thread_id)
+            if thread is not None and not hmac.compare_digest(thread.owner, owner):
+                raise ThreadNotFound(thread_id)
+            return thread
+
     def _new_thread(
         self, thread_id: str, owner: str, metadata: dict[str, Any] | None = None
     ) -> Any:

@@ -329,7 +329,9 @@ async def copy_thread(thread_id: ThreadIdPath, runtime: RuntimeDep, caller: Call
     except ThreadNotFound:
         raise not_found(thread_id) from None
     await copy_thread_checkpoints(runtime.checkpointer, thread_id, target)
-    return await thread_body(runtime, copy)
+    body = thread_json(copy, None, ended=False)
+    del body["values"]  # the reference answers the new thread's record, without its state
+    return body
 
 
 # --- state and history ------------------------------------------------------------------------------
