@@ -88,10 +88,16 @@ async function errorText(response) {
   return plain + (detail ? " (" + response.status + ": " + detail + ")" : " (HTTP " + response.status + ")");
 }
 
-async function getJson(path) {
+async function getJson(path, body) {
   let response;
   try {
-    response = await fetch(path, { headers: headers() });
+    response = body === undefined
+      ? await fetch(path, { headers: headers() })
+      : await fetch(path, {
+        method: "POST",
+        headers: headers({ "Content-Type": "application/json" }),
+        body: JSON.stringify(body),
+      });
   } catch (err) {
     throw new Error("Cannot reach the toolloom server.");
   }
@@ -112,9 +118,13 @@ function showBanner(text) {
 }
 
 function newThreadId() {
-  const bytes = new Uint8Array(12);
-  crypto.getRandomValues(bytes);
-  return "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  // A random UUID (version 4), the Agent Server API's thread id.
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  b[6] = (b[6] & 0x0f) | 0x40;
+  b[8] = (b[8] & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
 }
 
 function setThread(id) {
@@ -274,20 +284,30 @@ function renderThread(thread) {
 async function loadThreads() {
   const list = $("threads");
   try {
-    const data = await getJson("/threads?limit=100");
+    // The Agent Server API's thread search, with each thread's title and message count from
+    // toolloom's transcript (an extract path of toolloom's own).
+    const threads = await getJson("/threads/search", {
+      limit: 100,
+      sort_by: "updated_at",
+      sort_order: "desc",
+      select: ["thread_id", "updated_at"],
+      extract: { title: "transcript.title", messages: "transcript.message_count" },
+    });
     list.replaceChildren();
-    for (const t of data.threads) {
+    for (const t of threads) {
+      const id = t.thread_id;
+      const title = (t.extracted && t.extracted.title) || id;
       const li = document.createElement("li");
       const button = document.createElement("button");
       button.type = "button";
-      button.dataset.thread = t.id;
-      button.textContent = t.title || t.id;
+      button.dataset.thread = id;
+      button.textContent = title;
       const small = document.createElement("small");
-      small.textContent = " · " + t.message_count;
+      small.textContent = " · " + ((t.extracted && t.extracted.messages) || 0);
       button.appendChild(small);
-      button.title = t.title || t.id;
-      button.setAttribute("aria-current", String(t.id === state.threadId));
-      button.addEventListener("click", () => { openThread(t.id); closeSidebar(); });
+      button.title = title;
+      button.setAttribute("aria-current", String(id === state.threadId));
+      button.addEventListener("click", () => { openThread(id); closeSidebar(); });
       li.appendChild(button);
       list.appendChild(li);
     }
@@ -300,7 +320,7 @@ async function openThread(id) {
   setThread(id);
   clearMessages();
   try {
-    renderThread(await getJson("/threads/" + encodeURIComponent(id)));
+    renderThread(await getJson("/threads/" + encodeURIComponent(id) + "/transcript"));
     showBanner("");
   } catch (err) {
     if (err.status !== 404) showBanner(err.message); // 404: a new thread, not yet stored

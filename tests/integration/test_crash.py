@@ -56,7 +56,7 @@ def test_sigkill_mid_run_then_restart(tmp_path: Path) -> None:
         stub.script.clear()
         second = ServerProcess(tmp_path, db=first.db, **env).start()
         try:
-            thread = httpx.get(f"{second.url}/threads/crash", timeout=10).json()
+            thread = httpx.get(f"{second.url}/threads/crash/transcript", timeout=10).json()
             assert thread["last_run"]["status"] == "interrupted"
             assert "stopped during this run" in thread["last_run"]["error"]
             users = [m["content"] for m in thread["messages"] if m["role"] == "user"]
@@ -70,8 +70,8 @@ def test_sigkill_mid_run_then_restart(tmp_path: Path) -> None:
             )
             assert reply.status_code == 200
             assert reply.json()["choices"][0]["message"]["content"] == "Answered after the restart."
-            thread = httpx.get(f"{second.url}/threads/crash", timeout=10).json()
-            assert thread["last_run"]["status"] == "succeeded"
+            thread = httpx.get(f"{second.url}/threads/crash/transcript", timeout=10).json()
+            assert thread["last_run"]["status"] == "success"
             users = [m["content"] for m in thread["messages"] if m["role"] == "user"]
             assert users == ["A finished turn", "Hello before the crash", "Are you there?"]
             assert "interrupted" in second.log()

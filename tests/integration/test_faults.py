@@ -131,7 +131,7 @@ FAULTS: dict[str, tuple[list[dict[str, Any]], int, str]] = {
 
 
 def check_thread(server: ServerProcess, thread: str, sent: list[str]) -> None:
-    stored = httpx.get(f"{server.url}/threads/{thread}", timeout=10).json()["messages"]
+    stored = httpx.get(f"{server.url}/threads/{thread}/transcript", timeout=10).json()["messages"]
     assert [m["content"] for m in stored if m["role"] == "user"] == sent
 
 

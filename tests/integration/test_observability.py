@@ -54,8 +54,9 @@ def test_logs_metrics_and_usage(tmp_path: Path) -> None:
                         json={"model": "toolloom", "messages": [{"role": "user", "content": text}]},
                     )
                 )
-            denied = httpx.get(
-                f"{server.url}/threads",
+            denied = httpx.post(
+                f"{server.url}/threads/search",
+                json={},
                 headers={"Authorization": "Bearer sk-wrong-key-555555555"},
                 timeout=10,
             )
@@ -105,7 +106,7 @@ def test_logs_metrics_and_usage(tmp_path: Path) -> None:
         )
         == 2
     )
-    assert metric(after, "toolloom_requests_total", route="/threads", status="401") == 1
+    assert metric(after, "toolloom_requests_total", route="/threads/search", status="401") == 1
     assert metric(after, "toolloom_threads") == 1
     assert (
         metric(after, "toolloom_messages") == 2 * 4 + 2

@@ -165,7 +165,7 @@ def test_thread_kept_by_the_server_and_private_to_its_key(keyed_server: ServerPr
     )
     assert "9" in (reply.choices[0].message.content or "")
     thread = httpx.get(
-        f"{keyed_server.url}/threads/sdk-thread",
+        f"{keyed_server.url}/threads/sdk-thread/transcript",
         headers={"Authorization": f"Bearer {KEY}"},
         timeout=10,
     ).json()

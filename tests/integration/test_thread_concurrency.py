@@ -33,7 +33,7 @@ def test_twenty_concurrent_requests_on_one_thread_keep_every_message(tmp_path: P
             with concurrent.futures.ThreadPoolExecutor(max_workers=20) as pool:
                 replies = list(pool.map(lambda t: ask(server, t, "shared"), texts))
             assert [r.status_code for r in replies] == [200] * 20
-            thread = httpx.get(f"{server.url}/threads/shared", timeout=10).json()
+            thread = httpx.get(f"{server.url}/threads/shared/transcript", timeout=10).json()
         finally:
             server.stop()
     messages = thread["messages"]
@@ -65,7 +65,7 @@ def test_a_request_that_cannot_get_the_thread_gets_409(tmp_path: Path) -> None:
             assert statuses == [200, 409]
             body = second.result().json()
             assert "busy" in body["error"]["message"]
-            thread = httpx.get(f"{server.url}/threads/busy", timeout=10).json()
+            thread = httpx.get(f"{server.url}/threads/busy/transcript", timeout=10).json()
         finally:
             server.stop()
     assert [m["content"] for m in thread["messages"] if m["role"] == "user"] == ["first"]

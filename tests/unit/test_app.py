@@ -132,7 +132,7 @@ def test_openai_style_role_messages_are_taken_on_every_langserve_route(
         route, json=langserve_body(route, messages), headers={"X-Thread-Id": thread}
     )
     assert response.status_code == 200, response.text
-    stored = client.get(f"/threads/{thread}").json()["messages"]
+    stored = client.get(f"/threads/{thread}/transcript").json()["messages"]
     assert [(m["role"], m["content"]) for m in stored][:1] == [("user", "What is 23*19?")]
     assert stored[-1]["role"] == "assistant" and stored[-1]["content"] == "23*19 = 437"
 

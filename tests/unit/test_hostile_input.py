@@ -124,7 +124,7 @@ def test_direction_controls_can_be_allowed_and_are_stored_unaltered(tmp_path: Pa
     with make_client(tmp_path, allow_bidi_controls=True) as client:
         response = post(client, "v1", body_for("v1", "abc\\u202edef"))
         assert response.status_code == 200
-        stored = client.get("/threads/hostile").json()["messages"]
+        stored = client.get("/threads/hostile/transcript").json()["messages"]
         assert stored[0]["content"] == "abc\u202edef"
 
 
@@ -136,4 +136,4 @@ def test_legitimate_text_in_any_script_passes(client: TestClient) -> None:
         headers={"X-Thread-Id": "fine"},
     )
     assert response.status_code == 200
-    assert client.get("/threads/fine").json()["messages"][0]["content"] == text
+    assert client.get("/threads/fine/transcript").json()["messages"][0]["content"] == text

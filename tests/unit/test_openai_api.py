@@ -198,7 +198,7 @@ def test_thread_keeps_history_and_is_served(client: TestClient) -> None:
     )
     assert response.json()["choices"][0]["message"]["content"] == "4*4 = 16"
     assert response.headers["X-Thread-Id"] == "t-openai"
-    thread = client.get("/threads/t-openai").json()
+    thread = client.get("/threads/t-openai/transcript").json()
     roles = [m["role"] for m in thread["messages"]]
     assert roles == ["user", "assistant", "tool", "assistant"] * 2
     calls = [m for m in thread["messages"] if m.get("tool_calls")]
@@ -209,7 +209,8 @@ def test_thread_keeps_history_and_is_served(client: TestClient) -> None:
     tool_rows = [m for m in thread["messages"] if m["role"] == "tool"]
     assert tool_rows[0]["status"] == "success" and tool_rows[0]["stage"] == "pattern"
     assert thread["title"] == "What is 2+3?"
-    assert [t["id"] for t in client.get("/threads").json()["threads"]] == ["t-openai"]
+    found = client.post("/threads/search", json={}).json()
+    assert [t["thread_id"] for t in found] == ["t-openai"]
     assert client.delete("/threads/t-openai").status_code == 204
     assert client.get("/threads/t-openai").status_code == 404
 
@@ -221,7 +222,7 @@ def test_langserve_turns_are_recorded_too(client: TestClient) -> None:
         headers={"X-Thread-Id": "ls"},
     )
     assert response.status_code == 200
-    messages = client.get("/threads/ls").json()["messages"]
+    messages = client.get("/threads/ls/transcript").json()["messages"]
     assert [m["content"] for m in messages if m["role"] == "user"] == ["What is 1+1?"]
 
 
@@ -231,7 +232,7 @@ def test_keys_and_thread_ownership(tmp_path: Path, model: ScriptedChatModel) -> 
         missing = chat(client, [user("hi")])
         assert missing.status_code == 401 and missing.json()["error"]["code"] == "missing_api_key"
         assert chat(client, [user("hi")], {"Authorization": "Bearer wrong"}).status_code == 401
-        assert client.get("/threads").status_code == 401
+        assert client.post("/threads/search", json={}).status_code == 401
         alice = {"Authorization": "Bearer key-a"}
         bob = {"Authorization": "Bearer key-b"}
         assert chat(client, [user("hi")], {**alice, "X-Thread-Id": "secret"}).status_code == 200
@@ -239,7 +240,7 @@ def test_keys_and_thread_ownership(tmp_path: Path, model: ScriptedChatModel) -> 
         assert client.get("/threads/secret", headers=bob).status_code == 404
         assert chat(client, [user("hi")], {**bob, "X-Thread-Id": "secret"}).status_code == 404
         assert client.delete("/threads/secret", headers=bob).status_code == 404
-        assert client.get("/threads", headers=bob).json()["threads"] == []
+        assert client.post("/threads/search", json={}, headers=bob).json() == []
         invoke = client.post(
             "/agent/invoke",
             json={"input": {"messages": [{"type": "human", "content": "let me in"}]}},
@@ -344,7 +345,7 @@ def test_backend_failures_are_clear_and_keep_the_message(
         assert model.script == []  # every attempt was used, and no more
         assert "LLM backend" in response.json()["error"]["message"]
         assert "Traceback" not in response.text
-        kept = client.get("/threads/fails").json()["messages"]
+        kept = client.get("/threads/fails/transcript").json()["messages"]
         assert [m["content"] for m in kept] == ["Tell me a story"]
         model.script = ["Once upon a time."]
         again = chat(client, [user("Try again")], {"X-Thread-Id": "fails"})
@@ -429,7 +430,7 @@ def test_working_state_stays_bounded_and_the_transcript_keeps_everything(
         state = asyncio.run(
             runtime.graph.aget_state({"configurable": {"thread_id": "long"}})
         ).values
-        thread = client.get("/threads/long").json()
+        thread = client.get("/threads/long/transcript").json()
     assert len(state["messages"]) <= 6
     assert state["messages"][-1].content == "9+1 = 10"
     # The stages of the ten calls do not pile up either: only the calls still in the window.
@@ -465,4 +466,4 @@ def test_old_checkpoints_are_pruned(
         assert rows == {"pruned": expected, "other": expected}
         again = chat(client, [user("What is 41+1?")], {"X-Thread-Id": "pruned"})
         assert again.json()["choices"][0]["message"]["content"] == "41+1 = 42"
-        assert client.get("/threads/pruned").json()["message_count"] == 9 * 4
+        assert client.get("/threads/pruned/transcript").json()["message_count"] == 9 * 4

@@ -57,9 +57,9 @@ def test_a_new_thread_is_made_by_its_first_run(client: TestClient) -> None:
     commits = count_commits(client)
     turn(client, "Hello", thread="fresh")
     assert commits[0] == 2  # the thread is made in the run's first transaction
-    thread = client.get("/threads/fresh").json()
+    thread = client.get("/threads/fresh/transcript").json()
     assert [m["role"] for m in thread["messages"]] == ["user", "assistant"]
-    assert thread["last_run"]["status"] == "succeeded"
+    assert thread["last_run"]["status"] == "success"
 
 
 def test_a_batch_is_one_request_in_the_usage(client: TestClient) -> None:
@@ -67,7 +67,7 @@ def test_a_batch_is_one_request_in_the_usage(client: TestClient) -> None:
     response = client.post("/agent/batch", json={"inputs": inputs}, headers={"X-Thread-Id": "b"})
     assert response.status_code == 200, response.text
     assert client.get("/usage").json()["days"][0]["requests"] == 1
-    stored = client.get("/threads/b").json()["messages"]
+    stored = client.get("/threads/b/transcript").json()["messages"]
     assert sorted(m["content"] for m in stored if m["role"] == "user") == ["hi 0", "hi 1", "hi 2"]
 
 
