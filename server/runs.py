@@ -630,11 +630,11 @@ async def stream_events(
                 message, metadata = chunk
                 key = str(message.id)
                 if key in partial:
-                    partial[key] = partial[key] + message  # type: ignore[operator]
+                    partial[key] = partial[key] + message
                 else:
                     partial[key] = message
                     yield "messages/metadata", {key: {"metadata": metadata}}
-                whole = message_chunk_to_message(partial[key])  # type: ignore[arg-type]
+                whole = message_chunk_to_message(partial[key])
                 if isinstance(message, BaseMessageChunk):
                     yield "messages/partial", [whole]
                 else:

@@ -1204,7 +1204,7 @@ class Store:
         )
         session.exec(
             update(Thread)
-            .where(col(Thread.id).in_(list(thread_ids)), Thread.status == "busy", ~active)
+            .where(col(Thread.id).in_(list(thread_ids)), col(Thread.status) == "busy", ~active)
             .values(status="idle")
             .execution_options(synchronize_session=False)
         )

@@ -103,7 +103,7 @@ async def get_assistant_graph(
         depth = True
     elif xray not in (None, "", "false", "False"):
         try:
-            depth = int(xray)  # type: ignore[arg-type]
+            depth = int(xray or "")
         except ValueError:
             raise ApiError(422, "Invalid xray value") from None
         if depth <= 0:

@@ -241,7 +241,9 @@ def _wait_response(body: AsyncIterator[str], headers: dict[str, str]) -> Streami
 
 # --- runs on a thread ---------------------------------------------------------------------------
 
-WAIT = {200: {"description": "The run's final values (see the module docstring)"}}
+WAIT: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The run's final values (see the module docstring)"}
+}
 STREAM = sse_documented("The run's events: metadata, then one per stream mode")
 
 

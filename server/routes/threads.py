@@ -25,6 +25,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
+from langchain_core.runnables import RunnableConfig
 from langgraph.errors import InvalidUpdateError
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -141,7 +142,7 @@ async def own_thread(runtime: AgentRuntime, caller: Any, thread_id: str) -> Thre
     return thread
 
 
-def config_of(thread_id: str, checkpoint: CheckpointRef | None = None) -> dict[str, Any]:
+def config_of(thread_id: str, checkpoint: CheckpointRef | None = None) -> RunnableConfig:
     configurable: dict[str, Any] = {"thread_id": thread_id}
     if checkpoint is not None:
         if checkpoint.checkpoint_id:
@@ -409,7 +410,7 @@ async def update_thread_state(
 
 
 async def _history(runtime: AgentRuntime, thread_id: str, body: HistorySearch) -> Any:
-    before: dict[str, Any] | None = None
+    before: RunnableConfig | None = None
     if isinstance(body.before, str):
         before = config_of(thread_id, CheckpointRef(checkpoint_id=body.before))
     elif body.before is not None:

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from backends.stub import StubLLM
 from server.embedded import free_port
 from tests.integration.agent_api_conformance import (
     REFERENCE_PATH,
@@ -30,7 +31,6 @@ from tests.integration.agent_api_conformance import (
     save_recording,
     stub_reply,
 )
-from backends.stub import StubLLM
 
 API_KEY = "conformance-key"
 GRAPH_ID = "toolloom"  # langgraph.json's name for the graph

@@ -226,7 +226,9 @@ async def test_the_http_endpoint_needs_the_key(http_url: str, http: ClientSessio
         )
     assert missing.status_code == wrong.status_code == 401
     assert missing.headers["www-authenticate"] == "Bearer"
-    assert missing.json() == {"detail": "missing API key: send Authorization: Bearer KEY (or x-api-key: KEY)"}
+    assert missing.json() == {
+        "detail": "missing API key: send Authorization: Bearer KEY (or x-api-key: KEY)"
+    }
     assert wrong.json() == {"detail": "invalid API key"}
 
     anonymous = httpx.AsyncClient(timeout=10)
