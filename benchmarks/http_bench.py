@@ -1,9 +1,10 @@
 """HTTP benchmarks against a real ``toolloom serve`` on 127.0.0.1 and a zero-latency stub model:
 
 1. **HTTP overhead**: a full ``/v1/chat/completions`` turn (one tool call, two model calls) minus
-   the stub's own time for those calls (measured inside the stub).
+   the stub's own time for those calls (measured inside the stub); the same turn as a stored run
+   of the Agent Server API (``POST /threads/{id}/runs/wait``), and the ratio of the two.
 2. **Concurrency**: N clients on N threads for S seconds: turns per second, p50 and p99, errors,
-   and messages lost (every user message sent must be in ``GET /threads/{id}`` afterwards).
+   and messages lost (every user message sent must be in ``GET /threads/{id}/transcript``).
 3. **Streaming**: time to the first content token through toolloom (``/v1`` stream and the web
    page's ``/ui/chat``) minus the stub's time to its first content token.
 4. **Memory**: the server's resident memory at rest and after the concurrency run.
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -83,29 +85,52 @@ class Server:
 
 
 async def overhead(server: Server, stub: StubLLM, turns: int) -> dict[str, float]:
-    """Turn time minus the stub's handling time of the turn's model calls, per turn."""
+    """Turn time minus the stub's handling time of the turn's model calls, per turn: through
+    ``/v1/chat/completions``, and through the Agent Server API's ``POST /threads/{id}/runs/wait``
+    (a stored run: the pending row, the worker's claim, the status; the same graph turn),
+    interleaved, each on a new thread."""
     stub.default = tool_reply
-    extra: list[float] = []
-    totals: list[float] = []
+    extra: dict[str, list[float]] = {"v1": [], "runs_wait": []}
+    totals: dict[str, list[float]] = {"v1": [], "runs_wait": []}
+    question = {"messages": [{"role": "user", "content": "What is 23*19?"}]}
     async with httpx.AsyncClient(base_url=server.url, timeout=60) as http:
         for turn in range(turns + 20):
-            before = len(stub.handled)
-            started = time.perf_counter()
-            response = await http.post(
-                "/v1/chat/completions",
-                json={"messages": [{"role": "user", "content": "What is 23*19?"}]},
-                headers={"X-Thread-Id": f"overhead-{turn}"},
-            )
-            elapsed = time.perf_counter() - started
-            assert response.status_code == 200, response.text
-            assert "437" in response.json()["choices"][0]["message"]["content"]
-            if turn >= 20:
-                totals.append(elapsed)
-                extra.append(elapsed - sum(stub.handled[before:]))
+            for surface in ("v1", "runs_wait"):
+                before = len(stub.handled)
+                started = time.perf_counter()
+                if surface == "v1":
+                    response = await http.post(
+                        "/v1/chat/completions",
+                        json=question,
+                        headers={"X-Thread-Id": f"overhead-{turn}"},
+                    )
+                    answer = response.json()["choices"][0]["message"]["content"]
+                else:
+                    response = await http.post(
+                        f"/threads/{uuid.uuid4()}/runs/wait",
+                        json={
+                            "assistant_id": "agent",
+                            "input": question,
+                            "if_not_exists": "create",
+                        },
+                    )
+                    answer = response.json()["messages"][-1]["content"]
+                elapsed = time.perf_counter() - started
+                assert response.status_code == 200, response.text
+                assert "437" in answer
+                if turn >= 20:
+                    totals[surface].append(elapsed)
+                    extra[surface].append(elapsed - sum(stub.handled[before:]))
+    v1 = statistics.median(extra["v1"])
+    runs_wait = statistics.median(extra["runs_wait"])
     return {
-        "turn_p50_ms": round(statistics.median(totals) * 1000, 1),
-        "overhead_p50_ms": round(statistics.median(extra) * 1000, 1),
-        "overhead_p99_ms": round(pct(extra, 99) * 1000, 1),
+        "turn_p50_ms": round(statistics.median(totals["v1"]) * 1000, 1),
+        "overhead_p50_ms": round(v1 * 1000, 1),
+        "overhead_p99_ms": round(pct(extra["v1"], 99) * 1000, 1),
+        "runs_wait_turn_p50_ms": round(statistics.median(totals["runs_wait"]) * 1000, 1),
+        "runs_wait_overhead_p50_ms": round(runs_wait * 1000, 1),
+        "runs_wait_overhead_p99_ms": round(pct(extra["runs_wait"], 99) * 1000, 1),
+        "runs_wait_ratio_to_v1": round(runs_wait / v1, 2),
         "turns": turns,
     }
 
@@ -144,7 +169,9 @@ async def concurrency(
         elapsed = time.monotonic() - started
         lost = 0
         for thread, count in sent.items():
-            stored = (await http.get(f"/threads/{thread}", params={"limit": 5000})).json()
+            stored = (
+                await http.get(f"/threads/{thread}/transcript", params={"limit": 5000})
+            ).json()
             users = sum(1 for m in stored["messages"] if m["role"] == "user")
             lost += max(0, count - users)
     return {

@@ -12,7 +12,7 @@ What runs, all on 127.0.0.1:
 
 Afterwards the report: requests and statuses, errors other than the injected ones (target 0),
 the server's resident memory at the start and the end, and messages lost (target 0): every user
-message a client sent must be in ``GET /threads/{id}``, failed turns included.
+message a client sent must be in ``GET /threads/{id}/transcript``, failed turns included.
 """
 
 from __future__ import annotations
@@ -307,7 +307,9 @@ def main() -> None:
         lost = 0
         for client in clients:
             for thread, sent in client.sent.items():
-                stored = httpx.get(f"{base}/threads/{thread}", timeout=30).json()["messages"]
+                stored = httpx.get(f"{base}/threads/{thread}/transcript", timeout=30).json()[
+                    "messages"
+                ]
                 kept = [m["content"] for m in stored if m["role"] == "user"]
                 if kept != sent:
                     lost += max(0, len(sent) - len(kept)) or 1

@@ -446,7 +446,9 @@ def bench(
         f"2. graph overhead: toolloom {graph['toolloom_ms']} ms, create_agent "
         f"{graph['create_agent_ms']} ms a turn; ratio {graph['ratio']}",
         f"3. http overhead: p50 {http['overhead_p50_ms']} ms, p99 {http['overhead_p99_ms']} ms "
-        f"beyond the stub's time (turn p50 {http['turn_p50_ms']} ms)",
+        f"beyond the stub's time (turn p50 {http['turn_p50_ms']} ms); as a stored run "
+        f"(/threads/{{id}}/runs/wait) p50 {http['runs_wait_overhead_p50_ms']} ms, p99 "
+        f"{http['runs_wait_overhead_p99_ms']} ms ({http['runs_wait_ratio_to_v1']}x)",
         f"4. concurrency: {load['clients']} clients, {load['seconds']} s: "
         f"{load['turns_per_second']} turns/s, p50 {load['p50_ms']} ms, p99 {load['p99_ms']} ms, "
         f"{load['errors']} errors, {load['messages_lost']} messages lost",

@@ -45,7 +45,7 @@ from langgraph.version import __version__ as langgraph_version
 
 from backends.errors import classify
 from backends.telemetry import token_counts
-from graph.checkpoints import delete_run_checkpoints
+from graph.checkpoints import delete_run_checkpoints, strict_serde
 from graph.context import Context
 from server.agentapi import (
     ASSISTANT_ID,
@@ -285,7 +285,20 @@ def input_messages(value: Any) -> list[BaseMessage]:
     for message in messages:
         if message.id is None:
             message.id = str(uuid.uuid4())
+    check_storable(messages)
     return messages
+
+
+def check_storable(messages: Sequence[BaseMessage], where: str = "input.messages") -> None:
+    """422 for messages the checkpointer cannot store (an integer beyond 64 bits in a content
+    block, say), before a run starts rather than when it ends."""
+    try:
+        _SERDE.dumps_typed(list(messages))
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise ApiError(422, f"{where}: a message cannot be stored ({exc})") from None
+
+
+_SERDE = strict_serde()
 
 
 @dataclass

@@ -43,6 +43,8 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT = 5.0
 """Seconds between keep-alives of a ``wait`` body (a newline) or an event stream (a comment)."""
+CHECK = 1.0
+"""Seconds between looks at the row of a run this replica does not execute."""
 
 
 @dataclass
@@ -103,17 +105,25 @@ class Listener:
     async def events(self, tick: float = HEARTBEAT) -> AsyncIterator[tuple[str, str] | None]:
         """``(event, json)`` pairs; ``None`` every ``tick`` seconds without one (a keep-alive).
         Ends when the run has ended: its channel closed, or its row is no longer pending or
-        running (a run another replica executes, or one stopped before it started)."""
+        running (a run that had ended already, one another replica executes, or one stopped
+        before it started; checked at once and then every second)."""
+        if await self.worker.ended(self.run_id):
+            return
+        quiet = 0.0
         while not self.channel.done.is_set() or not self.queue.empty():
             try:
-                item = await asyncio.wait_for(self.queue.get(), tick)
+                item = await asyncio.wait_for(self.queue.get(), CHECK)
             except TimeoutError:
+                quiet += CHECK
                 if await self.worker.ended(self.run_id):
                     return
-                yield None
+                if quiet >= tick:
+                    quiet = 0.0
+                    yield None
                 continue
             if item is None:
                 return
+            quiet = 0.0
             yield item
 
     @property

@@ -33,7 +33,14 @@ from pydantic import (
 
 from server.deps import CallerDep, RuntimeDep
 from server.errors import ApiError
-from server.runs import THREAD_HEADER, Run, prepare_run, sse_documented, thread_id_from
+from server.runs import (
+    THREAD_HEADER,
+    Run,
+    check_storable,
+    prepare_run,
+    sse_documented,
+    thread_id_from,
+)
 
 router = APIRouter(prefix="/agent", tags=["agent"])
 
@@ -120,11 +127,13 @@ def as_messages(value: Any) -> list[BaseMessage]:
     if not isinstance(messages, list):
         raise ApiError(422, "input.messages: a list of messages is required")
     try:
-        return convert_to_messages(
+        converted = convert_to_messages(
             [m.model_dump(exclude_none=True) if isinstance(m, RoleMessage) else m for m in messages]
         )
     except Exception as exc:  # LangChain's constructors raise KeyError, TypeError, ValueError
         raise ApiError(422, f"input.messages: not a valid message ({exc})") from None
+    check_storable(converted)
+    return converted
 
 
 def _run_of(config: RunnableConfig | None) -> tuple[Run, dict[str, Any]]:
@@ -215,7 +224,7 @@ async def check_request(request: Request) -> None:
         )
     model = BatchBody if endpoint == "batch" else InvokeBody
     try:
-        model.model_validate(body)
+        validated = model.model_validate(body)
     except ValidationError as exc:
         raise RequestValidationError(
             [{**error, "loc": ["body", *error["loc"]]} for error in exc.errors()]
@@ -225,6 +234,10 @@ async def check_request(request: Request) -> None:
             [{"loc": ["body", "inputs" if endpoint == "batch" else "input", "messages"],
               "msg": f"not a valid message: {exc}", "type": "value_error"}]
         ) from None  # fmt: skip
+    # Messages the checkpointer could not store fail here, not when the run ends.
+    inputs = validated.inputs if isinstance(validated, BatchBody) else [validated.input]
+    for item in inputs:
+        check_storable(list(item.messages), "input.messages")  # type: ignore[arg-type]
 
 
 def run_config(config: dict[str, Any], request: Request) -> dict[str, Any]:

@@ -162,7 +162,8 @@ async def get_assistant_subgraphs(
 @router.post("/{assistant_id}/latest", include_in_schema=False)
 async def assistants_are_fixed(_: CallerDep) -> Response:
     raise ApiError(
-        501,
+        405,
         "assistants cannot be created, changed or deleted on toolloom: its one assistant is "
         f"its graph '{GRAPH_ID}' (id {ASSISTANT_ID}); set a run's limits with context",
+        headers={"Allow": "GET"},
     )

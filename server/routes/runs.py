@@ -392,7 +392,12 @@ def _stream_modes(values: list[str] | None) -> set[str] | None:
     return {"messages" if m == "messages-tuple" else m for m in found} or None
 
 
-@router.post("/threads/{thread_id}/runs/{run_id}/cancel", status_code=202, response_model=None)
+@router.post(
+    "/threads/{thread_id}/runs/{run_id}/cancel",
+    status_code=202,
+    response_model=None,
+    responses={200: {"description": "With wait=true: the run's final values once it stopped"}},
+)
 async def cancel_run(
     thread_id: ThreadIdPath,
     run_id: str,

@@ -417,6 +417,9 @@ async def _history(runtime: AgentRuntime, thread_id: str, body: HistorySearch) -
         before = config_of(thread_id, body.before)
     config = config_of(thread_id, body.checkpoint)
     config["configurable"].pop("checkpoint_id", None)  # the history of the thread, not a fork
+    for key in body.metadata or {}:
+        if not _FILTER_KEY.fullmatch(key):
+            raise ApiError(422, "metadata: keys are letters, digits, underscores, dots and hyphens")
     states = [
         thread_state(snapshot)
         async for snapshot in runtime.graph.aget_state_history(
@@ -424,6 +427,9 @@ async def _history(runtime: AgentRuntime, thread_id: str, body: HistorySearch) -
         )
     ]
     return jsonable(states)
+
+
+_FILTER_KEY = re.compile(r"[A-Za-z0-9_.\-]+")
 
 
 @router.get("/{thread_id}/history")

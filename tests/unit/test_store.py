@@ -11,7 +11,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from server.settings import load_settings
-from server.store import Store, ThreadNotFound, display_url
+from server.store import RunNotFound, Stopped, Store, ThreadBusy, ThreadNotFound, display_url
 
 
 @pytest.fixture
@@ -133,3 +133,83 @@ def test_the_settings_choose_the_backend(
 
 def test_display_url_hides_the_password() -> None:
     assert display_url("postgresql://app:hunter2@db:5432/x") == ("postgresql://app:***@db:5432/x")
+
+
+def _pending(store: Store, thread: str, strategy: str = "enqueue") -> tuple[str, list[Stopped]]:
+    row, stopped = store.create_run(
+        thread,
+        "alice",
+        create=True,
+        assistant_id="a",
+        strategy=strategy,
+        kwargs={},
+        metadata={},
+        thread_metadata={"graph_id": "agent"},
+    )
+    return row.run_id, stopped
+
+
+def test_runs_of_a_thread_are_claimed_in_order_and_double_texting_is_one_transaction(
+    store: Store,
+) -> None:
+    first, _ = _pending(store, "t")
+    second, _ = _pending(store, "t")
+    assert store.get_thread("t", "alice").status == "busy"
+    assert store.claim_run(second) is None  # not the thread's next
+    assert store.claim_run(first) is not None
+    assert store.claim_run(second) is None  # the first is running
+    with pytest.raises(ThreadBusy):
+        _pending(store, "t", "reject")
+    third, stopped = _pending(store, "t", "interrupt")
+    # The running one is asked to stop (by this replica); the pending one is stopped at once.
+    assert stopped == [Stopped(first, "t", store.replica_id, "interrupt")]
+    assert store.get_run("t", second).status == "interrupted"
+    # What the replica running it reads (on PostgreSQL, when another replica took the request).
+    assert store.stop_requests() == [Stopped(first, "t", store.replica_id, "interrupt")]
+    store.finish_run(first, "t", [], status="interrupted", settled="interrupted")
+    assert store.get_thread("t", "alice").status == "busy"  # the third is still pending
+    assert store.claim_run(third) is not None
+    store.finish_run(third, "t", [])
+    assert store.get_thread("t", "alice").status == "idle"
+    fourth, _ = _pending(store, "t")
+    _, stopped = _pending(store, "t", "rollback")
+    assert stopped == []
+    with pytest.raises(RunNotFound):
+        store.get_run("t", fourth)  # a pending run rolled back is gone
+    with pytest.raises(ThreadNotFound):
+        store.create_run(
+            "t", "bob", create=True, assistant_id="a", strategy="enqueue", kwargs={},
+            metadata={}, thread_metadata={},
+        )  # fmt: skip
+
+
+def test_a_rolled_back_run_takes_its_messages_with_it(store: Store) -> None:
+    run, _ = _pending(store, "r")
+    store.claim_run(run, [HumanMessage("first", id="h1")])
+    store.finish_run(run, "r", [HumanMessage("first", id="h1"), AIMessage("one", id="a1")])
+    doomed, _ = _pending(store, "r")
+    store.claim_run(doomed, [HumanMessage("second", id="h2")])
+    assert store.get_thread("r", "alice").message_count == 3
+    store.rollback_run("r", doomed)
+    thread = store.get_thread("r", "alice")
+    assert (thread.message_count, thread.last_message_id, thread.status) == (2, "a1", "idle")
+    assert [m.content for m in store.messages("r")] == ["first", "one"]
+    again, _ = _pending(store, "r")
+    store.claim_run(again, [HumanMessage("third", id="h3")])
+    assert [m.seq for m in store.messages("r")] == [0, 1, 2]
+
+
+def test_another_replicas_pending_run_is_claimed_only_once_its_lease_is_stale(
+    postgres_url: str,
+) -> None:
+    first, second = Store(postgres_url, replica_id="a"), Store(postgres_url, replica_id="b")
+    try:
+        run, _ = _pending(first, "x")
+        assert second.claimable_threads(stale=30) == []
+        assert second.claim_run(run, stale=30) is None
+        assert second.claimable_threads(stale=0) == ["x"]  # as if a's heartbeat stopped
+        claimed = second.claim_run(run, stale=0)
+        assert claimed is not None and claimed.replica == "b" and claimed.status == "running"
+    finally:
+        first.close()
+        second.close()
