@@ -834,14 +834,16 @@ class Store:
             ).all()
             return [(str(t), str(r)) for t, r in rows]
 
-    def next_pending(self, thread_id: str) -> RunRow | None:
-        """The thread's oldest pending run."""
+    def next_pending(self, thread_id: str) -> tuple[RunRow, str] | None:
+        """The thread's oldest pending run, and the name of the key that owns the thread."""
         with self._session() as session:
-            return session.exec(
-                select(RunRow)
+            found = session.exec(
+                select(RunRow, Thread.owner)
+                .join(Thread, col(Thread.id) == col(RunRow.thread_id))
                 .where(RunRow.thread_id == thread_id, RunRow.status == "pending")
                 .order_by(col(RunRow.id))
             ).first()
+            return None if found is None else (found[0], str(found[1]))
 
     def claimable_threads(self, stale: float | None) -> list[str]:
         """Threads with a pending run this replica may execute: its own, or (``stale`` seconds)

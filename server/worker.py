@@ -102,12 +102,15 @@ class Listener:
         self.channel.queues.discard(self.queue)
         self.worker.forget(self.run_id)
 
-    async def events(self, tick: float = HEARTBEAT) -> AsyncIterator[tuple[str, str] | None]:
+    async def events(
+        self, tick: float = HEARTBEAT, *, fresh: bool = False
+    ) -> AsyncIterator[tuple[str, str] | None]:
         """``(event, json)`` pairs; ``None`` every ``tick`` seconds without one (a keep-alive).
         Ends when the run has ended: its channel closed, or its row is no longer pending or
         running (a run that had ended already, one another replica executes, or one stopped
-        before it started; checked at once and then every second)."""
-        if await self.worker.ended(self.run_id):
+        before it started; checked at once, unless the run was just stored (``fresh``), then
+        every second)."""
+        if not fresh and await self.worker.ended(self.run_id):
             return
         quiet = 0.0
         while not self.channel.done.is_set() or not self.queue.empty():
@@ -217,12 +220,12 @@ class RunWorker:
         try:
             while not self._closing:
                 self._again.discard(thread_id)
-                row = await asyncio.to_thread(self.store.next_pending, thread_id)
-                if row is None or not self._mine(row):
+                found = await asyncio.to_thread(self.store.next_pending, thread_id)
+                if found is None or not self._mine(found[0]):
                     if thread_id in self._again:
                         continue
                     return
-                if not await self._execute(row) and thread_id not in self._again:
+                if not await self._execute(*found) and thread_id not in self._again:
                     return  # not claimable now (a run running elsewhere): the poll comes back
         except Exception:
             log.exception("the runs of thread %s stopped", thread_id)
@@ -230,11 +233,8 @@ class RunWorker:
             if self.draining.get(thread_id) is me:
                 del self.draining[thread_id]
 
-    async def _execute(self, row: RunRow) -> bool:
-        """Execute one stored run; False when it was not claimed."""
-        owner = await asyncio.to_thread(self.store.thread_owner, row.thread_id)
-        if owner is None:  # the thread was deleted meanwhile
-            return False
+    async def _execute(self, row: RunRow, owner: str) -> bool:
+        """Execute one stored run (of ``owner``'s thread); False when it was not claimed."""
         call = GraphCall.from_kwargs(json.loads(row.kwargs_json or "{}"))
         run = Run(
             self.runtime,

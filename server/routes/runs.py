@@ -185,7 +185,7 @@ async def _wait_body(
     valid JSON)."""
     finished = False
     try:
-        async for event in listener.events():
+        async for event in listener.events(fresh=isinstance(run, StoredRun)):
             if event is None:
                 yield "\n"
         finished = True
@@ -193,9 +193,11 @@ async def _wait_body(
         listener.close()
         if not finished and on_disconnect == "cancel":
             _cancel_on_disconnect(runtime, run)
-    outcome = listener.outcome
-    row = await asyncio.to_thread(runtime.store.find_run, run.run_id)
-    yield dumps(await run_result(runtime, row, outcome.body() if outcome else None))
+    body = listener.outcome.body() if listener.outcome else None
+    if body is None:  # not seen here: from the run's row and the thread
+        row = await asyncio.to_thread(runtime.store.find_run, run.run_id)
+        body = await run_result(runtime, row, None)
+    yield dumps(body)
 
 
 def _sse(event: str, data: str) -> str:
@@ -213,7 +215,7 @@ async def _event_stream(
     seconds); the stream ends once the run's end is stored."""
     finished = False
     try:
-        async for item in listener.events(HEARTBEAT):
+        async for item in listener.events(HEARTBEAT, fresh=isinstance(run, StoredRun)):
             if item is None:
                 yield ": heartbeat\r\n\r\n"
                 continue

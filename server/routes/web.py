@@ -1,8 +1,9 @@
 """The web chat page at ``/`` and the event stream it reads, ``POST /ui/chat``.
 
 The page is one static HTML file (no build step, no CDN: it works offline). It talks to the same
-API as every other client (``/health``, ``/threads``, ``/threads/{id}``) plus one stream made for
-it: ``/ui/chat`` runs the agent on a thread and sends server-sent events, one JSON object each:
+API as every other client (``/health``, the Agent Server API's ``POST /threads/search`` and
+toolloom's ``GET /threads/{id}/transcript``) plus one stream made for it: ``/ui/chat`` runs the
+agent on a thread and sends server-sent events, one JSON object each:
 
 - ``{"type": "token", "text": ..., "draft": bool}``: answer text as the model writes it; a draft
   (route's reply) may still be replaced by tool calls and the final answer;
