@@ -225,8 +225,12 @@ class RunWorker:
                     if thread_id in self._again:
                         continue
                     return
-                if not await self._execute(*found) and thread_id not in self._again:
+                if await self._execute(*found) or thread_id in self._again:
+                    continue
+                row = await asyncio.to_thread(self.store.find_run, found[0].run_id)
+                if row is not None and row.status == "pending":
                     return  # not claimable now (a run running elsewhere): the poll comes back
+                # else it was cancelled while it waited: on to the next one
         except Exception:
             log.exception("the runs of thread %s stopped", thread_id)
         finally:
@@ -301,6 +305,12 @@ class RunWorker:
         if run.stop is None:
             run.stop = stop.action
             task.cancel()
+
+    async def wait_stopped(self, run_ids: list[str], timeout: float = 10.0) -> None:
+        """Wait until these runs no longer run here (their end, or their rollback, recorded)."""
+        tasks = [self.active[r][0] for r in run_ids if r in self.active]
+        if tasks:
+            await asyncio.wait(tasks, timeout=timeout)
 
     def stopped_pending(self, run_id: str) -> None:
         """A pending run was cancelled before it ran: its listeners are told."""

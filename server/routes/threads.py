@@ -309,9 +309,11 @@ async def delete_thread(
     await own_thread(runtime, caller, thread_id)
     from server.runs import stop_agent_run
 
-    for run in await asyncio.to_thread(runtime.store.active_runs, thread_id):
+    active = [run.run_id for run in await asyncio.to_thread(runtime.store.active_runs, thread_id)]
+    for run_id in active:
         with contextlib.suppress(ApiError):  # it ended meanwhile
-            await stop_agent_run(runtime, thread_id, run.run_id, "interrupt")
+            await stop_agent_run(runtime, thread_id, run_id, "interrupt")
+    await runtime.worker.wait_stopped(active)  # its last checkpoint is written before they go
     try:
         await asyncio.to_thread(runtime.store.delete_thread, thread_id, caller.name)
     except ThreadNotFound:

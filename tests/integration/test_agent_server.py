@@ -420,15 +420,23 @@ def test_a_pending_run_of_a_dead_replica_is_picked_up_by_another(
     a = ServerProcess(tmp_path / "a", TOOLLOOM_REPLICA_ID="replica-a", **env).start()
     b = ServerProcess(tmp_path / "b", TOOLLOOM_REPLICA_ID="replica-b", **env).start()
     try:
-        client = sdk(a)
+        client, other = sdk(a), sdk(b)
+        # A cancel answered by replica B stops the run replica A runs.
+        stub.script[:] = [{"content": "never sent", "delay": 30}]
+        first = client.threads.create()["thread_id"]
+        doomed = client.runs.create(first, "agent", input=SLOW)
+        assert wait_status(client, first, doomed["run_id"], {"running"}) == "running"
+        other.runs.cancel(first, doomed["run_id"])
+        assert wait_status(client, first, doomed["run_id"], {"interrupted"}, 10) == "interrupted"
+        assert contents(client, first) == [("human", "Say hello slowly")]
+        # Replica A dies with one run running and one pending: B takes over.
         thread = client.threads.create()["thread_id"]
         stub.script[:] = [{"content": "never sent", "delay": 30}]
         running = client.runs.create(thread, "agent", input=SLOW)
         assert wait_status(client, thread, running["run_id"], {"running"}) == "running"
         queued = client.runs.create(thread, "agent", input=HELLO)
-        a.stop(signal.SIGKILL)  # replica A dies with one run running and one pending
+        a.stop(signal.SIGKILL)
         stub.script.clear()
-        other = sdk(b)
         assert wait_status(other, thread, queued["run_id"], {"success"}, timeout=45) == "success"
         assert other.runs.get(thread, running["run_id"])["status"] == "interrupted"
         assert contents(other, thread)[-1] == ("ai", "Hello from the stub.")
