@@ -15,6 +15,7 @@ import json
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from langgraph.types import Command, Send, StateSnapshot
@@ -143,10 +144,13 @@ def checkpoint_of(config: Mapping[str, Any] | None) -> dict[str, Any] | None:
 
 
 def interrupt_json(interrupt: Any) -> dict[str, Any]:
-    """``{"id", "value"}`` of a LangGraph ``Interrupt`` (or its dict)."""
-    if isinstance(interrupt, Mapping):
-        return {"id": interrupt.get("id"), "value": interrupt.get("value")}
-    return {"id": getattr(interrupt, "id", None), "value": getattr(interrupt, "value", None)}
+    """``{"id", "value"}`` of a LangGraph ``Interrupt`` (or its dict), with ``response_schema``
+    when it has one."""
+    get = interrupt.get if isinstance(interrupt, Mapping) else partial(getattr, interrupt)
+    found = {"id": get("id", None), "value": jsonable(get("value", None))}
+    if get("response_schema", None) is not None:
+        found["response_schema"] = jsonable(get("response_schema", None))
+    return found
 
 
 def thread_state(snapshot: StateSnapshot | None, thread_id: str | None = None) -> dict[str, Any]:

@@ -361,6 +361,7 @@ class Run:
                 {"messages": list(messages)}, self.config(config), context=self.context
             )
             self.final = state
+            self.interrupts.extend(state.get("__interrupt__") or ())
             return state
 
     async def stream(
@@ -382,6 +383,8 @@ class Run:
             async for item in self.graph.astream(
                 {"messages": list(messages)}, self.config(config), **kwargs
             ):
+                if wanted is not None and isinstance(item[1], dict) and item[0] != "messages":
+                    self.interrupts.extend(item[1].get("__interrupt__") or ())
                 if wanted is not None and item[0] == "values":
                     self.final = item[1]
                     if not values:
@@ -508,7 +511,10 @@ class Run:
                 return
             values = self.final if error is None and "messages" in self.final else None
             snapshot = None
-            if values is None or self.record is not None:
+            # A stored run leaves the thread's status; so does any run that stopped at an
+            # interrupt (the thread then waits for a resume).
+            settles = self.record is not None or bool(self.interrupts)
+            if values is None or settles:
                 snapshot = await runtime.graph.aget_state(
                     {"configurable": {"thread_id": thread_id}}
                 )
@@ -528,7 +534,7 @@ class Run:
                     else type(error).__name__
                 )
             settled = interrupts = None
-            if snapshot is not None and self.record is not None:
+            if snapshot is not None and settles:
                 interrupts = pending_interrupts(snapshot)
                 if error is not None and not stopped:
                     settled = "error"
