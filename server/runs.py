@@ -15,6 +15,14 @@ chat`` all do the same thing, in this order, through :func:`prepare_run` and :cl
    502/503/504 for the backend, 409 for a busy thread; streams report them in-band.
 
 Server-sent events are framed by :func:`sse` and returned by :func:`sse_response`.
+
+The LangGraph Agent Server API (``/threads/{id}/runs...``, ``/runs...``) takes the same road with
+one step more: :func:`prepare_agent_run` checks the request and **stores** the run (``pending``,
+with its request, applying the double-texting strategy in the same transaction), and the run
+worker (:mod:`server.worker`) executes it through :meth:`Run.execute`, which claims the stored
+run instead of starting one and streams the graph as the API names its events
+(:func:`stream_events`). A stored run can be stopped (``interrupt``: its partial state stays;
+``rollback``: its checkpoints and transcript go) and leaves the thread's status and interrupts.
 """
 
 from __future__ import annotations
