@@ -107,7 +107,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with _noting_refusal(app), open_runtime(settings, llm) as runtime:
+        async with _noting_refusal(app), open_runtime(settings, llm, serve_runs=True) as runtime:
             keyring = KeyRing(settings.api_keys, runtime.store)
             check_exposure(settings, keyring)
             app.state.runtime = runtime

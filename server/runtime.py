@@ -160,9 +160,13 @@ async def open_runtime(
     settings: Settings,
     llm: BaseChatModel | None = None,
     progress: Callable[[str], None] | None = None,
+    *,
+    serve_runs: bool = False,
 ) -> AsyncIterator[AgentRuntime]:
     """Open the tools, start the backend (embedded unless configured), open the checkpoints,
     compile the graph. ``llm`` replaces the configured backend (tests pass a fake model).
+    ``serve_runs``: start the run worker, which executes the stored runs of the Agent Server API
+    (the server does; ``toolloom chat`` must not pick up a server's pending runs).
 
     The tools come first: a Python tool module that fails to import (or another
     :class:`~tools.external.errors.ToolSourceError`) stops here, before a model is started."""
@@ -226,7 +230,8 @@ async def open_runtime(
         from server.worker import RunWorker  # it builds runs of this runtime
 
         runtime.worker = RunWorker(runtime)
-        await runtime.worker.start()
+        if serve_runs:
+            await runtime.worker.start()
         try:
             yield runtime
         finally:

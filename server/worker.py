@@ -147,11 +147,13 @@ class RunWorker:
         self._again: set[str] = set()
         self._poller: asyncio.Task[None] | None = None
         self._closing = False
+        self._started = False
 
     # --- life --------------------------------------------------------------------------------
 
     async def start(self) -> None:
         """Execute what is pending (a restart's leftovers), then poll."""
+        self._started = True
         await self.poll_once()
         self._poller = asyncio.create_task(self._poll_forever(), name="run-worker-poll")
 
@@ -193,8 +195,8 @@ class RunWorker:
     # --- executing ---------------------------------------------------------------------------
 
     def kick(self, thread_id: str) -> None:
-        """Make sure the thread's pending runs are being executed here."""
-        if self._closing:
+        """Make sure the thread's pending runs are being executed here (once started)."""
+        if self._closing or not self._started:
             return
         task = self.draining.get(thread_id)
         if task is not None and not task.done():
