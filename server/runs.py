@@ -236,7 +236,7 @@ class GraphCall:
             "temporary": self.temporary,
             "subgraphs": self.subgraphs,
             "resumable": self.resumable,
-            "checkpoint_during": self.durability in (None, "async", "sync"),
+            "checkpoint_during": self.durability in ("async", "sync"),
             "durability": self.durability or "exit",
         }
 
