@@ -268,7 +268,9 @@ def test_postgres_stopped_for_5_s_gives_503s_then_recovers_without_restart(
         attempt = 0
         while True:
             attempt += 1
-            answer = ask(server.url, f"After the outage via {server.port}, try {attempt}.", "outage")
+            answer = ask(
+                server.url, f"After the outage via {server.port}, try {attempt}.", "outage"
+            )
             if answer.status_code == 200:
                 recovered.append(answer.json()["choices"][0]["message"]["content"])
                 break
