@@ -564,9 +564,10 @@ class Store:
 
     def start_run(self, thread_id: str, given: Sequence[BaseMessage] = ()) -> int:
         """Record a run (this replica's, heartbeat now) and the messages it was given, in one
-        transaction."""
+        transaction. The heartbeat is the database's clock, as every lease comparison is: a
+        replica whose clock is behind would otherwise start runs that already look expired."""
         with self._session() as session:
-            row = RunRow(thread_id=thread_id, replica=self.replica_id, heartbeat_at=utcnow())
+            row = RunRow(thread_id=thread_id, replica=self.replica_id, heartbeat_at=self._now())
             session.add(row)
             if given:
                 self._append(session, thread_id, given, {})
