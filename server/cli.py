@@ -402,13 +402,29 @@ def bench(
     output: Annotated[
         Path | None, typer.Option(help="Also write the results as JSON here.")
     ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Also on this PostgreSQL database: growth, turn cost, and the concurrency run "
+            "with 1 replica and with --replicas replicas behind nginx (deploy/nginx.conf)."
+        ),
+    ] = None,
+    replicas: Annotated[
+        int, typer.Option(min=2, max=8, help="Replicas for the scaled run (--database-url).")
+    ] = 3,
 ) -> None:
-    """The seven performance benchmarks against a zero-latency stub model on 127.0.0.1 (needs a
-    source checkout: benchmarks/)."""
+    """The performance benchmarks against a zero-latency stub model on 127.0.0.1 (needs a source
+    checkout: benchmarks/); with --database-url, the same storage numbers on PostgreSQL and
+    several replicas behind a load balancer."""
     import platform
 
     import psutil
 
+    from server.store import display_url, is_postgres_url
+
+    if database_url is not None and not is_postgres_url(database_url):
+        typer.echo("toolloom: --database-url takes a postgresql://... URL", err=True)
+        raise typer.Exit(2)
     try:
         from benchmarks import graph_overhead, growth, http_bench, tool_sources
     except ImportError:
@@ -426,7 +442,25 @@ def bench(
         http = await http_bench.run(clients, seconds, overhead_turns)
         typer.echo(f"tool sources: {overhead_turns} turns each ...", err=True)
         sources = await tool_sources.run(overhead_turns)
-        return {"growth": grown, "graph_overhead": graph, **http, "tool_sources": sources}
+        found: dict[str, Any] = {
+            "growth": grown,
+            "graph_overhead": graph,
+            **http,
+            "tool_sources": sources,
+        }
+        if database_url is not None:
+            typer.echo(f"PostgreSQL: growth, {turns} turns ...", err=True)
+            found["postgres_growth"] = await growth.run(turns, database_url)
+            found["postgres_concurrency"] = []
+            for count in (1, replicas):
+                typer.echo(
+                    f"PostgreSQL: {count} replica(s), {clients} clients for {seconds:.0f} s ...",
+                    err=True,
+                )
+                found["postgres_concurrency"].append(
+                    await http_bench.scaled(database_url, count, clients, seconds)
+                )
+        return found
 
     result = asyncio.run(run())
     machine = (
@@ -461,6 +495,34 @@ def bench(
         )
         + f"; a calculator call through /mcp {result['tool_sources']['mcp_endpoint_call_p50_ms']} ms",
     ]
+    if database_url is not None:
+        pg = result["postgres_growth"]
+        lines.append(f"PostgreSQL ({display_url(database_url)}), the same storage numbers:")
+        lines.append(
+            "8. growth (one thread): "
+            + ", ".join(
+                f"turn {t}: {ms} ms ({pg['ratio_to_turn_10'][t]}x)"
+                for t, ms in pg["median_ms"].items()
+            )
+            + f"; {pg['bytes_per_message']:.0f} bytes per stored message"
+        )
+        lines.append(
+            f"9. in-process turn cost (turn-10 median, whole run path): SQLite "
+            f"{at[10]} ms, PostgreSQL {pg['median_ms'][10]} ms"
+        )
+        runs = [("SQLite, 1 replica", load)] + [
+            (
+                f"PostgreSQL, {r['replicas']} replica{'s behind nginx' if r['balancer'] else ''}",
+                r,
+            )
+            for r in result["postgres_concurrency"]
+        ]
+        for name, r in runs:
+            lines.append(
+                f"10. concurrency, {name}: {r['clients']} clients, {r['seconds']} s: "
+                f"{r['turns_per_second']} turns/s, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
+                f"{r['errors']} errors, {r['messages_lost']} messages lost"
+            )
     typer.echo("\n".join(lines))
     if output is not None:
         output.write_text(json.dumps(result, indent=2, default=str))

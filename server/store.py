@@ -595,14 +595,16 @@ class Store:
     ) -> int:
         """Record a run (this replica's, heartbeat now) and the messages it was given, in one
         transaction. With ``owner``, the thread is created for that owner if it does not exist
-        yet (ThreadNotFound if another key made it meanwhile), in the same transaction."""
+        yet (ThreadNotFound if another key made it meanwhile), in the same transaction. The
+        heartbeat is the database's clock, as every lease comparison is: a replica whose clock is
+        behind would otherwise start runs that already look expired."""
         with self._session() as session:
             if owner is not None:
                 session.exec(self._new_thread(thread_id, owner))
                 thread = session.get(Thread, thread_id)
                 if thread is None or not hmac.compare_digest(thread.owner, owner):
                     raise ThreadNotFound(thread_id)
-            row = RunRow(thread_id=thread_id, replica=self.replica_id, heartbeat_at=utcnow())
+            row = RunRow(thread_id=thread_id, replica=self.replica_id, heartbeat_at=self._now())
             session.add(row)
             if given:
                 self._append(session, thread_id, given, {})
