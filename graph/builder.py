@@ -19,6 +19,7 @@ from langchain_core.tools import BaseTool
 from langgraph.graph import END, START, StateGraph
 
 from backends.backend import Backend
+from backends.pool import BackendPool
 from backends.resilience import RetryPolicy
 from graph.context import Context, Deps
 from graph.edges import after_detect_intent, after_reflect, after_route
@@ -32,7 +33,7 @@ from nodes.validation import ToolSpec
 
 
 def build_graph(
-    llm: BaseChatModel | Backend,
+    llm: BaseChatModel | Backend | BackendPool,
     tools: Sequence[BaseTool],
     *,
     defaults: Context | None = None,
@@ -40,12 +41,18 @@ def build_graph(
 ) -> StateGraph[State, Context, InputState, State]:
     """The agent graph, uncompiled: callers compile it with their own checkpointer.
 
-    ``llm`` is the chat model (or a ready :class:`~backends.backend.Backend`); ``defaults`` holds the
-    limits used when a run passes no ``context`` (Studio); ``policy`` the retries and circuit
-    breaker for calls to ``llm`` (give the model itself no retries of its own: ``max_retries=0``).
+    ``llm`` is the chat model, a ready :class:`~backends.backend.Backend`, or several backends
+    with their fallbacks (:class:`~backends.pool.BackendPool`; ``Context.model`` picks one per
+    run); ``defaults`` holds the limits used when a run passes no ``context`` (Studio); ``policy``
+    the retries and circuit breaker for calls to a bare ``llm`` (give the model itself no retries
+    of its own: ``max_retries=0``).
     """
+    if isinstance(llm, BackendPool):
+        pool = llm
+    else:
+        pool = BackendPool.single(llm if isinstance(llm, Backend) else Backend(llm, policy))
     deps = Deps(
-        backend=llm if isinstance(llm, Backend) else Backend(llm, policy),
+        pool=pool,
         tools={tool.name: tool for tool in tools},
         specs=tuple(ToolSpec.from_tool(tool) for tool in tools),
         defaults=defaults or Context(),

@@ -47,7 +47,7 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
     )
     tool_choice = ctx.tool_choice if ctx.client_mode else "auto"
     offered = [] if tool_choice == "none" else specs
-    reply = await deps.backend.chat(
+    reply = await deps.backend_for(ctx).chat(
         [SystemMessage(content=system), *window(messages, ctx.history_messages)],
         tools=[spec.openai for spec in offered],
         tool_choice=tool_choice,
@@ -75,7 +75,7 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
             # Tool-call mode hands every call back at once: fill in what a one-call-per-turn
             # backend left out ("weather in Seoul and Tokyo").
             for name, args in await complete_parallel_calls(
-                deps.backend, messages, offered, good, ctx.history_messages
+                deps.backend_for(ctx), messages, offered, good, ctx.history_messages
             ):
                 call_id = new_call_id()
                 good.append({"name": name, "args": args, "id": call_id, "type": "tool_call"})
