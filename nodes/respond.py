@@ -126,7 +126,8 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
     results = [m for m in current_turn(messages) if isinstance(m, ToolMessage)]
     draft = strip_harmony(state.get("draft", "")).strip()
     history = window(messages, ctx.history_messages)
-    written_by: str | None = None  # the backend whose words the answer is, when one wrote it
+    # the backend whose words the answer is, when one wrote it
+    written_by: str | None = state.get("draft_by") or None
     if results:
         keys = key_facts(results)
         answer = draft if usable(draft) and covers(draft, keys) else ""
@@ -151,6 +152,7 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
     elif usable(draft):
         answer = draft
     else:
+        written_by = None
         answer, written_by = await generate(
             deps.backend_for(ctx), RESPOND_PLAIN_SYSTEM, history, verified=False
         )
@@ -178,5 +180,6 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
             call_id: None for call_id in state.get("call_stages", {}) if call_id not in kept_calls
         },
         "draft": "",
+        "draft_by": "",
         "feedback": "",
     }

@@ -9,7 +9,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
-from backends.backend import DRAFT_TAG
+from backends.backend import BACKEND_KEY, DRAFT_TAG
 from backends.messages import message_text
 from graph.context import Context, Deps
 from graph.state import Stage, State
@@ -31,6 +31,7 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
         "steps": steps + 1,
         "tool_calls_used": used,
         "draft": "",
+        "draft_by": "",
         "feedback": "",  # consumed here
     }
     if new_turn:
@@ -99,4 +100,4 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
     if bad:
         written = [{"name": c["name"], "arguments": c["args"]} for c in good] + bad
         draft = (draft + "\n" + json.dumps(written, ensure_ascii=False, default=str)).strip()
-    return {**reset, "draft": draft}
+    return {**reset, "draft": draft, "draft_by": reply.response_metadata.get(BACKEND_KEY, "")}

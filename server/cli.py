@@ -166,14 +166,54 @@ def _store() -> Any:
     return Store.open(_settings())
 
 
+def _limits(rpm: str | None, tokens_per_day: str | None) -> dict[str, int | None]:
+    """The limits given as options: a count (0: no limit) or ``default`` (None: the settings'
+    value); an option not given is left out."""
+    found: dict[str, int | None] = {}
+    for field, option, value in (
+        ("rate_limit_rpm", "--rpm", rpm),
+        ("tokens_per_day", "--tokens-per-day", tokens_per_day),
+    ):
+        if value is None:
+            continue
+        if value.strip().lower() == "default":
+            found[field] = None
+            continue
+        try:
+            number = int(value)
+        except ValueError:
+            number = -1
+        if number < 0:
+            raise typer.BadParameter(
+                f"{value!r}: a whole number (0: no limit) or 'default'", param_hint=option
+            )
+        found[field] = number
+    return found
+
+
+def _shown(value: int | None, default: int) -> str:
+    if value is None:
+        return f"default ({default or 'no limit'})"
+    return str(value) if value else "no limit"
+
+
+RPM_HELP = "Requests per minute for this key (0: no limit; 'default': TOOLLOOM_RATE_LIMIT_RPM)."
+TPD_HELP = (
+    "Model tokens per UTC day for this key (0: no limit; 'default': TOOLLOOM_TOKENS_PER_DAY)."
+)
+
+
 @keys_app.command("create")
 def keys_create(
     name: Annotated[str, typer.Argument(help="A name for the key (shown in logs and usage).")],
+    rpm: Annotated[str | None, typer.Option("--rpm", help=RPM_HELP)] = None,
+    tokens_per_day: Annotated[str | None, typer.Option("--tokens-per-day", help=TPD_HELP)] = None,
 ) -> None:
-    """Create a key; it is printed once and only its hash is kept."""
+    """Create a key, optionally with its own limits; it is printed once and only its hash is kept."""
+    limits = _limits(rpm, tokens_per_day)
     store = _store()
     try:
-        raw = store.create_key(name)
+        raw = store.create_key(name, **limits)
     except ValueError as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -183,14 +223,47 @@ def keys_create(
     typer.echo(f"(key {name!r} created; it is not shown again)", err=True)
 
 
+@keys_app.command("limits")
+def keys_limits(
+    name: Annotated[str, typer.Argument(help="The key's name.")],
+    rpm: Annotated[str | None, typer.Option("--rpm", help=RPM_HELP)] = None,
+    tokens_per_day: Annotated[str | None, typer.Option("--tokens-per-day", help=TPD_HELP)] = None,
+) -> None:
+    """Show a key's limits, or set them (a running server applies them within about a second)."""
+    settings = _settings()
+    limits = _limits(rpm, tokens_per_day)
+    store = _store()
+    try:
+        if limits:
+            key = store.set_key_limits(name, **limits)
+        else:
+            key = next((k for k in store.list_keys() if k.name == name), None)
+            if key is None:
+                raise LookupError(f"no key named {name!r}")
+    except LookupError as exc:
+        typer.echo(f"toolloom: {exc.args[0]}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        store.close()
+    typer.echo(
+        f"{key.name}: {_shown(key.rate_limit_rpm, settings.rate_limit_rpm)} requests per minute, "
+        f"{_shown(key.tokens_per_day, settings.tokens_per_day)} tokens per day"
+    )
+
+
 @keys_app.command("list")
 def keys_list() -> None:
-    """List key names and whether they are active (never the keys)."""
+    """List key names, whether they are active, and their limits (never the keys)."""
+    settings = _settings()
     store = _store()
     try:
         for key in store.list_keys():
             state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
-            typer.echo(f"{key.name}\t{state}\tcreated {key.created_at:%Y-%m-%d %H:%M}")
+            typer.echo(
+                f"{key.name}\t{state}\tcreated {key.created_at:%Y-%m-%d %H:%M}\t"
+                f"rpm {_shown(key.rate_limit_rpm, settings.rate_limit_rpm)}\t"
+                f"tokens/day {_shown(key.tokens_per_day, settings.tokens_per_day)}"
+            )
     finally:
         store.close()
 

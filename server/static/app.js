@@ -5,11 +5,13 @@
 
 const KEY_STORE = "toolloom.apiKey";
 const THREAD_STORE = "toolloom.thread";
+const MODEL_STORE = "toolloom.model";
 const $ = (id) => document.getElementById(id);
 
 const state = {
   apiKey: localStorage.getItem(KEY_STORE) || "",
   threadId: localStorage.getItem(THREAD_STORE) || "",
+  model: localStorage.getItem(MODEL_STORE) || "toolloom",
   authRequired: false,
   busy: false,
 };
@@ -262,6 +264,28 @@ async function openThread(id) {
   }
 }
 
+// The models this server offers (GET /v1/models): "toolloom" is the default, each other name a
+// backend (its fallbacks follow). Names are set with textContent and value, never as HTML.
+async function loadModels() {
+  const select = $("model");
+  let data;
+  try {
+    data = await getJson("/v1/models");
+  } catch (err) {
+    return; // no key yet, or the server is away: keep what is there
+  }
+  const names = (data.data || []).map((m) => String(m.id));
+  if (!names.includes(state.model)) state.model = "toolloom";
+  select.replaceChildren();
+  for (const name of names) {
+    const option = document.createElement("option");
+    option.value = name;
+    option.textContent = name === "toolloom" ? "toolloom (default)" : name;
+    select.appendChild(option);
+  }
+  select.value = state.model;
+}
+
 async function refreshStatus() {
   try {
     const health = await getJson("/health");
@@ -301,7 +325,8 @@ async function send(text) {
     try {
       response = await fetch("/ui/chat", {
         method: "POST",
-        headers: headers({ "Content-Type": "application/json", "Accept": "text/event-stream" }),
+        headers: headers({ "Content-Type": "application/json", "Accept": "text/event-stream",
+          "X-Model": state.model }),
         body: JSON.stringify({ thread_id: state.threadId, message: text }),
       });
     } catch (err) {
@@ -343,6 +368,13 @@ async function send(text) {
           const final = ensureAnswer();
           $("messages").appendChild(final); // after any tool cards that came in between
           final.innerHTML = renderMarkdown(ev.content || streamed || "(no answer)");
+          if (ev.model) {
+            final.dataset.model = ev.model;
+            const served = document.createElement("small");
+            served.className = "served";
+            served.textContent = "answered by " + ev.model;
+            final.appendChild(served);
+          }
           final.classList.remove("pending");
           scrollDown();
         } else if (ev.type === "error") {
@@ -406,7 +438,12 @@ document.addEventListener("DOMContentLoaded", async () => {
     else localStorage.removeItem(KEY_STORE);
     showBanner("");
     await loadThreads();
+    await loadModels();
     if (state.threadId) await openThread(state.threadId);
+  });
+  $("model").addEventListener("change", () => {
+    state.model = $("model").value;
+    localStorage.setItem(MODEL_STORE, state.model);
   });
   $("api-key").addEventListener("keydown", (e) => { if (e.key === "Enter") $("save-key").click(); });
   $("toggle-threads").addEventListener("click", () => {
@@ -418,6 +455,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   else setThread(state.threadId);
   await refreshStatus();
   setInterval(refreshStatus, 15000);
+  await loadModels();
   await loadThreads();
   await openThread(state.threadId);
 });
