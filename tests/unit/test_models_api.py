@@ -173,3 +173,30 @@ def test_the_transcript_records_which_backend_answered(client: TestClient) -> No
         ("user", None),
         ("assistant", "gpu"),
     ]
+
+
+def test_keys_create_and_limits_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    from server.cli import app
+
+    monkeypatch.setenv("TOOLLOOM_DB", str(tmp_path / "cli.db"))
+    monkeypatch.setenv("TOOLLOOM_RATE_LIMIT_RPM", "7")
+    monkeypatch.delenv("TOOLLOOM_DATABASE_URL", raising=False)
+    runner = CliRunner()
+    made = runner.invoke(app, ["keys", "create", "alice", "--rpm", "5", "--tokens-per-day", "900"])
+    assert made.exit_code == 0 and made.stdout.startswith("tl-")
+    shown = runner.invoke(app, ["keys", "limits", "alice"])
+    assert shown.stdout.strip() == "alice: 5 requests per minute, 900 tokens per day"
+    changed = runner.invoke(app, ["keys", "limits", "alice", "--rpm", "default"])
+    assert changed.stdout.strip() == ("alice: default (7) requests per minute, 900 tokens per day")
+    unlimited = runner.invoke(app, ["keys", "limits", "alice", "--tokens-per-day", "0"])
+    assert "no limit tokens per day" in unlimited.stdout
+    assert runner.invoke(app, ["keys", "limits", "bob", "--rpm", "1"]).exit_code == 1
+    bad = runner.invoke(app, ["keys", "limits", "alice", "--rpm", "-3"])
+    assert bad.exit_code == 2 and "a whole number" in bad.output
+    store = Store.open(load_settings(db=tmp_path / "cli.db"))
+    try:
+        assert store.key_limits() == {"alice": (None, 0)}
+    finally:
+        store.close()
