@@ -425,6 +425,9 @@ def eval_command(
         raise typer.Exit(1) from None
 
 
+BENCHMARKS = ("growth", "overhead", "http", "cache", "fallback")
+
+
 @app.command()
 def bench(
     turns: Annotated[
@@ -433,60 +436,127 @@ def bench(
     clients: Annotated[int, typer.Option(help="Concurrent clients, each on its own thread.")] = 64,
     seconds: Annotated[float, typer.Option(help="How long the concurrency run lasts.")] = 60,
     overhead_turns: Annotated[int, typer.Option(help="Turns for the overhead medians.")] = 200,
+    cache_calls: Annotated[
+        int, typer.Option(help="Model calls per case for the response cache benchmark.")
+    ] = 300,
+    fallback_calls: Annotated[
+        int, typer.Option(help="Model calls per case for the fallback benchmark.")
+    ] = 300,
+    redis: Annotated[
+        str | None,
+        typer.Option(
+            help="Also measure the cache through Redis: a redis:// URL, or 'auto' for a "
+            "private redis-server."
+        ),
+    ] = None,
+    only: Annotated[
+        str | None,
+        typer.Option(help=f"Comma-separated subset of: {', '.join(BENCHMARKS)}."),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option(help="Also write the results as JSON here.")
     ] = None,
 ) -> None:
-    """The six performance benchmarks against a zero-latency stub model on 127.0.0.1 (needs a
-    source checkout: benchmarks/)."""
+    """The performance benchmarks against a zero-latency stub model on 127.0.0.1 (needs a
+    source checkout: benchmarks/): growth, graph overhead, HTTP (overhead, concurrency,
+    streaming, memory), the response cache (hit against miss) and the fallback switch."""
     import platform
+    import tempfile
 
     import psutil
 
+    wanted = [name.strip() for name in (only or ",".join(BENCHMARKS)).split(",") if name.strip()]
+    unknown = sorted(set(wanted) - set(BENCHMARKS))
+    if unknown or not wanted:
+        typer.echo(f"toolloom: --only takes {', '.join(BENCHMARKS)}, not {unknown}", err=True)
+        raise typer.Exit(2)
     try:
-        from benchmarks import graph_overhead, growth, http_bench
+        from benchmarks import cache_bench, fallback_bench, graph_overhead, growth, http_bench
     except ImportError:
         typer.echo(
             "toolloom: 'bench' runs from a source checkout (benchmarks/ is missing)", err=True
         )
         raise typer.Exit(1) from None
 
-    async def run() -> dict[str, Any]:
-        typer.echo(f"growth: one thread, {turns} turns ...", err=True)
-        grown = await growth.run(turns)
-        typer.echo(f"graph overhead: {overhead_turns} turns each ...", err=True)
-        graph = await graph_overhead.run(overhead_turns)
-        typer.echo(f"http, streaming, {clients} clients for {seconds:.0f} s, memory ...", err=True)
-        http = await http_bench.run(clients, seconds, overhead_turns)
-        return {"growth": grown, "graph_overhead": graph, **http}
+    async def run(redis_url: str | None) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if "growth" in wanted:
+            typer.echo(f"growth: one thread, {turns} turns ...", err=True)
+            found["growth"] = await growth.run(turns)
+        if "overhead" in wanted:
+            typer.echo(f"graph overhead: {overhead_turns} turns each ...", err=True)
+            found["graph_overhead"] = await graph_overhead.run(overhead_turns)
+        if "http" in wanted:
+            typer.echo(
+                f"http, streaming, {clients} clients for {seconds:.0f} s, memory ...", err=True
+            )
+            found.update(await http_bench.run(clients, seconds, overhead_turns))
+        if "cache" in wanted:
+            typer.echo(f"response cache: {cache_calls} calls each ...", err=True)
+            found["cache"] = await cache_bench.run(cache_calls, redis_url)
+        if "fallback" in wanted:
+            typer.echo(f"fallback switch: {fallback_calls} calls each ...", err=True)
+            found["fallback"] = await fallback_bench.run(fallback_calls)
+        return found
 
-    result = asyncio.run(run())
+    if redis == "auto" and "cache" in wanted:
+        from tests.redis_server import RedisServer
+
+        with tempfile.TemporaryDirectory() as tmp, RedisServer(Path(tmp)) as server:
+            result = asyncio.run(run(server.url))
+    else:
+        result = asyncio.run(run(redis if redis != "auto" else None))
     machine = (
         f"{platform.processor() or platform.machine()}, {psutil.cpu_count()} cores, "
         f"{round(psutil.virtual_memory().total / 2**30)} GiB, Python {platform.python_version()}"
     )
     result["machine"] = machine
-    grown, graph = result["growth"], result["graph_overhead"]
-    http, streaming, load = result["http"], result["streaming"], result["concurrency"]
-    at = grown["median_ms"]
-    ratio = grown["ratio_to_turn_10"]
-    lines = [
-        f"machine: {machine}",
-        "1. growth (one thread): "
-        + ", ".join(f"turn {t}: {ms} ms ({ratio[t]}x)" for t, ms in at.items())
-        + f"; {grown['bytes_per_message']:.0f} bytes per stored message",
-        f"2. graph overhead: toolloom {graph['toolloom_ms']} ms, create_agent "
-        f"{graph['create_agent_ms']} ms a turn; ratio {graph['ratio']}",
-        f"3. http overhead: p50 {http['overhead_p50_ms']} ms, p99 {http['overhead_p99_ms']} ms "
-        f"beyond the stub's time (turn p50 {http['turn_p50_ms']} ms)",
-        f"4. concurrency: {load['clients']} clients, {load['seconds']} s: "
-        f"{load['turns_per_second']} turns/s, p50 {load['p50_ms']} ms, p99 {load['p99_ms']} ms, "
-        f"{load['errors']} errors, {load['messages_lost']} messages lost",
-        f"5. streaming, first token beyond the stub's: /v1 {streaming['v1_extra_ms']} ms, "
-        f"/ui/chat {streaming['web_extra_ms']} ms",
-        f"6. memory: {result['rss_at_rest_mb']} MB at rest, {result['rss_after_load_mb']} MB "
-        "after the concurrency run",
-    ]
+    lines = [f"machine: {machine}"]
+    if "growth" in result:
+        grown = result["growth"]
+        at, ratio = grown["median_ms"], grown["ratio_to_turn_10"]
+        lines.append(
+            "1. growth (one thread): "
+            + ", ".join(f"turn {t}: {ms} ms ({ratio[t]}x)" for t, ms in at.items())
+            + f"; {grown['bytes_per_message']:.0f} bytes per stored message"
+        )
+    if "graph_overhead" in result:
+        graph = result["graph_overhead"]
+        lines.append(
+            f"2. graph overhead: toolloom {graph['toolloom_ms']} ms, create_agent "
+            f"{graph['create_agent_ms']} ms a turn; ratio {graph['ratio']}"
+        )
+    if "http" in result:
+        http, streaming, load = result["http"], result["streaming"], result["concurrency"]
+        lines += [
+            f"3. http overhead: p50 {http['overhead_p50_ms']} ms, p99 {http['overhead_p99_ms']} ms "
+            f"beyond the stub's time (turn p50 {http['turn_p50_ms']} ms)",
+            f"4. concurrency: {load['clients']} clients, {load['seconds']} s: "
+            f"{load['turns_per_second']} turns/s, p50 {load['p50_ms']} ms, p99 {load['p99_ms']} "
+            f"ms, {load['errors']} errors, {load['messages_lost']} messages lost",
+            f"5. streaming, first token beyond the stub's: /v1 {streaming['v1_extra_ms']} ms, "
+            f"/ui/chat {streaming['web_extra_ms']} ms",
+            f"6. memory: {result['rss_at_rest_mb']} MB at rest, {result['rss_after_load_mb']} MB "
+            "after the concurrency run",
+        ]
+    if "cache" in result:
+        cache = result["cache"]
+        line = (
+            f"7. response cache (one model call, 16 tools): no cache {cache['no_cache_ms']} ms; "
+            f"in process: miss {cache['memory_miss_ms']} ms, hit {cache['memory_hit_ms']} ms"
+        )
+        if "redis_hit_ms" in cache:
+            line += f"; Redis: miss {cache['redis_miss_ms']} ms, hit {cache['redis_hit_ms']} ms"
+        lines.append(line + f" (medians of {cache['calls']})")
+    if "fallback" in result:
+        fb = result["fallback"]
+        lines.append(
+            f"8. fallback switch (one model call, 16 tools): direct {fb['direct_ms']} ms; first "
+            f"backend refuses {fb['refused_ms']} ms (+{fb['switch_extra_ms']}); its circuit "
+            f"open {fb['circuit_open_ms']} ms (+{fb['circuit_open_extra_ms']}); refuses with "
+            f"the default 2 retries {fb['refused_default_retries_ms']} ms (medians of "
+            f"{fb['calls']}, {fb['retry_calls']})"
+        )
     typer.echo("\n".join(lines))
     if output is not None:
         output.write_text(json.dumps(result, indent=2, default=str))
