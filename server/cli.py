@@ -80,6 +80,10 @@ def chat(
         str | None, typer.Option(help="Continue this thread (default: a new one).")
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(help="The model to run on (a models-file entry; default: the first)."),
+    ] = None,
 ) -> None:
     """One turn against the configured (or embedded) backend; prints the answer and tool calls."""
     from server.auth import ANONYMOUS
@@ -91,17 +95,20 @@ def chat(
     settings = _settings()
     _logging(settings, verbose)
 
-    async def run() -> tuple[str, dict[str, Any]]:
+    async def run() -> tuple[str, dict[str, Any], str | None]:
         def progress(note: str) -> None:
             typer.echo(note, err=True)
 
         async with open_runtime(settings, progress=progress) as runtime:
-            agent_run = await prepare_run(runtime, ANONYMOUS, thread_id_from(thread))
+            agent_run = await prepare_run(
+                runtime, ANONYMOUS, thread_id_from(thread), model=model, model_param="--model"
+            )
             assert agent_run.thread_id is not None
-            return agent_run.thread_id, await agent_run.invoke([HumanMessage(content=message)])
+            state = await agent_run.invoke([HumanMessage(content=message)])
+            return agent_run.thread_id, state, agent_run.served_by
 
     try:
-        thread_id, state = asyncio.run(run())
+        thread_id, state, served_by = asyncio.run(run())
     except (EmbeddedError, ApiError) as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -118,7 +125,8 @@ def chat(
         elif isinstance(m, ToolMessage):
             typer.echo(f"[{m.status}] {m.content}")
     typer.echo(str(turn[-1].content))
-    typer.echo(f"(thread {thread_id})", err=True)
+    served = f", answered by {served_by}" if served_by else ""
+    typer.echo(f"(thread {thread_id}{served})", err=True)
 
 
 @app.command()

@@ -354,7 +354,7 @@ def chosen_model(runtime: AgentRuntime, name: str | None, where: str = "model") 
         ) from None
 
 
-async def check_limits(runtime: AgentRuntime, caller: Principal) -> None:
+async def check_key_limits(runtime: AgentRuntime, caller: Principal) -> None:
     """Count the request against the caller's limits; a 429 with ``Retry-After`` when one is
     reached (the request is then not counted)."""
     await runtime.key_limits.refresh()
@@ -376,7 +376,7 @@ async def prepare_run(
     (created if new; another key's is a 404); build the run's context. Nothing runs yet.
     ``model_param`` names where the model came from, for the 400 (``model``, ``X-Model``)."""
     chosen = chosen_model(runtime, model, model_param)
-    await check_limits(runtime, caller)
+    await check_key_limits(runtime, caller)
     if thread_id is not None:
         await owned(runtime, caller, thread_id, runtime.store.claim_thread)
     run_context = context or runtime.context
