@@ -65,6 +65,8 @@ __all__ = [
 
 EMBEDDED = "embedded"
 """The name of the embedded model's entry."""
+RESERVED = "toolloom"
+"""What clients call the default entry (``/v1/models`` lists it first): no entry may take it."""
 SINGLE_BACKEND_MODEL = "openai/gpt-oss-20b"
 """The backend model when ``TOOLLOOM_LLM_MODEL`` is unset (as in backends/client.py)."""
 DEFAULT_API_KEY = "not-needed"  # vLLM and llama.cpp accept any key unless told otherwise
@@ -401,6 +403,11 @@ def _cross_check(entries: Sequence[ModelEntry]) -> list[str]:
     for entry in entries:
         if entry.name in by_name:
             problems.append(f"entry {entry.name!r}: name: listed more than once")
+        if entry.name == RESERVED:
+            problems.append(
+                f"entry {entry.name!r}: name: reserved (clients name the default entry "
+                f"{RESERVED!r}); call this backend something else"
+            )
         by_name[entry.name] = entry
     known = set(by_name) | {EMBEDDED}
     for entry in entries:
