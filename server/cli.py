@@ -29,6 +29,19 @@ def _settings(**overrides: Any) -> Settings:
         raise typer.Exit(2) from None
 
 
+def _check_models(settings: Settings) -> None:
+    """A models file that cannot be used stops the command with its message, before anything
+    starts."""
+    from server.models_config import ModelsConfigError, load_models
+    from server.settings import environment
+
+    try:
+        load_models(settings, environment())
+    except ModelsConfigError as exc:
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
 def _logging(settings: Settings, verbose: bool = True) -> None:
     from server.observability import configure_logging
 
@@ -45,7 +58,8 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (TOOLLOOM_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (TOOLLOOM_PORT).")] = None,
 ) -> None:
-    """Start the HTTP server (the embedded model too, unless TOOLLOOM_LLM_BASE_URL is set)."""
+    """Start the HTTP server (the embedded model too, when no backend URL is set or the models
+    file needs it)."""
     import uvicorn
 
     from server.app import StartupRefused, check_exposure, create_app
@@ -55,6 +69,7 @@ def serve(
 
     settings = _settings(host=host, port=port)
     _logging(settings)
+    _check_models(settings)
     store = Store.open(settings)
     try:
         check_exposure(settings, KeyRing(settings.api_keys, store))
@@ -94,6 +109,7 @@ def chat(
 
     settings = _settings()
     _logging(settings, verbose)
+    _check_models(settings)
 
     async def run() -> tuple[str, dict[str, Any], str | None]:
         def progress(note: str) -> None:

@@ -189,6 +189,7 @@ class Run:
     usage: RunUsage = field(default_factory=RunUsage)
     final: dict[str, Any] = field(default_factory=dict)
     """The state the last run ended with."""
+    _tokens_counted: int = field(default=0, init=False, repr=False)
 
     @property
     def served_by(self) -> str | None:
@@ -299,9 +300,12 @@ class Run:
                     await asyncio.shield(self._record_end(run_id, error))
 
     async def _count_tokens(self) -> None:
-        """The run's tokens against the key's daily limit (a failure is logged, never raised)."""
+        """The run's tokens against the key's daily limit (a failure is logged, never raised).
+        A batch runs several times on one usage: each time adds what is new since the last."""
+        fresh = self.usage.total_tokens - self._tokens_counted
+        self._tokens_counted = self.usage.total_tokens
         try:
-            await self.runtime.limiter.add_tokens(self.caller.name, self.usage.total_tokens)
+            await self.runtime.limiter.add_tokens(self.caller.name, fresh)
         except Exception:
             log.exception("could not count the run's tokens for the daily limit")
 

@@ -133,6 +133,15 @@ def test_tokens_per_day_count_what_the_runs_used(tmp_path: Path) -> None:
         assert "40 tokens per day" in refused.json()["error"]["message"]
 
 
+def test_a_batch_counts_each_runs_tokens_once(tmp_path: Path) -> None:
+    with make_client(tmp_path, tokens_per_day=1000) as client:
+        inputs = [{"messages": [{"type": "human", "content": f"Hello {n}"}]} for n in range(3)]
+        response = client.post("/agent/batch", json={"inputs": inputs})
+        assert response.status_code == 200 and len(response.json()["output"]) == 3
+        runtime: Any = client.app.state.runtime  # type: ignore[attr-defined]
+        assert runtime.limiter._local.tokens[""] == 3 * 30  # two calls of 15 tokens a run
+
+
 def test_per_key_overrides_stored_with_the_key(tmp_path: Path) -> None:
     settings = load_settings(db=tmp_path / "app.db")
     store = Store.open(settings)
