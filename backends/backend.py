@@ -33,7 +33,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from backends.errors import classify
 from backends.messages import flatten_tool_history, has_tool_turns, loads_first, message_text
-from backends.resilience import RetryPolicy
+from backends.resilience import CircuitBreaker, RetryPolicy
 from backends.telemetry import LLMCallLog
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 # What a model call's tokens are for; surfaces that stream read these tags.
 INTERNAL_TAG = "toolloom:internal"  # never shown as it is written
 ANSWER_TAG = "toolloom:answer"  # the answer, streamed token by token
+BACKEND_KEY = "toolloom_backend"
+"""In a reply's ``response_metadata`` and in the callbacks' metadata: the backend that answered."""
 # route's reply: the answer if no tool is needed, but it may still turn into a tool call, so a
 # surface that streams it must be able to take it back (the web page does; /v1 does not).
 DRAFT_TAG = "toolloom:draft"
@@ -99,11 +101,19 @@ class Backend:
     """A chat model plus its quirks, behind the retry loop and the circuit breaker."""
 
     def __init__(
-        self, llm: BaseChatModel, policy: RetryPolicy | None = None, *, name: str = "llm"
+        self,
+        llm: BaseChatModel,
+        policy: RetryPolicy | None = None,
+        *,
+        name: str = "llm",
+        base_url: str | None = None,
     ) -> None:
         self.llm = llm
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or RetryPolicy(breaker=CircuitBreaker(name=name))
         self.name = name
+        """The backend's name (its models-file entry): in metrics, logs and replies."""
+        self.base_url = base_url
+        """Where it is reached (None for an in-process model)."""
         self.model = str(
             getattr(llm, "model_name", None) or getattr(llm, "model", None) or type(llm).__name__
         )
@@ -151,6 +161,7 @@ class Backend:
             await self._probe_history()
         if not isinstance(reply, AIMessage):
             reply = AIMessage(content=message_text(reply))
+        reply.response_metadata[BACKEND_KEY] = self.name
         return reply
 
     async def json_object(
@@ -203,7 +214,8 @@ class Backend:
         prepared = flatten_tool_history(messages) if as_text else list(messages)
 
         async def attempt(n: int) -> Any:
-            return await model.with_config(metadata={"toolloom_attempt": n}).ainvoke(prepared)
+            metadata = {"toolloom_attempt": n, BACKEND_KEY: self.name}
+            return await model.with_config(metadata=metadata).ainvoke(prepared)
 
         return await self.policy.run(attempt)
 

@@ -19,6 +19,7 @@ from langchain_core.tools import BaseTool
 from langgraph.graph import END, START, StateGraph
 
 from backends.backend import Backend
+from backends.pool import BackendPool
 from backends.resilience import RetryPolicy
 from graph.context import Context, Deps, ToolSource, tool_source
 from graph.edges import after_detect_intent, after_reflect, after_route
@@ -31,7 +32,7 @@ from nodes.route import route
 
 
 def build_graph(
-    llm: BaseChatModel | Backend,
+    llm: BaseChatModel | Backend | BackendPool,
     tools: Sequence[BaseTool] | ToolSource,
     *,
     defaults: Context | None = None,
@@ -39,14 +40,19 @@ def build_graph(
 ) -> StateGraph[State, Context, InputState, State]:
     """The agent graph, uncompiled: callers compile it with their own checkpointer.
 
-    ``llm`` is the chat model (or a ready :class:`~backends.backend.Backend`); ``tools`` a fixed
-    list, or a source read at every run (the server's toolbox, whose MCP tools come and go; see
-    :mod:`graph.context`); ``defaults`` holds the limits used when a run passes no ``context``
-    (Studio); ``policy`` the retries and circuit breaker for calls to ``llm`` (give the model
-    itself no retries of its own: ``max_retries=0``).
+    ``llm`` is the chat model, a ready :class:`~backends.backend.Backend`, or several backends
+    with their fallbacks (:class:`~backends.pool.BackendPool`; ``Context.model`` picks one per
+    run); ``tools`` a fixed list, or a source read at every run (the server's toolbox, whose MCP
+    tools come and go; see :mod:`graph.context`); ``defaults`` holds the limits used when a run
+    passes no ``context`` (Studio); ``policy`` the retries and circuit breaker for calls to a bare
+    ``llm`` (give the model itself no retries of its own: ``max_retries=0``).
     """
+    if isinstance(llm, BackendPool):
+        pool = llm
+    else:
+        pool = BackendPool.single(llm if isinstance(llm, Backend) else Backend(llm, policy))
     deps = Deps(
-        backend=llm if isinstance(llm, Backend) else Backend(llm, policy),
+        pool=pool,
         source=tool_source(tools),
         defaults=defaults or Context(),
     )

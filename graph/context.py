@@ -1,8 +1,10 @@
 """What a run needs besides its state.
 
 - :class:`Context`: per-run settings, passed as ``context=`` and read through ``Runtime[Context]``.
-- :class:`Deps`: what the nodes are built with (the model backend, the tools), given once to each
-  node by the builder (``functools.partial``).
+- :class:`Deps`: what the nodes are built with (the model backends, the tools), given once to each
+  node by the builder (``functools.partial``). A node asks ``deps.backend_for(ctx)`` for the
+  backend of its run: the chain of the model the run chose, fallbacks included
+  (:class:`backends.pool.Routed`), so no node knows which server answers.
 
 The tools are read from a :class:`ToolSource` at every use, not frozen into the graph: a
 toolbox whose MCP server comes up after start-up (:class:`tools.toolbox.Toolbox`) hands its new
@@ -20,7 +22,7 @@ from typing import Any, Literal, Protocol
 
 from langchain_core.tools import BaseTool
 
-from backends.backend import Backend
+from backends.pool import BackendPool, Routed
 from nodes.validation import ToolSpec
 
 ToolChoice = Literal["auto", "none", "required"] | dict[str, Any]
@@ -47,6 +49,9 @@ class Context:
     """Tool-call mode: OpenAI's tool_choice."""
     parallel_tool_calls: bool = True
     """Tool-call mode: whether the reply may carry several calls."""
+    model: str | None = None
+    """The backend the run asks first (a models-file entry's name); its fallbacks follow.
+    None: the default entry."""
 
     @cached_property
     def client_specs(self) -> tuple[ToolSpec, ...]:
@@ -119,8 +124,9 @@ class _ViewCache:
 class Deps:
     """The parts every node is built with: one per compiled graph, shared by its runs."""
 
-    backend: Backend
-    """The model backend (retries, circuit breaker and learned quirks included)."""
+    pool: BackendPool
+    """The model backends by name (each with its retries, circuit breaker and learned quirks)
+    and their fallback chains."""
     source: ToolSource
     """Every tool the graph runs (built-ins, Python tools, MCP tools), read at each use."""
     defaults: Context
@@ -152,6 +158,10 @@ class Deps:
 
     def context(self, given: Context | None) -> Context:
         return given if given is not None else self.defaults
+
+    def backend_for(self, ctx: Context) -> Routed:
+        """The run's backend: the chain of the model it chose (the default when it chose none)."""
+        return self.pool.routed(ctx.model)
 
     def run_specs(self, ctx: Context) -> list[ToolSpec]:
         """The tools on offer in this run: the client's own in tool-call mode, else the server's."""

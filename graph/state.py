@@ -38,6 +38,8 @@ class State(InputState):
     pattern), for the calls still in the working state (respond drops the others with the messages)."""
     draft: NotRequired[str]
     """route's plain-text reply when it made no tool call; respond may use it as the answer."""
+    draft_by: NotRequired[str]
+    """The backend that wrote the draft (after fallbacks), for the answer's record."""
     steps: NotRequired[int]
     """Passes through route in the current run (reset at each new user message)."""
     tool_calls_used: NotRequired[int]

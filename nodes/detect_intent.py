@@ -94,7 +94,7 @@ async def detect_intent(state: State, runtime: Runtime[Context], *, deps: Deps) 
         elif not found:
             # A clear pattern match wins over whatever stage 2 would say, so the model is only
             # asked when no pattern fires.
-            picked = await ask_for_call(deps.backend, messages, ctx, specs)
+            picked = await ask_for_call(deps.backend_for(ctx), messages, ctx, specs)
             if picked is not None:
                 found = [(picked[0].name, picked[1], "structured")]
 

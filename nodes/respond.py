@@ -22,8 +22,9 @@ from langchain_core.messages import (
 )
 from langgraph.runtime import Runtime
 
-from backends.backend import ANSWER_TAG, INTERNAL_TAG, Backend
+from backends.backend import ANSWER_TAG, BACKEND_KEY, INTERNAL_TAG
 from backends.messages import CALLED_MARK, RESULT_MARK, message_text
+from backends.pool import ChatBackend
 from graph.context import Context, Deps
 from graph.state import State
 from nodes.conversation import current_turn, last_user_text, trim_to_window, window
@@ -108,13 +109,14 @@ def usable(text: str) -> bool:
 
 
 async def generate(
-    backend: Backend, system: str, history: Sequence[BaseMessage], *, verified: bool
-) -> str:
-    """The model's answer. One that will be checked against tool results is not streamed to the
-    user as it is written (it may be replaced); a plain answer is, token by token (ANSWER_TAG)."""
+    backend: ChatBackend, system: str, history: Sequence[BaseMessage], *, verified: bool
+) -> tuple[str, str | None]:
+    """The model's answer, and the backend that wrote it. One that will be checked against tool
+    results is not streamed to the user as it is written (it may be replaced); a plain answer
+    is, token by token (ANSWER_TAG)."""
     tag = INTERNAL_TAG if verified else ANSWER_TAG
     reply = await backend.chat([SystemMessage(content=system), *history], tags=(tag,))
-    return strip_harmony(message_text(reply)).strip()
+    return strip_harmony(message_text(reply)).strip(), reply.response_metadata.get(BACKEND_KEY)
 
 
 async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[str, Any]:
@@ -124,6 +126,8 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
     results = [m for m in current_turn(messages) if isinstance(m, ToolMessage)]
     draft = strip_harmony(state.get("draft", "")).strip()
     history = window(messages, ctx.history_messages)
+    # the backend whose words the answer is, when one wrote it
+    written_by: str | None = state.get("draft_by") or None
     if results:
         keys = key_facts(results)
         answer = draft if usable(draft) and covers(draft, keys) else ""
@@ -131,8 +135,11 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
             listing = "\n".join(
                 f"- {m.name} ({m.status}): {message_text(m)[:2000]}" for m in results
             )
-            answer = await generate(
-                deps.backend, RESPOND_SYSTEM.format(results=listing), history, verified=True
+            answer, written_by = await generate(
+                deps.backend_for(ctx),
+                RESPOND_SYSTEM.format(results=listing),
+                history,
+                verified=True,
             )
         if (
             not usable(answer)
@@ -141,16 +148,22 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
         ):
             log.info("respond: the model's answer misses the tool results; using them directly")
             answer = plain_answer(results, last_user_text(messages))
+            written_by = None
     elif usable(draft):
         answer = draft
     else:
-        answer = await generate(deps.backend, RESPOND_PLAIN_SYSTEM, history, verified=False)
+        written_by = None
+        answer, written_by = await generate(
+            deps.backend_for(ctx), RESPOND_PLAIN_SYSTEM, history, verified=False
+        )
         if not usable(answer):
-            answer = FALLBACK_NO_ANSWER
+            answer, written_by = FALLBACK_NO_ANSWER, None
     reason = state.get("stop_reason", "")
     if reason:
         answer = f"{FALLBACK_LIMIT.format(reason=reason)}\n\n{answer}"
-    final = AIMessage(content=answer)
+    final = AIMessage(
+        content=answer, response_metadata={BACKEND_KEY: written_by} if written_by else {}
+    )
     dropped = trim_to_window([*messages, final], ctx.history_messages)
     gone = set(dropped)
     kept_calls = {
@@ -167,5 +180,6 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
             call_id: None for call_id in state.get("call_stages", {}) if call_id not in kept_calls
         },
         "draft": "",
+        "draft_by": "",
         "feedback": "",
     }

@@ -9,7 +9,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
-from backends.backend import DRAFT_TAG
+from backends.backend import BACKEND_KEY, DRAFT_TAG
 from backends.messages import message_text
 from graph.context import Context, Deps
 from graph.state import Stage, State
@@ -31,6 +31,7 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
         "steps": steps + 1,
         "tool_calls_used": used,
         "draft": "",
+        "draft_by": "",
         "feedback": "",  # consumed here
     }
     if new_turn:
@@ -47,7 +48,7 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
     )
     tool_choice = ctx.tool_choice if ctx.client_mode else "auto"
     offered = [] if tool_choice == "none" else specs
-    reply = await deps.backend.chat(
+    reply = await deps.backend_for(ctx).chat(
         [SystemMessage(content=system), *window(messages, ctx.history_messages)],
         tools=[spec.openai for spec in offered],
         tool_choice=tool_choice,
@@ -75,7 +76,7 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
             # Tool-call mode hands every call back at once: fill in what a one-call-per-turn
             # backend left out ("weather in Seoul and Tokyo").
             for name, args in await complete_parallel_calls(
-                deps.backend, messages, offered, good, ctx.history_messages
+                deps.backend_for(ctx), messages, offered, good, ctx.history_messages
             ):
                 call_id = new_call_id()
                 good.append({"name": name, "args": args, "id": call_id, "type": "tool_call"})
@@ -99,4 +100,4 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
     if bad:
         written = [{"name": c["name"], "arguments": c["args"]} for c in good] + bad
         draft = (draft + "\n" + json.dumps(written, ensure_ascii=False, default=str)).strip()
-    return {**reset, "draft": draft}
+    return {**reset, "draft": draft, "draft_by": reply.response_metadata.get(BACKEND_KEY, "")}

@@ -15,7 +15,7 @@ from typing import Any
 
 from langchain_core.messages import AnyMessage, SystemMessage
 
-from backends.backend import Backend
+from backends.pool import ChatBackend
 from graph.context import Context
 from nodes.common import call_signature
 from nodes.conversation import last_user_text, tool_list_text, window
@@ -102,7 +102,7 @@ def structured_schema(specs: Sequence[ToolSpec], allow_none: bool) -> dict[str, 
 
 
 async def ask_for_call(
-    backend: Backend,
+    backend: ChatBackend,
     messages: Sequence[AnyMessage],
     ctx: Context,
     specs: Sequence[ToolSpec],
@@ -142,7 +142,7 @@ _SEVERAL = re.compile(r"\b(?:and|both|each|every|all)\b|,|、|와|과|그리고|
 
 
 async def complete_parallel_calls(
-    backend: Backend,
+    backend: ChatBackend,
     messages: Sequence[Any],
     specs: Sequence[ToolSpec],
     calls: list[dict[str, Any]],

@@ -3,16 +3,27 @@
 ``/v1/chat/completions``, LangServe's ``/agent/*``, the web page's ``/ui/chat`` and ``toolloom
 chat`` all do the same thing, in this order, through :func:`prepare_run` and :class:`Run`:
 
-1. **the thread**: the id rule (:func:`thread_id_from`), and the check: another key's thread is
+1. **the model**: the backend the client chose (``model`` in ``/v1``, the ``X-Model`` header
+   elsewhere; ``toolloom`` or nothing: the default), an unknown name a 400 that lists the valid
+   ones (:func:`chosen_model`);
+2. **the caller's limits**: requests per minute and tokens per day for the API key, a 429 with
+   ``Retry-After`` when one is reached (:mod:`server.ratelimit`; counted across replicas through
+   Redis when it is configured);
+3. **the thread**: the id rule (:func:`thread_id_from`), and the check: another key's thread is
    a 404 as if it did not exist (before any response starts); a new id becomes the caller's
    thread in the first transaction of its first run;
-2. **the context**: the run's limits and mode (:class:`graph.context.Context`);
-3. **the run**, inside :meth:`Run.invoke` or :meth:`Run.stream`: hold the thread (one run at a
+4. **the context**: the run's limits, mode and model (:class:`graph.context.Context`);
+5. **the run**, inside :meth:`Run.invoke` or :meth:`Run.stream`: hold the thread (one run at a
    time per thread; wait, then 409), record the run and the messages it was given (so a crash
-   loses nothing), run or stream the graph, then record the new messages, how the run ended and
-   the request's usage, in one transaction;
-4. **failures** become :class:`~server.errors.ApiError` with plain words (:func:`as_api_error`):
+   loses nothing), run or stream the graph (the response cache bypassed when the client sent
+   ``Cache-Control: no-cache``), then record the new messages, the backend that answered each
+   model call, how the run ended and the request's usage, in one transaction, and count the
+   run's tokens against the key's daily limit;
+6. **failures** become :class:`~server.errors.ApiError` with plain words (:func:`as_api_error`):
    502/503/504 for the backend, 409 for a busy thread; streams report them in-band.
+
+Which backend served a run: :attr:`Run.served_by`, the last backend that answered (a fallback
+shows here), sent as ``X-Toolloom-Model`` by surfaces whose headers go out after the run.
 
 Server-sent events are framed by :func:`sse` and returned by :func:`sse_response`.
 """
@@ -36,12 +47,16 @@ from langchain_core.callbacks import AsyncCallbackHandler
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import LLMResult
 
+from backends.backend import BACKEND_KEY
 from backends.errors import classify
+from backends.pool import UnknownModel
 from backends.telemetry import token_counts
 from graph.context import Context
-from server.auth import Principal
+from server.auth import ANONYMOUS, Principal
+from server.cache import bypassed, set_bypass
 from server.errors import ApiError, database_error
 from server.observability import ACTIVE_RUNS
+from server.ratelimit import enforce
 from server.store import DatabaseUnavailable, ThreadNotFound, UsageDelta
 
 if TYPE_CHECKING:
@@ -50,6 +65,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 THREAD_HEADER = "X-Thread-Id"
+MODEL_HEADER = "X-Model"
+"""Which model a LangServe or web-page request runs on (``model`` in ``/v1``)."""
+SERVED_HEADER = "X-Toolloom-Model"
+"""The backend that answered a run's last model call (after fallbacks)."""
+PUBLIC_MODEL = "toolloom"
+"""The name clients use for the default model (as ``/v1/models`` lists it)."""
 THREAD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$"
 THREAD_ID_RULE = "1-128 characters of letters, digits and _ . : -, starting with a letter or digit"
 _THREAD_ID = re.compile(THREAD_ID_PATTERN)
@@ -102,8 +123,9 @@ def as_api_error(exc: BaseException) -> ApiError:
 
 
 class RunUsage(AsyncCallbackHandler):
-    """Counts one request's model tokens and tool calls (for the usage table and ``usage`` in
-    ``/v1`` replies)."""
+    """Counts one request's model tokens and tool calls (for the usage table, the key's daily
+    token limit and ``usage`` in ``/v1`` replies), and records which backend answered each model
+    call."""
 
     raise_error = False
 
@@ -111,13 +133,33 @@ class RunUsage(AsyncCallbackHandler):
         self.prompt_tokens = 0
         self.completion_tokens = 0
         self.tool_calls = 0
+        self.models: list[str] = []
+        """The backend that answered each model call, in order."""
+        self._calling: dict[UUID, str] = {}
         self._taken = False
         self._taken_prompt = self._taken_completion = self._taken_tools = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    async def on_chat_model_start(
+        self, serialized: dict[str, Any], messages: Any, *, run_id: UUID, **kwargs: Any
+    ) -> None:
+        backend = (kwargs.get("metadata") or {}).get(BACKEND_KEY)
+        if backend:
+            self._calling[run_id] = str(backend)
 
     async def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
         prompt, completion = token_counts(response)
         self.prompt_tokens += prompt
         self.completion_tokens += completion
+        backend = self._calling.pop(run_id, None)
+        if backend:
+            self.models.append(backend)
+
+    async def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
+        self._calling.pop(run_id, None)
 
     async def on_tool_end(self, output: Any, *, run_id: UUID, **kwargs: Any) -> None:
         self.tool_calls += 1
@@ -160,7 +202,10 @@ class Run:
     thread_id: str | None
     """The thread, or None for a stateless run (``/v1`` without ``X-Thread-Id``)."""
     context: Context
-    caller: Principal
+    caller: Principal = ANONYMOUS
+    """Whose run: the key whose daily tokens it counts against."""
+    no_cache: bool = False
+    """The client said ``Cache-Control: no-cache``: every model call goes to the backend."""
     new_thread: bool = False
     """The thread does not exist yet: the first run makes it, in its first transaction."""
     request_state: Any = None
@@ -168,6 +213,17 @@ class Run:
     usage: RunUsage = field(default_factory=RunUsage)
     final: dict[str, Any] = field(default_factory=dict)
     """The state the last run ended with."""
+    _tokens_counted: int = field(default=0, init=False, repr=False)
+
+    @property
+    def served_by(self) -> str | None:
+        """The backend that answered the last model call (None: no model call was made)."""
+        return self.usage.models[-1] if self.usage.models else None
+
+    def served_headers(self) -> dict[str, str]:
+        """``X-Toolloom-Model`` for a response whose headers go out after the run."""
+        served = self.served_by
+        return {SERVED_HEADER: served} if served else {}
 
     @property
     def graph(self) -> Any:
@@ -255,6 +311,7 @@ class Run:
                 self.new_thread = False
             ACTIVE_RUNS.inc()
             error: BaseException | None = None
+            cache_token = set_bypass(self.no_cache or bypassed())
             try:
                 yield
             except BaseException as exc:
@@ -268,10 +325,22 @@ class Run:
                     raise mapped from None
                 raise
             finally:
+                _reset_bypass(cache_token)
                 ACTIVE_RUNS.dec()
+                # Shielded: a client that went away cancels the stream, not the records.
+                await asyncio.shield(self._count_tokens())
                 if thread_id:
-                    # Shielded: a client that went away cancels the stream, not the record.
                     await asyncio.shield(self._record_end(run_id, error))
+
+    async def _count_tokens(self) -> None:
+        """The run's tokens against the key's daily limit (a failure is logged, never raised).
+        A batch runs several times on one usage: each time adds what is new since the last."""
+        fresh = self.usage.total_tokens - self._tokens_counted
+        self._tokens_counted = self.usage.total_tokens
+        try:
+            await self.runtime.limiter.add_tokens(self.caller.name, fresh)
+        except Exception:
+            log.exception("could not count the run's tokens for the daily limit")
 
     async def _record_end(self, run_id: int | None, error: BaseException | None) -> None:
         """The run's new messages and how it ended, in one transaction; old checkpoints pruned."""
@@ -298,6 +367,7 @@ class Run:
                 values.get("messages", []),
                 values.get("call_stages", {}),
                 text,
+                list(self.usage.models),
                 self.usage.take(self.caller.name, failed=error is not None),
             )
             if self.request_state is not None:
@@ -307,25 +377,59 @@ class Run:
             log.exception("could not record the end of a run on thread %s", thread_id)
 
 
+def chosen_model(runtime: AgentRuntime, name: str | None, where: str = "model") -> str | None:
+    """The backend a request asked for: None for the default (no name, or ``toolloom``), else
+    an entry's name; an unknown name is a 400 that lists the valid ones."""
+    if not name or (name == PUBLIC_MODEL and name not in runtime.pool.backends):
+        return None
+    try:
+        return runtime.pool.resolve(name)
+    except UnknownModel as exc:
+        valid = [PUBLIC_MODEL, *exc.valid]
+        raise ApiError(
+            400,
+            f"{where}: unknown model {name!r}; valid models: {', '.join(valid)}",
+            param=where,
+            code="model_not_found",
+        ) from None
+
+
+async def check_key_limits(runtime: AgentRuntime, caller: Principal) -> None:
+    """Count the request against the caller's limits; a 429 with ``Retry-After`` when one is
+    reached (the request is then not counted)."""
+    await runtime.key_limits.refresh()
+    await enforce(runtime.limiter, caller.name)
+
+
 async def prepare_run(
     runtime: AgentRuntime,
     caller: Principal,
     thread_id: str | None,
     *,
     context: Context | None = None,
+    model: str | None = None,
+    model_param: str = "model",
+    no_cache: bool = False,
     request_state: Any = None,
 ) -> Run:
-    """Check the thread for the caller (another key's is a 404; a new one is made by the first
-    run, in the transaction that records it) and build the run's context. Nothing runs yet, and
-    nothing is written."""
+    """Check the model (400), the caller's limits (429), and the thread (another key's is a 404;
+    a new one is made by the first run, in the transaction that records it); build the run's
+    context. Nothing runs yet, and nothing is written. ``model_param`` names where the model came
+    from, for the 400 (``model``, ``X-Model``)."""
+    chosen = chosen_model(runtime, model, model_param)
+    await check_key_limits(runtime, caller)
     new_thread = False
     if thread_id is not None:
         new_thread = not await owned(runtime, caller, thread_id, runtime.store.thread_exists)
+    run_context = context or runtime.context
+    if chosen is not None:
+        run_context = replace(run_context, model=chosen)
     run = Run(
         runtime,
         thread_id,
-        context or runtime.context,
-        caller,
+        run_context,
+        caller=caller,
+        no_cache=no_cache,
         new_thread=new_thread,
         request_state=request_state,
     )
@@ -333,6 +437,15 @@ async def prepare_run(
         request_state.thread_id = thread_id
         request_state.usage = run.usage
     return run
+
+
+def _reset_bypass(token: Any) -> None:
+    """Undo :func:`set_bypass` (a stream's generator may finish in another context: then the
+    flag is simply cleared there)."""
+    try:
+        token.var.reset(token)
+    except ValueError:
+        set_bypass(False)
 
 
 def with_client_tools(

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
-from sqlalchemy import Index, MetaData, UniqueConstraint, event, func, text, update
+from sqlalchemy import BigInteger, Index, MetaData, UniqueConstraint, event, func, text, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -77,6 +77,12 @@ class RunRow(SQLModel, table=True):
     heartbeat_at: datetime | None = Field(
         default=None, description="Last renewal of the run's lease by its replica."
     )
+    models: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="The backend that answered each model call of the run, in order, "
+        "comma-separated (models-file entry names).",
+    )
 
 
 class MessageRow(SQLModel, table=True):
@@ -98,6 +104,9 @@ class MessageRow(SQLModel, table=True):
     status: str | None = None
     stage: str | None = None
     duration_ms: float | None = None
+    model: str | None = Field(
+        default=None, max_length=128, description="The backend that wrote an assistant message."
+    )
     created_at: datetime = Field(default_factory=utcnow)
 
 
@@ -109,6 +118,14 @@ class ApiKey(SQLModel, table=True):
     key_hash: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
+    rate_limit_rpm: int | None = Field(
+        default=None, description="Requests per minute for this key; null: TOOLLOOM_RATE_LIMIT_RPM."
+    )
+    tokens_per_day: int | None = Field(
+        default=None,
+        sa_type=BigInteger,
+        description="Model tokens per UTC day for this key; null: TOOLLOOM_TOKENS_PER_DAY.",
+    )
 
 
 class UsageDay(SQLModel, table=True):
@@ -512,6 +529,9 @@ class Store:
                 role=_role(message),
                 content=_text(message),
             )
+            if isinstance(message, AIMessage):
+                written_by = message.response_metadata.get("toolloom_backend")
+                row.model = str(written_by)[:128] if written_by else None
             if isinstance(message, AIMessage) and message.tool_calls:
                 row.tool_calls = json.dumps(
                     [
@@ -621,11 +641,13 @@ class Store:
         messages: Sequence[BaseMessage],
         stages: dict[str, str] | None = None,
         error: str | None = None,
+        models: Sequence[str] = (),
         usage: UsageDelta | None = None,
     ) -> None:
-        """Append the run's new messages, close the run and add its usage, in one transaction.
-        (A run another replica marked interrupted while this one was cut off from the database
-        still ends as succeeded or failed: its messages are kept either way.)"""
+        """Append the run's new messages, close the run and add the request's usage, in one
+        transaction. (A run another replica marked interrupted while this one was cut off from
+        the database still ends as succeeded or failed: its messages are kept either way.)
+        ``models``: the backend that answered each model call, in order."""
         with self._session() as session:
             self._append(session, thread_id, messages, stages or {})
             row = session.get(RunRow, run_id) if run_id is not None else None
@@ -633,6 +655,7 @@ class Store:
                 row.status = "failed" if error else "succeeded"
                 row.error = error[:500] if error else None
                 row.finished_at = utcnow()
+                row.models = ",".join(models)[:2000] or None
                 session.add(row)
             if usage is not None:
                 session.exec(self._usage_upsert(usage))
@@ -845,15 +868,56 @@ class Store:
 
     # --- API keys ----------------------------------------------------------------------------
 
-    def create_key(self, name: str) -> str:
-        """A new key for ``name``; the raw key is returned once and only its hash is stored."""
+    def create_key(
+        self, name: str, *, rate_limit_rpm: int | None = None, tokens_per_day: int | None = None
+    ) -> str:
+        """A new key for ``name``; the raw key is returned once and only its hash is stored.
+        ``rate_limit_rpm`` and ``tokens_per_day`` override the settings' limits for this key
+        (None: the default; 0: no limit)."""
         raw = KEY_PREFIX + secrets.token_urlsafe(32)
         with self._session() as session:
             if session.exec(select(ApiKey).where(ApiKey.name == name)).first():
                 raise ValueError(f"a key named {name!r} exists already")
-            session.add(ApiKey(name=name, key_hash=hash_key(raw)))
+            session.add(
+                ApiKey(
+                    name=name,
+                    key_hash=hash_key(raw),
+                    rate_limit_rpm=rate_limit_rpm,
+                    tokens_per_day=tokens_per_day,
+                )
+            )
             session.commit()
         return raw
+
+    def set_key_limits(self, name: str, **limits: int | None) -> ApiKey:
+        """Set a key's overrides: ``rate_limit_rpm`` and/or ``tokens_per_day`` (None: back to
+        the default; 0: no limit). Fields not given are left as they are. LookupError: no
+        such key."""
+        unknown = set(limits) - {"rate_limit_rpm", "tokens_per_day"}
+        if unknown:
+            raise TypeError(f"unknown limits: {sorted(unknown)}")
+        with self._session() as session:
+            key = session.exec(select(ApiKey).where(ApiKey.name == name)).first()
+            if key is None:
+                raise LookupError(f"no key named {name!r}")
+            for field, value in limits.items():
+                setattr(key, field, value)
+            session.add(key)
+            session.commit()
+            session.refresh(key)
+            return key
+
+    def key_limits(self) -> dict[str, tuple[int | None, int | None]]:
+        """name -> (requests per minute, tokens per day) for every active key with an override."""
+        with self._session() as session:
+            rows = session.exec(
+                select(ApiKey.name, ApiKey.rate_limit_rpm, ApiKey.tokens_per_day).where(
+                    col(ApiKey.revoked_at).is_(None),
+                    col(ApiKey.rate_limit_rpm).is_not(None)
+                    | col(ApiKey.tokens_per_day).is_not(None),
+                )
+            )
+            return {name: (rpm, tpd) for name, rpm, tpd in rows}
 
     def list_keys(self) -> list[ApiKey]:
         with self._session() as session:

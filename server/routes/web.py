@@ -9,8 +9,9 @@ it: ``/ui/chat`` runs the agent on a thread and sends server-sent events, one JS
 - ``{"type": "tool_call", "id", "name", "args", "stage"}``: a call the graph decided on, and which
   detect-intent stage found it (native, text, structured, pattern);
 - ``{"type": "tool_result", "id", "name", "status", "content", "duration_ms"}``;
-- ``{"type": "done", "content", "thread_id"}``: the final answer (it may differ from the streamed
-  tokens when respond fell back to the tool results);
+- ``{"type": "done", "content", "thread_id", "model"}``: the final answer (it may differ from the
+  streamed tokens when respond fell back to the tool results) and the backend that answered the
+  run's last model call (null when none was needed);
 - ``{"type": "error", "status", "message"}``: the run failed (LLM down, timeout, thread busy).
 
 """
@@ -28,9 +29,11 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from backends.backend import ANSWER_TAG, DRAFT_TAG
 from backends.messages import message_text
-from server.deps import CallerDep, RuntimeDep
+from server.cache import wants_no_cache
+from server.deps import CallerDep, ModelHeader, RuntimeDep
 from server.errors import ApiError
 from server.runs import (
+    MODEL_HEADER,
     THREAD_HEADER,
     THREAD_ID_PATTERN,
     Run,
@@ -101,16 +104,29 @@ async def asset(name: str) -> Response:
     responses=sse_documented("Server-sent events: token, tool_call, tool_result, done, error"),
 )
 async def ui_chat(
-    body: WebChatRequest, request: Request, runtime: RuntimeDep, caller: CallerDep
+    body: WebChatRequest,
+    request: Request,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    x_model: ModelHeader = None,
 ) -> StreamingResponse:
-    """Run the agent on a thread for the web page, streaming tokens and tool calls as events."""
+    """Run the agent on a thread for the web page, streaming tokens and tool calls as events;
+    the model comes from the ``X-Model`` header (the page's selector)."""
     if len(body.message) > runtime.settings.max_message_chars:
         raise ApiError(
             400,
             f"message: longer than {runtime.settings.max_message_chars} characters",
             param="message",
         )
-    run = await prepare_run(runtime, caller, body.thread_id, request_state=request.state)
+    run = await prepare_run(
+        runtime,
+        caller,
+        body.thread_id,
+        model=x_model,
+        model_param=MODEL_HEADER,
+        no_cache=wants_no_cache(request.headers),
+        request_state=request.state,
+    )
     return sse_response(
         web_events(run, HumanMessage(content=body.message)), {THREAD_HEADER: body.thread_id}
     )
@@ -178,7 +194,9 @@ async def web_events(run: Run, message: HumanMessage) -> AsyncIterator[str]:
     except ApiError as error:  # the stream has started: report in-band
         yield sse({"type": "error", "status": error.status, "message": error.message})
         return
-    yield sse({"type": "done", "content": final, "thread_id": run.thread_id})
+    yield sse(
+        {"type": "done", "content": final, "thread_id": run.thread_id, "model": run.served_by}
+    )
 
 
 def tool_call_event(call: Any, stage: str) -> dict[str, Any]:

@@ -5,11 +5,13 @@
 
 const KEY_STORE = "toolloom.apiKey";
 const THREAD_STORE = "toolloom.thread";
+const MODEL_STORE = "toolloom.model";
 const $ = (id) => document.getElementById(id);
 
 const state = {
   apiKey: localStorage.getItem(KEY_STORE) || "",
   threadId: localStorage.getItem(THREAD_STORE) || "",
+  model: localStorage.getItem(MODEL_STORE) || "toolloom",
   authRequired: false,
   busy: false,
 };
@@ -307,6 +309,28 @@ async function openThread(id) {
   }
 }
 
+// The models this server offers (GET /v1/models): "toolloom" is the default, each other name a
+// backend (its fallbacks follow). Names are set with textContent and value, never as HTML.
+async function loadModels() {
+  const select = $("model");
+  let data;
+  try {
+    data = await getJson("/v1/models");
+  } catch (err) {
+    return; // no key yet, or the server is away: keep what is there
+  }
+  const names = (data.data || []).map((m) => String(m.id));
+  if (!names.includes(state.model)) state.model = "toolloom";
+  select.replaceChildren();
+  for (const name of names) {
+    const option = document.createElement("option");
+    option.value = name;
+    option.textContent = name === "toolloom" ? "toolloom (default)" : name;
+    select.appendChild(option);
+  }
+  select.value = state.model;
+}
+
 async function refreshStatus() {
   try {
     const health = await getJson("/health");
@@ -346,7 +370,8 @@ async function send(text) {
     try {
       response = await fetch("/ui/chat", {
         method: "POST",
-        headers: headers({ "Content-Type": "application/json", "Accept": "text/event-stream" }),
+        headers: headers({ "Content-Type": "application/json", "Accept": "text/event-stream",
+          "X-Model": state.model }),
         body: JSON.stringify({ thread_id: state.threadId, message: text }),
       });
     } catch (err) {
@@ -388,6 +413,13 @@ async function send(text) {
           const final = ensureAnswer();
           $("messages").appendChild(final); // after any tool cards that came in between
           final.innerHTML = renderMarkdown(ev.content || streamed || "(no answer)");
+          if (ev.model) {
+            final.dataset.model = ev.model;
+            const served = document.createElement("small");
+            served.className = "served";
+            served.textContent = "answered by " + ev.model;
+            final.appendChild(served);
+          }
           final.classList.remove("pending");
           scrollDown();
         } else if (ev.type === "error") {
@@ -452,7 +484,12 @@ document.addEventListener("DOMContentLoaded", async () => {
     showBanner("");
     await loadThreads();
     loadTools();
+    await loadModels();
     if (state.threadId) await openThread(state.threadId);
+  });
+  $("model").addEventListener("change", () => {
+    state.model = $("model").value;
+    localStorage.setItem(MODEL_STORE, state.model);
   });
   $("api-key").addEventListener("keydown", (e) => { if (e.key === "Enter") $("save-key").click(); });
   $("toggle-threads").addEventListener("click", () => {
@@ -465,6 +502,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   await refreshStatus();
   setInterval(refreshStatus, 15000);
   loadTools();
+  await loadModels();
   await loadThreads();
   await openThread(state.threadId);
 });
