@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # Private-use characters that stand for masked payloads.
@@ -25,6 +26,7 @@ NUMBERS = "\ue006"
 FILE = "\ue007"
 EXPRESSION = "\ue008"
 ENV_REF = "\ue009"
+JSON_PATH = "\ue00a"
 
 _URL = re.compile(
     r"(?:https?://|www\.)[^\s\"'<>)\]}]+"
@@ -58,8 +60,11 @@ _EXPRESSION = re.compile(
     re.IGNORECASE,
 )
 _NUMBERS = re.compile(rf"\[?\s*{_NUM}(?:(?:\s*[,;]\s*|\s+){_NUM}){{2,}}\s*\]?")
+_JSON_PATH = re.compile(
+    r"(?<![\w.$])(?:[A-Za-z_]\w+|\[[^\]\s]*(?:\s[^\]]*)?\])(?:\.[A-Za-z_]\w*|\[[^\]]*\])+(?![\w(])"
+)
 _ENV_REF = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
-_CAPS = re.compile(r"(?<![\w$])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*(?![\w])")
+_CAPS = re.compile(r"(?<![\w$])[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)*(?![\w])")
 _ACRONYMS = frozenset(
     [
         "JSON",
@@ -132,8 +137,10 @@ def _find_json(text: str) -> list[tuple[int, int, str]]:
     n = len(text)
     while i < n:
         ch = text[i]
-        if ch not in "{[":
-            i += 1
+        if ch not in "{[" or (
+            ch == "[" and i > 0 and (text[i - 1].isalnum() or text[i - 1] in "_]")
+        ):
+            i += 1  # not an opening bracket, or an index such as items[0]
             continue
         depth = 0
         quote = ""
@@ -255,6 +262,7 @@ def normalise(text: str) -> tuple[str, frozenset[str]]:
     text = sub(_SQL_CHANGE, SQL_CHANGE, "#sql_change", text)
     text = sub(_SQL_QUERY, SQL_QUERY, "#sql_query", text)
     text = sub(_FILE, FILE, "#file", text)
+    text = sub(_JSON_PATH, JSON_PATH, "#json_path", text)
     text = sub(_ENV_REF, ENV_REF, "#env_ref", text)
     text = sub(_EXPRESSION, EXPRESSION, "#expr", text)
     text = sub(_NUMBERS, NUMBERS, "#nums", text)
@@ -265,9 +273,26 @@ def normalise(text: str) -> tuple[str, frozenset[str]]:
     return text, frozenset(flags)
 
 
-def features(text: str, config: FeatureConfig = FeatureConfig()) -> set[str]:
-    """The set of feature keys of one request."""
-    masked, flags = normalise(text)
+_MARK_FLAGS = {
+    URL: "#url",
+    JSON: "#json",
+    RECORDS: "#records",
+    CSV: "#csv",
+    SQL_QUERY: "#sql_query",
+    SQL_CHANGE: "#sql_change",
+    NUMBERS: "#nums",
+    FILE: "#file",
+    EXPRESSION: "#expr",
+    ENV_REF: "#env_ref",
+    JSON_PATH: "#json_path",
+}
+_CLAUSE_BREAK = re.compile(r"[?!;。？！；，、]+\s*|[.,]+(?:\s+|$)")
+
+
+def ngram_keys(
+    masked: str, flags: Iterable[str], config: FeatureConfig = FeatureConfig()
+) -> set[str]:  # noqa: B008
+    """The feature keys of masked text: its indicator flags and char n-grams of each token."""
     keys: set[str] = set(flags)
     lo, hi = config.ngram_min, config.ngram_max
     for token in masked.split(" "):
@@ -283,3 +308,25 @@ def features(text: str, config: FeatureConfig = FeatureConfig()) -> set[str]:
                 if gram != " ":
                     keys.add(gram)
     return keys
+
+
+def features(text: str, config: FeatureConfig = FeatureConfig()) -> set[str]:  # noqa: B008
+    """The set of feature keys of one request."""
+    masked, flags = normalise(text)
+    return ngram_keys(masked, flags, config)
+
+
+def clause_features(text: str, config: FeatureConfig = FeatureConfig()) -> list[set[str]]:  # noqa: B008
+    """Feature keys of each clause of a request (split at clause punctuation), for finding the
+    second request in "do X. also do Y"; one set per clause with some content."""
+    masked, flags = normalise(text)
+    out = []
+    for clause in _CLAUSE_BREAK.split(masked):
+        clause = clause.strip()
+        if len(clause) < 3:
+            continue
+        clause_flags = {flag for mark, flag in _MARK_FLAGS.items() if mark in clause}
+        if "0" in clause:
+            clause_flags.add("#digit")
+        out.append(ngram_keys(clause, clause_flags, config))
+    return out

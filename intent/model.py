@@ -26,12 +26,13 @@ from typing import Any
 
 import numpy as np
 
-from intent.features import FeatureConfig, features
+from intent.features import FeatureConfig, clause_features, features
 
 DEFAULT_PATH = Path(__file__).with_name("intent_model.json")
 FORMAT = "toolloom-intent-model"
 FORMAT_VERSION = 1
 NONE = "none"
+MULTI = "multi"  # an extra output: the request needs more than one tool
 
 
 class ArtefactError(ValueError):
@@ -43,8 +44,9 @@ class Intent:
     """What a request needs, as the intent model sees it.
 
     ``ranked`` lists every tool with its probability, best first; ``tools`` is the chosen set
-    (empty for none), best first; ``none_score`` is the probability that no tool is wanted;
-    ``abstain`` is true when the model is not confident either way (then ``tools`` is empty).
+    (empty for none; two tools when the request asks for two), best first; ``none_score`` is the
+    probability that no tool is wanted; ``abstain`` is true when the model is not confident
+    either way (then ``tools`` is empty and detect-intent should ask the model, stage 2).
     """
 
     ranked: tuple[tuple[str, float], ...]
@@ -67,10 +69,14 @@ class Intent:
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Decision thresholds, stored in the artefact."""
+    """Decision thresholds, stored in the artefact (chosen on training families only)."""
 
-    call: float = 0.5  # a tool whose probability reaches this is called
-    none: float = 0.5  # no tool is wanted when none's probability reaches this
+    call: float = 0.05  # the best tool needs at least this probability to be called
+    margin: float = 0.0  # ... and must beat the probability of "none" by this much
+    multi: float = 0.5  # a second tool is called when "multi" reaches this ...
+    second: float = 0.05  # ... and the second-best tool reaches this
+    clause: float = 0.5  # two clauses each confidently wanting a different tool: call both
+    none: float = 0.5  # a no-call decision below this "none" probability is an abstention
     known: float = 0.35  # below this share of known features, the request is unfamiliar: abstain
 
 
@@ -94,12 +100,15 @@ class IntentModel:
     ) -> None:
         if weights.shape != (len(vocab), len(labels)) or bias.shape != (len(labels),):
             raise ArtefactError("weights, bias, vocabulary and labels disagree in shape")
-        if NONE not in labels:
-            raise ArtefactError(f"the labels must include {NONE!r}")
+        if NONE not in labels or MULTI not in labels:
+            raise ArtefactError(f"the labels must include {NONE!r} and {MULTI!r}")
         self.labels = tuple(labels)
-        self.tools = tuple(label for label in labels if label != NONE)
+        self.tools = tuple(label for label in labels if label not in (NONE, MULTI))
         self._none = self.labels.index(NONE)
-        self._tool_index = np.array([i for i, label in enumerate(labels) if label != NONE])
+        self._multi = self.labels.index(MULTI)
+        self._tool_index = np.array(
+            [i for i, label in enumerate(labels) if label not in (NONE, MULTI)]
+        )
         self._index = {key: i for i, key in enumerate(vocab)}
         self._weights = weights.astype(np.float32)
         self._bias = bias.astype(np.float32)
@@ -152,9 +161,7 @@ class IntentModel:
 
     # -- inference -------------------------------------------------------------------------
 
-    def scores(self, text: str) -> tuple[np.ndarray, float]:
-        """Per-label probabilities (in ``labels`` order) and the share of known features."""
-        keys = features(text, self.config)
+    def _probs(self, keys: set[str]) -> tuple[np.ndarray, float]:
         if not keys:
             return _sigmoid(self._bias), 0.0
         index = self._index
@@ -164,12 +171,42 @@ class IntentModel:
             logits += self._weights[rows].sum(axis=0) / math.sqrt(len(keys))
         return _sigmoid(logits), len(rows) / len(keys)
 
+    def scores(self, text: str) -> tuple[np.ndarray, float]:
+        """Per-label probabilities (in ``labels`` order) and the share of known features."""
+        return self._probs(features(text, self.config))
+
     def classify(self, text: str) -> Intent:
         """Decide which tools the request needs (multi-label), or none, or abstain."""
         if not isinstance(text, str):
             raise TypeError(f"classify() needs a str, not {type(text).__name__}")
         probs, known = self.scores(text)
-        return self._decide(probs, known)
+        intent = self._decide(probs, known)
+        if len(intent.tools) < 2 and not intent.abstain:
+            return self._clauses(text, intent)
+        return intent
+
+    def _clauses(self, text: str, intent: Intent) -> Intent:
+        """Two clauses that each confidently want a different tool make a two-tool request."""
+        clauses = clause_features(text, self.config)
+        if len(clauses) < 2:
+            return intent
+        found: dict[str, float] = {}
+        for keys in clauses:
+            probs, known = self._probs(keys)
+            tool_probs = probs[self._tool_index]
+            best = int(np.argmax(tool_probs))
+            p = float(tool_probs[best])
+            if (
+                known >= self.thresholds.known
+                and p >= self.thresholds.clause
+                and p > probs[self._none]
+            ):
+                name = self.tools[best]
+                found[name] = max(found.get(name, 0.0), p)
+        if len(found) < 2:
+            return intent
+        tools = tuple(sorted(found, key=lambda name: -found[name])[:2])
+        return Intent(intent.ranked, tools, intent.none_score, abstain=False)
 
     def _decide(self, probs: np.ndarray, known: float) -> Intent:
         t = self.thresholds
@@ -177,15 +214,13 @@ class IntentModel:
         order = np.argsort(-tool_probs, kind="stable")
         ranked = tuple((self.tools[i], round(float(tool_probs[i]), 4)) for i in order)
         none_score = round(float(probs[self._none]), 4)
-        chosen = tuple(name for name, p in ranked if p >= t.call)
-        best = ranked[0][1] if ranked else 0.0
-        if known < t.known:
+        if known < t.known or not ranked:
             return Intent(ranked, (), none_score, abstain=True)
-        if chosen and none_score > best:
-            chosen = ()
-        if chosen:
-            return Intent(ranked, chosen, none_score, abstain=False)
-        return Intent(ranked, (), none_score, abstain=none_score < t.none)
+        best = ranked[0][1]
+        if best < t.call or best < none_score + t.margin:
+            return Intent(ranked, (), none_score, abstain=none_score < t.none)
+        count = 2 if probs[self._multi] >= t.multi and ranked[1][1] >= t.second else 1
+        return Intent(ranked, tuple(name for name, _ in ranked[:count]), none_score, abstain=False)
 
 
 def benchmark(

@@ -57,6 +57,7 @@ TOOLS: tuple[str, ...] = (
 NONE = "none"
 TEST_SHARE = 0.3  # share of the families of each (tool, language) group held out for test
 PER_FAMILY: dict[Split, int] = {"train": 40, "test": 24}
+PER_COMPOSED_FAMILY: dict[Split, int] = {"train": 60, "test": 30}
 
 # A template is its text, or its text and the arguments it implies, each a format string over
 # the raw slot values: ("what's {a} times {b}?", {"calculator": {"expression": "{a}*{b}"}}).
@@ -73,12 +74,19 @@ class Family:
     labels: frozenset[str]
     templates: tuple[Template, ...]
     split: Split
+    compose: bool = False  # joins two single-tool requests of the same split ("{0} and {1}")
 
     @property
     def group(self) -> str:
         """The (label, language) group the split is balanced within."""
-        key = "multi" if len(self.labels) > 1 else next(iter(self.labels), NONE)
-        return f"{key}.{self.lang}"
+        return _group(self.labels, self.lang, self.compose)
+
+
+def _group(labels: frozenset[str], lang: str, compose: bool) -> str:
+    if compose:
+        return f"compose.{lang}"
+    key = "multi" if len(labels) > 1 else next(iter(labels), NONE)
+    return f"{key}.{lang}"
 
 
 @dataclass(frozen=True)
@@ -217,9 +225,24 @@ def _nums(ctx: _SlotContext) -> Fill:
     return Fill(text, text, values)
 
 
-def _choice(values: Sequence[str]) -> SlotProvider:
+def _made_up_word(ctx: _SlotContext, style: str) -> str:
+    """A plausible name nobody wrote in a template: ``lower``, ``title`` or ``upper`` Latin."""
+    word = "".join(ctx.rng.choice(_SYLLABLES["latin"]) for _ in range(ctx.rng.randint(2, 3)))
+    if style == "title":
+        return word.capitalize()
+    if style == "upper":
+        return (word + ctx.rng.choice(["", "_HOME", "_PATH", "_URL", "_MODE"])).upper()
+    return word + ctx.rng.choice(["", "", "s", "_db", "d"])
+
+
+def _choice(values: Sequence[str], made_up: str | None = None) -> SlotProvider:
+    """Pick a value from the split's pool; with ``made_up``, training sometimes invents one."""
+
     def provide(ctx: _SlotContext) -> Fill:
-        v = ctx.rng.choice(_pool(values, ctx.split))
+        if made_up and ctx.split == "train" and ctx.rng.random() < UNKNOWN_VALUE_SHARE:
+            v = _made_up_word(ctx, made_up)
+        else:
+            v = ctx.rng.choice(_pool(values, ctx.split))
         return Fill(v, v, v)
 
     return provide
@@ -233,7 +256,102 @@ def _lexicon_choice(key: str) -> SlotProvider:
     return provide
 
 
+# Syllables for made-up place names, per script: training sometimes names a place the model cannot
+# know, so that it learns the words around a place rather than a list of places.
+_SYLLABLES: dict[str, tuple[str, ...]] = {
+    "latin": (
+        "ka",
+        "lo",
+        "mir",
+        "ven",
+        "to",
+        "sa",
+        "ber",
+        "gu",
+        "dal",
+        "ri",
+        "no",
+        "vel",
+        "an",
+        "zor",
+        "pe",
+    ),
+    "ko": (
+        "가",
+        "나",
+        "다",
+        "라",
+        "마",
+        "바",
+        "사",
+        "아",
+        "자",
+        "하",
+        "노",
+        "도",
+        "로",
+        "모",
+        "수",
+        "우",
+        "진",
+        "천",
+    ),
+    "ja": (
+        "カ",
+        "キ",
+        "ク",
+        "サ",
+        "シ",
+        "ス",
+        "タ",
+        "ト",
+        "ナ",
+        "ノ",
+        "ハ",
+        "フ",
+        "マ",
+        "ミ",
+        "ラ",
+        "リ",
+        "ル",
+        "ロ",
+    ),
+    "zh": (
+        "安",
+        "宁",
+        "江",
+        "山",
+        "河",
+        "州",
+        "阳",
+        "城",
+        "海",
+        "南",
+        "北",
+        "东",
+        "西",
+        "平",
+        "新",
+        "林",
+        "石",
+        "云",
+    ),
+}
+UNKNOWN_PLACE_SHARE = 0.15
+UNKNOWN_VALUE_SHARE = 0.2
+
+
+def _made_up_place(ctx: _SlotContext) -> str:
+    script = ctx.lang if ctx.lang in _SYLLABLES else "latin"
+    parts = _SYLLABLES[script]
+    word = "".join(ctx.rng.choice(parts) for _ in range(ctx.rng.randint(2, 3)))
+    return word.capitalize() if script == "latin" else word
+
+
 def _city(ctx: _SlotContext) -> Fill:
+    if ctx.split == "train" and ctx.rng.random() < UNKNOWN_PLACE_SHARE:
+        name = _made_up_place(ctx)
+        return Fill(name, name, None)  # no zone is known for it: no expected argument
     zone, names = ctx.rng.choice(_pool(common.PLACES, ctx.split))
     name = names[LANGS.index(ctx.lang)]
     # People often type place names in English or the local script whatever language they write.
@@ -249,7 +367,10 @@ def _zone(ctx: _SlotContext) -> Fill:
 
 
 def _env(ctx: _SlotContext) -> Fill:
-    v = ctx.rng.choice(_pool(common.ENV_VARS, ctx.split))
+    if ctx.split == "train" and ctx.rng.random() < UNKNOWN_VALUE_SHARE:
+        v = _made_up_word(ctx, "upper")
+    else:
+        v = ctx.rng.choice(_pool(common.ENV_VARS, ctx.split))
     return Fill(v, v, [v])
 
 
@@ -267,7 +388,7 @@ def _jdoc(ctx: _SlotContext) -> Fill:
 
 def _key(ctx: _SlotContext) -> Fill:
     key = _jq_pick(ctx)[1]
-    return Fill(key, key, key)
+    return Fill(key, key, key)  # the key is in the document: not invented
 
 
 def _jpath(ctx: _SlotContext) -> Fill:
@@ -329,7 +450,7 @@ SLOTS: dict[str, SlotProvider] = {
     "p": _percent,
     "nums": _nums,
     "file": _choice(common.FILES),
-    "folder": _choice(common.FOLDERS),
+    "folder": _choice(common.FOLDERS, "lower"),
     "content": _lexicon_choice("content"),
     "subject": _lexicon_choice("subject"),
     "url_api": _choice(common.URLS_API),
@@ -343,13 +464,13 @@ SLOTS: dict[str, SlotProvider] = {
     "csv": _csv,
     "col": _col,
     "ncol": _ncol,
-    "table": _choice(common.TABLES),
+    "table": _choice(common.TABLES, "lower"),
     "cols": _cols,
-    "name": _choice(common.PERSON_NAMES),
+    "name": _choice(common.PERSON_NAMES, "title"),
     "sql_select": _choice(common.SQL_SELECT),
     "sql_exec": _choice(common.SQL_EXEC),
     "env": _env,
-    "proc": _choice(common.PROCESSES),
+    "proc": _choice(common.PROCESSES, "lower"),
     "city": _city,
     "zone": _zone,
 }
@@ -404,7 +525,7 @@ def _labels(key: str) -> frozenset[str]:
 @cache
 def families() -> tuple[Family, ...]:
     """Every template family of every language, each with its split (deterministic)."""
-    raw: list[tuple[str, str, frozenset[str], tuple[Template, ...]]] = []
+    raw: list[tuple[str, str, frozenset[str], tuple[Template, ...], bool]] = []
     for lang in LANGS:
         module = _language_module(lang)
         for key, named in module.FAMILIES.items():
@@ -412,11 +533,12 @@ def families() -> tuple[Family, ...]:
             for fam_name, templates in named.items():
                 if not templates:
                     raise ValueError(f"family {key}.{lang}.{fam_name} has no templates")
-                raw.append((f"{key}.{lang}.{fam_name}", lang, labels, tuple(templates)))
+                raw.append((f"{key}.{lang}.{fam_name}", lang, labels, tuple(templates), False))
+        for fam_name, templates in getattr(module, "CONJUNCTIONS", {}).items():
+            raw.append((f"compose.{lang}.{fam_name}", lang, frozenset(), tuple(templates), True))
     groups: dict[str, list[str]] = {}
-    for name, lang, labels, _ in raw:
-        key = "multi" if len(labels) > 1 else next(iter(labels), NONE)
-        groups.setdefault(f"{key}.{lang}", []).append(name)
+    for name, lang, labels, _, compose in raw:
+        groups.setdefault(_group(labels, lang, compose), []).append(name)
     test: set[str] = set()
     for names in groups.values():
         if len(names) < 2:
@@ -424,8 +546,8 @@ def families() -> tuple[Family, ...]:
         ordered = sorted(names, key=stable_hash)
         test.update(ordered[: max(1, round(len(names) * TEST_SHARE))])
     return tuple(
-        Family(name, lang, labels, templates, "test" if name in test else "train")
-        for name, lang, labels, templates in raw
+        Family(name, lang, labels, templates, "test" if name in test else "train", compose)
+        for name, lang, labels, templates, compose in raw
     )
 
 
@@ -502,6 +624,8 @@ def _args(
 ) -> dict[str, dict[str, Any]]:
     args: dict[str, dict[str, Any]] = {}
     for slot, fill in fills.items():
+        if fill.value is None:
+            continue
         for tool, param in SLOT_PARAMS.get(slot, ()):
             if tool in labels:
                 args.setdefault(tool, {})[param] = fill.value
@@ -546,14 +670,66 @@ def generate_family(family: Family, seed: int = 0, count: int | None = None) -> 
     return out
 
 
+_END_MARKS = " .!?。？！"
+
+
+def _join(template: str, first: Example, second: Example, rng: random.Random) -> str:
+    head = first.text.rstrip(_END_MARKS)
+    tail = second.text
+    if first.lang in _LATIN_LANGS and len(tail) > 1 and tail[0].isupper() and tail[1].islower():
+        tail = tail[0].lower() + tail[1:]
+    return template.replace("{0}", head, 1).replace("{1}", tail, 1)
+
+
+def compose_family(
+    family: Family, singles: Sequence[Example], seed: int = 0, count: int | None = None
+) -> list[Example]:
+    """Two-tool requests: two single-tool examples (same language and split) joined by a template."""
+    count = PER_COMPOSED_FAMILY[family.split] if count is None else count
+    pool = [ex for ex in singles if ex.lang == family.lang and ex.split == family.split]
+    if len({next(iter(ex.labels)) for ex in pool}) < 2:
+        return []
+    rng = random.Random(f"{seed}:{family.name}")  # noqa: S311 (data generation, not security)
+    seen: set[str] = set()
+    out: list[Example] = []
+    for _ in range(count * 6):
+        if len(out) >= count:
+            break
+        first, second = rng.choice(pool), rng.choice(pool)
+        if first.labels == second.labels:
+            continue
+        text = _join(rng.choice(family.templates), first, second, rng)  # type: ignore[arg-type]
+        if text in seen:
+            continue
+        seen.add(text)
+        args = {**first.args, **second.args}
+        out.append(
+            Example(
+                text, family.lang, first.labels | second.labels, family.name, family.split, args
+            )
+        )
+    return out
+
+
 def generate(
     seed: int = 0, split: Split | None = None, fams: Iterable[Family] | None = None
 ) -> list[Example]:
-    """All examples of the given families (default: every family), optionally of one split."""
+    """All examples of the given families (default: every family), optionally of one split.
+
+    Composed families join single-tool examples generated in the same call, so they need the
+    single-tool families of their language and split among ``fams``.
+    """
+    chosen = [
+        f for f in (families() if fams is None else fams) if split is None or f.split == split
+    ]
     out: list[Example] = []
-    for family in families() if fams is None else fams:
-        if split is None or family.split == split:
+    for family in chosen:
+        if not family.compose:
             out.extend(generate_family(family, seed))
+    singles = [ex for ex in out if len(ex.labels) == 1]
+    for family in chosen:
+        if family.compose:
+            out.extend(compose_family(family, singles, seed))
     return out
 
 

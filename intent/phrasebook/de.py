@@ -1017,7 +1017,7 @@ _MORE: dict[str, dict[str, list[Any]]] = {
         ],
         "look_up": [
             "such {name} in der Tabelle {table}",
-            "durchsuche {table} nach {name}",
+            "durchsuche die Tabelle {table} nach {name}",
             "ist {name} in {table}?",
             "finde {name} in der DB",
         ],
@@ -1032,13 +1032,13 @@ _MORE: dict[str, dict[str, list[Any]]] = {
         "add_row": [
             "füge {table} eine Zeile mit dem Namen {name} hinzu",
             "pack {name} in die Tabelle {table}",
-            "erfasse {name} in {table}",
+            "erfasse {name} in der Tabelle {table}",
             "speichere {name} als neuen Eintrag in {table}",
         ],
         "clear": [
             ("leere die Tabelle {table}", DELETE_ALL),
-            ("wisch {table} leer", DELETE_ALL),
-            ("räum {table} komplett leer", DELETE_ALL),
+            ("wisch die Tabelle {table} leer", DELETE_ALL),
+            ("räum die Tabelle {table} komplett leer", DELETE_ALL),
         ],
         "make_table": [
             ("richte eine Tabelle {table} ein ({cols})", CREATE),
@@ -1144,3 +1144,12 @@ _MORE: dict[str, dict[str, list[Any]]] = {
 }
 
 FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+# Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
+CONJUNCTIONS: dict[str, list[str]] = {
+    "und": ["{0} und {1}", "{0}, und {1}"],
+    "dann": ["{0}, dann {1}", "{0} und dann {1}", "erst {0}, dann {1}"],
+    "ausserdem": ["{0}. außerdem {1}", "{0}? und außerdem {1}", "{0}, und auch {1}"],
+    "plus": ["{0}; {1}", "{0}. {1}", "{0} + {1}"],
+    "danach": ["{0}, danach {1}", "{0}. wenn fertig, {1}", "{0}, und anschließend {1}"],
+}

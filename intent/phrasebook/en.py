@@ -1024,7 +1024,7 @@ _MORE: dict[str, dict[str, list[Any]]] = {
         "look_up": [
             "look up {name} in the {table} table",
             "search the {table} table for {name}",
-            "is {name} in {table}?",
+            "is {name} in the {table} table?",
             "find {name} in the db",
         ],
         "aggregate_db": [
@@ -1038,13 +1038,13 @@ _MORE: dict[str, dict[str, list[Any]]] = {
         "add_row": [
             "add a row to {table} with name {name}",
             "put {name} into the {table} table",
-            "record {name} in {table}",
+            "record {name} in the {table} table",
             "save {name} as a new entry in {table}",
         ],
         "clear": [
             ("clear the {table} table", DELETE_ALL),
-            ("wipe {table}", DELETE_ALL),
-            ("empty out {table}", DELETE_ALL),
+            ("wipe the {table} table", DELETE_ALL),
+            ("empty out the {table} table", DELETE_ALL),
         ],
         "make_table": [
             ("set up a table {table} ({cols})", CREATE),
@@ -1150,3 +1150,12 @@ _MORE: dict[str, dict[str, list[Any]]] = {
 }
 
 FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+# Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
+CONJUNCTIONS: dict[str, list[str]] = {
+    "and": ["{0} and {1}", "{0}, and {1}"],
+    "then": ["{0}, then {1}", "{0} and then {1}", "first {0}, then {1}"],
+    "also": ["{0}. also {1}", "{0}? also, {1}", "{0}, and also {1}"],
+    "plus": ["{0}; {1}", "{0}. {1}", "{0} + {1}"],
+    "after": ["{0}, after that {1}", "{0}, and after that {1}", "{0}. once done, {1}"],
+}

@@ -1006,7 +1006,7 @@ _MORE: dict[str, dict[str, list[Any]]] = {
         ],
         "look_up": [
             "busca a {name} en la tabla {table}",
-            "busca {name} en {table}",
+            "busca {name} en la tabla {table} de la bd",
             "¿está {name} en {table}?",
             "encuentra a {name} en la bd",
         ],
@@ -1021,13 +1021,13 @@ _MORE: dict[str, dict[str, list[Any]]] = {
         "add_row": [
             "añade una fila a {table} con el nombre {name}",
             "mete a {name} en la tabla {table}",
-            "registra a {name} en {table}",
+            "registra a {name} en la tabla {table}",
             "guarda a {name} como entrada nueva en {table}",
         ],
         "clear": [
             ("vacía la tabla {table}", DELETE_ALL),
-            ("limpia {table}", DELETE_ALL),
-            ("deja {table} vacía", DELETE_ALL),
+            ("limpia la tabla {table}", DELETE_ALL),
+            ("deja la tabla {table} vacía", DELETE_ALL),
         ],
         "make_table": [
             ("monta una tabla {table} ({cols})", CREATE),
@@ -1133,3 +1133,12 @@ _MORE: dict[str, dict[str, list[Any]]] = {
 }
 
 FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+# Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
+CONJUNCTIONS: dict[str, list[str]] = {
+    "y": ["{0} y {1}", "{0}, y {1}"],
+    "luego": ["{0}, y luego {1}", "{0}, después {1}", "primero {0}, después {1}"],
+    "tambien": ["{0}. también {1}", "{0}? y también {1}", "{0}, y además {1}"],
+    "plus": ["{0}; {1}", "{0}. {1}", "{0} + {1}"],
+    "despues": ["{0}; además {1}", "{0}. cuando acabes, {1}", "{0}, y a continuación {1}"],
+}

@@ -1007,7 +1007,7 @@ _MORE: dict[str, dict[str, list[Any]]] = {
         ],
         "look_up": [
             "cherche {name} dans la table {table}",
-            "recherche {name} dans {table}",
+            "recherche {name} dans la table {table}",
             "{name} est dans {table} ?",
             "trouve {name} dans la bdd",
         ],
@@ -1022,13 +1022,13 @@ _MORE: dict[str, dict[str, list[Any]]] = {
         "add_row": [
             "ajoute une ligne à {table} avec le nom {name}",
             "mets {name} dans la table {table}",
-            "enregistre {name} dans {table}",
+            "enregistre {name} dans la table {table}",
             "sauvegarde {name} comme nouvelle entrée dans {table}",
         ],
         "clear": [
             ("vide la table {table}", DELETE_ALL),
-            ("nettoie {table}", DELETE_ALL),
-            ("efface le contenu de {table}", DELETE_ALL),
+            ("nettoie la table {table}", DELETE_ALL),
+            ("efface le contenu de la table {table}", DELETE_ALL),
         ],
         "make_table": [
             ("monte une table {table} ({cols})", CREATE),
@@ -1134,3 +1134,12 @@ _MORE: dict[str, dict[str, list[Any]]] = {
 }
 
 FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+# Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
+CONJUNCTIONS: dict[str, list[str]] = {
+    "et": ["{0} et {1}", "{0}, et {1}"],
+    "puis": ["{0}, puis {1}", "{0} et ensuite {1}", "d'abord {0}, ensuite {1}"],
+    "aussi": ["{0}. aussi, {1}", "{0} ? et aussi {1}", "{0}, et en plus {1}"],
+    "plus": ["{0} ; {1}", "{0}. {1}", "{0} + {1}"],
+    "apres": ["{0}, après ça {1}", "{0}. une fois fini, {1}", "{0}, et après {1}"],
+}

@@ -1001,13 +1001,13 @@ _MORE: dict[str, dict[str, list[Any]]] = {
         "add_row": [
             "{table}に名前が{name}の行を追加して",
             "{name}を{table}テーブルに入れて",
-            "{table}に{name}を記録して",
+            "{table}テーブルに{name}を記録して",
             "{name}を{table}の新しいエントリとして保存して",
         ],
         "clear": [
             ("{table}テーブルを空にして", DELETE_ALL),
-            ("{table}をきれいに消して", DELETE_ALL),
-            ("{table}の中身を全部消去", DELETE_ALL),
+            ("{table}テーブルをきれいに消して", DELETE_ALL),
+            ("{table}テーブルの中身を全部消去", DELETE_ALL),
         ],
         "make_table": [
             ("{table}テーブルを用意して（{cols}）", CREATE),
@@ -1113,3 +1113,12 @@ _MORE: dict[str, dict[str, list[Any]]] = {
 }
 
 FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+# Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
+CONJUNCTIONS: dict[str, list[str]] = {
+    "sorekara": ["{0}。それから{1}", "{0}、それから{1}"],
+    "ato": ["{0}。あと{1}", "{0}？あと、{1}", "{0}。あとついでに{1}"],
+    "soshite": ["{0}、そして{1}", "{0}。そして{1}", "まず{0}、そして{1}"],
+    "plus": ["{0}；{1}", "{0}。{1}", "{0} + {1}"],
+    "tsugi": ["{0}。次に{1}", "{0}。終わったら{1}", "{0}。その後{1}"],
+}

@@ -989,13 +989,13 @@ _MORE: dict[str, dict[str, list[Any]]] = {
         "add_row": [
             "{table}에 이름이 {name}인 행 추가해줘",
             "{name}을 {table} 테이블에 넣어",
-            "{table}에 {name} 기록해줘",
+            "{table} 테이블에 {name} 기록해줘",
             "{name}을 {table}에 새 항목으로 저장해",
         ],
         "clear": [
             ("{table} 테이블 비워줘", DELETE_ALL),
-            ("{table} 싹 지워", DELETE_ALL),
-            ("{table} 내용 전부 비우기", DELETE_ALL),
+            ("{table} 테이블 싹 지워", DELETE_ALL),
+            ("{table} 테이블 내용 전부 비우기", DELETE_ALL),
         ],
         "make_table": [
             ("{table} 테이블 세팅해줘 ({cols})", CREATE),
@@ -1101,3 +1101,12 @@ _MORE: dict[str, dict[str, list[Any]]] = {
 }
 
 FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+# Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
+CONJUNCTIONS: dict[str, list[str]] = {
+    "geurigo": ["{0} 그리고 {1}", "{0}. 그리고 {1}"],
+    "daeum": ["{0}, 그 다음 {1}", "{0}. 다음으로 {1}", "먼저 {0}, 그 다음에 {1}"],
+    "tto": ["{0}. 또 {1}", "{0}? 또 {1}", "{0}. 그리고 또 {1}"],
+    "plus": ["{0}; {1}", "{0}. {1}", "{0} + {1}"],
+    "chuga": ["{0}. 추가로 {1}", "{0}. 그리고 나서 {1}", "{0}. 끝나면 {1}"],
+}

@@ -1006,7 +1006,7 @@ _MORE: dict[str, dict[str, list[Any]]] = {
         ],
         "look_up": [
             "procura {name} na tabela {table}",
-            "busca {name} em {table}",
+            "busca {name} na tabela {table}",
             "{name} está em {table}?",
             "acha {name} no banco",
         ],
@@ -1021,13 +1021,13 @@ _MORE: dict[str, dict[str, list[Any]]] = {
         "add_row": [
             "adiciona uma linha em {table} com o nome {name}",
             "coloca {name} na tabela {table}",
-            "registra {name} em {table}",
+            "registra {name} na tabela {table}",
             "salva {name} como novo registro em {table}",
         ],
         "clear": [
             ("esvazia a tabela {table}", DELETE_ALL),
-            ("limpa {table}", DELETE_ALL),
-            ("deixa {table} vazia", DELETE_ALL),
+            ("limpa a tabela {table}", DELETE_ALL),
+            ("deixa a tabela {table} vazia", DELETE_ALL),
         ],
         "make_table": [
             ("monta uma tabela {table} ({cols})", CREATE),
@@ -1133,3 +1133,12 @@ _MORE: dict[str, dict[str, list[Any]]] = {
 }
 
 FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+# Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
+CONJUNCTIONS: dict[str, list[str]] = {
+    "e": ["{0} e {1}", "{0}, e {1}"],
+    "depois": ["{0}, depois {1}", "{0} e depois {1}", "primeiro {0}, depois {1}"],
+    "tambem": ["{0}. também {1}", "{0}? e também {1}", "{0}, e além disso {1}"],
+    "plus": ["{0}; {1}", "{0}. {1}", "{0} + {1}"],
+    "em_seguida": ["{0}, em seguida {1}", "{0}. quando terminar, {1}", "{0}, e aí {1}"],
+}

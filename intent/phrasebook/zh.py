@@ -937,13 +937,13 @@ _MORE: dict[str, dict[str, list[Any]]] = {
         "add_row": [
             "往{table}加一行，名字是{name}",
             "把{name}放进{table}表",
-            "在{table}里记录{name}",
+            "在{table}表里记录{name}",
             "把{name}作为新条目存到{table}",
         ],
         "clear": [
             ("清空{table}表", DELETE_ALL),
-            ("把{table}删干净", DELETE_ALL),
-            ("清除{table}里的全部内容", DELETE_ALL),
+            ("把{table}表删干净", DELETE_ALL),
+            ("清除{table}表里的全部内容", DELETE_ALL),
         ],
         "make_table": [
             ("建立{table}表（{cols}）", CREATE),
@@ -1049,3 +1049,12 @@ _MORE: dict[str, dict[str, list[Any]]] = {
 }
 
 FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+# Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
+CONJUNCTIONS: dict[str, list[str]] = {
+    "ranhou": ["{0}，然后{1}", "{0}。然后{1}"],
+    "lingwai": ["{0}。另外{1}", "{0}？另外，{1}", "{0}，另外再{1}"],
+    "haiyou": ["{0}，还有{1}", "{0}。还有，{1}", "先{0}，还有{1}"],
+    "plus": ["{0}；{1}", "{0}。{1}", "{0} + {1}"],
+    "zai": ["{0}，再{1}", "{0}。接着{1}", "{0}。完了以后{1}"],
+}
