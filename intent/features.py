@@ -291,7 +291,7 @@ _CLAUSE_BREAK = re.compile(r"[?!;。？！；，、]+\s*|[.,]+(?:\s+|$)")
 
 def ngram_keys(
     masked: str, flags: Iterable[str], config: FeatureConfig = FeatureConfig()
-) -> set[str]:  # noqa: B008
+) -> set[str]:
     """The feature keys of masked text: its indicator flags and char n-grams of each token."""
     keys: set[str] = set(flags)
     lo, hi = config.ngram_min, config.ngram_max
@@ -310,13 +310,13 @@ def ngram_keys(
     return keys
 
 
-def features(text: str, config: FeatureConfig = FeatureConfig()) -> set[str]:  # noqa: B008
+def features(text: str, config: FeatureConfig = FeatureConfig()) -> set[str]:
     """The set of feature keys of one request."""
     masked, flags = normalise(text)
     return ngram_keys(masked, flags, config)
 
 
-def clause_features(text: str, config: FeatureConfig = FeatureConfig()) -> list[set[str]]:  # noqa: B008
+def clause_features(text: str, config: FeatureConfig = FeatureConfig()) -> list[set[str]]:
     """Feature keys of each clause of a request (split at clause punctuation), for finding the
     second request in "do X. also do Y"; one set per clause with some content."""
     masked, flags = normalise(text)

@@ -91,6 +91,9 @@ def fit(x: Any, y: np.ndarray, c: float, seed: int) -> tuple[np.ndarray, np.ndar
     weights = np.zeros((x.shape[1], y.shape[1]), dtype=np.float64)
     bias = np.zeros(y.shape[1], dtype=np.float64)
     for j in range(y.shape[1]):
+        if y[:, j].min() == y[:, j].max():  # a label never (or always) seen: a constant answer
+            bias[j] = 10.0 if y[0, j] else -10.0
+            continue
         clf = LogisticRegression(C=c, solver="liblinear", random_state=seed, max_iter=1000)
         clf.fit(x, y[:, j])
         weights[:, j] = clf.coef_[0]
