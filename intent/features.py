@@ -49,8 +49,8 @@ _EXTENSIONS = (
     r"(?:txt|md|csv|json|ya?ml|py|log|html?|xlsx?|xml|ini|cfg|toml|js|ts|pdf|docx?|sh|sql|conf)"
 )
 _FILE = re.compile(
-    rf"(?:(?<![\w/.-])(?:[A-Za-z0-9_.-]+/)*[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.{_EXTENSIONS}"
-    rf"|(?:(?<=[\s\"'「“(])|^)[^\s./\"'「“]+\.{_EXTENSIONS})(?![A-Za-z0-9])"
+    rf"(?:(?<![A-Za-z0-9_/.-])(?:[A-Za-z0-9_.-]+/)*[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.{_EXTENSIONS}"
+    rf"|(?:(?<=[\s\"'「“(])|^)[^\s./\"'「“]{{1,8}}\.{_EXTENSIONS})(?![A-Za-z0-9])"
 )
 _NUM = r"\d+(?:[.,]\d+)?"
 _FUNC = r"(?:sqrt|cbrt|factorial|log|ln|sin|cos|tan|exp|abs|round)"
@@ -286,7 +286,14 @@ _MARK_FLAGS = {
     ENV_REF: "#env_ref",
     JSON_PATH: "#json_path",
 }
-_CLAUSE_BREAK = re.compile(r"[?!;。？！；，、]+\s*|[.,]+(?:\s+|$)")
+_CLAUSE_BREAK = re.compile(
+    r"[?!;。？！；，、]+\s*|[.,]+(?:\s+|$)"
+    # Connectives that join two requests, in the eight languages (only used to look for a second
+    # request; a clause must still want a different tool on its own).
+    r"|\s(?:and|then|also|plus|y|luego|después|también|et|puis|ensuite|aussi|und|dann|danach|außerdem"
+    r"|e|depois|também)\s"
+    r"|그리고|(?<=[가-힣])(?:고|서)\s|それから|そして|ついでに|(?<=[ぁ-ん])て、|然后|还有|另外|顺便|接着|并且"
+)
 
 
 def ngram_keys(
@@ -319,7 +326,7 @@ def features(text: str, config: FeatureConfig = FeatureConfig()) -> set[str]:
 def clause_features(text: str, config: FeatureConfig = FeatureConfig()) -> list[set[str]]:
     """Feature keys of each clause of a request (split at clause punctuation), for finding the
     second request in "do X. also do Y"; one set per clause with some content."""
-    masked, flags = normalise(text)
+    masked, _ = normalise(text)
     out = []
     for clause in _CLAUSE_BREAK.split(masked):
         clause = clause.strip()
