@@ -1143,7 +1143,77 @@ _MORE: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+_THIRD: dict[str, dict[str, list[Any]]] = {
+    "environment": {
+        "umgebung": [
+            "zeig mir die Umgebung",
+            "was ist in der Umgebung gesetzt?",
+            "Umgebung bitte",
+            "{env} in der Umgebung?",
+            "wie sieht meine Umgebung aus?",
+        ]
+    },
+    "database_query": {
+        "zeilen": [
+            "finde die Zeilen zu {name} in der Tabelle {table}",
+            "welche Zeilen in {table} enthalten {name}?",
+            "zeig den Datensatz von {name} aus der Tabelle {table}",
+            "frag die Tabelle {table} ab",
+        ]
+    },
+    "database_execute": {
+        "eintragen": [
+            "füge {name} als neue Zeile in {table} ein",
+            "trag {name} in die Tabelle {table} ein",
+            "neue Zeile in {table}: {name}",
+            "nimm {name} in die Tabelle {table} auf",
+        ]
+    },
+    "time_now": {
+        "uhr": [
+            "ist es in {city} gerade spät oder früh?",
+            "welche Uhrzeit haben die in {city}?",
+            "Uhrzeit drüben in {city}?",
+            "Uhr in {city}?",
+        ]
+    },
+    "process_list": {
+        "laeuft": [
+            "was läuft gerade?",
+            "welche Prozesse sind aktiv?",
+            "läuft was Schweres?",
+            "läuft {proc} noch?",
+        ]
+    },
+    "system_info": {
+        "pruefen": [
+            "prüf den RAM",
+            "wie viel RAM ist gerade frei?",
+            "wie groß ist die Festplatte?",
+            "welches OS und wie viel Speicher hat der Server?",
+        ]
+    },
+    "json_query": {
+        "wo_ist": [
+            "wo steht {key} in {jdoc}?",
+            "was ist {key} in {jdoc}?",
+            "gib mir {key} aus {jdoc}",
+        ]
+    },
+    "none": {
+        "zeit": [
+            "ich brauche mehr Zeit zum Nachdenken",
+            "wurde auch Zeit!",
+            "das waren schöne Zeiten",
+            "lass dir Zeit",
+            "wie lange braucht man, um Klavier zu lernen?",
+            "wie ist das Wetter in Berlin?",
+        ]
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {

@@ -1149,7 +1149,77 @@ _MORE: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+_THIRD: dict[str, dict[str, list[Any]]] = {
+    "environment": {
+        "env_words": [
+            "show me the environment",
+            "what's set in the environment",
+            "environment please",
+            "{env} in the environment?",
+            "what does my environment look like",
+        ]
+    },
+    "database_query": {
+        "find_rows": [
+            "find the rows for {name} in the {table} table",
+            "which rows in {table} mention {name}?",
+            "show {name}'s record from the {table} table",
+            "query the {table} table",
+        ]
+    },
+    "database_execute": {
+        "put_rows": [
+            "insert {name} as a new row in {table}",
+            "add {name} to table {table}",
+            "new row in {table}: {name}",
+            "enter {name} into the {table} table",
+        ]
+    },
+    "time_now": {
+        "late_early": [
+            "is it late or early in {city} right now?",
+            "what time have they got in {city}?",
+            "time over in {city}?",
+            "{city} clock?",
+        ]
+    },
+    "process_list": {
+        "whats_running": [
+            "what's running right now?",
+            "what processes are up?",
+            "anything heavy running?",
+            "is {proc} up?",
+        ]
+    },
+    "system_info": {
+        "check_machine": [
+            "check the RAM",
+            "how much RAM is free right now",
+            "how big is the disk?",
+            "what's this server's OS and memory?",
+        ]
+    },
+    "json_query": {
+        "where_is": [
+            "where is {key} in {jdoc}?",
+            "what's the {key} in {jdoc}?",
+            "give me {key} from {jdoc}",
+        ]
+    },
+    "none": {
+        "time_words": [
+            "I need more time to think",
+            "it's about time!",
+            "good times",
+            "what a time to be alive",
+            "take your time",
+            "how much time do I need to learn piano?",
+        ]
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {

@@ -1132,7 +1132,77 @@ _MORE: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+_THIRD: dict[str, dict[str, list[Any]]] = {
+    "environment": {
+        "entorno": [
+            "enséñame el entorno",
+            "¿qué hay definido en el entorno?",
+            "entorno, porfa",
+            "¿{env} en el entorno?",
+            "¿cómo está mi entorno?",
+        ]
+    },
+    "database_query": {
+        "filas": [
+            "busca las filas de {name} en la tabla {table}",
+            "¿qué filas de {table} tienen a {name}?",
+            "enséñame el registro de {name} en la tabla {table}",
+            "consulta la tabla {table}",
+        ]
+    },
+    "database_execute": {
+        "meter": [
+            "inserta a {name} como fila nueva en {table}",
+            "mete a {name} en la tabla {table}",
+            "fila nueva en {table}: {name}",
+            "registra a {name} en la tabla {table}",
+        ]
+    },
+    "time_now": {
+        "reloj": [
+            "¿qué hora marcan en {city}?",
+            "¿hora en {city}?",
+            "reloj de {city}",
+            "¿es tarde o temprano en {city} ahora?",
+        ]
+    },
+    "process_list": {
+        "corriendo": [
+            "¿qué está corriendo ahora?",
+            "¿qué procesos hay activos?",
+            "¿hay algo pesado ejecutándose?",
+            "¿sigue vivo {proc}?",
+        ]
+    },
+    "system_info": {
+        "revisar": [
+            "revisa la RAM",
+            "¿cuánta RAM libre queda?",
+            "¿qué tamaño tiene el disco?",
+            "¿qué SO y memoria tiene este servidor?",
+        ]
+    },
+    "json_query": {
+        "donde": [
+            "¿dónde está {key} en {jdoc}?",
+            "¿cuál es el {key} en {jdoc}?",
+            "dame {key} de {jdoc}",
+        ]
+    },
+    "none": {
+        "tiempo": [
+            "necesito más tiempo para pensar",
+            "¡ya era hora!",
+            "qué buenos tiempos",
+            "tómate tu tiempo",
+            "¿cuánto tiempo se tarda en aprender piano?",
+            "hace buen tiempo hoy",
+        ]
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {

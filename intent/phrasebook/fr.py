@@ -1133,7 +1133,77 @@ _MORE: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+_THIRD: dict[str, dict[str, list[Any]]] = {
+    "environment": {
+        "env_mots": [
+            "montre-moi l'environnement",
+            "qu'est-ce qui est défini dans l'environnement ?",
+            "l'environnement stp",
+            "{env} dans l'environnement ?",
+            "à quoi ressemble mon environnement ?",
+        ]
+    },
+    "database_query": {
+        "lignes": [
+            "trouve les lignes de {name} dans la table {table}",
+            "quelles lignes de {table} parlent de {name} ?",
+            "montre l'enregistrement de {name} dans la table {table}",
+            "interroge la table {table}",
+        ]
+    },
+    "database_execute": {
+        "inserer": [
+            "insère {name} comme nouvelle ligne dans {table}",
+            "mets {name} dans la table {table}",
+            "nouvelle ligne dans {table} : {name}",
+            "ajoute {name} dans la table {table}",
+        ]
+    },
+    "time_now": {
+        "horloge": [
+            "il est tard ou tôt à {city} là ?",
+            "quelle heure ont-ils à {city} ?",
+            "l'heure là-bas à {city} ?",
+            "horloge de {city} ?",
+        ]
+    },
+    "process_list": {
+        "tourne": [
+            "qu'est-ce qui tourne en ce moment ?",
+            "quels processus sont actifs ?",
+            "un truc lourd qui tourne ?",
+            "{proc} tourne encore ?",
+        ]
+    },
+    "system_info": {
+        "verifier": [
+            "vérifie la RAM",
+            "combien de RAM libre là ?",
+            "quelle taille fait le disque ?",
+            "quel OS et combien de mémoire sur ce serveur ?",
+        ]
+    },
+    "json_query": {
+        "ou_est": [
+            "où est {key} dans {jdoc} ?",
+            "c'est quoi le {key} dans {jdoc} ?",
+            "donne-moi {key} de {jdoc}",
+        ]
+    },
+    "none": {
+        "temps": [
+            "j'ai besoin de temps pour réfléchir",
+            "il était temps !",
+            "le bon vieux temps",
+            "prends ton temps",
+            "quel temps fait-il à Paris ?",
+            "combien de temps pour apprendre le piano ?",
+        ]
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {

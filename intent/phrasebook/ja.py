@@ -1112,7 +1112,123 @@ _MORE: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+_THIRD: dict[str, dict[str, list[Any]]] = {
+    "file_write": {
+        "hozon": [
+            "「{content}」を{file}に保存しておいて",
+            "{file}に保存：{content}",
+            "{content}を{file}ファイルに保存してください",
+            "{file}へ「{content}」を保存",
+        ],
+        "kakikomi": [
+            "{file}に「{content}」と書き込んで",
+            "{content}を{file}に書いて",
+            "{file}へ{content}を書き込み",
+            "{file}に次の内容を書いて：{content}",
+        ],
+    },
+    "file_read": {
+        "miru": [
+            "{file}見せて",
+            "{file}に何て書いてあるか見て",
+            "{file}を開いて中を見せて",
+            "{file}の内容が見たい",
+        ],
+    },
+    "system_info": {
+        "spec": [
+            "このPCのスペックは？",
+            "マシンの構成を教えて",
+            "OSのバージョンは？",
+            "メモリの空きはどれくらい？",
+            "ディスク容量を確認して",
+            "システム情報を見せて",
+        ],
+    },
+    "time_now": {
+        "hiduke": [
+            "今日は何月何日？",
+            "今日って何曜日？",
+            "今日の日付を教えてください",
+            "{city}は今日何月何日？",
+            "{city}は今何曜日？",
+        ],
+        "jikoku": [
+            "{city}の今の時刻は？",
+            "{city}は現在何時ですか",
+            "{city}の時間を調べて",
+            "{city}、今何時？",
+        ],
+    },
+    "process_list": {
+        "ugoiteru": [
+            "今何のプロセスが動いてる？",
+            "実行中のプログラムの一覧",
+            "バックグラウンドで何が動いてる？",
+            "{proc}はまだ動いてる？",
+        ],
+    },
+    "environment": {
+        "hensuu": [
+            "環境変数を見せて",
+            "{env}って何が入ってる？",
+            "{env}の中身を表示して",
+            "{env}の設定値は？",
+        ],
+    },
+    "database_query": {
+        "sansho": [
+            ("{table}テーブルを見せて", SELECT_ALL),
+            ("{table}テーブルの中身を表示して", SELECT_ALL),
+            ("{table}テーブルのレコードを全部取得して", SELECT_ALL),
+        ],
+    },
+    "calculator": {
+        "keisan": [
+            "{expr}を計算",
+            "{expr}はいくつ？計算して",
+            "{calc_words}を計算して",
+            "{calc_words}は何？",
+        ],
+    },
+    "none": {
+        "zatsudan": [
+            "今日はいい天気だね",
+            "週末の予定は？",
+            "おすすめの本ある？",
+            "どんな音楽が好き？",
+            "お腹すいた",
+            "何か話をして",
+            "東京の冬は寒い？",
+            "日本語って難しい？",
+        ],
+        "chishiki2": [
+            "メモリって何？",
+            "JSON形式は何に使うの？",
+            "データベースと表計算の違いは？",
+            "なぜタイムゾーンがあるの？",
+            "電卓はどうやって動くの？",
+            "ウェブページはどうやって作るの？",
+        ],
+    },
+    "calculator+file_write": {
+        "hozon": [
+            "{expr}を計算して、答えを{file}に保存",
+            "{expr}の結果を{file}に書き込んで",
+            "{expr}を計算したら{file}にメモして",
+        ],
+    },
+    "system_info+process_list": {
+        "spec": [
+            "PCのスペックと動いてるプロセスを見せて",
+            "システム情報とプロセス一覧をちょうだい",
+            "メモリは何GB？どのプロセスが使ってる？",
+        ],
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {

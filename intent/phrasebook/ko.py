@@ -1100,7 +1100,98 @@ _MORE: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+_THIRD: dict[str, dict[str, list[Any]]] = {
+    "file_write": {
+        "jeojang": [
+            '"{content}" {file}에 저장해 둬',
+            "{file}에 저장: {content}",
+            "{content}를 {file} 파일에 저장해 주세요",
+            "{file}로 {content} 저장",
+        ],
+        "sseugi": [
+            '{file}에 "{content}"라고 써 줘',
+            "{content}를 {file}에 적어",
+            "{file} 파일에 다음 내용 써줘: {content}",
+        ],
+    },
+    "file_read": {
+        "bogi": [
+            "{file} 파일 좀 보여줄래",
+            "{file} 내용 좀 보여줘",
+            "{file} 열어서 내용 확인",
+            "{file} 파일 안에 뭐 적혀 있는지 보여줘",
+        ],
+    },
+    "system_info": {
+        "sayang": [
+            "이 PC 사양 어때?",
+            "시스템 버전 뭐야?",
+            "메모리 남은 거 얼마야?",
+            "디스크 용량 확인해줘",
+            "시스템 정보 좀 보여줘",
+        ],
+    },
+    "time_now": {
+        "naljja": [
+            "오늘 몇 월 며칠이야?",
+            "오늘이 무슨 요일이지?",
+            "{city}는 오늘 며칠이야?",
+            "{city} 지금 무슨 요일이야?",
+        ],
+        "sigak": [
+            "{city} 현재 시각은?",
+            "{city} 지금 몇 시인지 알려줘",
+            "{city} 시간 확인",
+            "{city}는 몇 시?",
+        ],
+    },
+    "process_list": {
+        "dolgo": [
+            "지금 무슨 프로세스 돌고 있어?",
+            "실행 중인 프로그램 목록",
+            "백그라운드에서 뭐 돌아가?",
+            "{proc} 아직 돌고 있어?",
+        ],
+    },
+    "environment": {
+        "byeonsu": [
+            "환경 변수 좀 보여줘",
+            "{env}에 뭐 들어 있어?",
+            "{env} 내용 출력해줘",
+            "{env} 설정값이 뭐야?",
+        ],
+    },
+    "none": {
+        "japdam": [
+            "오늘 날씨 좋다",
+            "주말에 뭐 해?",
+            "책 추천해 줄래?",
+            "어떤 음악 좋아해?",
+            "배고파",
+            "재밌는 얘기 해줘",
+            "부산 겨울 추워?",
+            "한국어 어려워?",
+        ],
+        "jisik2": [
+            "메모리가 뭐야?",
+            "JSON 형식은 어디에 써?",
+            "데이터베이스랑 엑셀 차이가 뭐야?",
+            "시간대는 왜 있어?",
+            "계산기는 어떻게 작동해?",
+            "웹페이지는 어떻게 만들어?",
+        ],
+    },
+    "calculator+file_write": {
+        "jeojang": [
+            "{expr} 계산하고 답을 {file}에 저장",
+            "{expr} 결과를 {file}에 써줘",
+            "{expr} 계산한 거 {file}에 메모해",
+        ],
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {

@@ -1132,7 +1132,73 @@ _MORE: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+_THIRD: dict[str, dict[str, list[Any]]] = {
+    "environment": {
+        "ambiente": [
+            "me mostra o ambiente",
+            "o que está definido no ambiente?",
+            "ambiente, pfv",
+            "{env} no ambiente?",
+            "como está meu ambiente?",
+        ]
+    },
+    "database_query": {
+        "linhas": [
+            "acha as linhas de {name} na tabela {table}",
+            "quais linhas de {table} têm {name}?",
+            "mostra o registro de {name} na tabela {table}",
+            "consulta a tabela {table}",
+        ]
+    },
+    "database_execute": {
+        "inserir": [
+            "insere {name} como linha nova em {table}",
+            "coloca {name} na tabela {table}",
+            "linha nova em {table}: {name}",
+            "cadastra {name} na tabela {table}",
+        ]
+    },
+    "time_now": {
+        "relogio": [
+            "é tarde ou cedo em {city} agora?",
+            "que horas eles têm em {city}?",
+            "hora lá em {city}?",
+            "relógio de {city}?",
+        ]
+    },
+    "process_list": {
+        "rodando": [
+            "o que está rodando agora?",
+            "quais processos estão ativos?",
+            "tem algo pesado rodando?",
+            "o {proc} ainda está rodando?",
+        ]
+    },
+    "system_info": {
+        "verificar": [
+            "verifica a RAM",
+            "quanta RAM livre tem agora?",
+            "qual o tamanho do disco?",
+            "qual SO e quanta memória tem esse servidor?",
+        ]
+    },
+    "json_query": {
+        "onde": ["onde está {key} em {jdoc}?", "qual é o {key} em {jdoc}?", "me dá {key} de {jdoc}"]
+    },
+    "none": {
+        "tempo": [
+            "preciso de mais tempo pra pensar",
+            "já não era sem tempo!",
+            "bons tempos",
+            "leva o tempo que precisar",
+            "quanto tempo leva pra aprender piano?",
+            "o tempo está bom hoje",
+        ]
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {

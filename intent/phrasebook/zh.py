@@ -1048,7 +1048,115 @@ _MORE: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE)
+
+_THIRD: dict[str, dict[str, list[Any]]] = {
+    "file_write": {
+        "baocun": [
+            "把“{content}”保存进{file}",
+            "保存到{file}：{content}",
+            "请把{content}存进{file}文件",
+            "{file}里存一下“{content}”",
+        ],
+        "xieru": [
+            "往{file}里写入“{content}”",
+            "写一句{content}到{file}",
+            "帮我在{file}写上{content}",
+            "{file}写入：{content}",
+        ],
+    },
+    "file_read": {
+        "kankan": ["看看{file}", "{file}写的啥", "帮我打开看下{file}", "{file}里的东西给我看看"],
+    },
+    "system_info": {
+        "peizhi": [
+            "这台电脑什么配置？",
+            "机器配置怎么样",
+            "系统是什么版本",
+            "内存还剩多少",
+            "硬盘空间还有多少？",
+            "查看系统信息",
+        ],
+    },
+    "time_now": {
+        "riqi": [
+            "今天是几月几日？",
+            "今天星期几啊",
+            "现在是什么日期",
+            "{city}今天是几号",
+            "{city}现在星期几",
+            "今天日期",
+        ],
+        "dianzhong": [
+            "{city}现在几点钟",
+            "{city}当地现在几点",
+            "查一下{city}的时间",
+            "{city}的时间是多少",
+        ],
+    },
+    "process_list": {
+        "zaipao": [
+            "后台在跑哪些程序？",
+            "现在运行着什么进程",
+            "看看都有哪些进程",
+            "哪些程序正在运行",
+            "{proc}还在跑吗？",
+        ],
+    },
+    "environment": {
+        "bianliang": [
+            "看看环境变量",
+            "{env}这个变量是什么",
+            "打印一下{env}",
+            "环境变量{env}设置成什么了？",
+        ],
+    },
+    "database_query": {
+        "chaxun": [
+            ("查一下{table}表", SELECT_ALL),
+            ("{table}表的数据给我看看", SELECT_ALL),
+            ("从{table}表里查出所有记录", SELECT_ALL),
+        ],
+    },
+    "calculator": {
+        "suanyixia": ["{expr}算一下", "{expr}等于几啊", "请算{calc_words}", "{calc_words}等于几"],
+    },
+    "none": {
+        "xianliao": [
+            "今天天气真好",
+            "周末有什么计划？",
+            "推荐一本书吧",
+            "你喜欢什么音乐？",
+            "我饿了",
+            "给我讲个故事吧",
+            "北京的冬天冷吗？",
+            "学中文难吗？",
+        ],
+        "zhishi2": [
+            "什么是内存？",
+            "JSON格式有什么用？",
+            "数据库和表格有什么区别？",
+            "为什么要用时区？",
+            "计算器是怎么工作的？",
+            "网页是怎么做出来的？",
+        ],
+    },
+    "calculator+file_write": {
+        "baocun": [
+            "算一下{expr}，结果保存到{file}",
+            "{expr}算出来以后写进{file}",
+            "把{expr}的结果存到{file}",
+        ],
+    },
+    "system_info+process_list": {
+        "peizhi": [
+            "看看电脑配置和正在跑的进程",
+            "系统信息还有进程列表都给我",
+            "内存多大？哪些进程在用？",
+        ],
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {
