@@ -75,7 +75,7 @@ class Thresholds:
     margin: float = 0.0  # ... and must beat the probability of "none" by this much
     multi: float = 0.5  # a second tool is called when "multi" reaches this ...
     second: float = 0.05  # ... and the second-best tool reaches this
-    clause: float = 0.4  # two clauses each confidently wanting a different tool: call both
+    clause: float = 0.3  # two clauses each confidently wanting a different tool: call both
     none: float = 0.5  # a no-call decision below this "none" probability is an abstention
     known: float = 0.35  # below this share of known features, the request is unfamiliar: abstain
 

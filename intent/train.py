@@ -256,7 +256,7 @@ def tune(
     seed: int = 0,
     c: float = DEFAULT_C,
     config: FeatureConfig = FeatureConfig(),  # noqa: B008
-    none_weights: Sequence[float] = (1.0, 2.0, 4.0),
+    none_weights: Sequence[float] = (1.0,),
 ) -> list[tuple[dict[str, float], Thresholds, float]]:
     """Score decision thresholds on validation families carved out of the training split.
 
@@ -271,11 +271,12 @@ def tune(
     results = []
     for none_weight in none_weights:
         weights, bias = fit(x, y, c, seed, none_weight)
-        for call in (0.05, 0.15, 0.3):
-            for margin in (0.0, 0.15):
-                th = Thresholds(call=call, margin=margin)
-                model = IntentModel(LABELS, vocab, weights, bias, config, th)
-                results.append((_rates(model, val_part), th, none_weight))
+        for call in (0.05, 0.15):
+            for multi in (0.25, 0.35, 0.5):
+                for clause in (0.3, 0.4):
+                    th = Thresholds(call=call, multi=multi, clause=clause)
+                    model = IntentModel(LABELS, vocab, weights, bias, config, th)
+                    results.append((_rates(model, val_part), th, none_weight))
     results.sort(key=lambda r: _worst_ratio(r[0]), reverse=True)
     return results
 

@@ -1213,7 +1213,25 @@ _THIRD: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
+_FOURTH: dict[str, dict[str, list[Any]]] = {
+    "data_transform": {
+        "rows_cols": [
+            "nur die Spalte {col} bitte: {records}",
+            "aus diesen Zeilen nur {col} behalten: {records}",
+            "fasse die Zeilen von {records} nach {col} zusammen",
+            "wie viele Zeilen pro {col}? {records}",
+        ]
+    },
+    "json_query": {
+        "key_lookup": [
+            "schlag den Schlüssel {key} in {jdoc} nach",
+            "welchen Wert hat der Schlüssel {key} in {jdoc}?",
+            "lies {key} aus diesem json: {jdoc}",
+        ]
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD, _FOURTH)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {

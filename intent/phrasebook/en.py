@@ -1219,7 +1219,25 @@ _THIRD: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
+_FOURTH: dict[str, dict[str, list[Any]]] = {
+    "data_transform": {
+        "rows_cols": [
+            "only the {col} column please: {records}",
+            "from these rows keep {col}: {records}",
+            "group the rows of {records} by {col}",
+            "how many rows per {col}? {records}",
+        ]
+    },
+    "json_query": {
+        "key_lookup": [
+            "look up the key {key} in {jdoc}",
+            "what value does the key {key} have in {jdoc}?",
+            "read {key} out of this json: {jdoc}",
+        ]
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD, _FOURTH)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {

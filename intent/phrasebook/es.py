@@ -1202,7 +1202,25 @@ _THIRD: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
+_FOURTH: dict[str, dict[str, list[Any]]] = {
+    "data_transform": {
+        "rows_cols": [
+            "solo la columna {col}, porfa: {records}",
+            "de estas filas quédate con {col}: {records}",
+            "agrupa las filas de {records} por {col}",
+            "¿cuántas filas hay por {col}? {records}",
+        ]
+    },
+    "json_query": {
+        "key_lookup": [
+            "consulta la clave {key} en {jdoc}",
+            "¿qué valor tiene la clave {key} en {jdoc}?",
+            "lee {key} de este json: {jdoc}",
+        ]
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD, _FOURTH)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {

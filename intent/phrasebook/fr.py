@@ -1203,7 +1203,25 @@ _THIRD: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
+_FOURTH: dict[str, dict[str, list[Any]]] = {
+    "data_transform": {
+        "rows_cols": [
+            "juste la colonne {col} stp : {records}",
+            "de ces lignes garde {col} : {records}",
+            "regroupe les lignes de {records} par {col}",
+            "combien de lignes par {col} ? {records}",
+        ]
+    },
+    "json_query": {
+        "key_lookup": [
+            "cherche la clé {key} dans {jdoc}",
+            "quelle valeur a la clé {key} dans {jdoc} ?",
+            "lis {key} dans ce json : {jdoc}",
+        ]
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD, _FOURTH)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {

@@ -1228,7 +1228,25 @@ _THIRD: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
+_FOURTH: dict[str, dict[str, list[Any]]] = {
+    "data_transform": {
+        "rows_cols": [
+            "{col}列だけ表示して：{records}",
+            "この行から{col}だけ残して：{records}",
+            "{records}の行を{col}でまとめて",
+            "{col}ごとの行数は？ {records}",
+        ]
+    },
+    "json_query": {
+        "key_lookup": [
+            "{jdoc}のキー{key}の値を調べて",
+            "{jdoc}でキー{key}の値は？",
+            "このjsonから{key}を読み取って：{jdoc}",
+        ]
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD, _FOURTH)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {

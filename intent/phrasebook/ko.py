@@ -1191,7 +1191,25 @@ _THIRD: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
+_FOURTH: dict[str, dict[str, list[Any]]] = {
+    "data_transform": {
+        "rows_cols": [
+            "{col} 열만 보여줘: {records}",
+            "이 행들에서 {col}만 남겨: {records}",
+            "{records} 행을 {col} 기준으로 묶어줘",
+            "{col}별 행 개수는? {records}",
+        ]
+    },
+    "json_query": {
+        "key_lookup": [
+            "{jdoc}에서 키 {key} 값 조회해줘",
+            "{jdoc}에서 {key} 키의 값은?",
+            "이 json에서 {key} 읽어줘: {jdoc}",
+        ]
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD, _FOURTH)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {

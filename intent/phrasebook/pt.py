@@ -1198,7 +1198,25 @@ _THIRD: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
+_FOURTH: dict[str, dict[str, list[Any]]] = {
+    "data_transform": {
+        "rows_cols": [
+            "só a coluna {col}, pfv: {records}",
+            "dessas linhas fica só com {col}: {records}",
+            "agrupa as linhas de {records} por {col}",
+            "quantas linhas por {col}? {records}",
+        ]
+    },
+    "json_query": {
+        "key_lookup": [
+            "consulta a chave {key} em {jdoc}",
+            "qual o valor da chave {key} em {jdoc}?",
+            "lê {key} desse json: {jdoc}",
+        ]
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD, _FOURTH)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {

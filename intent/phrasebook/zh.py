@@ -1156,7 +1156,25 @@ _THIRD: dict[str, dict[str, list[Any]]] = {
     },
 }
 
-FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD)
+_FOURTH: dict[str, dict[str, list[Any]]] = {
+    "data_transform": {
+        "rows_cols": [
+            "只要{col}这一列：{records}",
+            "这些行里只留下{col}：{records}",
+            "把{records}的行按{col}归类",
+            "每个{col}有几行？{records}",
+        ]
+    },
+    "json_query": {
+        "key_lookup": [
+            "查一下{jdoc}里键{key}的值",
+            "{jdoc}中{key}这个键是什么值？",
+            "从这个json读出{key}：{jdoc}",
+        ]
+    },
+}
+
+FAMILIES: dict[str, dict[str, list[Any]]] = merge(_FIRST, _MORE, _THIRD, _FOURTH)
 
 # Ways of joining two requests into one ("{0} and {1}"): composed two-tool requests.
 CONJUNCTIONS: dict[str, list[str]] = {
