@@ -138,6 +138,14 @@ def load_fresh(path: Path = FRESH_PATH) -> list[Case]:
     return cases
 
 
+def _shown(path: Path) -> str:
+    """A path relative to the working directory when it is inside it (stable in reports)."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def _fmt(x: float | None) -> str:
     return "   -  " if x is None else f"{100 * x:5.1f}%"
 
@@ -206,7 +214,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for err in s.errors[: args.errors]:
             print(f"[{name}] {json.dumps(err, ensure_ascii=False)}", file=sys.stderr)
     report = {
-        "model": {**model.meta, "path": str(args.model)},
+        "model": {**model.meta, "path": _shown(args.model)},
         "targets": TARGETS,
         "results": results,
         "latency_ms": latency,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from intent import phrasings
+from intent.evaluate import FRESH_PATH, Case, load_fresh, score
 from intent.model import DEFAULT_PATH, ArtefactError, IntentModel, benchmark
 from intent.phrasings import LANGS, TOOLS, data_hash, families, generate
 from intent.train import build_bytes, training_examples
@@ -266,3 +267,41 @@ def test_examples_carry_expected_arguments(train_examples: list[phrasings.Exampl
     for ex in created:
         table = ex.args["database_execute"]["sql"].split()[2]
         assert table in ex.text
+
+
+# -- the fresh set and the scorer ---------------------------------------------------------------
+
+
+def test_fresh_set_covers_every_language_with_tools_and_none() -> None:
+    cases = load_fresh(FRESH_PATH)
+    for lang in LANGS:
+        mine = [c for c in cases if c.lang == lang]
+        assert len(mine) >= 5, lang
+        assert any(c.labels for c in mine) and any(not c.labels for c in mine), lang
+    assert all(c.labels <= set(TOOLS) for c in cases)
+    generated = {ex.text for ex in generate(0)}
+    assert not generated & {c.text for c in cases}, "a fresh request is a generator phrasing"
+
+
+def test_bad_fresh_line_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "fresh.jsonl"
+    path.write_text('{"text": "hi", "lang": "en", "labels": []}\n{"text": "no labels"}\n')
+    with pytest.raises(ValueError, match=r"fresh.jsonl:2"):
+        load_fresh(path)
+
+
+def test_score_counts_none_multi_and_languages(model: IntentModel) -> None:
+    cases = [
+        Case(
+            "what time is it in Seoul, and what is 3*4?",
+            "en",
+            frozenset({"time_now", "calculator"}),
+        ),
+        Case("I love Tokyo", "en", frozenset()),
+        Case("Combien font 7 fois 8 ?", "fr", frozenset({"web_scrape"})),  # deliberately wrong
+    ]
+    summary = score(model, cases, second_opinion=False).summary()
+    assert summary["n"] == 3
+    assert summary["overall"] == round(2 / 3, 4)
+    assert summary["no_call"] == 1.0 and summary["multi_all_right"] == 1.0
+    assert summary["per_language"] == {"en": 1.0, "fr": 0.0}
