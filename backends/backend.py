@@ -99,11 +99,19 @@ class Backend:
     """A chat model plus its quirks, behind the retry loop and the circuit breaker."""
 
     def __init__(
-        self, llm: BaseChatModel, policy: RetryPolicy | None = None, *, name: str = "llm"
+        self,
+        llm: BaseChatModel,
+        policy: RetryPolicy | None = None,
+        *,
+        name: str = "llm",
+        answer_from_results: bool = False,
     ) -> None:
         self.llm = llm
         self.policy = policy or RetryPolicy()
         self.name = name
+        self.answer_from_results = answer_from_results
+        """Write the answer from a tool result that answers the question by itself (a sum, the
+        time) instead of asking this backend to phrase it: right for a small local model."""
         self.model = str(
             getattr(llm, "model_name", None) or getattr(llm, "model", None) or type(llm).__name__
         )

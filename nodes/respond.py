@@ -27,6 +27,7 @@ from backends.messages import CALLED_MARK, RESULT_MARK, message_text
 from graph.context import Context, Deps
 from graph.state import State
 from nodes.conversation import current_turn, last_user_text, trim_to_window, window
+from nodes.intents import SELF_ANSWERING
 from nodes.parsers import HARMONY_TOKEN, parse_text_tool_calls, strip_harmony
 from nodes.prompts import (
     FALLBACK_LIMIT,
@@ -95,6 +96,11 @@ def plain_answer(results: Sequence[ToolMessage], user_text: str = "") -> str:
 _ECHOES = (CALLED_MARK, RESULT_MARK, '{"')
 
 
+def answers_itself(results: Sequence[ToolMessage]) -> bool:
+    """Every result succeeded and is of a tool whose result answers the question by itself."""
+    return bool(results) and all(m.status != "error" and m.name in SELF_ANSWERING for m in results)
+
+
 def usable(text: str) -> bool:
     """A reply that can be shown as an answer: not empty, not a tool call, no control tokens,
     no echo of the raw tool transcript."""
@@ -124,9 +130,15 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
     results = [m for m in current_turn(messages) if isinstance(m, ToolMessage)]
     draft = strip_harmony(state.get("draft", "")).strip()
     history = window(messages, ctx.history_messages)
+    written_by = "model"
     if results:
         keys = key_facts(results)
-        answer = draft if usable(draft) and covers(draft, keys) else ""
+        if deps.backend.answer_from_results and answers_itself(results):
+            # The result is the answer (a sum, the time, a listing): a model call could only
+            # restate it, slower, or get it wrong.
+            answer, written_by = plain_answer(results, last_user_text(messages)), "results"
+        else:
+            answer = draft if usable(draft) and covers(draft, keys) else ""
         if not answer:
             listing = "\n".join(
                 f"- {m.name} ({m.status}): {message_text(m)[:2000]}" for m in results
@@ -134,13 +146,13 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
             answer = await generate(
                 deps.backend, RESPOND_SYSTEM.format(results=listing), history, verified=True
             )
-        if (
+        if written_by == "model" and (
             not usable(answer)
             or not covers(answer, keys)
             or (not keys and all(m.status == "error" for m in results))
         ):
             log.info("respond: the model's answer misses the tool results; using them directly")
-            answer = plain_answer(results, last_user_text(messages))
+            answer, written_by = plain_answer(results, last_user_text(messages)), "results"
     elif usable(draft):
         answer = draft
     else:
@@ -150,7 +162,8 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
     reason = state.get("stop_reason", "")
     if reason:
         answer = f"{FALLBACK_LIMIT.format(reason=reason)}\n\n{answer}"
-    final = AIMessage(content=answer)
+    # The transcript says who wrote the answer: the model, or toolloom from the tool results.
+    final = AIMessage(content=answer, response_metadata={"toolloom_answer": written_by})
     dropped = trim_to_window([*messages, final], ctx.history_messages)
     gone = set(dropped)
     kept_calls = {
@@ -168,4 +181,5 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
         },
         "draft": "",
         "feedback": "",
+        "intent": None,
     }

@@ -181,7 +181,12 @@ async def open_runtime(
                 settings, base_url=base_url, embedded_alias=embedded.alias if embedded else None
             )
         name = "embedded" if embedded else "openai-compatible"
-        backend = Backend(llm, policy_from(settings, name), name=name)
+        answer_from_results = settings.answer_from_results == "always" or (
+            settings.answer_from_results == "auto" and embedded is not None
+        )
+        backend = Backend(
+            llm, policy_from(settings, name), name=name, answer_from_results=answer_from_results
+        )
 
         store = await asyncio.to_thread(Store.open, settings)  # migrated to the latest schema
         stack.callback(store.close)
