@@ -107,6 +107,7 @@ class Backend:
         *,
         name: str = "llm",
         base_url: str | None = None,
+        answer_from_results: bool = False,
     ) -> None:
         self.llm = llm
         self.policy = policy or RetryPolicy(breaker=CircuitBreaker(name=name))
@@ -114,6 +115,9 @@ class Backend:
         """The backend's name (its models-file entry): in metrics, logs and replies."""
         self.base_url = base_url
         """Where it is reached (None for an in-process model)."""
+        self.answer_from_results = answer_from_results
+        """Write the answer from a tool result that answers the question by itself (a sum, the
+        time) instead of asking this backend to phrase it: right for a small local model."""
         self.model = str(
             getattr(llm, "model_name", None) or getattr(llm, "model", None) or type(llm).__name__
         )

@@ -60,6 +60,11 @@ class UnknownModel(LookupError):
 class Routed:
     """One chain of backends behind the calls the nodes make."""
 
+    @property
+    def answer_from_results(self) -> bool:
+        """Whether the chosen backend (the chain's head) has answers written from results."""
+        return self.chain[0].answer_from_results
+
     def __init__(self, chain: Sequence[Backend]) -> None:
         if not chain:
             raise ValueError("a chain needs at least one backend")

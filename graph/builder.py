@@ -2,8 +2,13 @@ r"""build_graph(llm, tools) -> StateGraph: the five nodes and the edges between 
 
     START -> route -> call-tool ------> reflect -> route | respond
                   \-> detect-intent -> call-tool | respond
-                  \-> respond (limit reached)
+                  \-> respond (plain chat, or a limit reached)
     respond -> END
+
+route first asks the learned intent model (:mod:`nodes.intents`): a confident decision whose
+arguments are all in the user's words goes to call-tool with no model call; confident plain chat
+goes to respond, which answers without tool schemas; anything else asks the model, shown only the
+tools the intent model ranks highest.
 
 In tool-call mode (``Context.client_tools`` set) nothing is executed: route and detect-intent
 end the run with the tool calls for the client.
@@ -13,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
+from typing import Literal
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.tools import BaseTool
@@ -24,8 +30,10 @@ from backends.resilience import RetryPolicy
 from graph.context import Context, Deps, ToolSource, tool_source
 from graph.edges import after_detect_intent, after_reflect, after_route
 from graph.state import InputState, State
+from intent.model import IntentModel
 from nodes.call_tool import call_tool
 from nodes.detect_intent import detect_intent
+from nodes.intents import shipped_model
 from nodes.reflect import reflect
 from nodes.respond import respond
 from nodes.route import route
@@ -37,6 +45,7 @@ def build_graph(
     *,
     defaults: Context | None = None,
     policy: RetryPolicy | None = None,
+    intent: IntentModel | Literal["shipped"] | None = "shipped",
 ) -> StateGraph[State, Context, InputState, State]:
     """The agent graph, uncompiled: callers compile it with their own checkpointer.
 
@@ -44,8 +53,9 @@ def build_graph(
     with their fallbacks (:class:`~backends.pool.BackendPool`; ``Context.model`` picks one per
     run); ``tools`` a fixed list, or a source read at every run (the server's toolbox, whose MCP
     tools come and go; see :mod:`graph.context`); ``defaults`` holds the limits used when a run
-    passes no ``context`` (Studio); ``policy`` the retries and circuit breaker for calls to a bare
-    ``llm`` (give the model itself no retries of its own: ``max_retries=0``).
+    passes no ``context`` (Studio); ``intent`` the learned intent model ("shipped": the one that
+    ships with toolloom; None: the patterns only); ``policy`` the retries and circuit breaker for
+    calls to a bare ``llm`` (give the model itself no retries of its own: ``max_retries=0``).
     """
     if isinstance(llm, BackendPool):
         pool = llm
@@ -55,6 +65,7 @@ def build_graph(
         pool=pool,
         source=tool_source(tools),
         defaults=defaults or Context(),
+        intent=shipped_model() if intent == "shipped" else intent,
     )
 
     builder = StateGraph(State, context_schema=Context, input_schema=InputState)

@@ -23,6 +23,7 @@ from typing import Any, Literal, Protocol
 from langchain_core.tools import BaseTool
 
 from backends.pool import BackendPool, Routed
+from intent.model import IntentModel
 from nodes.validation import ToolSpec
 
 ToolChoice = Literal["auto", "none", "required"] | dict[str, Any]
@@ -131,6 +132,8 @@ class Deps:
     """Every tool the graph runs (built-ins, Python tools, MCP tools), read at each use."""
     defaults: Context
     """The context of a run that passes none (LangGraph Studio)."""
+    intent: IntentModel | None = None
+    """The learned intent model for the built-in tools (None: the patterns only)."""
     _cache: _ViewCache = field(default_factory=_ViewCache, repr=False, compare=False)
 
     @property

@@ -23,6 +23,9 @@ async def after_route(
     an answer; anything else may hold a call that detect-intent recovers."""
     if state.get("stop_reason"):
         return "respond"
+    decision = state.get("intent")
+    if decision is not None and decision["kind"] == "chat" and not state.get("draft"):
+        return "respond"  # plain chat: no tool to find
     if pending_tool_calls(state["messages"]):
         return "__end__" if _client_mode(runtime) else "call-tool"
     if tools_ran_this_turn(state["messages"]) and not parse_text_tool_calls(state.get("draft", "")):

@@ -8,10 +8,13 @@ from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 from typing_extensions import TypedDict
 
-Stage = Literal["native", "text", "structured", "pattern"]
-"""Which detect-intent stage produced a tool call: ``native`` (the backend returned well-formed
-tool_calls), ``text`` (written into the reply: Harmony, Hermes, JSON), ``structured`` (a
-constrained JSON request to the model), ``pattern`` (stage 3, for the built-in tools)."""
+from nodes.intents import Decision
+
+Stage = Literal["native", "text", "structured", "intent", "pattern"]
+"""Which stage produced a tool call: ``native`` (the backend returned well-formed tool_calls),
+``text`` (written into the reply: Harmony, Hermes, JSON), ``structured`` (a constrained JSON
+request to the model), ``intent`` (the learned intent model and the argument extractors, for the
+built-in tools), ``pattern`` (deterministic patterns, when the intent model is unsure)."""
 
 Verdict = Literal["route", "respond"]
 """reflect's decision: take another step (route) or answer now (respond)."""
@@ -36,6 +39,10 @@ class State(InputState):
     call_stages: NotRequired[Annotated[dict[str, Stage], merge_dicts]]
     """tool_call_id -> the detect-intent stage that produced the call (native, text, structured,
     pattern), for the calls still in the working state (respond drops the others with the messages)."""
+    intent: NotRequired[Decision | None]
+    """The intent model's decision for the current turn (made once, when the user's message
+    arrives): the calls it found, the tools it chose with missing arguments, plain chat, or
+    unsure; None where it does not apply (tool-call mode with tools it does not know)."""
     draft: NotRequired[str]
     """route's plain-text reply when it made no tool call; respond may use it as the answer."""
     draft_by: NotRequired[str]

@@ -28,6 +28,7 @@ from backends.pool import ChatBackend
 from graph.context import Context, Deps
 from graph.state import State
 from nodes.conversation import current_turn, last_user_text, trim_to_window, window
+from nodes.intents import SELF_ANSWERING
 from nodes.parsers import HARMONY_TOKEN, parse_text_tool_calls, strip_harmony
 from nodes.prompts import (
     FALLBACK_LIMIT,
@@ -96,6 +97,15 @@ def plain_answer(results: Sequence[ToolMessage], user_text: str = "") -> str:
 _ECHOES = (CALLED_MARK, RESULT_MARK, '{"')
 
 
+FROM_RESULTS = "tool results"
+"""Who wrote an answer that toolloom wrote from the tool results (no model call)."""
+
+
+def answers_itself(results: Sequence[ToolMessage]) -> bool:
+    """Every result succeeded and is of a tool whose result answers the question by itself."""
+    return bool(results) and all(m.status != "error" and m.name in SELF_ANSWERING for m in results)
+
+
 def usable(text: str) -> bool:
     """A reply that can be shown as an answer: not empty, not a tool call, no control tokens,
     no echo of the raw tool transcript."""
@@ -126,41 +136,44 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
     results = [m for m in current_turn(messages) if isinstance(m, ToolMessage)]
     draft = strip_harmony(state.get("draft", "")).strip()
     history = window(messages, ctx.history_messages)
-    # the backend whose words the answer is, when one wrote it
+    backend = deps.backend_for(ctx)
+    # who wrote the answer: the backend whose words it is, or toolloom from the tool results
     written_by: str | None = state.get("draft_by") or None
     if results:
         keys = key_facts(results)
-        answer = draft if usable(draft) and covers(draft, keys) else ""
+        if backend.answer_from_results and answers_itself(results):
+            # The result is the answer (a sum, the time, a listing): a model call could only
+            # restate it, slower, or get it wrong.
+            answer, written_by = plain_answer(results, last_user_text(messages)), FROM_RESULTS
+        else:
+            answer = draft if usable(draft) and covers(draft, keys) else ""
         if not answer:
             listing = "\n".join(
                 f"- {m.name} ({m.status}): {message_text(m)[:2000]}" for m in results
             )
             answer, written_by = await generate(
-                deps.backend_for(ctx),
+                backend,
                 RESPOND_SYSTEM.format(results=listing),
                 history,
                 verified=True,
             )
-        if (
+        if written_by != FROM_RESULTS and (
             not usable(answer)
             or not covers(answer, keys)
             or (not keys and all(m.status == "error" for m in results))
         ):
             log.info("respond: the model's answer misses the tool results; using them directly")
-            answer = plain_answer(results, last_user_text(messages))
-            written_by = None
+            answer, written_by = plain_answer(results, last_user_text(messages)), FROM_RESULTS
     elif usable(draft):
         answer = draft
     else:
-        written_by = None
-        answer, written_by = await generate(
-            deps.backend_for(ctx), RESPOND_PLAIN_SYSTEM, history, verified=False
-        )
+        answer, written_by = await generate(backend, RESPOND_PLAIN_SYSTEM, history, verified=False)
         if not usable(answer):
             answer, written_by = FALLBACK_NO_ANSWER, None
     reason = state.get("stop_reason", "")
     if reason:
         answer = f"{FALLBACK_LIMIT.format(reason=reason)}\n\n{answer}"
+    # The transcript says who wrote the answer: a backend, or toolloom from the tool results.
     final = AIMessage(
         content=answer, response_metadata={BACKEND_KEY: written_by} if written_by else {}
     )
@@ -182,4 +195,5 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
         "draft": "",
         "draft_by": "",
         "feedback": "",
+        "intent": None,
     }

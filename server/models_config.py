@@ -115,9 +115,11 @@ class ModelEntry(BaseModel):
         default=(),
         description="Entries tried in order when this backend fails through no fault of the request.",
     )
-    answer_from_results: bool = Field(
-        default=False,
-        description="Write the answer from tool results without a model call (issue 21).",
+    answer_from_results: bool | None = Field(
+        default=None,
+        description="Write the answer from a tool result that answers the question by itself "
+        "(calculator, time_now, statistics, file_list, system_info) without a model call; "
+        "unset: TOOLLOOM_ANSWER_FROM_RESULTS (auto: yes for the embedded model only).",
     )
     deterministic: bool = Field(
         default=False,

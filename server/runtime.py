@@ -221,8 +221,25 @@ def backends_from(
     return BackendPool(backends, default=models.default, fallbacks=fallbacks), clients
 
 
+def answers_from_results(settings: Settings, entry: ModelEntry) -> bool:
+    """Whether answers that a tool result gives by itself skip this backend's phrasing: the
+    entry's own choice, else the setting (``auto``: only for the embedded model, whose phrasing
+    adds seconds and risks nothing but errors; gpt-oss phrases it well)."""
+    if entry.answer_from_results is not None:
+        return entry.answer_from_results
+    if settings.answer_from_results == "auto":
+        return entry.is_embedded
+    return settings.answer_from_results == "always"
+
+
 def _backend(settings: Settings, entry: ModelEntry, llm: BaseChatModel, url: str | None) -> Backend:
-    backend = Backend(llm, policy_from(settings, entry.name), name=entry.name, base_url=url)
+    backend = Backend(
+        llm,
+        policy_from(settings, entry.name),
+        name=entry.name,
+        base_url=url,
+        answer_from_results=answers_from_results(settings, entry),
+    )
     if entry.structured_output is not None:  # the operator says how this backend takes JSON
         backend.quirks.structured[entry.structured_output] = True
     return backend

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     llm_max_tokens: Annotated[int | None, Field(ge=16, le=131072)] = None
     """Longest reply requested from the model, in tokens. Default: 1024; 256 for the embedded model,
     which otherwise rambles for a minute on 2 CPU cores."""
+    answer_from_results: Literal["auto", "always", "never"] = "auto"
+    """When a tool's result answers the question by itself (calculator, time_now, statistics,
+    file_list, system_info), write the answer from it with no model call (``always``), or let the
+    model phrase it (``never``). ``auto``: from the result on the embedded model, by the model on
+    a configured backend (gpt-oss phrases it well; a 135M model only restates it, slower)."""
 
     models: Path | None = None
     """A models file (YAML or JSON): several backends with fallbacks (server/models_config.py).
