@@ -62,8 +62,6 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
         tool_list=tool_list_text(offered) or "(none)",
         feedback=ROUTE_FEEDBACK.format(feedback=feedback) if feedback else "",
     )
-    tool_choice = ctx.tool_choice if ctx.client_mode else "auto"
-    offered = [] if tool_choice == "none" else specs
     reply = await deps.backend_for(ctx).chat(
         [SystemMessage(content=system), *window(messages, ctx.history_messages)],
         tools=[spec.openai for spec in offered],

@@ -8,7 +8,7 @@ from typing import Any
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
-from backends.backend import Backend
+from backends.backend import BACKEND_KEY, Backend
 from backends.resilience import RetryPolicy
 from graph.builder import build_graph
 from graph.context import Context
@@ -70,7 +70,7 @@ async def test_a_confident_call_needs_no_model_call_at_all() -> None:
     state = await turn("Combien font 7 fois 8 ?", recorder)
     assert calls_of(state) == [("calculator", {"expression": "7 * 8"}, "intent")]
     assert "56" in state["messages"][-1].content
-    assert state["messages"][-1].response_metadata["toolloom_answer"] == "results"
+    assert state["messages"][-1].response_metadata[BACKEND_KEY] == "tool results"
     assert recorder.calls == []
 
 
@@ -78,7 +78,7 @@ async def test_a_capable_backend_still_phrases_the_answer() -> None:
     recorder = Recorder("Seven times eight is 56.")
     state = await turn("Combien font 7 fois 8 ?", recorder, answer_from_results=False)
     assert state["messages"][-1].content == "Seven times eight is 56."
-    assert state["messages"][-1].response_metadata["toolloom_answer"] == "model"
+    assert state["messages"][-1].response_metadata[BACKEND_KEY] == "llm"  # the backend's name
     (call,) = recorder.calls  # one call: respond; none for route
     assert "tools" not in call["kwargs"]
 

@@ -122,10 +122,12 @@ def test_the_sixth_request_in_a_minute_is_a_429_on_every_surface(tmp_path: Path)
 
 
 def test_tokens_per_day_count_what_the_runs_used(tmp_path: Path) -> None:
-    # every run makes two model calls here (route, then detect-intent's structured question),
-    # 15 tokens each: the day's 40 are reached by the second run; the third is refused
+    # every run here is plain chat: one model call (respond, no tool schemas: the intent model
+    # saw no tool wanted), 15 tokens: the day's 40 are reached by the third run; the fourth is
+    # refused
     with make_client(tmp_path, tokens_per_day=40) as client:
-        assert v1(client, "toolloom").json()["usage"]["total_tokens"] == 30
+        assert v1(client, "toolloom").json()["usage"]["total_tokens"] == 15
+        assert v1(client, "toolloom").status_code == 200  # 15 < 40
         assert v1(client, "toolloom").status_code == 200  # 30 < 40: allowed, crosses the limit
         refused = v1(client, "toolloom")
         assert refused.status_code == 429
@@ -139,7 +141,7 @@ def test_a_batch_counts_each_runs_tokens_once(tmp_path: Path) -> None:
         response = client.post("/agent/batch", json={"inputs": inputs})
         assert response.status_code == 200 and len(response.json()["output"]) == 3
         runtime: Any = client.app.state.runtime  # type: ignore[attr-defined]
-        assert runtime.limiter._local.tokens[""] == 3 * 30  # two calls of 15 tokens a run
+        assert runtime.limiter._local.tokens[""] == 3 * 15  # one call of 15 tokens a run
 
 
 def test_per_key_overrides_stored_with_the_key(tmp_path: Path) -> None:
@@ -177,7 +179,7 @@ def test_no_cache_from_the_client_reaches_the_model_calls(client: TestClient) ->
 def test_the_transcript_records_which_backend_answered(client: TestClient) -> None:
     v1(client, "gpu", {"X-Thread-Id": "recorded"})
     thread = client.get("/threads/recorded").json()
-    assert thread["last_run"]["models"] == ["gpu", "gpu"]
+    assert thread["last_run"]["models"] == ["gpu"]  # plain chat: one model call
     assert [(m["role"], m["model"]) for m in thread["messages"]] == [
         ("user", None),
         ("assistant", "gpu"),
