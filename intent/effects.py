@@ -421,12 +421,13 @@ def target_of(tool: BaseTool, args: Mapping[str, Any]) -> str:
 def allows(
     grounding: Grounding, tool: BaseTool, kind: EffectKind, args: Mapping[str, Any]
 ) -> tuple[bool, str]:
-    """Whether the grounding allows this side-effecting call, and if not, why (in words)."""
+    """Whether the grounding allows this side-effecting call, and if not, why: words that follow
+    "your message" or "the user's message" ("did not ask to write or change a file")."""
     named_tool = tool.name in grounding["tools"]
     if kind not in grounding["kinds"] and not named_tool:
         if kind == "external":
-            return False, f"the user's message did not name {tool.name}"
-        return False, f"the user's message did not ask to {what(kind)}"
+            return False, f"did not name {tool.name}"
+        return False, f"did not ask to {what(kind)}"
     targets = grounding["targets"]
     target = call_target(tool, args)
     if kind == "file" and (targets["paths"] or targets["folders"]):
@@ -437,15 +438,18 @@ def allows(
         )
         if not inside:
             named = ", ".join(targets["paths"] + [f + "/" for f in targets["folders"]])
-            return False, f"the user named only these files: {named}"
+            return False, f"named only these files: {named}"
     if kind == "database" and targets["tables"]:
         tables = target if isinstance(target, set) else None
         if not tables or not tables <= set(targets["tables"]):
-            return False, f"the user named only these tables: {', '.join(targets['tables'])}"
-    if kind == "network" and (targets["urls"] or targets["hosts"]):
-        if not isinstance(target, str) or not _url_matches(
-            target, targets["urls"], targets["hosts"]
-        ):
-            named = ", ".join(targets["urls"] + targets["hosts"])
-            return False, f"the user named only these addresses: {named}"
+            return False, f"named only these tables: {', '.join(targets['tables'])}"
+    if (
+        kind == "network"
+        and (targets["urls"] or targets["hosts"])
+        and not (
+            isinstance(target, str) and _url_matches(target, targets["urls"], targets["hosts"])
+        )
+    ):
+        named = ", ".join(targets["urls"] + targets["hosts"])
+        return False, f"named only these addresses: {named}"
     return True, ""

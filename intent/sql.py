@@ -407,7 +407,7 @@ _STRINGS = re.compile(r"'(?:[^']|'')*'")
 def _table_name(raw: str) -> str:
     """A table name as SQLite compares it: unquoted, without a schema, lower-cased."""
     last = re.split(r"\s*\.\s*(?=(?:\"|`|\[|[^\W\d]))", raw.strip())[-1]
-    if last[:1] in "\"`[":
+    if last[:1] in '"`[':
         last = last[1:-1].replace('""', '"')
     return last.lower()
 
