@@ -87,14 +87,13 @@ class ApprovalTask(TypedDict):
     request: dict[str, Any]
 
 
-async def approve(task: dict[str, Any]) -> dict[str, Any]:
-    """Wait for a person's decision on one call (``task`` is an :class:`ApprovalTask`, sent by
-    the edge after call-tool; typed as a dict so that its keys do not become state channels);
-    record it for call-tool."""
-    answer = interrupt(task["request"], response_schema=ANSWER)
+async def approve(state: ApprovalTask) -> dict[str, Any]:
+    """Wait for a person's decision on one call (``state`` is what the edge after call-tool
+    sent for it); record it for call-tool."""
+    answer = interrupt(state["request"], response_schema=ANSWER)
     namespace = str(get_config()["configurable"].get("checkpoint_ns", ""))
     interrupt_id = Interrupt.from_ns(None, namespace).id
     return {
-        "decisions": {task["call_id"]: as_decision(answer)},
-        "answered": {interrupt_id: task["call_id"]},
+        "decisions": {state["call_id"]: as_decision(answer)},
+        "answered": {interrupt_id: state["call_id"]},
     }

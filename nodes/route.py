@@ -43,8 +43,9 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
             reset["grounding"] = ground(
                 message_text(messages[-1]), deps.tools.values(), str(messages[-1].id or "")
             )
-        for key in ("awaiting", "decisions", "answered"):
-            reset[key] = {call_id: None for call_id in state.get(key) or {}}
+        reset["awaiting"] = dict.fromkeys(state.get("awaiting") or {})
+        reset["decisions"] = dict.fromkeys(state.get("decisions") or {})
+        reset["answered"] = dict.fromkeys(state.get("answered") or {})
     if steps >= ctx.max_steps:
         return {**reset, "steps": steps, "stop_reason": f"the limit of {ctx.max_steps} steps"}
 

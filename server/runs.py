@@ -35,10 +35,12 @@ from fastapi.responses import StreamingResponse
 from langchain_core.callbacks import AsyncCallbackHandler
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import LLMResult
+from langgraph.types import Command
 
 from backends.errors import classify
 from backends.telemetry import token_counts
 from graph.context import Context
+from server.approvals import check_resume, resume_value
 from server.auth import Principal
 from server.errors import ApiError, database_error
 from server.observability import ACTIVE_RUNS
@@ -152,6 +154,18 @@ class RunUsage(AsyncCallbackHandler):
 # --- the run -------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Resume:
+    """A person's answer to a run that waits for approval: the ``resume`` of a command, checked
+    against the thread's state once the thread is held (see :mod:`server.approvals`)."""
+
+    value: Any
+
+
+RunInput = Sequence[BaseMessage] | Resume
+"""What a run is given: the new message(s) of the conversation, or an answer to resume with."""
+
+
 @dataclass
 class Run:
     """One request's run, prepared before the response starts and executed inside it."""
@@ -190,25 +204,30 @@ class Run:
         return config
 
     async def invoke(
-        self, messages: Sequence[BaseMessage], config: dict[str, Any] | None = None
+        self, messages: RunInput, config: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        """Run to the end; returns the final state."""
-        async with self._running(messages):
+        """Run to the end (or until it waits for a person: ``__interrupt__`` in the state);
+        returns the final state."""
+        async with self._running(messages) as graph_input:
             state: dict[str, Any] = await self.graph.ainvoke(
-                {"messages": list(messages)}, self.config(config), context=self.context
+                graph_input, self.config(config), context=self.context
             )
             self.final = state
             return state
 
+    async def resume(self, value: Any, config: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Answer the approvals the thread waits for and run on; returns the final state."""
+        return await self.invoke(Resume(value), config)
+
     async def stream(
         self,
-        messages: Sequence[BaseMessage],
+        messages: RunInput,
         modes: Sequence[str] | None = None,
         config: dict[str, Any] | None = None,
     ) -> AsyncIterator[Any]:
         """The graph's stream (``(mode, data)`` pairs with several ``modes``; the graph's default
         chunks with none). The final state is kept in :attr:`final`."""
-        async with self._running(messages):
+        async with self._running(messages) as graph_input:
             values = modes is not None and "values" in modes
             wanted = list(modes) if modes is not None else None
             if modes is not None and not values:
@@ -216,9 +235,7 @@ class Run:
             kwargs: dict[str, Any] = {"context": self.context}
             if wanted is not None:
                 kwargs["stream_mode"] = wanted
-            async for item in self.graph.astream(
-                {"messages": list(messages)}, self.config(config), **kwargs
-            ):
+            async for item in self.graph.astream(graph_input, self.config(config), **kwargs):
                 if wanted is not None and item[0] == "values":
                     self.final = item[1]
                     if not values:
@@ -226,10 +243,15 @@ class Run:
                 yield item
 
     @contextlib.asynccontextmanager
-    async def _running(self, given: Sequence[BaseMessage]) -> AsyncIterator[None]:
-        """Hold the thread, record the run around it, map failures to API errors."""
+    async def _running(self, run_input: RunInput) -> AsyncIterator[Any]:
+        """Hold the thread, record the run around it, map failures to API errors. Yields the
+        graph's input: the messages, or the command that resumes (checked under the hold)."""
         runtime = self.runtime
         thread_id = self.thread_id
+        resume = run_input if isinstance(run_input, Resume) else None
+        given: list[BaseMessage] = [] if resume is not None else list(run_input)  # type: ignore[arg-type]
+        if resume is not None and (thread_id is None or self.new_thread):
+            raise ApiError(404, f"no thread {thread_id!r} waits for approval")
         for message in given:
             if message.id is None:  # add_messages keeps an id that is already set
                 message.id = str(uuid.uuid4())
@@ -239,6 +261,15 @@ class Run:
             else contextlib.nullcontext()
         )
         async with hold:
+            graph_input: Any = {"messages": given}
+            if resume is not None:
+                # Checked here, with the thread held: two answers to one interrupt cannot both
+                # pass, the second finds it answered (409).
+                snapshot = await runtime.graph.aget_state(
+                    {"configurable": {"thread_id": thread_id}}
+                )
+                check_resume(snapshot, resume.value)
+                graph_input = Command(resume=resume_value(snapshot, resume.value))
             run_id = None
             if thread_id:
                 # Runs checkpoint once, at their end (durability "exit"): the user's message is
@@ -256,7 +287,7 @@ class Run:
             ACTIVE_RUNS.inc()
             error: BaseException | None = None
             try:
-                yield
+                yield graph_input
             except BaseException as exc:
                 error = exc
                 if isinstance(exc, Exception):
@@ -321,10 +352,13 @@ async def prepare_run(
     new_thread = False
     if thread_id is not None:
         new_thread = not await owned(runtime, caller, thread_id, runtime.store.thread_exists)
+    context = context or runtime.context
+    if thread_id is None and context.can_pause:
+        context = replace(context, can_pause=False)  # a stateless run has nowhere to wait
     run = Run(
         runtime,
         thread_id,
-        context or runtime.context,
+        context,
         caller,
         new_thread=new_thread,
         request_state=request_state,

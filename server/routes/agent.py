@@ -31,6 +31,7 @@ from pydantic import (
     model_validator,
 )
 
+from server.approvals import interrupts_json
 from server.deps import CallerDep, RuntimeDep
 from server.errors import ApiError
 from server.runs import THREAD_HEADER, Run, prepare_run, sse_documented, thread_id_from
@@ -163,14 +164,22 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
     ) -> dict[str, Any]:
         run, base = _run_of(config)
-        return await run.invoke(as_messages(input), config=base)
+        return _plain(await run.invoke(as_messages(input), config=base))
 
     async def astream(
         self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[dict[str, Any]]:
         run, base = _run_of(config)
         async for chunk in run.stream(as_messages(input), config=base):
-            yield chunk
+            yield _plain(chunk)
+
+
+def _plain(chunk: Any) -> Any:
+    """A run that waits for a person shows it as LangGraph does: ``__interrupt__`` with each
+    interrupt's id and value (here as plain JSON)."""
+    if isinstance(chunk, dict) and "__interrupt__" in chunk:
+        return {**chunk, "__interrupt__": interrupts_json(chunk["__interrupt__"])}
+    return chunk
 
 
 LANGSERVE_FIELDS = {
