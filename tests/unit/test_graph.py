@@ -565,8 +565,13 @@ def ticket_tool() -> GuardedTool:
         runner=lookup,
         validator=schema_validator(TICKET_SCHEMA),
         # readOnlyHint: a lookup changes nothing, so no grounding is needed to run it
-        metadata={"source": "mcp", "server": "tickets", "original_name": "ticket_lookup",
-                  "effect": None, "read_only": True},  # fmt: skip
+        metadata={
+            "source": "mcp",
+            "server": "tickets",
+            "original_name": "ticket_lookup",
+            "effect": None,
+            "read_only": True,
+        },
     )
 
 
