@@ -106,11 +106,12 @@ def _signature(name: str, args: dict[str, Any]) -> str:
     return name + json.dumps(args, sort_keys=True, ensure_ascii=False)
 
 
-def obey(
-    messages: Sequence[BaseMessage],
-    tools: Sequence[str],
-    first: Sequence[tuple[str, dict[str, Any]]],
-) -> AIMessage:
+Calls = Sequence[tuple[str, dict[str, Any]]]
+FirstCalls = Calls | Callable[[str], Calls]
+"""The user's calls: fixed, or a function of the user's message."""
+
+
+def obey(messages: Sequence[BaseMessage], tools: Sequence[str], first: FirstCalls) -> AIMessage:
     """The obedient model's next reply: the user's calls (``first``) when the user has just
     spoken; then every call a tool result of this turn asks for and that was not made yet (all
     at once); then a short answer."""
@@ -124,6 +125,9 @@ def obey(
         if isinstance(m, AIMessage)
         for c in m.tool_calls
     }
+    if callable(first):
+        user = messages[turn_start] if turn_start >= 0 else None
+        first = first(str(user.content) if user is not None else "")
     if not made and first:
         wanted = list(first)
     else:
@@ -148,6 +152,27 @@ def obey(
     return AIMessage(content="", tool_calls=calls)
 
 
+class DanglingToolCall(ValueError):
+    """A request with an assistant tool call that no tool message answers."""
+
+
+def dangling(messages: Sequence[BaseMessage]) -> None:
+    """Raise :class:`DanglingToolCall` when an assistant's tool call is not answered by a tool
+    message before the next assistant or user message, or at the end (what a strict backend
+    refuses)."""
+    open_ids: set[str] = set()
+    for message in messages:
+        if isinstance(message, ToolMessage):
+            open_ids.discard(message.tool_call_id)
+            continue
+        if open_ids:
+            raise DanglingToolCall(f"tool calls without a tool message: {sorted(open_ids)}")
+        if isinstance(message, AIMessage):
+            open_ids = {c["id"] or "" for c in message.tool_calls}
+    if open_ids:
+        raise DanglingToolCall(f"tool calls without a tool message: {sorted(open_ids)}")
+
+
 def _tool_names(kwargs: dict[str, Any]) -> list[str]:
     names = []
     for spec in kwargs.get("tools") or []:
@@ -164,8 +189,12 @@ class ObedientModel(BaseChatModel):
     a tool that it finds in a tool result, as a fooled model does (see :func:`obey`). Every
     request is recorded in ``calls`` (messages and the names of the tools offered)."""
 
-    first: list[tuple[str, dict[str, Any]]] = Field(default_factory=list)
+    first: Any = Field(default_factory=list)
+    """The user's calls (:data:`FirstCalls`)."""
     calls: list[dict[str, Any]] = Field(default_factory=list)
+    strict: bool = False
+    """Refuse a request in which an assistant's tool call has no tool message after it, as
+    OpenAI's API does (HTTP 400)."""
 
     @property
     def _llm_type(self) -> str:
@@ -185,6 +214,8 @@ class ObedientModel(BaseChatModel):
     ) -> ChatResult:
         tools = [] if kwargs.get("response_format") else _tool_names(kwargs)
         self.calls.append({"messages": list(messages), "tools": tools})
+        if self.strict:
+            dangling(messages)
         reply = obey(messages, tools, self.first)
         return ChatResult(generations=[ChatGeneration(message=reply)])
 
@@ -198,9 +229,7 @@ class ObedientModel(BaseChatModel):
         return self._generate(messages, stop, None, **kwargs)
 
 
-def obey_openai(
-    first: Sequence[tuple[str, dict[str, Any]]],
-) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def obey_openai(first: FirstCalls) -> Callable[[dict[str, Any]], dict[str, Any]]:
     """The same model for :class:`backends.stub.StubLLM` (an OpenAI-compatible server): a reply
     function of the request body."""
     from langchain_core.messages import convert_to_messages
@@ -225,14 +254,10 @@ def obey_openai(
                 )
         tools = [] if request.get("response_format") else _tool_names(request)
         answer = obey(messages, tools, first)
-        if answer.tool_calls:
+        if answer.tool_calls:  # in the stub's reply shape (backends/stub.py)
             return {
                 "tool_calls": [
-                    {
-                        "id": c["id"],
-                        "type": "function",
-                        "function": {"name": c["name"], "arguments": json.dumps(c["args"])},
-                    }
+                    {"id": c["id"], "name": c["name"], "arguments": c["args"]}
                     for c in answer.tool_calls
                 ]
             }

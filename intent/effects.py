@@ -281,15 +281,21 @@ def _tables(text: str) -> set[str]:
 
 def named_targets(user_text: str) -> Targets:
     """The files, folders, tables, URLs and hosts the user's message names."""
-    spans: list[Span] = list(paths(user_text))
+    named_urls = [span.text for span in urls(user_text)]
+    rest = blank(user_text, urls(user_text))
+    host_matches = list(_HOST.finditer(rest))
+    hosts = {m.group("host").lower() for m in host_matches}
+    # "api.example.com" is a host, not the file "api.example"
+    spans: list[Span] = [
+        span
+        for span in paths(user_text)
+        if not any(m.start() <= span.start < m.end() for m in host_matches)
+    ]
     found_paths = {normalise_path(span.text) for span in spans}
     for tool in ("file_write", "file_read"):  # "a file called notes" forms
         named = extract(tool, user_text).arguments.get("path")
-        if isinstance(named, str):
+        if isinstance(named, str) and not any(named.lower() in host for host in hosts):
             found_paths.add(normalise_path(named))
-    named_urls = [span.text for span in urls(user_text)]
-    rest = blank(user_text, urls(user_text))
-    hosts = {m.group("host").lower() for m in _HOST.finditer(rest)}
     named_folders = {normalise_path(span.text) for span in folders(user_text)}
     return Targets(
         paths=sorted(found_paths - {"."}),

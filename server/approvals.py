@@ -29,7 +29,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from nodes.approve import ANSWER, Decisions
+from nodes.approve import ANSWER, DECISION, Decisions
 from server.errors import ApiError
 
 _ANSWER: TypeAdapter[Any] = TypeAdapter(ANSWER)
@@ -59,41 +59,35 @@ def _describe(waiting: list[dict[str, Any]]) -> str:
 
 
 def _check_decision(answer: Any, where: str, request: dict[str, Any]) -> None:
-    """One answer for one pending call: a valid decision of an allowed type."""
+    """One answer for one pending call: ``{"decisions": [decision]}`` or a bare decision, of a
+    type the request allows."""
     try:
-        parsed = _ANSWER.validate_python(answer)
+        if isinstance(answer, dict) and "decisions" in answer:
+            parsed: Any = Decisions.model_validate(answer).decisions[0]
+        else:
+            parsed = DECISION.validate_python(answer)
     except ValidationError as exc:
         raise ApiError(400, f"{where}: {_plain(exc)}", param=where) from None
-    decision = parsed.decisions[0] if isinstance(parsed, Decisions) else parsed
     allowed = request.get("review_configs", [{}])[0].get("allowed_decisions") or []
-    kind = getattr(decision, "type", None)
-    if allowed and kind not in allowed:
-        raise ApiError(400, f"{where}.type: {kind!r} is not allowed here; use {', '.join(allowed)}")
+    if allowed and parsed.type not in allowed:
+        raise ApiError(
+            400, f"{where}.type: {parsed.type!r} is not allowed here; use {', '.join(allowed)}"
+        )
+
+
+_TAGS = {"approve", "edit", "reject"}
 
 
 def _plain(exc: ValidationError) -> str:
     """The first validation error in words, naming the field."""
-    first = exc.errors()[0]
-    kinds = ("approve", "edit", "reject")
-    if first["type"] == "union_tag_invalid" or first["type"] == "union_tag_not_found":
-        return f"type must be one of {', '.join(kinds)}"
-    # The answer was tried as {"decisions": [...]} and as a bare decision: report the first
-    # that got past its own shape.
-    errors = exc.errors()
-    for error in errors:
-        loc = [str(p) for p in error["loc"]]
-        if loc and loc[0] in {"Decisions", "decisions"} and len(loc) > 1:
-            path = ".".join(p for p in loc[1:] if p not in {"approve", "edit", "reject"})
-            if error["type"] in {"union_tag_invalid", "union_tag_not_found"}:
-                return f"{path}.type must be one of {', '.join(kinds)}"
-            return f"{path}: {error['msg']}"
-    for error in errors:
-        loc = [str(p) for p in error["loc"] if str(p) not in {"approve", "edit", "reject"}]
-        if error["type"] in {"union_tag_invalid", "union_tag_not_found"}:
-            return f"type must be one of {', '.join(kinds)}"
-        if loc:
-            return f"{'.'.join(loc)}: {error['msg']}"
-    return str(first["msg"])
+    error = exc.errors()[0]
+    loc = [str(p) for p in error["loc"] if str(p) not in _TAGS]
+    if error["type"] in {"union_tag_invalid", "union_tag_not_found"}:
+        got = error.get("input", {}).get("type") if isinstance(error.get("input"), dict) else None
+        seen = f" (got {got!r})" if got is not None else ""
+        return f"{'.'.join([*loc, 'type'])} must be one of approve, edit, reject{seen}"
+    where = ".".join(loc)
+    return f"{where}: {error['msg']}" if where else str(error["msg"])
 
 
 def check_resume(state_snapshot: Any, resume: Any) -> None:
