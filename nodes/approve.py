@@ -2,7 +2,8 @@
 
 call-tool leaves the calls that need a person in ``awaiting``; the edge after it sends each to
 this node as its own task (``Send``), so two calls waiting at once are two interrupts with
-distinct ids, answered together or one at a time. The interrupt's value has the shape of
+distinct ids, answered together or one at a time. The decided calls of a step run together, in
+call-tool, once every call of that step is decided (a call answered first waits for the others). The interrupt's value has the shape of
 LangChain's human-in-the-loop middleware (``action_requests``, ``review_configs``); the answer
 too: ``{"decisions": [decision]}`` (or the bare decision), where a decision is
 ``{"type": "approve"}``, ``{"type": "edit", "edited_action": {"name": ..., "args": {...}}}``

@@ -59,7 +59,8 @@ REJECTED_ERROR = (
     "for it."
 )
 EDITED_NOTE = (
-    "Note: a person edited this call before it ran; it ran as {name} with arguments {args}."
+    "Note: a person edited this call before it ran. It ran with the arguments {args} (tool "
+    "{name}), not the ones you gave. It is done: do not call it again."
 )
 LISTED = "TOOLLOOM_APPROVE_TOOLS says every {tool} call needs a person's approval"
 

@@ -28,6 +28,7 @@ from pydantic import (
     Field,
     Tag,
     ValidationError,
+    create_model,
     model_validator,
 )
 
@@ -39,6 +40,13 @@ from server.runs import THREAD_HEADER, Run, prepare_run, sse_documented, thread_
 router = APIRouter(prefix="/agent", tags=["agent"])
 
 _RUN_KEY = "__toolloom_run"
+
+
+class Interrupt(BaseModel):
+    """A LangGraph interrupt: an approval the run waits for (see server/approvals.py)."""
+
+    id: str
+    value: dict[str, Any]
 
 
 class RoleMessage(BaseModel):
@@ -152,8 +160,18 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         return AgentInput
 
     def get_output_schema(self, config: RunnableConfig | None = None) -> type[BaseModel]:
+        """The graph's state, plus ``__interrupt__`` when the run waits for a person (LangServe
+        drops keys its output schema does not name)."""
         schema: type[BaseModel] = self.graph.get_output_schema(config)  # type: ignore[assignment]
-        return schema
+        return create_model(
+            "AgentOutput",
+            __base__=schema,
+            interrupts=(
+                list[Interrupt] | None,
+                Field(default=None, alias="__interrupt__",
+                      description="The approvals the run waits for (policy ask)."),
+            ),
+        )  # fmt: skip
 
     def invoke(
         self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any

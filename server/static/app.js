@@ -367,6 +367,22 @@ function approvalPanel(approval) {
   scrollDown();
 }
 
+// A call decided while others of the same step still wait: it runs with them.
+function decidedPanel(panel) {
+  const card = panel.closest(".tool");
+  panel.replaceChildren();
+  const note = document.createElement("p");
+  note.className = "why";
+  note.textContent = "Decided. It runs once the other waiting calls are decided.";
+  panel.appendChild(note);
+  if (card) {
+    card.className = "tool running";
+    const status = card.querySelector(".status");
+    status.textContent = "decided";
+    status.className = "badge status";
+  }
+}
+
 async function loadApprovals(id) {
   try {
     const data = await getJson("/ui/approvals/" + encodeURIComponent(id));
@@ -515,6 +531,10 @@ async function runStream(path, body) {
         } else if (ev.type === "waiting") {
           finished = true;
           if (answer && !streamed) { answer.remove(); answer = null; }
+          const still = new Set((ev.approvals || []).map((a) => a.interrupt_id));
+          for (const panel of document.querySelectorAll(".approval")) {
+            if (!still.has(panel.dataset.interrupt)) decidedPanel(panel);
+          }
           for (const approval of ev.approvals || []) approvalPanel(approval);
         } else if (ev.type === "done") {
           finished = true;
