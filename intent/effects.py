@@ -274,7 +274,11 @@ def _tables(text: str) -> set[str]:
     for regex in (_TABLE_AFTER, _TABLE_BEFORE):
         for match in regex.finditer(text):
             name = match.group("name")
-            if name.lower() not in _NOT_TABLES and not re.fullmatch(_TABLE_WORD, name, re.I):
+            if (
+                name.lower() not in _NOT_TABLES
+                and name.lower() not in sql.SQL_WORDS
+                and not re.fullmatch(_TABLE_WORD, name, re.I)
+            ):
                 found.add(name.lower())
     return found
 

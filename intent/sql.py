@@ -22,6 +22,9 @@ _KEYWORDS = {
     "drop", "order", "group", "by", "and", "or", "not", "null", "index", "view", "as", "on", "join",
     "with", "set", "limit", "primary", "key", "default", "unique", "check",
 }  # fmt: skip
+SQL_WORDS = frozenset(_KEYWORDS | {"alter", "replace", "truncate", "temp", "temporary", "if",
+                                   "exists", "virtual", "trigger"})  # fmt: skip
+"""Words that are SQL, never a table's name in prose ("CREATE TABLE ...")."""
 _TYPES = r"integer|int|text|real|numeric|blob|float|double|boolean|date|datetime|varchar(?:\(\d+\))?|char(?:\(\d+\))?"
 _SQL_START = re.compile(
     r"\b(?:SELECT|WITH|CREATE\s+(?:TEMP(?:ORARY)?\s+)?(?:TABLE|VIEW|(?:UNIQUE\s+)?INDEX)|"
@@ -435,4 +438,4 @@ def tables_mentioned(sql: str) -> set[str]:
     names = {_table_name(m.group("name")) for m in _READS.finditer(code)}
     names |= {_table_name(m.group("name")) for m in _WRITES.finditer(code)}
     names |= {_table_name(m.group("name")) for m in _ON_TABLE.finditer(code)}
-    return {name for name in names if name and name not in _KEYWORDS | {"if", "exists"}}
+    return {name for name in names if name and name not in SQL_WORDS}
