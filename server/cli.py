@@ -142,7 +142,10 @@ def chat(
                 )
         elif isinstance(m, ToolMessage):
             typer.echo(f"[{m.status}] {m.content}")
-    typer.echo(str(turn[-1].content))
+    from server.approvals import approval_events, waiting_text
+
+    approvals = approval_events(state.get("__interrupt__"))
+    typer.echo(waiting_text(thread_id, approvals) if approvals else str(turn[-1].content))
     typer.echo(f"(thread {thread_id})", err=True)
 
 
