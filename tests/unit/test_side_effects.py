@@ -485,3 +485,47 @@ def test_dangling_detects_an_unanswered_call() -> None:
         [HumanMessage("x"), AIMessage("", tool_calls=[call]), HumanMessage("y")]
     )
     dangling(mended)
+
+
+# --- settings and start-up ------------------------------------------------------------------------
+
+
+def test_the_policy_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from server.runtime import context_from
+    from server.settings import SettingsError, load_settings
+
+    monkeypatch.chdir(tmp_path)
+    assert load_settings().side_effects == "grounded"
+    monkeypatch.setenv("TOOLLOOM_SIDE_EFFECTS", "ask")
+    monkeypatch.setenv("TOOLLOOM_APPROVE_TOOLS", "file_write, database_execute")
+    context = context_from(load_settings())
+    assert context.side_effects == "ask"
+    assert context.approve_tools == {"file_write", "database_execute"}
+    monkeypatch.setenv("TOOLLOOM_SIDE_EFFECTS", "sometimes")
+    with pytest.raises(SettingsError, match="TOOLLOOM_SIDE_EFFECTS"):
+        load_settings()
+
+
+def test_an_unknown_tool_to_approve_stops_start_up(tmp_path: Path) -> None:
+    from server.settings import load_settings
+    from tools.external.errors import ToolNameError
+    from tools.toolbox import local_tools
+
+    settings = load_settings(workspace=tmp_path / "ws", approve_tools="file_writ")
+    with pytest.raises(ToolNameError, match="TOOLLOOM_APPROVE_TOOLS: no tool is named 'file_writ'"):
+        local_tools(settings)
+
+
+def test_allow_is_a_warning_at_start_up(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from fastapi.testclient import TestClient
+
+    from server.app import create_app
+    from server.settings import load_settings
+
+    settings = load_settings(
+        db=tmp_path / "t.db", workspace=tmp_path / "ws", sandbox_db=tmp_path / "s.db",
+        side_effects="allow",
+    )  # fmt: skip
+    with caplog.at_level(logging.WARNING), TestClient(create_app(settings, llm=ObedientModel())):
+        pass
+    assert any("TOOLLOOM_SIDE_EFFECTS=allow" in r.getMessage() for r in caplog.records)
