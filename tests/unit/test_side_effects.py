@@ -529,3 +529,56 @@ def test_allow_is_a_warning_at_start_up(tmp_path: Path, caplog: pytest.LogCaptur
     with caplog.at_level(logging.WARNING), TestClient(create_app(settings, llm=ObedientModel())):
         pass
     assert any("TOOLLOOM_SIDE_EFFECTS=allow" in r.getMessage() for r in caplog.records)
+
+
+async def test_a_waiting_approval_survives_pruning_and_a_reopened_saver_on_both_databases(
+    tools: list[BaseTool], workspace: Path, database_url: str
+) -> None:
+    """On SQLite and PostgreSQL: the run pauses, the thread's checkpoints are pruned to the
+    newest one (as after every run), the saver is opened again (a restart); the approval still
+    waits and the resume runs the call."""
+    from graph.checkpoints import open_checkpointer, prune_checkpoints
+
+    two_writes(workspace)
+    async with open_checkpointer(database_url) as saver:
+        graph, config, _ = await ask_graph(tools, saver)
+        await graph.ainvoke(
+            {"messages": [HumanMessage("Summarise report.md")]}, config, context=ASK
+        )
+        await prune_checkpoints(saver, "t", 1)
+    async with open_checkpointer(database_url) as saver:
+        graph, config, _ = await ask_graph(tools, saver)
+        snapshot = await graph.aget_state(config)
+        assert len(pending(snapshot)) == 2
+        resume = {"decisions": [{"type": "approve"}, {"type": "reject"}]}
+        check_resume(snapshot, resume)
+        await graph.ainvoke(Command(resume=resume_value(snapshot, resume)), config, context=ASK)
+        assert (workspace / "a.txt").read_text() == "A"
+        assert not (workspace / "b.txt").exists()
+        assert pending(await graph.aget_state(config)) == []
+
+
+async def test_a_call_written_into_the_text_is_mediated_too(
+    tools: list[BaseTool], workspace: Path
+) -> None:
+    """Stage 1 (a call the model wrote as JSON in its reply) passes the same check."""
+    from tests.fakes import ScriptedChatModel, tool_call
+
+    written = json.dumps({"name": "file_write", "arguments": EVIL})
+    model = ScriptedChatModel(
+        script=[
+            AIMessage("", tool_calls=[tool_call("file_read", {"path": "report.md"})]),
+            written,
+            "Done.",
+            "Done.",
+        ],
+        default="Done.",
+    )
+    state = (
+        await build_graph(model, tools)
+        .compile()
+        .ainvoke({"messages": [HumanMessage("Summarise report.md")]})
+    )
+    assert state["call_stages"][tool_messages(state)[-1].tool_call_id] == "text"
+    assert tool_messages(state)[-1].artifact["held"]["target"] == "evil.txt"
+    assert not (workspace / "evil.txt").exists()
