@@ -14,6 +14,10 @@ chat`` all do the same thing, in this order, through :func:`prepare_run` and :cl
 4. **failures** become :class:`~server.errors.ApiError` with plain words (:func:`as_api_error`):
    502/503/504 for the backend, 409 for a busy thread; streams report them in-band.
 
+A run is given the new message(s), or a person's answer to the approvals a paused run waits for
+(:class:`Resume`, :meth:`Run.resume`): the answer is checked against the thread's state once the
+thread is held (:func:`server.approvals.check_resume`), then the graph resumes with a command.
+
 Server-sent events are framed by :func:`sse` and returned by :func:`sse_response`.
 """
 
@@ -249,7 +253,7 @@ class Run:
         runtime = self.runtime
         thread_id = self.thread_id
         resume = run_input if isinstance(run_input, Resume) else None
-        given: list[BaseMessage] = [] if resume is not None else list(run_input)  # type: ignore[arg-type]
+        given: list[BaseMessage] = [] if isinstance(run_input, Resume) else list(run_input)
         if resume is not None and (thread_id is None or self.new_thread):
             raise ApiError(404, f"no thread {thread_id!r} waits for approval")
         for message in given:
