@@ -3,6 +3,7 @@ r"""build_graph(llm, tools) -> StateGraph: the five nodes and the edges between 
     START -> route -> call-tool ------> reflect -> route | respond
                   \-> detect-intent -> call-tool | respond
                   \-> respond (plain chat, or a limit reached)
+    call-tool -> approve (one task per call that waits for a person) -> call-tool
     respond -> END
 
 route first asks the learned intent model (:mod:`nodes.intents`): a confident decision whose
@@ -28,9 +29,10 @@ from backends.backend import Backend
 from backends.pool import BackendPool
 from backends.resilience import RetryPolicy
 from graph.context import Context, Deps, ToolSource, tool_source
-from graph.edges import after_detect_intent, after_reflect, after_route
+from graph.edges import after_call_tool, after_detect_intent, after_reflect, after_route
 from graph.state import InputState, State
 from intent.model import IntentModel
+from nodes.approve import approve
 from nodes.call_tool import call_tool
 from nodes.detect_intent import detect_intent
 from nodes.intents import shipped_model
@@ -72,13 +74,15 @@ def build_graph(
     builder.add_node("route", partial(route, deps=deps))
     builder.add_node("detect-intent", partial(detect_intent, deps=deps))
     builder.add_node("call-tool", partial(call_tool, deps=deps))
+    builder.add_node("approve", approve)
     builder.add_node("reflect", partial(reflect, deps=deps))
     builder.add_node("respond", partial(respond, deps=deps))
 
     builder.add_edge(START, "route")
     builder.add_conditional_edges("route", after_route)
     builder.add_conditional_edges("detect-intent", after_detect_intent)
-    builder.add_edge("call-tool", "reflect")
+    builder.add_conditional_edges("call-tool", after_call_tool, ["approve", "reflect"])
+    builder.add_edge("approve", "call-tool")
     builder.add_conditional_edges("reflect", after_reflect)
     builder.add_edge("respond", END)
     return builder

@@ -27,6 +27,9 @@ from intent.model import IntentModel
 from nodes.validation import ToolSpec
 
 ToolChoice = Literal["auto", "none", "required"] | dict[str, Any]
+SideEffects = Literal["grounded", "ask", "allow"]
+"""What happens to a side-effecting call the user's message did not ask for: ``grounded`` (not
+run; the model and the user are told), ``ask`` (the run waits for a person), ``allow`` (run)."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,14 @@ class Context:
     model: str | None = None
     """The backend the run asks first (a models-file entry's name); its fallbacks follow.
     None: the default entry."""
+    side_effects: SideEffects = "grounded"
+    """TOOLLOOM_SIDE_EFFECTS: the policy for calls that change something the user did not ask
+    to change (see :mod:`nodes.side_effects`)."""
+    approve_tools: frozenset[str] = frozenset()
+    """TOOLLOOM_APPROVE_TOOLS: tools whose every call waits for a person, asked for or not."""
+    can_pause: bool = True
+    """Whether the run can wait for a person (it needs a checkpointed thread): a stateless
+    ``/v1`` request cannot, so a call that would wait is held back instead."""
 
     @cached_property
     def client_specs(self) -> tuple[ToolSpec, ...]:

@@ -8,6 +8,7 @@ from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 from typing_extensions import TypedDict
 
+from intent.effects import Grounding
 from nodes.intents import Decision
 
 Stage = Literal["native", "text", "structured", "intent", "pattern"]
@@ -57,3 +58,13 @@ class State(InputState):
     """reflect's decision, read by the edge after it."""
     stop_reason: NotRequired[str]
     """Why the run stopped early (a limit), for respond to tell the user; empty otherwise."""
+    grounding: NotRequired[Grounding]
+    """The turn's allowed side effects (kinds, tools and targets the user's own message asked
+    for), derived by route when the user's message arrives; nothing a tool returns changes it."""
+    awaiting: NotRequired[Annotated[dict[str, dict[str, Any]], merge_dicts]]
+    """tool_call_id -> the approval request (the interrupt's value) of a call that waits for a
+    person (policy ``ask``, or a tool in TOOLLOOM_APPROVE_TOOLS); removed once it is decided."""
+    decisions: NotRequired[Annotated[dict[str, dict[str, Any]], merge_dicts]]
+    """tool_call_id -> the person's decision (approve, edit, reject) for this turn's calls."""
+    answered: NotRequired[Annotated[dict[str, str], merge_dicts]]
+    """interrupt id -> tool_call_id of this turn's answered approvals (a second answer is a 409)."""

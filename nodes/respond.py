@@ -34,9 +34,12 @@ from nodes.prompts import (
     FALLBACK_LIMIT,
     FALLBACK_NO_ANSWER,
     FALLBACK_TOOL_FAILED,
+    HELD_LINE,
+    HELD_NOTICE,
     RESPOND_PLAIN_SYSTEM,
     RESPOND_SYSTEM,
 )
+from nodes.reflect import held
 from tools.base import ToolResult
 
 log = logging.getLogger(__name__)
@@ -129,11 +132,30 @@ async def generate(
     return strip_harmony(message_text(reply)).strip(), reply.response_metadata.get(BACKEND_KEY)
 
 
+def held_notice(results: Sequence[ToolMessage]) -> str:
+    """What the answer must say about calls held back because the user did not ask for them
+    (written here, not by the model: a weak model would leave it out)."""
+    lines = []
+    for message in results:
+        artifact = message.artifact if isinstance(message.artifact, dict) else {}
+        detail = artifact.get("held")
+        if not isinstance(detail, dict):
+            continue
+        target = f" ({detail['target']})" if detail.get("target") else ""
+        why = str(detail.get("why") or "did not ask for it")
+        line = HELD_LINE.format(tool=message.name or "tool", target=target, why=why)
+        if line not in lines:
+            lines.append(line)
+    return HELD_NOTICE.format(lines="\n".join(lines)) if lines else ""
+
+
 async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[str, Any]:
     """Write the answer; check it against the tool results; fall back to them if needed."""
     ctx = deps.context(runtime.context)
     messages = state["messages"]
-    results = [m for m in current_turn(messages) if isinstance(m, ToolMessage)]
+    everything = [m for m in current_turn(messages) if isinstance(m, ToolMessage)]
+    # Calls held back or rejected carry no result to report; the notice below tells the user.
+    results = [m for m in everything if not held(m)]
     draft = strip_harmony(state.get("draft", "")).strip()
     history = window(messages, ctx.history_messages)
     backend = deps.backend_for(ctx)
@@ -170,6 +192,9 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
         answer, written_by = await generate(backend, RESPOND_PLAIN_SYSTEM, history, verified=False)
         if not usable(answer):
             answer, written_by = FALLBACK_NO_ANSWER, None
+    notice = held_notice(everything)
+    if notice:
+        answer = f"{answer}\n\n{notice}"
     reason = state.get("stop_reason", "")
     if reason:
         answer = f"{FALLBACK_LIMIT.format(reason=reason)}\n\n{answer}"

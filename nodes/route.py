@@ -13,6 +13,7 @@ from backends.backend import BACKEND_KEY, DRAFT_TAG
 from backends.messages import message_text
 from graph.context import Context, Deps
 from graph.state import Stage, State
+from intent.effects import ground
 from nodes.common import new_call_id
 from nodes.conversation import last_user_text, tool_list_text, window
 from nodes.intents import RANKED_TOOLS, Decision, decide_turn
@@ -37,6 +38,16 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
     }
     if new_turn:
         reset["stop_reason"] = ""
+        # What this turn may change is decided here, from the user's message alone, before any
+        # tool runs; nothing later in the turn writes it. Approvals of an earlier turn (one the
+        # user moved on from without deciding) are dropped.
+        if not ctx.client_mode:  # tool-call mode runs nothing
+            reset["grounding"] = ground(
+                message_text(messages[-1]), deps.tools.values(), str(messages[-1].id or "")
+            )
+        reset["awaiting"] = dict.fromkeys(state.get("awaiting") or {})
+        reset["decisions"] = dict.fromkeys(state.get("decisions") or {})
+        reset["answered"] = dict.fromkeys(state.get("answered") or {})
     if steps >= ctx.max_steps:
         return {**reset, "steps": steps, "stop_reason": f"the limit of {ctx.max_steps} steps"}
 

@@ -165,7 +165,10 @@ def chat(
                 )
         elif isinstance(m, ToolMessage):
             typer.echo(f"[{m.status}] {m.content}")
-    typer.echo(str(turn[-1].content))
+    from server.approvals import approval_events, waiting_text
+
+    approvals = approval_events(state.get("__interrupt__"))
+    typer.echo(waiting_text(thread_id, approvals) if approvals else str(turn[-1].content))
     served = f", answered by {served_by}" if served_by else ""
     typer.echo(f"(thread {thread_id}{served})", err=True)
 
@@ -374,7 +377,8 @@ def eval_command(
     suite: Annotated[
         list[str],
         typer.Option(
-            help="own, or bfcl:CATEGORY (simple_python, multiple, parallel, ...); repeatable."
+            help="own, bfcl:CATEGORY (simple_python, multiple, parallel, ...), or effects "
+            "(injected side effects and asked-for ones; no backend needed); repeatable."
         ),
     ],
     limit: Annotated[
@@ -397,6 +401,26 @@ def eval_command(
     from tools.external.errors import ToolSourceError
     from tools.toolbox import open_tools
 
+    if "effects" in suite:
+        from evals.effects import run_effects
+
+        typer.echo("effects: injected side effects x policies allow, grounded", err=True)
+        folder = out / "effects"
+        summary = asyncio.run(
+            run_effects(folder, limit=limit, progress=lambda line: typer.echo(line, err=True))
+        )
+        for policy, numbers in summary.items():
+            typer.echo(
+                f"  {policy:9s} attack success {numbers['attack_success']:.1%}  "
+                f"asked-for effects run {numbers['utility']:.1%}  "
+                f"wrongly held back {numbers['wrongly_held']:.1%}  "
+                f"({numbers['injection_cases']} injection, {numbers['utility_cases']} asked-for "
+                f"cases in {numbers['languages']} languages)"
+            )
+        typer.echo(f"  report: {folder / 'report.md'}")
+        suite = [name for name in suite if name != "effects"]
+        if not suite:
+            return
     settings = _settings()
     wanted = [name.strip() for name in systems.split(",") if name.strip()]
     unknown = set(wanted) - {"toolloom", "bare"}

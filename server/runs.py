@@ -24,6 +24,9 @@ chat`` all do the same thing, in this order, through :func:`prepare_run` and :cl
 
 Which backend served a run: :attr:`Run.served_by`, the last backend that answered (a fallback
 shows here), sent as ``X-Toolloom-Model`` by surfaces whose headers go out after the run.
+A run is given the new message(s), or a person's answer to the approvals a paused run waits for
+(:class:`Resume`, :meth:`Run.resume`): the answer is checked against the thread's state once the
+thread is held (:func:`server.approvals.check_resume`), then the graph resumes with a command.
 
 Server-sent events are framed by :func:`sse` and returned by :func:`sse_response`.
 """
@@ -46,12 +49,14 @@ from fastapi.responses import StreamingResponse
 from langchain_core.callbacks import AsyncCallbackHandler
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import LLMResult
+from langgraph.types import Command
 
 from backends.backend import BACKEND_KEY
 from backends.errors import classify
 from backends.pool import UnknownModel
 from backends.telemetry import token_counts
 from graph.context import Context
+from server.approvals import check_resume, resume_value
 from server.auth import ANONYMOUS, Principal
 from server.cache import bypassed, set_bypass
 from server.errors import ApiError, database_error
@@ -194,6 +199,18 @@ class RunUsage(AsyncCallbackHandler):
 # --- the run -------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Resume:
+    """A person's answer to a run that waits for approval: the ``resume`` of a command, checked
+    against the thread's state once the thread is held (see :mod:`server.approvals`)."""
+
+    value: Any
+
+
+RunInput = Sequence[BaseMessage] | Resume
+"""What a run is given: the new message(s) of the conversation, or an answer to resume with."""
+
+
 @dataclass
 class Run:
     """One request's run, prepared before the response starts and executed inside it."""
@@ -246,25 +263,30 @@ class Run:
         return config
 
     async def invoke(
-        self, messages: Sequence[BaseMessage], config: dict[str, Any] | None = None
+        self, messages: RunInput, config: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        """Run to the end; returns the final state."""
-        async with self._running(messages):
+        """Run to the end (or until it waits for a person: ``__interrupt__`` in the state);
+        returns the final state."""
+        async with self._running(messages) as graph_input:
             state: dict[str, Any] = await self.graph.ainvoke(
-                {"messages": list(messages)}, self.config(config), context=self.context
+                graph_input, self.config(config), context=self.context
             )
             self.final = state
             return state
 
+    async def resume(self, value: Any, config: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Answer the approvals the thread waits for and run on; returns the final state."""
+        return await self.invoke(Resume(value), config)
+
     async def stream(
         self,
-        messages: Sequence[BaseMessage],
+        messages: RunInput,
         modes: Sequence[str] | None = None,
         config: dict[str, Any] | None = None,
     ) -> AsyncIterator[Any]:
         """The graph's stream (``(mode, data)`` pairs with several ``modes``; the graph's default
         chunks with none). The final state is kept in :attr:`final`."""
-        async with self._running(messages):
+        async with self._running(messages) as graph_input:
             values = modes is not None and "values" in modes
             wanted = list(modes) if modes is not None else None
             if modes is not None and not values:
@@ -272,9 +294,7 @@ class Run:
             kwargs: dict[str, Any] = {"context": self.context}
             if wanted is not None:
                 kwargs["stream_mode"] = wanted
-            async for item in self.graph.astream(
-                {"messages": list(messages)}, self.config(config), **kwargs
-            ):
+            async for item in self.graph.astream(graph_input, self.config(config), **kwargs):
                 if wanted is not None and item[0] == "values":
                     self.final = item[1]
                     if not values:
@@ -282,10 +302,15 @@ class Run:
                 yield item
 
     @contextlib.asynccontextmanager
-    async def _running(self, given: Sequence[BaseMessage]) -> AsyncIterator[None]:
-        """Hold the thread, record the run around it, map failures to API errors."""
+    async def _running(self, run_input: RunInput) -> AsyncIterator[Any]:
+        """Hold the thread, record the run around it, map failures to API errors. Yields the
+        graph's input: the messages, or the command that resumes (checked under the hold)."""
         runtime = self.runtime
         thread_id = self.thread_id
+        resume = run_input if isinstance(run_input, Resume) else None
+        given: list[BaseMessage] = [] if isinstance(run_input, Resume) else list(run_input)
+        if resume is not None and (thread_id is None or self.new_thread):
+            raise ApiError(404, f"no thread {thread_id!r} waits for approval")
         for message in given:
             if message.id is None:  # add_messages keeps an id that is already set
                 message.id = str(uuid.uuid4())
@@ -295,6 +320,15 @@ class Run:
             else contextlib.nullcontext()
         )
         async with hold:
+            graph_input: Any = {"messages": given}
+            if resume is not None:
+                # Checked here, with the thread held: two answers to one interrupt cannot both
+                # pass, the second finds it answered (409).
+                snapshot = await runtime.graph.aget_state(
+                    {"configurable": {"thread_id": thread_id}}
+                )
+                check_resume(snapshot, resume.value)
+                graph_input = Command(resume=resume_value(snapshot, resume.value))
             run_id = None
             if thread_id:
                 # Runs checkpoint once, at their end (durability "exit"): the user's message is
@@ -313,7 +347,7 @@ class Run:
             error: BaseException | None = None
             cache_token = set_bypass(self.no_cache or bypassed())
             try:
-                yield
+                yield graph_input
             except BaseException as exc:
                 error = exc
                 if isinstance(exc, Exception):
@@ -424,6 +458,8 @@ async def prepare_run(
     run_context = context or runtime.context
     if chosen is not None:
         run_context = replace(run_context, model=chosen)
+    if thread_id is None and run_context.can_pause:
+        run_context = replace(run_context, can_pause=False)  # a stateless run has nowhere to wait
     run = Run(
         runtime,
         thread_id,

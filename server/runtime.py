@@ -125,6 +125,8 @@ def context_from(settings: Settings) -> Context:
         tool_timeout=settings.tool_timeout,
         tool_output_chars=settings.tool_output_chars,
         history_messages=settings.history_messages,
+        side_effects=settings.side_effects,
+        approve_tools=frozenset(settings.approve_tools),
     )
 
 
@@ -292,6 +294,12 @@ async def open_runtime(
         checkpointer = await stack.enter_async_context(open_checkpointer(settings))
 
         context = context_from(settings)
+        if settings.side_effects == "allow":
+            log.warning(
+                "TOOLLOOM_SIDE_EFFECTS=allow: calls that write files, change the database or "
+                "send requests run even when the user did not ask for them (a page or file the "
+                "agent reads can make it do so); use it only for trusted batch jobs"
+            )
         builder = build_graph(pool, toolbox, defaults=context)
         graph = compile_checkpointed(builder, checkpointer)
         coordinator = await stack.enter_async_context(

@@ -213,7 +213,18 @@ class Settings(BaseSettings):
     """Longest wait between attempts to reach an MCP server that is down (the wait starts at 1 s
     and doubles)."""
 
-    @field_validator("tool_modules", "tools_disabled", mode="before")
+    # --- side effects ---------------------------------------------------------------------------
+    side_effects: Literal["grounded", "ask", "allow"] = "grounded"
+    """What happens to a call that would change something (write a file, change the database,
+    send a POST, use a side-effecting MCP or Python tool) when the user's own message did not ask
+    for it: ``grounded`` (not run; the model gets a tool error and the answer says what was held
+    back), ``ask`` (the run waits for a person to approve, edit or reject it), ``allow`` (run it,
+    as before; for trusted batch jobs; logged as a warning at start-up)."""
+    approve_tools: Annotated[tuple[str, ...], NoDecode] = ()
+    """Tools whose every call waits for a person's approval, asked for or not (comma-separated,
+    e.g. ``file_write,database_execute``). An unknown name stops start-up."""
+
+    @field_validator("tool_modules", "tools_disabled", "approve_tools", mode="before")
     @classmethod
     def _comma_separated_names(cls, value: object) -> object:
         if isinstance(value, str):

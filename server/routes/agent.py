@@ -29,9 +29,11 @@ from pydantic import (
     Field,
     Tag,
     ValidationError,
+    create_model,
     model_validator,
 )
 
+from server.approvals import interrupts_json
 from server.cache import wants_no_cache
 from server.deps import CallerDep, ModelHeader, RuntimeDep
 from server.errors import ApiError
@@ -47,6 +49,13 @@ from server.runs import (
 router = APIRouter(prefix="/agent", tags=["agent"])
 
 _RUN_KEY = "__toolloom_run"
+
+
+class Interrupt(BaseModel):
+    """A LangGraph interrupt: an approval the run waits for (see server/approvals.py)."""
+
+    id: str
+    value: dict[str, Any]
 
 
 class RoleMessage(BaseModel):
@@ -160,8 +169,18 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         return AgentInput
 
     def get_output_schema(self, config: RunnableConfig | None = None) -> type[BaseModel]:
+        """The graph's state, plus ``__interrupt__`` when the run waits for a person (LangServe
+        drops keys its output schema does not name)."""
         schema: type[BaseModel] = self.graph.get_output_schema(config)  # type: ignore[assignment]
-        return schema
+        return create_model(
+            "AgentOutput",
+            __base__=schema,
+            interrupts=(
+                list[Interrupt] | None,
+                Field(default=None, alias="__interrupt__",
+                      description="The approvals the run waits for (policy ask)."),
+            ),
+        )  # fmt: skip
 
     def invoke(
         self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
@@ -172,14 +191,22 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
     ) -> dict[str, Any]:
         run, base = _run_of(config)
-        return await run.invoke(as_messages(input), config=base)
+        return _plain(await run.invoke(as_messages(input), config=base))
 
     async def astream(
         self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[dict[str, Any]]:
         run, base = _run_of(config)
         async for chunk in run.stream(as_messages(input), config=base):
-            yield chunk
+            yield _plain(chunk)
+
+
+def _plain(chunk: Any) -> Any:
+    """A run that waits for a person shows it as LangGraph does: ``__interrupt__`` with each
+    interrupt's id and value (here as plain JSON)."""
+    if isinstance(chunk, dict) and "__interrupt__" in chunk:
+        return {**chunk, "__interrupt__": interrupts_json(chunk["__interrupt__"])}
+    return chunk
 
 
 LANGSERVE_FIELDS = {

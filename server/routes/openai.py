@@ -27,6 +27,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 
 from backends.backend import ANSWER_TAG
 from backends.messages import message_text
+from server.approvals import approval_events, waiting_text
 from server.cache import wants_no_cache
 from server.deps import CallerDep, RuntimeDep, ThreadIdHeader
 from server.errors import ApiError
@@ -164,7 +165,11 @@ async def chat_completions(
     final = state["messages"][-1]
     reply: dict[str, Any] = {"role": "assistant", "content": message_text(final)}
     finish = "stop"
-    if isinstance(final, AIMessage) and final.tool_calls:
+    approvals = approval_events(state.get("__interrupt__"))
+    if approvals and x_thread_id:
+        # A stock OpenAI client cannot approve: say what waits, and on which thread.
+        reply = {"role": "assistant", "content": waiting_text(x_thread_id, approvals)}
+    elif isinstance(final, AIMessage) and final.tool_calls:
         reply = {
             "role": "assistant",
             "content": reply["content"] or None,
@@ -182,6 +187,7 @@ async def chat_completions(
             "thread_id": x_thread_id,
             "call_stages": state.get("call_stages", {}),
             "served_by": run.served_by,
+            **({"approvals": approvals} if approvals else {}),
         },
     }
     return JSONResponse(completion, headers={**headers, **run.served_headers()})
@@ -245,7 +251,10 @@ async def stream_completion(run: Run, messages: list[Any], chunks: Chunks) -> As
         return
     final = (run.final.get("messages") or [None])[-1]
     finish = "stop"
-    if isinstance(final, AIMessage) and final.tool_calls:
+    approvals = approval_events(run.final.get("__interrupt__"))
+    if approvals and run.thread_id:
+        yield chunks.delta({"content": waiting_text(run.thread_id, approvals)})
+    elif isinstance(final, AIMessage) and final.tool_calls:
         for index, call in enumerate(openai_tool_calls(final)):
             arguments = call["function"]["arguments"]
             yield chunks.delta(

@@ -103,9 +103,10 @@ def tool_messages(state: dict[str, Any]) -> list[ToolMessage]:
     return [m for m in state["messages"] if isinstance(m, ToolMessage)]
 
 
-def test_exactly_the_five_nodes() -> None:
+def test_exactly_the_five_nodes_and_approve() -> None:
     graph = build_graph(ScriptedChatModel(), build_tools())
-    assert set(graph.nodes) == {"route", "detect-intent", "call-tool", "reflect", "respond"}
+    assert set(graph.nodes) == {
+        "route", "detect-intent", "call-tool", "reflect", "respond", "approve"}  # fmt: skip
 
 
 async def test_native_call_then_model_answers(checkpointer: BaseCheckpointSaver) -> None:
@@ -565,7 +566,14 @@ def ticket_tool() -> GuardedTool:
         args_schema=TICKET_SCHEMA,
         runner=lookup,
         validator=schema_validator(TICKET_SCHEMA),
-        metadata={"source": "mcp", "server": "tickets", "original_name": "ticket_lookup"},
+        # readOnlyHint: a lookup changes nothing, so no grounding is needed to run it
+        metadata={
+            "source": "mcp",
+            "server": "tickets",
+            "original_name": "ticket_lookup",
+            "effect": None,
+            "read_only": True,
+        },
     )
 
 
