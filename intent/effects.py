@@ -39,7 +39,7 @@ from typing_extensions import TypedDict
 from intent import sql
 from intent.extract import extract
 from intent.text import Span, blank, folders, paths, urls
-from tools.effects import EffectKind, call_target
+from tools.effects import BUILTIN_EFFECTS, EffectKind, call_target
 
 # --- the kinds a message asks for --------------------------------------------------------------
 #
@@ -196,15 +196,25 @@ def _sql_blanked(text: str) -> str:
 
 
 def _classified_kinds(text: str) -> set[EffectKind]:
-    """Kinds from the learned intent model (issue #19): the tools it chooses for ``text``, as
-    effect kinds. **This is where the intent model plugs in**: e.g.
+    """Kinds from the learned intent model (:mod:`intent.model`): the side-effecting built-ins
+    it confidently chooses for ``text``, as effect kinds (``api_request`` only when the method the
+    user's words give is not GET or HEAD). An unsure model adds nothing; a decision is read from
+    the user's message alone, like every other part of the grounding."""
+    from intent.extract import extract
+    from intent.model import shipped
 
-        result = IntentModel.load().classify(text)
-        return {BUILTIN_EFFECTS[t] for t in result.chosen if t in BUILTIN_EFFECTS}
-
-    (``api_request`` only when its extracted method is not GET/HEAD). Until it lands, nothing:
-    the verb rules above decide alone."""
-    return set()
+    decision = shipped().classify(text)
+    if decision.abstain:
+        return set()
+    kinds: set[EffectKind] = set()
+    for tool in decision.tools:
+        if tool == "api_request":
+            method = str(extract(tool, text).arguments.get("method", "GET")).upper()
+            if method not in ("GET", "HEAD"):
+                kinds.add("network")
+        elif tool in BUILTIN_EFFECTS:
+            kinds.add(BUILTIN_EFFECTS[tool])
+    return kinds
 
 
 def asked_kinds(user_text: str) -> set[EffectKind]:

@@ -16,9 +16,11 @@ the model's structured request (stage 2) or to no call.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import math
 import time
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +31,14 @@ import numpy as np
 from intent.features import FeatureConfig, clause_features, features
 
 DEFAULT_PATH = Path(__file__).with_name("intent_model.json")
+
+
+@functools.cache
+def shipped() -> IntentModel:
+    """The artefact that ships with toolloom, loaded once per process."""
+    return IntentModel.load()
+
+
 FORMAT = "toolloom-intent-model"
 FORMAT_VERSION = 1
 NONE = "none"
@@ -244,8 +254,19 @@ class IntentModel:
         """Decide which tools the request needs (multi-label), or none, or abstain.
 
         When the fast classifier is unsure and the artefact has a second opinion, the sentence
-        encoder is consulted (about 150 ms); ``second_opinion=False`` never consults it."""
-        return self.classify_many([text], second_opinion)[0]
+        encoder is consulted (about 150 ms); ``second_opinion=False`` never consults it. The last
+        few decisions are remembered: a turn asks twice (tool choice, then side-effect grounding)
+        and pays once."""
+        memo: OrderedDict[tuple[str, bool], Intent] = self.__dict__.setdefault(
+            "_memo", OrderedDict()
+        )
+        key = (text, second_opinion)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self.classify_many([text], second_opinion)[0]
+            while len(memo) > 64:
+                memo.popitem(last=False)
+        return found
 
     def classify_many(self, texts: Sequence[str], second_opinion: bool = True) -> list[Intent]:
         """``classify`` for many requests, asking the encoder once for all the unsure ones."""

@@ -16,7 +16,6 @@ made once per turn (route makes it, the state keeps it) and serves three ends:
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Collection, Sequence
 from typing import Any
@@ -24,7 +23,7 @@ from typing import Any
 from typing_extensions import TypedDict
 
 from intent.extract import extract_all
-from intent.model import Intent, IntentModel
+from intent.model import Intent, IntentModel, shipped
 from nodes.validation import ToolSpec
 
 log = logging.getLogger(__name__)
@@ -52,10 +51,9 @@ class Decision(TypedDict):
     """The tools the intent model ranks highest, best first."""
 
 
-@functools.cache
 def shipped_model() -> IntentModel:
     """The artefact that ships with toolloom, loaded once per process."""
-    return IntentModel.load()
+    return shipped()
 
 
 def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
