@@ -169,9 +169,14 @@ class Backend:
         return reply
 
     async def json_object(
-        self, messages: Sequence[BaseMessage], schema: dict[str, Any]
+        self,
+        messages: Sequence[BaseMessage],
+        schema: dict[str, Any],
+        max_tokens: int | None = None,
     ) -> dict[str, Any] | None:
         """A JSON object from the model, constrained by ``schema`` where the backend allows.
+        ``max_tokens`` bounds the reply (sized by the caller to what the schema can need: a small
+        model that rambles is cut early instead of writing until the backend's own limit).
 
         Returns the decoded object or None (no usable reply); the caller validates it.
         """
@@ -180,7 +185,7 @@ class Backend:
         for mode in [*known, *untried]:
             try:
                 reply = await self._invoke(
-                    self._structured_model(mode, schema),
+                    self._structured_model(mode, schema, max_tokens),
                     self._structured_prompt(mode, messages, schema),
                 )
             except openai.LengthFinishReasonError:
@@ -223,8 +228,14 @@ class Backend:
 
         return await self.policy.run(attempt)
 
-    def _structured_model(self, mode: StructuredMode, schema: dict[str, Any]) -> Any:
+    def _structured_model(
+        self, mode: StructuredMode, schema: dict[str, Any], max_tokens: int | None = None
+    ) -> Any:
         model: Any = self.llm
+        limit = getattr(model, "max_tokens", None)
+        if max_tokens is not None and (not isinstance(limit, int) or max_tokens < limit):
+            # Both spellings, as the client sends its own limit (llama.cpp reads max_tokens).
+            model = model.bind(max_tokens=max_tokens, extra_body={"max_tokens": max_tokens})
         if mode == "json_schema":
             model = model.bind(
                 response_format={

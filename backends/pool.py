@@ -89,10 +89,13 @@ class Routed:
         )
 
     async def json_object(
-        self, messages: Sequence[BaseMessage], schema: dict[str, Any]
+        self,
+        messages: Sequence[BaseMessage],
+        schema: dict[str, Any],
+        max_tokens: int | None = None,
     ) -> dict[str, Any] | None:
         """:meth:`Backend.json_object` on the first backend that answers."""
-        return await self._first(lambda b: b.json_object(messages, schema))
+        return await self._first(lambda b: b.json_object(messages, schema, max_tokens))
 
     async def _first(self, call: Callable[[Backend], Awaitable[T]]) -> T:
         last = len(self.chain) - 1

@@ -70,7 +70,17 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     calls: list[dict[str, Any]] = []
     missing: dict[str, list[str]] = {}
     known: dict[str, dict[str, Any]] = {}
-    for extraction in extract_all(chosen, text):
+    extractions = extract_all(chosen, text)
+    if len(extractions) > 1:
+        # Two tools read from the same words, one of them with nothing to read: the request
+        # has one part, not two ("And what is 2+2?" is not also asking for the time).
+        extractions = [
+            e
+            for e in extractions
+            if e.arguments
+            or not any(o is not e and o.segment == e.segment and o.arguments for o in extractions)
+        ]
+    for extraction in extractions:
         if extraction.complete:
             calls.append({"name": extraction.tool, "args": dict(extraction.arguments)})
         else:

@@ -512,6 +512,18 @@ def eval_command(
         raise typer.Exit(1) from None
 
 
+def _machine() -> str:
+    """The machine a benchmark ran on, in one line."""
+    import platform
+
+    import psutil
+
+    return (
+        f"{platform.processor() or platform.machine()}, {psutil.cpu_count()} cores, "
+        f"{round(psutil.virtual_memory().total / 2**30)} GiB, Python {platform.python_version()}"
+    )
+
+
 BENCHMARKS = ("growth", "overhead", "http", "cache", "fallback")
 
 
@@ -553,19 +565,38 @@ def bench(
     replicas: Annotated[
         int, typer.Option(min=2, max=8, help="Replicas for the scaled run (--database-url).")
     ] = 3,
+    e2e: Annotated[
+        bool,
+        typer.Option(
+            "--e2e",
+            help="Instead: the end-to-end run on the embedded default (41 hand-written requests, "
+            "tool and chat, 8 languages): wall time, first token, model calls and prompt tokens "
+            "per request, and chat against a bare call of the same model.",
+        ),
+    ] = False,
+    e2e_url: Annotated[
+        str | None,
+        typer.Option(help="With --e2e: measure this running toolloom instead of starting one."),
+    ] = None,
 ) -> None:
     """The performance benchmarks against a zero-latency stub model on 127.0.0.1 (needs a
     source checkout: benchmarks/): growth, graph overhead, HTTP (overhead, concurrency,
     streaming, memory), the response cache (hit against miss), the fallback switch and the tools'
     sources; with --database-url, the same storage numbers on PostgreSQL and several replicas
     behind a load balancer."""
-    import platform
     import tempfile
-
-    import psutil
 
     from server.store import display_url, is_postgres_url
 
+    if e2e:
+        from benchmarks import e2e as end_to_end
+
+        found = asyncio.run(end_to_end.run(e2e_url))
+        found["machine"] = _machine()
+        typer.echo(f"machine: {found['machine']}\n{end_to_end.report(found)}")
+        if output is not None:
+            output.write_text(json.dumps(found, indent=2, ensure_ascii=False, default=str))
+        return
     if database_url is not None and not is_postgres_url(database_url):
         typer.echo("toolloom: --database-url takes a postgresql://... URL", err=True)
         raise typer.Exit(2)
@@ -632,10 +663,7 @@ def bench(
             result = asyncio.run(run(server.url))
     else:
         result = asyncio.run(run(redis if redis != "auto" else None))
-    machine = (
-        f"{platform.processor() or platform.machine()}, {psutil.cpu_count()} cores, "
-        f"{round(psutil.virtual_memory().total / 2**30)} GiB, Python {platform.python_version()}"
-    )
+    machine = _machine()
     result["machine"] = machine
     lines = [f"machine: {machine}"]
     if "growth" in result:

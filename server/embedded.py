@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import psutil
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,16 @@ def free_port() -> int:
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
     with contextlib.suppress(Exception):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def machine_threads(configured: int = 0) -> tuple[int, int]:
+    """(generation threads, prompt threads): the configured number for both, else the machine's
+    physical cores and its logical CPUs."""
+    if configured:
+        return configured, configured
+    logical = os.cpu_count() or 1
+    physical = psutil.cpu_count(logical=False) or logical
+    return max(1, physical), max(1, logical)
 
 
 class EmbeddedServer:
@@ -101,8 +112,10 @@ class EmbeddedServer:
             # arrives; with two users at once, answers ended mid-sentence. Queue them instead.
             "--interrupt_requests", "false",
         ]  # fmt: skip
-        if self.threads:
-            cmd += ["--n_threads", str(self.threads)]
+        # llama-cpp-python's own default is half the logical CPUs (one thread on a 2-core
+        # laptop): use every physical core for generation, every logical one for the prompt.
+        threads, batch_threads = machine_threads(self.threads)
+        cmd += ["--n_threads", str(threads), "--n_threads_batch", str(batch_threads)]
         if self.cache:
             # Keeps evaluated prompt prefixes (route's long tool list) in RAM: route's median
             # latency 3.65 s -> 1.05 s on 2 cores (benchmarks/embedded_prompt_cache.py).

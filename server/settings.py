@@ -71,7 +71,9 @@ class Settings(BaseSettings):
     embedded_ctx: Annotated[int, Field(ge=512, le=131072)] = 4096
     embedded_start_timeout: Annotated[float, Field(gt=0, le=3600)] = 120.0
     embedded_threads: Annotated[int, Field(ge=0, le=256)] = 0
-    """CPU threads for the embedded model; 0 lets llama.cpp choose."""
+    """CPU threads for the embedded model; 0: the machine's physical cores for generation and its
+    logical CPUs for reading the prompt (llama-cpp-python's own default is half the logical
+    CPUs: one thread on a 2-core laptop)."""
 
     # --- storage ---------------------------------------------------------------------------
     db: Path = Path("toolloom.db")

@@ -118,6 +118,8 @@ async def test_a_tool_with_a_missing_argument_is_filled_by_its_schema_alone() ->
     assert len(recorder.tools_offered(0)) <= RANKED_TOOLS
     structured = [c for c in recorder.calls if "response_format" in c["kwargs"]]
     assert structured, "stage 2 was asked"
+    # a reply budget sized to one schema and the user's words, not the backend's 256
+    assert structured[0]["kwargs"]["max_tokens"] < 120
     schema = structured[0]["kwargs"]["response_format"]
     text = str(schema)
     assert "file_write" in text and "calculator" not in text
@@ -144,3 +146,12 @@ async def test_the_builtins_as_client_tools_get_the_intent_model_too() -> None:
     state = await turn("What is 23*19?", recorder, context=Context(client_tools=tools))
     assert state["messages"][-1].tool_calls[0]["args"] == {"expression": "23*19"}
     assert recorder.calls == []  # decided without the model, handed to the client
+
+
+async def test_a_second_tool_with_nothing_to_read_is_not_called() -> None:
+    """"And what is 2+2?" reads as calculator and, weakly, time_now: both from the same words,
+    and time_now finds nothing there. One part, one call."""
+    state = await turn("And what is 2+2?", Recorder())
+    assert [(name, args) for name, args, _ in calls_of(state)] == [
+        ("calculator", {"expression": "2+2"})
+    ]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from server.settings import SettingsError, load_settings
@@ -65,3 +67,19 @@ def test_database_url_is_checked_and_its_password_never_shown(
     monkeypatch.setenv("TOOLLOOM_RUN_LEASE", "1")
     with pytest.raises(SettingsError, match="TOOLLOOM_RUN_LEASE"):
         load_settings()
+
+
+def test_the_embedded_model_uses_the_machines_cores_unless_told() -> None:
+    import os
+
+    import psutil
+
+    from server.embedded import EmbeddedServer
+
+    command = EmbeddedServer(Path("m.gguf")).command()
+    threads = command[command.index("--n_threads") + 1]
+    batch = command[command.index("--n_threads_batch") + 1]
+    assert int(threads) == (psutil.cpu_count(logical=False) or os.cpu_count())
+    assert int(batch) == os.cpu_count()
+    told = EmbeddedServer(Path("m.gguf"), threads=3).command()
+    assert told[told.index("--n_threads") + 1] == told[told.index("--n_threads_batch") + 1] == "3"
