@@ -149,7 +149,7 @@ async def test_the_builtins_as_client_tools_get_the_intent_model_too() -> None:
 
 
 async def test_a_second_tool_with_nothing_to_read_is_not_called() -> None:
-    """"And what is 2+2?" reads as calculator and, weakly, time_now: both from the same words,
+    """ "And what is 2+2?" reads as calculator and, weakly, time_now: both from the same words,
     and time_now finds nothing there. One part, one call."""
     state = await turn("And what is 2+2?", Recorder())
     assert [(name, args) for name, args, _ in calls_of(state)] == [
