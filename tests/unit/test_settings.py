@@ -97,7 +97,8 @@ def test_the_intent_model_setting_picks_shipped_a_file_or_none(
     assert intent_from(load_settings()) is None
     monkeypatch.setenv("TOOLLOOM_INTENT_MODEL", str(DEFAULT_PATH))
     model = intent_from(load_settings())
-    assert isinstance(model, IntentModel) and model.classify("What is 7*8?").tools == ("calculator",)
+    assert isinstance(model, IntentModel)
+    assert model.classify("What is 7*8?").tools == ("calculator",)
     foreign = tmp_path / "model.json"
     foreign.write_text('{"not": "a model"}')
     monkeypatch.setenv("TOOLLOOM_INTENT_MODEL", str(foreign))
