@@ -1,5 +1,6 @@
 # toolloom server image: build stage compiles the locked environment, runtime stage runs it as a
-# non-root user. `docker compose up` (docker-compose.yml) runs it beside vLLM serving gpt-oss-20b.
+# non-root user. `docker compose up` (docker-compose.yml) runs it beside vLLM serving gpt-oss-20b;
+# deploy/compose.scale.yml runs three of it on PostgreSQL behind nginx.
 
 FROM python:3.11-slim-bookworm AS build
 RUN apt-get update \
@@ -11,7 +12,9 @@ WORKDIR /app
 # Dependencies first (cached while only the code changes); llama-cpp-python compiles here.
 COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --frozen --no-dev --no-install-project
+COPY backends ./backends
 COPY graph ./graph
+COPY intent ./intent
 COPY nodes ./nodes
 COPY tools ./tools
 COPY server ./server

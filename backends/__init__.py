@@ -4,6 +4,8 @@
 - :mod:`backends.backend`: :class:`~backends.backend.Backend`, a chat model plus what this process has
   learnt about the server behind it (quirks), with the two calls the nodes make: a chat
   completion and a schema-constrained JSON object.
+- :mod:`backends.pool`: several backends by name and their fallback chains; the nodes call a
+  chain (:class:`~backends.pool.Routed`) as if it were one backend.
 - :mod:`backends.resilience`: the one retry loop and the circuit breaker.
 - :mod:`backends.errors`: the one classifier of backend failures (transient or not, the client's fault
   or not, which HTTP status a client should see).

@@ -33,7 +33,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from backends.errors import classify
 from backends.messages import flatten_tool_history, has_tool_turns, loads_first, message_text
-from backends.resilience import RetryPolicy
+from backends.resilience import CircuitBreaker, RetryPolicy
 from backends.telemetry import LLMCallLog
 
 log = logging.getLogger(__name__)
@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 # What a model call's tokens are for; surfaces that stream read these tags.
 INTERNAL_TAG = "toolloom:internal"  # never shown as it is written
 ANSWER_TAG = "toolloom:answer"  # the answer, streamed token by token
+BACKEND_KEY = "toolloom_backend"
+"""In a reply's ``response_metadata`` and in the callbacks' metadata: the backend that answered."""
 # route's reply: the answer if no tool is needed, but it may still turn into a tool call, so a
 # surface that streams it must be able to take it back (the web page does; /v1 does not).
 DRAFT_TAG = "toolloom:draft"
@@ -95,15 +97,58 @@ class Quirks:
     """For each structured-output mode tried: whether the backend accepts it."""
 
 
+GRAMMAR_BOUND = 256
+"""Largest length or item bound a schema keeps when it becomes a grammar for the model."""
+
+_BOUNDS = ("maxLength", "minLength", "maxItems", "minItems", "maxProperties", "minProperties")
+
+
+def grammar_safe(schema: Any) -> Any:
+    """``schema`` without length and count bounds above :data:`GRAMMAR_BOUND`.
+
+    llama.cpp turns ``"maxLength": N`` into N nested grammar rules, and its server crashes (a stack
+    overflow in ``libllama``, the process gone) on a bound of a few thousand: SmolLM2 asked to fill
+    ``database_execute`` (``sql`` up to 20000 characters) took the embedded model down. The
+    reply's token budget bounds it anyway, and the arguments are validated against the tool's
+    full schema after the reply.
+    """
+    if isinstance(schema, list):
+        return [grammar_safe(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {
+        key: grammar_safe(value)
+        for key, value in schema.items()
+        if not (
+            key in _BOUNDS
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+            and value > GRAMMAR_BOUND
+        )
+    }
+
+
 class Backend:
     """A chat model plus its quirks, behind the retry loop and the circuit breaker."""
 
     def __init__(
-        self, llm: BaseChatModel, policy: RetryPolicy | None = None, *, name: str = "llm"
+        self,
+        llm: BaseChatModel,
+        policy: RetryPolicy | None = None,
+        *,
+        name: str = "llm",
+        base_url: str | None = None,
+        answer_from_results: bool = False,
     ) -> None:
         self.llm = llm
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or RetryPolicy(breaker=CircuitBreaker(name=name))
         self.name = name
+        """The backend's name (its models-file entry): in metrics, logs and replies."""
+        self.base_url = base_url
+        """Where it is reached (None for an in-process model)."""
+        self.answer_from_results = answer_from_results
+        """Write the answer from a tool result that answers the question by itself (a sum, the
+        time) instead of asking this backend to phrase it: right for a small local model."""
         self.model = str(
             getattr(llm, "model_name", None) or getattr(llm, "model", None) or type(llm).__name__
         )
@@ -151,21 +196,28 @@ class Backend:
             await self._probe_history()
         if not isinstance(reply, AIMessage):
             reply = AIMessage(content=message_text(reply))
+        reply.response_metadata[BACKEND_KEY] = self.name
         return reply
 
     async def json_object(
-        self, messages: Sequence[BaseMessage], schema: dict[str, Any]
+        self,
+        messages: Sequence[BaseMessage],
+        schema: dict[str, Any],
+        max_tokens: int | None = None,
     ) -> dict[str, Any] | None:
         """A JSON object from the model, constrained by ``schema`` where the backend allows.
+        ``max_tokens`` bounds the reply (sized by the caller to what the schema can need: a small
+        model that rambles is cut early instead of writing until the backend's own limit).
 
         Returns the decoded object or None (no usable reply); the caller validates it.
         """
+        schema = grammar_safe(schema)
         known = [m for m in STRUCTURED_MODES if self.quirks.structured.get(m) is True]
         untried = [m for m in STRUCTURED_MODES if self.quirks.structured.get(m) is None]
         for mode in [*known, *untried]:
             try:
                 reply = await self._invoke(
-                    self._structured_model(mode, schema),
+                    self._structured_model(mode, schema, max_tokens),
                     self._structured_prompt(mode, messages, schema),
                 )
             except openai.LengthFinishReasonError:
@@ -203,12 +255,19 @@ class Backend:
         prepared = flatten_tool_history(messages) if as_text else list(messages)
 
         async def attempt(n: int) -> Any:
-            return await model.with_config(metadata={"toolloom_attempt": n}).ainvoke(prepared)
+            metadata = {"toolloom_attempt": n, BACKEND_KEY: self.name}
+            return await model.with_config(metadata=metadata).ainvoke(prepared)
 
         return await self.policy.run(attempt)
 
-    def _structured_model(self, mode: StructuredMode, schema: dict[str, Any]) -> Any:
+    def _structured_model(
+        self, mode: StructuredMode, schema: dict[str, Any], max_tokens: int | None = None
+    ) -> Any:
         model: Any = self.llm
+        limit = getattr(model, "max_tokens", None)
+        if max_tokens is not None and (not isinstance(limit, int) or max_tokens < limit):
+            # Both spellings, as the client sends its own limit (llama.cpp reads max_tokens).
+            model = model.bind(max_tokens=max_tokens, extra_body={"max_tokens": max_tokens})
         if mode == "json_schema":
             model = model.bind(
                 response_format={

@@ -118,11 +118,17 @@ def make_chat_model(
     timeout: float = 120.0,
     temperature: float | None = None,
     max_tokens: int | None = None,
+    http_async_client: Any = None,
 ) -> ToolloomChatOpenAI:
     """A ``ChatOpenAI`` client for one OpenAI-compatible backend, with no retries of its own
-    (:class:`backends.resilience.RetryPolicy` is the one retry loop)."""
+    (:class:`backends.resilience.RetryPolicy` is the one retry loop). ``http_async_client``: the
+    HTTP client its requests go through (the response cache's, when one is on)."""
     limit = max_tokens or DEFAULT_MAX_TOKENS
+    extra: dict[str, Any] = {}
+    if http_async_client is not None:
+        extra["http_async_client"] = http_async_client
     return ToolloomChatOpenAI(
+        **extra,
         base_url=base_url,
         model=model or DEFAULT_MODEL,
         api_key=api_key if isinstance(api_key, SecretStr) else SecretStr(api_key),

@@ -133,7 +133,8 @@ class RetryPolicy:
                 wait = self.delay(attempt, exc)
                 if wait is None:
                     raise
-                LLM_RETRIES.labels(type(exc).__name__).inc()
+                name = self.breaker.name if self.breaker is not None else "llm"
+                LLM_RETRIES.labels(name, type(exc).__name__).inc()
                 log.info(
                     "llm call failed (%s); retry %d of %d in %.2f s",
                     type(exc).__name__,

@@ -10,7 +10,9 @@ The reply shapes in tests/integration/test_vllm_shapes.py replay what vLLM reall
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import threading
 import time
 import uuid
@@ -34,6 +36,7 @@ class StubLLM:
         self.requests: list[dict[str, Any]] = []
         self.handled: list[float] = []  # seconds from request to reply sent, per request
         self.first_content: list[float] = []  # seconds to the first content chunk, per stream
+        self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
         self._server = _Server(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -50,6 +53,16 @@ class StubLLM:
     def stop(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+    def kill(self) -> None:
+        """Stop as a killed process would: no new connections, and the open keep-alive ones
+        closed too (``stop`` alone lets them go on serving)."""
+        self.stop()
+        with self._lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
     def __enter__(self) -> StubLLM:
         return self.start()
@@ -74,6 +87,17 @@ class StubLLM:
 
             def log_message(self, *args: Any) -> None:
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                with stub._lock:
+                    stub._connections.add(self.connection)
+
+            def finish(self) -> None:
+                with stub._lock:
+                    stub._connections.discard(self.connection)
+                with contextlib.suppress(OSError):
+                    super().finish()
 
             def _json(
                 self, status: int, payload: Any, headers: dict[str, str] | None = None

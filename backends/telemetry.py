@@ -16,8 +16,8 @@ REGISTRY = CollectorRegistry(auto_describe=True)
 
 LLM_RETRIES = Counter(
     "toolloom_llm_retries_total",
-    "LLM calls sent again after a transient failure, by the failure's kind",
-    ["kind"],
+    "LLM calls sent again after a transient failure, by backend and the failure's kind",
+    ["backend", "kind"],
     registry=REGISTRY,
 )
 CIRCUIT_STATE = Gauge(
@@ -28,15 +28,27 @@ CIRCUIT_STATE = Gauge(
 )
 LLM_SECONDS = Histogram(
     "toolloom_llm_request_duration_seconds",
-    "LLM call latency",
-    ["model"],
+    "LLM call latency, by backend (the models-file entry) and the model it serves",
+    ["backend", "model"],
     registry=REGISTRY,
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120),
 )
 LLM_ERRORS = Counter(
-    "toolloom_llm_errors_total", "LLM call failures by kind", ["kind"], registry=REGISTRY
+    "toolloom_llm_errors_total",
+    "LLM call failures by backend and kind",
+    ["backend", "kind"],
+    registry=REGISTRY,
 )
-LLM_TOKENS = Counter("toolloom_llm_tokens_total", "Tokens used", ["kind"], registry=REGISTRY)
+LLM_TOKENS = Counter(
+    "toolloom_llm_tokens_total", "Tokens used, by backend", ["backend", "kind"], registry=REGISTRY
+)
+LLM_FALLBACKS = Counter(
+    "toolloom_llm_fallbacks_total",
+    "Model calls sent on to the next backend of their chain, by the backend that failed, the one "
+    "tried next, and the failure's kind",
+    ["from_backend", "to_backend", "kind"],
+    registry=REGISTRY,
+)
 
 
 def log_event(logger: logging.Logger, message: str, **fields: Any) -> None:
@@ -82,9 +94,9 @@ class LLMCallLog(AsyncCallbackHandler):
     async def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
         duration = time.perf_counter() - self.started.pop(run_id, time.perf_counter())
         prompt, completion = token_counts(response)
-        LLM_SECONDS.labels(self.model).observe(duration)
-        LLM_TOKENS.labels("prompt").inc(prompt)
-        LLM_TOKENS.labels("completion").inc(completion)
+        LLM_SECONDS.labels(self.backend, self.model).observe(duration)
+        LLM_TOKENS.labels(self.backend, "prompt").inc(prompt)
+        LLM_TOKENS.labels(self.backend, "completion").inc(completion)
         log_event(
             llm_log,
             "llm call",
@@ -100,7 +112,7 @@ class LLMCallLog(AsyncCallbackHandler):
     async def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
         duration = time.perf_counter() - self.started.pop(run_id, time.perf_counter())
         kind = type(error).__name__
-        LLM_ERRORS.labels(kind).inc()
+        LLM_ERRORS.labels(self.backend, kind).inc()
         log_event(
             llm_log,
             "llm call",

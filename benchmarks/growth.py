@@ -1,11 +1,13 @@
 """Growth: does a turn cost the same at message 10 and at message 10,000?
 
 One thread, one tool call per turn ("What is i+1?" -> calculator), against a zero-latency stub
-OpenAI-compatible server on 127.0.0.1, through the real runtime (SQLite checkpoints, transcript
-store). Prints the median per-turn time around turns 10, 100, 1,000 (and 5,000 with --turns 5000),
-their ratio to turn 10, and the database bytes per stored message.
+OpenAI-compatible server on 127.0.0.1, through the real runtime (checkpoints, transcript store,
+the run path of server/runs.py) on a SQLite file, or on PostgreSQL with ``--database-url``.
+Prints the median per-turn time around turns 10, 100, 1,000 (and 5,000 with --turns 5000),
+their ratio to turn 10, and the database bytes per stored message. The turn-10 median is the
+in-process cost of one turn on that storage.
 
-Run: uv run python benchmarks/growth.py [--turns 1000]
+Run: uv run python benchmarks/growth.py [--turns 1000] [--database-url postgresql://...]
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -35,22 +38,39 @@ def db_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
 
 
-async def run(turns: int) -> dict[str, object]:
+def pg_bytes(url: str) -> int:
+    """The PostgreSQL database's size on disk."""
+    import psycopg
+
+    from server.store import libpq_url
+
+    with psycopg.connect(libpq_url(url)) as conn:
+        row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+    return int(row[0]) if row else 0
+
+
+async def run(turns: int, database_url: str | None = None) -> dict[str, object]:
     """Per-turn medians at the checkpoints, their ratio to turn 10, and bytes per message."""
     with tempfile.TemporaryDirectory() as tmp, StubLLM(default={"content": "ok"}) as stub:
         db = Path(tmp) / "growth.db"
         settings = load_settings(
-            llm_base_url=stub.base_url, llm_model="stub", db=db, workspace=Path(tmp) / "ws"
+            llm_base_url=stub.base_url,
+            llm_model="stub",
+            db=db,
+            workspace=Path(tmp) / "ws",
+            database_url=database_url,
         )
+        size_before = pg_bytes(database_url) if database_url else 0
+        thread = f"growth-{uuid.uuid4().hex[:8]}"  # a database that holds other runs is fine
         async with open_runtime(settings) as runtime:
             timings: list[float] = []
             for turn in range(1, turns + 11):
                 started = time.perf_counter()
-                run = await prepare_run(runtime, ANONYMOUS, "growth")
+                run = await prepare_run(runtime, ANONYMOUS, thread)
                 await run.invoke([HumanMessage(content=f"What is {turn}+1?")])
                 timings.append(time.perf_counter() - started)
-            messages = runtime.store.counts()[1]
-        size = db_bytes(db)
+            messages = runtime.store.get_thread(thread, ANONYMOUS.name).message_count
+        size = pg_bytes(database_url) - size_before if database_url else db_bytes(db)
     # The median of the 20 turns around each checkpoint (the run goes 10 turns past the last
     # one), so one slow turn (a WAL checkpoint, a noisy neighbour on a VM) does not decide it.
     at_turn = {}
@@ -59,6 +79,7 @@ async def run(turns: int) -> dict[str, object]:
         at_turn[at] = statistics.median(window)
     base = at_turn[10]
     return {
+        "database": "postgresql" if database_url else "sqlite",
         "turns": turns,
         "stored_messages": messages,
         "db_bytes": size,
@@ -68,8 +89,8 @@ async def run(turns: int) -> dict[str, object]:
     }
 
 
-async def main(turns: int) -> None:
-    result = await run(turns)
+async def main(turns: int, database_url: str | None) -> None:
+    result = await run(turns, database_url)
     print(
         f"turns={turns} stored_messages={result['stored_messages']} db_bytes={result['db_bytes']} "
         f"bytes_per_message={result['bytes_per_message']:.0f}"
@@ -82,4 +103,6 @@ async def main(turns: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=1000)
-    asyncio.run(main(parser.parse_args().turns))
+    parser.add_argument("--database-url", default=None, help="PostgreSQL instead of SQLite")
+    args = parser.parse_args()
+    asyncio.run(main(args.turns, args.database_url))

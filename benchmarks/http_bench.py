@@ -9,6 +9,9 @@
    page's ``/ui/chat``) minus the stub's time to its first content token.
 4. **Memory**: the server's resident memory at rest and after the concurrency run.
 
+:func:`scaled` runs the concurrency benchmark alone against N replicas on one PostgreSQL
+database, behind the shipped nginx config when N > 1 (benchmarks/balancer.py).
+
 Run: uv run python benchmarks/http_bench.py [--clients 64] [--seconds 60] [--turns 200]
 """
 
@@ -46,11 +49,15 @@ def pct(values: list[float], q: float) -> float:
 
 
 class Server:
-    def __init__(self, stub: StubLLM, tmp: Path, **extra_env: str) -> None:
+    """``toolloom serve`` on a free port with the stub as its model; ``env`` adds settings (a
+    PostgreSQL URL, a replica id, MCP servers). Call :meth:`ready` before use."""
+
+    def __init__(self, stub: StubLLM, tmp: Path, **env: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLLOOM_")}
-        env.update(
+        tmp.mkdir(parents=True, exist_ok=True)
+        environment = {k: v for k, v in os.environ.items() if not k.startswith("TOOLLOOM_")}
+        environment.update(
             TOOLLOOM_LLM_BASE_URL=stub.base_url,
             TOOLLOOM_LLM_MODEL="stub",
             TOOLLOOM_DB=str(tmp / "bench.db"),
@@ -58,20 +65,24 @@ class Server:
             TOOLLOOM_SANDBOX_DB=str(tmp / "sandbox.db"),
             TOOLLOOM_LOG_LEVEL="warning",
             TOOLLOOM_THREAD_BUSY_WAIT="600",
+            **env,
         )
-        env.update(extra_env)
         self.process = subprocess.Popen(  # noqa: S603
             [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
-            env=env,
+            env=environment,
             stdout=(tmp / "server.log").open("wb"),
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 60
+
+    def ready(self, timeout: float = 180) -> Server:
+        deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the server exited with {self.process.returncode}")
             with contextlib.suppress(httpx.HTTPError):
                 if httpx.get(self.url + "/health", timeout=2).status_code == 200:
-                    return
+                    return self
             time.sleep(0.2)
         raise RuntimeError("the server did not start")
 
@@ -136,8 +147,9 @@ async def overhead(server: Server, stub: StubLLM, turns: int) -> dict[str, float
 
 
 async def concurrency(
-    server: Server, stub: StubLLM, clients: int, seconds: float
+    url: str, stub: StubLLM, clients: int, seconds: float, tag: str = "load"
 ) -> dict[str, Any]:
+    """``clients`` clients, each on its own thread ``{tag}-{i}``, for ``seconds`` against ``url``."""
     stub.default = tool_reply
     deadline = time.monotonic() + seconds
     latencies: list[float] = []
@@ -145,7 +157,7 @@ async def concurrency(
     sent: dict[str, int] = {}
 
     async def client(index: int, http: httpx.AsyncClient) -> None:
-        thread = f"load-{index}"
+        thread = f"{tag}-{index}"
         sent[thread] = 0
         while time.monotonic() < deadline:
             sent[thread] += 1
@@ -164,7 +176,7 @@ async def concurrency(
 
     limits = httpx.Limits(max_connections=clients + 4, max_keepalive_connections=clients + 4)
     started = time.monotonic()
-    async with httpx.AsyncClient(base_url=server.url, timeout=600, limits=limits) as http:
+    async with httpx.AsyncClient(base_url=url, timeout=600, limits=limits) as http:
         await asyncio.gather(*(client(i, http) for i in range(clients)))
         elapsed = time.monotonic() - started
         lost = 0
@@ -234,18 +246,58 @@ async def streaming(server: Server, stub: StubLLM, turns: int) -> dict[str, floa
 
 async def run(clients: int = 64, seconds: float = 60, turns: int = 200) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, StubLLM() as stub:
-        server = Server(stub, Path(tmp))
+        server = Server(stub, Path(tmp)).ready()
         try:
             await asyncio.sleep(1)
             rest = server.rss_mb()
             result: dict[str, Any] = {"rss_at_rest_mb": rest}
             result["http"] = await overhead(server, stub, turns)
             result["streaming"] = await streaming(server, stub, max(20, turns // 4))
-            result["concurrency"] = await concurrency(server, stub, clients, seconds)
+            result["concurrency"] = await concurrency(server.url, stub, clients, seconds)
             result["rss_after_load_mb"] = server.rss_mb()
         finally:
             server.stop()
     return result
+
+
+async def scaled(
+    database_url: str, replicas: int, clients: int = 64, seconds: float = 60
+) -> dict[str, Any]:
+    """The concurrency benchmark against ``replicas`` servers on one PostgreSQL database (behind
+    nginx with deploy/nginx.conf when more than one). Threads are named afresh for each call, so
+    runs on a database that already holds some do not mix."""
+    from benchmarks.balancer import Balancer
+
+    tag = f"load-{replicas}r-{uuid.uuid4().hex[:8]}"
+    with tempfile.TemporaryDirectory() as tmp, StubLLM() as stub:
+        servers = [
+            Server(
+                stub,
+                Path(tmp) / f"replica-{i}",
+                TOOLLOOM_DATABASE_URL=database_url,
+                TOOLLOOM_REPLICA_ID=f"bench-{i}",
+            )
+            for i in range(1, replicas + 1)
+        ]
+        balancer = None
+        try:
+            for server in servers:
+                server.ready()
+            url = servers[0].url
+            if replicas > 1:
+                balancer = Balancer([f"127.0.0.1:{s.port}" for s in servers], Path(tmp) / "lb")
+                url = balancer.start().url
+            await asyncio.sleep(1)
+            result = await concurrency(url, stub, clients, seconds, tag)
+            result["replicas"] = replicas
+            result["balancer"] = "nginx (deploy/nginx.conf)" if balancer else None
+            result["rss_after_load_mb"] = round(sum(s.rss_mb() for s in servers), 1)
+            return result
+        finally:
+            if balancer is not None:
+                balancer.stop()
+            for server in servers:
+                server.stop()
 
 
 def main() -> None:

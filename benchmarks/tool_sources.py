@@ -125,7 +125,7 @@ async def run(turns: int = 100) -> dict[str, Any]:
             TOOLLOOM_MCP_CONFIG=str(config),
             TOOLLOOM_TOOL_MODULES="examples.inventory_tools",
             PYTHONPATH=str(ROOT),
-        )
+        ).ready()
         try:
             medians = {
                 kind: round(statistics.median(values), 1)

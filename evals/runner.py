@@ -42,6 +42,7 @@ class Case:
     tools: list[dict[str, Any]]
     score: Callable[[list[dict[str, Any]]], dict[str, Any]]
     rename: Callable[[str], str] = str
+    lang: str = "en"
 
 
 def _order(case_id: str) -> str:
@@ -128,6 +129,7 @@ def own_cases(tools: list[dict[str, Any]]) -> list[Case]:
                 messages=[{"role": "user", "content": row["prompt"]}],
                 tools=tools,
                 score=functools.partial(score_own, expected),
+                lang=row.get("lang", "en"),
             )
         )
     return sorted(cases, key=lambda c: _order(c.id))
@@ -323,7 +325,8 @@ async def run_suite(
             named = [{"name": case.rename(c["name"]), "args": c["args"]} for c in calls]
             score = case.score(named) if error is None else {
                 "passed": False, "selection_ok": False, "args_ok": False, "reason": error}  # fmt: skip
-            row = {"suite": case.suite, "id": case.id, "category": case.category, "system": name,
+            row = {"suite": case.suite, "id": case.id, "category": case.category,
+                   "lang": case.lang, "system": name,
                    "calls": named, "stages": stages, "latency_ms": round(latency, 1),
                    "error": error, **score}  # fmt: skip
             async with lock:
@@ -378,6 +381,19 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
                 c: _rate([r for r in mine if r["category"] == c])
                 for c in sorted({r["category"] for r in mine})
             },
+            # per language: all correct (tool and arguments, or rightly none) and right tool(s)
+            # or rightly none (the "right tool, or correctly none")
+            "by_lang": {
+                lang: _rate([r for r in mine if r.get("lang", "en") == lang])
+                for lang in sorted({r.get("lang", "en") for r in mine})
+            },
+            "tool_or_none_by_lang": {
+                lang: _rate(
+                    [r for r in mine if r.get("lang", "en") == lang],
+                    "selection_ok",
+                )
+                for lang in sorted({r.get("lang", "en") for r in mine})
+            },
         }
     return summary
 
@@ -416,6 +432,15 @@ def markdown(suite: str, summary: dict[str, Any], note: str = "") -> str:
             for s in systems
         ]
         lines.append(f"| {label} | " + " | ".join(cells) + (" | |" if len(systems) == 2 else " |"))
+    langs = sorted({lang for s in systems for lang in summary[s].get("by_lang", {})})
+    if len(langs) > 1:
+        for lang in langs:
+            values = [summary[s]["tool_or_none_by_lang"].get(lang) for s in systems]
+            cells = [fmt(v) for v in values]
+            if len(systems) == 2:
+                a, b = values
+                cells.append("–" if a is None or b is None else f"{(b - a) * 100:+.1f} pts")
+            lines.append(f"| right tool or rightly none, {lang} | " + " | ".join(cells) + " |")
     cases = [str(summary[s]["cases"]) for s in systems]
     lines.append("| cases | " + " | ".join(cases) + (" | |" if len(systems) == 2 else " |"))
     if "toolloom" in summary and summary["toolloom"]["stages"]:

@@ -13,6 +13,7 @@ PostgreSQL heals by itself); while PostgreSQL is away its calls raise ``Database
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
@@ -36,6 +37,35 @@ if TYPE_CHECKING:
     from server.settings import Settings
 
 SETUP_LOCK_KEY = 7_318_204_114  # replicas starting together run the saver's setup() one at a time
+SETUP_LOCK_WAIT = 120.0  # seconds a starting replica waits for another's setup() before giving up
+
+
+async def _setup_locked(saver: AsyncPostgresSaver, lock: AsyncConnection[Any]) -> None:
+    """Run ``saver.setup()`` under the advisory lock, taken by polling ``pg_try_advisory_lock``.
+
+    Not ``pg_advisory_lock``: LangGraph's migrations run ``CREATE INDEX CONCURRENTLY``, which
+    waits for every transaction open in the database, and a replica blocked inside
+    ``pg_advisory_lock`` is one. The holder's index build then waited for the waiter, the waiter
+    for the holder's lock, and PostgreSQL could not see the cycle (the holder's lock and its
+    index build are on two connections): the waiter's statement timeout ended it, and that
+    replica failed to start (three replicas started together on an empty database). A replica
+    that polls holds no transaction between its tries."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + SETUP_LOCK_WAIT
+    delay = 0.05
+    while True:
+        row = await (
+            await lock.execute("SELECT pg_try_advisory_lock(%s)", (SETUP_LOCK_KEY,))
+        ).fetchone()
+        if row and row[0]:
+            break
+        if loop.time() > deadline:
+            raise TimeoutError(
+                f"another replica held the checkpoint setup lock for {SETUP_LOCK_WAIT:.0f} s"
+            )
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, 0.5)
+    await saver.setup()  # the lock goes with the connection
 
 
 def strict_serde() -> JsonPlusSerializer:
@@ -132,8 +162,7 @@ async def _open_postgres(url: str, options: PoolOptions, size: int) -> AsyncIter
         async with await AsyncConnection.connect(
             libpq_url(url), autocommit=True, **connect
         ) as lock:
-            await lock.execute("SELECT pg_advisory_lock(%s)", (SETUP_LOCK_KEY,))
-            await saver.setup()  # the lock goes with the connection
+            await _setup_locked(saver, lock)
     except Exception as error:
         await pool.close()
         if is_unavailable(error):

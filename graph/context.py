@@ -1,8 +1,10 @@
 """What a run needs besides its state.
 
 - :class:`Context`: per-run settings, passed as ``context=`` and read through ``Runtime[Context]``.
-- :class:`Deps`: what the nodes are built with (the model backend, the tools), given once to each
-  node by the builder (``functools.partial``).
+- :class:`Deps`: what the nodes are built with (the model backends, the tools), given once to each
+  node by the builder (``functools.partial``). A node asks ``deps.backend_for(ctx)`` for the
+  backend of its run: the chain of the model the run chose, fallbacks included
+  (:class:`backends.pool.Routed`), so no node knows which server answers.
 
 The tools are read from a :class:`ToolSource` at every use, not frozen into the graph: a
 toolbox whose MCP server comes up after start-up (:class:`tools.toolbox.Toolbox`) hands its new
@@ -20,10 +22,14 @@ from typing import Any, Literal, Protocol
 
 from langchain_core.tools import BaseTool
 
-from backends.backend import Backend
+from backends.pool import BackendPool, Routed
+from intent.model import IntentModel
 from nodes.validation import ToolSpec
 
 ToolChoice = Literal["auto", "none", "required"] | dict[str, Any]
+SideEffects = Literal["grounded", "ask", "allow"]
+"""What happens to a side-effecting call the user's message did not ask for: ``grounded`` (not
+run; the model and the user are told), ``ask`` (the run waits for a person), ``allow`` (run)."""
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,17 @@ class Context:
     """Tool-call mode: OpenAI's tool_choice."""
     parallel_tool_calls: bool = True
     """Tool-call mode: whether the reply may carry several calls."""
+    model: str | None = None
+    """The backend the run asks first (a models-file entry's name); its fallbacks follow.
+    None: the default entry."""
+    side_effects: SideEffects = "grounded"
+    """TOOLLOOM_SIDE_EFFECTS: the policy for calls that change something the user did not ask
+    to change (see :mod:`nodes.side_effects`)."""
+    approve_tools: frozenset[str] = frozenset()
+    """TOOLLOOM_APPROVE_TOOLS: tools whose every call waits for a person, asked for or not."""
+    can_pause: bool = True
+    """Whether the run can wait for a person (it needs a checkpointed thread): a stateless
+    ``/v1`` request cannot, so a call that would wait is held back instead."""
 
     @cached_property
     def client_specs(self) -> tuple[ToolSpec, ...]:
@@ -119,12 +136,15 @@ class _ViewCache:
 class Deps:
     """The parts every node is built with: one per compiled graph, shared by its runs."""
 
-    backend: Backend
-    """The model backend (retries, circuit breaker and learned quirks included)."""
+    pool: BackendPool
+    """The model backends by name (each with its retries, circuit breaker and learned quirks)
+    and their fallback chains."""
     source: ToolSource
     """Every tool the graph runs (built-ins, Python tools, MCP tools), read at each use."""
     defaults: Context
     """The context of a run that passes none (LangGraph Studio)."""
+    intent: IntentModel | None = None
+    """The learned intent model for the built-in tools (None: the patterns only)."""
     _cache: _ViewCache = field(default_factory=_ViewCache, repr=False, compare=False)
 
     @property
@@ -152,6 +172,10 @@ class Deps:
 
     def context(self, given: Context | None) -> Context:
         return given if given is not None else self.defaults
+
+    def backend_for(self, ctx: Context) -> Routed:
+        """The run's backend: the chain of the model it chose (the default when it chose none)."""
+        return self.pool.routed(ctx.model)
 
     def run_specs(self, ctx: Context) -> list[ToolSpec]:
         """The tools on offer in this run: the client's own in tool-call mode, else the server's."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from langgraph.runtime import Runtime
+from langgraph.types import Send
 
 from graph.context import Context
 from graph.state import State
@@ -23,6 +24,9 @@ async def after_route(
     an answer; anything else may hold a call that detect-intent recovers."""
     if state.get("stop_reason"):
         return "respond"
+    decision = state.get("intent")
+    if decision is not None and decision["kind"] == "chat" and not state.get("draft"):
+        return "respond"  # plain chat: no tool to find
     if pending_tool_calls(state["messages"]):
         return "__end__" if _client_mode(runtime) else "call-tool"
     if tools_ran_this_turn(state["messages"]) and not parse_text_tool_calls(state.get("draft", "")):
@@ -39,6 +43,24 @@ async def after_detect_intent(
     if pending_tool_calls(state["messages"]):
         return "__end__" if _client_mode(runtime) else "call-tool"
     return "respond"
+
+
+async def after_call_tool(state: State) -> list[Send] | Literal["reflect"]:
+    """Calls that wait for a person go to approve, each as its own task (two calls waiting at
+    once are two interrupts, decided together or one at a time); otherwise reflect."""
+    awaiting = state.get("awaiting") or {}
+    decided = state.get("decisions") or {}
+    waiting = sorted(
+        (
+            (request.get("index", 0), call_id, request)
+            for call_id, request in awaiting.items()
+            if call_id not in decided
+        ),
+        key=lambda item: (item[0], item[1]),
+    )
+    if waiting:
+        return [Send("approve", {"call_id": call_id, "request": r}) for _, call_id, r in waiting]
+    return "reflect"
 
 
 async def after_reflect(state: State) -> Literal["route", "respond"]:

@@ -8,10 +8,14 @@ from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 from typing_extensions import TypedDict
 
-Stage = Literal["native", "text", "structured", "pattern"]
-"""Which detect-intent stage produced a tool call: ``native`` (the backend returned well-formed
-tool_calls), ``text`` (written into the reply: Harmony, Hermes, JSON), ``structured`` (a
-constrained JSON request to the model), ``pattern`` (stage 3, for the built-in tools)."""
+from intent.effects import Grounding
+from nodes.intents import Decision
+
+Stage = Literal["native", "text", "structured", "intent", "pattern"]
+"""Which stage produced a tool call: ``native`` (the backend returned well-formed tool_calls),
+``text`` (written into the reply: Harmony, Hermes, JSON), ``structured`` (a constrained JSON
+request to the model), ``intent`` (the learned intent model and the argument extractors, for the
+built-in tools), ``pattern`` (deterministic patterns, when the intent model is unsure)."""
 
 Verdict = Literal["route", "respond"]
 """reflect's decision: take another step (route) or answer now (respond)."""
@@ -36,8 +40,14 @@ class State(InputState):
     call_stages: NotRequired[Annotated[dict[str, Stage], merge_dicts]]
     """tool_call_id -> the detect-intent stage that produced the call (native, text, structured,
     pattern), for the calls still in the working state (respond drops the others with the messages)."""
+    intent: NotRequired[Decision | None]
+    """The intent model's decision for the current turn (made once, when the user's message
+    arrives): the calls it found, the tools it chose with missing arguments, plain chat, or
+    unsure; None where it does not apply (tool-call mode with tools it does not know)."""
     draft: NotRequired[str]
     """route's plain-text reply when it made no tool call; respond may use it as the answer."""
+    draft_by: NotRequired[str]
+    """The backend that wrote the draft (after fallbacks), for the answer's record."""
     steps: NotRequired[int]
     """Passes through route in the current run (reset at each new user message)."""
     tool_calls_used: NotRequired[int]
@@ -48,3 +58,13 @@ class State(InputState):
     """reflect's decision, read by the edge after it."""
     stop_reason: NotRequired[str]
     """Why the run stopped early (a limit), for respond to tell the user; empty otherwise."""
+    grounding: NotRequired[Grounding]
+    """The turn's allowed side effects (kinds, tools and targets the user's own message asked
+    for), derived by route when the user's message arrives; nothing a tool returns changes it."""
+    awaiting: NotRequired[Annotated[dict[str, dict[str, Any]], merge_dicts]]
+    """tool_call_id -> the approval request (the interrupt's value) of a call that waits for a
+    person (policy ``ask``, or a tool in TOOLLOOM_APPROVE_TOOLS); removed once it is decided."""
+    decisions: NotRequired[Annotated[dict[str, dict[str, Any]], merge_dicts]]
+    """tool_call_id -> the person's decision (approve, edit, reject) for this turn's calls."""
+    answered: NotRequired[Annotated[dict[str, str], merge_dicts]]
+    """interrupt id -> tool_call_id of this turn's answered approvals (a second answer is a 409)."""

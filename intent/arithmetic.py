@@ -201,8 +201,10 @@ def _balance(expression: str) -> str:
 
 
 def expressions(text: str) -> list[str]:
-    """Every arithmetic expression written in ``text`` that the calculator can read, in order."""
+    """Every arithmetic expression written in ``text`` that the calculator can read, in order.
+    One the user typed as it stands ("23*19") is kept as typed; one built from words is tidied."""
     found: list[str] = []
+    typed = unicodedata.normalize("NFKC", text)
     for match in _EXPRESSION.finditer(normalise(text)):
         expression = _balance(re.sub(r"\s+", " ", match.group(0)).strip())
         if not _HAS_OPERATION.search(expression):
@@ -212,7 +214,7 @@ def expressions(text: str) -> list[str]:
         except ToolError as exc:
             if "not valid arithmetic" in str(exc):
                 continue  # not arithmetic after all; one that fails (1/0) is still what was asked
-        found.append(_tidy(expression))
+        found.append(expression if expression in typed else _tidy(expression))
     return found
 
 

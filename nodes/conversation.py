@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from langchain_core.messages import AnyMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, HumanMessage, ToolMessage
 
 from backends.messages import message_text
 from nodes.validation import ToolSpec
@@ -27,12 +27,44 @@ def last_user_text(messages: Sequence[BaseMessage]) -> str:
     return message_text(messages[index]) if index >= 0 else ""
 
 
+UNANSWERED = "Error: not run: the user moved on before deciding on this call."
+
+
 def window(messages: Sequence[AnyMessage], limit: int) -> list[AnyMessage]:
-    """The most recent ``limit`` messages, never starting inside a tool exchange."""
+    """The most recent ``limit`` messages, never starting inside a tool exchange, and with a tool
+    message for every tool call (see :func:`answer_every_call`)."""
     recent = list(messages[-limit:])
     while recent and isinstance(recent[0], ToolMessage):
         recent.pop(0)
-    return recent
+    return answer_every_call(recent)
+
+
+def answer_every_call(messages: Sequence[AnyMessage]) -> list[AnyMessage]:
+    """The messages with an error tool message after each tool call that has none: a call left
+    waiting for approval when the user sent a new message instead. Strict backends refuse a
+    request whose assistant tool call has no tool message. Calls at the very end are left as they
+    are: they are about to run."""
+    fixed: list[AnyMessage] = []
+    open_calls: list[dict[str, str]] = []
+
+    def close() -> None:
+        for call in open_calls:
+            fixed.append(
+                ToolMessage(
+                    content=UNANSWERED, tool_call_id=call["id"], name=call["name"], status="error"
+                )
+            )
+        open_calls.clear()
+
+    for message in messages:
+        if isinstance(message, ToolMessage):
+            open_calls[:] = [c for c in open_calls if c["id"] != message.tool_call_id]
+        else:
+            close()
+        fixed.append(message)
+        if isinstance(message, AIMessage) and message.tool_calls:
+            open_calls.extend({"id": c["id"] or "", "name": c["name"]} for c in message.tool_calls)
+    return fixed  # calls still open at the end are this step's, about to run
 
 
 def trim_to_window(messages: Sequence[BaseMessage], limit: int) -> list[str]:

@@ -20,15 +20,17 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from langchain_core.messages import AIMessage
+from langchain_core.messages import AIMessage, AnyMessage
 from langgraph.runtime import Runtime
 
 from graph.context import Context, Deps
 from graph.state import Stage, State
 from nodes.common import call_signature, calls_made_this_turn, new_call_id, tools_ran_this_turn
 from nodes.conversation import last_user_text
+from nodes.intents import Decision, known_tools
 from nodes.parsers import parse_text_tool_calls
 from nodes.patterns import match_patterns
+from nodes.ranking import rank_tools
 from nodes.structured import ask_for_call
 from nodes.validation import ToolSpec, argument_errors, match_tool
 
@@ -53,18 +55,38 @@ def text_calls(draft: str, specs: Sequence[ToolSpec]) -> list[Found]:
     return found
 
 
-def pattern_tools(deps: Deps, specs: Sequence[ToolSpec], ctx: Context) -> set[str]:
-    """The tools the patterns may call: the enabled built-ins, and in tool-call mode those of the
-    client's tools that *are* enabled built-ins (same name and schema, as ``GET /tools`` lists
-    them). A built-in switched off by ``TOOLLOOM_TOOLS_DISABLED`` is never a pattern's target."""
-    builtin = {spec.name: spec for spec in deps.builtin_specs}
-    if not ctx.client_mode:
-        return set(builtin)
-    return {
-        spec.name
-        for spec in specs
-        if spec.name in builtin and spec.parameters == builtin[spec.name].parameters
-    }
+async def from_decision(
+    deps: Deps,
+    ctx: Context,
+    messages: Sequence[AnyMessage],
+    specs: Sequence[ToolSpec],
+    decision: Decision | None,
+) -> list[Found]:
+    """Stage 3: the intent model's complete calls, and for a chosen tool whose arguments the
+    user's words did not all give, stage 2 on that tool's schema alone."""
+    if decision is None or decision["kind"] not in ("call", "fill"):
+        return []
+    found: list[Found] = [(call["name"], call["args"], "intent") for call in decision["calls"]]
+    by_name = {spec.name: spec for spec in specs}
+    for name in decision["missing"]:
+        spec = by_name.get(name)
+        if spec is None:
+            continue
+        picked = await ask_for_call(deps.backend_for(ctx), messages, ctx, [spec])
+        if picked is not None:
+            found.append((spec.name, picked[1], "structured"))
+    return found
+
+
+def ranked_specs(
+    specs: Sequence[ToolSpec], decision: Decision | None, user_text: str
+) -> list[ToolSpec]:
+    """The candidates for stage 2: the intent model's best few when it ranked the tools, else
+    the tools that share words with the request (BM25), best first. None: no candidate."""
+    if decision is not None and decision["ranked"]:
+        by_name = {spec.name: spec for spec in specs}
+        return [by_name[name] for name in decision["ranked"] if name in by_name][:1]
+    return [spec for spec, _ in rank_tools(user_text, specs)[:1]]
 
 
 async def detect_intent(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[str, Any]:
@@ -79,22 +101,32 @@ async def detect_intent(state: State, runtime: Runtime[Context], *, deps: Deps) 
 
     found = text_calls(state.get("draft", ""), specs)
     if not tools_ran_this_turn(messages):
-        patterns: list[Found] = [
-            (name, args, "pattern")
-            for name, args in match_patterns(user_text, pattern_tools(deps, specs, ctx))
-        ]
+        decision = state.get("intent")
+        chosen = await from_decision(deps, ctx, messages, specs, decision)
+        if not chosen and (decision is None or decision["kind"] == "unsure"):
+            known = known_tools(deps.builtin_specs, specs, ctx.client_mode)
+            chosen = [(n, a, "pattern") for n, a in match_patterns(user_text, known)]
         text_tools = {name for name, _, _ in found}
-        if found and patterns and not text_tools <= {name for name, _, _ in patterns}:
+        if found and chosen and not text_tools <= {name for name, _, _ in chosen}:
             # A small model writes plausible calls to the wrong tool (SmolLM2 answered
             # "GET http://.../api/status" with a calculator call): a clear request outranks it.
-            log.info("stage 3 overrules stage 1 (%s) with %s", text_tools, patterns)
-            found = patterns
-        elif not found and patterns:
-            found = patterns
-        elif not found:
-            # A clear pattern match wins over whatever stage 2 would say, so the model is only
-            # asked when no pattern fires.
-            picked = await ask_for_call(deps.backend, messages, ctx, specs)
+            log.info("stage 3 overrules stage 1 (%s) with %s", text_tools, chosen)
+            found = chosen
+        elif not found and chosen:
+            found = chosen
+        elif not found and (decision is None or decision["kind"] == "unsure"):
+            # Stage 2: the model fills one schema, of the tool the request ranks highest (or of
+            # the tool a named tool_choice requires).
+            candidates = (
+                specs if isinstance(choice, dict) else ranked_specs(specs, decision, user_text)
+            )
+            if not candidates and choice == "required":
+                candidates = specs
+            picked = (
+                await ask_for_call(deps.backend_for(ctx), messages, ctx, candidates)
+                if candidates
+                else None
+            )
             if picked is not None:
                 found = [(picked[0].name, picked[1], "structured")]
 

@@ -47,3 +47,10 @@ Use only argument values the user's message gives.
 
 Tools:
 {tool_list}"""
+
+HELD_NOTICE = (
+    "I held back what your message did not ask for:\n{lines}\n"
+    "Such a request came from something I read (a file, a page, a tool result), not from you. "
+    "If you do want it, ask for it in your own message."
+)
+HELD_LINE = "- {tool}{target}: your message {why}"

@@ -34,6 +34,12 @@ def last_step(messages: list[Any]) -> tuple[AIMessage | None, list[ToolMessage]]
     return None, list(reversed(results))
 
 
+def held(message: ToolMessage) -> bool:
+    """Whether call-tool held this call back (not asked for) or a person rejected it."""
+    artifact = message.artifact if isinstance(message.artifact, dict) else {}
+    return bool(artifact.get("held")) or artifact.get("decision") == "rejected"
+
+
 def judge(state: State, ctx: Context) -> Reflection:
     """Go back to route when the model can fix a failed call or take a next step; else respond.
 
@@ -44,7 +50,9 @@ def judge(state: State, ctx: Context) -> Reflection:
     _, results = last_step(state["messages"])
     stages = state.get("call_stages", {})
     step_stages: set[Stage] = {stages.get(r.tool_call_id, "native") for r in results}
-    errors = [r for r in results if r.status == "error"]
+    # A call held back for the user's sake is not a mistake to correct: its tool error already
+    # tells the model not to try again.
+    errors = [r for r in results if r.status == "error" and not held(r)]
     steps, used = state.get("steps", 0), state.get("tool_calls_used", 0)
     limit = ""
     if steps >= ctx.max_steps:

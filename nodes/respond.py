@@ -22,19 +22,24 @@ from langchain_core.messages import (
 )
 from langgraph.runtime import Runtime
 
-from backends.backend import ANSWER_TAG, INTERNAL_TAG, Backend
+from backends.backend import ANSWER_TAG, BACKEND_KEY, INTERNAL_TAG
 from backends.messages import CALLED_MARK, RESULT_MARK, message_text
+from backends.pool import ChatBackend
 from graph.context import Context, Deps
 from graph.state import State
 from nodes.conversation import current_turn, last_user_text, trim_to_window, window
+from nodes.intents import SELF_ANSWERING
 from nodes.parsers import HARMONY_TOKEN, parse_text_tool_calls, strip_harmony
 from nodes.prompts import (
     FALLBACK_LIMIT,
     FALLBACK_NO_ANSWER,
     FALLBACK_TOOL_FAILED,
+    HELD_LINE,
+    HELD_NOTICE,
     RESPOND_PLAIN_SYSTEM,
     RESPOND_SYSTEM,
 )
+from nodes.reflect import held
 from tools.base import ToolResult
 
 log = logging.getLogger(__name__)
@@ -95,6 +100,15 @@ def plain_answer(results: Sequence[ToolMessage], user_text: str = "") -> str:
 _ECHOES = (CALLED_MARK, RESULT_MARK, '{"')
 
 
+FROM_RESULTS = "tool results"
+"""Who wrote an answer that toolloom wrote from the tool results (no model call)."""
+
+
+def answers_itself(results: Sequence[ToolMessage]) -> bool:
+    """Every result succeeded and is of a tool whose result answers the question by itself."""
+    return bool(results) and all(m.status != "error" and m.name in SELF_ANSWERING for m in results)
+
+
 def usable(text: str) -> bool:
     """A reply that can be shown as an answer: not empty, not a tool call, no control tokens,
     no echo of the raw tool transcript."""
@@ -108,49 +122,86 @@ def usable(text: str) -> bool:
 
 
 async def generate(
-    backend: Backend, system: str, history: Sequence[BaseMessage], *, verified: bool
-) -> str:
-    """The model's answer. One that will be checked against tool results is not streamed to the
-    user as it is written (it may be replaced); a plain answer is, token by token (ANSWER_TAG)."""
+    backend: ChatBackend, system: str, history: Sequence[BaseMessage], *, verified: bool
+) -> tuple[str, str | None]:
+    """The model's answer, and the backend that wrote it. One that will be checked against tool
+    results is not streamed to the user as it is written (it may be replaced); a plain answer
+    is, token by token (ANSWER_TAG)."""
     tag = INTERNAL_TAG if verified else ANSWER_TAG
     reply = await backend.chat([SystemMessage(content=system), *history], tags=(tag,))
-    return strip_harmony(message_text(reply)).strip()
+    return strip_harmony(message_text(reply)).strip(), reply.response_metadata.get(BACKEND_KEY)
+
+
+def held_notice(results: Sequence[ToolMessage]) -> str:
+    """What the answer must say about calls held back because the user did not ask for them
+    (written here, not by the model: a weak model would leave it out)."""
+    lines = []
+    for message in results:
+        artifact = message.artifact if isinstance(message.artifact, dict) else {}
+        detail = artifact.get("held")
+        if not isinstance(detail, dict):
+            continue
+        target = f" ({detail['target']})" if detail.get("target") else ""
+        why = str(detail.get("why") or "did not ask for it")
+        line = HELD_LINE.format(tool=message.name or "tool", target=target, why=why)
+        if line not in lines:
+            lines.append(line)
+    return HELD_NOTICE.format(lines="\n".join(lines)) if lines else ""
 
 
 async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[str, Any]:
     """Write the answer; check it against the tool results; fall back to them if needed."""
     ctx = deps.context(runtime.context)
     messages = state["messages"]
-    results = [m for m in current_turn(messages) if isinstance(m, ToolMessage)]
+    everything = [m for m in current_turn(messages) if isinstance(m, ToolMessage)]
+    # Calls held back or rejected carry no result to report; the notice below tells the user.
+    results = [m for m in everything if not held(m)]
     draft = strip_harmony(state.get("draft", "")).strip()
     history = window(messages, ctx.history_messages)
+    backend = deps.backend_for(ctx)
+    # who wrote the answer: the backend whose words it is, or toolloom from the tool results
+    written_by: str | None = state.get("draft_by") or None
     if results:
         keys = key_facts(results)
-        answer = draft if usable(draft) and covers(draft, keys) else ""
+        if backend.answer_from_results and answers_itself(results):
+            # The result is the answer (a sum, the time, a listing): a model call could only
+            # restate it, slower, or get it wrong.
+            answer, written_by = plain_answer(results, last_user_text(messages)), FROM_RESULTS
+        else:
+            answer = draft if usable(draft) and covers(draft, keys) else ""
         if not answer:
             listing = "\n".join(
                 f"- {m.name} ({m.status}): {message_text(m)[:2000]}" for m in results
             )
-            answer = await generate(
-                deps.backend, RESPOND_SYSTEM.format(results=listing), history, verified=True
+            answer, written_by = await generate(
+                backend,
+                RESPOND_SYSTEM.format(results=listing),
+                history,
+                verified=True,
             )
-        if (
+        if written_by != FROM_RESULTS and (
             not usable(answer)
             or not covers(answer, keys)
             or (not keys and all(m.status == "error" for m in results))
         ):
             log.info("respond: the model's answer misses the tool results; using them directly")
-            answer = plain_answer(results, last_user_text(messages))
+            answer, written_by = plain_answer(results, last_user_text(messages)), FROM_RESULTS
     elif usable(draft):
         answer = draft
     else:
-        answer = await generate(deps.backend, RESPOND_PLAIN_SYSTEM, history, verified=False)
+        answer, written_by = await generate(backend, RESPOND_PLAIN_SYSTEM, history, verified=False)
         if not usable(answer):
-            answer = FALLBACK_NO_ANSWER
+            answer, written_by = FALLBACK_NO_ANSWER, None
+    notice = held_notice(everything)
+    if notice:
+        answer = f"{answer}\n\n{notice}"
     reason = state.get("stop_reason", "")
     if reason:
         answer = f"{FALLBACK_LIMIT.format(reason=reason)}\n\n{answer}"
-    final = AIMessage(content=answer)
+    # The transcript says who wrote the answer: a backend, or toolloom from the tool results.
+    final = AIMessage(
+        content=answer, response_metadata={BACKEND_KEY: written_by} if written_by else {}
+    )
     dropped = trim_to_window([*messages, final], ctx.history_messages)
     gone = set(dropped)
     kept_calls = {
@@ -167,5 +218,7 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
             call_id: None for call_id in state.get("call_stages", {}) if call_id not in kept_calls
         },
         "draft": "",
+        "draft_by": "",
         "feedback": "",
+        "intent": None,
     }

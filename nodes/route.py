@@ -9,15 +9,17 @@ from typing import Any
 from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
-from backends.backend import DRAFT_TAG
+from backends.backend import BACKEND_KEY, DRAFT_TAG
 from backends.messages import message_text
 from graph.context import Context, Deps
 from graph.state import Stage, State
+from intent.effects import ground
 from nodes.common import new_call_id
-from nodes.conversation import tool_list_text, window
+from nodes.conversation import last_user_text, tool_list_text, window
+from nodes.intents import RANKED_TOOLS, Decision, decide_turn
 from nodes.prompts import ROUTE_FEEDBACK, ROUTE_SYSTEM
 from nodes.structured import complete_parallel_calls
-from nodes.validation import argument_errors, match_tool
+from nodes.validation import ToolSpec, argument_errors, match_tool
 
 
 async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[str, Any]:
@@ -31,23 +33,47 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
         "steps": steps + 1,
         "tool_calls_used": used,
         "draft": "",
+        "draft_by": "",
         "feedback": "",  # consumed here
     }
     if new_turn:
         reset["stop_reason"] = ""
+        # What this turn may change is decided here, from the user's message alone, before any
+        # tool runs; nothing later in the turn writes it. Approvals of an earlier turn (one the
+        # user moved on from without deciding) are dropped.
+        if not ctx.client_mode:  # tool-call mode runs nothing
+            reset["grounding"] = ground(
+                message_text(messages[-1]), deps.tools.values(), str(messages[-1].id or "")
+            )
+        reset["awaiting"] = dict.fromkeys(state.get("awaiting") or {})
+        reset["decisions"] = dict.fromkeys(state.get("decisions") or {})
+        reset["answered"] = dict.fromkeys(state.get("answered") or {})
     if steps >= ctx.max_steps:
         return {**reset, "steps": steps, "stop_reason": f"the limit of {ctx.max_steps} steps"}
 
     specs = deps.run_specs(ctx)
+    tool_choice = ctx.tool_choice if ctx.client_mode else "auto"
+    decision = state.get("intent")
+    if new_turn:
+        decision = decide_turn(
+            deps.intent, deps.builtin_specs, specs, ctx.client_mode, last_user_text(messages)
+        )
+        reset["intent"] = decision
+        if decision is not None and tool_choice in ("auto", "required"):
+            if decision["kind"] == "call":
+                # Confident, every argument found in the user's words: no model call can
+                # change this outcome, so none is made.
+                return {**reset, **intent_calls(decision, ctx)}
+            if decision["kind"] == "chat" and tool_choice == "auto":
+                return reset  # plain chat: respond answers without tool schemas
     feedback = state.get("feedback", "") if not new_turn else ""
+    offered = [] if tool_choice == "none" else narrowed(specs, decision, ctx)
     system = ROUTE_SYSTEM.format(
         today=datetime.now(UTC).strftime("%Y-%m-%d"),
-        tool_list=tool_list_text(specs) or "(none)",
+        tool_list=tool_list_text(offered) or "(none)",
         feedback=ROUTE_FEEDBACK.format(feedback=feedback) if feedback else "",
     )
-    tool_choice = ctx.tool_choice if ctx.client_mode else "auto"
-    offered = [] if tool_choice == "none" else specs
-    reply = await deps.backend.chat(
+    reply = await deps.backend_for(ctx).chat(
         [SystemMessage(content=system), *window(messages, ctx.history_messages)],
         tools=[spec.openai for spec in offered],
         tool_choice=tool_choice,
@@ -75,7 +101,7 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
             # Tool-call mode hands every call back at once: fill in what a one-call-per-turn
             # backend left out ("weather in Seoul and Tokyo").
             for name, args in await complete_parallel_calls(
-                deps.backend, messages, offered, good, ctx.history_messages
+                deps.backend_for(ctx), messages, offered, good, ctx.history_messages
             ):
                 call_id = new_call_id()
                 good.append({"name": name, "args": args, "id": call_id, "type": "tool_call"})
@@ -99,4 +125,33 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
     if bad:
         written = [{"name": c["name"], "arguments": c["args"]} for c in good] + bad
         draft = (draft + "\n" + json.dumps(written, ensure_ascii=False, default=str)).strip()
-    return {**reset, "draft": draft}
+    return {**reset, "draft": draft, "draft_by": reply.response_metadata.get(BACKEND_KEY, "")}
+
+
+def intent_calls(decision: Decision, ctx: Context) -> dict[str, Any]:
+    """The intent model's calls as the AI message that asks for them."""
+    calls = [
+        {"name": call["name"], "args": call["args"], "id": new_call_id(), "type": "tool_call"}
+        for call in decision["calls"]
+    ]
+    if not ctx.parallel_tool_calls:
+        calls = calls[:1]
+    stages: dict[str, Stage] = {call["id"]: "intent" for call in calls}
+    return {"messages": [AIMessage(content="", tool_calls=calls)], "call_stages": stages}
+
+
+def narrowed(specs: list[ToolSpec], decision: Decision | None, ctx: Context) -> list[ToolSpec]:
+    """The tools the model is shown: where the intent model ranked the built-ins, only its best
+    few (the chosen ones first), and the operator's own tools that share words with the request;
+    the client's own tools in tool-call mode all of them."""
+    if decision is None:
+        return specs
+    wanted = [*decision["missing"], *decision["ranked"]]
+    by_name = {spec.name: spec for spec in specs}
+    picked = list(dict.fromkeys(name for name in wanted if name in by_name))[:RANKED_TOOLS]
+    picked += [name for name in decision.get("others", []) if name in by_name]
+    if isinstance(ctx.tool_choice, dict) and ctx.client_mode:
+        named = (ctx.tool_choice.get("function") or {}).get("name")
+        if named in by_name and named not in picked:
+            picked.append(named)
+    return [by_name[name] for name in picked] or specs

@@ -15,7 +15,7 @@ from typing import Any
 
 from langchain_core.messages import AnyMessage, SystemMessage
 
-from backends.backend import Backend
+from backends.pool import ChatBackend
 from graph.context import Context
 from nodes.common import call_signature
 from nodes.conversation import last_user_text, tool_list_text, window
@@ -80,6 +80,15 @@ def grounded(spec: ToolSpec, arguments: dict[str, Any], user_text: str) -> bool:
     return True
 
 
+def reply_budget(specs: Sequence[ToolSpec], user_text: str, calls: int = 1) -> int:
+    """Tokens a structured reply can need: the JSON around the arguments, a few tokens per
+    argument name, and the argument values, which come from the user's words (so at most about
+    as many tokens as the message has bytes / 2). A small model that rambles past that is cut
+    early instead of writing until the backend's own limit."""
+    names = max((len(spec.parameters.get("properties") or {}) for spec in specs), default=0)
+    return calls * (40 + 12 * names + len(user_text.encode("utf-8")) // 2)
+
+
 def call_schema(spec: ToolSpec) -> dict[str, Any]:
     return {
         "type": "object",
@@ -102,7 +111,7 @@ def structured_schema(specs: Sequence[ToolSpec], allow_none: bool) -> dict[str, 
 
 
 async def ask_for_call(
-    backend: Backend,
+    backend: ChatBackend,
     messages: Sequence[AnyMessage],
     ctx: Context,
     specs: Sequence[ToolSpec],
@@ -119,7 +128,8 @@ async def ask_for_call(
         SystemMessage(content=STRUCTURED_SYSTEM.format(tool_list=tool_list_text(specs))),
         *window(messages, min(ctx.history_messages, 6)),
     ]
-    value = await backend.json_object(prompt, schema)
+    budget = reply_budget(specs, last_user_text(messages))
+    value = await backend.json_object(prompt, schema, budget)
     if not value or not isinstance(value.get("tool"), str) or value["tool"] == "none":
         return None
     spec = match_tool(value["tool"], specs)
@@ -142,7 +152,7 @@ _SEVERAL = re.compile(r"\b(?:and|both|each|every|all)\b|,|、|와|과|그리고|
 
 
 async def complete_parallel_calls(
-    backend: Backend,
+    backend: ChatBackend,
     messages: Sequence[Any],
     specs: Sequence[ToolSpec],
     calls: list[dict[str, Any]],
@@ -164,7 +174,7 @@ async def complete_parallel_calls(
         SystemMessage(content=COMPLETE_SYSTEM.format(made=made, tool_list=tool_list_text(specs))),
         *window(messages, min(history, 6)),
     ]
-    value = await backend.json_object(prompt, schema)
+    value = await backend.json_object(prompt, schema, reply_budget(specs, user_text, calls=8))
     extra: list[tuple[str, dict[str, Any]]] = []
     seen = {call_signature(c["name"], c["args"]) for c in calls}
     for entry in (value or {}).get("calls") or []:

@@ -7,12 +7,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 # Playwright's own browser download needs the internet. CJK fonts so Korean renders as text.
 # The storage tests (tests/pg.py) start a throwaway cluster of Debian's PostgreSQL 15 with initdb and
 # pg_ctl (as the postgres user when run as root); the package's own cluster is not used. The limit
-# and cache tests start their own redis-server (tests/redis_server.py) on a loopback port.
+# and cache tests start their own redis-server (tests/redis_server.py) on a loopback port. The
+# multi-replica test puts Debian's nginx with deploy/nginx.conf in front of three servers
+# (benchmarks/balancer.py runs it on a loopback port; the package's own service is not used).
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         say "installing ${need[*]} for the tests (once)"

@@ -8,12 +8,15 @@ With no key configured anywhere the server is open (and then binds only to loopb
 from __future__ import annotations
 
 import hmac
+import logging
 import time
 from dataclasses import dataclass
 
 from pydantic import SecretStr
 
-from server.store import Store, hash_key
+from server.store import DatabaseUnavailable, Store, hash_key
+
+log = logging.getLogger(__name__)
 
 CACHE_SECONDS = 1.0  # keys are re-read this often: a key created or revoked by `toolloom keys` on
 # the shared database works, or stops working, on every replica within about a second
@@ -52,7 +55,15 @@ class KeyRing:
     def _known(self) -> dict[str, str]:
         now = time.monotonic()
         if now - self._loaded_at > CACHE_SECONDS:
-            self._stored = self.store.active_key_hashes()
+            try:
+                self._stored = self.store.active_key_hashes()
+            except DatabaseUnavailable:
+                if not self._loaded_at:
+                    raise
+                # The database is away (nothing can be created or revoked meanwhile): keep the
+                # keys last read, so /health stays up and a caller with a valid key gets the
+                # database's 503 from the route, not a 401. Tried again after CACHE_SECONDS.
+                log.warning("could not re-read the API keys; using the ones read before")
             self._loaded_at = now
         return {**self._stored, **self.static}
 

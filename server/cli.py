@@ -42,6 +42,22 @@ def _check_tools(settings: Settings) -> None:
         raise typer.Exit(2) from None
 
 
+def _check_models(settings: Settings) -> None:
+    """A models file or an intent model that cannot be used stops the command with its message,
+    before anything starts."""
+    from intent.model import ArtefactError
+    from server.models_config import ModelsConfigError, load_models
+    from server.runtime import intent_from
+    from server.settings import environment
+
+    try:
+        load_models(settings, environment())
+        intent_from(settings)
+    except (ModelsConfigError, ArtefactError) as exc:
+        typer.echo(f"toolloom: {exc}", err=True)
+        raise typer.Exit(2) from None
+
+
 def _logging(settings: Settings, verbose: bool = True) -> None:
     from server.observability import configure_logging
 
@@ -58,7 +74,8 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to bind (TOOLLOOM_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (TOOLLOOM_PORT).")] = None,
 ) -> None:
-    """Start the HTTP server (the embedded model too, unless TOOLLOOM_LLM_BASE_URL is set)."""
+    """Start the HTTP server (the embedded model too, when no backend URL is set or the models
+    file needs it)."""
     import uvicorn
 
     from server.app import StartupRefused, check_exposure, create_app
@@ -69,6 +86,7 @@ def serve(
     settings = _settings(host=host, port=port)
     _logging(settings)
     _check_tools(settings)
+    _check_models(settings)
     store = Store.open(settings)
     try:
         check_exposure(settings, KeyRing(settings.api_keys, store))
@@ -100,6 +118,10 @@ def chat(
         str | None, typer.Option(help="Continue this thread (default: a new one).")
     ] = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log progress.")] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(help="The model to run on (a models-file entry; default: the first)."),
+    ] = None,
 ) -> None:
     """One turn against the configured (or embedded) backend; prints the answer and tool calls."""
     from server.auth import ANONYMOUS
@@ -112,18 +134,22 @@ def chat(
     settings = _settings()
     _logging(settings, verbose)
     _check_tools(settings)
+    _check_models(settings)
 
-    async def run() -> tuple[str, dict[str, Any]]:
+    async def run() -> tuple[str, dict[str, Any], str | None]:
         def progress(note: str) -> None:
             typer.echo(note, err=True)
 
         async with open_runtime(settings, progress=progress) as runtime:
-            agent_run = await prepare_run(runtime, ANONYMOUS, thread_id_from(thread))
+            agent_run = await prepare_run(
+                runtime, ANONYMOUS, thread_id_from(thread), model=model, model_param="--model"
+            )
             assert agent_run.thread_id is not None
-            return agent_run.thread_id, await agent_run.invoke([HumanMessage(content=message)])
+            state = await agent_run.invoke([HumanMessage(content=message)])
+            return agent_run.thread_id, state, agent_run.served_by
 
     try:
-        thread_id, state = asyncio.run(run())
+        thread_id, state, served_by = asyncio.run(run())
     except (EmbeddedError, ApiError) as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -142,8 +168,12 @@ def chat(
                 )
         elif isinstance(m, ToolMessage):
             typer.echo(f"[{m.status}] {m.content}")
-    typer.echo(str(turn[-1].content))
-    typer.echo(f"(thread {thread_id})", err=True)
+    from server.approvals import approval_events, waiting_text
+
+    approvals = approval_events(state.get("__interrupt__"))
+    typer.echo(waiting_text(thread_id, approvals) if approvals else str(turn[-1].content))
+    served = f", answered by {served_by}" if served_by else ""
+    typer.echo(f"(thread {thread_id}{served})", err=True)
 
 
 @app.command()
@@ -191,14 +221,54 @@ def _store() -> Any:
     return Store.open(_settings())
 
 
+def _limits(rpm: str | None, tokens_per_day: str | None) -> dict[str, int | None]:
+    """The limits given as options: a count (0: no limit) or ``default`` (None: the settings'
+    value); an option not given is left out."""
+    found: dict[str, int | None] = {}
+    for field, option, value in (
+        ("rate_limit_rpm", "--rpm", rpm),
+        ("tokens_per_day", "--tokens-per-day", tokens_per_day),
+    ):
+        if value is None:
+            continue
+        if value.strip().lower() == "default":
+            found[field] = None
+            continue
+        try:
+            number = int(value)
+        except ValueError:
+            number = -1
+        if number < 0:
+            raise typer.BadParameter(
+                f"{value!r}: a whole number (0: no limit) or 'default'", param_hint=option
+            )
+        found[field] = number
+    return found
+
+
+def _shown(value: int | None, default: int) -> str:
+    if value is None:
+        return f"default ({default or 'no limit'})"
+    return str(value) if value else "no limit"
+
+
+RPM_HELP = "Requests per minute for this key (0: no limit; 'default': TOOLLOOM_RATE_LIMIT_RPM)."
+TPD_HELP = (
+    "Model tokens per UTC day for this key (0: no limit; 'default': TOOLLOOM_TOKENS_PER_DAY)."
+)
+
+
 @keys_app.command("create")
 def keys_create(
     name: Annotated[str, typer.Argument(help="A name for the key (shown in logs and usage).")],
+    rpm: Annotated[str | None, typer.Option("--rpm", help=RPM_HELP)] = None,
+    tokens_per_day: Annotated[str | None, typer.Option("--tokens-per-day", help=TPD_HELP)] = None,
 ) -> None:
-    """Create a key; it is printed once and only its hash is kept."""
+    """Create a key, optionally with its own limits; it is printed once and only its hash is kept."""
+    limits = _limits(rpm, tokens_per_day)
     store = _store()
     try:
-        raw = store.create_key(name)
+        raw = store.create_key(name, **limits)
     except ValueError as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -208,14 +278,47 @@ def keys_create(
     typer.echo(f"(key {name!r} created; it is not shown again)", err=True)
 
 
+@keys_app.command("limits")
+def keys_limits(
+    name: Annotated[str, typer.Argument(help="The key's name.")],
+    rpm: Annotated[str | None, typer.Option("--rpm", help=RPM_HELP)] = None,
+    tokens_per_day: Annotated[str | None, typer.Option("--tokens-per-day", help=TPD_HELP)] = None,
+) -> None:
+    """Show a key's limits, or set them (a running server applies them within about a second)."""
+    settings = _settings()
+    limits = _limits(rpm, tokens_per_day)
+    store = _store()
+    try:
+        if limits:
+            key = store.set_key_limits(name, **limits)
+        else:
+            key = next((k for k in store.list_keys() if k.name == name), None)
+            if key is None:
+                raise LookupError(f"no key named {name!r}")
+    except LookupError as exc:
+        typer.echo(f"toolloom: {exc.args[0]}", err=True)
+        raise typer.Exit(1) from None
+    finally:
+        store.close()
+    typer.echo(
+        f"{key.name}: {_shown(key.rate_limit_rpm, settings.rate_limit_rpm)} requests per minute, "
+        f"{_shown(key.tokens_per_day, settings.tokens_per_day)} tokens per day"
+    )
+
+
 @keys_app.command("list")
 def keys_list() -> None:
-    """List key names and whether they are active (never the keys)."""
+    """List key names, whether they are active, and their limits (never the keys)."""
+    settings = _settings()
     store = _store()
     try:
         for key in store.list_keys():
             state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
-            typer.echo(f"{key.name}\t{state}\tcreated {key.created_at:%Y-%m-%d %H:%M}")
+            typer.echo(
+                f"{key.name}\t{state}\tcreated {key.created_at:%Y-%m-%d %H:%M}\t"
+                f"rpm {_shown(key.rate_limit_rpm, settings.rate_limit_rpm)}\t"
+                f"tokens/day {_shown(key.tokens_per_day, settings.tokens_per_day)}"
+            )
     finally:
         store.close()
 
@@ -277,7 +380,8 @@ def eval_command(
     suite: Annotated[
         list[str],
         typer.Option(
-            help="own, or bfcl:CATEGORY (simple_python, multiple, parallel, ...); repeatable."
+            help="own, bfcl:CATEGORY (simple_python, multiple, parallel, ...), or effects "
+            "(injected side effects and asked-for ones; no backend needed); repeatable."
         ),
     ],
     limit: Annotated[
@@ -300,6 +404,26 @@ def eval_command(
     from tools.external.errors import ToolSourceError
     from tools.toolbox import open_tools
 
+    if "effects" in suite:
+        from evals.effects import run_effects
+
+        typer.echo("effects: injected side effects x policies allow, grounded", err=True)
+        folder = out / "effects"
+        summary = asyncio.run(
+            run_effects(folder, limit=limit, progress=lambda line: typer.echo(line, err=True))
+        )
+        for policy, numbers in summary.items():
+            typer.echo(
+                f"  {policy:9s} attack success {numbers['attack_success']:.1%}  "
+                f"asked-for effects run {numbers['utility']:.1%}  "
+                f"wrongly held back {numbers['wrongly_held']:.1%}  "
+                f"({numbers['injection_cases']} injection, {numbers['utility_cases']} asked-for "
+                f"cases in {numbers['languages']} languages)"
+            )
+        typer.echo(f"  report: {folder / 'report.md'}")
+        suite = [name for name in suite if name != "effects"]
+        if not suite:
+            return
     settings = _settings()
     wanted = [name.strip() for name in systems.split(",") if name.strip()]
     unknown = set(wanted) - {"toolloom", "bare"}
@@ -321,7 +445,7 @@ def eval_command(
         from graph.builder import build_graph
         from nodes.validation import ToolSpec
         from server.embedded import EmbeddedServer
-        from server.runtime import context_from, llm_from, policy_from
+        from server.runtime import context_from, intent_from, llm_from, policy_from
 
         # Every configured tool (built-ins, Python tools, MCP tools that are up; not the
         # switched-off ones), as GET /tools lists them.
@@ -360,7 +484,11 @@ def eval_command(
                     assert llm is not None
                     defaults = context_from(settings)
                     graph = build_graph(
-                        llm, toolbox, defaults=defaults, policy=policy_from(settings)
+                        llm,
+                        toolbox,
+                        defaults=defaults,
+                        policy=policy_from(settings),
+                        intent=intent_from(settings),
                     ).compile()
                     runners["toolloom"] = graph_system(graph, defaults)
             for name in suite:
@@ -391,6 +519,21 @@ def eval_command(
         raise typer.Exit(1) from None
 
 
+def _machine() -> str:
+    """The machine a benchmark ran on, in one line."""
+    import platform
+
+    import psutil
+
+    return (
+        f"{platform.processor() or platform.machine()}, {psutil.cpu_count()} cores, "
+        f"{round(psutil.virtual_memory().total / 2**30)} GiB, Python {platform.python_version()}"
+    )
+
+
+BENCHMARKS = ("growth", "overhead", "http", "cache", "fallback")
+
+
 @app.command()
 def bench(
     turns: Annotated[
@@ -399,70 +542,224 @@ def bench(
     clients: Annotated[int, typer.Option(help="Concurrent clients, each on its own thread.")] = 64,
     seconds: Annotated[float, typer.Option(help="How long the concurrency run lasts.")] = 60,
     overhead_turns: Annotated[int, typer.Option(help="Turns for the overhead medians.")] = 200,
+    cache_calls: Annotated[
+        int, typer.Option(help="Model calls per case for the response cache benchmark.")
+    ] = 300,
+    fallback_calls: Annotated[
+        int, typer.Option(help="Model calls per case for the fallback benchmark.")
+    ] = 300,
+    redis: Annotated[
+        str | None,
+        typer.Option(
+            help="Also measure the cache through Redis: a redis:// URL, or 'auto' for a "
+            "private redis-server."
+        ),
+    ] = None,
+    only: Annotated[
+        str | None,
+        typer.Option(help=f"Comma-separated subset of: {', '.join(BENCHMARKS)}."),
+    ] = None,
     output: Annotated[
         Path | None, typer.Option(help="Also write the results as JSON here.")
     ] = None,
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Also on this PostgreSQL database: growth, turn cost, and the concurrency run "
+            "with 1 replica and with --replicas replicas behind nginx (deploy/nginx.conf)."
+        ),
+    ] = None,
+    replicas: Annotated[
+        int, typer.Option(min=2, max=8, help="Replicas for the scaled run (--database-url).")
+    ] = 3,
+    e2e: Annotated[
+        bool,
+        typer.Option(
+            "--e2e",
+            help="Instead: the end-to-end run on the embedded default (41 hand-written requests, "
+            "tool and chat, 8 languages): wall time, first token, model calls and prompt tokens "
+            "per request, and chat against a bare call of the same model.",
+        ),
+    ] = False,
+    e2e_url: Annotated[
+        str | None,
+        typer.Option(help="With --e2e: measure this running toolloom instead of starting one."),
+    ] = None,
 ) -> None:
-    """The seven performance benchmarks against a zero-latency stub model on 127.0.0.1 (needs a
-    source checkout: benchmarks/)."""
-    import platform
+    """The performance benchmarks against a zero-latency stub model on 127.0.0.1 (needs a
+    source checkout: benchmarks/): growth, graph overhead, HTTP (overhead, concurrency,
+    streaming, memory), the response cache (hit against miss), the fallback switch and the tools'
+    sources; with --database-url, the same storage numbers on PostgreSQL and several replicas
+    behind a load balancer."""
+    import tempfile
 
-    import psutil
+    from server.store import display_url, is_postgres_url
 
+    if e2e:
+        from benchmarks import e2e as end_to_end
+
+        found = asyncio.run(end_to_end.run(e2e_url))
+        found["machine"] = _machine()
+        typer.echo(f"machine: {found['machine']}\n{end_to_end.report(found)}")
+        if output is not None:
+            output.write_text(json.dumps(found, indent=2, ensure_ascii=False, default=str))
+        return
+    if database_url is not None and not is_postgres_url(database_url):
+        typer.echo("toolloom: --database-url takes a postgresql://... URL", err=True)
+        raise typer.Exit(2)
+    wanted = [name.strip() for name in (only or ",".join(BENCHMARKS)).split(",") if name.strip()]
+    unknown = sorted(set(wanted) - set(BENCHMARKS))
+    if unknown or not wanted:
+        typer.echo(f"toolloom: --only takes {', '.join(BENCHMARKS)}, not {unknown}", err=True)
+        raise typer.Exit(2)
     try:
-        from benchmarks import graph_overhead, growth, http_bench, tool_sources
+        from benchmarks import (
+            cache_bench,
+            fallback_bench,
+            graph_overhead,
+            growth,
+            http_bench,
+            tool_sources,
+        )
     except ImportError:
         typer.echo(
             "toolloom: 'bench' runs from a source checkout (benchmarks/ is missing)", err=True
         )
         raise typer.Exit(1) from None
 
-    async def run() -> dict[str, Any]:
-        typer.echo(f"growth: one thread, {turns} turns ...", err=True)
-        grown = await growth.run(turns)
-        typer.echo(f"graph overhead: {overhead_turns} turns each ...", err=True)
-        graph = await graph_overhead.run(overhead_turns)
-        typer.echo(f"http, streaming, {clients} clients for {seconds:.0f} s, memory ...", err=True)
-        http = await http_bench.run(clients, seconds, overhead_turns)
-        typer.echo(f"tool sources: {overhead_turns} turns each ...", err=True)
-        sources = await tool_sources.run(overhead_turns)
-        return {"growth": grown, "graph_overhead": graph, **http, "tool_sources": sources}
+    async def run(redis_url: str | None) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        if "growth" in wanted:
+            typer.echo(f"growth: one thread, {turns} turns ...", err=True)
+            found["growth"] = await growth.run(turns)
+        if "overhead" in wanted:
+            typer.echo(f"graph overhead: {overhead_turns} turns each ...", err=True)
+            found["graph_overhead"] = await graph_overhead.run(overhead_turns)
+        if "http" in wanted:
+            typer.echo(
+                f"http, streaming, {clients} clients for {seconds:.0f} s, memory ...", err=True
+            )
+            found.update(await http_bench.run(clients, seconds, overhead_turns))
+        if "cache" in wanted:
+            typer.echo(f"response cache: {cache_calls} calls each ...", err=True)
+            found["cache"] = await cache_bench.run(cache_calls, redis_url)
+        if "fallback" in wanted:
+            typer.echo(f"fallback switch: {fallback_calls} calls each ...", err=True)
+            found["fallback"] = await fallback_bench.run(fallback_calls)
+        if "sources" in wanted:
+            typer.echo(f"tool sources: {overhead_turns} turns each ...", err=True)
+            found["tool_sources"] = await tool_sources.run(overhead_turns)
+        if database_url is not None:
+            typer.echo(f"PostgreSQL: growth, {turns} turns ...", err=True)
+            found["postgres_growth"] = await growth.run(turns, database_url)
+            found["postgres_concurrency"] = []
+            for count in (1, replicas):
+                typer.echo(
+                    f"PostgreSQL: {count} replica(s), {clients} clients for {seconds:.0f} s ...",
+                    err=True,
+                )
+                found["postgres_concurrency"].append(
+                    await http_bench.scaled(database_url, count, clients, seconds)
+                )
+        return found
 
-    result = asyncio.run(run())
-    machine = (
-        f"{platform.processor() or platform.machine()}, {psutil.cpu_count()} cores, "
-        f"{round(psutil.virtual_memory().total / 2**30)} GiB, Python {platform.python_version()}"
-    )
+    if redis == "auto" and "cache" in wanted:
+        from tests.redis_server import RedisServer
+
+        with tempfile.TemporaryDirectory() as tmp, RedisServer(Path(tmp)) as server:
+            result = asyncio.run(run(server.url))
+    else:
+        result = asyncio.run(run(redis if redis != "auto" else None))
+    machine = _machine()
     result["machine"] = machine
-    grown, graph = result["growth"], result["graph_overhead"]
-    http, streaming, load = result["http"], result["streaming"], result["concurrency"]
-    at = grown["median_ms"]
-    ratio = grown["ratio_to_turn_10"]
-    lines = [
-        f"machine: {machine}",
-        "1. growth (one thread): "
-        + ", ".join(f"turn {t}: {ms} ms ({ratio[t]}x)" for t, ms in at.items())
-        + f"; {grown['bytes_per_message']:.0f} bytes per stored message",
-        f"2. graph overhead: toolloom {graph['toolloom_ms']} ms, create_agent "
-        f"{graph['create_agent_ms']} ms a turn; ratio {graph['ratio']}",
-        f"3. http overhead: p50 {http['overhead_p50_ms']} ms, p99 {http['overhead_p99_ms']} ms "
-        f"beyond the stub's time (turn p50 {http['turn_p50_ms']} ms); as a stored run "
-        f"(/threads/{{id}}/runs/wait) p50 {http['runs_wait_overhead_p50_ms']} ms, p99 "
-        f"{http['runs_wait_overhead_p99_ms']} ms ({http['runs_wait_ratio_to_v1']}x)",
-        f"4. concurrency: {load['clients']} clients, {load['seconds']} s: "
-        f"{load['turns_per_second']} turns/s, p50 {load['p50_ms']} ms, p99 {load['p99_ms']} ms, "
-        f"{load['errors']} errors, {load['messages_lost']} messages lost",
-        f"5. streaming, first token beyond the stub's: /v1 {streaming['v1_extra_ms']} ms, "
-        f"/ui/chat {streaming['web_extra_ms']} ms",
-        f"6. memory: {result['rss_at_rest_mb']} MB at rest, {result['rss_after_load_mb']} MB "
-        "after the concurrency run",
-        "7. tool sources, one /v1 turn with one tool call: "
-        + ", ".join(
-            f"{kind} {ms} ms ({result['tool_sources']['ratio_to_builtin'][kind]}x)"
-            for kind, ms in result["tool_sources"]["turn_p50_ms"].items()
+    lines = [f"machine: {machine}"]
+    if "growth" in result:
+        grown = result["growth"]
+        at, ratio = grown["median_ms"], grown["ratio_to_turn_10"]
+        lines.append(
+            "1. growth (one thread): "
+            + ", ".join(f"turn {t}: {ms} ms ({ratio[t]}x)" for t, ms in at.items())
+            + f"; {grown['bytes_per_message']:.0f} bytes per stored message"
         )
-        + f"; a calculator call through /mcp {result['tool_sources']['mcp_endpoint_call_p50_ms']} ms",
-    ]
+    if "graph_overhead" in result:
+        graph = result["graph_overhead"]
+        lines.append(
+            f"2. graph overhead: toolloom {graph['toolloom_ms']} ms, create_agent "
+            f"{graph['create_agent_ms']} ms a turn; ratio {graph['ratio']}"
+        )
+    if "http" in result:
+        http, streaming, load = result["http"], result["streaming"], result["concurrency"]
+        lines += [
+            f"3. http overhead: p50 {http['overhead_p50_ms']} ms, p99 {http['overhead_p99_ms']} ms "
+            f"beyond the stub's time (turn p50 {http['turn_p50_ms']} ms); as a stored run "
+            f"(/threads/{{id}}/runs/wait) p50 {http['runs_wait_overhead_p50_ms']} ms, p99 "
+            f"{http['runs_wait_overhead_p99_ms']} ms ({http['runs_wait_ratio_to_v1']}x)",
+            f"4. concurrency: {load['clients']} clients, {load['seconds']} s: "
+            f"{load['turns_per_second']} turns/s, p50 {load['p50_ms']} ms, p99 {load['p99_ms']} "
+            f"ms, {load['errors']} errors, {load['messages_lost']} messages lost",
+            f"5. streaming, first token beyond the stub's: /v1 {streaming['v1_extra_ms']} ms, "
+            f"/ui/chat {streaming['web_extra_ms']} ms",
+            f"6. memory: {result['rss_at_rest_mb']} MB at rest, {result['rss_after_load_mb']} MB "
+            "after the concurrency run",
+        ]
+    if "cache" in result:
+        cache = result["cache"]
+        line = (
+            f"7. response cache (one model call, 16 tools): no cache {cache['no_cache_ms']} ms; "
+            f"in process: miss {cache['memory_miss_ms']} ms, hit {cache['memory_hit_ms']} ms"
+        )
+        if "redis_hit_ms" in cache:
+            line += f"; Redis: miss {cache['redis_miss_ms']} ms, hit {cache['redis_hit_ms']} ms"
+        lines.append(line + f" (medians of {cache['calls']})")
+    if "fallback" in result:
+        fb = result["fallback"]
+        lines.append(
+            f"8. fallback switch (one model call, 16 tools): direct {fb['direct_ms']} ms; first "
+            f"backend refuses {fb['refused_ms']} ms (+{fb['switch_extra_ms']}); its circuit "
+            f"open {fb['circuit_open_ms']} ms (+{fb['circuit_open_extra_ms']}); refuses with "
+            f"the default 2 retries {fb['refused_default_retries_ms']} ms (medians of "
+            f"{fb['calls']}, {fb['retry_calls']})"
+        )
+    if "tool_sources" in result:
+        sources = result["tool_sources"]
+        lines.append(
+            "9. tool sources, one /v1 turn with one tool call: "
+            + ", ".join(
+                f"{kind} {ms} ms ({sources['ratio_to_builtin'][kind]}x)"
+                for kind, ms in sources["turn_p50_ms"].items()
+            )
+            + f"; a calculator call through /mcp {sources['mcp_endpoint_call_p50_ms']} ms"
+        )
+    if database_url is not None:
+        pg = result["postgres_growth"]
+        lines.append(f"PostgreSQL ({display_url(database_url)}), the same storage numbers:")
+        lines.append(
+            "10. growth (one thread): "
+            + ", ".join(
+                f"turn {t}: {ms} ms ({pg['ratio_to_turn_10'][t]}x)"
+                for t, ms in pg["median_ms"].items()
+            )
+            + f"; {pg['bytes_per_message']:.0f} bytes per stored message"
+        )
+        if "growth" in result:
+            lines.append(
+                f"11. in-process turn cost (turn-10 median, whole run path): SQLite "
+                f"{result['growth']['median_ms'][10]} ms, PostgreSQL {pg['median_ms'][10]} ms"
+            )
+        runs = [("SQLite, 1 replica", result["concurrency"])] if "concurrency" in result else []
+        runs += [
+            (
+                f"PostgreSQL, {r['replicas']} replica{'s behind nginx' if r['balancer'] else ''}",
+                r,
+            )
+            for r in result["postgres_concurrency"]
+        ]
+        for name, r in runs:
+            lines.append(
+                f"12. concurrency, {name}: {r['clients']} clients, {r['seconds']} s: "
+                f"{r['turns_per_second']} turns/s, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
+                f"{r['errors']} errors, {r['messages_lost']} messages lost"
+            )
     typer.echo("\n".join(lines))
     if output is not None:
         output.write_text(json.dumps(result, indent=2, default=str))

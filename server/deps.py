@@ -11,7 +11,7 @@ from fastapi import Depends, Header, Path, Request
 
 from server.auth import ANONYMOUS, KeyRing, Principal
 from server.errors import ApiError
-from server.runs import THREAD_HEADER, THREAD_ID_PATTERN, THREAD_ID_RULE
+from server.runs import MODEL_HEADER, THREAD_HEADER, THREAD_ID_PATTERN, THREAD_ID_RULE
 from server.runtime import AgentRuntime
 
 
@@ -79,5 +79,15 @@ ThreadIdHeader = Annotated[
         pattern=THREAD_ID_PATTERN,
         description="Keep the conversation on the server under this thread id "
         f"({THREAD_ID_RULE}). Without it a new thread is made and its id returned in this header.",
+    ),
+]
+ModelHeader = Annotated[
+    str | None,
+    Header(
+        alias=MODEL_HEADER,
+        max_length=128,
+        description="The model to run on: `toolloom` (the default) or a name `GET /v1/models` "
+        "lists; an unknown name is a 400. Non-streamed replies say which backend answered in "
+        "`X-Toolloom-Model`.",
     ),
 ]

@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
+import psutil
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,16 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
+def machine_threads(configured: int = 0) -> tuple[int, int]:
+    """(generation threads, prompt threads): the configured number for both, else the machine's
+    physical cores and its logical CPUs."""
+    if configured:
+        return configured, configured
+    logical = os.cpu_count() or 1
+    physical = psutil.cpu_count(logical=False) or logical
+    return max(1, physical), max(1, logical)
+
+
 class EmbeddedServer:
     """One llama.cpp server child process serving one GGUF model on 127.0.0.1."""
 
@@ -82,6 +93,8 @@ class EmbeddedServer:
         self.alias = ALIAS if model is None else self.model.stem
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
+        self.restarts = 0
+        """How often :meth:`watch` started the server again after it died."""
         self._log_file: tempfile._TemporaryFileWrapper[bytes] | None = None
 
     @property
@@ -101,8 +114,10 @@ class EmbeddedServer:
             # arrives; with two users at once, answers ended mid-sentence. Queue them instead.
             "--interrupt_requests", "false",
         ]  # fmt: skip
-        if self.threads:
-            cmd += ["--n_threads", str(self.threads)]
+        # llama-cpp-python's own default is half the logical CPUs (one thread on a 2-core
+        # laptop): use every physical core for generation, every logical one for the prompt.
+        threads, batch_threads = machine_threads(self.threads)
+        cmd += ["--n_threads", str(threads), "--n_threads_batch", str(batch_threads)]
         if self.cache:
             # Keeps evaluated prompt prefixes (route's long tool list) in RAM: route's median
             # latency 3.65 s -> 1.05 s on 2 cores (benchmarks/embedded_prompt_cache.py).
@@ -180,6 +195,36 @@ class EmbeddedServer:
             f"embedded model: {self.alias} ready at {self.base_url} after {time.monotonic() - started:.1f} s"
         )
         return self.base_url
+
+    async def watch(self, interval: float = 1.0) -> None:
+        """Start the server again whenever it dies (llama.cpp crashing on a request), on the same
+        port, so that the next request finds the model instead of a refused connection. Ends when
+        :meth:`stop` was called or a restart fails (the backend then stays down, and says so in
+        ``/health``)."""
+        while True:
+            await asyncio.sleep(interval)
+            process = self.process
+            if process is None:
+                return
+            code = process.poll()
+            if code is None:
+                continue
+            self.restarts += 1
+            log.error(
+                "embedded model: the server died (exit code %s); starting it again (restart %d):\n%s",
+                code,
+                self.restarts,
+                self.log_tail(),
+            )
+            self.process = None
+            if self._log_file is not None:
+                with contextlib.suppress(OSError):
+                    self._log_file.close()
+            try:
+                await self.start()
+            except EmbeddedError as exc:
+                log.error("embedded model: could not start it again: %s", exc)
+                return
 
     def stop(self) -> None:
         """Stop the child (SIGTERM, then SIGKILL after 5 s). Safe to call more than once."""

@@ -50,10 +50,23 @@ from pydantic import (
     model_validator,
 )
 
+from backends.pool import UnknownModel
 from server.settings import Settings
+
+__all__ = [
+    "EMBEDDED",
+    "ModelEntry",
+    "ModelsConfig",
+    "ModelsConfigError",
+    "UnknownModel",
+    "load_models",
+    "parse_models",
+]
 
 EMBEDDED = "embedded"
 """The name of the embedded model's entry."""
+RESERVED = "toolloom"
+"""What clients call the default entry (``/v1/models`` lists it first): no entry may take it."""
 SINGLE_BACKEND_MODEL = "openai/gpt-oss-20b"
 """The backend model when ``TOOLLOOM_LLM_MODEL`` is unset (as in backends/client.py)."""
 DEFAULT_API_KEY = "not-needed"  # vLLM and llama.cpp accept any key unless told otherwise
@@ -65,15 +78,6 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 class ModelsConfigError(ValueError):
     """The models file cannot be used; the message names the file, the entry and the field."""
-
-
-class UnknownModel(LookupError):
-    """A client asked for a model name no entry has (the lead answers 400 listing ``valid``)."""
-
-    def __init__(self, name: str, valid: Sequence[str]) -> None:
-        super().__init__(f"unknown model {name!r}; valid models: {', '.join(valid)}")
-        self.name = name
-        self.valid = list(valid)
 
 
 class ModelEntry(BaseModel):
@@ -111,9 +115,11 @@ class ModelEntry(BaseModel):
         default=(),
         description="Entries tried in order when this backend fails through no fault of the request.",
     )
-    answer_from_results: bool = Field(
-        default=False,
-        description="Write the answer from tool results without a model call (issue 21).",
+    answer_from_results: bool | None = Field(
+        default=None,
+        description="Write the answer from a tool result that answers the question by itself "
+        "(calculator, time_now, statistics, file_list, system_info) without a model call; "
+        "unset: TOOLLOOM_ANSWER_FROM_RESULTS (auto: yes for the embedded model only).",
     )
     deterministic: bool = Field(
         default=False,
@@ -189,6 +195,23 @@ class ModelsConfig(BaseModel):
     entries: tuple[ModelEntry, ...]
     default: str
     source: str = Field(default="settings", description="The file read, or 'settings'.")
+    embedded_listed: bool = Field(
+        default=False, description="The file lists the entry 'embedded' itself."
+    )
+
+    def needs_embedded(self) -> bool:
+        """Whether the embedded model must run: it is the default, the file lists it, or some
+        entry falls back to it. (Otherwise it is not started, and not offered to clients.)"""
+        return (
+            self.default == EMBEDDED
+            or self.embedded_listed
+            or any(EMBEDDED in entry.fallbacks for entry in self.entries)
+        )
+
+    def served(self) -> list[ModelEntry]:
+        """The entries the server runs: every one, less ``embedded`` when nothing needs it."""
+        keep_embedded = self.needs_embedded()
+        return [e for e in self.entries if keep_embedded or not e.is_embedded]
 
     def names(self) -> list[str]:
         return [entry.name for entry in self.entries]
@@ -304,9 +327,12 @@ def parse_models(
         raise ModelsConfigError(f"{where}:\n  " + "\n  ".join(problems))
 
     default = entries[0].name
-    if not any(entry.is_embedded for entry in entries):
+    listed = any(entry.is_embedded for entry in entries)
+    if not listed:
         entries.append(_embedded_entry(settings, None))
-    return ModelsConfig(entries=tuple(entries), default=default, source=source)
+    return ModelsConfig(
+        entries=tuple(entries), default=default, source=source, embedded_listed=listed
+    )
 
 
 def resolve_api_key(entry: ModelEntry, env: Mapping[str, str]) -> SecretStr:
@@ -379,6 +405,11 @@ def _cross_check(entries: Sequence[ModelEntry]) -> list[str]:
     for entry in entries:
         if entry.name in by_name:
             problems.append(f"entry {entry.name!r}: name: listed more than once")
+        if entry.name == RESERVED:
+            problems.append(
+                f"entry {entry.name!r}: name: reserved (clients name the default entry "
+                f"{RESERVED!r}); call this backend something else"
+            )
         by_name[entry.name] = entry
     known = set(by_name) | {EMBEDDED}
     for entry in entries:

@@ -119,7 +119,12 @@ class ChatCompletionRequest(BaseModel):
     skip_special_tokens: Any = None
     min_tokens: Any = None
 
-    model: str = "toolloom"
+    model: str = Field(
+        default="toolloom",
+        description="`toolloom` (the default model) or the name of a model `GET /v1/models` "
+        "lists; an unknown name is a 400. Replies keep the name asked for; the "
+        "`X-Toolloom-Model` header says which backend answered.",
+    )
     messages: list[ChatMessageIn] = Field(min_length=1)
     tools: list[ToolSpecIn] | None = None
     tool_choice: Literal["auto", "none", "required"] | NamedToolChoice | None = None
@@ -171,6 +176,15 @@ class ToolloomInfo(BaseModel):
 
     thread_id: str | None
     call_stages: dict[str, str]
+    served_by: str | None = None
+    """The backend that answered the run's last model call (the ``X-Toolloom-Model`` header);
+    null when no model call was needed."""
+
+
+class ServedBy(BaseModel):
+    served_by: str | None
+    """The backend that answered the run's last model call (a stream's headers go out before
+    the run, so the finishing chunk says it)."""
 
 
 class ChatCompletion(BaseModel):
@@ -212,6 +226,8 @@ class ChatCompletionChunk(BaseModel):
     model: str
     choices: list[ChunkChoice]
     usage: Usage | None = None
+    toolloom: ServedBy | None = None
+    """On the chunk with the finish_reason only."""
 
 
 class Model(BaseModel):
@@ -219,6 +235,10 @@ class Model(BaseModel):
     object: Literal["model"] = "model"
     created: int
     owned_by: str
+    root: str | None = None
+    """The model the backend serves under this name (as vLLM reports it)."""
+    fallbacks: list[str] | None = None
+    """The backends a failing step goes to next, in order (``toolloom``: the default's)."""
 
 
 class ModelList(BaseModel):

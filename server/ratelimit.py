@@ -24,12 +24,13 @@ a refusal into the 429 the API sends (OpenAI's error JSON under /v1, with ``Retr
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 import time
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -285,6 +286,54 @@ class RateLimiter:
 
     def _tokens_key(self, key: str, day: str) -> str:
         return f"{self.prefix}{{{key}}}:tpd:{day}"
+
+
+class StoredLimits:
+    """The per-key overrides stored with the keys (``toolloom keys limits``), as the limiter's
+    ``limits_for``: a lookup in memory, refreshed from the database by :meth:`refresh` (called
+    on the request path, off the event loop) at most every ``every`` seconds, so a change made
+    with ``toolloom keys`` applies on every replica within about a second. A database that cannot
+    be read keeps the last values (one warning a minute), never fails a request."""
+
+    def __init__(
+        self,
+        load: Callable[[], Mapping[str, tuple[int | None, int | None]]],
+        *,
+        every: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.load = load
+        self.every = every
+        self._clock = clock
+        self._limits: dict[str, KeyLimits] = {}
+        self._loaded_at: float | None = None
+        self._lock = asyncio.Lock()
+        self._quiet_until = 0.0
+
+    def __call__(self, key: str) -> KeyLimits | None:
+        return self._limits.get(key)
+
+    def _fresh(self) -> bool:
+        return self._loaded_at is not None and self._clock() - self._loaded_at < self.every
+
+    async def refresh(self) -> None:
+        if self._fresh():
+            return
+        async with self._lock:
+            if self._fresh():  # another request refreshed while this one waited
+                return
+            try:
+                rows = await asyncio.to_thread(self.load)
+            except Exception:
+                now = self._clock()
+                if now >= self._quiet_until:
+                    self._quiet_until = now + 60
+                    log.warning(
+                        "per-key limits could not be read; using the last known", exc_info=True
+                    )
+            else:
+                self._limits = {name: KeyLimits(rpm, tpd) for name, (rpm, tpd) in rows.items()}
+            self._loaded_at = self._clock()
 
 
 def limiter_from_settings(

@@ -3,16 +3,30 @@
 ``/v1/chat/completions``, LangServe's ``/agent/*``, the web page's ``/ui/chat`` and ``toolloom
 chat`` all do the same thing, in this order, through :func:`prepare_run` and :class:`Run`:
 
-1. **the thread**: the id rule (:func:`thread_id_from`), and the check: another key's thread is
+1. **the model**: the backend the client chose (``model`` in ``/v1``, the ``X-Model`` header
+   elsewhere; ``toolloom`` or nothing: the default), an unknown name a 400 that lists the valid
+   ones (:func:`chosen_model`);
+2. **the caller's limits**: requests per minute and tokens per day for the API key, a 429 with
+   ``Retry-After`` when one is reached (:mod:`server.ratelimit`; counted across replicas through
+   Redis when it is configured);
+3. **the thread**: the id rule (:func:`thread_id_from`), and the check: another key's thread is
    a 404 as if it did not exist (before any response starts); a new id becomes the caller's
    thread in the first transaction of its first run;
-2. **the context**: the run's limits and mode (:class:`graph.context.Context`);
-3. **the run**, inside :meth:`Run.invoke` or :meth:`Run.stream`: hold the thread (one run at a
+4. **the context**: the run's limits, mode and model (:class:`graph.context.Context`);
+5. **the run**, inside :meth:`Run.invoke` or :meth:`Run.stream`: hold the thread (one run at a
    time per thread; wait, then 409), record the run and the messages it was given (so a crash
-   loses nothing), run or stream the graph, then record the new messages, how the run ended and
-   the request's usage, in one transaction;
-4. **failures** become :class:`~server.errors.ApiError` with plain words (:func:`as_api_error`):
+   loses nothing), run or stream the graph (the response cache bypassed when the client sent
+   ``Cache-Control: no-cache``), then record the new messages, the backend that answered each
+   model call, how the run ended and the request's usage, in one transaction, and count the
+   run's tokens against the key's daily limit;
+6. **failures** become :class:`~server.errors.ApiError` with plain words (:func:`as_api_error`):
    502/503/504 for the backend, 409 for a busy thread; streams report them in-band.
+
+Which backend served a run: :attr:`Run.served_by`, the last backend that answered (a fallback
+shows here), sent as ``X-Toolloom-Model`` by surfaces whose headers go out after the run.
+A run is given the new message(s), or a person's answer to the approvals a paused run waits for
+(:class:`Resume`, :meth:`Run.resume`): the answer is checked against the thread's state once the
+thread is held (:func:`server.approvals.check_resume`), then the graph resumes with a command.
 
 Server-sent events are framed by :func:`sse` and returned by :func:`sse_response`.
 
@@ -34,7 +48,7 @@ import logging
 import math
 import re
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -48,10 +62,12 @@ from langchain_core.messages import (
     message_chunk_to_message,
 )
 from langchain_core.outputs import LLMResult
-from langgraph.types import StateSnapshot
+from langgraph.types import Command, StateSnapshot
 from langgraph.version import __version__ as langgraph_version
 
+from backends.backend import BACKEND_KEY
 from backends.errors import classify
+from backends.pool import UnknownModel
 from backends.telemetry import token_counts
 from graph.checkpoints import delete_run_checkpoints, strict_serde
 from graph.context import Context
@@ -64,9 +80,13 @@ from server.agentapi import (
     jsonable,
     pending_interrupts,
 )
-from server.auth import Principal
+from server.approvals import check_resume, resume_value
+from server.approvals import pending as pending_approvals
+from server.auth import ANONYMOUS, Principal
+from server.cache import bypassed, set_bypass
 from server.errors import ApiError, database_error
 from server.observability import ACTIVE_RUNS
+from server.ratelimit import enforce
 from server.store import (
     DatabaseUnavailable,
     RunRow,
@@ -75,24 +95,18 @@ from server.store import (
     UsageDelta,
 )
 
-try:  # issue #20: approvals validate a resume (wrong count, nothing pending, a second resume)
-    from server.approvals import check_resume as _approvals_check
-except ModuleNotFoundError as missing:  # pragma: no cover - until server/approvals.py exists
-    if missing.name != "server.approvals":
-        raise
-    _approvals_check = None
-
-check_resume: Callable[[StateSnapshot, Any], None] | None = _approvals_check
-"""``check_resume(state_snapshot, resume)``, raising ApiError (4xx for a wrong count or nothing
-pending, 409 for a second resume of the same interrupt): called before a run with
-``command.resume`` is stored, and again when it starts (a resume that raced another)."""
-
 if TYPE_CHECKING:
     from server.runtime import AgentRuntime
 
 log = logging.getLogger(__name__)
 
 THREAD_HEADER = "X-Thread-Id"
+MODEL_HEADER = "X-Model"
+"""Which model a LangServe or web-page request runs on (``model`` in ``/v1``)."""
+SERVED_HEADER = "X-Toolloom-Model"
+"""The backend that answered a run's last model call (after fallbacks)."""
+PUBLIC_MODEL = "toolloom"
+"""The name clients use for the default model (as ``/v1/models`` lists it)."""
 THREAD_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:\-]{0,127}$"
 THREAD_ID_RULE = "1-128 characters of letters, digits and _ . : -, starting with a letter or digit"
 _THREAD_ID = re.compile(THREAD_ID_PATTERN)
@@ -145,8 +159,9 @@ def as_api_error(exc: BaseException) -> ApiError:
 
 
 class RunUsage(AsyncCallbackHandler):
-    """Counts one request's model tokens and tool calls (for the usage table and ``usage`` in
-    ``/v1`` replies)."""
+    """Counts one request's model tokens and tool calls (for the usage table, the key's daily
+    token limit and ``usage`` in ``/v1`` replies), and records which backend answered each model
+    call."""
 
     raise_error = False
 
@@ -154,13 +169,33 @@ class RunUsage(AsyncCallbackHandler):
         self.prompt_tokens = 0
         self.completion_tokens = 0
         self.tool_calls = 0
+        self.models: list[str] = []
+        """The backend that answered each model call, in order."""
+        self._calling: dict[UUID, str] = {}
         self._taken = False
         self._taken_prompt = self._taken_completion = self._taken_tools = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    async def on_chat_model_start(
+        self, serialized: dict[str, Any], messages: Any, *, run_id: UUID, **kwargs: Any
+    ) -> None:
+        backend = (kwargs.get("metadata") or {}).get(BACKEND_KEY)
+        if backend:
+            self._calling[run_id] = str(backend)
 
     async def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
         prompt, completion = token_counts(response)
         self.prompt_tokens += prompt
         self.completion_tokens += completion
+        backend = self._calling.pop(run_id, None)
+        if backend:
+            self.models.append(backend)
+
+    async def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:
+        self._calling.pop(run_id, None)
 
     async def on_tool_end(self, output: Any, *, run_id: UUID, **kwargs: Any) -> None:
         self.tool_calls += 1
@@ -309,6 +344,18 @@ def check_storable(messages: Sequence[BaseMessage], where: str = "input.messages
 _SERDE = strict_serde()
 
 
+@dataclass(frozen=True)
+class Resume:
+    """A person's answer to a run that waits for approval: the ``resume`` of a command, checked
+    against the thread's state once the thread is held (see :mod:`server.approvals`)."""
+
+    value: Any
+
+
+RunInput = Sequence[BaseMessage] | Resume
+"""What a run is given: the new message(s) of the conversation, or an answer to resume with."""
+
+
 @dataclass
 class Run:
     """One request's run, prepared before the response starts and executed inside it; or a
@@ -318,7 +365,10 @@ class Run:
     thread_id: str | None
     """The thread, or None for a stateless run (``/v1`` without ``X-Thread-Id``)."""
     context: Context
-    caller: Principal
+    caller: Principal = ANONYMOUS
+    """Whose run: the key whose daily tokens it counts against."""
+    no_cache: bool = False
+    """The client said ``Cache-Control: no-cache``: every model call goes to the backend."""
     new_thread: bool = False
     """The thread does not exist yet: the first run makes it, in its first transaction."""
     request_state: Any = None
@@ -339,6 +389,17 @@ class Run:
     """Interrupts the run streamed (``__interrupt__`` updates)."""
     failure: str | None = None
     """The class of the exception a failed run raised (``error`` events name it)."""
+    _tokens_counted: int = field(default=0, init=False, repr=False)
+
+    @property
+    def served_by(self) -> str | None:
+        """The backend that answered the last model call (None: no model call was made)."""
+        return self.usage.models[-1] if self.usage.models else None
+
+    def served_headers(self) -> dict[str, str]:
+        """``X-Toolloom-Model`` for a response whose headers go out after the run."""
+        served = self.served_by
+        return {SERVED_HEADER: served} if served else {}
 
     @property
     def graph(self) -> Any:
@@ -361,26 +422,31 @@ class Run:
         return config
 
     async def invoke(
-        self, messages: Sequence[BaseMessage], config: dict[str, Any] | None = None
+        self, messages: RunInput, config: dict[str, Any] | None = None
     ) -> dict[str, Any]:
-        """Run to the end; returns the final state."""
-        async with self._running(messages):
+        """Run to the end (or until it waits for a person: ``__interrupt__`` in the state);
+        returns the final state."""
+        async with self._running(messages) as graph_input:
             state: dict[str, Any] = await self.graph.ainvoke(
-                {"messages": list(messages)}, self.config(config), context=self.context
+                graph_input, self.config(config), context=self.context
             )
             self.final = state
             self.interrupts.extend(state.get("__interrupt__") or ())
             return state
 
+    async def resume(self, value: Any, config: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Answer the approvals the thread waits for and run on; returns the final state."""
+        return await self.invoke(Resume(value), config)
+
     async def stream(
         self,
-        messages: Sequence[BaseMessage],
+        messages: RunInput,
         modes: Sequence[str] | None = None,
         config: dict[str, Any] | None = None,
     ) -> AsyncIterator[Any]:
         """The graph's stream (``(mode, data)`` pairs with several ``modes``; the graph's default
         chunks with none). The final state is kept in :attr:`final`."""
-        async with self._running(messages):
+        async with self._running(messages) as graph_input:
             values = modes is not None and "values" in modes
             wanted = list(modes) if modes is not None else None
             if modes is not None and not values:
@@ -388,9 +454,7 @@ class Run:
             kwargs: dict[str, Any] = {"context": self.context}
             if wanted is not None:
                 kwargs["stream_mode"] = wanted
-            async for item in self.graph.astream(
-                {"messages": list(messages)}, self.config(config), **kwargs
-            ):
+            async for item in self.graph.astream(graph_input, self.config(config), **kwargs):
                 if wanted is not None and isinstance(item[1], dict) and item[0] != "messages":
                     self.interrupts.extend(item[1].get("__interrupt__") or ())
                 if wanted is not None and item[0] == "values":
@@ -416,8 +480,11 @@ class Run:
                     snapshot = await self.graph.aget_state(
                         {"configurable": {"thread_id": self.thread_id}}
                     )
-                    validate_resume(snapshot, call.command["resume"], self.thread_id)
-                async for event in stream_events(self, call, call.graph_input(given), config):
+                    resume = validate_resume(snapshot, call.command["resume"], self.thread_id)
+                    graph_input = command_of({**call.command, "resume": resume})
+                else:
+                    graph_input = call.graph_input(given)
+                async for event in stream_events(self, call, graph_input, config):
                     yield event
         except NotClaimed:
             return
@@ -449,10 +516,15 @@ class Run:
         return config
 
     @contextlib.asynccontextmanager
-    async def _running(self, given: Sequence[BaseMessage]) -> AsyncIterator[None]:
-        """Hold the thread, record the run around it, map failures to API errors."""
+    async def _running(self, run_input: RunInput) -> AsyncIterator[Any]:
+        """Hold the thread, record the run around it, map failures to API errors. Yields the
+        graph's input: the messages, or the command that resumes (checked under the hold)."""
         runtime = self.runtime
         thread_id = self.thread_id
+        resume = run_input if isinstance(run_input, Resume) else None
+        given: list[BaseMessage] = [] if isinstance(run_input, Resume) else list(run_input)
+        if resume is not None and (thread_id is None or self.new_thread):
+            raise ApiError(404, f"no thread {thread_id!r} waits for approval")
         for message in given:
             if message.id is None:  # add_messages keeps an id that is already set
                 message.id = str(uuid.uuid4())
@@ -463,6 +535,15 @@ class Run:
             else contextlib.nullcontext()
         )
         async with hold:
+            graph_input: Any = {"messages": given}
+            if resume is not None:
+                # Checked here, with the thread held: two answers to one interrupt cannot both
+                # pass, the second finds it answered (409).
+                snapshot = await runtime.graph.aget_state(
+                    {"configurable": {"thread_id": thread_id}}
+                )
+                check_resume(snapshot, resume.value)
+                graph_input = Command(resume=resume_value(snapshot, resume.value))
             if thread_id and self.record is not None:
                 stale = runtime.settings.run_lease if runtime.store.shared else None
                 row = await asyncio.to_thread(
@@ -486,8 +567,9 @@ class Run:
                 self.new_thread = False
             ACTIVE_RUNS.inc()
             error: BaseException | None = None
+            cache_token = set_bypass(self.no_cache or bypassed())
             try:
-                yield
+                yield graph_input
             except BaseException as exc:
                 error = exc
                 if isinstance(exc, Exception):
@@ -500,10 +582,22 @@ class Run:
                     raise mapped from None
                 raise
             finally:
+                _reset_bypass(cache_token)
                 ACTIVE_RUNS.dec()
+                # Shielded: a client that went away cancels the stream, not the records.
+                await asyncio.shield(self._count_tokens())
                 if thread_id:
-                    # Shielded: a client that went away cancels the stream, not the record.
                     await asyncio.shield(self._record_end(self.run_id, error))
+
+    async def _count_tokens(self) -> None:
+        """The run's tokens against the key's daily limit (a failure is logged, never raised).
+        A batch runs several times on one usage: each time adds what is new since the last."""
+        fresh = self.usage.total_tokens - self._tokens_counted
+        self._tokens_counted = self.usage.total_tokens
+        try:
+            await self.runtime.limiter.add_tokens(self.caller.name, fresh)
+        except Exception:
+            log.exception("could not count the run's tokens for the daily limit")
 
     async def _record_end(self, run_id: str | None, error: BaseException | None) -> None:
         """The run's new messages and how it ended, in one transaction; old checkpoints pruned.
@@ -557,6 +651,7 @@ class Run:
                 values.get("messages", []),
                 values.get("call_stages", {}),
                 text,
+                list(self.usage.models),
                 self.usage.take(self.caller.name, failed=error is not None and not stopped),
                 status=status,
                 settled=settled,
@@ -573,10 +668,12 @@ QUEUED_RUN_WAIT = 7 * 24 * 3600.0
 """How long a stored run waits for the thread (it is queued: it waits for the runs before it)."""
 
 
-def validate_resume(snapshot: StateSnapshot | None, resume: Any, thread_id: str) -> None:
+def validate_resume(snapshot: StateSnapshot | None, resume: Any, thread_id: str) -> Any:
     """A resume needs something to resume: a pending interrupt, or a run stopped before or after
-    a node (``interrupt_before`` / ``interrupt_after``); else 409. Then issue #20's
-    :data:`check_resume` decides (a wrong count, a second resume of the same interrupt)."""
+    a node (``interrupt_before`` / ``interrupt_after``); else 409. Where approvals wait (issue
+    #20), :func:`~server.approvals.check_resume` decides (a wrong count, a second resume of the
+    same interrupt), and the answer is returned as the graph takes it (by interrupt id);
+    otherwise the resume goes to the graph as it was sent."""
     waiting = snapshot is not None and (bool(snapshot.next) or bool(snapshot.interrupts))
     if not waiting:
         raise ApiError(
@@ -584,8 +681,10 @@ def validate_resume(snapshot: StateSnapshot | None, resume: Any, thread_id: str)
             f"nothing to resume on thread {thread_id}: no interrupt is pending "
             "(send input instead of command.resume)",
         )
-    if check_resume is not None and snapshot is not None:
+    if snapshot is not None and pending_approvals(snapshot):
         check_resume(snapshot, resume)
+        return resume_value(snapshot, resume)
+    return resume
 
 
 async def stream_events(
@@ -692,25 +791,61 @@ def debug_payload(chunk: dict[str, Any]) -> dict[str, Any]:
     return {**chunk, "payload": payload}
 
 
+def chosen_model(runtime: AgentRuntime, name: str | None, where: str = "model") -> str | None:
+    """The backend a request asked for: None for the default (no name, or ``toolloom``), else
+    an entry's name; an unknown name is a 400 that lists the valid ones."""
+    if not name or (name == PUBLIC_MODEL and name not in runtime.pool.backends):
+        return None
+    try:
+        return runtime.pool.resolve(name)
+    except UnknownModel as exc:
+        valid = [PUBLIC_MODEL, *exc.valid]
+        raise ApiError(
+            400,
+            f"{where}: unknown model {name!r}; valid models: {', '.join(valid)}",
+            param=where,
+            code="model_not_found",
+        ) from None
+
+
+async def check_key_limits(runtime: AgentRuntime, caller: Principal) -> None:
+    """Count the request against the caller's limits; a 429 with ``Retry-After`` when one is
+    reached (the request is then not counted)."""
+    await runtime.key_limits.refresh()
+    await enforce(runtime.limiter, caller.name)
+
+
 async def prepare_run(
     runtime: AgentRuntime,
     caller: Principal,
     thread_id: str | None,
     *,
     context: Context | None = None,
+    model: str | None = None,
+    model_param: str = "model",
+    no_cache: bool = False,
     request_state: Any = None,
 ) -> Run:
-    """Check the thread for the caller (another key's is a 404; a new one is made by the first
-    run, in the transaction that records it) and build the run's context. Nothing runs yet, and
-    nothing is written."""
+    """Check the model (400), the caller's limits (429), and the thread (another key's is a 404;
+    a new one is made by the first run, in the transaction that records it); build the run's
+    context. Nothing runs yet, and nothing is written. ``model_param`` names where the model came
+    from, for the 400 (``model``, ``X-Model``)."""
+    chosen = chosen_model(runtime, model, model_param)
+    await check_key_limits(runtime, caller)
     new_thread = False
     if thread_id is not None:
         new_thread = not await owned(runtime, caller, thread_id, runtime.store.thread_exists)
+    run_context = context or runtime.context
+    if chosen is not None:
+        run_context = replace(run_context, model=chosen)
+    if thread_id is None and run_context.can_pause:
+        run_context = replace(run_context, can_pause=False)  # a stateless run has nowhere to wait
     run = Run(
         runtime,
         thread_id,
-        context or runtime.context,
-        caller,
+        run_context,
+        caller=caller,
+        no_cache=no_cache,
         new_thread=new_thread,
         request_state=request_state,
     )
@@ -876,6 +1011,7 @@ async def prepare_agent_run(
             "for configurable.",
         )
     context = run_context(runtime.context, request.context or {})
+    await check_key_limits(runtime, caller)  # requests per minute, tokens per day: a 429
     resume = request.command is not None and "resume" in request.command
     temporary = False
     create = request.if_not_exists == "create"
@@ -988,6 +1124,15 @@ async def run_result(runtime: AgentRuntime, run: RunRow | None, body: Any) -> An
     values = jsonable(snapshot.values or {})
     waiting = [i for items in pending_interrupts(snapshot).values() for i in items]
     return {**values, "__interrupt__": waiting} if waiting else values
+
+
+def _reset_bypass(token: Any) -> None:
+    """Undo :func:`set_bypass` (a stream's generator may finish in another context: then the
+    flag is simply cleared there)."""
+    try:
+        token.var.reset(token)
+    except ValueError:
+        set_bypass(False)
 
 
 def with_client_tools(

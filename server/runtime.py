@@ -1,11 +1,13 @@
-"""Everything a running toolloom holds: the tools, the backend, the checkpointer, the store, the
-compiled graph.
+"""Everything a running toolloom holds: the tools, the backends, the checkpointer, the store,
+the compiled graph, the per-key limiter and the response cache.
 
 Opened once per process, by the FastAPI lifespan or by ``toolloom chat``, with
-:func:`open_runtime`; closed in reverse order (coordinator, checkpointer, store, embedded model,
-tools). The settings become the parts here and nowhere else: :func:`context_from` (run limits),
-:func:`tool_config_from` (the tools' sandbox), :func:`mcp_timing_from` (how MCP servers are
-reached), :func:`llm_from` and :func:`policy_from` (the model client).
+:func:`open_runtime`; closed in reverse order (coordinator, checkpointer, store, Redis, embedded
+model, tools). The settings become the parts here and nowhere else: :func:`context_from` (run
+limits), :func:`tool_config_from` (the tools' sandbox), :func:`mcp_timing_from` (how MCP servers
+are reached), :func:`backends_from` (one :class:`~backends.backend.Backend` per models-file entry,
+each with its own retry policy and circuit breaker, its client going through the response cache
+when one is on), :func:`llm_from` and :func:`policy_from` (one model client).
 
 The tools are the toolbox (:mod:`tools.toolbox`: built-ins, Python tools, MCP tools, minus the
 disabled ones), and the graph is built with the toolbox itself, not a copy of its list: the nodes
@@ -13,6 +15,14 @@ read its current tools at every run (:mod:`graph.context`), so the tools of an M
 comes up after start-up reach the model on the next request. Rebuilding the graphs on
 ``toolbox.subscribe`` instead would have to swap the compiled graphs, the LangServe handler and the
 run recovery that each hold one, between requests; reading the source per run needs none of that.
+
+The backends: the models file (``TOOLLOOM_MODELS``) or, without one, today's single backend from
+``TOOLLOOM_LLM_*`` (:func:`server.models_config.load_models`). The embedded model is the entry
+``embedded``; it is started only when some entry needs it (the default, listed in the file, or
+named as a fallback), as before when no URL is set.
+
+Redis (``TOOLLOOM_REDIS_URL``) is optional: the limiter and the cache share one client and fall
+back to in-process counts and no cache while it is away (:mod:`server.shared_redis`).
 """
 
 from __future__ import annotations
@@ -28,16 +38,24 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.tools import BaseTool
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
+from redis.asyncio import Redis
 
 from backends.backend import Backend
 from backends.client import EMBEDDED_MAX_TOKENS, ToolloomChatOpenAI, make_chat_model
+from backends.pool import BackendPool
 from backends.resilience import CircuitBreaker, RetryPolicy
 from graph.builder import build_graph
 from graph.checkpoints import compile_checkpointed, open_checkpointer, prune_checkpoints
 from graph.context import Context
+from intent.model import IntentModel
+from intent.model import shipped as shipped_intent
+from server.cache import ResponseCache, cache_from_settings, cached_http_client
 from server.coordination import Coordinator, open_coordinator, transcript_recovery
 from server.embedded import EmbeddedServer
-from server.settings import Settings
+from server.models_config import ModelEntry, ModelsConfig, load_models
+from server.ratelimit import RateLimiter, StoredLimits, limiter_from_settings
+from server.settings import Settings, environment
+from server.shared_redis import redis_from_settings
 from server.store import Store
 from tools.base import ToolConfig
 from tools.toolbox import McpTiming, Toolbox, open_tools
@@ -61,12 +79,19 @@ class AgentRuntime:
     store: Store
     coordinator: Coordinator
     """One run at a time per thread (across replicas on PostgreSQL), run leases, crash recovery."""
-    backend: Backend
-    base_url: str | None
+    pool: BackendPool
+    """The backends by name, with their fallback chains."""
     context: Context
     """The run limits from the settings; each run starts from these."""
     toolbox: Toolbox
     """Every tool on offer and where it comes from; MCP servers' states."""
+    limiter: RateLimiter
+    """Per-key requests per minute and tokens per day (through Redis when configured)."""
+    key_limits: StoredLimits
+    """The per-key overrides stored with the keys (``toolloom keys limits``)."""
+    cache: ResponseCache | None = None
+    """The response cache (None when ``TOOLLOOM_CACHE_TTL`` is 0)."""
+    redis: Redis | None = None
     embedded: EmbeddedServer | None = None
     worker: RunWorker = field(init=False)
     """Executes the stored runs of the Agent Server API (set once the runtime is made)."""
@@ -77,8 +102,17 @@ class AgentRuntime:
         return self.toolbox.tools
 
     @property
+    def backend(self) -> Backend:
+        """The default backend."""
+        return self.pool.get()
+
+    @property
     def backend_name(self) -> str:
-        return "embedded" if self.embedded else "openai-compatible"
+        return self.backend.name
+
+    @property
+    def base_url(self) -> str | None:
+        return self.backend.base_url
 
     @property
     def model(self) -> str:
@@ -98,6 +132,8 @@ def context_from(settings: Settings) -> Context:
         tool_timeout=settings.tool_timeout,
         tool_output_chars=settings.tool_output_chars,
         history_messages=settings.history_messages,
+        side_effects=settings.side_effects,
+        approve_tools=frozenset(settings.approve_tools),
     )
 
 
@@ -142,6 +178,18 @@ def llm_from(
     )
 
 
+def intent_from(settings: Settings) -> IntentModel | None:
+    """The intent model ``TOOLLOOM_INTENT_MODEL`` names (``shipped``, a file, or ``off``).
+
+    Raises :class:`~intent.model.ArtefactError` for a file that is missing or not a model."""
+    choice = settings.intent_model.strip()
+    if choice.lower() == "off":
+        return None
+    if choice.lower() == "shipped":
+        return shipped_intent()
+    return IntentModel.load(choice)
+
+
 def policy_from(settings: Settings, name: str = "llm") -> RetryPolicy:
     """The retry loop and circuit breaker for calls to the configured backend."""
     return RetryPolicy(
@@ -155,6 +203,69 @@ def policy_from(settings: Settings, name: str = "llm") -> RetryPolicy:
     )
 
 
+def backends_from(
+    settings: Settings,
+    models: ModelsConfig,
+    *,
+    embedded: EmbeddedServer | None = None,
+    cache: ResponseCache | None = None,
+) -> tuple[BackendPool, list[Any]]:
+    """One backend per entry the server runs (``embedded`` at the started server's URL), and the
+    cache's HTTP clients (closed by the caller)."""
+    backends: list[Backend] = []
+    clients: list[Any] = []
+    served = models.served()
+    for entry in served:
+        url = embedded.base_url if entry.is_embedded and embedded else None
+        if not entry.is_embedded:
+            url = str(entry.base_url)
+        if url is None:
+            raise ValueError("the embedded model is needed but was not started")
+        client = None
+        if cache is not None:
+            client = cached_http_client(
+                cache, backend=entry.name, deterministic=entry.deterministic
+            )
+            clients.append(client)
+        llm = make_chat_model(
+            base_url=url,
+            model=(embedded.alias if entry.is_embedded and embedded else entry.model),
+            api_key=entry.key(),
+            timeout=entry.timeout or settings.llm_timeout,
+            temperature=entry.temperature,
+            max_tokens=entry.max_tokens or (EMBEDDED_MAX_TOKENS if entry.is_embedded else None),
+            http_async_client=client,
+        )
+        backends.append(_backend(settings, entry, llm, url))
+    names = {entry.name for entry in served}
+    fallbacks = {e.name: [f for f in e.fallbacks if f in names] for e in served}
+    return BackendPool(backends, default=models.default, fallbacks=fallbacks), clients
+
+
+def answers_from_results(settings: Settings, entry: ModelEntry) -> bool:
+    """Whether answers that a tool result gives by itself skip this backend's phrasing: the
+    entry's own choice, else the setting (``auto``: only for the embedded model, whose phrasing
+    adds seconds and risks nothing but errors; gpt-oss phrases it well)."""
+    if entry.answer_from_results is not None:
+        return entry.answer_from_results
+    if settings.answer_from_results == "auto":
+        return entry.is_embedded
+    return settings.answer_from_results == "always"
+
+
+def _backend(settings: Settings, entry: ModelEntry, llm: BaseChatModel, url: str | None) -> Backend:
+    backend = Backend(
+        llm,
+        policy_from(settings, entry.name),
+        name=entry.name,
+        base_url=url,
+        answer_from_results=answers_from_results(settings, entry),
+    )
+    if entry.structured_output is not None:  # the operator says how this backend takes JSON
+        backend.quirks.structured[entry.structured_output] = True
+    return backend
+
+
 @contextlib.asynccontextmanager
 async def open_runtime(
     settings: Settings,
@@ -163,10 +274,11 @@ async def open_runtime(
     *,
     serve_runs: bool = False,
 ) -> AsyncIterator[AgentRuntime]:
-    """Open the tools, start the backend (embedded unless configured), open the checkpoints,
-    compile the graph. ``llm`` replaces the configured backend (tests pass a fake model).
-    ``serve_runs``: start the run worker, which executes the stored runs of the Agent Server API
-    (the server does; ``toolloom chat`` must not pick up a server's pending runs).
+    """Open the tools, start the backends (the embedded model when an entry needs it), open
+    Redis, the store and the checkpoints, compile the graph. ``llm`` replaces the configured
+    backends with one (tests pass a fake model). ``serve_runs``: start the run worker, which
+    executes the stored runs of the Agent Server API (the server does; ``toolloom chat`` must not
+    pick up a server's pending runs).
 
     The tools come first: a Python tool module that fails to import (or another
     :class:`~tools.external.errors.ToolSourceError`) stops here, before a model is started."""
@@ -174,9 +286,9 @@ async def open_runtime(
         toolbox = await stack.enter_async_context(
             open_tools(settings, tool_config_from(settings), timing=mcp_timing_from(settings))
         )
+        models = load_models(settings, environment())
         embedded: EmbeddedServer | None = None
-        base_url = str(settings.llm_base_url) if settings.llm_base_url else None
-        if llm is None and settings.embedded:
+        if llm is None and models.needs_embedded():
             embedded = EmbeddedServer(
                 settings.embedded_model,
                 ctx=settings.embedded_ctx,
@@ -184,20 +296,36 @@ async def open_runtime(
                 start_timeout=settings.embedded_start_timeout,
             )
             stack.callback(embedded.stop)
-            base_url = await embedded.start(progress)
+            await embedded.start(progress)
+            watch = asyncio.create_task(embedded.watch(), name="embedded-watch")
+            stack.callback(watch.cancel)
+
+        redis = redis_from_settings(settings)
+        if redis is not None:
+            stack.push_async_callback(redis.aclose)
+        cache = cache_from_settings(settings, redis=redis)
         if llm is None:
-            llm = llm_from(
-                settings, base_url=base_url, embedded_alias=embedded.alias if embedded else None
-            )
-        name = "embedded" if embedded else "openai-compatible"
-        backend = Backend(llm, policy_from(settings, name), name=name)
+            pool, clients = backends_from(settings, models, embedded=embedded, cache=cache)
+            for client in clients:
+                stack.push_async_callback(client.aclose)
+        else:  # an in-process model (tests): one backend under the default entry's name
+            name = models.default
+            pool = BackendPool.single(Backend(llm, policy_from(settings, name), name=name))
 
         store = await asyncio.to_thread(Store.open, settings)  # migrated to the latest schema
         stack.callback(store.close)
+        key_limits = StoredLimits(store.key_limits)
+        limiter = limiter_from_settings(settings, redis=redis, limits_for=key_limits)
         checkpointer = await stack.enter_async_context(open_checkpointer(settings))
 
         context = context_from(settings)
-        builder = build_graph(backend, toolbox, defaults=context)
+        if settings.side_effects == "allow":
+            log.warning(
+                "TOOLLOOM_SIDE_EFFECTS=allow: calls that write files, change the database or "
+                "send requests run even when the user did not ask for them (a page or file the "
+                "agent reads can make it do so); use it only for trusted batch jobs"
+            )
+        builder = build_graph(pool, toolbox, defaults=context, intent=intent_from(settings))
         graph = compile_checkpointed(builder, checkpointer)
         coordinator = await stack.enter_async_context(
             open_coordinator(
@@ -207,11 +335,14 @@ async def open_runtime(
             )
         )
         log.info(
-            "toolloom: graph ready; backend %s model %s; database %s; replica %s; tools %s",
-            base_url or "(in-process)",
-            backend.model,
+            "toolloom: graph ready; backends %s (default %s); database %s; replica %s; "
+            "redis %s; response cache %s; tools %s",
+            ", ".join(f"{b.name}={b.base_url or '(in-process)'}" for b in pool.backends.values()),
+            pool.default,
             "PostgreSQL" if store.shared else settings.db,
             coordinator.replica_id,
+            "on" if redis is not None else "off",
+            ("shared" if cache.shared else "in process") if cache is not None else "off",
             toolbox.health()["tools"],
         )
         runtime = AgentRuntime(
@@ -221,10 +352,13 @@ async def open_runtime(
             checkpointer=checkpointer,
             store=store,
             coordinator=coordinator,
-            backend=backend,
-            base_url=base_url,
+            pool=pool,
             context=context,
             toolbox=toolbox,
+            limiter=limiter,
+            key_limits=key_limits,
+            cache=cache,
+            redis=redis,
             embedded=embedded,
         )
         from server.worker import RunWorker  # it builds runs of this runtime

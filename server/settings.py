@@ -55,6 +55,16 @@ class Settings(BaseSettings):
     llm_max_tokens: Annotated[int | None, Field(ge=16, le=131072)] = None
     """Longest reply requested from the model, in tokens. Default: 1024; 256 for the embedded model,
     which otherwise rambles for a minute on 2 CPU cores."""
+    answer_from_results: Literal["auto", "always", "never"] = "auto"
+    """When a tool's result answers the question by itself (calculator, time_now, statistics,
+    file_list, system_info), write the answer from it with no model call (``always``), or let the
+    model phrase it (``never``). ``auto``: from the result on the embedded model, by the model on
+    a configured backend (gpt-oss phrases it well; a 135M model only restates it, slower)."""
+
+    intent_model: str = "shipped"
+    """What chooses tools from the user's words before any model call (detect-intent, docs/intent.md):
+    ``shipped`` (the learned intent model that ships with toolloom), a path to a model written by
+    ``python -m intent.train``, or ``off`` (the patterns only; the model chooses the rest)."""
 
     models: Path | None = None
     """A models file (YAML or JSON): several backends with fallbacks (server/models_config.py).
@@ -66,7 +76,9 @@ class Settings(BaseSettings):
     embedded_ctx: Annotated[int, Field(ge=512, le=131072)] = 4096
     embedded_start_timeout: Annotated[float, Field(gt=0, le=3600)] = 120.0
     embedded_threads: Annotated[int, Field(ge=0, le=256)] = 0
-    """CPU threads for the embedded model; 0 lets llama.cpp choose."""
+    """CPU threads for the embedded model; 0: the machine's physical cores for generation and its
+    logical CPUs for reading the prompt (llama-cpp-python's own default is half the logical
+    CPUs: one thread on a 2-core laptop)."""
 
     # --- storage ---------------------------------------------------------------------------
     db: Path = Path("toolloom.db")
@@ -212,7 +224,26 @@ class Settings(BaseSettings):
     """Longest wait between attempts to reach an MCP server that is down (the wait starts at 1 s
     and doubles)."""
 
-    @field_validator("tool_modules", "tools_disabled", mode="before")
+    # --- side effects ---------------------------------------------------------------------------
+    side_effects: Literal["grounded", "ask", "allow"] = "grounded"
+    """What happens to a call that would change something (write a file, change the database,
+    send a POST, use a side-effecting MCP or Python tool) when the user's own message did not ask
+    for it: ``grounded`` (not run; the model gets a tool error and the answer says what was held
+    back), ``ask`` (the run waits for a person to approve, edit or reject it), ``allow`` (run it,
+    as before; for trusted batch jobs; logged as a warning at start-up)."""
+    approve_tools: Annotated[tuple[str, ...], NoDecode] = ()
+    """Tools whose every call waits for a person's approval, asked for or not (comma-separated,
+    e.g. ``file_write,database_execute``). An unknown name stops start-up."""
+
+    @field_validator("intent_model")
+    @classmethod
+    def _intent_model(cls, value: str) -> str:
+        value = value.strip()
+        if value.lower() in ("shipped", "off") or Path(value).is_file():
+            return value
+        raise ValueError(f"must be 'shipped', 'off' or a model file; no file at {value!r}")
+
+    @field_validator("tool_modules", "tools_disabled", "approve_tools", mode="before")
     @classmethod
     def _comma_separated_names(cls, value: object) -> object:
         if isinstance(value, str):

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
-from sqlalchemy import Index, MetaData, UniqueConstraint, event, func, text, update
+from sqlalchemy import BigInteger, Index, MetaData, UniqueConstraint, event, func, text, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -115,6 +115,12 @@ class RunRow(SQLModel, table=True):
     heartbeat_at: datetime | None = Field(
         default=None, description="Last renewal of the run's lease by its replica."
     )
+    models: str | None = Field(
+        default=None,
+        max_length=2000,
+        description="The backend that answered each model call of the run, in order, "
+        "comma-separated (models-file entry names).",
+    )
 
 
 class MessageRow(SQLModel, table=True):
@@ -136,6 +142,9 @@ class MessageRow(SQLModel, table=True):
     status: str | None = None
     stage: str | None = None
     duration_ms: float | None = None
+    model: str | None = Field(
+        default=None, max_length=128, description="The backend that wrote an assistant message."
+    )
     created_at: datetime = Field(default_factory=utcnow)
     run_id: str | None = Field(default=None, max_length=36, description="The run that wrote it.")
 
@@ -148,6 +157,14 @@ class ApiKey(SQLModel, table=True):
     key_hash: str = Field(max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     revoked_at: datetime | None = None
+    rate_limit_rpm: int | None = Field(
+        default=None, description="Requests per minute for this key; null: TOOLLOOM_RATE_LIMIT_RPM."
+    )
+    tokens_per_day: int | None = Field(
+        default=None,
+        sa_type=BigInteger,
+        description="Model tokens per UTC day for this key; null: TOOLLOOM_TOKENS_PER_DAY.",
+    )
 
 
 class UsageDay(SQLModel, table=True):
@@ -1037,6 +1054,9 @@ class Store:
                 content=_text(message),
                 run_id=run_id,
             )
+            if isinstance(message, AIMessage):
+                written_by = message.response_metadata.get("toolloom_backend")
+                row.model = str(written_by)[:128] if written_by else None
             if isinstance(message, AIMessage) and message.tool_calls:
                 row.tool_calls = json.dumps(
                     [
@@ -1121,7 +1141,9 @@ class Store:
         """Record a running run (this replica's, heartbeat now) and the messages it was given, in
         one transaction; the thread is busy. With ``owner``, the thread is created for that owner
         if it does not exist yet (ThreadNotFound if another key made it meanwhile), in the same
-        transaction. Returns the run's id."""
+        transaction. The heartbeat is the database's clock, as every lease comparison is: a
+        replica whose clock is behind would otherwise start runs that already look expired.
+        Returns the run's id."""
         with self._session() as session:
             if owner is not None:
                 session.exec(self._new_thread(thread_id, owner))
@@ -1132,7 +1154,7 @@ class Store:
             row = RunRow(
                 thread_id=thread_id,
                 replica=self.replica_id,
-                heartbeat_at=now,
+                heartbeat_at=self._now(),
                 created_at=now,
                 updated_at=now,
                 started_at=now,
@@ -1151,6 +1173,7 @@ class Store:
         messages: Sequence[BaseMessage],
         stages: dict[str, str] | None = None,
         error: str | None = None,
+        models: Sequence[str] = (),
         usage: UsageDelta | None = None,
         *,
         status: str | None = None,
@@ -1162,7 +1185,8 @@ class Store:
         the thread becomes ``settled`` (default: ``error`` or ``idle``) with ``interrupts``,
         unless another run of it is still pending or running (then it stays busy). (A run another
         replica marked interrupted while this one was cut off from the database still ends as
-        success or error: its messages are kept either way.)"""
+        success or error: its messages are kept either way.) ``models``: the backend that
+        answered each model call, in order."""
         now = utcnow()
         with self._session() as session:
             self._append(session, thread_id, messages, stages or {}, run_id)
@@ -1172,6 +1196,7 @@ class Store:
                 row.error = error[:500] if error else None
                 row.finished_at = row.updated_at = now
                 row.cancel = None
+                row.models = ",".join(models)[:2000] or None
                 session.add(row)
             thread = session.get(Thread, thread_id)
             if thread is not None:
@@ -1433,15 +1458,56 @@ class Store:
 
     # --- API keys ----------------------------------------------------------------------------
 
-    def create_key(self, name: str) -> str:
-        """A new key for ``name``; the raw key is returned once and only its hash is stored."""
+    def create_key(
+        self, name: str, *, rate_limit_rpm: int | None = None, tokens_per_day: int | None = None
+    ) -> str:
+        """A new key for ``name``; the raw key is returned once and only its hash is stored.
+        ``rate_limit_rpm`` and ``tokens_per_day`` override the settings' limits for this key
+        (None: the default; 0: no limit)."""
         raw = KEY_PREFIX + secrets.token_urlsafe(32)
         with self._session() as session:
             if session.exec(select(ApiKey).where(ApiKey.name == name)).first():
                 raise ValueError(f"a key named {name!r} exists already")
-            session.add(ApiKey(name=name, key_hash=hash_key(raw)))
+            session.add(
+                ApiKey(
+                    name=name,
+                    key_hash=hash_key(raw),
+                    rate_limit_rpm=rate_limit_rpm,
+                    tokens_per_day=tokens_per_day,
+                )
+            )
             session.commit()
         return raw
+
+    def set_key_limits(self, name: str, **limits: int | None) -> ApiKey:
+        """Set a key's overrides: ``rate_limit_rpm`` and/or ``tokens_per_day`` (None: back to
+        the default; 0: no limit). Fields not given are left as they are. LookupError: no
+        such key."""
+        unknown = set(limits) - {"rate_limit_rpm", "tokens_per_day"}
+        if unknown:
+            raise TypeError(f"unknown limits: {sorted(unknown)}")
+        with self._session() as session:
+            key = session.exec(select(ApiKey).where(ApiKey.name == name)).first()
+            if key is None:
+                raise LookupError(f"no key named {name!r}")
+            for field, value in limits.items():
+                setattr(key, field, value)
+            session.add(key)
+            session.commit()
+            session.refresh(key)
+            return key
+
+    def key_limits(self) -> dict[str, tuple[int | None, int | None]]:
+        """name -> (requests per minute, tokens per day) for every active key with an override."""
+        with self._session() as session:
+            rows = session.exec(
+                select(ApiKey.name, ApiKey.rate_limit_rpm, ApiKey.tokens_per_day).where(
+                    col(ApiKey.revoked_at).is_(None),
+                    col(ApiKey.rate_limit_rpm).is_not(None)
+                    | col(ApiKey.tokens_per_day).is_not(None),
+                )
+            )
+            return {name: (rpm, tpd) for name, rpm, tpd in rows}
 
     def list_keys(self) -> list[ApiKey]:
         with self._session() as session:

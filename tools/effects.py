@@ -90,3 +90,23 @@ def effect_of(tool: BaseTool, args: Mapping[str, Any]) -> EffectKind | None:
 def is_read_only(tool: BaseTool) -> bool:
     """True when no call of this tool changes anything (api_request is not: it may POST)."""
     return static_effect(tool) is None
+
+
+def call_target(tool: BaseTool, args: Mapping[str, Any]) -> str | set[str] | None:
+    """What a side-effecting call would change: the path of ``file_write``, the tables a
+    ``database_execute`` statement changes (a set; None when they cannot be read), the URL of a
+    writing ``api_request``. None for every other tool (toolloom cannot see inside it)."""
+    if _source(tool) != "builtin":
+        return None
+    if tool.name == "file_write":
+        path = args.get("path")
+        return path if isinstance(path, str) else None
+    if tool.name == "database_execute":
+        from intent.sql import tables_changed
+
+        statement = args.get("sql")
+        return tables_changed(statement) if isinstance(statement, str) else None
+    if tool.name == "api_request":
+        url = args.get("url")
+        return url if isinstance(url, str) else None
+    return None

@@ -28,7 +28,7 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,6 +54,7 @@ TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 """What OpenAI-compatible APIs accept as a function name."""
 _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9_-]")
 DISABLED_SETTING = "TOOLLOOM_TOOLS_DISABLED"
+APPROVE_SETTING = "TOOLLOOM_APPROVE_TOOLS"
 
 __all__ = ["McpTiming", "Toolbox", "check_sources", "effect_of", "local_tools", "open_tools"]
 
@@ -217,13 +218,18 @@ class Toolbox:
 
     def check_disabled(self) -> None:
         """Refuse disabled names that match no tool (see the module docstring)."""
+        self.check_names(DISABLED_SETTING, self.disabled)
+
+    def check_names(self, setting: str, names: Iterable[str]) -> None:
+        """Refuse names (of ``setting``) that match no tool, or warn while an MCP server that
+        may hold them has not listed its tools yet. An MCP tool may be named ``SERVER__TOOL``."""
         known: set[str] = set()
         for tool in [*self.builtins, *self.python_tools, *self._mcp_all]:
             known.add(tool.name)
             meta = tool.metadata or {}
             if meta.get("source") == "mcp":
                 known.add(f"{meta['server']}__{meta['original_name']}")
-        unknown = sorted(self.disabled - known)
+        unknown = sorted(set(names) - known)
         if not unknown:
             return
         unlisted = [s.name for s in self.servers if not s.connects and s.entry.error is None]
@@ -231,14 +237,12 @@ class Toolbox:
             log.warning(
                 "%s: %s match no tool yet; MCP servers %s have not listed their tools, "
                 "the names apply once they do",
-                DISABLED_SETTING,
+                setting,
                 ", ".join(unknown),
                 ", ".join(unlisted),
             )
             return
-        raise ToolNameError(
-            f"{DISABLED_SETTING}: no tool is named {', '.join(repr(n) for n in unknown)}"
-        )
+        raise ToolNameError(f"{setting}: no tool is named {', '.join(repr(n) for n in unknown)}")
 
     # --- what the routes show -----------------------------------------------------------------
 
@@ -352,6 +356,7 @@ def local_tools(settings: Settings, config: ToolConfig | None = None) -> list[Ba
     )
     if settings.mcp_config is None:
         toolbox.check_disabled()
+        toolbox.check_names(APPROVE_SETTING, settings.approve_tools)
     return toolbox.local_tools
 
 
@@ -392,6 +397,7 @@ async def open_tools(
     try:
         await toolbox.start(wait=timing.connect_timeout)
         toolbox.check_disabled()
+        toolbox.check_names(APPROVE_SETTING, settings.approve_tools)
         yield toolbox
     finally:
         await toolbox.aclose()

@@ -4,7 +4,8 @@ LangServe serves :class:`AgentRunnable`, a thin runnable whose every call is a
 :class:`~server.runs.Run`: the same road as ``/v1`` and the web page (thread claim and lock,
 transcript, usage, error mapping). The thread comes from the ``X-Thread-Id`` header (a new one
 is made when it is absent and returned in that header); a client's ``config.configurable``, which
-LangServe would silently drop, is refused with 400.
+LangServe would silently drop, is refused with 400. The ``X-Model`` header picks the model (as
+``model`` does in ``/v1``); invoke and batch say which backend answered in ``X-Toolloom-Model``.
 
 Input messages may be LangChain's (``{"type": "human", "content": ...}``) or in OpenAI's role
 form (``{"role": "user", "content": ...}``), as LangGraph's own API takes them; anything else is
@@ -28,12 +29,16 @@ from pydantic import (
     Field,
     Tag,
     ValidationError,
+    create_model,
     model_validator,
 )
 
-from server.deps import CallerDep, RuntimeDep
+from server.approvals import interrupts_json
+from server.cache import wants_no_cache
+from server.deps import CallerDep, ModelHeader, RuntimeDep
 from server.errors import ApiError
 from server.runs import (
+    MODEL_HEADER,
     THREAD_HEADER,
     Run,
     check_storable,
@@ -45,6 +50,13 @@ from server.runs import (
 router = APIRouter(prefix="/agent", tags=["agent"])
 
 _RUN_KEY = "__toolloom_run"
+
+
+class Interrupt(BaseModel):
+    """A LangGraph interrupt: an approval the run waits for (see server/approvals.py)."""
+
+    id: str
+    value: dict[str, Any]
 
 
 class RoleMessage(BaseModel):
@@ -160,8 +172,18 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         return AgentInput
 
     def get_output_schema(self, config: RunnableConfig | None = None) -> type[BaseModel]:
+        """The graph's state, plus ``__interrupt__`` when the run waits for a person (LangServe
+        drops keys its output schema does not name)."""
         schema: type[BaseModel] = self.graph.get_output_schema(config)  # type: ignore[assignment]
-        return schema
+        return create_model(
+            "AgentOutput",
+            __base__=schema,
+            interrupts=(
+                list[Interrupt] | None,
+                Field(default=None, alias="__interrupt__",
+                      description="The approvals the run waits for (policy ask)."),
+            ),
+        )  # fmt: skip
 
     def invoke(
         self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
@@ -172,14 +194,22 @@ class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
         self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
     ) -> dict[str, Any]:
         run, base = _run_of(config)
-        return await run.invoke(as_messages(input), config=base)
+        return _plain(await run.invoke(as_messages(input), config=base))
 
     async def astream(
         self, input: dict[str, Any], config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[dict[str, Any]]:
         run, base = _run_of(config)
         async for chunk in run.stream(as_messages(input), config=base):
-            yield chunk
+            yield _plain(chunk)
+
+
+def _plain(chunk: Any) -> Any:
+    """A run that waits for a person shows it as LangGraph does: ``__interrupt__`` with each
+    interrupt's id and value (here as plain JSON)."""
+    if isinstance(chunk, dict) and "__interrupt__" in chunk:
+        return {**chunk, "__interrupt__": interrupts_json(chunk["__interrupt__"])}
+    return chunk
 
 
 LANGSERVE_FIELDS = {
@@ -259,30 +289,52 @@ def make_handler(graph: Runnable[Any, Any]) -> APIHandler:
     return APIHandler(AgentRunnable(graph), path="/agent", per_req_config_modifier=run_config)
 
 
-async def serve(request: Request, runtime: RuntimeDep, caller: CallerDep, call: Any) -> Response:
-    """Prepare the run on the header's thread, then let LangServe call the runnable."""
+async def serve(
+    request: Request, runtime: RuntimeDep, caller: CallerDep, model: str | None, call: Any
+) -> Response:
+    """Prepare the run on the header's thread and model, then let LangServe call the runnable.
+    Invoke and batch answer after the run: their ``X-Toolloom-Model`` says which backend served
+    it (a stream's headers go out before the run)."""
     await check_request(request)
     thread_id = thread_id_from(request.headers.get(THREAD_HEADER))
-    request.state.run = await prepare_run(runtime, caller, thread_id, request_state=request.state)
+    run = await prepare_run(
+        runtime,
+        caller,
+        thread_id,
+        model=model,
+        model_param=MODEL_HEADER,
+        no_cache=wants_no_cache(request.headers),
+        request_state=request.state,
+    )
+    request.state.run = run
     response: Response = await call(request)
     response.headers[THREAD_HEADER] = thread_id
+    response.headers.update(run.served_headers())
     return response
 
 
 @router.post("/invoke", openapi_extra=documented(InvokeBody))
 async def agent_invoke(
-    request: Request, handler: HandlerDep, runtime: RuntimeDep, caller: CallerDep
+    request: Request,
+    handler: HandlerDep,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    x_model: ModelHeader = None,
 ) -> Response:
     """LangServe invoke: ``{"input": {"messages": [...]}}``; thread from ``X-Thread-Id``."""
-    return await serve(request, runtime, caller, handler.invoke)
+    return await serve(request, runtime, caller, x_model, handler.invoke)
 
 
 @router.post("/batch", openapi_extra=documented(BatchBody))
 async def agent_batch(
-    request: Request, handler: HandlerDep, runtime: RuntimeDep, caller: CallerDep
+    request: Request,
+    handler: HandlerDep,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    x_model: ModelHeader = None,
 ) -> Response:
     """LangServe batch: each input is a run on the thread from ``X-Thread-Id``, one at a time."""
-    return await serve(request, runtime, caller, handler.batch)
+    return await serve(request, runtime, caller, x_model, handler.batch)
 
 
 @router.post(
@@ -292,10 +344,14 @@ async def agent_batch(
     responses=sse_documented("LangServe's stream: metadata, data (node updates), end"),
 )
 async def agent_stream(
-    request: Request, handler: HandlerDep, runtime: RuntimeDep, caller: CallerDep
+    request: Request,
+    handler: HandlerDep,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    x_model: ModelHeader = None,
 ) -> Response:
     """LangServe stream (server-sent events)."""
-    return await serve(request, runtime, caller, handler.stream)
+    return await serve(request, runtime, caller, x_model, handler.stream)
 
 
 @router.post(
@@ -305,10 +361,14 @@ async def agent_stream(
     responses=sse_documented("LangServe's stream_events: one event per callback event"),
 )
 async def agent_stream_events(
-    request: Request, handler: HandlerDep, runtime: RuntimeDep, caller: CallerDep
+    request: Request,
+    handler: HandlerDep,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    x_model: ModelHeader = None,
 ) -> Response:
     """LangServe stream_events (server-sent events, token by token)."""
-    return await serve(request, runtime, caller, handler.astream_events)
+    return await serve(request, runtime, caller, x_model, handler.astream_events)
 
 
 @router.get("/input_schema")

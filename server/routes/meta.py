@@ -13,6 +13,7 @@ from langgraph.version import __version__ as langgraph_version
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
+from backends.backend import Backend
 from server.deps import CallerDep, KeyRingDep, RuntimeDep
 from server.observability import MESSAGES, REGISTRY, THREADS
 from server.runtime import AgentRuntime
@@ -61,14 +62,14 @@ async def info() -> dict[str, Any]:
     }
 
 
-async def llm_status(runtime: AgentRuntime, timeout: float = 3.0) -> dict[str, Any]:
-    """Whether the backend answers ``GET /models``, and how fast."""
+async def backend_status(backend: Backend, timeout: float = 3.0) -> dict[str, Any]:
+    """Whether one backend answers ``GET /models``, and how fast; its circuit."""
     info: dict[str, Any] = {
-        "backend": runtime.backend_name,
-        "model": runtime.model,
-        "base_url": runtime.base_url,
+        "backend": backend.name,
+        "model": backend.model,
+        "base_url": backend.base_url,
     }
-    breaker = runtime.backend.policy.breaker
+    breaker = backend.policy.breaker
     circuit = breaker.state if breaker is not None else "closed"
     info["circuit"] = circuit
     if circuit == "open" and breaker is not None:
@@ -79,17 +80,14 @@ async def llm_status(runtime: AgentRuntime, timeout: float = 3.0) -> dict[str, A
             "error": "circuit open",
             "retry_after": round(breaker.retry_after(), 1),
         }
-    if runtime.base_url is None:  # an in-process model (tests)
+    if backend.base_url is None:  # an in-process model (tests)
         return {**info, "ok": True}
+    key = getattr(backend.llm, "openai_api_key", None)
+    headers = {"Authorization": f"Bearer {key.get_secret_value()}"} if key is not None else {}
     started = time.perf_counter()
     try:
         async with httpx.AsyncClient(timeout=timeout) as client:
-            response = await client.get(
-                runtime.base_url.rstrip("/") + "/models",
-                headers={
-                    "Authorization": f"Bearer {runtime.settings.llm_api_key.get_secret_value()}"
-                },
-            )
+            response = await client.get(backend.base_url.rstrip("/") + "/models", headers=headers)
         ok = response.status_code == 200
         error = None if ok else f"HTTP {response.status_code}"
     except httpx.HTTPError as exc:
@@ -100,15 +98,34 @@ async def llm_status(runtime: AgentRuntime, timeout: float = 3.0) -> dict[str, A
     return info
 
 
+async def backends_status(runtime: AgentRuntime) -> list[dict[str, Any]]:
+    """Every backend's status (checked at once), the default first, with its fallbacks."""
+    pool = runtime.pool
+    names = pool.names()
+    found = await asyncio.gather(*(backend_status(pool.get(name)) for name in names))
+    for name, status in zip(names, found, strict=True):
+        status["default"] = name == pool.default
+        status["fallbacks"] = [b.name for b in pool.chain(name)[1:]]
+    return list(found)
+
+
+async def llm_status(runtime: AgentRuntime) -> dict[str, Any]:
+    """The default backend's status (``llm`` in /health and /ready)."""
+    return (await backends_status(runtime))[0]
+
+
 @router.get("/health")
 async def health(runtime: RuntimeDep, keyring: KeyRingDep) -> dict[str, Any]:
-    """Liveness: 200 while the server runs; ``llm.ok`` says whether the model answers; ``tools``
-    counts the tools by source and gives each MCP server's state (``connecting``, ``ok``, ``down``
-    with ``last_error`` and ``retry_in_s``; ``tools.status`` is ``degraded`` while one is not ok).
-    No key needed."""
+    """Liveness: 200 while the server runs. ``llm`` is the default backend (``ok``: it answers);
+    ``backends`` lists every backend with its model, URL, circuit and whether it answers;
+    ``tools`` counts the tools by source and gives each MCP server's state (``connecting``,
+    ``ok``, ``down`` with ``last_error`` and ``retry_in_s``; ``tools.status`` is ``degraded``
+    while one is not ok). No key needed."""
+    backends = await backends_status(runtime)
     return {
         "status": "ok",
-        "llm": await llm_status(runtime),
+        "llm": backends[0],
+        "backends": backends,
         "auth": keyring.required,
         "tools": runtime.toolbox.health(),
     }
@@ -116,17 +133,26 @@ async def health(runtime: RuntimeDep, keyring: KeyRingDep) -> dict[str, Any]:
 
 @router.get("/ready")
 async def ready(runtime: RuntimeDep, _: CallerDep) -> JSONResponse:
-    """Readiness: 200 when the model answers and the database is reachable, 503 otherwise."""
-    status = await llm_status(runtime)
+    """Readiness: 200 when the database is reachable and a backend of the default's chain answers
+    (the default, or a fallback that would serve its requests), 503 otherwise."""
+    backends = await backends_status(runtime)
+    chain = {b.name for b in runtime.pool.chain()}
+    serving = [b for b in backends if b["backend"] in chain and b["ok"]]
     database: dict[str, Any] = {"backend": "postgresql" if runtime.store.shared else "sqlite"}
     try:
         await asyncio.to_thread(runtime.store.ping)
         database["ok"] = True
     except DatabaseUnavailable:
         database.update(ok=False, error="unreachable")
-    ok = bool(status["ok"] and database["ok"])
+    ok = bool(serving and database["ok"])
     return JSONResponse(
-        {"ready": ok, "llm": status, "database": database}, status_code=200 if ok else 503
+        {
+            "ready": ok,
+            "llm": backends[0],
+            "serving": serving[0]["backend"] if serving else None,
+            "database": database,
+        },
+        status_code=200 if ok else 503,
     )
 
 

@@ -6,6 +6,12 @@
 - **Tool-call mode** (``tools`` given): nothing is executed. route and detect-intent produce
   ``tool_calls`` for the client's own tools (``finish_reason: "tool_calls"``); the client runs them
   and sends ``role: "tool"`` messages back, as with any OpenAI model.
+
+``model`` picks the backend: ``toolloom`` is the default entry, any name ``/v1/models`` lists picks
+that backend (its fallbacks follow), anything else is a 400 listing the valid names. The reply's
+``model`` stays what the client asked (OpenAI clients compare it); the backend that answered is
+the ``X-Toolloom-Model`` header (``toolloom.served_by`` in the body; in a stream, whose headers
+go out before the run, ``toolloom.served_by`` on the finishing chunk).
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 
 from backends.backend import ANSWER_TAG
 from backends.messages import message_text
+from server.approvals import approval_events, waiting_text
+from server.cache import wants_no_cache
 from server.deps import CallerDep, RuntimeDep, ThreadIdHeader
 from server.errors import ApiError
 from server.openai_models import (
@@ -33,6 +41,7 @@ from server.openai_models import (
     to_langchain,
 )
 from server.runs import (
+    PUBLIC_MODEL,
     THREAD_HEADER,
     Run,
     prepare_run,
@@ -48,16 +57,24 @@ router = APIRouter(prefix="/v1", tags=["openai"])
 
 @router.get("/models")
 async def list_models(runtime: RuntimeDep, _: CallerDep) -> ModelList:
-    """The agent, plus the backend model it runs on."""
+    """``toolloom`` (the default model), then every backend by its models-file name: each runs
+    the whole agent on that backend first, then on its fallbacks."""
     created = int(time.time())
-    return ModelList.model_validate(
-        {
-            "data": [
-                {"id": "toolloom", "created": created, "owned_by": "toolloom"},
-                {"id": runtime.model, "created": created, "owned_by": runtime.backend_name},
-            ]
+    pool = runtime.pool
+
+    def card(name: str, backend: str) -> dict[str, Any]:
+        chain = [b.name for b in pool.chain(backend)]
+        return {
+            "id": name,
+            "created": created,
+            "owned_by": "toolloom",
+            "root": pool.get(backend).model,
+            "fallbacks": chain[1:],
         }
-    )
+
+    cards = [card(PUBLIC_MODEL, pool.default)]
+    cards += [card(name, name) for name in pool.names() if name != PUBLIC_MODEL]
+    return ModelList.model_validate({"data": cards})
 
 
 def check_limits(body: ChatCompletionRequest, settings: Settings) -> Any:
@@ -97,9 +114,14 @@ def check_limits(body: ChatCompletionRequest, settings: Settings) -> Any:
         "A chat completion; with `stream: true`, server-sent `chat.completion.chunk` events "
         "ending with `data: [DONE]`",
         {
-            "type": "string",
-            "contentMediaType": "application/json",
-            "contentSchema": {"$ref": "#/components/schemas/ChatCompletionChunk"},
+            "anyOf": [
+                {
+                    "type": "string",
+                    "contentMediaType": "application/json",
+                    "contentSchema": {"$ref": "#/components/schemas/ChatCompletionChunk"},
+                },
+                {"const": "[DONE]", "description": "The stream's last event"},
+            ]
         },
     ),
 )
@@ -128,11 +150,18 @@ async def chat_completions(
                 400, "messages: nothing new after the last assistant message", param="messages"
             )
     run = await prepare_run(
-        runtime, caller, x_thread_id, context=context, request_state=request.state
+        runtime,
+        caller,
+        x_thread_id,
+        context=context,
+        model=body.model,
+        no_cache=wants_no_cache(request.headers),
+        request_state=request.state,
     )
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     headers = {THREAD_HEADER: x_thread_id} if x_thread_id else {}
     if body.stream:
+        # The headers go out before the run: the backend that served it is in the last chunk.
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
         chunks = Chunks(completion_id, int(time.time()), body.model, include_usage)
         return sse_response(stream_completion(run, messages, chunks), headers)
@@ -141,7 +170,11 @@ async def chat_completions(
     final = state["messages"][-1]
     reply: dict[str, Any] = {"role": "assistant", "content": message_text(final)}
     finish = "stop"
-    if isinstance(final, AIMessage) and final.tool_calls:
+    approvals = approval_events(state.get("__interrupt__"))
+    if approvals and x_thread_id:
+        # A stock OpenAI client cannot approve: say what waits, and on which thread.
+        reply = {"role": "assistant", "content": waiting_text(x_thread_id, approvals)}
+    elif isinstance(final, AIMessage) and final.tool_calls:
         reply = {
             "role": "assistant",
             "content": reply["content"] or None,
@@ -155,9 +188,14 @@ async def chat_completions(
         "model": body.model,
         "choices": [{"index": 0, "message": reply, "finish_reason": finish, "logprobs": None}],
         "usage": run.usage.openai(),
-        "toolloom": {"thread_id": x_thread_id, "call_stages": state.get("call_stages", {})},
+        "toolloom": {
+            "thread_id": x_thread_id,
+            "call_stages": state.get("call_stages", {}),
+            "served_by": run.served_by,
+            **({"approvals": approvals} if approvals else {}),
+        },
     }
-    return JSONResponse(completion, headers=headers)
+    return JSONResponse(completion, headers={**headers, **run.served_headers()})
 
 
 class Chunks:
@@ -172,13 +210,17 @@ class Chunks:
         }
         self.include_usage = include_usage
 
-    def delta(self, delta: dict[str, Any], finish: str | None = None) -> str:
+    def delta(
+        self, delta: dict[str, Any], finish: str | None = None, served_by: str | None = None
+    ) -> str:
         payload: dict[str, Any] = {
             **self.head,
             "choices": [{"index": 0, "delta": delta, "finish_reason": finish, "logprobs": None}],
         }
         if self.include_usage:
             payload["usage"] = None
+        if finish is not None:  # the last chunk of the answer: which backend served it
+            payload["toolloom"] = {"served_by": served_by}
         return sse(payload)
 
     def usage(self, usage: dict[str, int]) -> str:
@@ -214,7 +256,10 @@ async def stream_completion(run: Run, messages: list[Any], chunks: Chunks) -> As
         return
     final = (run.final.get("messages") or [None])[-1]
     finish = "stop"
-    if isinstance(final, AIMessage) and final.tool_calls:
+    approvals = approval_events(run.final.get("__interrupt__"))
+    if approvals and run.thread_id:
+        yield chunks.delta({"content": waiting_text(run.thread_id, approvals)})
+    elif isinstance(final, AIMessage) and final.tool_calls:
         for index, call in enumerate(openai_tool_calls(final)):
             arguments = call["function"]["arguments"]
             yield chunks.delta(
@@ -235,7 +280,7 @@ async def stream_completion(run: Run, messages: list[Any], chunks: Chunks) -> As
         )
         for start in range(0, len(rest), 64):
             yield chunks.delta({"content": rest[start : start + 64]})
-    yield chunks.delta({}, finish)
+    yield chunks.delta({}, finish, run.served_by)
     if chunks.include_usage:
         yield chunks.usage(run.usage.openai())
     yield sse("[DONE]")

@@ -27,7 +27,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from langchain_core.runnables import RunnableConfig
 from langgraph.errors import InvalidUpdateError
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from graph.checkpoints import copy_thread_checkpoints
 from server.agentapi import checkpoint_of, is_uuid, jsonable, thread_json, thread_state
@@ -466,6 +466,16 @@ class LastRun(BaseModel):
     started_at: datetime
     finished_at: datetime | None
     error: str | None
+    models: list[str] = []
+    """The backend (models-file entry) that answered each model call of the run, in order: a
+    fallback shows as a second name."""
+
+    @field_validator("models", mode="before")
+    @classmethod
+    def _split(cls, value: object) -> object:
+        if value is None:
+            return []
+        return value.split(",") if isinstance(value, str) else value
 
 
 class TranscriptMessage(BaseModel):
@@ -483,6 +493,9 @@ class TranscriptMessage(BaseModel):
     """A tool result's status: success or error."""
     stage: str | None = None
     duration_ms: float | None = None
+    model: str | None = None
+    """An assistant message's author: the backend (models-file entry) that wrote it; null when
+    toolloom wrote it from the tool results or the message came from the client."""
 
 
 class Transcript(BaseModel):
@@ -516,6 +529,7 @@ async def get_transcript(
             seq=row.seq, id=row.message_id, role=row.role, content=row.content,
             created_at=row.created_at,
             tool_calls=json.loads(row.tool_calls) if row.tool_calls else None,
+            model=row.model,
         )  # fmt: skip
         if row.role == "tool":
             item.tool_call_id, item.name, item.status = row.tool_call_id, row.name, row.status

@@ -10,9 +10,23 @@ agent on a thread and sends server-sent events, one JSON object each:
 - ``{"type": "tool_call", "id", "name", "args", "stage"}``: a call the graph decided on, and which
   detect-intent stage found it (native, text, structured, pattern);
 - ``{"type": "tool_result", "id", "name", "status", "content", "duration_ms"}``;
-- ``{"type": "done", "content", "thread_id"}``: the final answer (it may differ from the streamed
-  tokens when respond fell back to the tool results);
+- ``{"type": "done", "content", "thread_id", "model"}``: the final answer (it may differ from the
+  streamed tokens when respond fell back to the tool results) and the backend that answered the
+  run's last model call (null when none was needed);
+- ``{"type": "waiting", "thread_id", "approvals": [...]}``: the run waits for a person to
+  approve, edit or reject calls (policy ``ask`` or TOOLLOOM_APPROVE_TOOLS); each approval has
+  ``interrupt_id``, ``tool_call_id``, ``name``, ``args``, ``description``, ``allowed_decisions``;
 - ``{"type": "error", "status", "message"}``: the run failed (LLM down, timeout, thread busy).
+
+A tool result held back because the user did not ask for it carries ``held`` (kind, target,
+why); one a person rejected or edited carries ``decision``.
+
+The page answers an approval with ``POST /ui/resume`` (``{"thread_id", "resume": {INTERRUPT_ID:
+decision}}``, or ``{"decisions": [...]}`` for all pending calls in order), which streams the same
+events as ``/ui/chat``; ``GET /ui/approvals/{thread_id}`` lists what a thread waits for (a page
+reloaded while a card was open). These two routes are the page's own until the Agent Server API
+(``/threads/{id}/runs/wait`` with ``command``) serves every client; both resume through
+:meth:`server.runs.Run.resume`.
 
 """
 
@@ -29,12 +43,18 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from backends.backend import ANSWER_TAG, DRAFT_TAG
 from backends.messages import message_text
-from server.deps import CallerDep, RuntimeDep
+from server.approvals import approval_events, check_resume
+from server.cache import wants_no_cache
+from server.deps import CallerDep, ModelHeader, RuntimeDep, ThreadIdPath
 from server.errors import ApiError
 from server.runs import (
+    MODEL_HEADER,
     THREAD_HEADER,
     THREAD_ID_PATTERN,
+    Resume,
     Run,
+    RunInput,
+    owned,
     prepare_run,
     sse,
     sse_documented,
@@ -70,6 +90,19 @@ class WebChatRequest(BaseModel):
         return value
 
 
+class WebResumeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    thread_id: str = Field(pattern=THREAD_ID_PATTERN)
+    resume: dict[str, Any] = Field(min_length=1)
+    """``{"decisions": [...]}`` (one per pending call, in order) or ``{INTERRUPT_ID: decision}``."""
+
+
+class PendingApprovals(BaseModel):
+    thread_id: str
+    approvals: list[dict[str, Any]]
+
+
 _files: dict[str, str] = {}
 
 
@@ -102,19 +135,65 @@ async def asset(name: str) -> Response:
     responses=sse_documented("Server-sent events: token, tool_call, tool_result, done, error"),
 )
 async def ui_chat(
-    body: WebChatRequest, request: Request, runtime: RuntimeDep, caller: CallerDep
+    body: WebChatRequest,
+    request: Request,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    x_model: ModelHeader = None,
 ) -> StreamingResponse:
-    """Run the agent on a thread for the web page, streaming tokens and tool calls as events."""
+    """Run the agent on a thread for the web page, streaming tokens and tool calls as events;
+    the model comes from the ``X-Model`` header (the page's selector)."""
     if len(body.message) > runtime.settings.max_message_chars:
         raise ApiError(
             400,
             f"message: longer than {runtime.settings.max_message_chars} characters",
             param="message",
         )
-    run = await prepare_run(runtime, caller, body.thread_id, request_state=request.state)
+    run = await prepare_run(
+        runtime,
+        caller,
+        body.thread_id,
+        model=x_model,
+        model_param=MODEL_HEADER,
+        no_cache=wants_no_cache(request.headers),
+        request_state=request.state,
+    )
     return sse_response(
         web_events(run, HumanMessage(content=body.message)), {THREAD_HEADER: body.thread_id}
     )
+
+
+@router.post(
+    "/ui/resume",
+    response_model=None,
+    responses=sse_documented(
+        "Server-sent events, as /ui/chat: tool_call, tool_result, token, done, waiting, error"
+    ),
+)
+async def ui_resume(
+    body: WebResumeRequest, request: Request, runtime: RuntimeDep, caller: CallerDep
+) -> StreamingResponse:
+    """Answer the approvals a thread waits for (approve, edit, reject) and stream the rest of the
+    run. A wrong answer is a 400 and an answered one a 409, before the stream starts."""
+    run = await prepare_run(runtime, caller, body.thread_id, request_state=request.state)
+    if run.new_thread:
+        raise ApiError(404, f"no thread {body.thread_id!r}")
+    # Checked now for a clear 4xx, and again once the run holds the thread (a second answer
+    # racing this one then gets its 409 in the stream).
+    snapshot = await runtime.graph.aget_state({"configurable": {"thread_id": body.thread_id}})
+    check_resume(snapshot, body.resume)
+    return sse_response(web_events(run, Resume(body.resume)), {THREAD_HEADER: body.thread_id})
+
+
+@router.get("/ui/approvals/{thread_id}", response_model=PendingApprovals)
+async def ui_approvals(
+    thread_id: ThreadIdPath, runtime: RuntimeDep, caller: CallerDep
+) -> PendingApprovals:
+    """What the thread waits for: the calls a person must approve, edit or reject."""
+    if not await owned(runtime, caller, thread_id, runtime.store.thread_exists):
+        raise ApiError(404, f"no thread {thread_id!r}")
+    snapshot = await runtime.graph.aget_state({"configurable": {"thread_id": thread_id}})
+    return PendingApprovals(thread_id=thread_id, approvals=approval_events(snapshot.interrupts))
 
 
 class Draft:
@@ -137,14 +216,16 @@ class Draft:
         return text if self.shown else None
 
 
-async def web_events(run: Run, message: HumanMessage) -> AsyncIterator[str]:
+async def web_events(run: Run, given: HumanMessage | RunInput) -> AsyncIterator[str]:
     """The page's events for one run (see the module docstring)."""
     final = ""
     stages: dict[str, str] = {}
     announced: set[str] = set()
     draft = Draft()
+    waiting: list[Any] = []
+    run_input: RunInput = [given] if isinstance(given, HumanMessage) else given
     try:
-        async for mode, data in run.stream([message], modes=["messages", "updates"]):
+        async for mode, data in run.stream(run_input, modes=["messages", "updates"]):
             if mode == "messages":
                 token, metadata = data
                 if not (
@@ -160,6 +241,10 @@ async def web_events(run: Run, message: HumanMessage) -> AsyncIterator[str]:
                     shown = draft.add(metadata.get("langgraph_step"), token.content)
                     if shown:
                         yield sse({"type": "token", "text": shown, "draft": True})
+                continue
+            interrupts = (data or {}).get("__interrupt__")
+            if interrupts:
+                waiting.extend(interrupts)
                 continue
             for update in (data or {}).values():
                 if not isinstance(update, dict):
@@ -179,7 +264,14 @@ async def web_events(run: Run, message: HumanMessage) -> AsyncIterator[str]:
     except ApiError as error:  # the stream has started: report in-band
         yield sse({"type": "error", "status": error.status, "message": error.message})
         return
-    yield sse({"type": "done", "content": final, "thread_id": run.thread_id})
+    if waiting:
+        yield sse(
+            {"type": "waiting", "thread_id": run.thread_id, "approvals": approval_events(waiting)}
+        )
+        return
+    yield sse(
+        {"type": "done", "content": final, "thread_id": run.thread_id, "model": run.served_by}
+    )
 
 
 def tool_call_event(call: Any, stage: str) -> dict[str, Any]:
@@ -203,4 +295,6 @@ def tool_result_event(message: ToolMessage) -> dict[str, Any]:
         "content": content[:RESULT_PREVIEW_CHARS],
         "truncated": len(content) > RESULT_PREVIEW_CHARS,
         "duration_ms": artifact.get("duration_ms"),
+        "held": artifact.get("held"),
+        "decision": artifact.get("decision"),
     }

@@ -5,11 +5,13 @@
 
 const KEY_STORE = "toolloom.apiKey";
 const THREAD_STORE = "toolloom.thread";
+const MODEL_STORE = "toolloom.model";
 const $ = (id) => document.getElementById(id);
 
 const state = {
   apiKey: localStorage.getItem(KEY_STORE) || "",
   threadId: localStorage.getItem(THREAD_STORE) || "",
+  model: localStorage.getItem(MODEL_STORE) || "toolloom",
   authRequired: false,
   busy: false,
 };
@@ -245,25 +247,160 @@ function pretty(text) {
   return text;
 }
 
+// A call held back because the user's own message did not ask for it (the server says so in
+// the event; a transcript read back only has the tool error's words).
+function isHeld(result) {
+  return Boolean(result.held) || String(result.content || "").startsWith("Error: not run:");
+}
+
 function toolResult(result) {
   let card = cards.get(result.id);
   if (!card) card = toolCard({ id: result.id, name: result.name, args: {}, stage: result.stage });
+  const panel = card.querySelector(".approval");
+  if (panel) panel.remove();
   const ok = result.status !== "error";
-  card.className = "tool " + (ok ? "done" : "error");
+  const held = !ok && isHeld(result);
+  const rejected = result.decision === "rejected" ||
+    String(result.content || "").startsWith("Error: not run: the user rejected");
+  card.className = "tool " + (ok ? "done" : held ? "held" : "error");
   const status = card.querySelector(".status");
-  status.textContent = ok ? "ok" : "error";
-  status.className = "badge status " + (ok ? "ok" : "error");
+  status.textContent = ok ? (result.decision === "edited" ? "edited · ok" : "ok")
+    : rejected ? "rejected" : held ? "held back" : "error";
+  status.className = "badge status " + (ok ? "ok" : held ? "held" : "error");
+  if (held && !rejected) status.title = "not run: your message did not ask for this change";
   if (result.duration_ms !== null && result.duration_ms !== undefined) {
     card.querySelector(".meta").textContent = Math.round(result.duration_ms) + " ms";
   }
   const label = document.createElement("p");
   label.className = "label";
-  label.textContent = ok ? "result" : "error";
+  label.textContent = ok ? "result" : held ? (rejected ? "rejected" : "held back: not run") : "error";
   const pre = document.createElement("pre");
   pre.className = "result";
   pre.textContent = pretty(result.content || "") + (result.truncated ? "\n…" : "");
   card.append(label, pre);
   scrollDown();
+}
+
+// A call that waits for a person: Approve, Edit (the arguments as JSON) or Reject (a reason).
+function approvalPanel(approval) {
+  let card = cards.get(approval.tool_call_id);
+  if (!card) card = toolCard({ id: approval.tool_call_id, name: approval.name, args: approval.args, stage: "" });
+  const old = card.querySelector(".approval");
+  if (old) old.remove();
+  card.className = "tool waiting";
+  const status = card.querySelector(".status");
+  status.textContent = "waiting for approval";
+  status.className = "badge status waiting";
+  const panel = document.createElement("div");
+  panel.className = "approval";
+  panel.dataset.interrupt = approval.interrupt_id;
+  const why = document.createElement("p");
+  why.className = "why";
+  why.textContent = approval.description || "This call needs your approval.";
+  const row = document.createElement("div");
+  row.className = "decide";
+  const approve = document.createElement("button");
+  approve.type = "button";
+  approve.className = "primary approve";
+  approve.textContent = "Approve";
+  const edit = document.createElement("button");
+  edit.type = "button";
+  edit.className = "edit";
+  edit.textContent = "Edit";
+  const reject = document.createElement("button");
+  reject.type = "button";
+  reject.className = "reject";
+  reject.textContent = "Reject";
+  row.append(approve, edit, reject);
+  const editor = document.createElement("div");
+  editor.className = "editor";
+  editor.hidden = true;
+  const editLabel = document.createElement("label");
+  editLabel.textContent = "arguments (JSON)";
+  const area = document.createElement("textarea");
+  area.className = "edit-args";
+  area.rows = 4;
+  area.value = JSON.stringify(approval.args || {}, null, 2);
+  editLabel.appendChild(area);
+  const runEdited = document.createElement("button");
+  runEdited.type = "button";
+  runEdited.className = "primary run-edited";
+  runEdited.textContent = "Run edited call";
+  editor.append(editLabel, runEdited);
+  const rejecter = document.createElement("div");
+  rejecter.className = "rejecter";
+  rejecter.hidden = true;
+  const reason = document.createElement("input");
+  reason.className = "reason";
+  reason.placeholder = "Why (optional, told to the model)";
+  const confirmReject = document.createElement("button");
+  confirmReject.type = "button";
+  confirmReject.className = "confirm-reject";
+  confirmReject.textContent = "Reject call";
+  rejecter.append(reason, confirmReject);
+  const problem = document.createElement("p");
+  problem.className = "problem";
+  problem.hidden = true;
+  panel.append(why, row, editor, rejecter, problem);
+  card.appendChild(panel);
+
+  const buttons = [approve, edit, reject, runEdited, confirmReject];
+  const decide = async (decision) => {
+    if (state.busy) { showBanner("Wait until the current answer has finished."); return; }
+    for (const b of buttons) b.disabled = true;
+    const ok = await runStream("/ui/resume", { thread_id: state.threadId, resume: { [approval.interrupt_id]: decision } });
+    if (!ok) for (const b of buttons) b.disabled = false;
+  };
+  approve.addEventListener("click", () => decide({ type: "approve" }));
+  edit.addEventListener("click", () => { editor.hidden = !editor.hidden; rejecter.hidden = true; if (!editor.hidden) area.focus(); });
+  reject.addEventListener("click", () => { rejecter.hidden = !rejecter.hidden; editor.hidden = true; if (!rejecter.hidden) reason.focus(); });
+  runEdited.addEventListener("click", () => {
+    let args;
+    try {
+      args = JSON.parse(area.value);
+    } catch (err) {
+      problem.textContent = "The arguments are not valid JSON: " + err.message;
+      problem.hidden = false;
+      return;
+    }
+    if (!args || typeof args !== "object" || Array.isArray(args)) {
+      problem.textContent = "The arguments must be a JSON object.";
+      problem.hidden = false;
+      return;
+    }
+    problem.hidden = true;
+    decide({ type: "edit", edited_action: { name: approval.name, args: args } });
+  });
+  confirmReject.addEventListener("click", () => {
+    const decision = { type: "reject" };
+    if (reason.value.trim()) decision.message = reason.value.trim();
+    decide(decision);
+  });
+  scrollDown();
+}
+
+// A call decided while others of the same step still wait: it runs with them.
+function decidedPanel(panel) {
+  const card = panel.closest(".tool");
+  panel.replaceChildren();
+  const note = document.createElement("p");
+  note.className = "why";
+  note.textContent = "Decided. It runs once the other waiting calls are decided.";
+  panel.appendChild(note);
+  if (card) {
+    card.className = "tool running";
+    const status = card.querySelector(".status");
+    status.textContent = "decided";
+    status.className = "badge status";
+  }
+}
+
+async function loadApprovals(id) {
+  try {
+    const data = await getJson("/ui/approvals/" + encodeURIComponent(id));
+    if (id !== state.threadId) return;
+    for (const approval of data.approvals || []) approvalPanel(approval);
+  } catch (err) { /* a new thread, or no key yet: nothing waits */ }
 }
 
 function renderThread(thread) {
@@ -322,9 +459,32 @@ async function openThread(id) {
   try {
     renderThread(await getJson("/threads/" + encodeURIComponent(id) + "/transcript"));
     showBanner("");
+    await loadApprovals(id);
   } catch (err) {
     if (err.status !== 404) showBanner(err.message); // 404: a new thread, not yet stored
   }
+}
+
+// The models this server offers (GET /v1/models): "toolloom" is the default, each other name a
+// backend (its fallbacks follow). Names are set with textContent and value, never as HTML.
+async function loadModels() {
+  const select = $("model");
+  let data;
+  try {
+    data = await getJson("/v1/models");
+  } catch (err) {
+    return; // no key yet, or the server is away: keep what is there
+  }
+  const names = (data.data || []).map((m) => String(m.id));
+  if (!names.includes(state.model)) state.model = "toolloom";
+  select.replaceChildren();
+  for (const name of names) {
+    const option = document.createElement("option");
+    option.value = name;
+    option.textContent = name === "toolloom" ? "toolloom (default)" : name;
+    select.appendChild(option);
+  }
+  select.value = state.model;
 }
 
 async function refreshStatus() {
@@ -346,10 +506,18 @@ async function refreshStatus() {
 
 async function send(text) {
   if (state.busy || !text.trim()) return;
+  addBubble("user", text);
+  await runStream("/ui/chat", { thread_id: state.threadId, message: text });
+}
+
+// POST to one of the page's event streams (/ui/chat, /ui/resume) and show what comes back:
+// tokens, tool cards, approvals that wait, the answer. Returns whether the request was accepted.
+async function runStream(path, body) {
+  if (state.busy) return false;
   state.busy = true;
   $("send").disabled = true;
   showBanner("");
-  addBubble("user", text);
+  let accepted = false;
   let answer = null;
   let streamed = "";
   const ensureAnswer = () => {
@@ -364,19 +532,21 @@ async function send(text) {
   try {
     let response;
     try {
-      response = await fetch("/ui/chat", {
+      response = await fetch(path, {
         method: "POST",
-        headers: headers({ "Content-Type": "application/json", "Accept": "text/event-stream" }),
-        body: JSON.stringify({ thread_id: state.threadId, message: text }),
+        headers: headers({ "Content-Type": "application/json", "Accept": "text/event-stream",
+          "X-Model": state.model }),
+        body: JSON.stringify(body),
       });
     } catch (err) {
       fail("Cannot reach the toolloom server.");
-      return;
+      return false;
     }
     if (!response.ok) {
       fail(await errorText(response));
-      return;
+      return false;
     }
+    accepted = true;
     const reader = response.body.getReader();
     const decoder = new TextDecoder();
     let buffer = "";
@@ -403,11 +573,26 @@ async function send(text) {
           toolCard(ev);
         } else if (ev.type === "tool_result") {
           toolResult(ev);
+        } else if (ev.type === "waiting") {
+          finished = true;
+          if (answer && !streamed) { answer.remove(); answer = null; }
+          const still = new Set((ev.approvals || []).map((a) => a.interrupt_id));
+          for (const panel of document.querySelectorAll(".approval")) {
+            if (!still.has(panel.dataset.interrupt)) decidedPanel(panel);
+          }
+          for (const approval of ev.approvals || []) approvalPanel(approval);
         } else if (ev.type === "done") {
           finished = true;
           const final = ensureAnswer();
           $("messages").appendChild(final); // after any tool cards that came in between
           final.innerHTML = renderMarkdown(ev.content || streamed || "(no answer)");
+          if (ev.model) {
+            final.dataset.model = ev.model;
+            const served = document.createElement("small");
+            served.className = "served";
+            served.textContent = "answered by " + ev.model;
+            final.appendChild(served);
+          }
           final.classList.remove("pending");
           scrollDown();
         } else if (ev.type === "error") {
@@ -425,6 +610,7 @@ async function send(text) {
     $("send").disabled = false;
     loadThreads();
   }
+  return accepted;
 }
 
 // ---- wiring ---------------------------------------------------------------------------------------
@@ -472,7 +658,12 @@ document.addEventListener("DOMContentLoaded", async () => {
     showBanner("");
     await loadThreads();
     loadTools();
+    await loadModels();
     if (state.threadId) await openThread(state.threadId);
+  });
+  $("model").addEventListener("change", () => {
+    state.model = $("model").value;
+    localStorage.setItem(MODEL_STORE, state.model);
   });
   $("api-key").addEventListener("keydown", (e) => { if (e.key === "Enter") $("save-key").click(); });
   $("toggle-threads").addEventListener("click", () => {
@@ -485,6 +676,7 @@ document.addEventListener("DOMContentLoaded", async () => {
   await refreshStatus();
   setInterval(refreshStatus, 15000);
   loadTools();
+  await loadModels();
   await loadThreads();
   await openThread(state.threadId);
 });

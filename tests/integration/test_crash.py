@@ -1,6 +1,7 @@
-"""SIGKILL in the middle of a run, then a restart on the same database: the thread loads, the
-database is intact, the interrupted run is marked as such and its user message is kept, and the
-thread works again."""
+"""SIGKILL in the middle of a run, then a restart on the same database (a SQLite file, or
+PostgreSQL with the same TOOLLOOM_REPLICA_ID, which takes back its own dead runs at start): the
+thread loads, the database is intact, the interrupted run is marked as such and its user message
+is kept, and the thread works again."""
 
 from __future__ import annotations
 
@@ -17,9 +18,14 @@ from backends.stub import StubLLM
 from tests.integration.server_process import ServerProcess
 
 
-def test_sigkill_mid_run_then_restart(tmp_path: Path) -> None:
+def test_sigkill_mid_run_then_restart(tmp_path: Path, store_env: dict[str, str]) -> None:
     with StubLLM(default={"content": "Answered after the restart."}) as stub:
-        env = {"TOOLLOOM_LLM_BASE_URL": stub.base_url, "TOOLLOOM_LLM_MODEL": "stub"}
+        env = {
+            "TOOLLOOM_LLM_BASE_URL": stub.base_url,
+            "TOOLLOOM_LLM_MODEL": "stub",
+            "TOOLLOOM_REPLICA_ID": "crash-test",
+            **store_env,
+        }
         first = ServerProcess(tmp_path, **env).start()
         httpx.post(
             f"{first.url}/v1/chat/completions",
@@ -49,9 +55,9 @@ def test_sigkill_mid_run_then_restart(tmp_path: Path) -> None:
         first.stop(signal.SIGKILL)  # mid-run: the model has the request, no answer yet
         client.join(timeout=10)
 
-        # The database file is intact.
-        with sqlite3.connect(first.db) as db:
-            assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        if not store_env:  # the SQLite file is intact
+            with sqlite3.connect(first.db) as db:
+                assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
         stub.script.clear()
         second = ServerProcess(tmp_path, db=first.db, **env).start()

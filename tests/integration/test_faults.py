@@ -258,7 +258,7 @@ def test_circuit_breaker_opens_refuses_and_recovers(tmp_path: Path) -> None:
             health = httpx.get(f"{process.url}/health", timeout=10).json()["llm"]
             assert health["ok"] is False and health["circuit"] == "open"
             metrics = httpx.get(f"{process.url}/metrics", timeout=10).text
-            assert 'toolloom_llm_circuit_state{backend="openai-compatible"} 1.0' in metrics
+            assert 'toolloom_llm_circuit_state{backend="stub"} 1.0' in metrics
 
             stub.script.clear()  # the backend is back
             time.sleep(2.1)
@@ -268,7 +268,7 @@ def test_circuit_breaker_opens_refuses_and_recovers(tmp_path: Path) -> None:
             assert health["ok"] is True and health["circuit"] == "closed"
             check_thread(process, "breaker", ["first", "second", "third"])
             log = process.log_path.read_text()
-            assert "circuit openai-compatible: closed -> open" in log
+            assert "circuit stub: closed -> open" in log
             assert "attempt=3" in log  # the LLM log line shows the retries
         finally:
             process.stop()

@@ -82,7 +82,7 @@ def test_logs_metrics_and_usage(tmp_path: Path) -> None:
     assert access["thread_id"] == "obs" and access["key"] == "ops" and access["duration_ms"] > 0
     tool = next(line for line in first if line["message"] == "tool call")
     assert (
-        tool["tool"] == "calculator" and tool["stage"] == "pattern" and tool["status"] == "success"
+        tool["tool"] == "calculator" and tool["stage"] == "intent" and tool["status"] == "success"
     )
     assert tool["argument_chars"] > 0 and tool["result_chars"] > 0 and "437" not in json.dumps(tool)
     llm = [line for line in first if line["message"] == "llm call"]
@@ -102,7 +102,7 @@ def test_logs_metrics_and_usage(tmp_path: Path) -> None:
     )
     assert (
         metric(
-            after, "toolloom_tool_calls_total", tool="calculator", stage="pattern", status="success"
+            after, "toolloom_tool_calls_total", tool="calculator", stage="intent", status="success"
         )
         == 2
     )

@@ -1,6 +1,7 @@
 """Concurrent requests on one thread: runs are serialised, every message is kept and no turn
 interleaves another; past the wait a request gets a clear 409. (On the stock stack two of forty
-messages survived this.) The backend is a stub that takes 50 ms a reply."""
+messages survived this.) The backend is a stub that takes 50 ms a reply. Both storage backends:
+a SQLite file (asyncio locks) and PostgreSQL (row leases in the database)."""
 
 from __future__ import annotations
 
@@ -23,10 +24,12 @@ def ask(server: ServerProcess, text: str, thread: str) -> httpx.Response:
     )
 
 
-def test_twenty_concurrent_requests_on_one_thread_keep_every_message(tmp_path: Path) -> None:
+def test_twenty_concurrent_requests_on_one_thread_keep_every_message(
+    tmp_path: Path, store_env: dict[str, str]
+) -> None:
     with StubLLM(default={"content": "noted", "delay": 0.05}) as stub:
         server = ServerProcess(
-            tmp_path, TOOLLOOM_LLM_BASE_URL=stub.base_url, TOOLLOOM_LLM_MODEL="stub"
+            tmp_path, TOOLLOOM_LLM_BASE_URL=stub.base_url, TOOLLOOM_LLM_MODEL="stub", **store_env
         ).start()
         try:
             texts = [f"message number {i}" for i in range(20)]
@@ -44,13 +47,16 @@ def test_twenty_concurrent_requests_on_one_thread_keep_every_message(tmp_path: P
     assert roles == ["user", "assistant"] * 20
 
 
-def test_a_request_that_cannot_get_the_thread_gets_409(tmp_path: Path) -> None:
+def test_a_request_that_cannot_get_the_thread_gets_409(
+    tmp_path: Path, store_env: dict[str, str]
+) -> None:
     with StubLLM(default={"content": "slow", "delay": 1.5}) as stub:
         server = ServerProcess(
             tmp_path,
             TOOLLOOM_LLM_BASE_URL=stub.base_url,
             TOOLLOOM_LLM_MODEL="stub",
             TOOLLOOM_THREAD_BUSY_WAIT="0.2",
+            **store_env,
         ).start()
         try:
             with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:

@@ -135,7 +135,7 @@ def test_chat_page_journey(server: ServerProcess, browser: Browser) -> None:
     expect(card).to_have_count(1, timeout=SLOW)
     expect(card.locator(".result")).to_contain_text("437", timeout=SLOW)
     expect(card.locator(".args")).to_contain_text("23")
-    expect(card.locator(".stage")).to_have_text(re.compile(r"^(native|text|structured|pattern)$"))
+    expect(card.locator(".stage")).to_have_text("intent")  # the learned intent model chose it
     expect(card.locator(".status")).to_have_text("ok")
     expect(card.locator(".meta")).to_have_text(re.compile(r"^\d+ ms$"))
     answers = page.locator(".msg.assistant:not(.pending)")
@@ -217,10 +217,15 @@ def stub_server(tmp_path_factory: pytest.TempPathFactory, stub: StubLLM) -> Iter
     tmp = tmp_path_factory.mktemp("web-stub")
     (tmp / "workspace").mkdir()
     (tmp / "workspace" / "evil.html").write_text(HOSTILE_FILE)
+    # Two models on the one stub (it sees which one a request names): the page's selector.
+    models = tmp / "models.yaml"
+    models.write_text(
+        f"- {{name: stub, base_url: '{stub.base_url}'}}\n"
+        f"- {{name: stub-b, base_url: '{stub.base_url}'}}\n"
+    )
     process = ServerProcess(
         tmp,
-        TOOLLOOM_LLM_BASE_URL=stub.base_url,
-        TOOLLOOM_LLM_MODEL="stub",
+        TOOLLOOM_MODELS=str(models),
         TOOLLOOM_LLM_MAX_RETRIES="0",
         TOOLLOOM_API_KEYS=f"web={KEY}",
     ).start()
@@ -303,4 +308,30 @@ def test_llm_failure_is_shown_and_the_message_kept(
     expect(page.locator(".msg.user")).to_have_text(
         ["this one fails", "this one works"], timeout=30_000
     )
+    page.context.close()
+
+
+def test_the_model_selector_reaches_the_server(
+    stub_server: ServerProcess, stub: StubLLM, browser: Browser
+) -> None:
+    page = open_page(browser, stub_server.url)
+    with_key(page, KEY)
+    selector = page.locator("#model")
+    expect(selector.locator("option")).to_have_count(3, timeout=30_000)  # toolloom, stub, stub-b
+    assert selector.locator("option").evaluate_all("o => o.map(x => x.value)") == [
+        "toolloom",
+        "stub",
+        "stub-b",
+    ]
+    selector.select_option("stub-b")
+    seen = len(stub.requests)
+    send(page, "Say hello")
+    answer = page.locator(".msg.assistant:not(.pending)")
+    expect(answer).to_have_count(1, timeout=30_000)
+    expect(answer.locator(".served")).to_have_text("answered by stub-b")
+    assert len(stub.requests) > seen
+    assert {r["model"] for r in stub.requests[seen:]} == {"stub-b"}
+    # the choice is kept in the browser
+    page.reload()
+    expect(page.locator("#model")).to_have_value("stub-b", timeout=30_000)
     page.context.close()

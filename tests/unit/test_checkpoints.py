@@ -183,3 +183,29 @@ async def test_a_thread_is_copied_with_its_checkpoints(database_url: str) -> Non
         )
         source = await graph.aget_state({"configurable": {"thread_id": "s"}})
         assert len(source.values["messages"]) == 4  # the source did not change
+
+
+async def test_replicas_starting_together_on_an_empty_database_all_open(postgres_url: str) -> None:
+    """Three savers set up one empty database at once (three replicas' first start). LangGraph's
+    setup builds indexes CONCURRENTLY, which waits for every open transaction: replicas that
+    waited for the setup lock inside a statement deadlocked the one holding it until their
+    statement timeout (here 3 s) failed them."""
+    import asyncio
+    import contextlib
+    import time
+
+    from server.store import PoolOptions
+
+    options = PoolOptions(statement_timeout=3.0)
+    started = time.monotonic()
+    async with contextlib.AsyncExitStack() as stack:
+        savers = await asyncio.gather(
+            *(
+                stack.enter_async_context(open_checkpointer(postgres_url, pool=options))
+                for _ in range(3)
+            )
+        )
+        assert len(savers) == 3
+        config = {"configurable": {"thread_id": "t", "checkpoint_ns": ""}}
+        assert await savers[2].aget_tuple(config) is None  # set up and usable
+    assert time.monotonic() - started < 20

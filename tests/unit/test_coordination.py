@@ -234,6 +234,25 @@ def test_mark_interrupted_on_a_shared_database_spares_other_replicas(
     assert second.last_run("theirs").status == "running"  # type: ignore[union-attr]
 
 
+def test_a_replica_with_a_slow_clock_starts_runs_that_are_not_expired(
+    replicas: list[Store], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Leases are compared on the database's clock: a replica whose own clock is a minute behind
+    does not start runs that another replica's sweep takes for dead."""
+    import datetime as dt
+
+    from server import store as store_module
+
+    first, second = replicas
+    first.claim_thread("skewed", "")
+    real = store_module.utcnow
+    monkeypatch.setattr(store_module, "utcnow", lambda: real() - dt.timedelta(minutes=1))
+    first.start_run("skewed")
+    monkeypatch.setattr(store_module, "utcnow", real)
+    assert second.sweep_expired_runs(30) == []
+    assert first.last_run("skewed").status == "running"  # type: ignore[union-attr]
+
+
 async def test_a_cancelled_run_gives_the_thread_back(replicas: list[Store]) -> None:
     """A client that disconnects cancels its run: the lease goes with it, not after the lease."""
     first, second = (DatabaseCoordinator(store, lease=30) for store in replicas)

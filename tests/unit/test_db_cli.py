@@ -140,9 +140,9 @@ def test_db_upgrade_migrates_an_old_database(
     runner = CliRunner()
     first = runner.invoke(app, ["db", "upgrade"])
     assert first.exit_code == 0, first.output
-    assert "upgraded from no revision to revision 0003" in first.stdout
+    assert "upgraded from no revision to revision 0004" in first.stdout
     second = runner.invoke(app, ["db", "upgrade"])
-    assert "already at revision 0003" in second.stdout
+    assert "already at revision 0004" in second.stdout
     store = Store(url)
     try:
         assert [m.content for m in store.messages("old")] == ["hello", "hi!"]

@@ -635,17 +635,17 @@ def test_every_built_in_tool_has_an_extractor() -> None:
         (
             ["time_now", "calculator"],
             "what time is it in Seoul, and what is 3*4?",
-            [{"timezone": "Asia/Seoul"}, {"expression": "3 * 4"}],
+            [{"timezone": "Asia/Seoul"}, {"expression": "3*4"}],
         ),
         (
             ["calculator", "statistics"],
             "what is 3+4 and the average of 5, 6, 7",
-            [{"expression": "3 + 4"}, {"values": [5, 6, 7], "operations": ["mean"]}],
+            [{"expression": "3+4"}, {"values": [5, 6, 7], "operations": ["mean"]}],
         ),
         (
             ["calculator", "calculator"],
             "what is 3*4 and 5+6?",
-            [{"expression": "3 * 4"}, {"expression": "5 + 6"}],
+            [{"expression": "3*4"}, {"expression": "5+6"}],
         ),
         (
             ["database_execute", "database_query"],
@@ -660,7 +660,7 @@ def test_every_built_in_tool_has_an_extractor() -> None:
         (
             ["calculator", "file_read"],
             "calcule 3+4 puis lis notes.txt",
-            [{"expression": "3 + 4"}, {"path": "notes.txt"}],
+            [{"expression": "3+4"}, {"path": "notes.txt"}],
         ),
         (
             ["time_now", "time_now"],
@@ -681,7 +681,7 @@ def test_extract_all_on_a_long_text_stays_bounded() -> None:
     text = "what is 3*4? " + "; ".join(f"item {i}, note {i} and more" for i in range(40))
     text += ". And what time is it in Paris?"
     found = extract_all(["calculator", "time_now"], text)
-    assert [e.arguments for e in found] == [{"expression": "3 * 4"}, {"timezone": "Europe/Paris"}]
+    assert [e.arguments for e in found] == [{"expression": "3*4"}, {"timezone": "Europe/Paris"}]
 
 
 # --- the place table ---------------------------------------------------------------------------------
@@ -708,3 +708,12 @@ def test_every_capital_and_hand_kept_alias_is_in_the_table() -> None:
     assert len(capitals) > 180
     for capital in capitals:
         assert places.resolve(capital), capital
+
+
+@pytest.mark.parametrize(
+    ("text", "expression"),
+    [("What is 23*19?", "23*19"), ("Combien font 7 fois 8 ?", "7 * 8"), ("3 + 4 = ?", "3 + 4")],
+)
+def test_an_expression_typed_as_it_stands_is_kept_as_typed(text: str, expression: str) -> None:
+    """The answer echoes the user's own spelling ("23*19 = 437"); words become tidy symbols."""
+    assert extract("calculator", text).arguments == {"expression": expression}

@@ -19,6 +19,7 @@ from backends.backend import Backend
 from backends.resilience import RetryPolicy
 from graph.builder import build_graph
 from graph.context import Context, ToolSource
+from intent.model import IntentModel
 from nodes.prompts import FALLBACK_NO_ANSWER
 from nodes.validation import ToolSpec
 from tests.fakes import ScriptedChatModel, tool_call
@@ -76,9 +77,12 @@ async def run(
     thread: str = "t",
     backend: Backend | None = None,
     tools: Sequence[BaseTool] | ToolSource | None = None,
+    intent: IntentModel | None = None,
 ) -> tuple[dict[str, Any], list[str]]:
+    """One turn through the graph. The intent model is off unless given: these tests drive the
+    other stages (native, text, structured, patterns); tests/unit/test_intent_graph.py drives it."""
     graph = build_graph(
-        backend or model_for(script), build_tools() if tools is None else tools
+        backend or model_for(script), build_tools() if tools is None else tools, intent=intent
     ).compile(checkpointer=checkpointer or InMemorySaver())
     config = {"configurable": {"thread_id": thread}}
     visited: list[str] = []
@@ -99,9 +103,10 @@ def tool_messages(state: dict[str, Any]) -> list[ToolMessage]:
     return [m for m in state["messages"] if isinstance(m, ToolMessage)]
 
 
-def test_exactly_the_five_nodes() -> None:
+def test_exactly_the_five_nodes_and_approve() -> None:
     graph = build_graph(ScriptedChatModel(), build_tools())
-    assert set(graph.nodes) == {"route", "detect-intent", "call-tool", "reflect", "respond"}
+    assert set(graph.nodes) == {
+        "route", "detect-intent", "call-tool", "reflect", "respond", "approve"}  # fmt: skip
 
 
 async def test_native_call_then_model_answers(checkpointer: BaseCheckpointSaver) -> None:
@@ -160,9 +165,7 @@ async def test_structured_stage_with_schema_fallback() -> None:
         respond=["Sure."],
     )
     backend = Backend(model_for(script), RetryPolicy(attempts=1, breaker=None))
-    state, visited = await run(
-        script, "Which hour do the clocks show in Tokyo right now", backend=backend
-    )
+    state, visited = await run(script, "Which hour is it in Tokyo right now", backend=backend)
     assert visited[:3] == ["route", "detect-intent", "call-tool"]
     assert list(state["call_stages"].values()) == ["structured"]
     formats = [kw["response_format"]["type"] for kind, _, kw in script.seen if kind == "structured"]
@@ -184,11 +187,9 @@ async def test_a_refused_schema_that_the_probe_accepts_does_not_switch_the_mode(
         ],
     )
     backend = Backend(model_for(script), RetryPolicy(attempts=1, breaker=None))
-    await run(script, "Which hour do the clocks show in Tokyo right now", backend=backend)
+    await run(script, "Which hour is it in Tokyo right now", backend=backend)
     assert backend.quirks.structured == {"json_schema": True, "json_object": True}
-    await run(
-        script, "Which hour do the clocks show in Seoul right now", backend=backend, thread="u"
-    )
+    await run(script, "Which hour is it in Seoul right now", backend=backend, thread="u")
     formats = [kw["response_format"]["type"] for kind, _, kw in script.seen if kind == "structured"]
     assert formats == ["json_schema", "json_schema", "json_object", "json_schema"]
 
@@ -207,7 +208,7 @@ async def test_a_refused_schema_that_the_probe_accepts_does_not_switch_the_mode(
 )
 async def test_structured_stage_rejects_bad_picks(structured_reply: str) -> None:
     script = ByKind(route=["Hmm."], structured=[structured_reply])
-    state, visited = await run(script, "Which hour do the clocks show in Tokyo right now")
+    state, visited = await run(script, "Which hour is it in Tokyo right now")
     assert visited == ["route", "detect-intent", "respond"]
     assert not tool_messages(state)
     assert state["messages"][-1].content == "Hmm."
@@ -365,7 +366,7 @@ async def test_history_is_flattened_when_the_backend_refuses_tool_messages() -> 
         default=refuse_tool_history,
     )
     backend = Backend(model, RetryPolicy(attempts=1, breaker=None))
-    graph = build_graph(backend, build_tools()).compile(checkpointer=InMemorySaver())
+    graph = build_graph(backend, build_tools(), intent=None).compile(checkpointer=InMemorySaver())
     state = await graph.ainvoke(
         {"messages": [HumanMessage(content="What is 23*19?")]}, {"configurable": {"thread_id": "f"}}
     )
@@ -423,7 +424,9 @@ async def test_a_malformed_client_history_does_not_change_the_format_for_others(
 
 async def test_thread_continues_and_counters_reset(checkpointer: BaseCheckpointSaver) -> None:
     script = ByKind(route=["x", "y"], respond=["", ""])
-    graph = build_graph(model_for(script), build_tools()).compile(checkpointer=checkpointer)
+    graph = build_graph(model_for(script), build_tools(), intent=None).compile(
+        checkpointer=checkpointer
+    )
     config = {"configurable": {"thread_id": "multi"}}
     await graph.ainvoke({"messages": [HumanMessage(content="What is 2+2?")]}, config)
     state = await graph.ainvoke({"messages": [HumanMessage(content="And 3*3?")]}, config)
@@ -563,7 +566,14 @@ def ticket_tool() -> GuardedTool:
         args_schema=TICKET_SCHEMA,
         runner=lookup,
         validator=schema_validator(TICKET_SCHEMA),
-        metadata={"source": "mcp", "server": "tickets", "original_name": "ticket_lookup"},
+        # readOnlyHint: a lookup changes nothing, so no grounding is needed to run it
+        metadata={
+            "source": "mcp",
+            "server": "tickets",
+            "original_name": "ticket_lookup",
+            "effect": None,
+            "read_only": True,
+        },
     )
 
 
@@ -593,7 +603,9 @@ async def test_a_tool_that_joins_the_source_reaches_the_next_run_of_the_same_gra
     script = ByKind(
         route=["No such tool.", AIMessage(content="", tool_calls=calls), "T-17 is open."]
     )
-    graph = build_graph(model_for(script), source).compile(checkpointer=InMemorySaver())
+    graph = build_graph(model_for(script), source, intent=None).compile(
+        checkpointer=InMemorySaver()
+    )
     config = {"configurable": {"thread_id": "t"}}
     await graph.ainvoke({"messages": [HumanMessage(content="Look up ticket T-17")]}, config)
     assert "ticket_lookup" not in offered(script.seen[0][2])

@@ -260,3 +260,22 @@ def test_environment_reads_dotenv_under_the_process_environment(
     monkeypatch.setenv("BOTH", "process")
     env = environment(tmp_path / ".env")
     assert env["FROM_FILE"] == "file" and env["BOTH"] == "process"
+
+
+def test_the_name_clients_use_for_the_default_is_reserved(settings: Settings) -> None:
+    with pytest.raises(ModelsConfigError) as error:
+        parse_models("- {name: toolloom, base_url: 'http://a/v1'}", settings=settings, env={})
+    assert "entry 'toolloom': name: reserved" in str(error.value)
+
+
+def test_the_embedded_model_runs_only_when_needed(settings: Settings) -> None:
+    plain = parse_models("- {name: gpu, base_url: 'http://a/v1'}", settings=settings, env={})
+    assert not plain.needs_embedded() and [e.name for e in plain.served()] == ["gpu"]
+    falling = parse_models(
+        "- {name: gpu, base_url: 'http://a/v1', fallbacks: [embedded]}", settings=settings, env={}
+    )
+    assert falling.needs_embedded() and [e.name for e in falling.served()] == ["gpu", "embedded"]
+    listed = parse_models(
+        "- {name: gpu, base_url: 'http://a/v1'}\n- {name: embedded}", settings=settings, env={}
+    )
+    assert listed.needs_embedded() and listed.embedded_listed

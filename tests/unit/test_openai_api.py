@@ -82,7 +82,7 @@ def test_agent_mode(client: TestClient) -> None:
     assert choice["finish_reason"] == "stop"
     assert choice["message"] == {"role": "assistant", "content": "23*19 = 437"}
     assert set(body["usage"]) == {"prompt_tokens", "completion_tokens", "total_tokens"}
-    assert list(body["toolloom"]["call_stages"].values()) == ["pattern"]
+    assert list(body["toolloom"]["call_stages"].values()) == ["intent"]
 
 
 def test_tool_call_mode_returns_calls_and_runs_nothing(
@@ -204,10 +204,10 @@ def test_thread_keeps_history_and_is_served(client: TestClient) -> None:
     calls = [m for m in thread["messages"] if m.get("tool_calls")]
     assert (
         calls[0]["tool_calls"][0]["name"] == "calculator"
-        and calls[0]["tool_calls"][0]["stage"] == "pattern"
+        and calls[0]["tool_calls"][0]["stage"] == "intent"
     )
     tool_rows = [m for m in thread["messages"] if m["role"] == "tool"]
-    assert tool_rows[0]["status"] == "success" and tool_rows[0]["stage"] == "pattern"
+    assert tool_rows[0]["status"] == "success" and tool_rows[0]["stage"] == "intent"
     assert thread["title"] == "What is 2+3?"
     found = client.post("/threads/search", json={}).json()
     assert [t["thread_id"] for t in found] == ["t-openai"]
@@ -437,7 +437,7 @@ def test_working_state_stays_bounded_and_the_transcript_keeps_everything(
     in_window = {m.tool_call_id for m in state["messages"] if getattr(m, "tool_call_id", None)}
     assert set(state["call_stages"]) == in_window and len(in_window) <= 2
     stored_calls = [m for m in thread["messages"] if m["role"] == "tool"]
-    assert len(stored_calls) == 10 and all(m["stage"] == "pattern" for m in stored_calls)
+    assert len(stored_calls) == 10 and all(m["stage"] == "intent" for m in stored_calls)
     assert thread["message_count"] == 40
     assert [m["content"] for m in thread["messages"] if m["role"] == "user"] == [
         f"What is {i}+1?" for i in range(10)

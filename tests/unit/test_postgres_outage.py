@@ -12,6 +12,7 @@ from langchain_core.messages import HumanMessage
 
 from graph.builder import build_graph
 from graph.checkpoints import compile_checkpointed, open_checkpointer
+from server.auth import Principal
 from server.coordination import DatabaseCoordinator
 from server.store import DatabaseUnavailable, PoolOptions, Store
 from tests.fakes import ScriptedChatModel
@@ -104,3 +105,29 @@ def test_database_unavailable_is_a_503_in_each_surfaces_shape() -> None:
         plain = client.get("/thing")
         assert plain.status_code == 503
         assert plain.json() == {"detail": "the database is unavailable; try again shortly"}
+
+
+def test_keys_read_before_an_outage_stay_known_while_it_lasts() -> None:
+    """With the database away the key ring keeps the keys it read last (so /health stays up and a
+    valid key reaches the route's 503); a ring that never read them raises."""
+    from server.auth import KeyRing
+    from server.store import hash_key
+
+    class Flaky:
+        down = False
+
+        def active_key_hashes(self) -> dict[str, str]:
+            if self.down:
+                raise DatabaseUnavailable("the database is unavailable (connection refused)")
+            return {hash_key("stored-key"): "alice"}
+
+    store = Flaky()
+    ring = KeyRing((), store)  # type: ignore[arg-type]
+    assert ring.authenticate("stored-key") == Principal("alice")
+    store.down = True
+    ring._loaded_at -= 10  # the cache has expired: the next call reads the database again
+    assert ring.required
+    assert ring.authenticate("stored-key") == Principal("alice")
+    assert ring.authenticate("other") is None
+    with pytest.raises(DatabaseUnavailable):
+        KeyRing((), store).required  # type: ignore[arg-type]  # noqa: B018

@@ -86,13 +86,13 @@ def test_what_is_transient(error: Exception, transient: bool) -> None:
 
 async def test_transient_failures_are_retried_with_growing_backoff() -> None:
     clock = Clock()
-    before = LLM_RETRIES.labels("APIConnectionError")._value.get()
+    before = LLM_RETRIES.labels("test", "APIConnectionError")._value.get()
     backend = Backend(openai.APIConnectionError(request=REQUEST), status_error(503))
     assert await policy(clock, attempts=3).run(backend) == "ok"
     assert backend.calls == [1, 2, 3]
     assert len(clock.slept) == 2
     assert 0.25 <= clock.slept[0] <= 0.5 and 0.5 <= clock.slept[1] <= 1.0  # 0.5 * 2**n, jittered
-    assert LLM_RETRIES.labels("APIConnectionError")._value.get() == before + 1
+    assert LLM_RETRIES.labels("test", "APIConnectionError")._value.get() == before + 1
 
 
 async def test_attempts_are_bounded_and_the_last_error_is_raised() -> None:

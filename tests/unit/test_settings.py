@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from server.settings import SettingsError, load_settings
@@ -22,6 +24,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: i
         ("TOOLLOOM_EMBEDDED_MODEL", "/no/such/model.gguf"),
         ("TOOLLOOM_MAX_STEPS", "0"),
         ("TOOLLOOM_HOST", "bad host!"),
+        ("TOOLLOOM_INTENT_MODEL", "/no/such/intent_model.json"),
     ],
 )
 def test_invalid_values_name_the_setting(
@@ -65,3 +68,39 @@ def test_database_url_is_checked_and_its_password_never_shown(
     monkeypatch.setenv("TOOLLOOM_RUN_LEASE", "1")
     with pytest.raises(SettingsError, match="TOOLLOOM_RUN_LEASE"):
         load_settings()
+
+
+def test_the_embedded_model_uses_the_machines_cores_unless_told() -> None:
+    import os
+
+    import psutil
+
+    from server.embedded import EmbeddedServer
+
+    command = EmbeddedServer(Path("m.gguf")).command()
+    threads = command[command.index("--n_threads") + 1]
+    batch = command[command.index("--n_threads_batch") + 1]
+    assert int(threads) == (psutil.cpu_count(logical=False) or os.cpu_count())
+    assert int(batch) == os.cpu_count()
+    told = EmbeddedServer(Path("m.gguf"), threads=3).command()
+    assert told[told.index("--n_threads") + 1] == told[told.index("--n_threads_batch") + 1] == "3"
+
+
+def test_the_intent_model_setting_picks_shipped_a_file_or_none(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from intent.model import DEFAULT_PATH, ArtefactError, IntentModel
+    from server.runtime import intent_from
+
+    assert intent_from(load_settings()) is not None  # shipped by default
+    monkeypatch.setenv("TOOLLOOM_INTENT_MODEL", "OFF")
+    assert intent_from(load_settings()) is None
+    monkeypatch.setenv("TOOLLOOM_INTENT_MODEL", str(DEFAULT_PATH))
+    model = intent_from(load_settings())
+    assert isinstance(model, IntentModel)
+    assert model.classify("What is 7*8?").tools == ("calculator",)
+    foreign = tmp_path / "model.json"
+    foreign.write_text('{"not": "a model"}')
+    monkeypatch.setenv("TOOLLOOM_INTENT_MODEL", str(foreign))
+    with pytest.raises(ArtefactError):
+        intent_from(load_settings())

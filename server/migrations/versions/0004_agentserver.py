@@ -11,8 +11,8 @@ becomes ``error``; ``pending``, ``running`` and ``interrupted`` keep theirs.
 its last run left and when its state last changed. ``tl_messages`` learns which run wrote each
 message, so a rolled-back run's transcript goes with its checkpoints.
 
-Revision ID: 0003
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import uuid
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003"
-down_revision: str | None = "0002"
+revision = "0004"
+down_revision: str | None = "0003"
 branch_labels = None
 depends_on = None
 

