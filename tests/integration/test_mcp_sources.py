@@ -16,6 +16,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -107,7 +108,15 @@ async def test_tools_are_listed_with_their_source(world: World) -> None:
     assert "broken" not in described  # its schema is malformed: left out, not a crash
     assert "echo" not in described  # switched off by TOOLLOOM_TOOLS_DISABLED
 
-    health = world.toolbox.health()
+    # web is retried every few tenths of a second: between attempts it is "down"
+    # ("connecting" during one).
+    health: dict[str, Any] = {}
+
+    def web_down() -> bool:
+        health.update(world.toolbox.health())
+        return bool(health["mcp_servers"]["web"]["state"] == "down")
+
+    await wait_until(web_down)
     assert health["status"] == "degraded"
     alpha, web, broken = (health["mcp_servers"][n] for n in ("alpha", "web", "broken"))
     assert alpha["state"] == "ok" and alpha["tools"] == 8
