@@ -38,6 +38,8 @@ _SQL_SHAPE = re.compile(
     r"(?:insert(?:\s+or\s+\w+)?|replace)\s+into\s+\S+|update\s+\S+\s+set\s|delete\s+from\s+\S+)",
     re.IGNORECASE | re.DOTALL,
 )
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_QUOTES = re.compile(r"['\"`\[]")
 QUERY_STARTS = ("SELECT", "WITH")
 EXECUTE_STARTS = ("CREATE", "INSERT", "UPDATE", "DELETE", "REPLACE", "WITH")
 
@@ -84,6 +86,13 @@ def written_sql(text: str) -> list[str]:
         ):
             continue
         words = candidate.split(" ")
+        # A bare word in Hangul, kana or CJK after the SQL is the sentence going on ("SELECT name
+        # FROM people 쿼리 좀 돌려줘": SQLite would take 쿼리 for an alias); a quoted one is SQL.
+        prose = next(
+            (i for i, w in enumerate(words) if _CJK.search(w) and not _QUOTES.search(w)), None
+        )
+        if prose is not None:
+            words = words[:prose]
         while words and not _syntax_ok(" ".join(words)):
             words.pop()
         sql = " ".join(words).rstrip(" ,.?!")

@@ -480,6 +480,9 @@ def test_database_execute_insert(text: str, arguments: dict[str, object]) -> Non
         ),
         ("Run this: `SELECT * FROM t;` thanks", "SELECT * FROM t"),
         ("SELECT * FROM people 를 실행해줘", "SELECT * FROM people"),
+        # the sentence goes on in Korean: not an alias named 쿼리
+        ("SELECT name FROM people 쿼리 좀 돌려줘", "SELECT name FROM people"),
+        ("SELECT id FROM orders 見せて", "SELECT id FROM orders"),
         ("how many rows are in people?", "SELECT COUNT(*) FROM people"),
         ("list the tables", "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
     ],
