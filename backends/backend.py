@@ -97,6 +97,37 @@ class Quirks:
     """For each structured-output mode tried: whether the backend accepts it."""
 
 
+GRAMMAR_BOUND = 256
+"""Largest length or item bound a schema keeps when it becomes a grammar for the model."""
+
+_BOUNDS = ("maxLength", "minLength", "maxItems", "minItems", "maxProperties", "minProperties")
+
+
+def grammar_safe(schema: Any) -> Any:
+    """``schema`` without length and count bounds above :data:`GRAMMAR_BOUND`.
+
+    llama.cpp turns ``"maxLength": N`` into N nested grammar rules, and its server crashes (a stack
+    overflow in ``libllama``, the process gone) on a bound of a few thousand: SmolLM2 asked to fill
+    ``database_execute`` (``sql`` up to 20000 characters) took the embedded model down. The
+    reply's token budget bounds it anyway, and the arguments are validated against the tool's
+    full schema after the reply.
+    """
+    if isinstance(schema, list):
+        return [grammar_safe(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    return {
+        key: grammar_safe(value)
+        for key, value in schema.items()
+        if not (
+            key in _BOUNDS
+            and isinstance(value, int)
+            and not isinstance(value, bool)
+            and value > GRAMMAR_BOUND
+        )
+    }
+
+
 class Backend:
     """A chat model plus its quirks, behind the retry loop and the circuit breaker."""
 
@@ -180,6 +211,7 @@ class Backend:
 
         Returns the decoded object or None (no usable reply); the caller validates it.
         """
+        schema = grammar_safe(schema)
         known = [m for m in STRUCTURED_MODES if self.quirks.structured.get(m) is True]
         untried = [m for m in STRUCTURED_MODES if self.quirks.structured.get(m) is None]
         for mode in [*known, *untried]:

@@ -8,7 +8,8 @@ made once per turn (route makes it, the state keeps it) and serves three ends:
 
 - a confident decision with every argument found is a call: route makes it without asking the
   model (no model call that cannot change the outcome);
-- a confident "none" is plain chat: the model is asked without tool schemas;
+- a confident "none" is plain chat: the model is asked without tool schemas (unless one of the
+  operator's own tools, which the intent model never learned, shares words with the request);
 - otherwise the model is asked, shown only the few tools the intent model ranks highest, and a
   chosen tool with a missing argument is filled by a constrained request for that tool's schema
   alone (stage 2).
@@ -18,12 +19,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, NotRequired
 
 from typing_extensions import TypedDict
 
 from intent.extract import extract_all
 from intent.model import Intent, IntentModel, shipped
+from nodes.ranking import rank_tools
 from nodes.validation import ToolSpec
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,9 @@ class Decision(TypedDict):
     """For those tools, the arguments that were found."""
     ranked: list[str]
     """The tools the intent model ranks highest, best first."""
+    others: NotRequired[list[str]]
+    """Tools the intent model does not know (MCP and Python tools) that share words with the
+    request, best first (BM25, :mod:`nodes.ranking`): the model is shown them too."""
 
 
 def shipped_model() -> IntentModel:
@@ -121,4 +126,14 @@ def decide_turn(
     allowed = known_tools(builtin, offered, client_mode)
     if not allowed or (client_mode and len(allowed) < len(offered)):
         return None
-    return decide(model, text, allowed)
+    decision = decide(model, text, allowed)
+    unknown = [spec for spec in offered if spec.name not in allowed]
+    if unknown:
+        # The operator's own tools: the intent model never learned them, so its "no tool" is
+        # no answer for them. One whose words the request shares is shown to the model.
+        others = [spec.name for spec, _ in rank_tools(text, unknown)][:RANKED_TOOLS]
+        if others:
+            decision["others"] = others
+            if decision["kind"] == "chat":
+                decision["kind"] = "unsure"
+    return decision

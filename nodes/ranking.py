@@ -21,9 +21,13 @@ from nodes.validation import ToolSpec
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
+def _split_name(name: str) -> str:
+    return _CAMEL.sub(" ", name).replace("_", " ").replace(".", " ").replace("-", " ")
+
+
 def tool_document(spec: ToolSpec) -> str:
     """The words a tool is found by."""
-    words = [_CAMEL.sub(" ", spec.name).replace("_", " ").replace(".", " ").replace("-", " ")]
+    words = [_split_name(spec.name)]
     words.append(spec.description)
     for name, schema in (spec.parameters.get("properties") or {}).items():
         words.append(_CAMEL.sub(" ", name).replace("_", " "))
@@ -43,7 +47,8 @@ def rank_tools(text: str, specs: Sequence[ToolSpec]) -> list[tuple[ToolSpec, flo
     """The tools that share words with ``text``, best first, with their BM25 scores."""
     if not specs or not text.strip():
         return []
-    query = bm25s.tokenize([text.lower()], show_progress=False)
+    # A tool named in the request ("web__add", "stockLevel") is found by its name's parts.
+    query = bm25s.tokenize([_split_name(text).lower()], show_progress=False)
     if not query.vocab:  # nothing but stopwords
         return []
     retriever = _index(tuple(tool_document(spec) for spec in specs))

@@ -142,12 +142,14 @@ def intent_calls(decision: Decision, ctx: Context) -> dict[str, Any]:
 
 def narrowed(specs: list[ToolSpec], decision: Decision | None, ctx: Context) -> list[ToolSpec]:
     """The tools the model is shown: where the intent model ranked the built-ins, only its best
-    few (the chosen ones first); the client's own tools in tool-call mode all of them."""
+    few (the chosen ones first), and the operator's own tools that share words with the request;
+    the client's own tools in tool-call mode all of them."""
     if decision is None:
         return specs
     wanted = [*decision["missing"], *decision["ranked"]]
     by_name = {spec.name: spec for spec in specs}
     picked = list(dict.fromkeys(name for name in wanted if name in by_name))[:RANKED_TOOLS]
+    picked += [name for name in decision.get("others", []) if name in by_name]
     if isinstance(ctx.tool_choice, dict) and ctx.client_mode:
         named = (ctx.tool_choice.get("function") or {}).get("name")
         if named in by_name and named not in picked:

@@ -43,14 +43,17 @@ def _check_tools(settings: Settings) -> None:
 
 
 def _check_models(settings: Settings) -> None:
-    """A models file that cannot be used stops the command with its message, before anything
-    starts."""
+    """A models file or an intent model that cannot be used stops the command with its message,
+    before anything starts."""
+    from intent.model import ArtefactError
     from server.models_config import ModelsConfigError, load_models
+    from server.runtime import intent_from
     from server.settings import environment
 
     try:
         load_models(settings, environment())
-    except ModelsConfigError as exc:
+        intent_from(settings)
+    except (ModelsConfigError, ArtefactError) as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(2) from None
 
@@ -442,7 +445,7 @@ def eval_command(
         from graph.builder import build_graph
         from nodes.validation import ToolSpec
         from server.embedded import EmbeddedServer
-        from server.runtime import context_from, llm_from, policy_from
+        from server.runtime import context_from, intent_from, llm_from, policy_from
 
         # Every configured tool (built-ins, Python tools, MCP tools that are up; not the
         # switched-off ones), as GET /tools lists them.
@@ -481,7 +484,11 @@ def eval_command(
                     assert llm is not None
                     defaults = context_from(settings)
                     graph = build_graph(
-                        llm, toolbox, defaults=defaults, policy=policy_from(settings)
+                        llm,
+                        toolbox,
+                        defaults=defaults,
+                        policy=policy_from(settings),
+                        intent=intent_from(settings),
                     ).compile()
                     runners["toolloom"] = graph_system(graph, defaults)
             for name in suite:

@@ -93,6 +93,8 @@ class EmbeddedServer:
         self.alias = ALIAS if model is None else self.model.stem
         self.port = 0
         self.process: subprocess.Popen[bytes] | None = None
+        self.restarts = 0
+        """How often :meth:`watch` started the server again after it died."""
         self._log_file: tempfile._TemporaryFileWrapper[bytes] | None = None
 
     @property
@@ -193,6 +195,36 @@ class EmbeddedServer:
             f"embedded model: {self.alias} ready at {self.base_url} after {time.monotonic() - started:.1f} s"
         )
         return self.base_url
+
+    async def watch(self, interval: float = 1.0) -> None:
+        """Start the server again whenever it dies (llama.cpp crashing on a request), on the same
+        port, so that the next request finds the model instead of a refused connection. Ends when
+        :meth:`stop` was called or a restart fails (the backend then stays down, and says so in
+        ``/health``)."""
+        while True:
+            await asyncio.sleep(interval)
+            process = self.process
+            if process is None:
+                return
+            code = process.poll()
+            if code is None:
+                continue
+            self.restarts += 1
+            log.error(
+                "embedded model: the server died (exit code %s); starting it again (restart %d):\n%s",
+                code,
+                self.restarts,
+                self.log_tail(),
+            )
+            self.process = None
+            if self._log_file is not None:
+                with contextlib.suppress(OSError):
+                    self._log_file.close()
+            try:
+                await self.start()
+            except EmbeddedError as exc:
+                log.error("embedded model: could not start it again: %s", exc)
+                return
 
     def stop(self) -> None:
         """Stop the child (SIGTERM, then SIGKILL after 5 s). Safe to call more than once."""

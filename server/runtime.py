@@ -47,6 +47,8 @@ from backends.resilience import CircuitBreaker, RetryPolicy
 from graph.builder import build_graph
 from graph.checkpoints import compile_checkpointed, open_checkpointer, prune_checkpoints
 from graph.context import Context
+from intent.model import IntentModel
+from intent.model import shipped as shipped_intent
 from server.cache import ResponseCache, cache_from_settings, cached_http_client
 from server.coordination import Coordinator, open_coordinator, transcript_recovery
 from server.embedded import EmbeddedServer
@@ -171,6 +173,18 @@ def llm_from(
     )
 
 
+def intent_from(settings: Settings) -> IntentModel | None:
+    """The intent model ``TOOLLOOM_INTENT_MODEL`` names (``shipped``, a file, or ``off``).
+
+    Raises :class:`~intent.model.ArtefactError` for a file that is missing or not a model."""
+    choice = settings.intent_model.strip()
+    if choice.lower() == "off":
+        return None
+    if choice.lower() == "shipped":
+        return shipped_intent()
+    return IntentModel.load(choice)
+
+
 def policy_from(settings: Settings, name: str = "llm") -> RetryPolicy:
     """The retry loop and circuit breaker for calls to the configured backend."""
     return RetryPolicy(
@@ -274,6 +288,8 @@ async def open_runtime(
             )
             stack.callback(embedded.stop)
             await embedded.start(progress)
+            watch = asyncio.create_task(embedded.watch(), name="embedded-watch")
+            stack.callback(watch.cancel)
 
         redis = redis_from_settings(settings)
         if redis is not None:
@@ -300,7 +316,7 @@ async def open_runtime(
                 "send requests run even when the user did not ask for them (a page or file the "
                 "agent reads can make it do so); use it only for trusted batch jobs"
             )
-        builder = build_graph(pool, toolbox, defaults=context)
+        builder = build_graph(pool, toolbox, defaults=context, intent=intent_from(settings))
         graph = compile_checkpointed(builder, checkpointer)
         coordinator = await stack.enter_async_context(
             open_coordinator(

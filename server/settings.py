@@ -61,6 +61,11 @@ class Settings(BaseSettings):
     model phrase it (``never``). ``auto``: from the result on the embedded model, by the model on
     a configured backend (gpt-oss phrases it well; a 135M model only restates it, slower)."""
 
+    intent_model: str = "shipped"
+    """What chooses tools from the user's words before any model call (detect-intent, docs/intent.md):
+    ``shipped`` (the learned intent model that ships with toolloom), a path to a model written by
+    ``python -m intent.train``, or ``off`` (the patterns only; the model chooses the rest)."""
+
     models: Path | None = None
     """A models file (YAML or JSON): several backends with fallbacks (server/models_config.py).
     Unset: one backend from the ``TOOLLOOM_LLM_*`` settings above, plus the entry ``embedded``."""
@@ -225,6 +230,14 @@ class Settings(BaseSettings):
     approve_tools: Annotated[tuple[str, ...], NoDecode] = ()
     """Tools whose every call waits for a person's approval, asked for or not (comma-separated,
     e.g. ``file_write,database_execute``). An unknown name stops start-up."""
+
+    @field_validator("intent_model")
+    @classmethod
+    def _intent_model(cls, value: str) -> str:
+        value = value.strip()
+        if value.lower() in ("shipped", "off") or Path(value).is_file():
+            return value
+        raise ValueError(f"must be 'shipped', 'off' or a model file; no file at {value!r}")
 
     @field_validator("tool_modules", "tools_disabled", "approve_tools", mode="before")
     @classmethod

@@ -114,9 +114,14 @@ def check_limits(body: ChatCompletionRequest, settings: Settings) -> Any:
         "A chat completion; with `stream: true`, server-sent `chat.completion.chunk` events "
         "ending with `data: [DONE]`",
         {
-            "type": "string",
-            "contentMediaType": "application/json",
-            "contentSchema": {"$ref": "#/components/schemas/ChatCompletionChunk"},
+            "anyOf": [
+                {
+                    "type": "string",
+                    "contentMediaType": "application/json",
+                    "contentSchema": {"$ref": "#/components/schemas/ChatCompletionChunk"},
+                },
+                {"const": "[DONE]", "description": "The stream's last event"},
+            ]
         },
     ),
 )

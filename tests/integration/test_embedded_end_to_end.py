@@ -52,6 +52,24 @@ def test_time_in_seoul_in_english_and_korean(server: ServerProcess) -> None:
         assert result["time"] in output["messages"][-1]["content"]
 
 
+def test_a_structured_request_for_a_long_argument_does_not_take_the_model_down(
+    server: ServerProcess,
+) -> None:
+    """Naming the table but not the SQL makes stage 2 ask SmolLM2 to fill database_execute,
+    whose ``sql`` may be 20000 characters long: sent as is, llama.cpp built a grammar so deep that
+    its server died of a stack overflow and every later request failed with 503."""
+    response = httpx.post(
+        f"{server.url}/v1/chat/completions",
+        json={"model": "toolloom", "messages": [{"role": "user", "content": "añade una fila a inventory con el nombre Amara"}]},
+        timeout=300,
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    health = httpx.get(f"{server.url}/health", timeout=10).json()
+    assert health["llm"]["ok"] is True
+    output = server.invoke("Hello! Who are you?", "after-structured")
+    assert output["messages"][-1]["type"] == "ai" and output["messages"][-1]["content"].strip()
+
+
 def test_small_talk_gets_an_answer_without_tools(server: ServerProcess) -> None:
     output = server.invoke("Hello! Who are you?", "hello")
     assert output["messages"][-1]["type"] == "ai"
@@ -156,3 +174,33 @@ def test_embedded_model_dies_with_a_killed_server(tmp_path: Path) -> None:
     server.stop(signal.SIGKILL)
     _gone, alive = psutil.wait_procs(llama, timeout=15)
     assert not alive, "the embedded model outlived the server"
+
+
+def test_an_embedded_model_that_dies_is_started_again(tmp_path: Path) -> None:
+    """A crash of llama.cpp (the child killed here) costs the requests in flight, not the server:
+    it is started again on the same port and the next request is answered."""
+    server = ServerProcess(tmp_path).start()
+    try:
+        assert server.process is not None
+
+        def llama() -> list[psutil.Process]:
+            assert server.process is not None
+            children = psutil.Process(server.process.pid).children(recursive=True)
+            return [c for c in children if "llama_cpp.server" in " ".join(c.cmdline())]
+
+        (first,) = llama()
+        first.kill()
+        psutil.wait_procs([first], timeout=15)
+        deadline = time.monotonic() + 120
+        while True:
+            found = [p for p in llama() if p.pid != first.pid]
+            health = httpx.get(f"{server.url}/health", timeout=10).json()
+            if found and health["llm"]["ok"]:
+                break
+            assert time.monotonic() < deadline, f"not started again: {health}"
+            time.sleep(0.5)
+        assert "embedded model: the server died" in server.log_path.read_text(errors="replace")
+        output = server.invoke("Hello! Who are you?", "after-crash")  # answered by the model
+        assert output["messages"][-1]["type"] == "ai" and output["messages"][-1]["content"].strip()
+    finally:
+        server.stop()

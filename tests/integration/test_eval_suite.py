@@ -90,7 +90,7 @@ def test_eval_against_a_running_server(server: ServerProcess, tmp_path: Path) ->
         for x in (tmp_path / "results" / "own" / "cases.jsonl").read_text().splitlines()
     ]
     assert len(rows) == 3 and {r["system"] for r in rows} == {"toolloom"}
-    assert all(r["error"] is None for r in rows), rows
+    assert all(r["error"] is None for r in rows), [r["error"] for r in rows]
     # Stages come back through the server's "toolloom" field.
     assert all(len(r["stages"]) == len(r["calls"]) for r in rows)
 

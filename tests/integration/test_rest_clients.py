@@ -49,7 +49,12 @@ def test_sync_agent_mode(keyed_server: ServerProcess) -> None:
     )
     assert reply.choices[0].finish_reason == "stop"
     assert "437" in (reply.choices[0].message.content or "")
-    assert reply.usage is not None and reply.usage.total_tokens > 0
+    # The intent model made the call and the answer was written from the result: no model tokens.
+    assert reply.usage is not None and reply.usage.total_tokens == 0
+    hello = client_for(keyed_server).chat.completions.create(
+        model="toolloom", messages=[{"role": "user", "content": "Hello! Who are you?"}]
+    )
+    assert hello.usage is not None and hello.usage.total_tokens > 0  # one model call, counted
 
 
 async def test_async_agent_mode(keyed_server: ServerProcess) -> None:

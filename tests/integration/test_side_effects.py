@@ -61,6 +61,9 @@ def start(tmp: Path, stub: StubLLM, **env: str) -> ServerProcess:
         TOOLLOOM_LLM_BASE_URL=stub.base_url,
         TOOLLOOM_LLM_MODEL="stub",
         TOOLLOOM_LLM_MAX_RETRIES="0",
+        # The model chooses every call: a confident intent would read the file without asking the
+        # model, and the model that obeys the file is the one these tests must hold back.
+        TOOLLOOM_INTENT_MODEL="off",
         **env,
     ).start()
 

@@ -184,7 +184,8 @@ def test_an_mcp_tool_result_reaches_the_answer_through_v1_and_agent_invoke(world
     assert world.chat(text) == "The tool said: 42"
     first = next(r for r in world.stub.requests if r["messages"][-1]["content"] == text)
     offered = {t["function"]["name"] for t in first["tools"]}
-    assert {"add", "lookup", "stock_level", "calculator"} <= offered
+    # The model is shown the few tools that fit the request: the MCP tool it names among them.
+    assert "add" in offered
     assert {"web_scrape", "echo", "reserve_item"}.isdisjoint(offered)  # not in the graph either
 
     output = world.invoke('CALL add {"a": 1, "b": 2}')

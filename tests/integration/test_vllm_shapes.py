@@ -41,7 +41,9 @@ async def run(
     llm = llm_from(
         load_settings(llm_max_retries=0, llm_model="openai/gpt-oss-20b"), base_url=stub.base_url
     )
-    graph = build_graph(llm, build_tools()).compile(checkpointer=InMemorySaver())
+    # The intent model off: a confident intent would run the tool without asking the model, and
+    # these cases are about what the model's replies look like.
+    graph = build_graph(llm, build_tools(), intent=None).compile(checkpointer=InMemorySaver())
     config = {"configurable": {"thread_id": thread}}
     run_input = {"messages": [HumanMessage(content=text)]}
     if stream:  # stream_mode="messages" makes ChatOpenAI stream: the stub sends deltas

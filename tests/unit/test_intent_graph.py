@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, ToolMessage
+from langchain_core.tools import BaseTool, tool
 from langgraph.checkpoint.memory import InMemorySaver
 
 from backends.backend import BACKEND_KEY, Backend
@@ -39,13 +40,15 @@ async def turn(
     *,
     answer_from_results: bool = True,
     context: Context | None = None,
+    extra: list[BaseTool] | None = None,
 ) -> dict[str, Any]:
     backend = Backend(
         ScriptedChatModel(default=recorder),
         RetryPolicy(attempts=1, breaker=None),
         answer_from_results=answer_from_results,
     )
-    graph = build_graph(backend, build_tools()).compile(checkpointer=InMemorySaver())
+    tools = [*build_tools(), *(extra or [])]
+    graph = build_graph(backend, tools).compile(checkpointer=InMemorySaver())
     state: dict[str, Any] = await graph.ainvoke(
         {"messages": [HumanMessage(content=text)]},
         {"configurable": {"thread_id": "t"}},
@@ -155,3 +158,27 @@ async def test_a_second_tool_with_nothing_to_read_is_not_called() -> None:
     assert [(name, args) for name, args, _ in calls_of(state)] == [
         ("calculator", {"expression": "2+2"})
     ]
+
+
+@tool
+def ticket_status(ticket_id: str) -> str:
+    """Look up the status of a support ticket in the helpdesk."""
+    return f"{ticket_id}: open"
+
+
+ticket_status.metadata = {"source": "python"}  # as the toolbox marks a TOOLLOOM_TOOL_MODULES tool
+
+
+async def test_an_operator_tool_the_request_names_is_shown_to_the_model() -> None:
+    """The intent model never learned the operator's own tools: its "no built-in" is not plain
+    chat when the request shares words with one of them; the model is shown that tool."""
+    recorder = Recorder("It is open.")
+    await turn("What's the status of support ticket T-42?", recorder, extra=[ticket_status])
+    assert "ticket_status" in recorder.tools_offered(0)
+
+
+async def test_plain_chat_stays_plain_beside_operator_tools() -> None:
+    recorder = Recorder("Hi!")
+    await turn("Hi there, how are you doing today?", recorder, extra=[ticket_status])
+    (call,) = recorder.calls
+    assert "tools" not in call["kwargs"]

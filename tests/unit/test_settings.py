@@ -24,6 +24,7 @@ def test_defaults(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # type: i
         ("TOOLLOOM_EMBEDDED_MODEL", "/no/such/model.gguf"),
         ("TOOLLOOM_MAX_STEPS", "0"),
         ("TOOLLOOM_HOST", "bad host!"),
+        ("TOOLLOOM_INTENT_MODEL", "/no/such/intent_model.json"),
     ],
 )
 def test_invalid_values_name_the_setting(
@@ -83,3 +84,23 @@ def test_the_embedded_model_uses_the_machines_cores_unless_told() -> None:
     assert int(batch) == os.cpu_count()
     told = EmbeddedServer(Path("m.gguf"), threads=3).command()
     assert told[told.index("--n_threads") + 1] == told[told.index("--n_threads_batch") + 1] == "3"
+
+
+def test_the_intent_model_setting_picks_shipped_a_file_or_none(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from intent.model import DEFAULT_PATH, ArtefactError, IntentModel
+    from server.runtime import intent_from
+
+    assert intent_from(load_settings()) is not None  # shipped by default
+    monkeypatch.setenv("TOOLLOOM_INTENT_MODEL", "OFF")
+    assert intent_from(load_settings()) is None
+    monkeypatch.setenv("TOOLLOOM_INTENT_MODEL", str(DEFAULT_PATH))
+    model = intent_from(load_settings())
+    assert isinstance(model, IntentModel)
+    assert model.classify("What is 7*8?").tools == ("calculator",)
+    foreign = tmp_path / "model.json"
+    foreign.write_text('{"not": "a model"}')
+    monkeypatch.setenv("TOOLLOOM_INTENT_MODEL", str(foreign))
+    with pytest.raises(ArtefactError):
+        intent_from(load_settings())
