@@ -1,17 +1,18 @@
-"""BFCL (Berkeley Function Calling Leaderboard, Apache-2.0) data and an AST checker of our own.
+"""BFCL (Berkeley Function Calling Leaderboard, Apache-2.0): its data and its official checker.
 
 The data is read from the ``bfcl-eval`` wheel on PyPI (pinned below), downloaded on first use into
 ``~/.cache/toolloom/bfcl`` (or ``TOOLLOOM_CACHE``); nothing of it is copied into this repository.
 
-The checker follows BFCL's published AST rules: an int is accepted for a float and nothing else is
-coerced; a missing required or an unexpected parameter fails; an optional parameter may be left
-out only where ``""`` is among the accepted values; strings are compared lowercased with spaces
-and ``,./-_*^`` removed; exactly the expected number of calls; parallel calls match in any order;
-an irrelevance case passes only when no call is made.
+Cases are scored by BFCL's own checker, run from that wheel (``evals.bfcl_official``): its
+``ast_checker`` for the categories with a ground truth, its ``is_empty_output`` for irrelevance,
+called as BFCL's eval runner calls them. There is no other checker: when the official one cannot be
+loaded, scoring stops with an error that says why, so every BFCL number reported is the
+leaderboard's own verdict.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -20,6 +21,8 @@ import sys
 import zipfile
 from pathlib import Path
 from typing import Any
+
+from evals import bfcl_official
 
 BFCL_VERSION = "2026.3.23"
 CATEGORIES = (
@@ -60,8 +63,11 @@ def wheel_path() -> Path:
         except (OSError, subprocess.SubprocessError) as exc:
             error = exc
     if error is not None:
+        said = getattr(error, "stderr", None) or b""
+        last = said.decode("utf-8", "replace").strip().splitlines()[-1:] if said else []
+        why = f"{type(error).__name__}{': ' + last[0][:200] if last else ''}"
         raise RuntimeError(
-            f"could not download bfcl-eval=={BFCL_VERSION} ({type(error).__name__}); put the wheel "
+            f"could not download bfcl-eval=={BFCL_VERSION} ({why}); put the wheel "
             f"in {folder} (pip download --no-deps bfcl-eval=={BFCL_VERSION} -d {folder})"
         ) from None
     found = sorted(folder.glob(f"bfcl_eval-{BFCL_VERSION}-*.whl"))
@@ -87,6 +93,7 @@ def load_category(category: str, wheel: Path | None = None) -> list[dict[str, An
                 answers[row["id"]] = row["ground_truth"]
     for case in cases:
         case["answers"] = answers.get(case["id"], [])
+        case["category"] = category
     return cases
 
 
@@ -154,125 +161,25 @@ def messages(case: dict[str, Any]) -> list[dict[str, Any]]:
     return [dict(m) for m in case["question"][0]]
 
 
-# --- the AST checker --------------------------------------------------------------------------------
+# --- scoring: BFCL's official checker ------------------------------------------------------------
+
+CHECKER = f"bfcl-eval {BFCL_VERSION} ast_checker"
 
 
-def standardize(text: str) -> str:
-    return re.sub(r"[ ,./\-_*^]", "", text).lower().replace("'", '"')
+@functools.cache
+def official_checker() -> bfcl_official.OfficialChecker:
+    """BFCL's own checker from the pinned wheel (downloaded if need be), loaded once. Raises
+    RuntimeError, with what to do, when it cannot be had: BFCL is never scored by anything else."""
+    wheel = wheel_path()
+    try:
+        return bfcl_official.load(wheel)
+    except Exception as exc:
+        raise RuntimeError(
+            f"BFCL's official checker could not be loaded from {wheel} "
+            f"({type(exc).__name__}: {exc}); delete the file to download it again"
+        ) from None
 
 
-def _type_ok(value: Any, kind: str | None) -> bool:
-    if kind in (None, "any"):
-        return True
-    if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind in ("float", "number"):
-        return isinstance(value, int | float) and not isinstance(value, bool)
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind in ("array", "tuple"):
-        return isinstance(value, list)
-    if kind in ("dict", "object"):
-        return isinstance(value, dict)
-    return True
-
-
-def _same(value: Any, accepted: Any) -> bool:
-    if isinstance(accepted, str):
-        return isinstance(value, str) and standardize(value) == standardize(accepted)
-    if isinstance(accepted, bool) or isinstance(value, bool):
-        return value is accepted
-    if isinstance(accepted, int | float):
-        return isinstance(value, int | float) and float(value) == float(accepted)
-    if isinstance(accepted, list):
-        return (
-            isinstance(value, list)
-            and len(value) == len(accepted)
-            and all(_same(v, a) for v, a in zip(value, accepted, strict=True))
-        )
-    if isinstance(accepted, dict):
-        return isinstance(value, dict) and _dict_ok(value, accepted)
-    return bool(value == accepted)
-
-
-def _dict_ok(value: dict[str, Any], accepted: dict[str, Any]) -> bool:
-    """A nested dict against BFCL's {key: [accepted values]} (``""`` among them: optional)."""
-    for key in value:
-        if key not in accepted:
-            return False
-    for key, options in accepted.items():
-        options = options if isinstance(options, list) else [options]
-        if key not in value:
-            if "" not in options:
-                return False
-            continue
-        if not any(_same(value[key], option) for option in options if option != ""):
-            return False
-    return True
-
-
-def check_call(
-    name: str, args: dict[str, Any], expected: dict[str, Any], function: dict[str, Any]
-) -> str | None:
-    """None when ``name(args)`` matches one expected call ``{name: {param: [accepted]}}``, else why not."""
-    ((want_name, want_args),) = expected.items()
-    if name != want_name:
-        return f"called {name}, expected {want_name}"
-    params = (function.get("parameters") or {}).get("properties") or {}
-    required = set((function.get("parameters") or {}).get("required") or [])
-    for key in args:
-        if key not in params:
-            return f"unexpected parameter {key}"
-    for key in required:
-        if key not in args:
-            return f"missing required parameter {key}"
-    for key, accepted in want_args.items():
-        options = accepted if isinstance(accepted, list) else [accepted]
-        if key not in args:
-            if "" not in options:
-                return f"parameter {key} left out"
-            continue
-        value = args[key]
-        if not _type_ok(value, (params.get(key) or {}).get("type")):
-            return f"parameter {key}: wrong type {type(value).__name__}"
-        if not any(_same(value, option) for option in options if option != ""):
-            return f"parameter {key}: {value!r} is not accepted"
-    return None
-
-
-def check_case(case: dict[str, Any], calls: list[dict[str, Any]]) -> tuple[bool, str]:
-    """Score one case's calls ``[{"name", "args"}]`` (names already mapped back)."""
-    answers = case["answers"]
-    if not answers:  # irrelevance
-        return (not calls, "no call" if not calls else f"made {len(calls)} call(s)")
-    if len(calls) != len(answers):
-        return False, f"{len(calls)} call(s), expected {len(answers)}"
-    functions = {f["name"]: f for f in case["function"]}
-    # fits[i]: the calls that could be expected call i. Then a perfect matching, tried by
-    # backtracking (at most a handful of calls), so the order of the calls never matters.
-    fits: list[list[int]] = []
-    first_reason = ""
-    for expected in answers:
-        (want_name,) = expected.keys()
-        function = functions.get(want_name, {})
-        fitting = []
-        for index, call in enumerate(calls):
-            reason = check_call(call["name"], call["args"], expected, function)
-            if reason is None:
-                fitting.append(index)
-            elif not first_reason:
-                first_reason = reason
-        if not fitting:
-            return False, first_reason or f"no call for {want_name}"
-        fits.append(fitting)
-
-    def assign(i: int, used: set[int]) -> bool:
-        if i == len(fits):
-            return True
-        return any(j not in used and assign(i + 1, used | {j}) for j in fits[i])
-
-    if assign(0, set()):
-        return True, "match"
-    return False, "the calls do not pair up one to one with the expected calls"
+def check_case(case: dict[str, Any], calls: list[dict[str, Any]]) -> bfcl_official.Verdict:
+    """BFCL's verdict on one case's calls ``[{"name", "args"}]`` (names already mapped back)."""
+    return official_checker().check(case, calls)

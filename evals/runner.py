@@ -136,19 +136,25 @@ def own_cases(tools: list[dict[str, Any]]) -> list[Case]:
 
 
 def bfcl_cases(category: str) -> list[Case]:
+    """The category's cases, scored by BFCL's official checker (loaded here, before any case runs,
+    so a missing checker stops the run at once). A row keeps the checker's verdict under
+    ``check``: ``by``, ``valid``, and BFCL's ``error_type`` and ``error`` messages when it fails."""
+    rows = bfcl.load_category(category)
+    bfcl.official_checker()
     cases = []
-    for row in bfcl.load_category(category):
+    for row in rows:
         tools, names = bfcl.openai_tools(row)
 
         def score(calls: list[dict[str, Any]], row: dict[str, Any] = row) -> dict[str, Any]:
-            passed, reason = bfcl.check_case(row, calls)
+            verdict = bfcl.check_case(row, calls)
             want = sorted(next(iter(a)) for a in row["answers"])
             selection = sorted(c["name"] for c in calls) == want
             return {
-                "passed": passed,
+                "passed": verdict.valid,
                 "selection_ok": selection,
-                "args_ok": passed,
-                "reason": reason,
+                "args_ok": verdict.valid,
+                "reason": verdict.reason,
+                "check": {"by": bfcl.CHECKER, **verdict.as_dict()},
             }
 
         cases.append(
@@ -377,6 +383,12 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "latency_p50_ms": _pct(latencies, 50),
             "latency_p95_ms": _pct(latencies, 95),
             "stages": dict(Counter(s for r in mine for s in r["stages"])),
+            "checkers": dict(Counter(r["check"]["by"] for r in mine if r.get("check"))),
+            "check_errors": dict(
+                Counter(
+                    r["check"]["error_type"] for r in mine if r.get("check") and not r["passed"]
+                )
+            ),
             "by_category": {
                 c: _rate([r for r in mine if r["category"] == c])
                 for c in sorted({r["category"] for r in mine})
@@ -446,6 +458,14 @@ def markdown(suite: str, summary: dict[str, Any], note: str = "") -> str:
     if "toolloom" in summary and summary["toolloom"]["stages"]:
         stages = ", ".join(f"{k} {v}" for k, v in sorted(summary["toolloom"]["stages"].items()))
         lines += ["", f"toolloom's calls by detect-intent stage: {stages}."]
+    checkers = sorted({c for s in systems for c in summary[s].get("checkers", {})})
+    if checkers:
+        lines += ["", "Scored by " + "; ".join(checkers) + "."]
+    for s in systems:
+        errors = summary[s].get("check_errors") or {}
+        if errors:
+            counts = ", ".join(f"{k} {v}" for k, v in sorted(errors.items(), key=lambda e: -e[1]))
+            lines += ["", f"Why {s}'s cases failed (the checker's error types): {counts}."]
     if note:
         lines += ["", note]
     return "\n".join(lines) + "\n"

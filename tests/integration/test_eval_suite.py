@@ -7,48 +7,16 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from evals import bfcl
+from tests.bfcl_outputs import right_calls, unanswerable
 from tests.integration.server_process import ServerProcess
 
 
-def concrete(option: Any) -> Any:
-    """A value from an accepted option: nested dicts in BFCL's {key: [accepted]} form unwrapped."""
-    if isinstance(option, dict):
-        out = {}
-        for key, accepted in option.items():
-            if not isinstance(accepted, list):
-                out[key] = accepted  # a few answers give a nested value as it is
-            elif accepted and accepted[0] != "":
-                out[key] = concrete(accepted[0])
-        return out
-    if isinstance(option, list):
-        return [concrete(item) for item in option]
-    return option
-
-
-def first_accepted(answer: dict[str, Any], functions: dict[str, Any]) -> dict[str, Any]:
-    """A call built from BFCL's ground truth: the first accepted value of each parameter whose
-    type fits the schema (a few answers list values of the wrong type, which BFCL's own checker
-    also rejects; then leaving the parameter out is the way to pass)."""
-    ((name, params),) = answer.items()
-    properties = functions[name]["parameters"].get("properties", {})
-    args = {}
-    for key, options in params.items():
-        if key not in properties:
-            continue  # a few answers name a parameter of another function
-        kind = properties.get(key, {}).get("type")
-        fitting = [o for o in options if o != "" and bfcl._type_ok(concrete(o), kind)]
-        if fitting:
-            args[key] = concrete(fitting[0])
-    return {"name": name, "args": args}
-
-
 @pytest.mark.parametrize("category", bfcl.CATEGORIES)
-def test_bfcl_data_loads_and_the_checker_accepts_the_ground_truth(category: str) -> None:
+def test_bfcl_data_loads_and_the_official_checker_accepts_the_ground_truth(category: str) -> None:
     cases = bfcl.load_category(category)
     assert len(cases) >= 100
     failed = []
@@ -60,16 +28,14 @@ def test_bfcl_data_loads_and_the_checker_accepts_the_ground_truth(category: str)
         ]
         assert json.dumps(tools)  # plain JSON, sendable
         if category in bfcl.IRRELEVANCE:
-            assert case["answers"] == [] and bfcl.check_case(case, [])[0]
+            assert case["answers"] == [] and bfcl.check_case(case, []).valid
             continue
-        functions = {f["name"]: f for f in case["function"]}
-        calls = [first_accepted(answer, functions) for answer in case["answers"]]
-        ok, reason = bfcl.check_case(case, calls[::-1])  # and in reverse order
-        if not ok:
-            failed.append((case["id"], reason))
-    # A few ground truths cannot pass BFCL's own rules (a required parameter with no accepted
-    # value); they must stay a handful, or the checker is wrong.
-    assert len(failed) <= max(1, len(cases) // 100), failed
+        verdict = bfcl.check_case(case, right_calls(case))
+        # every case passes with its ground truth, but the few whose ground truth no call can
+        # meet (a required parameter with no accepted value), which BFCL's checker fails
+        if verdict.valid is (unanswerable(case) is not None):
+            failed.append((case["id"], unanswerable(case), verdict.reason))
+    assert failed == []
 
 
 def run_eval(tmp: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -95,6 +61,14 @@ def test_eval_in_process_writes_every_report(tmp_path: Path) -> None:
         assert set(summary) == {"bare", "toolloom"}
         assert "| metric | bare | toolloom | lift |" in (folder / "report.md").read_text()
         assert (folder / "chart.png").stat().st_size > 1000
+        if suite == "bfcl-irrelevance":  # scored by BFCL's checker, its verdict kept per row
+            for row in rows:
+                assert row["error"] is None, row
+                assert row["check"]["by"] == bfcl.CHECKER and row["check"]["valid"] is row["passed"]
+                assert row["check"]["error_type"] == (
+                    "irrelevance_error:decoder_success" if row["calls"] else None
+                ), row
+            assert f"Scored by {bfcl.CHECKER}." in (folder / "report.md").read_text()
     assert "accuracy" in done.stdout and "report:" in done.stdout
     # Resumable: a second run finds every case done and runs none of them again.
     cases_file = tmp_path / "results" / "own" / "cases.jsonl"
