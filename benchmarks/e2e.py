@@ -102,7 +102,10 @@ async def one(
         {"X-Thread-Id": thread},
     )
     after = counters((await http.get(f"{server}/metrics")).text)
-    stored = (await http.get(f"{server}/threads/{thread}/transcript")).json()
+    transcript = await http.get(f"{server}/threads/{thread}/transcript")
+    if transcript.status_code == 404:  # a version before the Agent Server API: GET /threads/{id}
+        transcript = await http.get(f"{server}/threads/{thread}")
+    stored = transcript.json()
     tools = [m.get("name") for m in stored.get("messages", []) if m.get("role") == "tool"]
     row: dict[str, Any] = {
         **request,
@@ -169,9 +172,10 @@ async def measure(server: str, bare_url: str | None, model: str, warmup: int = 3
 
 
 class EmbeddedToolloom:
-    """``toolloom serve`` from this checkout on the embedded default, in a temporary folder."""
+    """``toolloom serve`` on the embedded default, in a temporary folder: from this checkout, or
+    from ``checkout`` (another version's tree with its own ``.venv``)."""
 
-    def __init__(self, tmp: Path) -> None:
+    def __init__(self, tmp: Path, checkout: Path | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         workspace = tmp / "workspace"
@@ -185,9 +189,11 @@ class EmbeddedToolloom:
             TOOLLOOM_SANDBOX_DB=str(tmp / "sandbox.db"),
             TOOLLOOM_LOG_LEVEL="warning",
         )
+        python = str(checkout / ".venv" / "bin" / "python") if checkout else sys.executable
         self.process = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "server.cli", "serve", "--port", str(self.port)],
+            [python, "-m", "server.cli", "serve", "--port", str(self.port)],
             env=env,
+            cwd=checkout,
             stdout=(tmp / "server.log").open("wb"),
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
@@ -214,14 +220,14 @@ class EmbeddedToolloom:
             self.process.kill()
 
 
-async def run(url: str | None = None) -> dict[str, Any]:
-    """Measure a running server at ``url``, or start one from this checkout."""
+async def run(url: str | None = None, checkout: Path | None = None) -> dict[str, Any]:
+    """Measure a running server at ``url``, or start one from this checkout (or ``checkout``)."""
     if url is not None:
         async with httpx.AsyncClient(timeout=5) as http:
             llm = (await http.get(f"{url}/health")).json().get("llm") or {}
         return await measure(url, llm.get("base_url"), llm.get("model") or "")
     with tempfile.TemporaryDirectory() as tmp:
-        server = EmbeddedToolloom(Path(tmp))
+        server = EmbeddedToolloom(Path(tmp), checkout)
         try:
             llm = (await asyncio.to_thread(server.ready)).get("llm") or {}
             return await measure(server.url, llm.get("base_url"), llm.get("model") or "")
@@ -254,9 +260,14 @@ def report(result: dict[str, Any]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", help="a running toolloom to measure instead of starting one")
+    parser.add_argument(
+        "--checkout",
+        type=Path,
+        help="start the server from another version's tree (with its own .venv), e.g. the seed's",
+    )
     parser.add_argument("--output", type=Path, help="also write the results as JSON here")
     args = parser.parse_args()
-    result = asyncio.run(run(args.url))
+    result = asyncio.run(run(args.url, args.checkout))
     print(report(result))
     if args.output:
         args.output.write_text(json.dumps(result, indent=2, ensure_ascii=False))

@@ -93,8 +93,9 @@ def stub_reply(request: dict[str, Any]) -> dict[str, Any]:
     """The stub model's script for the conformance sequence (``StubLLM(default=stub_reply)``).
 
     After a tool result: a text answer. A turn whose user message says "calculate": one call of
-    the calculator tool. "slowly": a text answer after :data:`SLOW_SECONDS` (only for the call
-    that offers tools, so the turn's other model calls stay fast). Anything else: a text answer.
+    the calculator tool. "slowly": a text answer after :data:`SLOW_SECONDS` (whichever call the
+    graph makes: route's with tools, or respond's alone when the intent model calls the turn plain
+    chat). Anything else: a text answer.
     """
     messages = request.get("messages") or []
     last = messages[-1] if messages else {}
@@ -103,7 +104,7 @@ def stub_reply(request: dict[str, Any]) -> dict[str, Any]:
     text = str(last.get("content") or "").lower() if last.get("role") == "user" else ""
     if request.get("tools") and "calculate" in text:
         return {"tool_calls": [{"name": "calculator", "arguments": {"expression": "23*19"}}]}
-    if request.get("tools") and "slowly" in text:
+    if "slowly" in text:
         return {"content": "A slow hello.", "delay": SLOW_SECONDS}
     return {"content": "Hello from the stub."}
 
