@@ -213,8 +213,10 @@ def test_stub_script_calls_the_calculator_then_answers_and_is_slow_when_asked() 
     assert "tool_calls" not in after and after["content"]
     slow = stub_reply({"tools": tools, "messages": [{"role": "user", "content": "hi, slowly"}]})
     assert slow["delay"] == SLOW_SECONDS
-    # Only the call that offers tools is slow, so a turn's other model calls stay fast.
-    assert "delay" not in stub_reply({"messages": [{"role": "user", "content": "hi, slowly"}]})
+    # Plain chat (respond alone, no tools) is slow too; a call after a tool result is not.
+    chat = stub_reply({"messages": [{"role": "user", "content": "hi, slowly"}]})
+    assert chat["delay"] == SLOW_SECONDS
+    assert "delay" not in stub_reply({"messages": [{"role": "tool", "content": "slowly"}]})
 
 
 async def test_the_sdk_sends_the_key_as_x_api_key_and_none_means_none(
