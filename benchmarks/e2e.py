@@ -8,7 +8,9 @@ on a new thread, and measured:
 - wall time and time to the first content token;
 - model calls and prompt tokens, from the server's own counters (``/metrics``:
   ``toolloom_llm_request_duration_seconds_count`` and ``toolloom_llm_tokens_total{kind="prompt"}``
-  before and after), so the numbers are the server's, whatever its version;
+  before and after), so the numbers are the server's, whatever its version (llama.cpp's server
+  reports no usage in a stream: where a streamed request made model calls but counted no tokens,
+  the same request is sent once more, not streamed, on a new thread, for the count);
 - for chat, the same question sent once directly to the embedded model (no system prompt, no
   tools): the bare call toolloom's chat is compared with;
 - whether the right tool ran (or none), from the thread's transcript.
@@ -107,12 +109,24 @@ async def one(
         transcript = await http.get(f"{server}/threads/{thread}")
     stored = transcript.json()
     tools = [m.get("name") for m in stored.get("messages", []) if m.get("role") == "tool"]
+    prompt_tokens = after[1] - before[1]
+    if after[0] > before[0] and prompt_tokens == 0:
+        # llama.cpp's server reports no usage in a stream: the same request once more, not
+        # streamed, on a new thread, for the server's own token count.
+        counted = counters((await http.get(f"{server}/metrics")).text)
+        response = await http.post(
+            f"{server}/v1/chat/completions",
+            json={"messages": [{"role": "user", "content": request["text"]}]},
+            headers={"X-Thread-Id": f"{thread}-count"},
+        )
+        response.raise_for_status()
+        prompt_tokens = counters((await http.get(f"{server}/metrics")).text)[1] - counted[1]
     row: dict[str, Any] = {
         **request,
         "wall_s": round(wall, 3),
         "first_token_s": round(first, 3) if first is not None else None,
         "model_calls": round(after[0] - before[0]),
-        "prompt_tokens": round(after[1] - before[1]),
+        "prompt_tokens": round(prompt_tokens),
         "tools_run": tools,
         "right": tools == ([request["tool"]] if request["tool"] else []),
         "answer": text[:200],
