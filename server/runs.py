@@ -864,7 +864,7 @@ REJECTED = (
 NOT_FOUND = "Thread or assistant not found."
 CONTEXT_LIMITS = ("max_steps", "max_tool_calls", "tool_timeout", "tool_output_chars",
                   "history_messages")  # fmt: skip
-CONTEXT_MODE = ("client_tools", "tool_choice", "parallel_tool_calls")
+CONTEXT_MODE = ("client_tools", "tool_choice", "parallel_tool_calls", "model")
 
 
 @dataclass
@@ -922,7 +922,8 @@ def resolve_assistant(assistant_id: str) -> str:
 
 def run_context(base: Context, overrides: dict[str, Any]) -> dict[str, Any]:
     """The request's ``context``, checked: the run's limits (which may only go down from the
-    server's) and tool-call mode (``client_tools``, ``tool_choice``, ``parallel_tool_calls``)."""
+    server's), tool-call mode (``client_tools``, ``tool_choice``, ``parallel_tool_calls``) and
+    the model (a name of the models file, checked by :func:`prepare_agent_run`)."""
     unknown = sorted(set(overrides) - set(CONTEXT_LIMITS) - set(CONTEXT_MODE))
     if unknown:
         raise ApiError(
@@ -943,6 +944,8 @@ def run_context(base: Context, overrides: dict[str, Any]) -> dict[str, Any]:
             raise ApiError(422, "context.client_tools: a list of tools (objects) is required")
         elif key == "parallel_tool_calls" and not isinstance(value, bool):
             raise ApiError(422, "context.parallel_tool_calls: true or false")
+        elif key == "model" and not (value is None or isinstance(value, str)):
+            raise ApiError(422, "context.model: a model's name (GET /v1/models lists them)")
         else:
             checked[key] = value
     return checked
@@ -1011,6 +1014,10 @@ async def prepare_agent_run(
             "for configurable.",
         )
     context = run_context(runtime.context, request.context or {})
+    if (
+        "model" in context
+    ):  # the backend the run asks for (as X-Model does elsewhere): 400 if unknown
+        context["model"] = chosen_model(runtime, context["model"], "context.model")
     await check_key_limits(runtime, caller)  # requests per minute, tokens per day: a 429
     resume = request.command is not None and "resume" in request.command
     temporary = False

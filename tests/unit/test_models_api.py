@@ -211,3 +211,29 @@ def test_keys_create_and_limits_commands(tmp_path: Path, monkeypatch: pytest.Mon
         assert store.key_limits() == {"alice": (None, 0)}
     finally:
         store.close()
+
+
+def test_a_stored_run_picks_its_model_in_context_and_counts_against_the_key(
+    tmp_path: Path,
+) -> None:
+    """The Agent Server API takes the same road: ``context.model`` as ``X-Model`` (an unknown
+    name a 400 that lists the valid ones, not counted), and the key's requests per minute."""
+    with make_client(tmp_path, rate_limit_rpm=2) as client:
+        body = {
+            "assistant_id": "agent",
+            "input": {"messages": [{"role": "user", "content": "Hello"}]},
+            "if_not_exists": "create",
+        }
+        unknown = client.post("/threads/t-ctx/runs/wait", json={**body, "context": {"model": "x"}})
+        assert unknown.status_code == 400
+        assert unknown.json()["detail"] == (
+            "context.model: unknown model 'x'; valid models: toolloom, gpu"
+        )
+        for _ in range(2):
+            ran = client.post(
+                "/threads/t-ctx/runs/wait", json={**body, "context": {"model": "gpu"}}
+            )
+            assert ran.status_code == 200, ran.text
+        assert client.get("/threads/t-ctx/transcript").json()["last_run"]["models"] == ["gpu"]
+        refused = client.post("/threads/t-ctx/runs/wait", json=body)
+        assert refused.status_code == 429 and "Retry-After" in refused.headers
