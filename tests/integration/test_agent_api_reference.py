@@ -23,6 +23,7 @@ from backends.stub import StubLLM
 from server.embedded import free_port
 from tests.integration.agent_api_conformance import (
     REFERENCE_PATH,
+    Difference,
     Recording,
     compare,
     langgraph_dev,
@@ -33,6 +34,19 @@ from tests.integration.agent_api_conformance import (
 )
 
 API_KEY = "conformance-key"
+
+REFERENCE_RACES = {("multitask.rollback.second", "fact", "messages_final")}
+"""Facts ``langgraph dev`` itself does not answer the same way twice: after a rollback of a
+running run, the rolled-back run's question is sometimes still in the thread and sometimes not
+(langgraph-runtime-inmem deletes the run's checkpoints while its cancelled worker may still write
+one). Left out of the reference's comparisons with itself only; toolloom's own rollback is
+asserted exactly in ``test_agent_server.py::test_double_texting``."""
+
+
+def steady(differences: list[Difference]) -> list[Difference]:
+    return [d for d in differences if (d.step, d.kind, d.path) not in REFERENCE_RACES]
+
+
 GRAPH_ID = "toolloom"  # langgraph.json's name for the graph
 
 
@@ -55,12 +69,12 @@ async def test_the_reference_server_still_answers_as_recorded(reference_url: str
         assert fresh[kind].meta["x_api_key_on_every_request"] is True
         assert fresh[kind].meta["requests"] > 100
     # One sequence, two clients: the server sees the same thing from both.
-    between = compare(fresh["sync"], fresh["async"], strict=True)
+    between = steady(compare(fresh["sync"], fresh["async"], strict=True))
     assert between == [], "sync vs async:\n" + "\n".join(map(str, between))
 
     if os.environ.get("AGENT_API_REFERENCE_UPDATE"):
         save_recording(REFERENCE_PATH, fresh["async"])
     committed = load_recording(REFERENCE_PATH)
     for kind in ("sync", "async"):
-        differences = compare(committed, fresh[kind], strict=True)
+        differences = steady(compare(committed, fresh[kind], strict=True))
         assert differences == [], f"{kind} client:\n" + "\n".join(map(str, differences))
