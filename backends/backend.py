@@ -11,6 +11,10 @@ gets the history as plain text; one that refuses ``response_format: json_schema`
 answers 500) gets ``json_object`` with a schema, and one that refuses both gets the schema in
 the prompt.
 
+vLLM's ``HarmonyError`` comes in two kinds (:func:`backends.errors.harmony_kind`): one from
+parsing a sampled reply, which the retry loop sends again as it is (the next sample usually
+parses), and one from rendering the request's history, which is sent again in another shape.
+
 A refusal may also be the request's own fault: in tool-call mode a client can send a malformed
 tool history or a tool schema the backend cannot compile. So a refused request is always sent
 again in the next shape (that request is served), but the process switches the shape for every
@@ -183,7 +187,14 @@ class Backend:
         except Exception as exc:
             # Decided by what *this* request sent: a concurrent request may have switched the
             # shape meanwhile, and this one must still be sent again in the other shape.
-            if as_text or classify(exc).kind != "request_shape" or not has_tool_turns(messages):
+            # A refused shape, or a reply that failed to parse on every retry: a history in
+            # another shape may render (and sample) where this one did not.
+            kind = classify(exc).kind
+            if (
+                as_text
+                or kind not in ("request_shape", "bad_output")
+                or not has_tool_turns(messages)
+            ):
                 raise
             log.info(
                 "backend %s refused a tool history (%s); sending it as text",

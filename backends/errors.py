@@ -31,16 +31,67 @@ FailureKind = Literal[
     "cut_off",  # a streamed reply ended before its finish_reason
     "circuit_open",  # toolloom stopped calling a failing backend for a while
     "request_shape",  # the backend refused the request's shape (400, 422, a 500 about validation)
+    "bad_output",  # the backend could not parse its own sampled output (vLLM's HarmonyError)
     "unreadable",  # a reply that could not be decoded
     "internal",  # not a backend failure at all: a bug
 ]
 
 TRANSIENT: frozenset[FailureKind] = frozenset(
-    {"connection", "timeout", "rate_limited", "unavailable", "server_error", "cut_off"}
+    {
+        "connection",
+        "timeout",
+        "rate_limited",
+        "unavailable",
+        "server_error",
+        "cut_off",
+        "bad_output",
+    }
+)
+OUTAGE: frozenset[FailureKind] = TRANSIENT - {"bad_output"}
+"""Transient failures that say the backend is down or overloaded: they count against the
+circuit breaker. A ``bad_output`` does not: the backend answered, it only sampled badly."""
+
+# A 500 whose text says the request's shape was refused (a validation error, a history the
+# Harmony renderer cannot build).
+_SHAPE_WORDS = ("validation", "input should", "schema")
+# vLLM's gpt-oss path raises ``HarmonyError`` in two places. Parsing the tokens the model just
+# sampled (``parse_messages_from_completion_tokens``): the same request, sampled again, usually
+# parses, so it is retried. Rendering the request's history into Harmony tokens: every retry of
+# the same history fails the same way, so it must be sent in another shape.
+_HARMONY_OUTPUT_WORDS = (
+    "remaining in message header",
+    "unknown role",
+    "unexpected token",
+    "while expecting",
+    "unexpected end",
+    "unexpected eof",
+    "incomplete",
+    "unknown channel",
+    "failed to parse",
+)
+_HARMONY_HISTORY_WORDS = (
+    "no call message found",
+    "render",
+    "conversation",
+    "tool_call_id",
+    "tool call id",
+    "expected a string",
+    "unsupported content",
 )
 
-# A 500 whose text says the request's shape was refused (vLLM's HarmonyError, a validation error).
-_SHAPE_WORDS = ("validation", "harmony", "input should", "schema")
+
+def harmony_kind(text: str) -> Literal["output", "history"] | None:
+    """Which Harmony failure a backend's error text reports: ``output`` (parsing a sampled
+    reply: transient), ``history`` (rendering the request: persistent), or None (not Harmony).
+    A HarmonyError that names neither is taken for an output failure: sending the request again
+    costs one call, and a history failure then still gets its other shape (see
+    :meth:`backends.backend.Backend.chat`)."""
+    lowered = text.lower()
+    if "harmony" not in lowered:
+        return None
+    if any(word in lowered for word in _HARMONY_HISTORY_WORDS):
+        return "history"
+    return "output"
 
 
 class CircuitOpen(Exception):
@@ -97,6 +148,17 @@ def retry_after_seconds(exc: BaseException) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
+def _reason(exc: openai.APIStatusError, limit: int = 200) -> str:
+    """The backend's own words for a failure (its error ``message``), shortened, one line."""
+    body = exc.body
+    message: object = None
+    if isinstance(body, dict):
+        inner = body.get("error")
+        message = inner.get("message") if isinstance(inner, dict) else body.get("message")
+    text = " ".join(str(message or exc.message or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _status_failure(exc: openai.APIStatusError) -> Failure:
     code = exc.status_code
     if code == 429:
@@ -106,8 +168,24 @@ def _status_failure(exc: openai.APIStatusError) -> Failure:
             "the LLM backend is overloaded (429); try again later",
             retry_after_seconds(exc),
         )
-    if code in (400, 422) or (code == 500 and any(w in str(exc).lower() for w in _SHAPE_WORDS)):
-        return Failure("request_shape", 502, f"the LLM backend failed (HTTP {code})")
+    text = str(exc)
+    harmony = harmony_kind(text) if code == 500 else None
+    if harmony == "output":
+        return Failure(
+            "bad_output",
+            502,
+            f"the LLM backend failed to parse its own reply (HTTP {code}): {_reason(exc)}",
+        )
+    if (
+        code in (400, 422)
+        or harmony == "history"
+        or (code == 500 and any(w in text.lower() for w in _SHAPE_WORDS))
+    ):
+        return Failure(
+            "request_shape",
+            502,
+            f"the LLM backend refused the request (HTTP {code}): {_reason(exc)}",
+        )
     if code in (502, 503, 504):
         return Failure(
             "unavailable",

@@ -5,10 +5,11 @@ failing backend sees at most ``attempts`` requests per call, not retries stacked
 
 - **Transient** failures (:func:`backends.errors.classify`) are retried with exponential backoff and
   jitter: connection refused or reset, timeouts, HTTP 429 (honouring ``Retry-After`` up to a cap),
-  500, 502, 503, 504, a stream cut off.
+  500, 502, 503, 504, a stream cut off, and a reply the backend failed to parse itself (vLLM's
+  ``HarmonyError`` on a sampled output: the same request, sampled again, usually succeeds).
 - Anything else (a 400, a reply that cannot be read) is not retried: sending it again would get
   the same answer.
-- The **circuit breaker** counts transient failures in a row. At ``failures`` it opens: calls fail
+- The **circuit breaker** counts outages in a row (not a reply the backend could not parse: it is up). At ``failures`` it opens: calls fail
   at once with :class:`~backends.errors.CircuitOpen` (the client gets a 503 with ``Retry-After``)
   instead of hammering a dead backend. After ``reset_after`` seconds one call is let through
   (half-open); its success closes the circuit, its failure opens it again.
@@ -24,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
-from backends.errors import CircuitOpen, classify, retry_after_seconds
+from backends.errors import OUTAGE, CircuitOpen, classify, retry_after_seconds
 from backends.telemetry import CIRCUIT_STATE, LLM_RETRIES
 
 log = logging.getLogger(__name__)
@@ -120,11 +121,12 @@ class RetryPolicy:
                     self.breaker._probing = False
                 raise
             except Exception as exc:
-                transient = classify(exc).transient
+                failure = classify(exc)
+                transient = failure.transient
                 if self.breaker is not None:
-                    if transient:
+                    if failure.kind in OUTAGE:
                         self.breaker.record_failure()
-                    else:  # the backend answered: it is up
+                    else:  # the backend answered (a refusal, a reply it could not parse): it is up
                         self.breaker.record_success()
                 if not transient or attempt >= self.attempts:
                     raise
@@ -134,7 +136,7 @@ class RetryPolicy:
                 if wait is None:
                     raise
                 name = self.breaker.name if self.breaker is not None else "llm"
-                LLM_RETRIES.labels(name, type(exc).__name__).inc()
+                LLM_RETRIES.labels(name, failure.kind).inc()
                 log.info(
                     "llm call failed (%s); retry %d of %d in %.2f s",
                     type(exc).__name__,

@@ -37,9 +37,11 @@ async def run(
     stream: bool = False,
     context: Context | None = None,
     thread: str = "t",
+    retries: int = 0,
 ) -> dict[str, Any]:
     llm = llm_from(
-        load_settings(llm_max_retries=0, llm_model="openai/gpt-oss-20b"), base_url=stub.base_url
+        load_settings(llm_max_retries=retries, llm_model="openai/gpt-oss-20b"),
+        base_url=stub.base_url,
     )
     # The intent model off: a confident intent would run the tool without asking the model, and
     # these cases are about what the model's replies look like.
@@ -140,10 +142,42 @@ HARMONY_500 = {
 }
 
 
-async def test_harmony_error_500_is_retried_once(stub: StubLLM) -> None:
-    """vllm-project/vllm #24076, #36849: HTTP 500 HarmonyError; one retry (tool turns as text) then success."""
+HISTORY_500 = {
+    "status": 500,
+    "body": {
+        "object": "error",
+        "type": "InternalServerError",
+        "code": 500,
+        "message": "HarmonyError: No call message found for chatcmpl-tool-1",
+    },
+}
+
+
+async def test_harmony_output_error_on_a_first_turn_is_retried(stub: StubLLM) -> None:
+    """Issue 25's regression: vLLM fails to parse one sampled reply (HTTP 500 HarmonyError) and
+    answers the same request a moment later. A first turn has no tool history to reshape: the
+    request is sent again as it was, and the call goes through."""
+    stub.script = [HARMONY_500, {"content": None, "tool_calls": [CALC]}, {"content": "It is 437."}]
+    state = await run(stub, retries=2)
+    assert calls(state) == [("calculator", {"expression": "23*19"})]
+    assert state["messages"][-1].content == "It is 437."
+    assert stub.requests[0]["messages"] == stub.requests[1]["messages"]  # the same shape again
+
+
+async def test_harmony_output_error_after_a_tool_turn_keeps_the_shape(stub: StubLLM) -> None:
     stub.script = [{"content": None, "tool_calls": [CALC]}, HARMONY_500, {"content": "It is 437."}]
-    state = await run(stub)
+    state = await run(stub, retries=2)
+    assert state["messages"][-1].content == "It is 437."
+    assert len(stub.requests) == 3  # the call, the failed parse, the same request again
+    assert stub.requests[2]["messages"][-1]["role"] == "tool"
+
+
+async def test_harmony_history_error_is_sent_again_as_text(stub: StubLLM) -> None:
+    """vllm-project/vllm #24076: a history vLLM cannot render fails on every retry of the same
+    shape, so it is not retried as it is: the tool turns go as text, then a probe decides
+    whether the backend refuses tool messages for good."""
+    stub.script = [{"content": None, "tool_calls": [CALC]}, HISTORY_500, {"content": "It is 437."}]
+    state = await run(stub, retries=2)
     assert state["messages"][-1].content == "It is 437."
     # The call, the refused history, the same history as text, then the probe: a well-formed
     # tool history, which vLLM takes, so later requests keep sending tool messages.
@@ -155,10 +189,11 @@ async def test_harmony_error_500_is_retried_once(stub: StubLLM) -> None:
 async def test_persistent_harmony_error_becomes_a_clear_502(stub: StubLLM) -> None:
     stub.default = HARMONY_500
     with pytest.raises(Exception) as raised:
-        await run(stub)
+        await run(stub, retries=2)
     error = as_api_error(raised.value)
     assert isinstance(error, ApiError) and error.status == 502
-    assert len(stub.requests) <= 3  # bounded: one retry, not a loop
+    assert "unexpected tokens remaining in message header" in error.message  # the backend's reason
+    assert len(stub.requests) == 3  # bounded by the retry policy, not a loop
 
 
 @pytest.mark.parametrize("key", ["reasoning_content", "reasoning"])
