@@ -7,7 +7,7 @@
 - :mod:`backends.pool`: several backends by name and their fallback chains; the nodes call a
   chain (:class:`~backends.pool.Routed`) as if it were one backend.
 - :mod:`backends.resilience`: the one retry loop and the circuit breaker.
-- :mod:`backends.errors`: the one classifier of backend failures (transient or not, the client's fault
+- :mod:`backends.failures`: the one classifier of backend failures (transient or not, the client's fault
   or not, which HTTP status a client should see).
 - :mod:`backends.telemetry`: the metrics registry, LLM metrics and the per-call log line.
 - :mod:`backends.messages`: message helpers shared by the backend and the nodes.

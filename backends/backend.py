@@ -11,7 +11,7 @@ gets the history as plain text; one that refuses ``response_format: json_schema`
 answers 500) gets ``json_object`` with a schema, and one that refuses both gets the schema in
 the prompt.
 
-vLLM's ``HarmonyError`` comes in two kinds (:func:`backends.errors.harmony_kind`): one from
+vLLM's ``HarmonyError`` comes in two kinds (:func:`backends.failures.harmony_kind`): one from
 parsing a sampled reply, which the retry loop sends again as it is (the next sample usually
 parses), and one from rendering the request's history, which is sent again in another shape.
 
@@ -35,7 +35,7 @@ import openai
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 
-from backends.errors import classify
+from backends.failures import classify
 from backends.messages import flatten_tool_history, has_tool_turns, loads_first, message_text
 from backends.resilience import CircuitBreaker, RetryPolicy
 from backends.telemetry import LLMCallLog

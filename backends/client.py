@@ -15,7 +15,7 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from backends.errors import StreamCutOff
+from backends.failures import StreamCutOff
 
 DEFAULT_MODEL = "openai/gpt-oss-20b"
 DEFAULT_MAX_TOKENS = 1024

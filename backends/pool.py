@@ -10,7 +10,7 @@
   run. The nodes never know: they call ``deps.backend_for(ctx)`` and get a :class:`Routed`.
 
 **The fallback decision** (:func:`falls_back`) reads the one classifier,
-:func:`backends.errors.classify`: a connection refused or dropped, a timeout, a 5xx that is not
+:func:`backends.failures.classify`: a connection refused or dropped, a timeout, a 5xx that is not
 about the request's shape, a 429 the retry loop would not (or no longer) wait for, a stream cut
 off, an open circuit. Never a ``request_shape`` failure (400, 422, a 500 that says validation):
 the next backend would refuse the same request, and a client's bad request must stay a clear
@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from langchain_core.messages import AIMessage, BaseMessage
 
 from backends.backend import INTERNAL_TAG, Backend
-from backends.errors import TRANSIENT, FailureKind, classify
+from backends.failures import TRANSIENT, FailureKind, classify
 from backends.telemetry import LLM_FALLBACKS
 
 log = logging.getLogger(__name__)

@@ -3,14 +3,14 @@
 The OpenAI client's own retries are off (``max_retries=0``): every retry happens here, so a
 failing backend sees at most ``attempts`` requests per call, not retries stacked on retries.
 
-- **Transient** failures (:func:`backends.errors.classify`) are retried with exponential backoff and
+- **Transient** failures (:func:`backends.failures.classify`) are retried with exponential backoff and
   jitter: connection refused or reset, timeouts, HTTP 429 (honouring ``Retry-After`` up to a cap),
   500, 502, 503, 504, a stream cut off, and a reply the backend failed to parse itself (vLLM's
   ``HarmonyError`` on a sampled output: the same request, sampled again, usually succeeds).
 - Anything else (a 400, a reply that cannot be read) is not retried: sending it again would get
   the same answer.
 - The **circuit breaker** counts outages in a row (not a reply the backend could not parse: it is up). At ``failures`` it opens: calls fail
-  at once with :class:`~backends.errors.CircuitOpen` (the client gets a 503 with ``Retry-After``)
+  at once with :class:`~backends.failures.CircuitOpen` (the client gets a 503 with ``Retry-After``)
   instead of hammering a dead backend. After ``reset_after`` seconds one call is let through
   (half-open); its success closes the circuit, its failure opens it again.
 """
@@ -25,7 +25,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
-from backends.errors import OUTAGE, CircuitOpen, classify, retry_after_seconds
+from backends.failures import OUTAGE, CircuitOpen, classify, retry_after_seconds
 from backends.telemetry import CIRCUIT_STATE, LLM_RETRIES
 
 log = logging.getLogger(__name__)

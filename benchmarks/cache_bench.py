@@ -30,8 +30,8 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 from langchain_openai import ChatOpenAI
 
 from backends.stub import StubLLM
-from server.cache import ResponseCache, cached_http_client
-from server.shared_redis import make_redis
+from server.storage.redis_link import make_redis
+from server.storage.response_cache import ResponseCache, cached_http_client
 from tools.registry import build_tools
 
 WARM_UP = 10

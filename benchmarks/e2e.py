@@ -39,7 +39,7 @@ from typing import Any
 
 import httpx
 
-from server.embedded import free_port
+from backends.embedded import free_port
 
 REQUESTS = Path(__file__).with_name("e2e_requests.json")
 _METRIC = re.compile(r"^(\w+)(\{[^}]*\})?\s+([0-9.eE+-]+)$")

@@ -13,10 +13,10 @@ import time
 
 import httpx
 
+from backends.embedded import EmbeddedServer
 from nodes.conversation import tool_list_text
 from nodes.prompts import ROUTE_SYSTEM
 from nodes.validation import ToolSpec
-from server.embedded import EmbeddedServer
 from tools.registry import build_tools
 
 QUESTIONS = [

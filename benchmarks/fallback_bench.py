@@ -32,10 +32,10 @@ from langchain_core.utils.function_calling import convert_to_openai_tool
 
 from backends.backend import BACKEND_KEY, Backend
 from backends.client import make_chat_model
+from backends.embedded import free_port
 from backends.pool import BackendPool
 from backends.resilience import CircuitBreaker, RetryPolicy
 from backends.stub import StubLLM
-from server.embedded import free_port
 from tools.registry import build_tools
 
 WARM_UP = 10

@@ -2,7 +2,7 @@
 
 One thread, one tool call per turn ("What is i+1?" -> calculator), against a zero-latency stub
 OpenAI-compatible server on 127.0.0.1, through the real runtime (checkpoints, transcript store,
-the run path of server/runs.py) on a SQLite file, or on PostgreSQL with ``--database-url``.
+the run path of server/road/run.py) on a SQLite file, or on PostgreSQL with ``--database-url``.
 Prints the median per-turn time around turns 10, 100, 1,000 (and 5,000 with --turns 5000),
 their ratio to turn 10, and the database bytes per stored message. The turn-10 median is the
 in-process cost of one turn on that storage.
@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from langchain_core.messages import HumanMessage
 
 from backends.stub import StubLLM
-from server.auth import ANONYMOUS
-from server.runs import prepare_run
+from server.auth.api_keys import ANONYMOUS
+from server.road.run import prepare_run
 from server.runtime import open_runtime
 from server.settings import load_settings
 
@@ -42,7 +42,7 @@ def pg_bytes(url: str) -> int:
     """The PostgreSQL database's size on disk."""
     import psycopg
 
-    from server.store import libpq_url
+    from server.storage.store import libpq_url
 
     with psycopg.connect(libpq_url(url)) as conn:
         row = conn.execute("SELECT pg_database_size(current_database())").fetchone()

@@ -38,9 +38,9 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from backends.embedded import free_port
 from backends.stub import StubLLM
 from benchmarks.graph_overhead import reply as tool_reply
-from server.embedded import free_port
 
 
 def pct(values: list[float], q: float) -> float:

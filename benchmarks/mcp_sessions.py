@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from langchain_mcp_adapters.client import MultiServerMCPClient
 
-from server.embedded import free_port
+from backends.embedded import free_port
 from server.settings import load_settings
 from tools.base import ToolConfig
 from tools.toolbox import McpTiming, open_tools

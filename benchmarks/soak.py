@@ -40,7 +40,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from server.embedded import free_port  # noqa: E402
+from backends.embedded import free_port  # noqa: E402
 
 PROMPTS = [
     "What is 23*19?",

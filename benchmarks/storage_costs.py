@@ -37,8 +37,8 @@ from langgraph.checkpoint.base import empty_checkpoint
 from langgraph.checkpoint.base.id import uuid6
 
 from graph.checkpoints import open_checkpointer, prune_checkpoints
-from server.coordination import DatabaseCoordinator, make_coordinator
-from server.store import Store
+from server.storage.coordination import DatabaseCoordinator, make_coordinator
+from server.storage.store import Store
 
 
 def _stats(samples: list[float]) -> dict[str, float]:
@@ -165,7 +165,7 @@ async def concurrent_turns(target: str, clients: int, turns: int) -> dict[str, A
     once: turns a second, errors, and whether every message reached the transcript."""
     from graph.builder import build_graph
     from graph.checkpoints import compile_checkpointed
-    from server.coordination import open_coordinator
+    from server.storage.coordination import open_coordinator
     from tests.fakes import ScriptedChatModel
 
     store = Store(target)

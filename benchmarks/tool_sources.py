@@ -32,9 +32,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from backends.embedded import free_port
 from backends.stub import StubLLM
 from benchmarks.http_bench import Server
-from server.embedded import free_port
 from tests.mcp_server import HttpMcp
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -31,7 +31,13 @@ from psycopg import AsyncConnection, AsyncCursor
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
 
-from server.store import PoolOptions, is_postgres_url, is_unavailable, libpq_url, unavailable
+from server.storage.store import (
+    PoolOptions,
+    is_postgres_url,
+    is_unavailable,
+    libpq_url,
+    unavailable,
+)
 
 if TYPE_CHECKING:
     from server.settings import Settings

@@ -2,8 +2,8 @@
 
 ``create_app`` only assembles: the lifespan opens the runtime (tools, backend, checkpointer,
 store, compiled graph) and the key ring, the middleware guards every request, and the routers in
-:mod:`server.routes` serve the API. ``/mcp`` serves toolloom's own tools to MCP clients
-(:mod:`server.mcp_server`) behind the same keys and middleware; the MCP SDK's session manager
+:mod:`server.http.routes` serve the API. ``/mcp`` serves toolloom's own tools to MCP clients
+(:mod:`server.http.mcp_endpoint`) behind the same keys and middleware; the MCP SDK's session manager
 runs inside the lifespan. Nothing heavy runs at import or in ``create_app``.
 """
 
@@ -19,17 +19,26 @@ from langchain_core.language_models import BaseChatModel
 from pydantic.json_schema import models_json_schema
 from starlette.middleware.cors import CORSMiddleware
 
-from server import errors
-from server.auth import KeyRing
-from server.deps import authenticate
-from server.limits import BodySizeLimit, JsonGuard
-from server.mcp_server import McpHttpApp, mcp_http_app
+from server import api_error as errors
+from server.auth.api_keys import KeyRing
+from server.http.body_limits import BodySizeLimit, JsonGuard
+from server.http.deps import authenticate
+from server.http.mcp_endpoint import McpHttpApp, mcp_http_app
+from server.http.openai_schemas import ChatCompletionChunk
+from server.http.routes import (
+    assistant_routes,
+    langserve_routes,
+    meta_routes,
+    openai_routes,
+    run_routes,
+    store_routes,
+    thread_routes,
+    web_routes,
+)
 from server.observability import RequestLog
-from server.openai_models import ChatCompletionChunk
-from server.routes import agent, assistants, meta, openai, runs, store, threads, web
 from server.runtime import open_runtime
 from server.settings import Settings, load_settings
-from tools.external.errors import ToolSourceError
+from tools.external.source_errors import ToolSourceError
 
 VERSION = "0.1.0"
 EXPOSED_HEADERS = (
@@ -112,7 +121,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
             check_exposure(settings, keyring)
             app.state.runtime = runtime
             app.state.keyring = keyring
-            app.state.agent_handler = agent.make_handler(runtime.graph)
+            app.state.agent_handler = langserve_routes.make_handler(runtime.graph)
             async with mcp.lifespan():
                 yield
             app.state.runtime = None
@@ -137,7 +146,16 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
             expose_headers=list(EXPOSED_HEADERS),
             allow_private_network=True,  # Chrome asks before a public page calls 127.0.0.1
         )
-    for module in (meta, assistants, threads, runs, store, agent, openai, web):
+    for module in (
+        meta_routes,
+        assistant_routes,
+        thread_routes,
+        run_routes,
+        store_routes,
+        langserve_routes,
+        openai_routes,
+        web_routes,
+    ):
         app.include_router(module.router)
     mcp = mcp_endpoint(settings, app)
     # A raw ASGI endpoint (Starlette passes it the call as it is), as the SDK's own apps mount it.
@@ -152,8 +170,8 @@ def _document_models(app: FastAPI) -> None:
     build = app.openapi
     models = [
         (ChatCompletionChunk, "serialization"),
-        (agent.InvokeBody, "validation"),
-        (agent.BatchBody, "validation"),
+        (langserve_routes.InvokeBody, "validation"),
+        (langserve_routes.BatchBody, "validation"),
     ]
 
     def openapi() -> dict[str, Any]:

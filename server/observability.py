@@ -4,8 +4,8 @@
   per LLM call; JSON lines with ``TOOLLOOM_LOG_FORMAT=json``. A filter scrubs secrets (bearer
   tokens, configured keys, ``sk-...`` strings) from every record, whatever logged it.
 - Metrics: Prometheus text at ``GET /metrics`` (prometheus-client), on a registry of our own.
-- Usage: per key and day, in the store (see :mod:`server.store`); counted per run by
-  :class:`server.runs.RunUsage` and written here when the request ends.
+- Usage: per key and day, in the store (see :mod:`server.storage.store`); counted per run by
+  :class:`server.road.run.RunUsage` and written here when the request ends.
 """
 
 from __future__ import annotations

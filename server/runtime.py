@@ -17,12 +17,12 @@ comes up after start-up reach the model on the next request. Rebuilding the grap
 run recovery that each hold one, between requests; reading the source per run needs none of that.
 
 The backends: the models file (``TOOLLOOM_MODELS``) or, without one, today's single backend from
-``TOOLLOOM_LLM_*`` (:func:`server.models_config.load_models`). The embedded model is the entry
+``TOOLLOOM_LLM_*`` (:func:`backends.models_file.load_models`). The embedded model is the entry
 ``embedded``; it is started only when some entry needs it (the default, listed in the file, or
 named as a fallback), as before when no URL is set.
 
 Redis (``TOOLLOOM_REDIS_URL``) is optional: the limiter and the cache share one client and fall
-back to in-process counts and no cache while it is away (:mod:`server.shared_redis`).
+back to in-process counts and no cache while it is away (:mod:`server.storage.redis_link`).
 """
 
 from __future__ import annotations
@@ -42,6 +42,8 @@ from redis.asyncio import Redis
 
 from backends.backend import Backend
 from backends.client import EMBEDDED_MAX_TOKENS, ToolloomChatOpenAI, make_chat_model
+from backends.embedded import EmbeddedServer
+from backends.models_file import ModelEntry, ModelsConfig, load_models
 from backends.pool import BackendPool
 from backends.resilience import CircuitBreaker, RetryPolicy
 from graph.builder import build_graph
@@ -49,19 +51,17 @@ from graph.checkpoints import compile_checkpointed, open_checkpointer, prune_che
 from graph.context import Context
 from intent.model import IntentModel
 from intent.model import shipped as shipped_intent
-from server.cache import ResponseCache, cache_from_settings, cached_http_client
-from server.coordination import Coordinator, open_coordinator, transcript_recovery
-from server.embedded import EmbeddedServer
-from server.models_config import ModelEntry, ModelsConfig, load_models
-from server.ratelimit import RateLimiter, StoredLimits, limiter_from_settings
 from server.settings import Settings, environment
-from server.shared_redis import redis_from_settings
-from server.store import Store
+from server.storage.coordination import Coordinator, open_coordinator, transcript_recovery
+from server.storage.rate_limits import RateLimiter, StoredLimits, limiter_from_settings
+from server.storage.redis_link import redis_from_settings
+from server.storage.response_cache import ResponseCache, cache_from_settings, cached_http_client
+from server.storage.store import Store
 from tools.base import ToolConfig
 from tools.toolbox import McpTiming, Toolbox, open_tools
 
 if TYPE_CHECKING:
-    from server.worker import RunWorker
+    from server.agentserver.worker import RunWorker
 
 log = logging.getLogger(__name__)
 
@@ -281,7 +281,7 @@ async def open_runtime(
     pick up a server's pending runs).
 
     The tools come first: a Python tool module that fails to import (or another
-    :class:`~tools.external.errors.ToolSourceError`) stops here, before a model is started."""
+    :class:`~tools.external.source_errors.ToolSourceError`) stops here, before a model is started."""
     async with contextlib.AsyncExitStack() as stack:
         toolbox = await stack.enter_async_context(
             open_tools(settings, tool_config_from(settings), timing=mcp_timing_from(settings))
@@ -361,7 +361,7 @@ async def open_runtime(
             redis=redis,
             embedded=embedded,
         )
-        from server.worker import RunWorker  # it builds runs of this runtime
+        from server.agentserver.worker import RunWorker  # it builds runs of this runtime
 
         runtime.worker = RunWorker(runtime)
         if serve_runs:

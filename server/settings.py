@@ -67,7 +67,7 @@ class Settings(BaseSettings):
     ``python -m intent.train``, or ``off`` (the patterns only; the model chooses the rest)."""
 
     models: Path | None = None
-    """A models file (YAML or JSON): several backends with fallbacks (server/models_config.py).
+    """A models file (YAML or JSON): several backends with fallbacks (backends/models_file.py).
     Unset: one backend from the ``TOOLLOOM_LLM_*`` settings above, plus the entry ``embedded``."""
 
     # --- embedded default backend --------------------------------------------------------

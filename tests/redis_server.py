@@ -14,7 +14,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from server.embedded import free_port
+from backends.embedded import free_port
 
 REDIS_SERVER = "/usr/bin/redis-server"
 START_TIMEOUT = 10.0

@@ -38,11 +38,11 @@ from langchain_mcp_adapters.client import MultiServerMCPClient
 
 from tools.base import ToolConfig
 from tools.effects import effect_of, mcp_effect, static_effect
-from tools.external.errors import ToolNameError
 from tools.external.guard import GuardedTool
 from tools.external.mcp_config import load_mcp_config
 from tools.external.mcp_servers import McpServer, McpTiming, RemoteTool
 from tools.external.modules import load_tool_modules
+from tools.external.source_errors import ToolNameError
 from tools.registry import build_tools
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 
-from server.embedded import free_port
+from backends.embedded import free_port
 
 START_TIMEOUT = 180.0
 

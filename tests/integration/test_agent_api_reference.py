@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from backends.embedded import free_port
 from backends.stub import StubLLM
-from server.embedded import free_port
 from tests.integration.agent_api_conformance import (
     REFERENCE_PATH,
     Difference,

@@ -19,8 +19,8 @@ from typing import Any
 import httpx
 import pytest
 
+from backends.embedded import free_port
 from backends.stub import StubLLM
-from server.embedded import free_port
 from tests.integration.server_process import ServerProcess
 
 FAST = {

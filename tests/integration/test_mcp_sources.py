@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from server.embedded import free_port
+from backends.embedded import free_port
 from server.settings import load_settings
 from tests.mcp_server import HttpMcp
 from tools.base import TRUNCATION_MARKER, ToolConfig, ToolError

@@ -12,8 +12,8 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
-from server.ratelimit import KeyLimits, RateLimiter
-from server.shared_redis import make_redis
+from server.storage.rate_limits import KeyLimits, RateLimiter
+from server.storage.redis_link import make_redis
 from tests.redis_server import RedisServer
 
 
@@ -80,7 +80,7 @@ async def test_tokens_counted_by_one_limiter_refuse_on_the_other(
 async def test_redis_going_away_falls_back_to_in_process_counts_and_back(
     own_redis: RedisServer, prefix: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="server.shared_redis")
+    caplog.set_level(logging.INFO, logger="server.storage.redis_link")
     client = make_redis(own_redis.url, timeout=0.5)
     watcher = make_redis(own_redis.url)
     limiter = RateLimiter(

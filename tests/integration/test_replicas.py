@@ -7,7 +7,7 @@ again first, so each also runs alone.
 
 Timings come from the settings the replicas get: TOOLLOOM_RUN_LEASE=3 (heartbeat every 1 s, sweep
 every 1.5 s), TOOLLOOM_DB_POOL_TIMEOUT=2 and TOOLLOOM_DB_CONNECT_TIMEOUT=2 (how long a request may
-wait for the database before its 503). The auth cache is 1 s (server/auth.py).
+wait for the database before its 503). The auth cache is 1 s (server/auth/api_keys.py).
 """
 
 from __future__ import annotations

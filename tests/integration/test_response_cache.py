@@ -17,8 +17,8 @@ from redis.asyncio import Redis
 
 from backends.stub import StubLLM
 from backends.telemetry import REGISTRY
-from server.cache import ResponseCache, cached_http_client, no_cache
-from server.shared_redis import make_redis
+from server.storage.redis_link import make_redis
+from server.storage.response_cache import ResponseCache, cached_http_client, no_cache
 from tests.redis_server import RedisServer
 
 QUESTION = [HumanMessage(content="What is 23*19?")]
@@ -146,7 +146,7 @@ async def test_entries_in_redis_expire(stub: StubLLM, shared: list[Redis]) -> No
 async def test_redis_going_away_means_no_cache_never_a_failed_request(
     stub: StubLLM, own_redis: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="server.shared_redis")
+    caplog.set_level(logging.INFO, logger="server.storage.redis_link")
     client = make_redis(own_redis.url)
     cache = ResponseCache(60, redis=client, retry_interval=0.2)
     llm = chat_model(stub, cache)

@@ -16,8 +16,8 @@ import httpx
 import pytest
 from langgraph_sdk import get_client
 
+from backends.embedded import free_port
 from backends.stub import StubLLM
-from server.embedded import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

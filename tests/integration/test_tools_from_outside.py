@@ -25,8 +25,8 @@ import openai
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from backends.embedded import free_port
 from backends.stub import StubLLM
-from server.embedded import free_port
 from tests.integration.server_process import ServerProcess
 from tests.mcp_server import HttpMcp
 

@@ -15,8 +15,8 @@ from langgraph.checkpoint.memory import InMemorySaver
 from backends.stub import StubLLM
 from graph.builder import build_graph
 from graph.context import Context
-from server.errors import ApiError
-from server.runs import as_api_error
+from server.api_error import ApiError
+from server.road.run import as_api_error
 from server.runtime import llm_from
 from server.settings import load_settings
 from tools.registry import build_tools

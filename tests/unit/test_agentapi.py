@@ -1,4 +1,4 @@
-"""The Agent Server API's shapes (server/agentapi.py) on a graph that waits on an ``interrupt()``,
+"""The Agent Server API's shapes (server/agentserver/shapes.py) on a graph that waits on an ``interrupt()``,
 as issue #20's approvals will: the state shows the pending interrupt where the reference shows
 it (``interrupts``, ``tasks[].interrupts``, the thread's ``interrupts`` by task), and a
 ``command`` resumes it."""
@@ -14,7 +14,7 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send, interrupt
 from typing_extensions import TypedDict
 
-from server.agentapi import (
+from server.agentserver.shapes import (
     ASSISTANT_ID,
     command_of,
     dumps,

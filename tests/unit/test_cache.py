@@ -13,7 +13,7 @@ import pytest
 
 from backends.stub import completion, stream_chunks
 from backends.telemetry import REGISTRY
-from server.cache import (
+from server.storage.response_cache import (
     CACHE_HEADER,
     ResponseCache,
     StreamAssembler,
@@ -391,8 +391,8 @@ def test_an_unfinished_or_failed_stream_assembles_to_nothing() -> None:
 
 
 def test_the_cache_comes_from_the_settings() -> None:
-    from server.cache import cache_from_settings
     from server.settings import SettingsError, load_settings
+    from server.storage.response_cache import cache_from_settings
 
     assert cache_from_settings(load_settings(cache_ttl=0)) is None  # the default: no cache
     cache = cache_from_settings(load_settings(cache_ttl=300, cache_max_entries=50))

@@ -194,7 +194,7 @@ async def test_replicas_starting_together_on_an_empty_database_all_open(postgres
     import contextlib
     import time
 
-    from server.store import PoolOptions
+    from server.storage.store import PoolOptions
 
     options = PoolOptions(statement_timeout=3.0)
     started = time.monotonic()

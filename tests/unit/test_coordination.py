@@ -12,15 +12,15 @@ import pytest
 from langchain_core.messages import HumanMessage
 from pydantic import SecretStr
 
-from server.auth import KeyRing
-from server.coordination import (
+from server.api_error import ApiError
+from server.auth.api_keys import KeyRing
+from server.storage.coordination import (
     DatabaseCoordinator,
     InProcessCoordinator,
     make_coordinator,
     open_coordinator,
 )
-from server.errors import ApiError
-from server.store import Store
+from server.storage.store import Store
 
 
 @pytest.fixture
@@ -241,7 +241,7 @@ def test_a_replica_with_a_slow_clock_starts_runs_that_are_not_expired(
     does not start runs that another replica's sweep takes for dead."""
     import datetime as dt
 
-    from server import store as store_module
+    from server.storage import store as store_module
 
     first, second = replicas
     first.claim_thread("skewed", "")
@@ -280,7 +280,7 @@ async def test_interrupted_runs_get_their_checkpointed_messages_in_the_transcrip
     interrupted (at start on SQLite; by the sweeper of any replica on PostgreSQL)."""
     from graph.builder import build_graph
     from graph.checkpoints import compile_checkpointed, open_checkpointer
-    from server.coordination import transcript_recovery
+    from server.storage.coordination import transcript_recovery
     from tests.fakes import ScriptedChatModel
 
     crashed = Store(database_url, replica_id="crashed")

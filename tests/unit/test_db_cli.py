@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from graph.builder import build_graph
 from graph.checkpoints import compile_checkpointed, open_checkpointer
 from server.cli import app
-from server.store import Store
+from server.storage.store import Store
 from tests.fakes import ScriptedChatModel
 from tests.unit.test_migrations import _make_old_database
 

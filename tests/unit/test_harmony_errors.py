@@ -11,7 +11,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from backends.backend import Backend
-from backends.errors import classify, harmony_kind
+from backends.failures import classify, harmony_kind
 from backends.resilience import CircuitBreaker, RetryPolicy
 from tests.fakes import ScriptedChatModel
 

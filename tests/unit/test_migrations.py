@@ -13,8 +13,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from server import migrations
-from server.store import Store, own_metadata
+from server.storage import migrations
+from server.storage.store import Store, own_metadata
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 OLD_ROWS = [

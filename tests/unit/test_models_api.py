@@ -1,5 +1,5 @@
 """Choosing the model, per-key limits and the client's no-cache, through the HTTP app with a
-scripted model (no network): the one road (server/runs.py prepare_run) on every surface."""
+scripted model (no network): the one road (server/road/run.py prepare_run) on every surface."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage
 
 from server.app import create_app
-from server.cache import bypassed
 from server.settings import load_settings
-from server.store import Store
+from server.storage.response_cache import bypassed
+from server.storage.store import Store
 from tests.fakes import ScriptedChatModel
 
 KEY = "tl-models-api-key-0001"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from server.models_config import (
+from backends.models_file import (
     EMBEDDED,
     ModelsConfigError,
     UnknownModel,

@@ -389,8 +389,8 @@ def test_parallel_tool_calls_false_returns_one_call(
 
 def test_non_loopback_bind_without_keys_is_refused(tmp_path: Path) -> None:
     from server.app import StartupRefused, check_exposure
-    from server.auth import KeyRing
-    from server.store import Store
+    from server.auth.api_keys import KeyRing
+    from server.storage.store import Store
 
     store = Store(tmp_path / "k.db")
     try:

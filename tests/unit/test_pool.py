@@ -13,13 +13,13 @@ from langchain_core.messages import AIMessage, HumanMessage
 from langgraph.checkpoint.memory import InMemorySaver
 
 from backends.backend import BACKEND_KEY, Backend
-from backends.errors import CircuitOpen, StreamCutOff
+from backends.failures import CircuitOpen, StreamCutOff
 from backends.pool import BackendPool, UnknownModel, falls_back
 from backends.resilience import CircuitBreaker, RetryPolicy
 from backends.telemetry import LLM_FALLBACKS
 from graph.builder import build_graph
 from graph.context import Context
-from server.runs import RunUsage
+from server.road.run import RunUsage
 from tests.fakes import ScriptedChatModel, tool_call
 from tools.registry import build_tools
 
@@ -45,7 +45,10 @@ def status_error(status: int, text: str = "x", headers: dict[str, str] | None = 
         (status_error(400), False),  # the request's fault: every backend would refuse it
         (status_error(422), False),
         (status_error(404), False),
-        (status_error(500, "HarmonyError: unexpected tokens"), False),
+        # vLLM failed to parse its own sampled reply, on every retry: another backend may answer
+        (status_error(500, "HarmonyError: unexpected tokens"), True),
+        # a history vLLM cannot render: the request's shape, not the backend's health
+        (status_error(500, "HarmonyError: No call message found for c1"), False),
         (json.JSONDecodeError("bad", "x", 0), False),  # an unreadable reply
         (ValueError("a bug"), False),
     ],

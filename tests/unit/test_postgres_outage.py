@@ -12,9 +12,9 @@ from langchain_core.messages import HumanMessage
 
 from graph.builder import build_graph
 from graph.checkpoints import compile_checkpointed, open_checkpointer
-from server.auth import Principal
-from server.coordination import DatabaseCoordinator
-from server.store import DatabaseUnavailable, PoolOptions, Store
+from server.auth.api_keys import Principal
+from server.storage.coordination import DatabaseCoordinator
+from server.storage.store import DatabaseUnavailable, PoolOptions, Store
 from tests.fakes import ScriptedChatModel
 from tests.pg import PostgresCluster
 
@@ -81,7 +81,7 @@ def test_database_unavailable_is_a_503_in_each_surfaces_shape() -> None:
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
 
-    from server import errors
+    from server import api_error as errors
 
     app = FastAPI()
     errors.install(app)
@@ -110,8 +110,8 @@ def test_database_unavailable_is_a_503_in_each_surfaces_shape() -> None:
 def test_keys_read_before_an_outage_stay_known_while_it_lasts() -> None:
     """With the database away the key ring keeps the keys it read last (so /health stays up and a
     valid key reaches the route's 503); a ring that never read them raises."""
-    from server.auth import KeyRing
-    from server.store import hash_key
+    from server.auth.api_keys import KeyRing
+    from server.storage.store import hash_key
 
     class Flaky:
         down = False

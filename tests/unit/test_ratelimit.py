@@ -8,9 +8,9 @@ import pytest
 from fastapi import Depends, FastAPI, Header
 from fastapi.testclient import TestClient
 
-from server import errors
-from server.auth import Principal
-from server.ratelimit import KeyLimits, RateLimiter, rate_limit_dependency
+from server import api_error as errors
+from server.auth.api_keys import Principal
+from server.storage.rate_limits import KeyLimits, RateLimiter, rate_limit_dependency
 
 NOON = datetime(2026, 3, 14, 12, 0, 0, tzinfo=UTC).timestamp()
 
@@ -167,9 +167,9 @@ def test_the_openai_client_sees_a_rate_limit_error() -> None:
 
 
 def test_limits_and_redis_come_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    from server.ratelimit import limiter_from_settings
     from server.settings import SettingsError, load_settings
-    from server.shared_redis import redis_from_settings
+    from server.storage.rate_limits import limiter_from_settings
+    from server.storage.redis_link import redis_from_settings
 
     monkeypatch.setenv("TOOLLOOM_RATE_LIMIT_RPM", "5")
     monkeypatch.setenv("TOOLLOOM_TOKENS_PER_DAY", "100000")

@@ -10,10 +10,10 @@ import httpx
 import openai
 import pytest
 
-from backends.errors import CircuitOpen, StreamCutOff, classify
+from backends.failures import CircuitOpen, StreamCutOff, classify
 from backends.resilience import CircuitBreaker, RetryPolicy
 from backends.telemetry import CIRCUIT_STATE, LLM_RETRIES
-from server.runs import as_api_error
+from server.road.run import as_api_error
 
 REQUEST = httpx.Request("POST", "http://llm/v1/chat/completions")
 

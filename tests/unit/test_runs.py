@@ -1,4 +1,4 @@
-"""The one road (server/runs.py): what a run writes, and when."""
+"""The one road (server/road/run.py): what a run writes, and when."""
 
 from __future__ import annotations
 

@@ -75,7 +75,7 @@ def test_the_embedded_model_uses_the_machines_cores_unless_told() -> None:
 
     import psutil
 
-    from server.embedded import EmbeddedServer
+    from backends.embedded import EmbeddedServer
 
     command = EmbeddedServer(Path("m.gguf")).command()
     threads = command[command.index("--n_threads") + 1]

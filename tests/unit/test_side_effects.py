@@ -29,8 +29,8 @@ from graph.context import Context
 from intent.effects import allows, asked_kinds, ground, named_targets, named_tools
 from nodes.conversation import answer_every_call
 from nodes.side_effects import mediate
-from server.approvals import check_resume, pending, resume_value
-from server.errors import ApiError
+from server.api_error import ApiError
+from server.road.approvals import check_resume, pending, resume_value
 from tools.base import ToolConfig
 from tools.registry import build_tools
 
@@ -508,7 +508,7 @@ def test_the_policy_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
 
 def test_an_unknown_tool_to_approve_stops_start_up(tmp_path: Path) -> None:
     from server.settings import load_settings
-    from tools.external.errors import ToolNameError
+    from tools.external.source_errors import ToolNameError
     from tools.toolbox import local_tools
 
     settings = load_settings(workspace=tmp_path / "ws", approve_tools="file_writ")

@@ -11,7 +11,14 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from server.settings import load_settings
-from server.store import RunNotFound, Stopped, Store, ThreadBusy, ThreadNotFound, display_url
+from server.storage.store import (
+    RunNotFound,
+    Stopped,
+    Store,
+    ThreadBusy,
+    ThreadNotFound,
+    display_url,
+)
 
 
 @pytest.fixture

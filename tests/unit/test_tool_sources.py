@@ -17,11 +17,11 @@ from langchain_mcp_adapters.client import MultiServerMCPClient
 
 from server.settings import SettingsError, load_settings
 from tools.base import TRUNCATION_MARKER, ToolConfig, ToolError
-from tools.external.errors import McpConfigError, ToolModuleError, ToolNameError
 from tools.external.guard import GuardedTool, schema_validator
 from tools.external.mcp_config import load_mcp_config, parse_server
 from tools.external.mcp_servers import McpServer, RemoteTool
 from tools.external.modules import guard_python_tool, load_tool_modules
+from tools.external.source_errors import McpConfigError, ToolModuleError, ToolNameError
 from tools.registry import build_tools
 from tools.toolbox import Toolbox, local_tools
 

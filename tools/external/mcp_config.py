@@ -35,7 +35,7 @@ from pydantic import (
     field_validator,
 )
 
-from tools.external.errors import McpConfigError
+from tools.external.source_errors import McpConfigError
 
 SERVER_NAME = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]|_(?!_)){0,31}$")
 """Letters, digits, ``-`` and single ``_`` (``__`` separates server and tool in prefixed names)."""

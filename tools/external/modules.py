@@ -20,8 +20,8 @@ from types import ModuleType
 from langchain_core.tools import BaseTool
 
 from tools.effects import declared_effect
-from tools.external.errors import ToolModuleError
 from tools.external.guard import GuardedTool, clip, python_runner
+from tools.external.source_errors import ToolModuleError
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ where a decision is ``{"type": "approve"}``, ``{"type": "edit", "edited_action":
 "..."}``.
 
 Any route that resumes (the web page's ``/ui/resume``, the Agent Server API's
-``/threads/{id}/runs/wait`` with ``command``) goes through :meth:`server.runs.Run.resume`,
+``/threads/{id}/runs/wait`` with ``command``) goes through :meth:`server.road.run.Run.resume`,
 which holds the thread, then calls :func:`check_resume` on the thread's current state (so two
 resumes cannot both pass) and runs ``Command(resume=resume_value(...))``.
 """
@@ -30,7 +30,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from nodes.approve import ANSWER, DECISION, Decisions
-from server.errors import ApiError
+from server.api_error import ApiError
 
 _ANSWER: TypeAdapter[Any] = TypeAdapter(ANSWER)
 

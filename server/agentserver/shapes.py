@@ -1,7 +1,7 @@
 """The LangGraph Agent Server API's shapes: ids, JSON encoding, threads, runs, states, commands.
 
-Pure functions with no I/O, shared by the run machinery (:mod:`server.runs`,
-:mod:`server.worker`) and the route modules (``server/routes/{assistants,threads,runs}.py``).
+Pure functions with no I/O, shared by the run machinery (:mod:`server.road.run`,
+:mod:`server.agentserver.worker`) and the route modules (``server/routes/{assistants,threads,runs}.py``).
 The shapes follow ``langgraph-api`` 0.16.7 (the server ``langgraph dev`` runs), as
 docs/agent-server-api.md records them: a ``Thread``, a ``Run``, a ``ThreadState``, the default
 assistant of a graph, and how a ``command`` becomes a ``langgraph.types.Command``.
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from langgraph.types import Command, Send, StateSnapshot
 
 if TYPE_CHECKING:
-    from server.store import RunRow, Thread
+    from server.storage.store import RunRow, Thread
 
 GRAPH_ID = "agent"
 """toolloom's one graph, as the Agent Server API names it (``assistant_id`` may be this name)."""

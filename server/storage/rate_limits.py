@@ -38,10 +38,10 @@ from typing import Any, Literal
 from fastapi import Depends
 from redis.asyncio import Redis
 
-from server.auth import Principal
-from server.errors import ApiError
+from server.api_error import ApiError
+from server.auth.api_keys import Principal
 from server.settings import Settings
-from server.shared_redis import DEFAULT_RETRY_INTERVAL, RedisLink
+from server.storage.redis_link import DEFAULT_RETRY_INTERVAL, RedisLink
 
 log = logging.getLogger(__name__)
 
@@ -343,7 +343,7 @@ def limiter_from_settings(
     limits_for: Callable[[str], KeyLimits | None] | None = None,
 ) -> RateLimiter:
     """The limiter for the server: defaults from the settings, Redis if a client is given
-    (``server.shared_redis.make_redis(settings.redis_url...)``, made in the lifespan)."""
+    (``server.storage.redis_link.make_redis(settings.redis_url...)``, made in the lifespan)."""
     return RateLimiter(
         KeyLimits(settings.rate_limit_rpm, settings.tokens_per_day),
         limits_for=limits_for,

@@ -52,8 +52,8 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
-from server.errors import ApiError
-from server.store import DatabaseUnavailable, Store
+from server.api_error import ApiError
+from server.storage.store import DatabaseUnavailable, Store
 
 log = logging.getLogger(__name__)
 

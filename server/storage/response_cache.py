@@ -59,7 +59,7 @@ from redis.asyncio import Redis
 
 from backends.telemetry import REGISTRY
 from server.settings import Settings
-from server.shared_redis import DEFAULT_RETRY_INTERVAL, RedisLink
+from server.storage.redis_link import DEFAULT_RETRY_INTERVAL, RedisLink
 
 if TYPE_CHECKING:
     import httpx

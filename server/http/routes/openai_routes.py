@@ -27,11 +27,9 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 
 from backends.backend import ANSWER_TAG
 from backends.messages import message_text
-from server.approvals import approval_events, waiting_text
-from server.cache import wants_no_cache
-from server.deps import CallerDep, RuntimeDep, ThreadIdHeader
-from server.errors import ApiError
-from server.openai_models import (
+from server.api_error import ApiError
+from server.http.deps import CallerDep, RuntimeDep, ThreadIdHeader
+from server.http.openai_schemas import (
     ChatCompletion,
     ChatCompletionRequest,
     ModelList,
@@ -40,7 +38,8 @@ from server.openai_models import (
     openai_tool_calls,
     to_langchain,
 )
-from server.runs import (
+from server.road.approvals import approval_events, waiting_text
+from server.road.run import (
     PUBLIC_MODEL,
     THREAD_HEADER,
     Run,
@@ -51,6 +50,7 @@ from server.runs import (
     with_client_tools,
 )
 from server.settings import Settings
+from server.storage.response_cache import wants_no_cache
 
 router = APIRouter(prefix="/v1", tags=["openai"])
 

@@ -5,7 +5,7 @@ The checkpointer keeps the graph's working state; these tables keep what the API
 a thread, every message with its time, which stage produced each tool call. One ``Store`` API on
 two backends: a SQLite file (the default, one process) or PostgreSQL (``TOOLLOOM_DATABASE_URL``,
 psycopg 3 through SQLAlchemy, shared by every replica). Opening a store migrates its tables to the
-newest Alembic revision (``server/migrations``). Calls are short, synchronous and run in a worker
+newest Alembic revision (``server/storage/migrations``). Calls are short, synchronous and run in a worker
 thread (``asyncio.to_thread``) so the event loop never blocks on the database.
 
 While PostgreSQL is unreachable every call raises :class:`DatabaseUnavailable` (the API answers
@@ -429,14 +429,14 @@ class Store:
 
     def migrate(self) -> None:
         """Bring toolloom's tables to the newest revision (a no-op when they are)."""
-        from server import migrations
+        from server.storage import migrations
 
         with self._errors():
             migrations.upgrade(self.engine)
 
     def revision(self) -> str | None:
         """The Alembic revision of toolloom's tables (None: never migrated)."""
-        from server import migrations
+        from server.storage import migrations
 
         with self._errors():
             return migrations.current(self.engine)
@@ -1263,7 +1263,7 @@ class Store:
             session.commit()
             return threads
 
-    # --- leases (several replicas on one database; see server/coordination.py) ------------------
+    # --- leases (several replicas on one database; see server/storage/coordination.py) ------------------
 
     def interrupt_replica_runs(self, replica: str) -> list[str]:
         """Runs still 'running' under ``replica`` (this id's previous life, which crashed): mark

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
-from server.store import DatabaseUnavailable, Store, hash_key
+from server.storage.store import DatabaseUnavailable, Store, hash_key
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ conversion between OpenAI messages and LangChain's.
 Requests: OpenAI's parameters that toolloom uses are typed; its other parameters (and vLLM's
 sampling extras) are accepted and ignored; an unknown field is a 400, as OpenAI itself answers.
 Text with a NUL byte or a lone surrogate never reaches these models: the JSON guard
-(:mod:`server.limits`) refuses it first.
+(:mod:`server.http.body_limits`) refuses it first.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any, Literal
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from server.errors import ApiError
+from server.api_error import ApiError
 
 # --- requests ------------------------------------------------------------------------------------
 

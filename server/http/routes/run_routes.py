@@ -1,7 +1,7 @@
 """Runs (the Agent Server API): on a thread and stateless; wait, stream, in the background.
 
 Every run is stored first (``pending``) and executed by the run worker on the one road
-(:func:`server.runs.prepare_agent_run`, :mod:`server.worker`): a ``wait`` answers the run's
+(:func:`server.road.run.prepare_agent_run`, :mod:`server.agentserver.worker`): a ``wait`` answers the run's
 final values (holding the connection with a newline every 5 s), a ``stream`` sends its events
 (``metadata`` first; a ``: heartbeat`` comment every 5 s), ``POST .../runs`` answers the stored
 run at once. The run's final status is stored before a stream or a wait ends, so the SDK's
@@ -26,11 +26,19 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from server.agentapi import STREAM_MODES, MultitaskStrategy, StreamMode, dumps, is_uuid, run_json
-from server.deps import CallerDep, RuntimeDep, ThreadIdPath
-from server.errors import ApiError
-from server.routes.threads import own_thread
-from server.runs import (
+from server.agentserver.shapes import (
+    STREAM_MODES,
+    MultitaskStrategy,
+    StreamMode,
+    dumps,
+    is_uuid,
+    run_json,
+)
+from server.agentserver.worker import HEARTBEAT, Listener
+from server.api_error import ApiError
+from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath
+from server.http.routes.thread_routes import own_thread
+from server.road.run import (
     AgentRunRequest,
     StoredRun,
     prepare_agent_run,
@@ -39,8 +47,7 @@ from server.runs import (
     stop_agent_run,
 )
 from server.runtime import AgentRuntime
-from server.store import RunNotFound, RunRow, ThreadBusy
-from server.worker import HEARTBEAT, Listener
+from server.storage.store import RunNotFound, RunRow, ThreadBusy
 
 router = APIRouter(tags=["runs"])
 

@@ -26,7 +26,7 @@ decision}}``, or ``{"decisions": [...]}`` for all pending calls in order), which
 events as ``/ui/chat``; ``GET /ui/approvals/{thread_id}`` lists what a thread waits for (a page
 reloaded while a card was open). These two routes are the page's own until the Agent Server API
 (``/threads/{id}/runs/wait`` with ``command``) serves every client; both resume through
-:meth:`server.runs.Run.resume`.
+:meth:`server.road.run.Run.resume`.
 
 """
 
@@ -43,11 +43,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from backends.backend import ANSWER_TAG, DRAFT_TAG
 from backends.messages import message_text
-from server.approvals import approval_events, check_resume
-from server.cache import wants_no_cache
-from server.deps import CallerDep, ModelHeader, RuntimeDep, ThreadIdPath
-from server.errors import ApiError
-from server.runs import (
+from server.api_error import ApiError
+from server.http.deps import CallerDep, ModelHeader, RuntimeDep, ThreadIdPath
+from server.road.approvals import approval_events, check_resume
+from server.road.run import (
     MODEL_HEADER,
     THREAD_HEADER,
     THREAD_ID_PATTERN,
@@ -60,6 +59,7 @@ from server.runs import (
     sse_documented,
     sse_response,
 )
+from server.storage.response_cache import wants_no_cache
 
 router = APIRouter(tags=["web"])
 STATIC = Path(__file__).parent.parent / "static"

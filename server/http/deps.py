@@ -9,9 +9,9 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
 
-from server.auth import ANONYMOUS, KeyRing, Principal
-from server.errors import ApiError
-from server.runs import MODEL_HEADER, THREAD_HEADER, THREAD_ID_PATTERN, THREAD_ID_RULE
+from server.api_error import ApiError
+from server.auth.api_keys import ANONYMOUS, KeyRing, Principal
+from server.road.run import MODEL_HEADER, THREAD_HEADER, THREAD_ID_PATTERN, THREAD_ID_RULE
 from server.runtime import AgentRuntime
 
 

@@ -19,7 +19,7 @@ from typing import Any
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from graph.checkpoints import open_checkpointer
-from server.store import PoolOptions, Store, is_postgres_url
+from server.storage.store import PoolOptions, Store, is_postgres_url
 
 
 @dataclass

@@ -32,7 +32,7 @@ def _settings(**overrides: Any) -> Settings:
 def _check_tools(settings: Settings) -> None:
     """Stop (exit 2) with a message naming the culprit when a Python tool module fails to import,
     a name clashes, the MCP config file cannot be read, or a disabled name matches no tool."""
-    from tools.external.errors import ToolSourceError
+    from tools.external.source_errors import ToolSourceError
     from tools.toolbox import check_sources
 
     try:
@@ -45,8 +45,8 @@ def _check_tools(settings: Settings) -> None:
 def _check_models(settings: Settings) -> None:
     """A models file or an intent model that cannot be used stops the command with its message,
     before anything starts."""
+    from backends.models_file import ModelsConfigError, load_models
     from intent.model import ArtefactError
-    from server.models_config import ModelsConfigError, load_models
     from server.runtime import intent_from
     from server.settings import environment
 
@@ -78,10 +78,10 @@ def serve(
     file needs it)."""
     import uvicorn
 
+    from backends.embedded import EmbeddedError
     from server.app import StartupRefused, check_exposure, create_app
-    from server.auth import KeyRing
-    from server.embedded import EmbeddedError
-    from server.store import Store
+    from server.auth.api_keys import KeyRing
+    from server.storage.store import Store
 
     settings = _settings(host=host, port=port)
     _logging(settings)
@@ -124,12 +124,12 @@ def chat(
     ] = None,
 ) -> None:
     """One turn against the configured (or embedded) backend; prints the answer and tool calls."""
-    from server.auth import ANONYMOUS
-    from server.embedded import EmbeddedError
-    from server.errors import ApiError
-    from server.runs import prepare_run, thread_id_from
+    from backends.embedded import EmbeddedError
+    from server.api_error import ApiError
+    from server.auth.api_keys import ANONYMOUS
+    from server.road.run import prepare_run, thread_id_from
     from server.runtime import open_runtime
-    from tools.external.errors import ToolSourceError
+    from tools.external.source_errors import ToolSourceError
 
     settings = _settings()
     _logging(settings, verbose)
@@ -168,7 +168,7 @@ def chat(
                 )
         elif isinstance(m, ToolMessage):
             typer.echo(f"[{m.status}] {m.content}")
-    from server.approvals import approval_events, waiting_text
+    from server.road.approvals import approval_events, waiting_text
 
     approvals = approval_events(state.get("__interrupt__"))
     typer.echo(waiting_text(thread_id, approvals) if approvals else str(turn[-1].content))
@@ -183,7 +183,7 @@ def embedded(
     """Run only the embedded model server (for LangGraph Studio or any OpenAI client); Ctrl-C stops it."""
     import signal
 
-    from server.embedded import EmbeddedError, EmbeddedServer
+    from backends.embedded import EmbeddedError, EmbeddedServer
 
     settings = _settings()
     server = EmbeddedServer(
@@ -216,7 +216,7 @@ app.add_typer(keys_app, name="keys")
 
 
 def _store() -> Any:
-    from server.store import Store
+    from server.storage.store import Store
 
     return Store.open(_settings())
 
@@ -401,7 +401,7 @@ def eval_command(
     """Score tool calling on the own set and BFCL: toolloom beside the bare backend, same run."""
     from evals.runner import load_suite, run_suite, write_reports
     from server.runtime import mcp_timing_from, tool_config_from
-    from tools.external.errors import ToolSourceError
+    from tools.external.source_errors import ToolSourceError
     from tools.toolbox import open_tools
 
     if "effects" in suite:
@@ -442,9 +442,9 @@ def eval_command(
             await evaluate(toolbox)
 
     async def evaluate(toolbox: Any) -> None:
+        from backends.embedded import EmbeddedServer
         from graph.builder import build_graph
         from nodes.validation import ToolSpec
-        from server.embedded import EmbeddedServer
         from server.runtime import context_from, intent_from, llm_from, policy_from
 
         # Every configured tool (built-ins, Python tools, MCP tools that are up; not the
@@ -593,7 +593,7 @@ def bench(
     behind a load balancer."""
     import tempfile
 
-    from server.store import display_url, is_postgres_url
+    from server.storage.store import display_url, is_postgres_url
 
     if e2e:
         from benchmarks import e2e as end_to_end
@@ -771,8 +771,8 @@ def mcp_command() -> None:
     TOOLLOOM_TOOLS_DISABLED) to an MCP client over stdio; logs go to stderr."""
     import contextlib
 
-    from server.mcp_server import build_mcp_server, run_stdio
-    from tools.external.errors import ToolSourceError
+    from server.http.mcp_endpoint import build_mcp_server, run_stdio
+    from tools.external.source_errors import ToolSourceError
     from tools.toolbox import local_tools
 
     settings = _settings()
@@ -809,7 +809,7 @@ def db_upgrade() -> None:
     toolloom's tables go through Alembic and the checkpoint tables through LangGraph's setup();
     the server does both at start too."""
     from graph.checkpoints import open_checkpointer
-    from server.store import DatabaseUnavailable, Store
+    from server.storage.store import DatabaseUnavailable, Store
 
     settings = _settings()
 
@@ -847,8 +847,8 @@ def db_copy(
     run again: what is there already is not copied twice."""
     import sys
 
-    from server.dbcopy import copy_to_postgres
-    from server.store import DatabaseUnavailable, display_url
+    from server.storage.db_copy import copy_to_postgres
+    from server.storage.store import DatabaseUnavailable, display_url
 
     path = source or _settings().db
     with typer.progressbar(length=0, label="threads", file=sys.stderr) as bar:

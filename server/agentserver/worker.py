@@ -1,8 +1,8 @@
 """The run worker: executes the stored runs of the Agent Server API, and lets clients listen.
 
 A run made through ``/threads/{id}/runs...`` or ``/runs...`` is first a row in ``tl_runs``
-(``pending``, with its request; :func:`server.runs.prepare_agent_run`), then executed here, on
-the one road (:meth:`server.runs.Run.execute`: the thread's hold, the claim, the transcript, the
+(``pending``, with its request; :func:`server.road.run.prepare_agent_run`), then executed here, on
+the one road (:meth:`server.road.run.Run.execute`: the thread's hold, the claim, the transcript, the
 status). Runs on one thread execute in the order they were made (one drain task per thread);
 runs on different threads run side by side.
 
@@ -30,11 +30,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from server.agentapi import dumps, interrupt_json, jsonable
-from server.auth import Principal
-from server.errors import ApiError
-from server.runs import GraphCall, Run, context_of
-from server.store import ACTIVE, RunRow, Stopped
+from server.agentserver.shapes import dumps, interrupt_json, jsonable
+from server.api_error import ApiError
+from server.auth.api_keys import Principal
+from server.road.run import GraphCall, Run, context_of
+from server.storage.store import ACTIVE, RunRow, Stopped
 
 if TYPE_CHECKING:
     from server.runtime import AgentRuntime

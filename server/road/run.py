@@ -7,7 +7,7 @@ chat`` all do the same thing, in this order, through :func:`prepare_run` and :cl
    elsewhere; ``toolloom`` or nothing: the default), an unknown name a 400 that lists the valid
    ones (:func:`chosen_model`);
 2. **the caller's limits**: requests per minute and tokens per day for the API key, a 429 with
-   ``Retry-After`` when one is reached (:mod:`server.ratelimit`; counted across replicas through
+   ``Retry-After`` when one is reached (:mod:`server.storage.rate_limits`; counted across replicas through
    Redis when it is configured);
 3. **the thread**: the id rule (:func:`thread_id_from`), and the check: another key's thread is
    a 404 as if it did not exist (before any response starts); a new id becomes the caller's
@@ -19,21 +19,21 @@ chat`` all do the same thing, in this order, through :func:`prepare_run` and :cl
    ``Cache-Control: no-cache``), then record the new messages, the backend that answered each
    model call, how the run ended and the request's usage, in one transaction, and count the
    run's tokens against the key's daily limit;
-6. **failures** become :class:`~server.errors.ApiError` with plain words (:func:`as_api_error`):
+6. **failures** become :class:`~server.api_error.ApiError` with plain words (:func:`as_api_error`):
    502/503/504 for the backend, 409 for a busy thread; streams report them in-band.
 
 Which backend served a run: :attr:`Run.served_by`, the last backend that answered (a fallback
 shows here), sent as ``X-Toolloom-Model`` by surfaces whose headers go out after the run.
 A run is given the new message(s), or a person's answer to the approvals a paused run waits for
 (:class:`Resume`, :meth:`Run.resume`): the answer is checked against the thread's state once the
-thread is held (:func:`server.approvals.check_resume`), then the graph resumes with a command.
+thread is held (:func:`server.road.approvals.check_resume`), then the graph resumes with a command.
 
 Server-sent events are framed by :func:`sse` and returned by :func:`sse_response`.
 
 The LangGraph Agent Server API (``/threads/{id}/runs...``, ``/runs...``) takes the same road with
 one step more: :func:`prepare_agent_run` checks the request and **stores** the run (``pending``,
 with its request, applying the double-texting strategy in the same transaction), and the run
-worker (:mod:`server.worker`) executes it through :meth:`Run.execute`, which claims the stored
+worker (:mod:`server.agentserver.worker`) executes it through :meth:`Run.execute`, which claims the stored
 run instead of starting one and streams the graph as the API names its events
 (:func:`stream_events`). A stored run can be stopped (``interrupt``: its partial state stays;
 ``rollback``: its checkpoints and transcript go) and leaves the thread's status and interrupts.
@@ -66,12 +66,12 @@ from langgraph.types import Command, StateSnapshot
 from langgraph.version import __version__ as langgraph_version
 
 from backends.backend import BACKEND_KEY
-from backends.errors import classify
+from backends.failures import classify
 from backends.pool import UnknownModel
 from backends.telemetry import token_counts
 from graph.checkpoints import delete_run_checkpoints, strict_serde
 from graph.context import Context
-from server.agentapi import (
+from server.agentserver.shapes import (
     ASSISTANT_ID,
     GRAPH_ID,
     checkpoint_of,
@@ -80,14 +80,14 @@ from server.agentapi import (
     jsonable,
     pending_interrupts,
 )
-from server.approvals import check_resume, resume_value
-from server.approvals import pending as pending_approvals
-from server.auth import ANONYMOUS, Principal
-from server.cache import bypassed, set_bypass
-from server.errors import ApiError, database_error
+from server.api_error import ApiError, database_error
+from server.auth.api_keys import ANONYMOUS, Principal
 from server.observability import ACTIVE_RUNS
-from server.ratelimit import enforce
-from server.store import (
+from server.road.approvals import check_resume, resume_value
+from server.road.approvals import pending as pending_approvals
+from server.storage.rate_limits import enforce
+from server.storage.response_cache import bypassed, set_bypass
+from server.storage.store import (
     DatabaseUnavailable,
     RunRow,
     ThreadBusy,
@@ -347,7 +347,7 @@ _SERDE = strict_serde()
 @dataclass(frozen=True)
 class Resume:
     """A person's answer to a run that waits for approval: the ``resume`` of a command, checked
-    against the thread's state once the thread is held (see :mod:`server.approvals`)."""
+    against the thread's state once the thread is held (see :mod:`server.road.approvals`)."""
 
     value: Any
 
@@ -671,7 +671,7 @@ QUEUED_RUN_WAIT = 7 * 24 * 3600.0
 def validate_resume(snapshot: StateSnapshot | None, resume: Any, thread_id: str) -> Any:
     """A resume needs something to resume: a pending interrupt, or a run stopped before or after
     a node (``interrupt_before`` / ``interrupt_after``); else 409. Where approvals wait (issue
-    #20), :func:`~server.approvals.check_resume` decides (a wrong count, a second resume of the
+    #20), :func:`~server.road.approvals.check_resume` decides (a wrong count, a second resume of the
     same interrupt), and the answer is returned as the graph takes it (by interrupt id);
     otherwise the resume goes to the graph as it was sent."""
     waiting = snapshot is not None and (bool(snapshot.next) or bool(snapshot.interrupts))
@@ -855,7 +855,7 @@ async def prepare_run(
     return run
 
 
-# --- Agent Server runs: made here, executed by the run worker (server/worker.py) ------------------
+# --- Agent Server runs: made here, executed by the run worker (server/agentserver/worker.py) ------------------
 
 REJECTED = (
     "Thread is already running a task. Wait for it to finish or choose a different multitask "
@@ -1101,7 +1101,7 @@ async def stop_agent_run(runtime: AgentRuntime, thread_id: str, run_id: str, act
     """Cancel a run (``interrupt``: it stops and keeps its partial state; ``rollback``: it and
     its checkpoints are removed): a pending one at once, a running one by its replica (here at
     once, another replica within about a second). 404: no such run, or it has ended."""
-    from server.store import RunNotFound
+    from server.storage.store import RunNotFound
 
     try:
         stop = await asyncio.to_thread(runtime.store.stop_run, thread_id, run_id, action)

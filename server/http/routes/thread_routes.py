@@ -30,11 +30,11 @@ from langgraph.errors import InvalidUpdateError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from graph.checkpoints import copy_thread_checkpoints
-from server.agentapi import checkpoint_of, is_uuid, jsonable, thread_json, thread_state
-from server.deps import CallerDep, RuntimeDep, ThreadIdPath
-from server.errors import ApiError
+from server.agentserver.shapes import checkpoint_of, is_uuid, jsonable, thread_json, thread_state
+from server.api_error import ApiError
+from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath
 from server.runtime import AgentRuntime
-from server.store import Thread, ThreadExists, ThreadNotFound
+from server.storage.store import Thread, ThreadExists, ThreadNotFound
 
 router = APIRouter(prefix="/threads", tags=["threads"])
 
@@ -307,7 +307,7 @@ async def delete_thread(
 ) -> Response:
     """Delete a thread: its runs (a running one is stopped), transcript and checkpoints."""
     await own_thread(runtime, caller, thread_id)
-    from server.runs import stop_agent_run
+    from server.road.run import stop_agent_run
 
     active = [run.run_id for run in await asyncio.to_thread(runtime.store.active_runs, thread_id)]
     for run_id in active:

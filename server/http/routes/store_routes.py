@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from server.deps import CallerDep
-from server.errors import ApiError
+from server.api_error import ApiError
+from server.http.deps import CallerDep
 
 router = APIRouter(prefix="/store", tags=["store"])
 

@@ -16,9 +16,9 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from server.agentapi import ASSISTANT_ID, GRAPH_ID, assistant, is_uuid
-from server.deps import CallerDep, RuntimeDep
-from server.errors import ApiError
+from server.agentserver.shapes import ASSISTANT_ID, GRAPH_ID, assistant, is_uuid
+from server.api_error import ApiError
+from server.http.deps import CallerDep, RuntimeDep
 
 router = APIRouter(prefix="/assistants", tags=["assistants"])
 

@@ -8,8 +8,8 @@ from alembic import context
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
 
-from server.migrations import ADVISORY_LOCK_KEY, OWN_TABLE_PREFIX
-from server.store import own_metadata
+from server.storage.migrations import ADVISORY_LOCK_KEY, OWN_TABLE_PREFIX
+from server.storage.store import own_metadata
 
 
 def _own(name: str | None, type_: str, *_: Any) -> bool:

@@ -1,7 +1,7 @@
 """LangServe's ``/agent/*``: invoke, batch, stream, stream_events, schemas and the playground.
 
 LangServe serves :class:`AgentRunnable`, a thin runnable whose every call is a
-:class:`~server.runs.Run`: the same road as ``/v1`` and the web page (thread claim and lock,
+:class:`~server.road.run.Run`: the same road as ``/v1`` and the web page (thread claim and lock,
 transcript, usage, error mapping). The thread comes from the ``X-Thread-Id`` header (a new one
 is made when it is absent and returned in that header); a client's ``config.configurable``, which
 LangServe would silently drop, is refused with 400. The ``X-Model`` header picks the model (as
@@ -33,11 +33,10 @@ from pydantic import (
     model_validator,
 )
 
-from server.approvals import interrupts_json
-from server.cache import wants_no_cache
-from server.deps import CallerDep, ModelHeader, RuntimeDep
-from server.errors import ApiError
-from server.runs import (
+from server.api_error import ApiError
+from server.http.deps import CallerDep, ModelHeader, RuntimeDep
+from server.road.approvals import interrupts_json
+from server.road.run import (
     MODEL_HEADER,
     THREAD_HEADER,
     Run,
@@ -46,6 +45,7 @@ from server.runs import (
     sse_documented,
     thread_id_from,
 )
+from server.storage.response_cache import wants_no_cache
 
 router = APIRouter(prefix="/agent", tags=["agent"])
 
@@ -53,7 +53,7 @@ _RUN_KEY = "__toolloom_run"
 
 
 class Interrupt(BaseModel):
-    """A LangGraph interrupt: an approval the run waits for (see server/approvals.py)."""
+    """A LangGraph interrupt: an approval the run waits for (see server/road/approvals.py)."""
 
     id: str
     value: dict[str, Any]
@@ -160,7 +160,7 @@ def _run_of(config: RunnableConfig | None) -> tuple[Run, dict[str, Any]]:
 
 
 class AgentRunnable(Runnable[dict[str, Any], dict[str, Any]]):
-    """What LangServe serves: every call runs on the one road (:class:`server.runs.Run`), with
+    """What LangServe serves: every call runs on the one road (:class:`server.road.run.Run`), with
     LangServe's callbacks passed down to the graph (so ``stream_events`` sees every node)."""
 
     name = "toolloom"

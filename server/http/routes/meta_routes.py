@@ -14,10 +14,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from backends.backend import Backend
-from server.deps import CallerDep, KeyRingDep, RuntimeDep
+from server.http.deps import CallerDep, KeyRingDep, RuntimeDep
 from server.observability import MESSAGES, REGISTRY, THREADS
 from server.runtime import AgentRuntime
-from server.store import DatabaseUnavailable
+from server.storage.store import DatabaseUnavailable
 
 router = APIRouter(tags=["meta"])
 

@@ -1,0 +1,1 @@
+"""The one road: where a request becomes a run, for every surface."""
