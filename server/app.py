@@ -20,6 +20,7 @@ from pydantic.json_schema import models_json_schema
 from starlette.middleware.cors import CORSMiddleware
 
 from server import api_error as errors
+from server.agentserver.worker import RunWorker
 from server.auth.api_keys import KeyRing
 from server.http.body_limits import BodySizeLimit, JsonGuard
 from server.http.deps import authenticate
@@ -116,15 +117,21 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with _noting_refusal(app), open_runtime(settings, llm, serve_runs=True) as runtime:
+        async with _noting_refusal(app), open_runtime(settings, llm) as runtime:
             keyring = KeyRing(settings.api_keys, runtime.store)
             check_exposure(settings, keyring)
+            worker = RunWorker(runtime)  # executes the Agent Server API's stored runs
             app.state.runtime = runtime
             app.state.keyring = keyring
+            app.state.worker = worker
             app.state.agent_handler = langserve_routes.make_handler(runtime.graph)
-            async with mcp.lifespan():
-                yield
-            app.state.runtime = None
+            await worker.start()
+            try:
+                async with mcp.lifespan():
+                    yield
+            finally:
+                await worker.stop()
+                app.state.runtime = None
 
     app = FastAPI(
         title="toolloom",

@@ -1,9 +1,9 @@
 """The run worker: executes the stored runs of the Agent Server API, and lets clients listen.
 
 A run made through ``/threads/{id}/runs...`` or ``/runs...`` is first a row in ``tl_runs``
-(``pending``, with its request; :func:`server.road.run.prepare_agent_run`), then executed here, on
-the one road (:meth:`server.road.run.Run.execute`: the thread's hold, the claim, the transcript, the
-status). Runs on one thread execute in the order they were made (one drain task per thread);
+(``pending``, with its request; :func:`server.agentserver.stored_runs.prepare_agent_run`), then
+executed here, on the one road (:class:`server.road.run.Run`: the thread's hold, the claim, the
+transcript, the status), its events named by :mod:`server.agentserver.events`. Runs on one thread execute in the order they were made (one drain task per thread);
 runs on different threads run side by side.
 
 - **After a restart** the pending runs are executed (a run that was running when the process
@@ -28,16 +28,16 @@ import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from server.agentserver.shapes import dumps, interrupt_json, jsonable
+from server.agentserver.calls import GraphCall, context_of
+from server.agentserver.events import stored_run_events
 from server.api_error import ApiError
 from server.auth.api_keys import Principal
-from server.road.run import GraphCall, Run, context_of
+from server.road.encoding import dumps, interrupt_json, jsonable
+from server.road.run import Run
+from server.runtime import AgentRuntime
 from server.storage.store import ACTIVE, RunRow, Stopped
-
-if TYPE_CHECKING:
-    from server.runtime import AgentRuntime
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +185,7 @@ class RunWorker:
     async def poll_once(self) -> None:
         """Start draining threads with runs this replica may claim; pass on stop requests that
         another replica answered."""
-        stale = self.runtime.settings.run_lease if self.store.shared else None
+        stale = self.runtime.road.run_lease if self.store.shared else None
         for thread_id in await asyncio.to_thread(self.store.claimable_threads, stale):
             self.kick(thread_id)
         if self.store.shared:
@@ -214,7 +214,7 @@ class RunWorker:
         beat = row.heartbeat_at or row.created_at
         if beat.tzinfo is None:
             beat = beat.replace(tzinfo=UTC)
-        return (datetime.now(UTC) - beat).total_seconds() > self.runtime.settings.run_lease
+        return (datetime.now(UTC) - beat).total_seconds() > self.runtime.road.run_lease
 
     async def _drain(self, thread_id: str) -> None:
         """Execute the thread's pending runs, oldest first, until none is left for this replica."""
@@ -248,10 +248,9 @@ class RunWorker:
             context_of(self.runtime.context, call.context),
             Principal(owner),
             record=row.run_id,
-            call=call,
         )
         channel = self.channels.setdefault(row.run_id, Channel())
-        task = asyncio.create_task(self._consume(run, channel), name=f"run-{row.run_id}")
+        task = asyncio.create_task(self._consume(run, call, channel), name=f"run-{row.run_id}")
         self.active[row.run_id] = (task, run)
         try:
             await asyncio.wait([task])
@@ -263,12 +262,12 @@ class RunWorker:
             await self._drop_thread(row.thread_id, owner)
         return True
 
-    async def _consume(self, run: Run, channel: Channel) -> None:
+    async def _consume(self, run: Run, call: GraphCall, channel: Channel) -> None:
         """Run it, publishing its events; the channel closes once its end is stored."""
         outcome = Outcome()
         try:
-            async for event, data in run.execute():
-                if event == "values" and run.call and "values" not in run.call.stream_mode:
+            async for event, data in stored_run_events(run, call):
+                if event == "values" and "values" not in call.stream_mode:
                     continue  # an interrupt sent as "values" when updates were not asked
                 channel.publish(event, data)
         except ApiError as error:
