@@ -42,7 +42,7 @@ def pg_bytes(url: str) -> int:
     """The PostgreSQL database's size on disk."""
     import psycopg
 
-    from server.storage.store import libpq_url
+    from graph.databases import libpq_url
 
     with psycopg.connect(libpq_url(url)) as conn:
         row = conn.execute("SELECT pg_database_size(current_database())").fetchone()

@@ -10,7 +10,7 @@ Medians (and p90) over many repetitions, single caller, on this machine:
   hold, claim, start_run, a graph turn on a fake model, finish_run and prune (turns a second,
   errors, messages lost).
 
-PostgreSQL is a throwaway Debian PostgreSQL 15 cluster (tests/pg.py, fsync off) unless
+PostgreSQL is a throwaway Debian PostgreSQL 15 cluster (harness/pg.py, fsync off) unless
 ``--database-url`` names one.
 
 Run: uv run python benchmarks/storage_costs.py [--repeat 200] [--clients 64 --turns 10]
@@ -165,8 +165,8 @@ async def concurrent_turns(target: str, clients: int, turns: int) -> dict[str, A
     once: turns a second, errors, and whether every message reached the transcript."""
     from graph.builder import build_graph
     from graph.checkpoints import compile_checkpointed
+    from harness.fakes import ScriptedChatModel
     from server.storage.coordination import open_coordinator
-    from tests.fakes import ScriptedChatModel
 
     store = Store(target)
     errors = 0
@@ -227,7 +227,7 @@ def main() -> None:
     cluster = None
     url = args.database_url
     if url is None:
-        from tests.pg import start_cluster
+        from harness.pg import start_cluster
 
         cluster = start_cluster()
         url = cluster.fresh_database()

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, HumanMessage, ToolMessage
 
 from backends.messages import message_text
-from nodes.validation import ToolSpec
+from tools.specs import ToolSpec
 
 
 def last_human_index(messages: Sequence[BaseMessage]) -> int:

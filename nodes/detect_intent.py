@@ -24,15 +24,15 @@ from langchain_core.messages import AIMessage, AnyMessage
 from langgraph.runtime import Runtime
 
 from graph.context import Context, Deps
-from graph.state import Stage, State
+from graph.state import Decision, Stage, State
 from nodes.common import call_signature, calls_made_this_turn, new_call_id, tools_ran_this_turn
 from nodes.conversation import last_user_text
-from nodes.intents import Decision, known_tools
+from nodes.intents import known_tools
 from nodes.parsers import parse_text_tool_calls
 from nodes.patterns import match_patterns
 from nodes.ranking import rank_tools
 from nodes.structured import ask_for_call
-from nodes.validation import ToolSpec, argument_errors, match_tool
+from tools.specs import ToolSpec, argument_errors, match_tool
 
 log = logging.getLogger(__name__)
 

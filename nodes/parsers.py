@@ -9,7 +9,7 @@ Recognised forms, each seen from real backends:
 - Bare or fenced JSON: ``{"name": ..., "arguments": {...}}`` (also ``parameters``/``args``),
   OpenAI's ``{"type": "function", "function": {...}}``, ``{"tool_calls": [...]}`` and lists of them.
 
-The parsers only find candidates; :mod:`nodes.validation` decides whether a candidate names a
+The parsers only find candidates; :mod:`tools.specs` decides whether a candidate names a
 known tool with arguments that fit its schema.
 """
 

@@ -21,14 +21,14 @@ from typing import Any
 
 from server.agentserver.calls import GraphCall, client_config, run_context
 from server.agentserver.shapes import ASSISTANT_ID, GRAPH_ID, is_uuid
-from server.road.encoding import jsonable
 from server.agentserver.worker import RunWorker
 from server.api_error import ApiError
 from server.auth.api_keys import Principal
-from server.road.encoding import pending_interrupts
+from server.road.encoding import jsonable, pending_interrupts
 from server.road.request import RunRequest, input_messages, prepare
 from server.runtime import AgentRuntime
-from server.storage.store import RunNotFound, RunRow, ThreadBusy, ThreadNotFound
+from server.storage.store import RunNotFound, ThreadBusy, ThreadNotFound
+from server.storage.tables import RunRow
 
 REJECTED = (
     "Thread is already running a task. Wait for it to finish or choose a different multitask "

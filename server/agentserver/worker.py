@@ -37,7 +37,8 @@ from server.auth.api_keys import Principal
 from server.road.encoding import dumps, interrupt_json, jsonable
 from server.road.run import Run
 from server.runtime import AgentRuntime
-from server.storage.store import ACTIVE, RunRow, Stopped
+from server.storage.store import Stopped
+from server.storage.tables import ACTIVE, RunRow
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
-from server.storage.store import DatabaseUnavailable, Store, hash_key
+from graph.databases import DatabaseUnavailable
+from server.storage.store import Store, hash_key
 
 log = logging.getLogger(__name__)
 

@@ -46,7 +46,8 @@ from server.road.approvals import validate_resume
 from server.road.run import Run
 from server.runtime import AgentRuntime
 from server.storage.rate_limits import enforce
-from server.storage.store import Thread, ThreadNotFound
+from server.storage.store import ThreadNotFound
+from server.storage.tables import Thread
 
 THREAD_HEADER = "X-Thread-Id"
 MODEL_HEADER = "X-Model"

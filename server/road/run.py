@@ -39,6 +39,7 @@ from langchain_core.messages import BaseMessage
 from backends.failures import classify
 from graph.checkpoints import delete_run_checkpoints
 from graph.context import Context
+from graph.databases import DatabaseUnavailable
 from server.api_error import ApiError, database_error
 from server.auth.api_keys import ANONYMOUS, Principal
 from server.observability import ACTIVE_RUNS
@@ -48,7 +49,8 @@ from server.road.encoding import pending_interrupts
 from server.road.usage import RunUsage
 from server.runtime import AgentRuntime
 from server.storage.response_cache import bypassed, set_bypass
-from server.storage.store import DatabaseUnavailable, Thread, ThreadNotFound
+from server.storage.store import ThreadNotFound
+from server.storage.tables import Thread
 
 log = logging.getLogger(__name__)
 

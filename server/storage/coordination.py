@@ -31,7 +31,7 @@ outage you want to ride out without that (30 s by default).
 Wiring (in the runtime's exit stack, before the first run)::
 
     store = Store.open(settings)
-    checkpointer = await stack.enter_async_context(open_checkpointer(settings))
+    checkpointer = await stack.enter_async_context(open_checkpoints(settings))
     graph = compile_checkpointed(builder, checkpointer)
     coordinator = await stack.enter_async_context(
         open_coordinator(
@@ -52,8 +52,9 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+from graph.databases import DatabaseUnavailable
 from server.api_error import ApiError
-from server.storage.store import DatabaseUnavailable, Store
+from server.storage.store import Store
 
 log = logging.getLogger(__name__)
 

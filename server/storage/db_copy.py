@@ -19,7 +19,8 @@ from typing import Any
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from graph.checkpoints import open_checkpointer
-from server.storage.store import PoolOptions, Store, is_postgres_url
+from graph.databases import PoolOptions, is_postgres_url
+from server.storage.store import Store
 
 
 @dataclass

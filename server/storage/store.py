@@ -22,263 +22,69 @@ import secrets
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
-from sqlalchemy import BigInteger, Index, MetaData, UniqueConstraint, event, func, text, update
+from langgraph.checkpoint.base import BaseCheckpointSaver
+from sqlalchemy import event, func, text, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import Engine, make_url
-from sqlmodel import Field, Session, SQLModel, col, create_engine, delete, select
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, SQLModel, col, create_engine, delete, select
+
+from graph.checkpoints import open_checkpointer
+from graph.databases import (
+    PoolOptions,
+    display_url,
+    is_postgres_url,
+    is_unavailable,
+    sqlalchemy_url,
+    unavailable,
+)
+from server.settings import Settings
+from server.storage.tables import (
+    ACTIVE,
+    ApiKey,
+    MessageRow,
+    RunRow,
+    Thread,
+    ThreadLease,
+    UsageDay,
+    utcnow,
+)
 
 KEY_PREFIX = "tl-"
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
+def database_of(settings: Settings) -> str | Path:
+    """The database the settings name: TOOLLOOM_DATABASE_URL if set, else the file TOOLLOOM_DB."""
+    url = settings.database_url
+    return url.get_secret_value() if url is not None else settings.db
 
 
-class Thread(SQLModel, table=True):
-    __tablename__ = "tl_threads"
-
-    id: str = Field(primary_key=True, max_length=128)
-    owner: str = Field(
-        default="", index=True, description="Name of the API key that made it; '' without keys."
-    )
-    title: str = Field(default="", max_length=200)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow, index=True)
-    message_count: int = 0
-    last_message_id: str | None = None
-    status: str = Field(
-        default="idle",
-        max_length=16,
-        description="idle, busy (a run is pending or running), interrupted (its checkpoint waits "
-        "for a resume), error (its last run failed).",
-    )
-    metadata_json: str = Field(default="{}", description="The thread's metadata, a JSON object.")
-    interrupts_json: str = Field(
-        default="{}", description="The interrupts its last run left, by task id (JSON)."
-    )
-    state_updated_at: datetime | None = None
-
-
-def new_run_id() -> str:
-    return str(uuid.uuid4())
-
-
-RUN_STATUSES = ("pending", "running", "success", "error", "timeout", "interrupted")
-ACTIVE = ("pending", "running")
-"""A thread with a run in one of these states is busy."""
-
-
-class RunRow(SQLModel, table=True):
-    """One run of the graph on a thread: pending (stored, waiting its turn), running, then
-    success, error or interrupted (cancelled, stopped by a newer run, or its server died mid-run:
-    marked at the next start on SQLite, or by any replica once the run's lease expired on
-    PostgreSQL)."""
-
-    __tablename__ = "tl_runs"
-
-    id: int | None = Field(default=None, primary_key=True)
-    run_id: str = Field(default_factory=new_run_id, max_length=36, unique=True, index=True)
-    thread_id: str = Field(index=True, max_length=128)
-    status: str = Field(default="running", index=True)
-    assistant_id: str | None = Field(default=None, max_length=36)
-    multitask_strategy: str | None = Field(default=None, max_length=16)
-    kwargs_json: str | None = Field(
-        default=None,
-        description="The Agent Server request as stored (input, command, config, stream modes, "
-        "...): a pending run is executed from it, here after a restart or on another replica.",
-    )
-    metadata_json: str = Field(default="{}")
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
-    cancel: str | None = Field(
-        default=None,
-        max_length=16,
-        description="A cancellation asked for while it runs (interrupt or rollback), for the "
-        "replica that runs it.",
-    )
-    started_at: datetime = Field(default_factory=utcnow)
-    finished_at: datetime | None = None
-    error: str | None = Field(default=None, max_length=500)
-    replica: str | None = Field(
-        default=None,
-        max_length=64,
-        description="The replica that runs it (its TOOLLOOM_REPLICA_ID).",
-    )
-    heartbeat_at: datetime | None = Field(
-        default=None, description="Last renewal of the run's lease by its replica."
-    )
-    models: str | None = Field(
-        default=None,
-        max_length=2000,
-        description="The backend that answered each model call of the run, in order, "
-        "comma-separated (models-file entry names).",
+def pool_options(settings: Settings) -> PoolOptions:
+    return PoolOptions(
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_max_overflow,
+        pool_timeout=settings.db_pool_timeout,
+        connect_timeout=settings.db_connect_timeout,
+        statement_timeout=settings.db_statement_timeout,
     )
 
 
-class MessageRow(SQLModel, table=True):
-    __tablename__ = "tl_messages"
-    __table_args__ = (
-        UniqueConstraint("thread_id", "message_id"),
-        Index("ix_tl_messages_thread_seq", "thread_id", "seq"),
+def open_checkpoints(
+    settings: Settings,
+) -> contextlib.AbstractAsyncContextManager[BaseCheckpointSaver[Any]]:
+    """The graph's checkpointer on the database the settings name (:func:`database_of`)."""
+    return open_checkpointer(
+        database_of(settings),
+        pool=pool_options(settings),
+        pool_size=settings.db_checkpoint_pool_size,
     )
-
-    id: int | None = Field(default=None, primary_key=True)
-    thread_id: str = Field(max_length=128)
-    seq: int
-    message_id: str
-    role: str
-    content: str
-    tool_calls: str | None = None
-    tool_call_id: str | None = None
-    name: str | None = None
-    status: str | None = None
-    stage: str | None = None
-    duration_ms: float | None = None
-    model: str | None = Field(
-        default=None, max_length=128, description="The backend that wrote an assistant message."
-    )
-    created_at: datetime = Field(default_factory=utcnow)
-    run_id: str | None = Field(default=None, max_length=36, description="The run that wrote it.")
-
-
-class ApiKey(SQLModel, table=True):
-    __tablename__ = "tl_api_keys"
-
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(unique=True, max_length=64)
-    key_hash: str = Field(max_length=64)
-    created_at: datetime = Field(default_factory=utcnow)
-    revoked_at: datetime | None = None
-    rate_limit_rpm: int | None = Field(
-        default=None, description="Requests per minute for this key; null: TOOLLOOM_RATE_LIMIT_RPM."
-    )
-    tokens_per_day: int | None = Field(
-        default=None,
-        sa_type=BigInteger,
-        description="Model tokens per UTC day for this key; null: TOOLLOOM_TOKENS_PER_DAY.",
-    )
-
-
-class UsageDay(SQLModel, table=True):
-    __tablename__ = "tl_usage"
-    __table_args__ = (UniqueConstraint("key", "day"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=64, description="The API key's name ('' without keys).")
-    day: str = Field(max_length=10, index=True, description="UTC date, YYYY-MM-DD.")
-    requests: int = 0
-    errors: int = 0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    tool_calls: int = 0
-
-
-class ThreadLease(SQLModel, table=True):
-    """A thread held by one run (one run at a time per thread, across replicas). A row whose
-    ``expires_at`` has passed is free: its holder died without releasing it."""
-
-    __tablename__ = "tl_thread_leases"
-
-    thread_id: str = Field(primary_key=True, max_length=128)
-    holder: str = Field(max_length=128, description="Unique per hold: replica id and a UUID.")
-    replica: str = Field(max_length=64, index=True)
-    acquired_at: datetime
-    expires_at: datetime
-
-
-OWN_TABLES = ("tl_threads", "tl_runs", "tl_messages", "tl_api_keys", "tl_usage", "tl_thread_leases")
-
-
-def own_metadata() -> MetaData:
-    """toolloom's tables only (what the migrations manage)."""
-    metadata = MetaData()
-    for table in SQLModel.metadata.sorted_tables:
-        if table.name in OWN_TABLES:
-            table.to_metadata(metadata)
-    return metadata
-
-
-class DatabaseUnavailable(RuntimeError):
-    """The database cannot be reached (PostgreSQL down, restarting, out of connections, or a
-    statement timed out). Temporary: the API answers 503 and the same call works once it is back."""
-
-
-# SQLSTATEs that mean "the server is away or overloaded", beside class 08 (connection exception):
-# admin/crash shutdown, cannot connect now, too many connections, statement timeout.
-_UNAVAILABLE_STATES = {"57P01", "57P02", "57P03", "53300", "57014"}
-
-
-def is_unavailable(error: BaseException) -> bool:
-    """Whether a database error means PostgreSQL is unreachable (rather than a bad statement)."""
-    import psycopg
-    import psycopg_pool
-
-    if isinstance(error, sa_exc.TimeoutError | psycopg_pool.PoolTimeout):
-        return True
-    if isinstance(error, sa_exc.DBAPIError):
-        if error.connection_invalidated:
-            return True
-        error = error.orig  # type: ignore[assignment]
-    if isinstance(error, psycopg.OperationalError | psycopg.InterfaceError):
-        state = error.sqlstate
-        return state is None or state.startswith("08") or state in _UNAVAILABLE_STATES
-    return False
-
-
-def unavailable(error: BaseException) -> DatabaseUnavailable:
-    """The :class:`DatabaseUnavailable` for a low-level error, with a short reason."""
-    reason = str(getattr(error, "orig", None) or error).strip().splitlines()
-    return DatabaseUnavailable(
-        f"the database is unavailable ({reason[0][:200] if reason else type(error).__name__})"
-    )
-
-
-@dataclass(frozen=True)
-class PoolOptions:
-    """Connection pool and timeouts for PostgreSQL (see the TOOLLOOM_DB_* settings)."""
-
-    pool_size: int = 5
-    max_overflow: int = 5
-    pool_timeout: float = 5.0
-    connect_timeout: int = 5
-    statement_timeout: float = 30.0
-
-
-def is_postgres_url(target: object) -> bool:
-    return isinstance(target, str) and target.split("://", 1)[0].lower() in {
-        "postgresql",
-        "postgres",
-        "postgresql+psycopg",
-    }
-
-
-def sqlalchemy_url(url: str) -> str:
-    """``postgresql://...`` as SQLAlchemy's psycopg 3 URL (``postgresql+psycopg://...``)."""
-    scheme, sep, rest = url.partition("://")
-    if scheme.lower() in {"postgresql", "postgres"}:
-        return f"postgresql+psycopg{sep}{rest}"
-    return url
-
-
-def libpq_url(url: str) -> str:
-    """A URL psycopg accepts directly (``postgresql://...``)."""
-    scheme, sep, rest = url.partition("://")
-    if scheme.lower() in {"postgresql+psycopg", "postgres"}:
-        return f"postgresql{sep}{rest}"
-    return url
-
-
-def display_url(url: str) -> str:
-    """The URL without its password, for logs."""
-    return make_url(url).render_as_string(hide_password=True)
 
 
 @dataclass(frozen=True)
@@ -400,18 +206,15 @@ class Store:
             self.migrate()
 
     @classmethod
-    def open(cls, settings: Any, *, migrate: bool = True) -> Store:
+    def open(cls, settings: Settings, *, migrate: bool = True) -> Store:
         """The store the settings name: PostgreSQL if TOOLLOOM_DATABASE_URL is set, else the
         SQLite file TOOLLOOM_DB."""
-        url = settings.database_url.get_secret_value() if settings.database_url else None
-        pool = PoolOptions(
-            pool_size=settings.db_pool_size,
-            max_overflow=settings.db_max_overflow,
-            pool_timeout=settings.db_pool_timeout,
-            connect_timeout=settings.db_connect_timeout,
-            statement_timeout=settings.db_statement_timeout,
+        return cls(
+            database_of(settings),
+            replica_id=settings.replica_id,
+            pool=pool_options(settings),
+            migrate=migrate,
         )
-        return cls(url or settings.db, replica_id=settings.replica_id, pool=pool, migrate=migrate)
 
     @property
     def dialect(self) -> str:

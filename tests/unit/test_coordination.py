@@ -280,8 +280,8 @@ async def test_interrupted_runs_get_their_checkpointed_messages_in_the_transcrip
     interrupted (at start on SQLite; by the sweeper of any replica on PostgreSQL)."""
     from graph.builder import build_graph
     from graph.checkpoints import compile_checkpointed, open_checkpointer
+    from harness.fakes import ScriptedChatModel
     from server.storage.coordination import transcript_recovery
-    from tests.fakes import ScriptedChatModel
 
     crashed = Store(database_url, replica_id="crashed")
     crashed.claim_thread("t", "")

@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from graph.builder import build_graph
 from graph.checkpoints import compile_checkpointed, open_checkpointer
+from harness.fakes import ScriptedChatModel
 from server.cli import app
 from server.storage.store import Store
-from tests.fakes import ScriptedChatModel
 from tests.unit.test_migrations import _make_old_database
 
 
@@ -151,7 +151,7 @@ def test_db_upgrade_migrates_an_old_database(
 
 
 def test_db_upgrade_says_when_postgres_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.pg import free_port
+    from harness.pg import free_port
 
     monkeypatch.setenv("TOOLLOOM_DATABASE_URL", f"postgresql://x@127.0.0.1:{free_port()}/db")
     result = CliRunner().invoke(app, ["db", "upgrade"])

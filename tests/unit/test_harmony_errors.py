@@ -13,7 +13,7 @@ from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 from backends.backend import Backend
 from backends.failures import classify, harmony_kind
 from backends.resilience import CircuitBreaker, RetryPolicy
-from tests.fakes import ScriptedChatModel
+from harness.fakes import ScriptedChatModel
 
 REQUEST = httpx.Request("POST", "http://backend/v1/chat/completions")
 

@@ -14,7 +14,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
 from server.storage import migrations
-from server.storage.store import Store, own_metadata
+from server.storage.store import Store
+from server.storage.tables import own_metadata
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 OLD_ROWS = [

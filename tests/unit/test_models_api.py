@@ -12,11 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage
 
+from harness.fakes import ScriptedChatModel
 from server.app import create_app
 from server.settings import load_settings
 from server.storage.response_cache import bypassed
 from server.storage.store import Store
-from tests.fakes import ScriptedChatModel
 
 KEY = "tl-models-api-key-0001"
 

@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage
 
+from harness.fakes import ScriptedChatModel, tool_call
 from server.app import create_app
 from server.settings import load_settings
-from tests.fakes import ScriptedChatModel, tool_call
 
 WEATHER = {
     "type": "function",

@@ -12,11 +12,12 @@ from langchain_core.messages import HumanMessage
 
 from graph.builder import build_graph
 from graph.checkpoints import compile_checkpointed, open_checkpointer
+from graph.databases import DatabaseUnavailable, PoolOptions
+from harness.fakes import ScriptedChatModel
+from harness.pg import PostgresCluster
 from server.auth.api_keys import Principal
 from server.storage.coordination import DatabaseCoordinator
-from server.storage.store import DatabaseUnavailable, PoolOptions, Store
-from tests.fakes import ScriptedChatModel
-from tests.pg import PostgresCluster
+from server.storage.store import Store
 
 OPTIONS = PoolOptions(pool_timeout=1.0, connect_timeout=2)
 

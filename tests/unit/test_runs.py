@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
+from harness.fakes import ScriptedChatModel
 from server.app import create_app
 from server.settings import load_settings
-from tests.fakes import ScriptedChatModel
 
 
 @pytest.fixture

@@ -10,15 +10,9 @@ from pathlib import Path
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
+from graph.databases import display_url
 from server.settings import load_settings
-from server.storage.store import (
-    RunNotFound,
-    Stopped,
-    Store,
-    ThreadBusy,
-    ThreadNotFound,
-    display_url,
-)
+from server.storage.store import RunNotFound, Stopped, Store, ThreadBusy, ThreadNotFound
 
 
 @pytest.fixture

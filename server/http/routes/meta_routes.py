@@ -14,10 +14,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from backends.backend import Backend
+from graph.databases import DatabaseUnavailable
 from server.http.deps import CallerDep, KeyRingDep, RuntimeDep
 from server.observability import MESSAGES, REGISTRY, THREADS
 from server.runtime import AgentRuntime
-from server.storage.store import DatabaseUnavailable
+from server.settings import VERSION
 
 router = APIRouter(tags=["meta"])
 
@@ -39,7 +40,6 @@ async def info() -> dict[str, Any]:
     """What this server is and which Agent Server features it has (``langgraph-sdk`` reads
     ``flags``): one assistant per graph, no crons, no LangSmith, and ``strict_resume`` (a
     resume with nothing pending is refused). No key needed."""
-    from server.app import VERSION
 
     return {
         "version": f"toolloom {VERSION}",

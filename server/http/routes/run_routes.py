@@ -33,7 +33,6 @@ from server.agentserver.shapes import (
     is_uuid,
     run_json,
 )
-from server.road.encoding import dumps
 from server.agentserver.stored_runs import (
     AgentRunRequest,
     StoredRun,
@@ -47,8 +46,10 @@ from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath, WorkerDep
 from server.http.routes.thread_routes import own_thread
 from server.http.sse import HEARTBEAT as HEARTBEAT_COMMENT
 from server.http.sse import sse, sse_documented, sse_response
+from server.road.encoding import dumps
 from server.runtime import AgentRuntime
-from server.storage.store import RunNotFound, RunRow, ThreadBusy
+from server.storage.store import RunNotFound, ThreadBusy
+from server.storage.tables import RunRow
 
 router = APIRouter(tags=["runs"])
 

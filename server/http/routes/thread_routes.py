@@ -31,12 +31,13 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from graph.checkpoints import copy_thread_checkpoints
 from server.agentserver.shapes import checkpoint_of, is_uuid, thread_json, thread_state
-from server.road.encoding import jsonable
 from server.agentserver.stored_runs import stop_agent_run
 from server.api_error import ApiError
 from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath, WorkerDep
+from server.road.encoding import jsonable
 from server.runtime import AgentRuntime
-from server.storage.store import Thread, ThreadExists, ThreadNotFound
+from server.storage.store import ThreadExists, ThreadNotFound
+from server.storage.tables import Thread
 
 router = APIRouter(prefix="/threads", tags=["threads"])
 

@@ -9,7 +9,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
 
 from server.storage.migrations import ADVISORY_LOCK_KEY, OWN_TABLE_PREFIX
-from server.storage.store import own_metadata
+from server.storage.tables import own_metadata
 
 
 def _own(name: str | None, type_: str, *_: Any) -> bool:
