@@ -278,7 +278,7 @@ def keys_create(
     limits = _limits(rpm, tokens_per_day)
     store = _store()
     try:
-        raw = store.create_key(name, **limits)
+        raw = store.keys.create_key(name, **limits)
     except ValueError as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -300,9 +300,9 @@ def keys_limits(
     store = _store()
     try:
         if limits:
-            key = store.set_key_limits(name, **limits)
+            key = store.keys.set_key_limits(name, **limits)
         else:
-            key = next((k for k in store.list_keys() if k.name == name), None)
+            key = next((k for k in store.keys.list_keys() if k.name == name), None)
             if key is None:
                 raise LookupError(f"no key named {name!r}")
     except LookupError as exc:
@@ -322,7 +322,7 @@ def keys_list() -> None:
     settings = _settings()
     store = _store()
     try:
-        for key in store.list_keys():
+        for key in store.keys.list_keys():
             state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
             typer.echo(
                 f"{key.name}\t{state}\tcreated {key.created_at:%Y-%m-%d %H:%M}\t"
@@ -338,7 +338,7 @@ def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) ->
     """Revoke a key (effective within 2 seconds on a running server)."""
     store = _store()
     try:
-        if not store.revoke_key(name):
+        if not store.keys.revoke_key(name):
             typer.echo(f"toolloom: no active key named {name!r}", err=True)
             raise typer.Exit(1)
     finally:
@@ -354,7 +354,7 @@ def usage(
     """Usage per API key and day: requests, errors, tokens, tool calls."""
     store = _store()
     try:
-        rows = store.usage(key, since)
+        rows = store.usage.days(key, since)
     finally:
         store.close()
     header = (
@@ -465,7 +465,8 @@ def db_upgrade() -> None:
     toolloom's tables go through Alembic and the checkpoint tables through LangGraph's setup();
     the server does both at start too."""
     from graph.databases import DatabaseUnavailable
-    from server.storage.store import Store, open_checkpoints
+    from server.storage.engine import open_checkpoints
+    from server.storage.store import Store
 
     settings = _settings()
 
@@ -476,10 +477,10 @@ def db_upgrade() -> None:
     try:
         store = Store.open(settings, migrate=False)
         try:
-            before = store.revision()
-            store.migrate()
-            after = store.revision()
-            where = store.describe()
+            before = store.db.revision()
+            store.db.migrate()
+            after = store.db.revision()
+            where = store.db.describe()
         finally:
             store.close()
         asyncio.run(setup_checkpoints())

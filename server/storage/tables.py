@@ -4,6 +4,7 @@ API keys, usage, thread leases. The checkpointer's tables are LangGraph's."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import BigInteger, Index, MetaData, UniqueConstraint
@@ -176,3 +177,26 @@ def own_metadata() -> MetaData:
         if table.name in OWN_TABLES:
             table.to_metadata(metadata)
     return metadata
+
+
+@dataclass(frozen=True)
+class UsageDelta:
+    """What one request (or one run of it) adds to a key's usage row for today."""
+
+    key: str
+    requests: int
+    errors: int
+    prompt_tokens: int
+    completion_tokens: int
+    tool_calls: int
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """A running run asked to stop (a cancel, or a newer run's ``interrupt`` / ``rollback``):
+    the replica that runs it stops it (this one at once; another through ``tl_runs.cancel``)."""
+
+    run_id: str
+    thread_id: str
+    replica: str | None
+    action: str

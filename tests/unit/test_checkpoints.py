@@ -22,7 +22,7 @@ from graph.checkpoints import (
     strict_serde,
 )
 from harness.fakes import ScriptedChatModel
-from server.storage.store import open_checkpoints
+from server.storage.engine import open_checkpoints
 
 REVIVED: list[Any] = []
 

@@ -26,7 +26,7 @@ def count_commits(client: TestClient) -> list[int]:
     commits = [0]
     store: Any = client.app.state.runtime.store  # type: ignore[attr-defined]
 
-    @event.listens_for(store.engine, "commit")
+    @event.listens_for(store.db.engine, "commit")
     def _count(_: Any) -> None:
         commits[0] += 1
 
