@@ -38,6 +38,7 @@ from server.http.openai_schemas import (
     openai_tool_calls,
     to_langchain,
 )
+from server.http.reasoning import reasoning_out
 from server.road.approvals import approval_events, waiting_text
 from server.road.run import (
     PUBLIC_MODEL,
@@ -179,6 +180,7 @@ async def chat_completions(
             "role": "assistant",
             "content": reply["content"] or None,
             "tool_calls": openai_tool_calls(final),
+            **reasoning_out(final),
         }
         finish = "tool_calls"
     completion = {
@@ -260,6 +262,9 @@ async def stream_completion(run: Run, messages: list[Any], chunks: Chunks) -> As
     if approvals and run.thread_id:
         yield chunks.delta({"content": waiting_text(run.thread_id, approvals)})
     elif isinstance(final, AIMessage) and final.tool_calls:
+        reasoning = reasoning_out(final)
+        if reasoning:
+            yield chunks.delta(reasoning)
         for index, call in enumerate(openai_tool_calls(final)):
             arguments = call["function"]["arguments"]
             yield chunks.delta(
