@@ -260,11 +260,20 @@ def without_calls(text: str, arguments: list[dict[str, Any]]) -> str:
 # analysis channel's name glued to its first word ("analysisUser says ...").
 _DECODED_FINAL = re.compile(r"assistantfinal")
 _DECODED_ANALYSIS = re.compile(r"^\s*analysis(?=[A-Z])")
+_DECODED_HEADER = re.compile(r"assistant(?:final|commentary|analysis)")
+MARKER_STARTS = ("<|", "assistantfinal", "assistantcommentary", "assistantanalysis")
+"""What :func:`leaked_harmony` finds anywhere in a text (besides a decoded analysis opening)."""
 _FINAL_CHANNEL = re.compile(
     r"<\|channel\|>\s*final\s*(?:<\|message\|>)?(.*?)(?:<\|end\|>|<\|return\|>|<\|start\|>|\Z)",
     re.S,
 )
 _ANALYSIS_MESSAGE = re.compile(r"<\|channel\|>\s*analysis\s*<\|message\|>.*?(?:<\|end\|>|\Z)", re.S)
+
+
+def leaked_harmony(text: str) -> bool:
+    """Whether ``text`` holds Harmony markers: a control token, or the channel words a server
+    left when it decoded the tokens away (``...assistantfinal...``, ``analysisThe user...``)."""
+    return bool("<|" in text or _DECODED_HEADER.search(text) or _DECODED_ANALYSIS.match(text))
 
 
 def strip_harmony(text: str) -> str:

@@ -4,12 +4,18 @@ expectation holds, no control token or tool-call text reaches the user, and noth
 unhandled 500.
 
 One toolloom process serves the whole module, pointed at one replay server in sequential mode:
-each run selects its case with ``POST /replay/reset {"case": id}`` (toolloom does not forward
+each run selects its case as ``POST /replay/reset {"case": id}`` does (toolloom does not forward
 the ``X-Replay-Case`` header). Each case is its own backend in a models file (all at the replay
 server; the request's ``model`` names the case), so what toolloom learns about one backend (a
-history shape it refuses, a tripped circuit) stays with that case, as it would in production. A case runs in each mode it applies to: agent mode when its tools
-are toolloom's own (``"builtin"``), tool-call mode when the client brings its tools or the case
-expects tool calls, each streamed and not.
+history shape it refuses, a tripped circuit) stays with that case, as it would in production.
+
+A case runs in agent mode when its tools are toolloom's own (``"builtin"``: the calls made are
+read from the thread) and in tool-call mode when the client brings its tools (the client then
+sends its tool results, and that follow-up must be answered too), streamed and not (a stream cut
+off mid-way only streamed).
+
+``TOOLLOOM_TEST_REPLAY_CORPUS`` names another directory of cases (an operator's own recorded
+failures, in the same format).
 
 With ``TOOLLOOM_TEST_VLLM_URL`` set (a vLLM serving gpt-oss-20b), the same requests also go to a
 toolloom pointed at that server and must end in the same outcome (``live`` runs; skipped
@@ -34,7 +40,7 @@ from backends.replay import ReplayLLM, load_corpus, request_contains
 from nodes.parsers import HARMONY_TOKEN, parse_text_tool_calls
 from tests.integration.server_process import ServerProcess
 
-CORPUS = load_corpus()
+CORPUS = load_corpus(os.environ.get("TOOLLOOM_TEST_REPLAY_CORPUS"))  # default: the shipped one
 LIVE_URL = os.environ.get("TOOLLOOM_TEST_VLLM_URL")
 LIVE_MODEL = os.environ.get("TOOLLOOM_TEST_VLLM_MODEL", "openai/gpt-oss-20b")
 

@@ -28,6 +28,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from backends.backend import ANSWER_TAG
 from backends.messages import message_text
 from server.api_error import ApiError
+from server.http.answer_guard import AnswerGuard
 from server.http.deps import CallerDep, RuntimeDep, ThreadIdHeader
 from server.http.openai_schemas import (
     ChatCompletion,
@@ -233,7 +234,7 @@ async def stream_completion(run: Run, messages: list[Any], chunks: Chunks) -> As
     """The answer's tokens as they are written (only text that can no longer turn into a tool
     call: respond's answer), then the tool calls or the rest of the answer, then ``[DONE]``."""
     yield chunks.delta({"role": "assistant", "content": ""})
-    streamed = ""
+    guard = AnswerGuard()  # holds back what may be a Harmony marker
     try:
         async for _, (token, metadata) in run.stream(messages, modes=["messages"]):
             if (
@@ -242,8 +243,9 @@ async def stream_completion(run: Run, messages: list[Any], chunks: Chunks) -> As
                 and isinstance(token.content, str)
                 and token.content
             ):
-                streamed += token.content
-                yield chunks.delta({"content": token.content})
+                part = guard.feed(token.content)
+                if part:
+                    yield chunks.delta({"content": part})
     except ApiError as error:  # the stream has started: report in-band, OpenAI-style
         yield sse(
             {
@@ -277,7 +279,7 @@ async def stream_completion(run: Run, messages: list[Any], chunks: Chunks) -> As
                 )  # fmt: skip
         finish = "tool_calls"
     elif isinstance(final, AIMessage):
-        text = message_text(final)
+        text, streamed = message_text(final), guard.streamed
         rest = (
             text[len(streamed) :]
             if text.startswith(streamed)
