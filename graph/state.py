@@ -10,9 +10,10 @@ from typing_extensions import TypedDict
 
 from intent.effects import Grounding
 
-Stage = Literal["native", "text", "structured", "intent", "pattern"]
+Stage = Literal["native", "text", "analysis", "structured", "intent", "pattern"]
 """Which stage produced a tool call: ``native`` (the backend returned well-formed tool_calls),
-``text`` (written into the reply: Harmony, Hermes, JSON), ``structured`` (a constrained JSON
+``text`` (written into the reply: Harmony, Hermes, JSON), ``analysis`` (written on gpt-oss's
+analysis channel, which the backend handed over as reasoning), ``structured`` (a constrained JSON
 request to the model), ``intent`` (the learned intent model and the argument extractors, for the
 built-in tools), ``pattern`` (deterministic patterns, when the intent model is unsure)."""
 
