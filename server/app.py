@@ -24,6 +24,7 @@ from server.auth.api_keys import KeyRing
 from server.http.body_limits import BodySizeLimit, JsonGuard
 from server.http.deps import authenticate
 from server.http.mcp_endpoint import McpHttpApp, mcp_http_app
+from server.http.plain_json import PlainTextJson
 from server.http.openai_schemas import ChatCompletionChunk
 from server.http.routes import (
     assistant_routes,
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
     )
     errors.install(app)
     app.add_middleware(JsonGuard, allow_bidi=settings.allow_bidi_controls)
+    app.add_middleware(PlainTextJson)  # Studio's text/plain JSON, before the guard reads it
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestLog)  # every request is logged and counted, 413s too
     if settings.cors_origins:  # outermost: a browser's preflight is answered before anything

@@ -38,6 +38,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.tools import BaseTool
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.store.base import BaseStore
 from redis.asyncio import Redis
 
 from backends.backend import Backend
@@ -51,12 +52,17 @@ from graph.checkpoints import compile_checkpointed, open_checkpointer, prune_che
 from graph.context import Context
 from intent.model import IntentModel
 from intent.model import shipped as shipped_intent
+from server.agentserver.shapes import assistant as default_assistant
+from server.agentserver.sweeper import Sweeper
 from server.settings import Settings, environment
+from server.storage.assistant_store import AssistantStore
 from server.storage.coordination import Coordinator, open_coordinator, transcript_recovery
+from server.storage.memory_store import opened_for
 from server.storage.rate_limits import RateLimiter, StoredLimits, limiter_from_settings
 from server.storage.redis_link import redis_from_settings
 from server.storage.response_cache import ResponseCache, cache_from_settings, cached_http_client
 from server.storage.store import Store
+from server.storage.thread_ttl_store import ThreadTtls
 from tools.base import ToolConfig
 from tools.toolbox import McpTiming, Toolbox, open_tools
 
@@ -93,6 +99,12 @@ class AgentRuntime:
     """The response cache (None when ``TOOLLOOM_CACHE_TTL`` is 0)."""
     redis: Redis | None = None
     embedded: EmbeddedServer | None = None
+    memory: BaseStore | None = None
+    """The long-term memory store (LangGraph's ``BaseStore``; the graph's ``Runtime.store``)."""
+    assistants: AssistantStore | None = None
+    """The assistants (configurations of the graph) and their versions."""
+    thread_ttls: ThreadTtls | None = None
+    """The threads' TTLs (swept by :class:`~server.agentserver.sweeper.Sweeper`)."""
     worker: RunWorker = field(init=False)
     """Executes the stored runs of the Agent Server API (set once the runtime is made)."""
 
@@ -317,6 +329,10 @@ async def open_runtime(
         key_limits = StoredLimits(store.key_limits)
         limiter = limiter_from_settings(settings, redis=redis, limits_for=key_limits)
         checkpointer = await stack.enter_async_context(open_checkpointer(settings))
+        memory = await stack.enter_async_context(opened_for(settings))
+        assistants = AssistantStore(store)
+        await asyncio.to_thread(assistants.ensure_system, default_assistant())
+        thread_ttls = ThreadTtls(store)
 
         context = context_from(settings)
         if settings.side_effects == "allow":
@@ -325,8 +341,10 @@ async def open_runtime(
                 "send requests run even when the user did not ask for them (a page or file the "
                 "agent reads can make it do so); use it only for trusted batch jobs"
             )
-        builder = build_graph(pool, toolbox, defaults=context, intent=intent_from(settings))
-        graph = compile_checkpointed(builder, checkpointer)
+        builder = build_graph(
+            pool, toolbox, defaults=context, intent=intent_from(settings), memory=settings.memory
+        )
+        graph = compile_checkpointed(builder, checkpointer, memory)
         coordinator = await stack.enter_async_context(
             open_coordinator(
                 store,
@@ -348,7 +366,7 @@ async def open_runtime(
         runtime = AgentRuntime(
             settings=settings,
             graph=graph,
-            stateless_graph=builder.compile(name="toolloom"),
+            stateless_graph=builder.compile(name="toolloom", store=memory),
             checkpointer=checkpointer,
             store=store,
             coordinator=coordinator,
@@ -360,13 +378,21 @@ async def open_runtime(
             cache=cache,
             redis=redis,
             embedded=embedded,
+            memory=memory,
+            assistants=assistants,
+            thread_ttls=thread_ttls,
         )
         from server.agentserver.worker import RunWorker  # it builds runs of this runtime
 
         runtime.worker = RunWorker(runtime)
+        sweeper = Sweeper(
+            store, thread_ttls, checkpointer, memory, settings.sweep_seconds, coordinator
+        )
         if serve_runs:
             await runtime.worker.start()
+            await sweeper.start()
         try:
             yield runtime
         finally:
+            await sweeper.stop()
             await runtime.worker.stop()

@@ -76,7 +76,6 @@ from server.agentserver.shapes import (
     GRAPH_ID,
     checkpoint_of,
     command_of,
-    is_uuid,
     jsonable,
     pending_interrupts,
 )
@@ -85,6 +84,7 @@ from server.auth.api_keys import ANONYMOUS, Principal
 from server.observability import ACTIVE_RUNS
 from server.road.approvals import check_resume, resume_value
 from server.road.approvals import pending as pending_approvals
+from server.road.assistant_config import resolve_assistant_config, with_memory
 from server.storage.rate_limits import enforce
 from server.storage.response_cache import bypassed, set_bypass
 from server.storage.store import (
@@ -391,6 +391,10 @@ class Run:
     """The class of the exception a failed run raised (``error`` events name it)."""
     _tokens_counted: int = field(default=0, init=False, repr=False)
 
+    def __post_init__(self) -> None:
+        # The caller's long-term memory: their own namespace of the graph's store, never a client's choice.
+        self.context = with_memory(self.runtime, self.context, self.caller.name)
+
     @property
     def served_by(self) -> str | None:
         """The backend that answered the last model call (None: no model call was made)."""
@@ -503,7 +507,9 @@ class Run:
                     "run_id": self.record,
                     "thread_id": self.thread_id,
                     "graph_id": GRAPH_ID,
-                    "assistant_id": ASSISTANT_ID,
+                    "assistant_id": (client.get("metadata") or {}).get(
+                        "assistant_id", ASSISTANT_ID
+                    ),
                     "run_attempt": 1,
                     "langgraph_version": langgraph_version,
                 },
@@ -906,20 +912,6 @@ class StoredRun:
         return self.row.thread_id
 
 
-def resolve_assistant(assistant_id: str) -> str:
-    """The assistant's id for an ``assistant_id`` that is the assistant's UUID or the graph's
-    name: an unknown UUID is 404, an unknown name 422 (as the reference answers)."""
-    if assistant_id in (GRAPH_ID, ASSISTANT_ID):
-        return ASSISTANT_ID
-    if is_uuid(assistant_id):
-        raise ApiError(404, NOT_FOUND)
-    raise ApiError(
-        422,
-        f"Invalid assistant: '{assistant_id}'. Must be either: a valid assistant UUID, or one of "
-        f"the registered graphs: ['{GRAPH_ID}']",
-    )
-
-
 def run_context(base: Context, overrides: dict[str, Any]) -> dict[str, Any]:
     """The request's ``context``, checked: the run's limits (which may only go down from the
     server's), tool-call mode (``client_tools``, ``tool_choice``, ``parallel_tool_calls``) and
@@ -1004,7 +996,8 @@ async def prepare_agent_run(
     (``reject``: 409 while a run is pending or running); runs it stops on this replica are
     cancelled at once. ``thread_id`` None: a stateless run on a new thread of its own, deleted
     when it ends unless ``on_completion="keep"``."""
-    assistant_id = resolve_assistant(request.assistant_id)
+    # The assistant's config (server/road/assistant_config.py): its context, under the run's.
+    assistant_id, preset = await resolve_assistant_config(runtime, caller, request.assistant_id)
     configurable = (request.config or {}).get("configurable") or {}
     if configurable and request.context:
         raise ApiError(
@@ -1013,7 +1006,7 @@ async def prepare_agent_run(
             "Context was introduced in LangGraph 0.6.0 and is the long term planned replacement "
             "for configurable.",
         )
-    context = run_context(runtime.context, request.context or {})
+    context = {**preset, **run_context(runtime.context, request.context or {})}
     if (
         "model" in context
     ):  # the backend the run asks for (as X-Model does elsewhere): 400 if unknown

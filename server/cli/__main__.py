@@ -1,0 +1,5 @@
+"""``python -m server.cli``: the command line (what ``toolloom`` runs)."""
+
+from server.cli import main
+
+main()
