@@ -24,8 +24,8 @@ from server.auth.api_keys import KeyRing
 from server.http.body_limits import BodySizeLimit, JsonGuard
 from server.http.deps import authenticate
 from server.http.mcp_endpoint import McpHttpApp, mcp_http_app
-from server.http.plain_json import PlainTextJson
 from server.http.openai_schemas import ChatCompletionChunk
+from server.http.plain_json import PlainTextJson
 from server.http.routes import (
     assistant_routes,
     langserve_routes,

