@@ -36,6 +36,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
+from graph.checkpoints import SETUP_LOCK_KEY
 from intent.encoder import DIMENSIONS, SentenceEncoder
 from server.storage.store import (
     PoolOptions,
@@ -52,7 +53,6 @@ OWNER_MARK = "tl~"
 cannot contain it, see :func:`scoped`)."""
 AGENT_NAMESPACE = ("memories",)
 """Where the agent keeps what a user asked it to remember (as that user's client sees it)."""
-SETUP_LOCK_KEY = 7_318_204_115  # replicas starting together set the store up one at a time
 TTL = TTLConfig(refresh_on_read=True)
 
 
@@ -152,7 +152,9 @@ async def _has_pgvector(conn: AsyncConnection[Any]) -> bool:
 async def _take_setup_lock(lock: AsyncConnection[Any], wait: float = 120.0) -> None:
     """Take the setup lock by polling ``pg_try_advisory_lock``: the store's migrations build
     indexes ``CONCURRENTLY``, which wait for every open transaction, and a replica blocked in
-    ``pg_advisory_lock`` would be one (see :func:`graph.checkpoints._setup_locked`)."""
+    ``pg_advisory_lock`` would be one (see :func:`graph.checkpoints._setup_locked`). It is the
+    checkpoints' lock: two replicas' index builds (one for the checkpoints, one for the store)
+    never run at the same time either."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + wait
     delay = 0.05
