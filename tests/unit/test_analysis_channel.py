@@ -18,8 +18,8 @@ from backends.replay import load_corpus
 from graph.context import Context
 from nodes.detect_intent import analysis_calls, text_calls
 from nodes.parsers import parse_bare_arguments, strip_harmony, without_calls
-from tools.specs import ToolSpec, resolve_tool, tool_name
 from tests.unit.test_graph import ByKind, run
+from tools.specs import ToolSpec, resolve_tool, tool_name
 
 CASES = {case["id"]: case for case in load_corpus()}
 WEATHER = ToolSpec.from_openai(CASES["vllm-35907-call-on-analysis-channel"]["request"]["tools"][0])
