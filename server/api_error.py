@@ -89,7 +89,14 @@ class ApiError(Exception):
 def error_body(
     request: Request, status: int, message: str, param: str | None = None, code: str | None = None
 ) -> dict[str, Any]:
-    if request.url.path.startswith("/v1"):
+    return error_body_for(request.url.path, status, message, param, code)
+
+
+def error_body_for(
+    path: str, status: int, message: str, param: str | None = None, code: str | None = None
+) -> dict[str, Any]:
+    """The error body for a request to ``path`` (for a middleware, which has no Request)."""
+    if path.startswith("/v1"):
         return {
             "error": {
                 "message": message,

@@ -53,6 +53,7 @@ from intent.model import IntentModel
 from intent.model import shipped as shipped_intent
 from server.settings import Settings, environment
 from server.storage.coordination import Coordinator, open_coordinator, transcript_recovery
+from server.storage.key_store import KeyStore
 from server.storage.rate_limits import RateLimiter, StoredLimits, limiter_from_settings
 from server.storage.redis_link import redis_from_settings
 from server.storage.response_cache import ResponseCache, cache_from_settings, cached_http_client
@@ -314,7 +315,7 @@ async def open_runtime(
 
         store = await asyncio.to_thread(Store.open, settings)  # migrated to the latest schema
         stack.callback(store.close)
-        key_limits = StoredLimits(store.key_limits)
+        key_limits = StoredLimits(KeyStore(store).limits)
         limiter = limiter_from_settings(settings, redis=redis, limits_for=key_limits)
         checkpointer = await stack.enter_async_context(open_checkpointer(settings))
 

@@ -19,6 +19,7 @@ from typing import Any
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from graph.checkpoints import open_checkpointer
+from server.storage.key_store import KeyStore
 from server.storage.store import PoolOptions, Store, is_postgres_url
 
 
@@ -103,7 +104,7 @@ async def _copy(source: Path, target_url: str, progress: Progress | None) -> Cop
                     report.runs += len(exported[2])
                 if progress is not None:
                     progress(done, len(threads))
-        report.keys = new.import_keys(old.list_keys())
+        report.keys = KeyStore(new).import_keys(KeyStore(old).list_keys())
         report.usage_rows = new.import_usage(old.usage())
     finally:
         old.close()

@@ -39,7 +39,7 @@ from fastapi import Depends
 from redis.asyncio import Redis
 
 from server.api_error import ApiError
-from server.auth.api_keys import Principal
+from server.auth.principal import Principal
 from server.settings import Settings
 from server.storage.redis_link import DEFAULT_RETRY_INTERVAL, RedisLink
 

@@ -18,7 +18,6 @@ import contextlib
 import hashlib
 import hmac
 import json
-import secrets
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -27,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage, ToolMessage
-from sqlalchemy import BigInteger, Index, MetaData, UniqueConstraint, event, func, text, update
+from sqlalchemy import Index, MetaData, UniqueConstraint, event, func, text, update
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -35,7 +34,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Field, Session, SQLModel, col, create_engine, delete, select
 
-KEY_PREFIX = "tl-"
+from server.storage.metadata_filters import filter_clause
 
 
 def utcnow() -> datetime:
@@ -147,24 +146,6 @@ class MessageRow(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow)
     run_id: str | None = Field(default=None, max_length=36, description="The run that wrote it.")
-
-
-class ApiKey(SQLModel, table=True):
-    __tablename__ = "tl_api_keys"
-
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(unique=True, max_length=64)
-    key_hash: str = Field(max_length=64)
-    created_at: datetime = Field(default_factory=utcnow)
-    revoked_at: datetime | None = None
-    rate_limit_rpm: int | None = Field(
-        default=None, description="Requests per minute for this key; null: TOOLLOOM_RATE_LIMIT_RPM."
-    )
-    tokens_per_day: int | None = Field(
-        default=None,
-        sa_type=BigInteger,
-        description="Model tokens per UTC day for this key; null: TOOLLOOM_TOKENS_PER_DAY.",
-    )
 
 
 class UsageDay(SQLModel, table=True):
@@ -604,8 +585,13 @@ class Store:
         ids: Sequence[str] | None,
         metadata: dict[str, Any] | None,
         status: str | None,
+        filters: dict[str, Any] | None = None,
     ) -> Any:
         query = query.where(Thread.owner == owner)
+        if filters:  # an auth handler's filter on the metadata (server/auth)
+            query = query.where(
+                filter_clause(col(Thread.metadata_json), filters, postgres=self.shared)
+            )
         if ids is not None:
             query = query.where(col(Thread.id).in_(list(ids)))
         if status is not None:
@@ -640,6 +626,7 @@ class Store:
         offset: int = 0,
         sort_by: str = "created_at",
         sort_order: str = "desc",
+        filters: dict[str, Any] | None = None,
     ) -> tuple[list[Thread], int]:
         """The owner's threads matching every filter (metadata: each key equal), one page, and
         how many match in all."""
@@ -652,24 +639,28 @@ class Store:
         }
         order = columns[sort_by]
         with self._session() as session:
-            query = self._thread_query(select(Thread), owner, ids, metadata, status)
+            query = self._thread_query(select(Thread), owner, ids, metadata, status, filters)
             query = query.order_by(
                 order.desc() if sort_order == "desc" else order.asc(), col(Thread.id)
             )
             rows = list(session.exec(query.offset(offset).limit(limit)))
             total = session.exec(
                 self._thread_query(
-                    select(func.count()).select_from(Thread), owner, ids, metadata, status
+                    select(func.count()).select_from(Thread), owner, ids, metadata, status, filters
                 )
             ).one()
             return rows, int(total)
 
     def count_threads(
-        self, owner: str, metadata: dict[str, Any] | None = None, status: str | None = None
+        self,
+        owner: str,
+        metadata: dict[str, Any] | None = None,
+        status: str | None = None,
+        filters: dict[str, Any] | None = None,
     ) -> int:
         with self._session() as session:
             query = self._thread_query(
-                select(func.count()).select_from(Thread), owner, None, metadata, status
+                select(func.count()).select_from(Thread), owner, None, metadata, status, filters
             )
             return int(session.exec(query).one())
 
@@ -1136,17 +1127,21 @@ class Store:
     # --- runs -------------------------------------------------------------------------------
 
     def start_run(
-        self, thread_id: str, given: Sequence[BaseMessage] = (), owner: str | None = None
+        self,
+        thread_id: str,
+        given: Sequence[BaseMessage] = (),
+        owner: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> str:
         """Record a running run (this replica's, heartbeat now) and the messages it was given, in
         one transaction; the thread is busy. With ``owner``, the thread is created for that owner
         if it does not exist yet (ThreadNotFound if another key made it meanwhile), in the same
-        transaction. The heartbeat is the database's clock, as every lease comparison is: a
+        transaction, with ``metadata`` (what an auth handler added). The heartbeat is the database's clock, as every lease comparison is: a
         replica whose clock is behind would otherwise start runs that already look expired.
         Returns the run's id."""
         with self._session() as session:
             if owner is not None:
-                session.exec(self._new_thread(thread_id, owner))
+                session.exec(self._new_thread(thread_id, owner, metadata))
                 thread = session.get(Thread, thread_id)
                 if thread is None or not hmac.compare_digest(thread.owner, owner):
                     raise ThreadNotFound(thread_id)
@@ -1435,10 +1430,6 @@ class Store:
             session.commit()
             return True
 
-    def import_keys(self, keys: Sequence[ApiKey]) -> int:
-        """Add the keys whose names are not here yet. Returns how many were added."""
-        return self._import(ApiKey, keys, ["name"])
-
     def import_usage(self, rows: Sequence[UsageDay]) -> int:
         """Add the (key, day) rows not here yet. Returns how many were added."""
         return self._import(UsageDay, rows, ["key", "day"])
@@ -1455,76 +1446,3 @@ class Store:
             ).all()
             session.commit()
             return len(added)
-
-    # --- API keys ----------------------------------------------------------------------------
-
-    def create_key(
-        self, name: str, *, rate_limit_rpm: int | None = None, tokens_per_day: int | None = None
-    ) -> str:
-        """A new key for ``name``; the raw key is returned once and only its hash is stored.
-        ``rate_limit_rpm`` and ``tokens_per_day`` override the settings' limits for this key
-        (None: the default; 0: no limit)."""
-        raw = KEY_PREFIX + secrets.token_urlsafe(32)
-        with self._session() as session:
-            if session.exec(select(ApiKey).where(ApiKey.name == name)).first():
-                raise ValueError(f"a key named {name!r} exists already")
-            session.add(
-                ApiKey(
-                    name=name,
-                    key_hash=hash_key(raw),
-                    rate_limit_rpm=rate_limit_rpm,
-                    tokens_per_day=tokens_per_day,
-                )
-            )
-            session.commit()
-        return raw
-
-    def set_key_limits(self, name: str, **limits: int | None) -> ApiKey:
-        """Set a key's overrides: ``rate_limit_rpm`` and/or ``tokens_per_day`` (None: back to
-        the default; 0: no limit). Fields not given are left as they are. LookupError: no
-        such key."""
-        unknown = set(limits) - {"rate_limit_rpm", "tokens_per_day"}
-        if unknown:
-            raise TypeError(f"unknown limits: {sorted(unknown)}")
-        with self._session() as session:
-            key = session.exec(select(ApiKey).where(ApiKey.name == name)).first()
-            if key is None:
-                raise LookupError(f"no key named {name!r}")
-            for field, value in limits.items():
-                setattr(key, field, value)
-            session.add(key)
-            session.commit()
-            session.refresh(key)
-            return key
-
-    def key_limits(self) -> dict[str, tuple[int | None, int | None]]:
-        """name -> (requests per minute, tokens per day) for every active key with an override."""
-        with self._session() as session:
-            rows = session.exec(
-                select(ApiKey.name, ApiKey.rate_limit_rpm, ApiKey.tokens_per_day).where(
-                    col(ApiKey.revoked_at).is_(None),
-                    col(ApiKey.rate_limit_rpm).is_not(None)
-                    | col(ApiKey.tokens_per_day).is_not(None),
-                )
-            )
-            return {name: (rpm, tpd) for name, rpm, tpd in rows}
-
-    def list_keys(self) -> list[ApiKey]:
-        with self._session() as session:
-            return list(session.exec(select(ApiKey).order_by(col(ApiKey.name))))
-
-    def revoke_key(self, name: str) -> bool:
-        with self._session() as session:
-            key = session.exec(select(ApiKey).where(ApiKey.name == name)).first()
-            if key is None or key.revoked_at is not None:
-                return False
-            key.revoked_at = utcnow()
-            session.add(key)
-            session.commit()
-            return True
-
-    def active_key_hashes(self) -> dict[str, str]:
-        """hash -> key name, for every key not revoked."""
-        with self._session() as session:
-            keys = session.exec(select(ApiKey).where(col(ApiKey.revoked_at).is_(None)))
-            return {key.key_hash: key.name for key in keys}

@@ -20,6 +20,7 @@ from server.storage.coordination import (
     make_coordinator,
     open_coordinator,
 )
+from server.storage.key_store import KeyStore
 from server.storage.store import Store
 
 
@@ -209,14 +210,14 @@ def _wait_until(condition, limit: float) -> float:  # type: ignore[no-untyped-de
 def test_keys_made_or_revoked_on_the_shared_database_reach_every_replica_within_2s(
     replicas: list[Store], postgres_url: str
 ) -> None:
-    rings = [KeyRing((SecretStr("static=boot"),), store) for store in replicas]
+    rings = [KeyRing((SecretStr("static=boot"),), KeyStore(store)) for store in replicas]
     assert all(ring.authenticate("nope") is None for ring in rings)  # loaded, cached
     cli = Store(postgres_url)  # `toolloom keys create` on another machine
     try:
-        raw = cli.create_key("ops")
+        raw = KeyStore(cli).create("ops")
         took = _wait_until(lambda: all(r.authenticate(raw) is not None for r in rings), 2.0)
         assert [r.authenticate(raw).name for r in rings] == ["ops", "ops"]  # type: ignore[union-attr]
-        assert cli.revoke_key("ops")
+        assert KeyStore(cli).revoke("ops")
         took = max(took, _wait_until(lambda: all(r.authenticate(raw) is None for r in rings), 2.0))
     finally:
         cli.close()

@@ -11,6 +11,7 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from server.settings import load_settings
+from server.storage.key_store import KeyStore
 from server.storage.store import (
     RunNotFound,
     Stopped,
@@ -104,13 +105,15 @@ def test_runs_and_transcript(store: Store) -> None:
 
 
 def test_keys(store: Store) -> None:
-    raw = store.create_key("ops")
+    keys = KeyStore(store)
+    raw = keys.create("ops")
     with pytest.raises(ValueError, match="exists already"):
-        store.create_key("ops")
-    assert list(store.active_key_hashes().values()) == ["ops"]
-    assert store.revoke_key("ops") and not store.revoke_key("ops")
-    assert store.active_key_hashes() == {}
+        keys.create("ops")
+    assert list(keys.active_hashes().values()) == ["ops"]
+    assert keys.revoke("ops") and not keys.revoke("ops")
+    assert keys.active_hashes() == {}
     assert raw.startswith("tl-")
+    assert keys.exists()  # a revoked key still says this database belongs to a keyed server
 
 
 def test_mark_interrupted_at_start(store: Store) -> None:

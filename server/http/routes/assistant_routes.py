@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from server.agentserver.shapes import ASSISTANT_ID, GRAPH_ID, assistant, is_uuid
 from server.api_error import ApiError
+from server.auth.principal import Principal
 from server.http.deps import CallerDep, RuntimeDep
 
 router = APIRouter(prefix="/assistants", tags=["assistants"])
@@ -44,7 +45,9 @@ class AssistantCount(BaseModel):
     name: str | None = None
 
 
-def _matching(graph_id: str | None, name: str | None, metadata: dict[str, Any] | None) -> list[Any]:
+def _matching(
+    graph_id: str | None, name: str | None, metadata: dict[str, Any] | None, caller: Principal
+) -> list[Any]:
     if graph_id is not None and graph_id != GRAPH_ID:
         raise ApiError(404, f"Graph '{graph_id}' not found. Expected one of: ['{GRAPH_ID}']")
     found = assistant()
@@ -52,14 +55,16 @@ def _matching(graph_id: str | None, name: str | None, metadata: dict[str, Any] |
         return []
     if any(found["metadata"].get(k) != v for k, v in (metadata or {}).items()):
         return []
+    if not caller.allows(found["metadata"]):  # an auth handler's filter leaves it out
+        return []
     return [found]
 
 
 @router.post("/search")
-async def search_assistants(body: AssistantSearch, _: CallerDep) -> JSONResponse:
+async def search_assistants(body: AssistantSearch, caller: CallerDep) -> JSONResponse:
     """The assistants (the one of toolloom's graph), filtered; ``X-Pagination-Total`` says how
     many match."""
-    found = _matching(body.graph_id, body.name, body.metadata)
+    found = _matching(body.graph_id, body.name, body.metadata, caller)
     page = found[body.offset : body.offset + body.limit]
     if body.select:
         page = [{k: v for k, v in a.items() if k in body.select} for a in page]
@@ -70,21 +75,21 @@ async def search_assistants(body: AssistantSearch, _: CallerDep) -> JSONResponse
 
 
 @router.post("/count")
-async def count_assistants(body: AssistantCount, _: CallerDep) -> int:
-    return len(_matching(body.graph_id, body.name, body.metadata))
+async def count_assistants(body: AssistantCount, caller: CallerDep) -> int:
+    return len(_matching(body.graph_id, body.name, body.metadata, caller))
 
 
-def _by_uuid(assistant_id: str) -> None:
+def _by_uuid(assistant_id: str, caller: Principal) -> None:
     if not is_uuid(assistant_id):
         raise ApiError(422, "Invalid assistant ID: must be a UUID")
-    if assistant_id != ASSISTANT_ID:
+    if assistant_id != ASSISTANT_ID or not caller.allows(assistant()["metadata"]):
         raise ApiError(404, f"Assistant {assistant_id} not found")
 
 
 @router.get("/{assistant_id}")
-async def get_assistant(assistant_id: str, _: CallerDep) -> dict[str, Any]:
+async def get_assistant(assistant_id: str, caller: CallerDep) -> dict[str, Any]:
     """The assistant, by its UUID."""
-    _by_uuid(assistant_id)
+    _by_uuid(assistant_id, caller)
     return assistant()
 
 
@@ -92,12 +97,12 @@ async def get_assistant(assistant_id: str, _: CallerDep) -> dict[str, Any]:
 async def get_assistant_graph(
     assistant_id: str,
     runtime: RuntimeDep,
-    _: CallerDep,
+    caller: CallerDep,
     xray: Annotated[str | None, Query(description="true, false or a depth (1, 2, ...)")] = None,
 ) -> dict[str, Any]:
     """The graph's nodes and edges (LangGraph's drawable graph); the graph's name is accepted in
     place of the assistant's id."""
-    _by_uuid(ASSISTANT_ID if assistant_id == GRAPH_ID else assistant_id)
+    _by_uuid(ASSISTANT_ID if assistant_id == GRAPH_ID else assistant_id, caller)
     depth: bool | int = False
     if xray in ("true", "True"):
         depth = True
@@ -137,21 +142,21 @@ def _schemas(graph: Any) -> dict[str, Any]:
 
 @router.get("/{assistant_id}/schemas")
 async def get_assistant_schemas(
-    assistant_id: str, runtime: RuntimeDep, _: CallerDep
+    assistant_id: str, runtime: RuntimeDep, caller: CallerDep
 ) -> dict[str, Any]:
     """The graph's input, output, state and context JSON Schemas (the context is the run's
     limits and tool-call mode; ``config_schema`` repeats it, as LangGraph >= 0.6 does)."""
-    _by_uuid(assistant_id)
+    _by_uuid(assistant_id, caller)
     return _schemas(runtime.graph)
 
 
 @router.get("/{assistant_id}/subgraphs")
 @router.get("/{assistant_id}/subgraphs/{namespace}")
 async def get_assistant_subgraphs(
-    assistant_id: str, _: CallerDep, namespace: str | None = None, recurse: bool = False
+    assistant_id: str, caller: CallerDep, namespace: str | None = None, recurse: bool = False
 ) -> dict[str, Any]:
     """toolloom's graph has no subgraphs."""
-    _by_uuid(assistant_id)
+    _by_uuid(assistant_id, caller)
     return {}
 
 

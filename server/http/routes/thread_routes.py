@@ -142,6 +142,11 @@ async def own_thread(runtime: AgentRuntime, caller: Any, thread_id: str) -> Thre
     return thread
 
 
+def caller_filters(caller: Any) -> dict[str, Any] | None:
+    """The metadata filter an auth handler returned for this request (None: none)."""
+    return dict(caller.filters) if caller.filters else None
+
+
 def config_of(thread_id: str, checkpoint: CheckpointRef | None = None) -> RunnableConfig:
     configurable: dict[str, Any] = {"thread_id": thread_id}
     if checkpoint is not None:
@@ -235,6 +240,7 @@ async def _search(
         offset=body.offset,
         sort_by=body.sort_by,
         sort_order=body.sort_order,
+        filters=caller_filters(caller),
     )
     wanted = set(body.select or THREAD_FIELDS)
     paths = list((body.extract or {}).values())
@@ -275,7 +281,7 @@ async def count_threads(body: ThreadCount, runtime: RuntimeDep, caller: CallerDe
     if body.values:
         raise ApiError(422, "values: counting threads by their state's values is not supported")
     return await asyncio.to_thread(
-        runtime.store.count_threads, caller.name, body.metadata, body.status
+        runtime.store.count_threads, caller.name, body.metadata, body.status, caller_filters(caller)
     )
 
 
