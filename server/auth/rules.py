@@ -27,8 +27,8 @@ from typing import Any, Literal
 
 from starlette.routing import compile_path
 
-GRAPH_ID = "toolloom"
-"""The graph's id (langgraph.json), the assistant toolloom's own surfaces run."""
+GRAPH_ID = "agent"
+"""The graph's id on toolloom's server, the assistant its own surfaces run."""
 
 
 @dataclass(frozen=True)
