@@ -52,12 +52,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": description}
     for status, description in [
         (400, "Bad request: malformed JSON, a wrong type, an invalid thread id or value"),
-        (401, "Missing or invalid API key"),
+        (401, "Missing or invalid API key (or token, with a custom auth handler)"),
+        (403, "The key lacks the route's scope, or an auth handler denied the action"),
         (404, "No such thread for this key"),
         (409, "The thread is busy with another run"),
         (413, "Request body too large"),
         (422, "Request does not match the schema"),
-        (429, "Too many requests"),
+        (429, "Too many requests, or too many failed authentications from this address"),
         (500, "Internal error (no details are sent)"),
         (502, "The LLM backend sent a bad reply"),
         (503, "The LLM backend is unavailable"),

@@ -37,6 +37,7 @@ from server.http.mcp_endpoint import McpHttpApp, mcp_http_app
 from server.http.openai_schemas import ChatCompletionChunk
 from server.http.routes import (
     assistant_routes,
+    key_routes,
     langserve_routes,
     meta_routes,
     openai_routes,
@@ -141,6 +142,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         )
     for module in (
         meta_routes,
+        key_routes,
         assistant_routes,
         thread_routes,
         run_routes,

@@ -21,7 +21,7 @@ from pydantic import SecretStr
 
 from server.auth.events import key_event
 from server.auth.principal import ANONYMOUS, Principal
-from server.storage.key_store import SCOPES, ActiveKey, KeyStore
+from server.storage.key_store import SCOPES, ActiveKey, KeyStore, aware
 from server.storage.store import DatabaseUnavailable, hash_key, utcnow
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,7 @@ class KeyRing:
         self._stored: list[ActiveKey] = []
         self._loaded_at = 0.0
         self._seen: dict[str, tuple[str, datetime | None]] | None = None
+        self._expired: set[str] = set()
 
     def _known(self) -> list[ActiveKey]:
         now = time.monotonic()
@@ -88,6 +89,11 @@ class KeyRing:
                 key_event("rotated", name, seen_by="server")
         for name in seen.keys() - current.keys():
             key_event("revoked", name, seen_by="server")
+        now = utcnow()
+        for name, (_, expires_at) in current.items():
+            if expires_at is not None and aware(expires_at) <= now and name not in self._expired:
+                self._expired.add(name)
+                key_event("expired", name, seen_by="server")
 
     def usable(self) -> int:
         """How many keys authenticate now (the setting's and the table's, unexpired)."""

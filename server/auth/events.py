@@ -1,8 +1,9 @@
 """Auth events an operator can see: one structured log line and one Prometheus sample each.
 
-- ``toolloom_key_events_total{event}``: a key ``created``, ``revoked``, ``rotated`` (counted by the
-  process that made the change, and by each server when its key ring first sees it; the CLI's
-  own log line says who did it), or ``expired``.
+- ``toolloom_key_events_total{event}``: a key ``created``, ``revoked`` or ``rotated``, counted by
+  each server when its key ring sees the change (within a second, whoever made it: the CLI, the
+  ``/keys`` routes, another replica). The process that made the change logs it too, with who
+  did it (``by``).
 - ``toolloom_auth_denials_total{reason}``: a request refused: ``missing`` or ``invalid``
   credentials (401), ``no_keys`` (a keyed server with no usable key: 401), ``scope`` or
   ``handler`` (403), ``throttled`` (429: the client address failed too often).
@@ -33,9 +34,10 @@ DENIALS = Counter(
 )
 
 
-def key_event(event: str, name: str, **fields: Any) -> None:
-    """A key was created, revoked, rotated or expired."""
-    KEY_EVENTS.labels(event).inc()
+def key_event(event: str, name: str, *, count: bool = True, **fields: Any) -> None:
+    """A key was created, revoked or rotated: a log line, and (``count``) the metric."""
+    if count:
+        KEY_EVENTS.labels(event).inc()
     log_event(auth_log, f"key {event}", key=name, **fields)
 
 

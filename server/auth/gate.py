@@ -24,6 +24,7 @@ import logging
 import math
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
+from types import SimpleNamespace
 from typing import Any
 
 from starlette.datastructures import QueryParams
@@ -164,6 +165,8 @@ class AuthGate:
         except Refusal as refusal:
             fields = {"client": address, "method": method, "route": template or path}
             denial(refusal.reason, refusal.status, **fields)
+            if template:  # the request log and metrics name the route the request was for
+                scope["route"] = SimpleNamespace(path=template)
             await _answer(send, scope, refusal)
             return
         except DatabaseUnavailable:

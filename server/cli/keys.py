@@ -57,7 +57,7 @@ def _event(event: str, name: str, **fields: Any) -> None:
     from server.auth.events import key_event
 
     _log()
-    key_event(event, name, by="cli", **fields)
+    key_event(event, name, count=False, by="cli", **fields)
 
 
 def _limits(rpm: str | None, tokens_per_day: str | None) -> dict[str, int | None]:

@@ -163,3 +163,26 @@ async def test_the_failure_window_slides() -> None:
     assert await limiter.blocked("a") == pytest.approx(30.0)
     now[0] += 30.5
     assert await limiter.blocked("a") == 0  # the oldest failure left the window
+
+
+def test_keys_over_http_need_admin(tmp_path: Path, keys: KeyStore) -> None:
+    admin = keys.create("root", scopes=["admin"])
+    reader = keys.create("reader", scopes=["read"])
+    with app_client(tmp_path) as client:
+        made = client.post("/keys", json={"name": "ci", "scopes": ["runs", "read"]},
+                           headers=bearer(admin))  # fmt: skip
+        assert made.status_code == 201 and made.json()["key"].startswith("tl-")
+        assert client.post("/keys", json={"name": "x"}, headers=bearer(reader)).status_code == 403
+        assert client.get("/keys", headers=bearer(reader)).status_code == 403
+        listed = {k["name"]: k for k in client.get("/keys", headers=bearer(admin)).json()}
+        assert listed["ci"]["scopes"] == ["read", "runs"] and listed["ci"]["state"] == "active"
+        assert client.post("/keys", json={"name": "ci"}, headers=bearer(admin)).status_code == 409
+        turned = client.post("/keys/ci/rotate", json={"grace": 60}, headers=bearer(admin)).json()
+        assert turned["old_secret_until"] is not None and turned["key"] != made.json()["key"]
+        time.sleep(1.1)
+        for key in (made.json()["key"], turned["key"]):  # both work during the grace period
+            assert client.post("/threads/search", json={}, headers=bearer(key)).status_code == 200
+        gone = client.delete("/keys/reader", headers=bearer(admin))
+        assert gone.json() == {"name": "reader", "usable_keys_left": 2}
+        assert client.delete("/keys/reader", headers=bearer(admin)).status_code == 404
+        assert metric(client, admin, "toolloom_key_events_total", event="rotated") >= 1
