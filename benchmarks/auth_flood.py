@@ -53,9 +53,7 @@ async def others(url: str, clients: int, until: float) -> tuple[list[float], Cou
             while time.monotonic() < until:
                 n += 1
                 started = time.perf_counter()
-                answer = await http.post(
-                    "/v1/chat/completions", json=turn_body(n), headers=headers
-                )
+                answer = await http.post("/v1/chat/completions", json=turn_body(n), headers=headers)
                 latencies.append(time.perf_counter() - started)
                 statuses[answer.status_code] += 1
 
