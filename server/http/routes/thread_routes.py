@@ -66,7 +66,7 @@ class ThreadSearch(BaseModel):
     values: dict[str, Any] | None = None
     status: Status | None = None
     limit: Annotated[int, Field(ge=1, le=1000)] = 10
-    offset: Annotated[int, Field(ge=0)] = 0
+    offset: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
     sort_by: Literal["thread_id", "status", "created_at", "updated_at", "state_updated_at"] = (
         "created_at"
     )
