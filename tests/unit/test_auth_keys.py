@@ -190,3 +190,22 @@ def test_keys_over_http_need_admin(tmp_path: Path, keys: KeyStore) -> None:
         assert gone.json() == {"name": "reader", "usable_keys_left": 2}
         assert client.delete("/keys/reader", headers=bearer(admin)).status_code == 404
         assert metric(client, turned["key"], "toolloom_key_events_total", event="rotated") >= 1
+
+
+async def test_failures_are_shared_through_redis(redis_url: str) -> None:
+    """Two replicas' limiters on one Redis count one address's failures together."""
+    from server.storage.redis_link import make_redis
+
+    clients = [make_redis(redis_url), make_redis(redis_url)]
+    prefix = f"test:{time.monotonic_ns()}:"
+    first, second = (FailureLimiter(4, redis=c, prefix=prefix) for c in clients)
+    try:
+        for limiter in (first, second, first):
+            assert await limiter.failed("203.0.113.9") == 0
+        wait = await second.failed("203.0.113.9")  # the 4th failure, on the other replica
+        assert 59 <= wait <= 60
+        assert 59 <= await first.blocked("203.0.113.9") <= 60
+        assert await first.blocked("203.0.113.10") == 0
+    finally:
+        for client in clients:
+            await client.aclose()
