@@ -52,12 +52,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorResponse, "description": description}
     for status, description in [
         (400, "Bad request: malformed JSON, a wrong type, an invalid thread id or value"),
-        (401, "Missing or invalid API key"),
+        (401, "Missing or invalid API key (or token, with a custom auth handler)"),
+        (403, "The key lacks the route's scope, or an auth handler denied the action"),
         (404, "No such thread for this key"),
         (409, "The thread is busy with another run"),
         (413, "Request body too large"),
         (422, "Request does not match the schema"),
-        (429, "Too many requests"),
+        (429, "Too many requests, or too many failed authentications from this address"),
         (500, "Internal error (no details are sent)"),
         (502, "The LLM backend sent a bad reply"),
         (503, "The LLM backend is unavailable"),
@@ -89,7 +90,14 @@ class ApiError(Exception):
 def error_body(
     request: Request, status: int, message: str, param: str | None = None, code: str | None = None
 ) -> dict[str, Any]:
-    if request.url.path.startswith("/v1"):
+    return error_body_for(request.url.path, status, message, param, code)
+
+
+def error_body_for(
+    path: str, status: int, message: str, param: str | None = None, code: str | None = None
+) -> dict[str, Any]:
+    """The error body for a request to ``path`` (for a middleware, which has no Request)."""
+    if path.startswith("/v1"):
         return {
             "error": {
                 "message": message,

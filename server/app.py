@@ -11,20 +11,29 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
+import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.routing import iter_route_contexts
 from langchain_core.language_models import BaseChatModel
 from pydantic.json_schema import models_json_schema
 from starlette.middleware.cors import CORSMiddleware
+from starlette.routing import Mount
+from starlette.types import Scope
 
 from server import api_error as errors
 from server.agentserver.shapes import assistant as default_assistant
 from server.agentserver.sweeper import Sweeper
 from server.agentserver.worker import RunWorker
 from server.auth.api_keys import KeyRing
+from server.auth.failures import FailureLimiter
+from server.auth.gate import Authenticator, AuthGate
+from server.auth.handlers import CustomAuth
+from server.auth.mode import AuthMode, StartupRefused, decide, is_loopback
+from server.auth.rules import PUBLIC, RouteTable
 from server.http.body_limits import BodySizeLimit, JsonGuard
 from server.http.deps import authenticate
 from server.http.mcp_endpoint import McpHttpApp, mcp_http_app
@@ -32,6 +41,7 @@ from server.http.openai_schemas import ChatCompletionChunk
 from server.http.plain_json import PlainTextJson
 from server.http.routes import (
     assistant_routes,
+    key_routes,
     langserve_routes,
     meta_routes,
     openai_routes,
@@ -41,7 +51,7 @@ from server.http.routes import (
     web_routes,
 )
 from server.observability import RequestLog
-from server.runtime import open_runtime
+from server.runtime import AgentRuntime, open_runtime
 from server.settings import VERSION, Settings, load_settings
 from server.storage.memory_store import StoreSetupError
 from tools.external.source_errors import ToolSourceError
@@ -55,30 +65,11 @@ EXPOSED_HEADERS = (
 )
 """Response headers a browser page (LangGraph Studio) may read: where a run's stream and record
 are, the page counts of a search, a new thread's id."""
-
-
-class StartupRefused(RuntimeError):
-    """The settings would expose the server unsafely."""
-
-
-def check_exposure(settings: Settings, keyring: KeyRing) -> None:
-    """Refuse to bind a non-loopback address with no API keys, unless explicitly allowed."""
-    host = settings.host
-    if not _is_loopback(host) and not keyring.required and not settings.allow_no_auth:
-        raise StartupRefused(
-            f"refusing to listen on {host} with no API keys: set TOOLLOOM_API_KEYS, create one with "
-            "'toolloom keys create NAME', or set TOOLLOOM_ALLOW_NO_AUTH=true"
-        )
+log = logging.getLogger(__name__)
+__all__ = ["StartupRefused", "create_app"]
 
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
-
-
-def _is_loopback(host: str) -> bool:
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return host == "localhost"
 
 
 def mcp_endpoint(settings: Settings, app: FastAPI) -> McpHttpApp:
@@ -92,7 +83,7 @@ def mcp_endpoint(settings: Settings, app: FastAPI) -> McpHttpApp:
         return list(app.state.runtime.toolbox.local_tools)
 
     hosts = None
-    if _is_loopback(settings.host):
+    if is_loopback(settings.host):
         hosts = [name + port for name in LOOPBACK_NAMES for port in ("", ":*")]
     return mcp_http_app(
         tools,
@@ -110,7 +101,7 @@ async def _noting_refusal(app: FastAPI) -> AsyncIterator[None]:
     (uvicorn only logs a failed start-up)."""
     try:
         yield
-    except (ToolSourceError, StoreSetupError) as exc:
+    except (ToolSourceError, StoreSetupError, StartupRefused) as exc:
         app.state.startup_error = exc
         raise
 
@@ -122,8 +113,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         async with _noting_refusal(app), open_runtime(settings, llm) as runtime:
-            keyring = KeyRing(settings.api_keys, runtime.store)
-            check_exposure(settings, keyring)
+            app.state.auth = await open_auth(settings, runtime, app)
             worker = RunWorker(runtime)  # executes the Agent Server API's stored runs
             assert runtime.thread_ttls is not None and runtime.assistants is not None
             # The graph's default assistant, as a stored row (searched, versioned like the others)
@@ -137,7 +127,6 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
                 runtime.coordinator,
             )
             app.state.runtime = runtime
-            app.state.keyring = keyring
             app.state.worker = worker
             app.state.agent_handler = langserve_routes.make_handler(runtime.graph)
             await worker.start()
@@ -160,6 +149,9 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
     errors.install(app)
     app.add_middleware(JsonGuard, allow_bidi=settings.allow_bidi_controls)
     app.add_middleware(PlainTextJson)  # Studio's text/plain JSON, before the guard reads it
+    # Every route but the public ones needs the caller authenticated and authorized, here,
+    # before routing (inside the body limit: a handler's body is read within it).
+    app.add_middleware(AuthGate, authenticator=_authenticator, public=public_routes())
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestLog)  # every request is logged and counted, 413s too
     if settings.cors_origins:  # outermost: a browser's preflight is answered before anything
@@ -173,6 +165,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         )
     for module in (
         meta_routes,
+        key_routes,
         assistant_routes,
         thread_routes,
         run_routes,
@@ -187,6 +180,57 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
     app.add_route("/mcp", mcp.asgi, methods=["GET", "POST", "DELETE"], include_in_schema=False)  # type: ignore[arg-type]
     _document_models(app)
     return app
+
+
+def public_routes() -> frozenset[tuple[str, str]]:
+    """Answered without credentials: /health, /ok, /info, the page and its static files."""
+    return PUBLIC | {("GET", f"/ui/{name}") for name in web_routes.ASSETS}
+
+
+def _authenticator(scope: Scope) -> Authenticator | None:
+    auth: Authenticator | None = getattr(scope["app"].state, "auth", None)
+    return auth
+
+
+def route_table(app: FastAPI) -> RouteTable:
+    """Every route the app mounts, in its order (the gate classifies requests with it)."""
+    table = RouteTable()
+    for route in iter_route_contexts(app.routes):
+        path, methods = route.path, route.methods
+        if path is None:
+            continue
+        if isinstance(route.original_route, Mount):
+            table.add(path.rstrip("/") + "/{rest:path}", frozenset({"*"}))
+            continue
+        table.add(path, frozenset(methods or ()))
+    return table
+
+
+async def open_auth(settings: Settings, runtime: AgentRuntime, app: FastAPI) -> Authenticator:
+    """Decide the auth mode (once: it never changes while the server runs) and build what it
+    needs. StartupRefused: an unsafe open server, or a custom handler that cannot be loaded."""
+    keys = runtime.store.keys
+    decision = decide(settings, await asyncio.to_thread(keys.exists))
+    custom = CustomAuth.load(decision.handler) if decision.handler is not None else None
+    keyring = None
+    if decision.mode is AuthMode.KEYS:
+        keyring = KeyRing(settings.api_keys, keys)
+        usable = await asyncio.to_thread(keyring.usable)
+        if not usable:
+            log.warning("auth: keys, but no usable key: every request is refused until one is "
+                        "created ('toolloom keys create NAME')")  # fmt: skip
+    if custom is not None and custom.uncovered:
+        log.warning("auth: no handler for %s: allowed without authorization checks (add a "
+                    "default-deny @auth.on)", ", ".join(custom.uncovered))  # fmt: skip
+    log.info("auth: %s (%s)", decision.mode.value, decision.reason)
+    store = runtime.store
+
+    async def threads(thread_id: str, owner: str) -> dict[str, Any] | None:
+        thread = await asyncio.to_thread(store.threads.find_thread, thread_id, owner)
+        return None if thread is None else dict(json.loads(thread.metadata_json))
+
+    failures = FailureLimiter(settings.auth_failures_per_minute, redis=runtime.redis)
+    return Authenticator(decision, keyring, custom, failures, threads, route_table(app))
 
 
 def _document_models(app: FastAPI) -> None:

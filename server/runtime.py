@@ -354,7 +354,7 @@ async def open_runtime(
 
         store = await asyncio.to_thread(Store.open, settings)  # migrated to the latest schema
         stack.callback(store.close)
-        key_limits = StoredLimits(store.keys.key_limits)
+        key_limits = StoredLimits(store.keys.limits)
         limiter = limiter_from_settings(settings, redis=redis, limits_for=key_limits)
         checkpointer = await stack.enter_async_context(open_checkpoints(settings))
         memory = await stack.enter_async_context(opened_for(settings))

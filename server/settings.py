@@ -9,18 +9,28 @@ from __future__ import annotations
 
 import importlib.metadata
 import ipaddress
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from dotenv import dotenv_values
-from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AliasChoices,
+    AnyHttpUrl,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "TOOLLOOM_"
 VERSION = importlib.metadata.version("toolloom")
 """toolloom's version, as pyproject.toml states it (the one place it is written)."""
+UNPREFIXED = {"langgraph_auth": "LANGGRAPH_AUTH"}
+"""Settings read from a variable without the prefix (the reference server's name for it)."""
 
 
 class SettingsError(Exception):
@@ -152,7 +162,34 @@ class Settings(BaseSettings):
     """API keys (comma-separated, each ``name=key`` or a bare key). With these or keys made by
     ``toolloom keys create``, every route but /health needs ``Authorization: Bearer KEY``."""
     allow_no_auth: bool = False
-    """Allow binding a non-loopback address with no API keys (otherwise start-up refuses)."""
+    """Allow an open server (no credentials) on a non-loopback address (otherwise start-up
+    refuses)."""
+    auth: Literal["auto", "keys", "custom", "open"] = "auto"
+    """How callers are authenticated, decided once at start and never changed by what the keys
+    table holds: ``keys`` (API keys), ``custom`` (the LangGraph ``Auth`` object that
+    ``LANGGRAPH_AUTH`` or langgraph.json's ``auth.path`` names), ``open`` (no credentials;
+    loopback or TOOLLOOM_ALLOW_NO_AUTH only). ``auto``: custom when a handler is configured, keys
+    when TOOLLOOM_API_KEYS is set or the keys table has ever held a key, open otherwise."""
+    langgraph_config: Path = Path("langgraph.json")
+    """The LangGraph config file whose ``auth`` section (``{"path": "./auth.py:auth"}``) names a
+    custom auth handler, as for ``langgraph dev``; read when it exists. Relative paths in it are
+    relative to the file's folder."""
+    langgraph_auth: Annotated[
+        dict[str, Any] | None,
+        Field(validation_alias=AliasChoices("LANGGRAPH_AUTH", "langgraph_auth")),
+        NoDecode,
+    ] = None
+    """``LANGGRAPH_AUTH`` (no prefix, as the reference server reads it): the same ``auth`` section
+    as JSON, e.g. ``{"path": "/srv/auth.py:auth"}``; it wins over langgraph.json's."""
+    auth_failures_per_minute: Annotated[int, Field(ge=0, le=1_000_000)] = 20
+    """Failed authentications (401) one client address may make in any 60 seconds; past that it
+    gets 429 with Retry-After, for every request, until the window has room (counted in Redis
+    when configured). 0: no limit."""
+    key_rotation_grace: Annotated[float, Field(ge=0, le=90 * 86400)] = 86400.0
+    """Seconds a rotated key's old secret keeps working (``toolloom keys rotate``)."""
+    forwarded_allow_ips: str = "127.0.0.1"
+    """Proxies whose ``X-Forwarded-For`` names the client (uvicorn's setting; comma-separated
+    addresses, or ``*``): the failed-attempt limit counts per client address."""
     max_body_bytes: Annotated[int, Field(ge=1024, le=100_000_000)] = 1_000_000
     """Largest request body; a larger one gets 413 before it is parsed."""
     max_messages: Annotated[int, Field(ge=1, le=10_000)] = 200
@@ -325,6 +362,22 @@ class Settings(BaseSettings):
                 raise ValueError(f"{value!r} is neither an IP address nor a host name") from None
         return value
 
+    @field_validator("langgraph_auth", mode="before")
+    @classmethod
+    def _auth_json(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            try:
+                value = json.loads(value)
+            except ValueError:
+                raise ValueError('must be JSON, e.g. {"path": "./auth.py:auth"}') from None
+        if value is not None and not (
+            isinstance(value, dict) and isinstance(value.get("path"), str)
+        ):
+            raise ValueError('must be an object with "path": "FILE.py:NAME" or "module:NAME"')
+        return value
+
     @field_validator("redis_url")
     @classmethod
     def _redis_scheme(cls, value: SecretStr | None) -> SecretStr | None:
@@ -368,7 +421,8 @@ def load_settings(**overrides: object) -> Settings:
             # A URL may hold a password: never echo it.
             secret = "key" in field or field in {"database_url", "redis_url"}
             shown = "" if secret else f" (got {err.get('input')!r})"
-            lines.append(f"{ENV_PREFIX}{field.upper()}: {err['msg']}{shown}")
+            name = UNPREFIXED.get(field.lower(), f"{ENV_PREFIX}{field.upper()}")
+            lines.append(f"{name}: {err['msg']}{shown}")
         raise SettingsError("invalid settings:\n  " + "\n  ".join(lines)) from None
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 import typer
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
+from server.cli.keys import keys_app
 from server.settings import Settings, SettingsError, load_settings
 
 app = typer.Typer(
@@ -80,8 +81,9 @@ def serve(
     import uvicorn
 
     from backends.embedded import EmbeddedError
-    from server.app import StartupRefused, check_exposure, create_app
-    from server.auth.api_keys import KeyRing
+    from server.app import create_app
+    from server.auth.handlers import CustomAuth
+    from server.auth.mode import StartupRefused, decide
     from server.storage.store import Store
 
     settings = _settings(host=host, port=port)
@@ -89,15 +91,23 @@ def serve(
     _check_tools(settings)
     _check_models(settings)
     store = Store.open(settings)
-    try:
-        check_exposure(settings, KeyRing(settings.api_keys, store))
+    try:  # the server decides again at start; this only fails fast, before the model starts
+        decision = decide(settings, store.keys.exists())
+        if decision.handler is not None:
+            CustomAuth.load(decision.handler)
     except StartupRefused as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(2) from None
     finally:
         store.close()
     web_app = create_app(settings)
-    config = uvicorn.Config(web_app, host=settings.host, port=settings.port, log_config=None)
+    config = uvicorn.Config(
+        web_app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+    )
     try:
         uvicorn.Server(config).run()
     except EmbeddedError as exc:
@@ -221,7 +231,6 @@ def embedded(
         server.stop()
 
 
-keys_app = typer.Typer(help="Manage API keys (stored hashed in TOOLLOOM_DB).", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 
 
@@ -229,121 +238,6 @@ def _store() -> Any:
     from server.storage.store import Store
 
     return Store.open(_settings())
-
-
-def _limits(rpm: str | None, tokens_per_day: str | None) -> dict[str, int | None]:
-    """The limits given as options: a count (0: no limit) or ``default`` (None: the settings'
-    value); an option not given is left out."""
-    found: dict[str, int | None] = {}
-    for field, option, value in (
-        ("rate_limit_rpm", "--rpm", rpm),
-        ("tokens_per_day", "--tokens-per-day", tokens_per_day),
-    ):
-        if value is None:
-            continue
-        if value.strip().lower() == "default":
-            found[field] = None
-            continue
-        try:
-            number = int(value)
-        except ValueError:
-            number = -1
-        if number < 0:
-            raise typer.BadParameter(
-                f"{value!r}: a whole number (0: no limit) or 'default'", param_hint=option
-            )
-        found[field] = number
-    return found
-
-
-def _shown(value: int | None, default: int) -> str:
-    if value is None:
-        return f"default ({default or 'no limit'})"
-    return str(value) if value else "no limit"
-
-
-RPM_HELP = "Requests per minute for this key (0: no limit; 'default': TOOLLOOM_RATE_LIMIT_RPM)."
-TPD_HELP = (
-    "Model tokens per UTC day for this key (0: no limit; 'default': TOOLLOOM_TOKENS_PER_DAY)."
-)
-
-
-@keys_app.command("create")
-def keys_create(
-    name: Annotated[str, typer.Argument(help="A name for the key (shown in logs and usage).")],
-    rpm: Annotated[str | None, typer.Option("--rpm", help=RPM_HELP)] = None,
-    tokens_per_day: Annotated[str | None, typer.Option("--tokens-per-day", help=TPD_HELP)] = None,
-) -> None:
-    """Create a key, optionally with its own limits; it is printed once and only its hash is kept."""
-    limits = _limits(rpm, tokens_per_day)
-    store = _store()
-    try:
-        raw = store.keys.create_key(name, **limits)
-    except ValueError as exc:
-        typer.echo(f"toolloom: {exc}", err=True)
-        raise typer.Exit(1) from None
-    finally:
-        store.close()
-    typer.echo(raw)
-    typer.echo(f"(key {name!r} created; it is not shown again)", err=True)
-
-
-@keys_app.command("limits")
-def keys_limits(
-    name: Annotated[str, typer.Argument(help="The key's name.")],
-    rpm: Annotated[str | None, typer.Option("--rpm", help=RPM_HELP)] = None,
-    tokens_per_day: Annotated[str | None, typer.Option("--tokens-per-day", help=TPD_HELP)] = None,
-) -> None:
-    """Show a key's limits, or set them (a running server applies them within about a second)."""
-    settings = _settings()
-    limits = _limits(rpm, tokens_per_day)
-    store = _store()
-    try:
-        if limits:
-            key = store.keys.set_key_limits(name, **limits)
-        else:
-            key = next((k for k in store.keys.list_keys() if k.name == name), None)
-            if key is None:
-                raise LookupError(f"no key named {name!r}")
-    except LookupError as exc:
-        typer.echo(f"toolloom: {exc.args[0]}", err=True)
-        raise typer.Exit(1) from None
-    finally:
-        store.close()
-    typer.echo(
-        f"{key.name}: {_shown(key.rate_limit_rpm, settings.rate_limit_rpm)} requests per minute, "
-        f"{_shown(key.tokens_per_day, settings.tokens_per_day)} tokens per day"
-    )
-
-
-@keys_app.command("list")
-def keys_list() -> None:
-    """List key names, whether they are active, and their limits (never the keys)."""
-    settings = _settings()
-    store = _store()
-    try:
-        for key in store.keys.list_keys():
-            state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
-            typer.echo(
-                f"{key.name}\t{state}\tcreated {key.created_at:%Y-%m-%d %H:%M}\t"
-                f"rpm {_shown(key.rate_limit_rpm, settings.rate_limit_rpm)}\t"
-                f"tokens/day {_shown(key.tokens_per_day, settings.tokens_per_day)}"
-            )
-    finally:
-        store.close()
-
-
-@keys_app.command("revoke")
-def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) -> None:
-    """Revoke a key (effective within 2 seconds on a running server)."""
-    store = _store()
-    try:
-        if not store.keys.revoke_key(name):
-            typer.echo(f"toolloom: no active key named {name!r}", err=True)
-            raise typer.Exit(1)
-    finally:
-        store.close()
-    typer.echo(f"revoked {name!r}")
 
 
 @app.command()

@@ -1,6 +1,7 @@
 """The routes' dependencies, as ``Annotated`` aliases (the FastAPI full-stack template's style).
 
 A route asks for what it needs by type: ``runtime: RuntimeDep``, ``caller: CallerDep``.
+The caller comes from the auth gate, which ran before routing.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from fastapi import Depends, Header, Path, Request
 
 from server.agentserver.worker import RunWorker
 from server.api_error import ApiError
-from server.auth.api_keys import ANONYMOUS, KeyRing, Principal
+from server.auth.gate import Authenticator
+from server.auth.principal import Principal
 from server.road.request import MODEL_HEADER, THREAD_HEADER, THREAD_ID_PATTERN, THREAD_ID_RULE
 from server.runtime import AgentRuntime
 
@@ -30,55 +32,30 @@ def get_worker(request: Request) -> RunWorker:
     return worker
 
 
-def get_keyring(request: Request) -> KeyRing:
-    keyring: KeyRing = request.app.state.keyring
-    return keyring
-
-
-def get_caller(request: Request, keyring: Annotated[KeyRing, Depends(get_keyring)]) -> Principal:
-    """The caller, from ``Authorization: Bearer KEY`` or ``x-api-key: KEY`` (what
-    ``langgraph-sdk``, ``RemoteGraph`` and LangGraph Studio send); anyone, when the server has no
-    keys. Both headers naming different keys is a 401 rather than a guess."""
-    if not keyring.required:
-        request.state.principal = ANONYMOUS
-        return ANONYMOUS
-    header = request.headers.get("authorization", "")
-    scheme, _, bearer = header.partition(" ")
-    bearer = bearer.strip() if scheme.lower() == "bearer" else ""
-    api_key = request.headers.get("x-api-key", "").strip()
-    if bearer and api_key and bearer != api_key:
-        raise ApiError(
-            401,
-            "two different API keys (Authorization and x-api-key): send one",
-            code="invalid_api_key",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    key = bearer or api_key
-    if not key:
-        raise ApiError(
-            401,
-            "missing API key: send Authorization: Bearer KEY (or x-api-key: KEY)",
-            code="missing_api_key",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    principal = keyring.authenticate(key)
+def get_caller(request: Request) -> Principal:
+    """The caller, as the auth gate (:mod:`server.auth.gate`) authenticated and authorized it
+    before routing: every route but the public ones passes the gate, so a route that asks for
+    the caller always finds one (a 401 otherwise: it fails closed)."""
+    principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:
-        raise ApiError(
-            401, "invalid API key", code="invalid_api_key", headers={"WWW-Authenticate": "Bearer"}
-        )
-    request.state.principal = principal
+        raise ApiError(401, "not authenticated", code="missing_api_key")
     return principal
 
 
 def authenticate(request: Request) -> Principal:
     """:func:`get_caller` for an endpoint outside FastAPI's dependency injection (``/mcp``, a raw
-    ASGI endpoint): the same keys, the same 401s."""
-    return get_caller(request, get_keyring(request))
+    ASGI endpoint)."""
+    return get_caller(request)
+
+
+def get_auth(request: Request) -> Authenticator:
+    auth: Authenticator = request.app.state.auth
+    return auth
 
 
 RuntimeDep = Annotated[AgentRuntime, Depends(get_runtime)]
 WorkerDep = Annotated[RunWorker, Depends(get_worker)]
-KeyRingDep = Annotated[KeyRing, Depends(get_keyring)]
+AuthDep = Annotated[Authenticator, Depends(get_auth)]
 CallerDep = Annotated[Principal, Depends(get_caller)]
 ThreadIdPath = Annotated[str, Path(pattern=THREAD_ID_PATTERN, description=THREAD_ID_RULE)]
 ThreadIdHeader = Annotated[

@@ -311,6 +311,7 @@ class Run:
                 thread_id,
                 given,
                 self.caller.name if self.new_thread else None,
+                dict(self.caller.new_thread_metadata),
             )
         except ThreadNotFound:  # another key made the thread a moment ago
             raise ApiError(404, f"no thread {thread_id!r}") from None

@@ -104,7 +104,7 @@ async def _copy(source: Path, target_url: str, progress: Progress | None) -> Cop
                     report.runs += len(exported[2])
                 if progress is not None:
                     progress(done, len(threads))
-        report.keys = new.transfer.import_keys(old.keys.list_keys())
+        report.keys = new.keys.import_keys(old.keys.list_keys())
         report.usage_rows = new.transfer.import_usage(old.usage.days())
     finally:
         old.close()

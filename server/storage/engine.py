@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, create_engine
+from sqlmodel import Session, SQLModel, create_engine
 
 from graph.checkpoints import open_checkpointer
 from graph.databases import (
@@ -192,3 +192,18 @@ class Database:
         """One round trip; raises DatabaseUnavailable when the database does not answer."""
         with self.session() as session:
             session.exec(text("SELECT 1"))  # type: ignore[call-overload]
+
+    def insert_missing(self, table: Any, rows: Sequence[SQLModel], unique: list[str]) -> int:
+        """Add the rows whose ``unique`` columns are not in ``table`` yet (``toolloom db copy``).
+        Returns how many were added."""
+        if not rows:
+            return 0
+        with self.session() as session:
+            added = session.exec(
+                self.insert(table)
+                .values([row.model_dump(exclude={"id"}) for row in rows])
+                .on_conflict_do_nothing(index_elements=unique)
+                .returning(table.id)
+            ).all()
+            session.commit()
+            return len(added)

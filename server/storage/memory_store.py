@@ -37,9 +37,8 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from graph.checkpoints import SETUP_LOCK_KEY
-from graph.databases import is_postgres_url, is_unavailable, libpq_url, unavailable
+from graph.databases import PoolOptions, is_postgres_url, is_unavailable, libpq_url, unavailable
 from intent.encoder import DIMENSIONS, SentenceEncoder
-from server.storage.store import PoolOptions
 
 log = logging.getLogger(__name__)
 

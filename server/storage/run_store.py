@@ -309,17 +309,21 @@ class RunStore:
             session.commit()
 
     def start_run(
-        self, thread_id: str, given: Sequence[BaseMessage] = (), owner: str | None = None
+        self,
+        thread_id: str,
+        given: Sequence[BaseMessage] = (),
+        owner: str | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> str:
         """Record a running run (this replica's, heartbeat now) and the messages it was given, in
         one transaction; the thread is busy. With ``owner``, the thread is created for that owner
         if it does not exist yet (ThreadNotFound if another key made it meanwhile), in the same
-        transaction. The heartbeat is the database's clock, as every lease comparison is: a
+        transaction, with ``metadata`` (what an auth handler added). The heartbeat is the database's clock, as every lease comparison is: a
         replica whose clock is behind would otherwise start runs that already look expired.
         Returns the run's id."""
         with self.db.session() as session:
             if owner is not None:
-                session.exec(self.threads._new_thread(thread_id, owner))
+                session.exec(self.threads._new_thread(thread_id, owner, metadata))
                 thread = session.get(Thread, thread_id)
                 if thread is None or not hmac.compare_digest(thread.owner, owner):
                     raise ThreadNotFound(thread_id)

@@ -122,24 +122,6 @@ class MessageRow(SQLModel, table=True):
     run_id: str | None = Field(default=None, max_length=36, description="The run that wrote it.")
 
 
-class ApiKey(SQLModel, table=True):
-    __tablename__ = "tl_api_keys"
-
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(unique=True, max_length=64)
-    key_hash: str = Field(max_length=64)
-    created_at: datetime = Field(default_factory=utcnow)
-    revoked_at: datetime | None = None
-    rate_limit_rpm: int | None = Field(
-        default=None, description="Requests per minute for this key; null: TOOLLOOM_RATE_LIMIT_RPM."
-    )
-    tokens_per_day: int | None = Field(
-        default=None,
-        sa_type=BigInteger,
-        description="Model tokens per UTC day for this key; null: TOOLLOOM_TOKENS_PER_DAY.",
-    )
-
-
 class UsageDay(SQLModel, table=True):
     __tablename__ = "tl_usage"
     __table_args__ = (UniqueConstraint("key", "day"),)
@@ -200,3 +182,40 @@ class Stopped:
     thread_id: str
     replica: str | None
     action: str
+
+
+SCOPES = ("admin", "read", "runs")
+"""``runs``: run the agent (every surface) and change threads; ``read``: threads, transcripts,
+state, history, runs, the tools and models; ``admin``: keys and usage."""
+ALL_SCOPES = ",".join(SCOPES)
+
+
+class ApiKey(SQLModel, table=True):
+    __tablename__ = "tl_api_keys"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(unique=True, max_length=64)
+    key_hash: str = Field(max_length=64)
+    created_at: datetime = Field(default_factory=utcnow)
+    revoked_at: datetime | None = None
+    rate_limit_rpm: int | None = Field(
+        default=None, description="Requests per minute for this key; null: TOOLLOOM_RATE_LIMIT_RPM."
+    )
+    tokens_per_day: int | None = Field(
+        default=None,
+        sa_type=BigInteger,
+        description="Model tokens per UTC day for this key; null: TOOLLOOM_TOKENS_PER_DAY.",
+    )
+    scopes: str = Field(
+        default=ALL_SCOPES,
+        max_length=200,
+        description="Comma-separated: runs, read, admin.",
+    )
+    expires_at: datetime | None = Field(default=None, description="Null: never.")
+    previous_hash: str | None = Field(
+        default=None, max_length=64, description="The secret before the last rotation."
+    )
+    previous_until: datetime | None = Field(
+        default=None, description="Until when the secret before the last rotation still works."
+    )
+    rotated_at: datetime | None = None

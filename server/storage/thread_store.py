@@ -12,6 +12,7 @@ from sqlalchemy import func, update
 from sqlmodel import col, delete, select
 
 from server.storage.engine import Database, ThreadExists, ThreadNotFound
+from server.storage.metadata_filters import filter_clause
 from server.storage.tables import (
     MessageRow,
     RunRow,
@@ -155,8 +156,13 @@ class ThreadStore:
         ids: Sequence[str] | None,
         metadata: dict[str, Any] | None,
         status: str | None,
+        filters: dict[str, Any] | None = None,
     ) -> Any:
         query = query.where(Thread.owner == owner)
+        if filters:  # an auth handler's filter on the metadata (server/auth)
+            query = query.where(
+                filter_clause(col(Thread.metadata_json), filters, postgres=self.db.shared)
+            )
         if ids is not None:
             query = query.where(col(Thread.id).in_(list(ids)))
         if status is not None:
@@ -191,6 +197,7 @@ class ThreadStore:
         offset: int = 0,
         sort_by: str = "created_at",
         sort_order: str = "desc",
+        filters: dict[str, Any] | None = None,
     ) -> tuple[list[Thread], int]:
         """The owner's threads matching every filter (metadata: each key equal), one page, and
         how many match in all."""
@@ -203,24 +210,28 @@ class ThreadStore:
         }
         order = columns[sort_by]
         with self.db.session() as session:
-            query = self._thread_query(select(Thread), owner, ids, metadata, status)
+            query = self._thread_query(select(Thread), owner, ids, metadata, status, filters)
             query = query.order_by(
                 order.desc() if sort_order == "desc" else order.asc(), col(Thread.id)
             )
             rows = list(session.exec(query.offset(offset).limit(limit)))
             total = session.exec(
                 self._thread_query(
-                    select(func.count()).select_from(Thread), owner, ids, metadata, status
+                    select(func.count()).select_from(Thread), owner, ids, metadata, status, filters
                 )
             ).one()
             return rows, int(total)
 
     def count_threads(
-        self, owner: str, metadata: dict[str, Any] | None = None, status: str | None = None
+        self,
+        owner: str,
+        metadata: dict[str, Any] | None = None,
+        status: str | None = None,
+        filters: dict[str, Any] | None = None,
     ) -> int:
         with self.db.session() as session:
             query = self._thread_query(
-                select(func.count()).select_from(Thread), owner, None, metadata, status
+                select(func.count()).select_from(Thread), owner, None, metadata, status, filters
             )
             return int(session.exec(query).one())
 

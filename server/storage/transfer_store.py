@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
-from sqlmodel import SQLModel, col, select
+from sqlmodel import col, select
 
 from server.storage.engine import Database
 from server.storage.tables import (
-    ApiKey,
     MessageRow,
     RunRow,
     Thread,
@@ -71,23 +69,6 @@ class TransferStore:
             session.commit()
             return True
 
-    def import_keys(self, keys: Sequence[ApiKey]) -> int:
-        """Add the keys whose names are not here yet. Returns how many were added."""
-        return self._import(ApiKey, keys, ["name"])
-
     def import_usage(self, rows: Sequence[UsageDay]) -> int:
         """Add the (key, day) rows not here yet. Returns how many were added."""
-        return self._import(UsageDay, rows, ["key", "day"])
-
-    def _import(self, table: Any, rows: Sequence[SQLModel], unique: list[str]) -> int:
-        if not rows:
-            return 0
-        with self.db.session() as session:
-            added = session.exec(
-                self.db.insert(table)
-                .values([row.model_dump(exclude={"id"}) for row in rows])
-                .on_conflict_do_nothing(index_elements=unique)
-                .returning(table.id)
-            ).all()
-            session.commit()
-            return len(added)
+        return self.db.insert_missing(UsageDay, rows, ["key", "day"])

@@ -1772,7 +1772,14 @@ async def record(
 
 
 @contextlib.contextmanager
-def langgraph_dev(llm_base_url: str, workdir: Path, port: int) -> Iterator[str]:
+def langgraph_dev(
+    llm_base_url: str,
+    workdir: Path,
+    port: int,
+    *,
+    auth: dict[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Iterator[str]:
     """``langgraph dev`` (the reference server) on this repository's graph, with the model at
     ``llm_base_url``; yields its base URL. Analytics, version checks and tracing are off, so
     nothing leaves the machine; the log is ``workdir / "langgraph.log"``.
@@ -1780,7 +1787,8 @@ def langgraph_dev(llm_base_url: str, workdir: Path, port: int) -> Iterator[str]:
     The config is langgraph.json without its custom checkpointer: with the SQLite saver,
     ``langgraph-api`` cannot roll a run back (the saver lacks ``adelete_for_runs``; the cancel
     answers 500 and the run stays ``running``), so the reference is recorded on the server's
-    own in-memory checkpointer, which implements every route.
+    own in-memory checkpointer, which implements every route. ``auth``: langgraph.json's
+    ``auth`` section (a custom ``Auth`` handler); ``env``: more environment for the server.
     """
     config = json.loads((ROOT / "langgraph.json").read_text())
     config.pop("checkpointer", None)
@@ -1788,6 +1796,8 @@ def langgraph_dev(llm_base_url: str, workdir: Path, port: int) -> Iterator[str]:
     config["graphs"] = {
         name: str(ROOT / spec.removeprefix("./")) for name, spec in config["graphs"].items()
     }
+    if auth is not None:
+        config["auth"] = auth
     config_path = workdir / "langgraph.json"
     config_path.write_text(json.dumps(config))
     env = {
@@ -1800,6 +1810,7 @@ def langgraph_dev(llm_base_url: str, workdir: Path, port: int) -> Iterator[str]:
         "TOOLLOOM_LLM_MODEL": "stub",
         "TOOLLOOM_DB": str(workdir / "studio.db"),
         "TOOLLOOM_WORKSPACE": str(workdir / "ws"),
+        **(env or {}),
     }
     log_path = workdir / "langgraph.log"
     command = [

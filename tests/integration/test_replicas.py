@@ -8,6 +8,9 @@ again first, so each also runs alone.
 Timings come from the settings the replicas get: TOOLLOOM_RUN_LEASE=3 (heartbeat every 1 s, sweep
 every 1.5 s), TOOLLOOM_DB_POOL_TIMEOUT=2 and TOOLLOOM_DB_CONNECT_TIMEOUT=2 (how long a request may
 wait for the database before its 503). The auth cache is 1 s (server/auth/api_keys.py).
+
+The replicas' key is in the keys table (not in TOOLLOOM_API_KEYS): they are keyed because the
+table held a key at start, which is the configuration whose last revocation once opened them.
 """
 
 from __future__ import annotations
@@ -26,12 +29,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from backends.stub import StubLLM
 from benchmarks.balancer import Balancer
 from harness.pg import PostgresCluster
+from server.storage.key_store import ApiKey, hash_key
+from server.storage.store import Store
 from tests.integration.server_process import ServerProcess
 
 KEY = "replica-test-key"
@@ -67,6 +73,11 @@ def cluster(
 ) -> Iterator[Replicas]:
     tmp = tmp_path_factory.mktemp("replicas")
     database_url = postgres_cluster.fresh_database()
+    store = Store(database_url)  # migrated; the module's key is stored, hashed, before start
+    try:
+        store.keys.import_keys([ApiKey(name="tester", key_hash=hash_key(KEY))])
+    finally:
+        store.close()
     with StubLLM(default=reply) as stub:
         servers = [
             ServerProcess(
@@ -76,7 +87,8 @@ def cluster(
                 TOOLLOOM_RUN_LEASE="3",
                 TOOLLOOM_DB_POOL_TIMEOUT="2",
                 TOOLLOOM_DB_CONNECT_TIMEOUT="2",
-                TOOLLOOM_API_KEYS=f"tester={KEY}",
+                # the revocation test counts 401s from 127.0.0.1 (no 429 for failed attempts)
+                TOOLLOOM_AUTH_FAILURES_PER_MINUTE="0",
                 TOOLLOOM_LLM_BASE_URL=stub.base_url,
                 TOOLLOOM_LLM_MODEL="stub",
             )
@@ -220,6 +232,67 @@ def test_a_key_made_with_the_cli_works_on_every_replica_until_revoked(
     assert len(refused) == 3, refused
     assert max(refused.values()) < 2.0, refused
     assert get(b.url, "/usage").status_code == 200  # the other key still works
+
+
+def keys_command(replicas: Replicas, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TOOLLOOM_")}
+    env["TOOLLOOM_DATABASE_URL"] = replicas.database_url
+    return subprocess.run(
+        [sys.executable, "-m", "server.cli", "keys", *args],
+        env=env,
+        cwd=replicas.tmp,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+
+def search(url: str, key: str | None) -> int:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    return httpx.post(f"{url}/threads/search", json={}, headers=headers, timeout=15).status_code
+
+
+def test_revoking_the_last_key_leaves_every_replica_closed(replicas: Replicas) -> None:
+    """Issue 26's defect: the replicas were keyed by the table; revoking its last key must not
+    open them (it used to, on each within a second). Every replica and the balancer refuse
+    everyone, the revoked key included, until a key exists again."""
+    urls = [server.url for server in replicas.servers] + [replicas.balancer.url]
+    assert [search(url, KEY) for url in urls] == [200] * 4
+    active = [
+        line.split("\t")[0]
+        for line in keys_command(replicas, "list").stdout.splitlines()
+        if "\tactive\t" in line
+    ]
+    try:
+        for name in active:
+            last = keys_command(replicas, "revoke", name)
+        assert "that was the last usable key" in last.stderr
+        revoked = time.monotonic()
+        answers: list[int] = []
+        rounds = 0
+        while time.monotonic() - revoked < 3.0 or rounds < 5:  # past every replica's re-reads
+            rounds += 1
+            for url in urls:
+                answers += [search(url, None), search(url, KEY)]
+            time.sleep(0.05)
+        assert set(answers) == {401}, sorted(set(answers))
+
+        fresh = keys_command(replicas, "create", "after").stdout.strip()
+        deadline = time.monotonic() + 2.0
+        for url in urls:
+            while search(url, fresh) != 200:
+                assert time.monotonic() < deadline, f"{url} refuses the new key"
+                time.sleep(0.05)
+        assert [search(url, None) for url in urls] == [401] * 4
+    finally:  # the module's key back, for the tests after this one
+        with psycopg.connect(replicas.database_url, autocommit=True) as conn:
+            conn.execute("UPDATE tl_api_keys SET revoked_at = NULL WHERE name = 'tester'")
+    deadline = time.monotonic() + 2.0
+    for url in urls:
+        while search(url, KEY) != 200:
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
 
 
 def test_postgres_stopped_for_5_s_gives_503s_then_recovers_without_restart(

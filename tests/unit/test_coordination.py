@@ -209,14 +209,14 @@ def _wait_until(condition, limit: float) -> float:  # type: ignore[no-untyped-de
 def test_keys_made_or_revoked_on_the_shared_database_reach_every_replica_within_2s(
     replicas: list[Store], postgres_url: str
 ) -> None:
-    rings = [KeyRing((SecretStr("static=boot"),), store) for store in replicas]
+    rings = [KeyRing((SecretStr("static=boot"),), store.keys) for store in replicas]
     assert all(ring.authenticate("nope") is None for ring in rings)  # loaded, cached
     cli = Store(postgres_url)  # `toolloom keys create` on another machine
     try:
-        raw = cli.keys.create_key("ops")
+        raw = cli.keys.create("ops")
         took = _wait_until(lambda: all(r.authenticate(raw) is not None for r in rings), 2.0)
         assert [r.authenticate(raw).name for r in rings] == ["ops", "ops"]  # type: ignore[union-attr]
-        assert cli.keys.revoke_key("ops")
+        assert cli.keys.revoke("ops")
         took = max(took, _wait_until(lambda: all(r.authenticate(raw) is None for r in rings), 2.0))
     finally:
         cli.close()

@@ -27,7 +27,7 @@ async def _sqlite_installation(path: Path) -> None:
     and usage, as a SQLite server leaves them."""
     store = Store(path)
     try:
-        store.keys.create_key("alice")
+        store.keys.create("alice")
         store.usage.add_usage(
             "alice", error=False, prompt_tokens=5, completion_tokens=7, tool_calls=1
         )
@@ -107,7 +107,7 @@ def test_copy_moves_an_installation_up_and_the_thread_goes_on(
             "second",
             "sure",
         ]
-        assert list(store.keys.active_key_hashes().values()) == ["alice"]
+        assert list(store.keys.active_hashes().values()) == ["alice"]
         [usage] = store.usage.days("alice")
         assert (usage.requests, usage.prompt_tokens, usage.completion_tokens) == (1, 5, 7)
         run = store.runs.last_run("moved")

@@ -84,7 +84,9 @@ def test_a_database_made_before_migrations_is_upgraded_with_its_rows(database_ur
         assert [m.content for m in store.transcript.messages("old")] == ["hello", "hi!"]
         [usage] = store.usage.days("ops")
         assert (usage.requests, usage.errors, usage.prompt_tokens) == (7, 1, 70)
-        assert list(store.keys.active_key_hashes().items()) == [("abc123", "ops")]
+        assert list(store.keys.active_hashes().items()) == [("abc123", "ops")]
+        [old_key] = store.keys.list_keys()
+        assert old_key.scopes == "admin,read,runs"  # keys made before scopes keep every right
         # the old run has no heartbeat: its start time counts, so it is swept as long dead
         assert store.leases.sweep_expired_runs(30) == ["old"]
         # and the upgraded database works like a new one

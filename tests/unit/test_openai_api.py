@@ -388,33 +388,27 @@ def test_parallel_tool_calls_false_returns_one_call(
 
 
 def test_non_loopback_bind_without_keys_is_refused(tmp_path: Path) -> None:
-    from server.app import StartupRefused, check_exposure
-    from server.auth.api_keys import KeyRing
-    from server.storage.store import Store
+    from server.auth.mode import AuthMode, StartupRefused, decide
 
-    store = Store(tmp_path / "k.db")
-    try:
-        for host, keys, allow, refused in [
-            ("0.0.0.0", "", False, True),
-            ("0.0.0.0", "a=b", False, False),
-            ("0.0.0.0", "", True, False),
-            ("127.0.0.1", "", False, False),
-            ("::1", "", False, False),
-            ("192.168.0.10", "", False, True),
-        ]:
-            settings = load_settings(
-                host=host, api_keys=keys, allow_no_auth=allow, db=tmp_path / "k.db"
-            )
-            keyring = KeyRing(settings.api_keys, store)
-            if refused:
-                with pytest.raises(StartupRefused, match="no API keys"):
-                    check_exposure(settings, keyring)
-            else:
-                check_exposure(settings, keyring)
-        store.keys.create_key("ops")  # a key in the table counts too
-        check_exposure(load_settings(host="0.0.0.0", db=tmp_path / "k.db"), KeyRing((), store))
-    finally:
-        store.close()
+    for host, keys, allow, refused in [
+        ("0.0.0.0", "", False, True),
+        ("0.0.0.0", "a=b", False, False),
+        ("0.0.0.0", "", True, False),
+        ("127.0.0.1", "", False, False),
+        ("::1", "", False, False),
+        ("192.168.0.10", "", False, True),
+    ]:
+        settings = load_settings(
+            host=host, api_keys=keys, allow_no_auth=allow, db=tmp_path / "k.db"
+        )
+        if refused:
+            with pytest.raises(StartupRefused, match="no API keys"):
+                decide(settings, keys_ever_stored=False)
+        else:
+            decide(settings, keys_ever_stored=False)
+    # a key in the table counts too (a revoked one included: the database had keys)
+    settings = load_settings(host="0.0.0.0", db=tmp_path / "k.db")
+    assert decide(settings, keys_ever_stored=True).mode is AuthMode.KEYS
 
 
 def test_working_state_stays_bounded_and_the_transcript_keeps_everything(

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import types
 
 import pytest
 from langchain_core.messages import HumanMessage
@@ -113,24 +112,24 @@ def test_keys_read_before_an_outage_stay_known_while_it_lasts() -> None:
     """With the database away the key ring keeps the keys it read last (so /health stays up and a
     valid key reaches the route's 503); a ring that never read them raises."""
     from server.auth.api_keys import KeyRing
-    from server.storage.key_store import hash_key
+    from server.storage.key_store import SCOPES, ActiveKey, hash_key
 
     class Flaky:
         down = False
 
-        def active_key_hashes(self) -> dict[str, str]:
+        def active(self) -> list[ActiveKey]:
             if self.down:
                 raise DatabaseUnavailable("the database is unavailable (connection refused)")
-            return {hash_key("stored-key"): "alice"}
+            return [ActiveKey(hash_key("stored-key"), "alice", frozenset(SCOPES), None)]
 
-    keys = Flaky()
-    store = types.SimpleNamespace(keys=keys)
+    store = Flaky()
     ring = KeyRing((), store)  # type: ignore[arg-type]
-    assert ring.authenticate("stored-key") == Principal("alice")
-    keys.down = True
+    alice = Principal("alice", kind="key")
+    assert ring.authenticate("stored-key") == alice
+    store.down = True
     ring._loaded_at -= 10  # the cache has expired: the next call reads the database again
-    assert ring.required
-    assert ring.authenticate("stored-key") == Principal("alice")
+    assert ring.usable() == 1
+    assert ring.authenticate("stored-key") == alice
     assert ring.authenticate("other") is None
     with pytest.raises(DatabaseUnavailable):
-        KeyRing((), store).required  # type: ignore[arg-type]  # noqa: B018
+        KeyRing((), store).usable()  # type: ignore[arg-type]

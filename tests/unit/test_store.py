@@ -102,13 +102,15 @@ def test_runs_and_transcript(store: Store) -> None:
 
 
 def test_keys(store: Store) -> None:
-    raw = store.keys.create_key("ops")
+    keys = store.keys
+    raw = keys.create("ops")
     with pytest.raises(ValueError, match="exists already"):
-        store.keys.create_key("ops")
-    assert list(store.keys.active_key_hashes().values()) == ["ops"]
-    assert store.keys.revoke_key("ops") and not store.keys.revoke_key("ops")
-    assert store.keys.active_key_hashes() == {}
+        keys.create("ops")
+    assert list(keys.active_hashes().values()) == ["ops"]
+    assert keys.revoke("ops") and not keys.revoke("ops")
+    assert keys.active_hashes() == {}
     assert raw.startswith("tl-")
+    assert keys.exists()  # a revoked key still says this database belongs to a keyed server
 
 
 def test_mark_interrupted_at_start(store: Store) -> None:

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model
 from server.agentserver.assistant_config import assistant_context, check_assistant_context
 from server.agentserver.shapes import ASSISTANT_ID, GRAPH_ID, is_uuid, iso
 from server.api_error import ApiError
+from server.auth.principal import Principal
 from server.http.deps import CallerDep, RuntimeDep, WorkerDep
 from server.http.routes.thread_routes import delete_thread
 from server.runtime import AgentRuntime
@@ -154,11 +155,35 @@ def settings_of(
     return config, context
 
 
-async def visible(runtime: AgentRuntime, caller: Any, assistant_id: str) -> Assistant:
+async def visible(runtime: AgentRuntime, caller: Principal, assistant_id: str) -> Assistant:
+    """The caller's assistant (or the default one); 404 for another's, or one an auth handler's
+    filters leave out."""
     try:
-        return await asyncio.to_thread(assistants_of(runtime).get, assistant_id, caller.name)
+        found = await asyncio.to_thread(assistants_of(runtime).get, assistant_id, caller.name)
     except AssistantNotFound:
         raise ApiError(404, f"Assistant {assistant_id} not found") from None
+    if not caller.allows(found.metadata):
+        raise ApiError(404, f"Assistant {assistant_id} not found")
+    return found
+
+
+FILTERED_PAGE = 10_000
+"""With an auth handler's filters, the assistants are filtered here: at most this many read."""
+
+
+async def _search(
+    runtime: AgentRuntime, caller: Principal, **query: Any
+) -> tuple[list[Assistant], int]:
+    """One page of the caller's assistants; an auth handler's filters apply to each."""
+    store = assistants_of(runtime)
+    if not caller.filters:
+        return await asyncio.to_thread(store.search, caller.name, **query)
+    limit, offset = query.pop("limit"), query.pop("offset")
+    found, _ = await asyncio.to_thread(
+        store.search, caller.name, **query, limit=FILTERED_PAGE, offset=0
+    )
+    allowed = [a for a in found if caller.allows(a.metadata)]
+    return allowed[offset : offset + limit], len(allowed)
 
 
 @contextlib.contextmanager
@@ -209,9 +234,9 @@ async def search_assistants(body: AssistantSearch, runtime: RuntimeDep, caller: 
     """The caller's assistants and the default one, filtered (``name``: part of the name,
     any case; ``metadata``: each key equal); ``X-Pagination-Total`` says how many match."""
     check_graph(body.graph_id)
-    found, total = await asyncio.to_thread(
-        assistants_of(runtime).search,
-        caller.name,
+    found, total = await _search(
+        runtime,
+        caller,
         graph_id=body.graph_id,
         name=body.name,
         metadata=body.metadata,
@@ -232,6 +257,17 @@ async def search_assistants(body: AssistantSearch, runtime: RuntimeDep, caller: 
 @router.post("/count")
 async def count_assistants(body: AssistantCount, runtime: RuntimeDep, caller: CallerDep) -> int:
     check_graph(body.graph_id)
+    if caller.filters:
+        _, total = await _search(
+            runtime,
+            caller,
+            graph_id=body.graph_id,
+            name=body.name,
+            metadata=body.metadata,
+            limit=1,
+            offset=0,
+        )
+        return total
     return await asyncio.to_thread(
         assistants_of(runtime).count,
         caller.name,

@@ -15,7 +15,7 @@ from pydantic import BaseModel
 
 from backends.backend import Backend
 from graph.databases import DatabaseUnavailable
-from server.http.deps import CallerDep, KeyRingDep, RuntimeDep
+from server.http.deps import AuthDep, CallerDep, RuntimeDep
 from server.observability import MESSAGES, REGISTRY, THREADS
 from server.runtime import AgentRuntime
 from server.settings import VERSION
@@ -115,7 +115,7 @@ async def llm_status(runtime: AgentRuntime) -> dict[str, Any]:
 
 
 @router.get("/health")
-async def health(runtime: RuntimeDep, keyring: KeyRingDep) -> dict[str, Any]:
+async def health(runtime: RuntimeDep, auth: AuthDep) -> dict[str, Any]:
     """Liveness: 200 while the server runs. ``llm`` is the default backend (``ok``: it answers);
     ``backends`` lists every backend with its model, URL, circuit and whether it answers;
     ``tools`` counts the tools by source and gives each MCP server's state (``connecting``,
@@ -126,7 +126,8 @@ async def health(runtime: RuntimeDep, keyring: KeyRingDep) -> dict[str, Any]:
         "status": "ok",
         "llm": backends[0],
         "backends": backends,
-        "auth": keyring.required,
+        "auth": auth.mode.value != "open",
+        "auth_mode": auth.mode.value,
         "tools": runtime.toolbox.health(),
     }
 

@@ -309,7 +309,7 @@ async def list_runs(
     runtime: RuntimeDep,
     caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 10,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
     status: Literal["pending", "running", "error", "success", "timeout", "interrupted"]
     | None = None,
 ) -> list[dict[str, Any]]:

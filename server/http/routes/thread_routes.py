@@ -70,7 +70,7 @@ class ThreadSearch(BaseModel):
     values: dict[str, Any] | None = None
     status: Status | None = None
     limit: Annotated[int, Field(ge=1, le=1000)] = 10
-    offset: Annotated[int, Field(ge=0)] = 0
+    offset: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
     sort_by: Literal["thread_id", "status", "created_at", "updated_at", "state_updated_at"] = (
         "created_at"
     )
@@ -146,6 +146,11 @@ async def own_thread(runtime: AgentRuntime, caller: Any, thread_id: str) -> Thre
     except ThreadNotFound:
         raise not_found(thread_id) from None
     return thread
+
+
+def caller_filters(caller: Any) -> dict[str, Any] | None:
+    """The metadata filter an auth handler returned for this request (None: none)."""
+    return dict(caller.filters) if caller.filters else None
 
 
 def config_of(thread_id: str, checkpoint: CheckpointRef | None = None) -> RunnableConfig:
@@ -244,6 +249,7 @@ async def _search(
         offset=body.offset,
         sort_by=body.sort_by,
         sort_order=body.sort_order,
+        filters=caller_filters(caller),
     )
     wanted = set(body.select or THREAD_FIELDS)
     paths = list((body.extract or {}).values())
@@ -284,7 +290,11 @@ async def count_threads(body: ThreadCount, runtime: RuntimeDep, caller: CallerDe
     if body.values:
         raise ApiError(422, "values: counting threads by their state's values is not supported")
     return await asyncio.to_thread(
-        runtime.store.threads.count_threads, caller.name, body.metadata, body.status
+        runtime.store.threads.count_threads,
+        caller.name,
+        body.metadata,
+        body.status,
+        caller_filters(caller),
     )
 
 

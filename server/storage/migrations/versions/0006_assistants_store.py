@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_assistants_store"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005_auth"
 branch_labels = None
 depends_on = None
 
