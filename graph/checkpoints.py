@@ -32,7 +32,14 @@ from psycopg import AsyncConnection, AsyncCursor
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
 
-from graph.databases import PoolOptions, is_postgres_url, is_unavailable, libpq_url, unavailable
+from graph.databases import (
+    PoolOptions,
+    is_postgres_url,
+    is_unavailable,
+    libpq_url,
+    sqlite_pragmas,
+    unavailable,
+)
 
 SETUP_LOCK_KEY = 7_318_204_114  # replicas starting together run the saver's setup() one at a time
 SETUP_LOCK_WAIT = 120.0  # seconds a starting replica waits for another's setup() before giving up
@@ -106,14 +113,17 @@ def open_checkpointer(
     :func:`server.storage.store.open_checkpoints`."""
     if is_postgres_url(target):
         return _open_postgres(str(target), pool or PoolOptions(), pool_size)
-    return _open_sqlite(Path(str(target).removeprefix("sqlite:///")))
+    sync = (pool or PoolOptions()).sqlite_sync
+    return _open_sqlite(Path(str(target).removeprefix("sqlite:///")), sync)
 
 
 @contextlib.asynccontextmanager
-async def _open_sqlite(path: Path) -> AsyncIterator[AsyncSqliteSaver]:
+async def _open_sqlite(path: Path, sync: str) -> AsyncIterator[AsyncSqliteSaver]:
     path.parent.mkdir(parents=True, exist_ok=True)
     async with AsyncSqliteSaver.from_conn_string(str(path)) as saver:
         saver.serde = strict_serde()
+        for pragma in sqlite_pragmas(sync):
+            await saver.conn.execute(pragma)
         await saver.setup()
         yield saver
 

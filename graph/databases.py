@@ -48,13 +48,29 @@ def unavailable(error: BaseException) -> DatabaseUnavailable:
 
 @dataclass(frozen=True)
 class PoolOptions:
-    """Connection pool and timeouts for PostgreSQL (see the TOOLLOOM_DB_* settings)."""
+    """Connection pool and timeouts for PostgreSQL (see the TOOLLOOM_DB_* settings), and how hard
+    a SQLite commit waits for the disk (``sqlite_sync``, TOOLLOOM_DB_SYNC)."""
 
     pool_size: int = 5
     max_overflow: int = 5
     pool_timeout: float = 5.0
     connect_timeout: int = 5
     statement_timeout: float = 30.0
+    sqlite_sync: str = "normal"
+
+
+def sqlite_pragmas(sync: str) -> list[str]:
+    """What every connection to a SQLite file of toolloom's runs first: the write-ahead log, a
+    30-second wait for a busy file, and ``synchronous`` (``normal``: a commit is not flushed to
+    the disk, which a killed process cannot undo but a power cut can; ``full``: every commit is).
+    """
+    if sync not in ("normal", "full"):
+        raise ValueError(f"sqlite_sync must be normal or full, not {sync!r}")
+    return [
+        "PRAGMA journal_mode=WAL",
+        "PRAGMA busy_timeout=30000",
+        f"PRAGMA synchronous={sync.upper()}",
+    ]
 
 
 def is_postgres_url(target: object) -> bool:

@@ -23,6 +23,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from graph.builder import build_graph
 from graph.checkpoints import open_checkpointer
+from graph.databases import PoolOptions
 from server.runtime import context_from, llm_from, policy_from, tool_sources_from
 from server.settings import load_settings
 from tools.toolbox import local_tools
@@ -45,5 +46,7 @@ graph = build_graph(
 @contextlib.asynccontextmanager
 async def checkpointer() -> AsyncIterator[AsyncSqliteSaver]:
     """The same SQLite checkpoints as ``toolloom serve`` (``TOOLLOOM_DB``)."""
-    async with open_checkpointer(_settings.db) as saver:
+    async with open_checkpointer(
+        _settings.db, pool=PoolOptions(sqlite_sync=_settings.db_sync)
+    ) as saver:
         yield saver

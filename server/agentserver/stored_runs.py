@@ -85,6 +85,7 @@ async def prepare_agent_run(
     request: AgentRunRequest,
     *,
     listen: bool = False,
+    events: bool = True,
 ) -> StoredRun:
     """Store a run for the caller and hand it to the worker; nothing has run yet when this
     returns. Checked first, each a 4xx before anything is written: the assistant, ``config``
@@ -95,7 +96,8 @@ async def prepare_agent_run(
     and applies the double-texting strategy (``reject``: 409 while a run is pending or
     running); runs it stops on this replica are cancelled at once. ``thread_id`` None: a
     stateless run on a new thread of its own, deleted when it ends unless
-    ``on_completion="keep"``."""
+    ``on_completion="keep"``. ``listen``: the caller follows the run (``events=False``: only
+    its end, for a ``wait``)."""
     # The assistant's config (server/agentserver/assistant_config.py): its context, under the run's.
     assistant_id, preset = await resolve_assistant_config(runtime, caller, request.assistant_id)
     configurable = (request.config or {}).get("configurable") or {}
@@ -178,8 +180,8 @@ async def prepare_agent_run(
         raise ApiError(404, NOT_FOUND) from None
     for stop in stopped:
         worker.stop_here(stop)
-    stored = StoredRun(row, worker.listen(row.run_id) if listen else None)
-    worker.kick(row.thread_id)
+    stored = StoredRun(row, worker.listen(row.run_id, events=events) if listen else None)
+    worker.kick(row.thread_id, (row, caller.name))
     return stored
 
 

@@ -67,10 +67,12 @@ class Outcome:
 
 
 class Channel:
-    """One run's events, fanned out to its listeners."""
+    """One run's events, fanned out to its listeners (those that only wait for its end are told
+    only that: nothing is encoded for them)."""
 
     def __init__(self) -> None:
         self.queues: set[asyncio.Queue[tuple[str, str] | None]] = set()
+        self.waiting: set[asyncio.Queue[tuple[str, str] | None]] = set()
         self.done = asyncio.Event()
         self.outcome: Outcome | None = None
 
@@ -84,22 +86,25 @@ class Channel:
     def close(self, outcome: Outcome | None) -> None:
         self.outcome = outcome
         self.done.set()
-        for queue in self.queues:
+        for queue in (*self.queues, *self.waiting):
             queue.put_nowait(None)
 
 
 class Listener:
     """A client's subscription to one run: its events as they come, then the end."""
 
-    def __init__(self, worker: RunWorker, run_id: str, channel: Channel) -> None:
+    def __init__(
+        self, worker: RunWorker, run_id: str, channel: Channel, *, events: bool = True
+    ) -> None:
         self.worker = worker
         self.run_id = run_id
         self.channel = channel
         self.queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue()
-        channel.queues.add(self.queue)
+        (channel.queues if events else channel.waiting).add(self.queue)
 
     def close(self) -> None:
         self.channel.queues.discard(self.queue)
+        self.channel.waiting.discard(self.queue)
         self.worker.forget(self.run_id)
 
     async def events(
@@ -194,8 +199,10 @@ class RunWorker:
 
     # --- executing ---------------------------------------------------------------------------
 
-    def kick(self, thread_id: str) -> None:
-        """Make sure the thread's pending runs are being executed here (once started)."""
+    def kick(self, thread_id: str, stored: tuple[RunRow, str] | None = None) -> None:
+        """Make sure the thread's pending runs are being executed here (once started).
+        ``stored``: the run just stored on it, with the thread's owner; when nothing else
+        drains the thread it is tried first, without looking for it again."""
         if self._closing or not self._started:
             return
         task = self.draining.get(thread_id)
@@ -203,7 +210,7 @@ class RunWorker:
             self._again.add(thread_id)
             return
         self.draining[thread_id] = asyncio.create_task(
-            self._drain(thread_id), name=f"runs-of-{thread_id}"
+            self._drain(thread_id, stored), name=f"runs-of-{thread_id}"
         )
 
     def _mine(self, row: RunRow) -> bool:
@@ -216,18 +223,26 @@ class RunWorker:
             beat = beat.replace(tzinfo=UTC)
         return (datetime.now(UTC) - beat).total_seconds() > self.runtime.road.run_lease
 
-    async def _drain(self, thread_id: str) -> None:
-        """Execute the thread's pending runs, oldest first, until none is left for this replica."""
+    async def _drain(self, thread_id: str, stored: tuple[RunRow, str] | None = None) -> None:
+        """Execute the thread's pending runs, oldest first, until none is left for this replica.
+        Started for a run just stored (``stored``), it executes that one first (the claim checks
+        that it is the thread's next) and looks for more only when another run was stored on
+        the thread meanwhile (a kick) or that one could not be claimed: a pending run stored
+        here always kicks, and the poll finds the rest."""
         me = asyncio.current_task()
         try:
             while not self._closing:
                 self._again.discard(thread_id)
-                found = await asyncio.to_thread(self.store.runs.next_pending, thread_id)
+                found = stored or await asyncio.to_thread(self.store.runs.next_pending, thread_id)
                 if found is None or not self._mine(found[0]):
                     if thread_id in self._again:
                         continue
                     return
-                if await self._execute(*found) or thread_id in self._again:
+                executed = await self._execute(*found)
+                if executed and stored is not None and thread_id not in self._again:
+                    return
+                stored = None
+                if executed or thread_id in self._again:
                     continue
                 row = await asyncio.to_thread(self.store.runs.find_run, found[0].run_id)
                 if row is not None and row.status == "pending":
@@ -321,13 +336,21 @@ class RunWorker:
 
     # --- listening ---------------------------------------------------------------------------
 
-    def listen(self, run_id: str) -> Listener:
-        return Listener(self, run_id, self.channels.setdefault(run_id, Channel()))
+    def listen(self, run_id: str, *, events: bool = True) -> Listener:
+        """Subscribe to a run: its events as they come (``events=False``: only its end, as a
+        ``wait`` needs), then its outcome."""
+        channel = self.channels.setdefault(run_id, Channel())
+        return Listener(self, run_id, channel, events=events)
 
     def forget(self, run_id: str) -> None:
         """Drop a channel nobody listens to any more, unless a run here will still close it."""
         channel = self.channels.get(run_id)
-        if channel is not None and not channel.queues and run_id not in self.active:
+        if (
+            channel is not None
+            and not channel.queues
+            and not channel.waiting
+            and run_id not in self.active
+        ):
             self.channels.pop(run_id, None)
 
     async def ended(self, run_id: str) -> bool:

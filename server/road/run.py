@@ -132,6 +132,9 @@ class Run:
     failure: str | None = None
     """The class of the exception a failed run raised (``error`` events name it)."""
     _tokens_counted: int = field(default=0, init=False, repr=False)
+    _static_stops: bool = field(default=False, init=False, repr=False)
+    """The run was asked to stop before or after nodes (it may end waiting without an
+    ``__interrupt__`` of its own)."""
 
     def __post_init__(self) -> None:
         # The caller's long-term memory: their own namespace of the graph's store, never a
@@ -186,6 +189,7 @@ class Run:
         """The run, on the road: the graph's ``(namespace, mode, chunk)`` items as the one
         driver yields them (``options``: ``modes``, ``events``, ``interrupt_before``,
         ``interrupt_after``, ``durability``; see :func:`server.road.driver.drive`)."""
+        self._static_stops = bool(options.get("interrupt_before") or options.get("interrupt_after"))
         async with self._running(run_input) as graph_input:
             self.seen = Drive()
             async for item in drive(
@@ -342,9 +346,15 @@ class Run:
             values = self.final if error is None and "messages" in self.final else None
             snapshot = None
             # A stored run leaves the thread's status; so does any run that stopped at an
-            # interrupt (the thread then waits for a resume).
+            # interrupt (the thread then waits for a resume). A run that ended well, with no
+            # interrupt and none asked for, left nothing waiting: the thread is idle, and its
+            # checkpoint need not be read again to say so.
             settles = self.record is not None or bool(self.interrupts)
-            if values is None or settles:
+            plain_end = error is None and not self.interrupts and not self._static_stops
+            settled = interrupts = None
+            if settles and plain_end and values is not None:
+                settled, interrupts = "idle", {}
+            elif values is None or settles:
                 snapshot = await runtime.graph.aget_state(
                     {"configurable": {"thread_id": thread_id}}
                 )
@@ -363,7 +373,6 @@ class Run:
                     if isinstance(error, Exception)
                     else type(error).__name__
                 )
-            settled = interrupts = None
             if snapshot is not None and settles:
                 interrupts = pending_interrupts(snapshot)
                 if error is not None and not stopped:

@@ -27,6 +27,7 @@ from graph.databases import (
     is_postgres_url,
     is_unavailable,
     sqlalchemy_url,
+    sqlite_pragmas,
     unavailable,
 )
 from server.settings import Settings
@@ -48,6 +49,7 @@ def pool_options(settings: Settings) -> PoolOptions:
         pool_timeout=settings.db_pool_timeout,
         connect_timeout=settings.db_connect_timeout,
         statement_timeout=settings.db_statement_timeout,
+        sqlite_sync=settings.db_sync,
     )
 
 
@@ -78,12 +80,14 @@ class RunNotFound(LookupError):
     """No such run on that thread (or it has ended, for a cancel)."""
 
 
-def _enable_wal(engine: Engine) -> None:
+def _enable_wal(engine: Engine, sync: str) -> None:
+    pragmas = sqlite_pragmas(sync)
+
     @event.listens_for(engine, "connect")
     def _pragmas(dbapi_connection: Any, _: Any) -> None:
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        for pragma in pragmas:
+            cursor.execute(pragma)
         cursor.close()
 
 
@@ -129,7 +133,7 @@ class Database:
             self.engine = create_engine(
                 self.url, connect_args={"check_same_thread": False, "timeout": 30}
             )
-            _enable_wal(self.engine)
+            _enable_wal(self.engine, (pool or PoolOptions()).sqlite_sync)
         if migrate:
             self.migrate()
 

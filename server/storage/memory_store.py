@@ -37,7 +37,14 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 
 from graph.checkpoints import SETUP_LOCK_KEY
-from graph.databases import PoolOptions, is_postgres_url, is_unavailable, libpq_url, unavailable
+from graph.databases import (
+    PoolOptions,
+    is_postgres_url,
+    is_unavailable,
+    libpq_url,
+    sqlite_pragmas,
+    unavailable,
+)
 from intent.encoder import DIMENSIONS, SentenceEncoder
 
 log = logging.getLogger(__name__)
@@ -97,7 +104,8 @@ def open_memory_store(
     index = index_config(embedding)
     if is_postgres_url(target):
         return _open_postgres(str(target), index, pool or PoolOptions(), size)
-    return _open_sqlite(Path(str(target).removeprefix("sqlite:///")), index)
+    sync = (pool or PoolOptions()).sqlite_sync
+    return _open_sqlite(Path(str(target).removeprefix("sqlite:///")), index, sync)
 
 
 def sqlite_connector(path: Path, *, extensions: bool) -> Callable[[], Any]:
@@ -126,11 +134,14 @@ def sqlite_connector(path: Path, *, extensions: bool) -> Callable[[], Any]:
 
 
 @contextlib.asynccontextmanager
-async def _open_sqlite(path: Path, index: dict[str, Any] | None) -> AsyncIterator[BaseStore]:
+async def _open_sqlite(
+    path: Path, index: dict[str, Any] | None, sync: str
+) -> AsyncIterator[BaseStore]:
     path.parent.mkdir(parents=True, exist_ok=True)
     connector = sqlite_connector(path, extensions=index is not None)
     async with aiosqlite.Connection(connector, iter_chunk_size=64) as conn:
-        await conn.execute("PRAGMA busy_timeout=30000")
+        for pragma in sqlite_pragmas(sync):
+            await conn.execute(pragma)
         store = AsyncSqliteStore(conn, index=index, ttl=TTL)  # type: ignore[arg-type]
         await store.setup()
         yield store
@@ -224,6 +235,7 @@ async def opened_for(settings: Any) -> AsyncIterator[BaseStore]:
         connect_timeout=settings.db_connect_timeout,
         pool_timeout=settings.db_pool_timeout,
         statement_timeout=settings.db_statement_timeout,
+        sqlite_sync=settings.db_sync,
     )
     async with open_memory_store(
         url or settings.db, embedding=settings.store_embedding, pool=pool

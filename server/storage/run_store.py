@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from langchain_core.messages import BaseMessage
-from sqlalchemy import func, update
+from sqlalchemy import Interval, bindparam, func, insert, update
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, delete, select
 
 from server.storage.engine import Database, RunNotFound, ThreadBusy, ThreadNotFound
@@ -20,11 +22,38 @@ from server.storage.tables import (
     Stopped,
     Thread,
     UsageDelta,
+    new_run_id,
     utcnow,
 )
 from server.storage.thread_store import ThreadStore
-from server.storage.transcript_store import TranscriptStore
+from server.storage.transcript_store import UPDATE_THREAD, TranscriptStore
 from server.storage.usage_store import UsageStore
+
+_RUNS = RunRow.__table__  # type: ignore[attr-defined]
+_OWNER = core_select(col(Thread.owner)).where(col(Thread.id) == bindparam("tid"))
+_OWNER_AND_METADATA = core_select(col(Thread.owner), col(Thread.metadata_json)).where(
+    col(Thread.id) == bindparam("tid")
+)
+_FINISH_RUN = update(_RUNS).where(_RUNS.c.run_id == bindparam("rid"))
+_BY_ID = update(_RUNS).where(_RUNS.c.id == bindparam("pk"))
+_NEW_RUN = insert(_RUNS).returning(*_RUNS.c)
+_ACTIVE_RUNS = (
+    core_select(_RUNS.c.id, _RUNS.c.run_id, _RUNS.c.status, _RUNS.c.replica)
+    .where(_RUNS.c.thread_id == bindparam("tid"), _RUNS.c.status.in_(ACTIVE))
+    .order_by(_RUNS.c.id)
+)
+_NEXT_PENDING = (
+    core_select(*_RUNS.c, col(Thread.owner))
+    .join(Thread.__table__, col(Thread.id) == _RUNS.c.thread_id)  # type: ignore[attr-defined]
+    .where(_RUNS.c.thread_id == bindparam("tid"), _RUNS.c.status == "pending")
+    .order_by(_RUNS.c.id)
+    .limit(1)
+)
+_ACTIVE_RUN = (
+    core_select(_RUNS.c.id)
+    .where(_RUNS.c.thread_id == bindparam("tid"), _RUNS.c.status.in_(ACTIVE))
+    .limit(1)
+)
 
 
 class RunStore:
@@ -37,6 +66,7 @@ class RunStore:
         self.threads = threads
         self.transcript = transcript
         self.usage = usage
+        self._claims: dict[bool, Any] = {}
 
     def create_run(
         self,
@@ -59,56 +89,60 @@ class RunStore:
         now = utcnow()
         stopped: list[Stopped] = []
         with self.db.session() as session:
+            conn = session.connection()
             if create:
-                session.exec(self.threads._new_thread(thread_id, owner, {}))
+                conn.execute(self.threads._new_thread(thread_id, owner, {}))
             # Taking the row first serialises runs made on one thread at once (SQLite's write
             # lock; PostgreSQL's row lock), so two "reject" requests cannot both pass.
-            session.exec(update(Thread).where(col(Thread.id) == thread_id).values(updated_at=now))
-            thread = session.get(Thread, thread_id)
+            conn.execute(UPDATE_THREAD, {"tid": thread_id, "updated_at": now})
+            thread = conn.execute(_OWNER_AND_METADATA, {"tid": thread_id}).first()
             if thread is None or not hmac.compare_digest(thread.owner, owner):
                 raise ThreadNotFound(thread_id)
-            active = session.exec(
-                select(RunRow)
-                .where(RunRow.thread_id == thread_id, col(RunRow.status).in_(ACTIVE))
-                .order_by(col(RunRow.id))
-            ).all()
+            active = conn.execute(_ACTIVE_RUNS, {"tid": thread_id}).all()
             if active and strategy == "reject":
                 raise ThreadBusy(thread_id)
             if strategy in ("interrupt", "rollback"):
                 for old in active:
                     if old.status == "running":
-                        old.cancel = strategy
+                        conn.execute(_BY_ID, {"pk": old.id, "cancel": strategy})
                         stopped.append(Stopped(old.run_id, thread_id, old.replica, strategy))
-                        session.add(old)
                     elif strategy == "rollback":
-                        session.delete(old)
+                        conn.execute(delete(_RUNS).where(_RUNS.c.id == old.id))
                     else:
-                        old.status = "interrupted"
-                        old.error = "interrupted by a newer run (multitask_strategy=interrupt)"
-                        old.finished_at = old.updated_at = now
-                        session.add(old)
-            row = RunRow(
-                thread_id=thread_id,
-                status="pending",
-                assistant_id=assistant_id,
-                multitask_strategy=strategy,
-                kwargs_json=json.dumps(kwargs, default=str),
-                metadata_json=json.dumps(metadata, default=str),
-                created_at=now,
-                updated_at=now,
-                started_at=now,
-                replica=self.db.replica_id,
-                heartbeat_at=now,
+                        conn.execute(
+                            _BY_ID,
+                            {
+                                "pk": old.id,
+                                "status": "interrupted",
+                                "error": "interrupted by a newer run "
+                                "(multitask_strategy=interrupt)",
+                                "finished_at": now,
+                                "updated_at": now,
+                            },
+                        )
+            created = conn.execute(
+                _NEW_RUN,
+                {
+                    "run_id": new_run_id(),
+                    "thread_id": thread_id,
+                    "status": "pending",
+                    "assistant_id": assistant_id,
+                    "multitask_strategy": strategy,
+                    "kwargs_json": json.dumps(kwargs, default=str),
+                    "metadata_json": json.dumps(metadata, default=str),
+                    "created_at": now,
+                    "updated_at": now,
+                    "started_at": now,
+                    "replica": self.db.replica_id,
+                    "heartbeat_at": now,
+                },
+            ).one()
+            merged = json.dumps({**json.loads(thread.metadata_json), **thread_metadata})
+            conn.execute(
+                UPDATE_THREAD, {"tid": thread_id, "status": "busy", "metadata_json": merged}
             )
-            session.add(row)
-            thread.status = "busy"
-            thread.metadata_json = json.dumps(
-                {**json.loads(thread.metadata_json), **thread_metadata}
-            )
-            session.add(thread)
             session.commit()
-            session.refresh(row)
-            return row, stopped
+            return RunRow.model_validate(created._asdict()), stopped
 
     def get_run(self, thread_id: str, run_id: str) -> RunRow:
         with self.db.session() as session:
@@ -168,13 +202,12 @@ class RunStore:
     def next_pending(self, thread_id: str) -> tuple[RunRow, str] | None:
         """The thread's oldest pending run, and the name of the key that owns the thread."""
         with self.db.session() as session:
-            found = session.exec(
-                select(RunRow, Thread.owner)
-                .join(Thread, col(Thread.id) == col(RunRow.thread_id))
-                .where(RunRow.thread_id == thread_id, RunRow.status == "pending")
-                .order_by(col(RunRow.id))
-            ).first()
-            return None if found is None else (found[0], str(found[1]))
+            found = session.connection().execute(_NEXT_PENDING, {"tid": thread_id}).first()
+        if found is None:
+            return None
+        values = found._asdict()
+        owner = str(values.pop("owner"))
+        return RunRow.model_validate(values), owner
 
     def claimable_threads(self, stale: float | None) -> list[str]:
         """Threads with a pending run this replica may execute: its own, or (``stale`` seconds)
@@ -196,7 +229,34 @@ class RunStore:
         was given, in one transaction: only the thread's oldest pending run, only with no other
         run of the thread running, and (``stale``) only this replica's own or one whose replica
         stopped renewing it. None: not claimable now."""
-        table = RunRow.__table__  # type: ignore[attr-defined]
+        params: dict[str, Any] = {"rid": run_id, "me": self.db.replica_id}
+        if not self.db.shared:
+            params["now"] = utcnow()
+            if stale is not None:
+                params["cutoff"] = params["now"] - timedelta(seconds=stale)
+        elif stale is not None:
+            params["lease"] = timedelta(seconds=stale)
+        with self.db.session() as session:
+            conn = session.connection()
+            claimed = conn.execute(self._claim(stale is not None), params).first()
+            if claimed is None:
+                session.rollback()
+                return None
+            row = RunRow.model_validate(claimed._asdict())
+            if given:
+                self.transcript._append(session, row.thread_id, given, {}, run_id)
+            session.commit()
+            return row
+
+    def _claim(self, stale: bool) -> Any:
+        """The claim's UPDATE (see :meth:`claim_run`), built once: the run, the replica, the
+        clock and the lease are parameters (on PostgreSQL the clock is the database's)."""
+        if stale not in self._claims:
+            self._claims[stale] = self._claim_statement(stale)
+        return self._claims[stale]
+
+    def _claim_statement(self, stale: bool) -> Any:
+        table = _RUNS
         other = table.alias("other")
         blocked = (
             select(other.c.id)
@@ -207,37 +267,31 @@ class RunStore:
             )
             .exists()
         )
-        condition = [table.c.run_id == run_id, table.c.status == "pending", ~blocked]
-        if stale is not None:
-            cutoff = self.db.now() - timedelta(seconds=stale)
+        shared = self.db.shared
+        now = func.now() if shared else bindparam("now", type_=table.c.updated_at.type)
+        condition = [table.c.run_id == bindparam("rid"), table.c.status == "pending", ~blocked]
+        if stale:
+            cutoff = (
+                func.now() - bindparam("lease", type_=Interval())
+                if shared
+                else bindparam("cutoff", type_=table.c.updated_at.type)
+            )
             condition.append(
-                (table.c.replica == self.db.replica_id)
+                (table.c.replica == bindparam("me"))
                 | (func.coalesce(table.c.heartbeat_at, table.c.created_at) < cutoff)
             )
-        now = self.db.now()
-        with self.db.session() as session:
-            claimed = session.exec(
-                update(table)
-                .where(*condition)
-                .values(
-                    status="running",
-                    replica=self.db.replica_id,
-                    heartbeat_at=now,
-                    started_at=now,
-                    updated_at=now,
-                )
-                .returning(table.c.id)
-            ).first()
-            if claimed is None:
-                session.rollback()
-                return None
-            row = session.get(RunRow, claimed[0])
-            assert row is not None
-            if given:
-                self.transcript._append(session, row.thread_id, given, {}, run_id)
-            session.commit()
-            session.refresh(row)
-            return row
+        return (
+            update(table)
+            .where(*condition)
+            .values(
+                status="running",
+                replica=bindparam("me"),
+                heartbeat_at=now,
+                started_at=now,
+                updated_at=now,
+            )
+            .returning(*table.c)
+        )
 
     def stop_run(self, thread_id: str, run_id: str, action: str) -> Stopped | None:
         """Cancel a run: a pending one at once (``interrupt``: marked interrupted; ``rollback``:
@@ -321,27 +375,35 @@ class RunStore:
         transaction, with ``metadata`` (what an auth handler added). The heartbeat is the database's clock, as every lease comparison is: a
         replica whose clock is behind would otherwise start runs that already look expired.
         Returns the run's id."""
+        run_id = new_run_id()
+        now = utcnow()
         with self.db.session() as session:
+            conn = session.connection()
             if owner is not None:
-                session.exec(self.threads._new_thread(thread_id, owner, metadata))
-                thread = session.get(Thread, thread_id)
-                if thread is None or not hmac.compare_digest(thread.owner, owner):
+                conn.execute(self.threads._new_thread(thread_id, owner, metadata))
+                found = conn.execute(_OWNER, {"tid": thread_id}).first()
+                if found is None or not hmac.compare_digest(found[0], owner):
                     raise ThreadNotFound(thread_id)
-            now = utcnow()
-            row = RunRow(
-                thread_id=thread_id,
-                replica=self.db.replica_id,
-                heartbeat_at=self.db.now(),
-                created_at=now,
-                updated_at=now,
-                started_at=now,
+            conn.execute(
+                self._insert_run,
+                {
+                    "run_id": run_id,
+                    "thread_id": thread_id,
+                    "status": "running",
+                    "replica": self.db.replica_id,
+                    "created_at": now,
+                    "updated_at": now,
+                    "started_at": now,
+                    **self._heartbeat(now),
+                },
             )
-            session.add(row)
-            if given:
-                self.transcript._append(session, thread_id, given, {}, row.run_id)
-            session.exec(update(Thread).where(col(Thread.id) == thread_id).values(status="busy"))
+            changes: dict[str, Any] = {}
+            position = self.transcript._lock(conn, thread_id) if given else None
+            if position is not None:
+                _, changes = self.transcript._insert(conn, thread_id, position, given, {}, run_id)
+            conn.execute(UPDATE_THREAD, {"tid": thread_id, **changes, "status": "busy"})
             session.commit()
-            return row.run_id
+        return run_id
 
     def finish_run(
         self,
@@ -366,26 +428,52 @@ class RunStore:
         answered each model call, in order."""
         now = utcnow()
         with self.db.session() as session:
-            self.transcript._append(session, thread_id, messages, stages or {}, run_id)
-            row = self._run(session, run_id) if run_id is not None else None
-            if row is not None:
-                row.status = status or ("error" if error else "success")
-                row.error = error[:500] if error else None
-                row.finished_at = row.updated_at = now
-                row.cancel = None
-                row.models = ",".join(models)[:2000] or None
-                session.add(row)
-            thread = session.get(Thread, thread_id)
-            if thread is not None:
-                thread.status = settled or ("error" if error else "idle")
-                thread.interrupts_json = json.dumps(interrupts or {}, default=str)
-                thread.updated_at = thread.state_updated_at = now
-                session.add(thread)
-                session.flush()
-                self._settle(session, [thread_id])
+            conn = session.connection()
+            position = self.transcript._lock(conn, thread_id)
+            changes: dict[str, Any] = {}
+            if position is not None:
+                _, changes = self.transcript._insert(
+                    conn, thread_id, position, messages, stages or {}, run_id
+                )
+            if run_id is not None:
+                conn.execute(
+                    _FINISH_RUN,
+                    {
+                        "rid": run_id,
+                        "status": status or ("error" if error else "success"),
+                        "error": error[:500] if error else None,
+                        "finished_at": now,
+                        "updated_at": now,
+                        "cancel": None,
+                        "models": ",".join(models)[:2000] or None,
+                    },
+                )
+            if position is not None:
+                busy = conn.execute(_ACTIVE_RUN, {"tid": thread_id}).first() is not None
+                conn.execute(
+                    UPDATE_THREAD,
+                    {
+                        "tid": thread_id,
+                        **changes,
+                        "status": "busy" if busy else settled or ("error" if error else "idle"),
+                        "interrupts_json": json.dumps(interrupts or {}, default=str),
+                        "updated_at": now,
+                        "state_updated_at": now,
+                    },
+                )
             if usage is not None:
-                session.exec(self.usage._usage_upsert(usage))
+                self.usage._add(conn, usage)
             session.commit()
+
+    def _heartbeat(self, now: datetime) -> dict[str, Any]:
+        """A new run's heartbeat: the database's clock on PostgreSQL (in the statement), this
+        process's on SQLite."""
+        return {} if self.db.shared else {"heartbeat_at": now}
+
+    @functools.cached_property
+    def _insert_run(self) -> Any:
+        table = RunRow.__table__  # type: ignore[attr-defined]
+        return insert(table).values(heartbeat_at=func.now()) if self.db.shared else insert(table)
 
     @staticmethod
     def _run(session: Session, run_id: str) -> RunRow | None:

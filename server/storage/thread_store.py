@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.messages import BaseMessage
-from sqlalchemy import func, update
+from sqlalchemy import bindparam, func, update
 from sqlmodel import col, delete, select
 
 from server.storage.engine import Database, ThreadExists, ThreadNotFound
@@ -20,6 +20,10 @@ from server.storage.tables import (
     utcnow,
 )
 from server.storage.transcript_store import TranscriptStore
+
+_THREAD = select(*Thread.__table__.c).where(  # type: ignore[attr-defined]
+    col(Thread.id) == bindparam("tid")
+)
 
 
 class ThreadStore:
@@ -58,10 +62,12 @@ class ThreadStore:
         """The caller's thread, None if there is no such thread; ThreadNotFound if another key
         owns it."""
         with self.db.session() as session:
-            thread = session.get(Thread, thread_id)
-            if thread is not None and not hmac.compare_digest(thread.owner, owner):
-                raise ThreadNotFound(thread_id)
-            return thread
+            found = session.connection().execute(_THREAD, {"tid": thread_id}).first()
+        if found is None:
+            return None
+        if not hmac.compare_digest(found.owner, owner):
+            raise ThreadNotFound(thread_id)
+        return Thread.model_validate(found._asdict())
 
     def _new_thread(
         self, thread_id: str, owner: str, metadata: dict[str, Any] | None = None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from sqlalchemy import Connection
 from sqlmodel import col, select
 
 from server.storage.engine import Database
@@ -12,6 +14,8 @@ from server.storage.tables import (
     UsageDelta,
     utcnow,
 )
+
+COUNTS = ("requests", "errors", "prompt_tokens", "completion_tokens", "tool_calls")
 
 
 class UsageStore:
@@ -26,25 +30,32 @@ class UsageStore:
         """Add one request to the key's row for today (UTC), as one atomic upsert."""
         delta = UsageDelta(key, 1, int(error), prompt_tokens, completion_tokens, tool_calls)
         with self.db.session() as session:
-            session.exec(self._usage_upsert(delta))
+            self._add(session.connection(), delta)
             session.commit()
 
-    def _usage_upsert(self, delta: UsageDelta) -> Any:
-        values = {
-            "requests": delta.requests,
-            "errors": delta.errors,
-            "prompt_tokens": delta.prompt_tokens,
-            "completion_tokens": delta.completion_tokens,
-            "tool_calls": delta.tool_calls,
-        }
-        insert = self.db.insert(UsageDay).values(
-            key=delta.key, day=utcnow().date().isoformat(), **values
+    def _add(self, conn: Connection, delta: UsageDelta) -> None:
+        """Add ``delta`` to the key's row for today, in the caller's transaction."""
+        conn.execute(
+            self._upsert,
+            {
+                "key": delta.key,
+                "day": utcnow().date().isoformat(),
+                "requests": delta.requests,
+                "errors": delta.errors,
+                "prompt_tokens": delta.prompt_tokens,
+                "completion_tokens": delta.completion_tokens,
+                "tool_calls": delta.tool_calls,
+            },
         )
+
+    @functools.cached_property
+    def _upsert(self) -> Any:
+        """One upsert statement, its values given as parameters (compiled once)."""
+        table = UsageDay.__table__  # type: ignore[attr-defined]
+        insert = self.db.insert(table)
         return insert.on_conflict_do_update(
             index_elements=["key", "day"],
-            set_={
-                name: getattr(UsageDay, name) + getattr(insert.excluded, name) for name in values
-            },
+            set_={name: table.c[name] + insert.excluded[name] for name in COUNTS},
         )
 
     def days(self, key: str | None = None, since: str | None = None) -> list[UsageDay]:

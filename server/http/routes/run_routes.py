@@ -266,7 +266,9 @@ async def wait_run(
     worker: WorkerDep,
 ) -> StreamingResponse:
     """Run on the thread and answer its final values."""
-    run = await prepare_agent_run(runtime, worker, caller, thread_id, body.request(), listen=True)
+    run = await prepare_agent_run(
+        runtime, worker, caller, thread_id, body.request(), listen=True, events=False
+    )
     return _wait_response(
         _wait_body(runtime, worker, run, run.events, body.on_disconnect), run_headers(run, "join")
     )
@@ -364,7 +366,7 @@ async def join_run(
 ) -> StreamingResponse:
     """Wait for the run to end and answer its final values (at once for a run that has ended)."""
     run = await _own_run(runtime, caller, thread_id, run_id)
-    listener = worker.listen(run_id)
+    listener = worker.listen(run_id, events=False)
     return _wait_response(
         _wait_body(
             runtime, worker, run, listener, "cancel" if cancel_on_disconnect else "continue"
@@ -439,7 +441,7 @@ async def cancel_run(
     ``wait=true`` 200 and the run's final values once it has stopped. 404: no such run, or it has
     ended."""
     run = await _own_run(runtime, caller, thread_id, run_id)
-    listener = worker.listen(run_id) if wait else None
+    listener = worker.listen(run_id, events=False) if wait else None
     try:
         await stop_agent_run(runtime, worker, thread_id, run_id, action)
     except ApiError:
@@ -461,7 +463,9 @@ async def wait_stateless(
     body: StatelessRunCreate, runtime: RuntimeDep, caller: CallerDep, worker: WorkerDep
 ) -> StreamingResponse:
     """Run on a thread of its own and answer its final values."""
-    run = await prepare_agent_run(runtime, worker, caller, None, body.request(), listen=True)
+    run = await prepare_agent_run(
+        runtime, worker, caller, None, body.request(), listen=True, events=False
+    )
     return _wait_response(
         _wait_body(runtime, worker, run, run.events, body.on_disconnect), run_headers(run, "join")
     )
