@@ -24,7 +24,9 @@ def _machine() -> str:
     )
 
 
-BENCHMARKS = ("growth", "overhead", "http", "cache", "fallback")
+BENCHMARKS = ("growth", "overhead", "http", "cache", "fallback", "sources", "reference")
+DEFAULT = ("growth", "overhead", "http", "cache", "fallback")
+"""What runs without --only (the tool sources and the reference take a few minutes more)."""
 
 
 @app.command()
@@ -78,12 +80,29 @@ def main(
         str | None,
         typer.Option(help="With --e2e: measure this running toolloom instead of starting one."),
     ] = None,
+    reference_clients: Annotated[
+        int, typer.Option(help="Concurrent langgraph-sdk clients for the reference benchmark.")
+    ] = 8,
+    reference_seconds: Annotated[
+        float, typer.Option(help="Length of one round of the reference benchmark.")
+    ] = 10,
+    reference_rounds: Annotated[
+        int, typer.Option(help="Rounds per server of the reference benchmark (interleaved).")
+    ] = 4,
+    reference_checkpointer: Annotated[
+        str,
+        typer.Option(
+            help="The reference's checkpointer: 'sqlite' (langgraph.json's, on its own file) or "
+            "'memory' (langgraph-api's in-memory one)."
+        ),
+    ] = "sqlite",
 ) -> None:
     """The performance benchmarks against a zero-latency stub model on 127.0.0.1 (needs a
     source checkout: benchmarks/): growth, graph overhead, HTTP (overhead, concurrency,
-    streaming, memory), the response cache (hit against miss), the fallback switch and the tools'
-    sources; with --database-url, the same storage numbers on PostgreSQL and several replicas
-    behind a load balancer."""
+    streaming, memory), the response cache (hit against miss), the fallback switch; with --only,
+    also the tools' sources and the reference (toolloom against ``langgraph dev`` on the same
+    graph and stub through langgraph-sdk's runs.wait); with --database-url, the same storage
+    numbers on PostgreSQL and several replicas behind a load balancer."""
     import tempfile
 
     from graph.databases import display_url, is_postgres_url
@@ -100,7 +119,7 @@ def main(
     if database_url is not None and not is_postgres_url(database_url):
         typer.echo("toolloom: --database-url takes a postgresql://... URL", err=True)
         raise typer.Exit(2)
-    wanted = [name.strip() for name in (only or ",".join(BENCHMARKS)).split(",") if name.strip()]
+    wanted = [name.strip() for name in (only or ",".join(DEFAULT)).split(",") if name.strip()]
     unknown = sorted(set(wanted) - set(BENCHMARKS))
     if unknown or not wanted:
         typer.echo(f"toolloom: --only takes {', '.join(BENCHMARKS)}, not {unknown}", err=True)
@@ -112,6 +131,7 @@ def main(
             graph_overhead,
             growth,
             http_bench,
+            reference_bench,
             tool_sources,
         )
     except ImportError:
@@ -142,6 +162,18 @@ def main(
         if "sources" in wanted:
             typer.echo(f"tool sources: {overhead_turns} turns each ...", err=True)
             found["tool_sources"] = await tool_sources.run(overhead_turns)
+        if "reference" in wanted:
+            typer.echo(
+                f"against langgraph dev: {reference_clients} clients, {reference_rounds} rounds "
+                f"of {reference_seconds:.0f} s each ...",
+                err=True,
+            )
+            found["reference"] = await reference_bench.run(
+                reference_clients,
+                reference_seconds,
+                reference_rounds,
+                checkpointer=reference_checkpointer,
+            )
         if database_url is not None:
             typer.echo(f"PostgreSQL: growth, {turns} turns ...", err=True)
             found["postgres_growth"] = await growth.run(turns, database_url)
@@ -223,6 +255,8 @@ def main(
             )
             + f"; a calculator call through /mcp {sources['mcp_endpoint_call_p50_ms']} ms"
         )
+    if "reference" in result:
+        lines.append(reference_bench.report(result["reference"]))
     if database_url is not None:
         pg = result["postgres_growth"]
         lines.append(f"PostgreSQL ({display_url(database_url)}), the same storage numbers:")

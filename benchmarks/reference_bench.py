@@ -32,10 +32,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
+import psutil
 from langgraph_sdk import get_client
 
 from backends.embedded import free_port
@@ -53,11 +55,19 @@ QUIET = {
 }
 
 
+@dataclass(frozen=True)
+class Reference:
+    url: str
+    pid: int
+
+
 @contextlib.contextmanager
-def langgraph_dev(stub: StubLLM, workdir: Path, checkpointer: str = "sqlite") -> Iterator[str]:
+def langgraph_dev(
+    stub: StubLLM, workdir: Path, checkpointer: str = "sqlite"
+) -> Iterator[Reference]:
     """``langgraph dev`` on this repository's ``langgraph.json`` (graphs and checkpointer made
     absolute; ``checkpointer="memory"``: without the custom one), the model at the stub; yields
-    its URL. Nothing leaves the machine (analytics, version checks and tracing are off)."""
+    its URL and process id. Nothing leaves the machine (analytics, version checks and tracing are off)."""
     config = json.loads((ROOT / "langgraph.json").read_text())
     config["dependencies"] = [str(ROOT)]
     config["graphs"] = {
@@ -107,7 +117,7 @@ def langgraph_dev(stub: StubLLM, workdir: Path, checkpointer: str = "sqlite") ->
             if time.monotonic() > deadline:
                 raise RuntimeError("langgraph dev did not start:\n" + log_path.read_text()[-3000:])
             time.sleep(0.5)
-        yield url
+        yield Reference(url, process.pid)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -118,13 +128,23 @@ def langgraph_dev(stub: StubLLM, workdir: Path, checkpointer: str = "sqlite") ->
 
 
 class Target:
-    """One server as the SDK sees it: its URL, the assistant to run, its threads."""
+    """One server as the SDK sees it: its URL, the assistant to run, its threads, and its
+    process (whose CPU time, children included, is read around each round)."""
 
-    def __init__(self, name: str, url: str, assistant: str) -> None:
+    def __init__(self, name: str, url: str, assistant: str, pid: int) -> None:
         self.name = name
         self.client = get_client(url=url, timeout=120)
         self.assistant = assistant
         self.threads: list[str] = []
+        self.process = psutil.Process(pid)
+
+    def cpu_seconds(self) -> float:
+        total = 0.0
+        for process in [self.process, *self.process.children(recursive=True)]:
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                total += times.user + times.system
+        return total
 
     async def run(self, thread_id: str) -> float:
         started = time.perf_counter()
@@ -149,6 +169,7 @@ async def concurrent(target: Target, clients: int, seconds: float) -> dict[str, 
     while len(target.threads) < clients:
         target.threads.append(await target.thread())
     latencies: list[float] = []
+    cpu = target.cpu_seconds()
     deadline = time.monotonic() + seconds
 
     async def client(thread_id: str) -> None:
@@ -158,7 +179,9 @@ async def concurrent(target: Target, clients: int, seconds: float) -> dict[str, 
     started = time.monotonic()
     await asyncio.gather(*(client(t) for t in target.threads[:clients]))
     elapsed = time.monotonic() - started
+    cpu = target.cpu_seconds() - cpu
     return {
+        "server_cpu_ms_per_run": cpu / max(1, len(latencies)) * 1000,
         "runs": len(latencies),
         "runs_per_second": len(latencies) / elapsed,
         "p50_ms": statistics.median(latencies) * 1000,
@@ -190,6 +213,9 @@ async def compare(
             "rounds_runs_per_second": [round(r["runs_per_second"], 1) for r in runs],
             "p50_ms": round(statistics.median(r["p50_ms"] for r in runs), 1),
             "p99_ms": round(statistics.median(r["p99_ms"] for r in runs), 1),
+            "server_cpu_ms_per_run": round(
+                statistics.median(r["server_cpu_ms_per_run"] for r in runs), 1
+            ),
         }
     ours, theirs = result[targets[0].name], result[targets[1].name]
     result["ratio"] = round(ours["runs_per_second"] / theirs["runs_per_second"], 2)
@@ -209,11 +235,11 @@ async def run(
         stub.default = tool_reply
         server = Server(stub, Path(tmp) / "toolloom")
         try:
-            with langgraph_dev(stub, Path(tmp) / "reference", checkpointer) as reference_url:
+            with langgraph_dev(stub, Path(tmp) / "reference", checkpointer) as reference:
                 server.ready()
                 targets = [
-                    Target("toolloom", server.url, "agent"),
-                    Target("langgraph_dev", reference_url, "toolloom"),
+                    Target("toolloom", server.url, "agent", server.process.pid),
+                    Target("langgraph_dev", reference.url, "toolloom", reference.pid),
                 ]
                 result = await compare(targets, clients, seconds, rounds, sequential_runs)
         finally:
@@ -225,11 +251,13 @@ async def run(
 def report(result: dict[str, Any]) -> str:
     ours, theirs = result["toolloom"], result["langgraph_dev"]
     return (
-        f"10. against langgraph dev (checkpointer: {result['reference_checkpointer']}), "
+        f"R. against langgraph dev (checkpointer: {result['reference_checkpointer']}), "
         f"langgraph-sdk runs.wait, {result['clients']} clients on {result['clients']} threads, "
         f"{result['rounds']} interleaved rounds of {result['seconds']:.0f} s: toolloom "
-        f"{ours['runs_per_second']} runs/s (p50 {ours['p50_ms']} ms), langgraph dev "
-        f"{theirs['runs_per_second']} runs/s (p50 {theirs['p50_ms']} ms): {result['ratio']}x; "
+        f"{ours['runs_per_second']} runs/s (p50 {ours['p50_ms']} ms, "
+        f"{ours['server_cpu_ms_per_run']} ms of server CPU a run), langgraph dev "
+        f"{theirs['runs_per_second']} runs/s (p50 {theirs['p50_ms']} ms, "
+        f"{theirs['server_cpu_ms_per_run']} ms): {result['ratio']}x; "
         f"one run at a time: {ours['sequential_p50_ms']} ms against "
         f"{theirs['sequential_p50_ms']} ms"
     )

@@ -17,38 +17,41 @@ from server.auth.principal import Principal
 from server.road.request import MODEL_HEADER, THREAD_HEADER, THREAD_ID_PATTERN, THREAD_ID_RULE
 from server.runtime import AgentRuntime
 
+# The dependencies are coroutines: FastAPI runs a plain function in a worker thread, one hop per
+# dependency per request, for what is an attribute lookup.
 
-def get_runtime(request: Request) -> AgentRuntime:
+
+async def get_runtime(request: Request) -> AgentRuntime:
     runtime: AgentRuntime | None = getattr(request.app.state, "runtime", None)
     if runtime is None:  # pragma: no cover - only before the lifespan has run
         raise ApiError(503, "the server is starting")
     return runtime
 
 
-def get_worker(request: Request) -> RunWorker:
+async def get_worker(request: Request) -> RunWorker:
     worker: RunWorker | None = getattr(request.app.state, "worker", None)
     if worker is None:  # pragma: no cover - only before the lifespan has run
         raise ApiError(503, "the server is starting")
     return worker
 
 
-def get_caller(request: Request) -> Principal:
+async def get_caller(request: Request) -> Principal:
     """The caller, as the auth gate (:mod:`server.auth.gate`) authenticated and authorized it
     before routing: every route but the public ones passes the gate, so a route that asks for
     the caller always finds one (a 401 otherwise: it fails closed)."""
+    return authenticate(request)
+
+
+def authenticate(request: Request) -> Principal:
+    """:func:`get_caller` for an endpoint outside FastAPI's dependency injection (``/mcp``, a raw
+    ASGI endpoint)."""
     principal: Principal | None = getattr(request.state, "principal", None)
     if principal is None:
         raise ApiError(401, "not authenticated", code="missing_api_key")
     return principal
 
 
-def authenticate(request: Request) -> Principal:
-    """:func:`get_caller` for an endpoint outside FastAPI's dependency injection (``/mcp``, a raw
-    ASGI endpoint)."""
-    return get_caller(request)
-
-
-def get_auth(request: Request) -> Authenticator:
+async def get_auth(request: Request) -> Authenticator:
     auth: Authenticator = request.app.state.auth
     return auth
 

@@ -19,6 +19,16 @@ class RunUsage(AsyncCallbackHandler):
     call."""
 
     raise_error = False
+    run_inline = True
+    """Its handlers only add numbers: awaited in place, not gathered as a task per event."""
+
+    # Only model and tool events are counted (tool events go under "agent"): LangChain then
+    # skips this handler for the chain events every node of every run sends (it would await a
+    # no-op for each).
+    ignore_chain = True
+    ignore_retriever = True
+    ignore_retry = True
+    ignore_custom_event = True
 
     def __init__(self) -> None:
         self.prompt_tokens = 0

@@ -46,6 +46,7 @@ from graph.databases import (
     unavailable,
 )
 from intent.encoder import DIMENSIONS, SentenceEncoder
+from server.storage.known_empty import KnownEmpty
 
 log = logging.getLogger(__name__)
 
@@ -240,7 +241,7 @@ async def opened_for(settings: Any) -> AsyncIterator[BaseStore]:
     async with open_memory_store(
         url or settings.db, embedding=settings.store_embedding, pool=pool
     ) as store:
-        yield store
+        yield KnownEmpty(store)
 
 
 async def sweep_store(store: BaseStore) -> int:

@@ -276,7 +276,7 @@ def run_config(config: dict[str, Any], request: Request) -> dict[str, Any]:
     return {**config, "configurable": {_RUN_KEY: request.state.run}}
 
 
-def get_handler(request: Request) -> APIHandler:
+async def get_handler(request: Request) -> APIHandler:
     handler: APIHandler | None = getattr(request.app.state, "agent_handler", None)
     if handler is None:  # pragma: no cover - only before the lifespan has run
         raise ApiError(503, "the server is starting")
