@@ -34,8 +34,8 @@ from graph.state import InputState, State
 from intent.model import IntentModel
 from nodes.approve import approve
 from nodes.call_tool import call_tool
+from nodes.decision import shipped_model
 from nodes.detect_intent import detect_intent
-from nodes.intents import shipped_model
 from nodes.reflect import reflect
 from nodes.respond import respond
 from nodes.route import route

@@ -8,8 +8,8 @@ from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 from typing_extensions import TypedDict
 
-from intent.effects import Grounding
-from nodes.intents import Decision
+from intent.grounding import Grounding
+from nodes.decision import Decision
 
 Stage = Literal["native", "text", "structured", "intent", "pattern"]
 """Which stage produced a tool call: ``native`` (the backend returned well-formed tool_calls),

@@ -26,10 +26,15 @@ _PHRASES: list[tuple[str, str]] = [
     # percentages: "15% of 80", "15 pour cent de 80", "80의 15%", "80的百分之15"
     (
         rf"{N}\s*(?:%|percent|per\s+cent|pour\s*cent|prozent|por\s*ciento|por\s*cento|퍼센트|프로|パーセント)"
-        rf"\s*(?:of|de|des|du|von|aus|do|da|del)\s+(?:the\s+|la\s+|le\s+|el\s+|o\s+|a\s+)?{N}",
+        rf"\s*(?:[^\W\d]+\s+)?(?:of|on|de|des|du|sur|von|aus|auf|do|da|del|sobre)\s+"
+        rf"(?:the\s+|la\s+|le\s+|el\s+|o\s+|a\s+)?{N}",
         r"(\1/100*\2)",
     ),
-    (rf"{N}\s*(?:의|の|的)\s*{N}\s*(?:%|퍼센트|프로|パーセント)", r"(\2/100*\1)"),
+    (
+        rf"{N}\s*(?:원|엔|円|元|块|달러|유로|ドル|ユーロ|美元|欧元|歐元)?\s*(?:의|の|的)\s*{N}\s*"
+        rf"(?:%|퍼센트|프로|パーセント)",
+        r"(\2/100*\1)",
+    ),
     (rf"{N}\s*的\s*PCT\s*{N}", r"(\2/100*\1)"),
     (rf"PCT\s*{N}", r"(\1/100)"),
     (
@@ -81,7 +86,8 @@ _PHRASES: list[tuple[str, str]] = [
     ),
     (rf"{N}\s*!(?!=)", r"factorial(\1)"),
     # verbs before their operands
-    (rf"\badd\s+{N}\s+(?:to|and|plus)\s+{N}", r"\1 + \2"),
+    (rf"\badd\s+{N}\s+to\s+{N}", r"\2 + \1"),
+    (rf"\badd\s+{N}\s+(?:and|plus)\s+{N}", r"\1 + \2"),
     (rf"\bsubtract\s+{N}\s+from\s+{N}", r"\2 - \1"),
     (rf"\btake\s+{N}\s+(?:away\s+)?from\s+{N}", r"\2 - \1"),
     (rf"\bmultiply\s+{N}\s+(?:by|and|with|times)\s+{N}", r"\1 * \2"),

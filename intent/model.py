@@ -185,13 +185,13 @@ class IntentModel:
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_PATH) -> IntentModel:
-        """Load an artefact written by ``python -m intent.train`` (JSON; runs no code)."""
+        """Load an artefact written by ``python -m intent.training.train`` (JSON; runs no code)."""
         path = Path(path)
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
             raise ArtefactError(
-                f"no intent model at {path} (build it: python -m intent.train)"
+                f"no intent model at {path} (build it: python -m intent.training.train)"
             ) from exc
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ArtefactError(f"cannot read the intent model at {path}: {exc}") from exc

@@ -1,8 +1,8 @@
 """Places named in a request, in any of the eight languages, resolved to IANA time zones.
 
-The table is data (``intent/data/places.json``), generated offline by ``intent/build_places.py``
+The table is data (``intent/data/places.json``), generated offline by ``intent/training/build_places.py``
 from the tz database, CLDR's names for zone cities and countries, and a hand-kept alias list
-(``intent/data/place_aliases.json``). Lookup never guesses: a name that is not in the table maps
+(``intent/training/place_aliases.json``). Lookup never guesses: a name that is not in the table maps
 to nothing, and :func:`unknown_place` reports the name the user wrote so that the caller can ask.
 
 Matching works by script. Latin-script names are looked up as whole words (1 to 6 words,

@@ -13,10 +13,10 @@ from backends.backend import BACKEND_KEY, DRAFT_TAG
 from backends.messages import message_text
 from graph.context import Context, Deps
 from graph.state import Stage, State
-from intent.effects import ground
+from intent.grounding import ground
 from nodes.common import new_call_id
 from nodes.conversation import last_user_text, tool_list_text, window
-from nodes.intents import RANKED_TOOLS, Decision, decide_turn
+from nodes.decision import RANKED_TOOLS, Decision, decide_turn
 from nodes.prompts import ROUTE_FEEDBACK, ROUTE_SYSTEM
 from nodes.structured import complete_parallel_calls
 from nodes.validation import ToolSpec, argument_errors, match_tool

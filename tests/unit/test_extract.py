@@ -10,8 +10,10 @@ from zoneinfo import available_timezones
 import pytest
 
 from intent import places
-from intent.extract import EXTRACTORS, Extraction, UnknownToolError, extract, extract_all
+from intent.extract import Extraction, UnknownToolError, extract, extract_all
 from intent.numbers import words_to_digits
+from intent.readers import EXTRACTORS
+from intent.training.build_places import ALIASES
 from tools.calculator import evaluate
 from tools.registry import build_tools
 
@@ -699,7 +701,7 @@ def test_place_table_zones_all_exist() -> None:
 
 
 def test_every_capital_and_hand_kept_alias_is_in_the_table() -> None:
-    aliases = json.loads(places.DATA.with_name("place_aliases.json").read_text(encoding="utf-8"))
+    aliases = json.loads(ALIASES.read_text(encoding="utf-8"))
     built = json.loads(places.DATA.read_text(encoding="utf-8"))
     left_out = {places.fold(n) for n in aliases["exclude"]} | set(built["ambiguous"])
     for zone, names in aliases["zones"].items():

@@ -13,7 +13,7 @@ from backends.backend import BACKEND_KEY, Backend
 from backends.resilience import RetryPolicy
 from graph.builder import build_graph
 from graph.context import Context
-from nodes.intents import RANKED_TOOLS
+from nodes.decision import RANKED_TOOLS
 from nodes.validation import ToolSpec
 from tests.fakes import ScriptedChatModel
 from tools.registry import build_tools

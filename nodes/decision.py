@@ -99,7 +99,7 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
 def known_tools(
     builtin: Sequence[ToolSpec], offered: Sequence[ToolSpec], client_mode: bool
 ) -> set[str]:
-    """The tools the intent model and the patterns may call: the enabled built-ins, and in
+    """The tools the intent model and the clear requests (:mod:`intent.clear`) may call: the enabled built-ins, and in
     tool-call mode those of the client's tools that *are* enabled built-ins (same name and schema,
     as ``GET /tools`` lists them). A built-in switched off is never a target."""
     by_name = {spec.name: spec for spec in builtin}

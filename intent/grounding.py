@@ -38,8 +38,10 @@ from typing_extensions import TypedDict
 
 from intent import sql
 from intent.extract import extract
+from intent.model import shipped
 from intent.text import Span, blank, folders, paths, urls
 from tools.effects import BUILTIN_EFFECTS, EffectKind, call_target
+from tools.sql_tables import SQL_WORDS, tables_changed, tables_mentioned
 
 # --- the kinds a message asks for --------------------------------------------------------------
 #
@@ -175,7 +177,7 @@ def _verb_kinds(text: str) -> set[EffectKind]:
     ):
         kinds.add("file")
     written = sql.written_sql(text)
-    if any(sql.tables_changed(statement) is not None for statement in written) or (
+    if any(tables_changed(statement) is not None for statement in written) or (
         _affirmed(_DB_VERB, plain) and (_DB_NOUN.search(plain) or targets["tables"])
     ):
         kinds.add("database")
@@ -200,9 +202,6 @@ def _classified_kinds(text: str) -> set[EffectKind]:
     it confidently chooses for ``text``, as effect kinds (``api_request`` only when the method the
     user's words give is not GET or HEAD). An unsure model adds nothing; a decision is read from
     the user's message alone, like every other part of the grounding."""
-    from intent.extract import extract
-    from intent.model import shipped
-
     decision = shipped().classify(text)
     if decision.abstain:
         return set()
@@ -277,16 +276,16 @@ def normalise_path(path: str) -> str:
 def _tables(text: str) -> set[str]:
     found: set[str] = set()
     for statement in sql.written_sql(text):
-        found |= sql.tables_mentioned(statement)
+        found |= tables_mentioned(statement)
     described = sql.described_sql(text)
     if described is not None:
-        found |= sql.tables_mentioned(described[0])
+        found |= tables_mentioned(described[0])
     for regex in (_TABLE_AFTER, _TABLE_BEFORE):
         for match in regex.finditer(text):
             name = match.group("name")
             if (
                 name.lower() not in _NOT_TABLES
-                and name.lower() not in sql.SQL_WORDS
+                and name.lower() not in SQL_WORDS
                 and not re.fullmatch(_TABLE_WORD, name, re.I)
             ):
                 found.add(name.lower())
