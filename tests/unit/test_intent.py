@@ -328,3 +328,19 @@ def test_nothing_the_server_runs_imports_the_training_side() -> None:
                 if any(name.startswith("intent.training") for name in names):
                     offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        ("Покажи, какие файлы лежат в папке docs", ("file_list",)),
+        ("Который час сейчас в Токио?", ("time_now",)),
+        ("Какие процессы сейчас запущены?", ("process_list",)),
+        ("Привет! Как у тебя дела?", ()),
+    ],
+)
+def test_a_language_the_phrasebooks_lack_is_decided_by_the_encoder(
+    model: IntentModel, text: str, tools: tuple[str, ...]
+) -> None:
+    """Cyrillic: the character n-grams know none of it; the multilingual encoder decides."""
+    assert model.classify(text).tools == tools
