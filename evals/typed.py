@@ -357,7 +357,8 @@ def score(
     model: IntentModel, cases: Sequence[Case]
 ) -> tuple[Tally, dict[str, Tally], list[Scored]]:
     """Every case scored: the whole, per language, and each case."""
-    total, by_lang = Tally(), defaultdict(Tally)
+    total = Tally()
+    by_lang: defaultdict[str, Tally] = defaultdict(Tally)
     scored = [score_case(model, case) for case in cases]
     for s in scored:
         total.add(s.tally)
