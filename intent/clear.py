@@ -23,6 +23,7 @@ from typing import Any
 
 from intent import arithmetic, records, sql
 from intent.extract import extract
+from intent.safety import unbacked
 from intent.text import blank, json_literals, urls
 
 ClearCall = tuple[str, dict[str, Any]]
@@ -281,10 +282,18 @@ def clear_calls(text: str, available: Collection[str]) -> list[ClearCall]:
     for find in EXCLUSIVE:
         owned = [(name, args) for name, args in find(text) if name in available]
         if owned:
-            return owned
+            return _backed(owned, text)
     calls: list[ClearCall] = []
     for find in COMBINING:
         for name, args in find(text):
             if name in available and (name, args) not in calls:
                 calls.append((name, args))
-    return calls
+    return _backed(calls, text)
+
+
+def _backed(calls: list[ClearCall], text: str) -> list[ClearCall]:
+    """The calls without those the user's words do not back (:mod:`intent.safety`)."""
+    if not calls:
+        return calls
+    dropped = unbacked([name for name, _ in calls], text, dict(calls), [name for name, _ in calls])
+    return [(name, args) for name, args in calls if name not in dropped]

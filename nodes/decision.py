@@ -25,6 +25,7 @@ from typing_extensions import TypedDict
 
 from intent.extract import extract_all
 from intent.model import Intent, IntentModel, shipped
+from intent.safety import concept_question, unbacked, worked_result
 from nodes.ranking import rank_tools
 from nodes.validation import ToolSpec
 
@@ -85,6 +86,20 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
             if e.arguments
             or not any(o is not e and o.segment == e.segment and o.arguments for o in extractions)
         ]
+    dropped = unbacked(
+        [e.tool for e in extractions],
+        text,
+        {e.tool: dict(e.arguments) for e in extractions},
+        [e.tool for e in extractions if e.complete],
+    )
+    if dropped:
+        # A change or a private read the user's words do not back, or a question about a
+        # concept: no call on the intent model's word alone.
+        log.info("intent: %s not backed by the request", sorted(dropped))
+        extractions = [e for e in extractions if e.tool not in dropped]
+        if not extractions:
+            kind = "chat" if concept_question(text) or worked_result(text) else "unsure"
+            return Decision(kind=kind, calls=[], missing={}, known={}, ranked=ranked)
     for extraction in extractions:
         if extraction.complete:
             calls.append({"name": extraction.tool, "args": dict(extraction.arguments)})
