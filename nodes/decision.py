@@ -43,7 +43,8 @@ class Decision(TypedDict):
 
     kind: str
     """``call`` (every argument found), ``fill`` (tools chosen, some argument missing), ``chat``
-    (confidently no tool), or ``unsure``."""
+    (confidently no tool), ``unsure``, or ``ask`` (unsure, on a small local model: the user is
+    asked which tool they mean)."""
     calls: list[dict[str, Any]]
     """The complete calls: ``{"name", "args"}``."""
     missing: dict[str, list[str]]

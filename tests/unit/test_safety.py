@@ -79,3 +79,20 @@ def test_a_question_about_code_grounds_no_change() -> None:
     assert asked_kinds("what does DELETE FROM users do exactly?") == set()
     assert asked_kinds("Say hello to the cache.") == set()
     assert asked_kinds("DELETE FROM users WHERE id = 3") == {"database"}
+
+
+def test_the_clarifying_question_names_the_likeliest_tools_in_the_users_language() -> None:
+    from intent.clarify import clarifying_question, guess_language
+
+    tools = ["database_query", "calculator"]
+    assert clarifying_question("les chiffres d'hier, s'il te plaît", tools) == (
+        "Voulez-vous une requête sur la base de données ou un calcul ?"
+    )
+    assert (
+        clarifying_question("어제 숫자 좀 봐줘", tools)
+        == "데이터베이스 조회, 계산 중 어느 쪽을 원하세요?"
+    )
+    assert [guess_language(t) for t in ("вчерашние цифры", "dünkü rakamlar ne durumda")] == [
+        "ru",
+        "tr",
+    ]
