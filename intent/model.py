@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from intent.features import FeatureConfig, clause_features, features
+from intent.language import PHRASEBOOK_LANGUAGES, guess_language
 
 DEFAULT_PATH = Path(__file__).with_name("intent_model.json")
 
@@ -314,10 +315,18 @@ class IntentModel:
         unsure = [
             i
             for i, intent in enumerate(intents)
-            if fast[i][1] >= self.thresholds.known
+            if i not in foreign
+            and fast[i][1] >= self.thresholds.known
             and intent.ranked
-            and max(intent.ranked[0][1], intent.none_score) < second.unsure
-            and intent.ranked[0][1] >= second.min_fast
+            and (
+                (
+                    max(intent.ranked[0][1], intent.none_score) < second.unsure
+                    and intent.ranked[0][1] >= second.min_fast
+                )
+                # a Latin-script language the phrasebooks lack (Italian, Dutch, Turkish,
+                # Polish): the n-grams' confidence means less there; the encoder always speaks
+                or guess_language(texts[i]) not in PHRASEBOOK_LANGUAGES
+            )
         ]
         if unsure:
             other = second.probs([texts[i] for i in unsure])
