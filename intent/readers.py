@@ -111,6 +111,7 @@ _LEVELS = re.compile(
 )
 _FOLDER_WORD = re.compile(
     r"(?:folder|directory|dir|dossier|r[ée]pertoire|ordner|verzeichnis|carpeta|directorio|pasta|diret[óo]rio|"
+    r"cartella|map|папк[аеуи]|каталог[еа]?|klasör\w*|klasor\w*|dizin\w*|folder\w*|katalog\w*|"
     r"폴더|디렉터리|디렉토리|フォルダ|ディレクトリ|文件夹|目录|資料夾|目錄)",
     re.I,
 )
@@ -121,6 +122,8 @@ _NOT_FOLDERS = {
     "in", "of", "du", "des", "de", "dans", "im", "dem", "em", "no", "na", "do", "da", "del",
     "al", "en", "los", "las", "os", "as", "les", "une", "un", "ein", "einem", "una", "uma", "what",
     "which", "your", "ma", "mes", "meine", "mis", "meus", "minha", "そ", "その", "there", "here",
+    "w", "we", "z", "ze", "na", "di", "nella", "nel", "della", "het", "mijn", "в", "во", "из",
+    "moim", "mojej", "tej", "tym", "questa", "questo", "deze", "dit",
     "it", "them", "general", "total", "order", "detail", "details", "use",
 }  # fmt: skip
 

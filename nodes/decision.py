@@ -23,6 +23,7 @@ from typing import Any, NotRequired
 
 from typing_extensions import TypedDict
 
+from intent.clear import arithmetic_calls
 from intent.extract import extract_all
 from intent.model import Intent, IntentModel, shipped
 from intent.safety import concept_question, unbacked, worked_result
@@ -70,6 +71,12 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     if intent.abstain:
         return Decision(kind="unsure", calls=[], missing={}, known={}, ranked=ranked)
     if not intent.tools:
+        # "hoeveel is achttien keer zeven?": arithmetic written out with a question around it
+        # is a calculation whatever the model says (unless it is already done, or a concept).
+        sums = [] if "calculator" not in allowed else arithmetic_calls(text)
+        if sums and not (worked_result(text) or concept_question(text)):
+            calls = [{"name": name, "args": args} for name, args in sums]
+            return Decision(kind="call", calls=calls, missing={}, known={}, ranked=ranked)
         return Decision(kind="chat", calls=[], missing={}, known={}, ranked=ranked)
     chosen = [name for name in intent.tools if name in allowed]
     if len(chosen) < len(intent.tools):  # a chosen tool is not on offer (switched off)
