@@ -75,8 +75,8 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
         # is a calculation whatever the model says (unless it is already done, or a concept).
         sums = [] if "calculator" not in allowed else arithmetic_calls(text)
         if sums and not (worked_result(text) or concept_question(text)):
-            calls = [{"name": name, "args": args} for name, args in sums]
-            return Decision(kind="call", calls=calls, missing={}, known={}, ranked=ranked)
+            made = [{"name": name, "args": args} for name, args in sums]
+            return Decision(kind="call", calls=made, missing={}, known={}, ranked=ranked)
         return Decision(kind="chat", calls=[], missing={}, known={}, ranked=ranked)
     chosen = [name for name in intent.tools if name in allowed]
     if len(chosen) < len(intent.tools):  # a chosen tool is not on offer (switched off)
