@@ -3,7 +3,7 @@
 Sources, in the order they win a conflict:
 1. the hand-kept list ``intent/training/place_aliases.json`` (``zones``: names per zone);
 2. country capitals (``capitals``, English names), in the zone of their country;
-3. CLDR's names of each zone's city in en, ko, ja, zh, es, fr, de, pt (from Babel);
+3. CLDR's names of each zone's city in en, ko, ja, zh, es, fr, de, pt, it, nl, ru, tr, pl (Babel);
 4. CLDR's names of each country in those languages, in the zone of its capital.
 A folded name that two sources of the same rank map to different zones is left out (ambiguous),
 and so is every name in ``exclude``. The zones are those of the tz database's ``zone.tab``.
@@ -26,7 +26,7 @@ from typing import Any
 from intent.places import DATA, fold
 
 ALIASES = Path(__file__).with_name("place_aliases.json")
-LOCALES = ("en", "ko", "ja", "zh", "es", "fr", "de", "pt")
+LOCALES = ("en", "ko", "ja", "zh", "es", "fr", "de", "pt", "it", "nl", "ru", "tr", "pl")
 
 
 def _tz_file(name: str) -> list[list[str]]:
