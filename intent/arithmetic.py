@@ -250,6 +250,12 @@ def _balance(expression: str) -> str:
     return expression
 
 
+_FACTORIAL_WRITTEN = re.compile(
+    r"\d\s*!|factorial|factorielle|fakult[äa]t|fatorial|팩토리얼|階乗|阶乘|silni|faktöriyel|факториал",
+    re.IGNORECASE,
+)
+
+
 def expressions(text: str) -> list[str]:
     """Every arithmetic expression written in ``text`` that the calculator can read, in order.
     One the user typed as it stands ("23*19") is kept as typed; one built from words is tidied."""
@@ -259,6 +265,8 @@ def expressions(text: str) -> list[str]:
         expression = _balance(re.sub(r"\s+", " ", match.group(0)).strip())
         if not _HAS_OPERATION.search(expression):
             continue
+        if "factorial(" in expression and not _FACTORIAL_WRITTEN.search(typed):
+            continue  # "grazie mille!" is thanks, not 1000!
         try:
             evaluate(expression)
         except ToolError as exc:
