@@ -26,7 +26,7 @@ from langgraph.store.base import BaseStore
 
 from graph.context import Context, Deps
 from graph.state import Stage
-from intent.effects import Grounding
+from intent.grounding import Grounding
 from nodes.common import new_call_id
 from tools.memory import RECALLED, SAVE, SEARCH, fact_of, recall
 from tools.specs import ToolSpec

@@ -28,7 +28,7 @@ from backends.pool import ChatBackend
 from graph.context import Context, Deps
 from graph.state import State
 from nodes.conversation import current_turn, last_user_text, trim_to_window, window
-from nodes.intents import SELF_ANSWERING
+from nodes.decision import SELF_ANSWERING
 from nodes.memory import extra_system
 from nodes.parsers import HARMONY_TOKEN, parse_text_tool_calls, strip_harmony
 from nodes.prompts import (

@@ -1,7 +1,7 @@
 """Train the intent model from the phrasing generator and write the artefact (reproducibly).
 
-``python -m intent.train`` rebuilds ``intent/intent_model.json`` from the training families of
-:mod:`intent.phrasings`: one L2-regularised logistic regression per label (16 tools and ``none``,
+``python -m intent.training.train`` rebuilds ``intent/intent_model.json`` from the training families of
+:mod:`intent.training.phrasings`: one L2-regularised logistic regression per label (16 tools and ``none``,
 one-vs-rest, so a request can need two tools) over the features of :mod:`intent.features`. The
 same seed gives a byte-identical file. ``--check`` rebuilds in memory and fails if the committed
 artefact differs; ``--tune`` scores decision thresholds on validation families carved out of the
@@ -27,7 +27,7 @@ import numpy as np
 
 from intent.features import FeatureConfig, features
 from intent.model import DEFAULT_PATH, FORMAT, FORMAT_VERSION, MULTI, NONE, IntentModel, Thresholds
-from intent.phrasings import TOOLS, Example, Family, data_hash, families, generate
+from intent.training.phrasings import TOOLS, Example, Family, data_hash, families, generate
 
 MODEL_VERSION = "1"
 LABELS: tuple[str, ...] = (*TOOLS, NONE, MULTI)
@@ -283,8 +283,8 @@ def tune(
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m intent.train``: rebuild the artefact (or check it, or cross-validate)."""
-    parser = argparse.ArgumentParser(prog="python -m intent.train", description=__doc__)
+    """``python -m intent.training.train``: rebuild the artefact (or check it, or cross-validate)."""
+    parser = argparse.ArgumentParser(prog="python -m intent.training.train", description=__doc__)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=DEFAULT_PATH)
     parser.add_argument(
@@ -312,7 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 1
         if current != data:
             print(
-                f"{args.out} differs from a rebuild (sha256 {digest}); run python -m intent.train"
+                f"{args.out} differs from a rebuild (sha256 {digest}); run python -m intent.training.train"
             )
             return 1
         print(f"{args.out} matches a rebuild (sha256 {digest})")

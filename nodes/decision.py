@@ -22,8 +22,10 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from graph.state import Decision
+from intent.clear import arithmetic_calls
 from intent.extract import extract_all
 from intent.model import Intent, IntentModel, shipped
+from intent.safety import concept_question, unbacked, worked_result
 from nodes.ranking import rank_tools
 from tools.specs import ToolSpec
 
@@ -50,6 +52,12 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     if intent.abstain:
         return Decision(kind="unsure", calls=[], missing={}, known={}, ranked=ranked)
     if not intent.tools:
+        # "hoeveel is achttien keer zeven?": arithmetic written out with a question around it
+        # is a calculation whatever the model says (unless it is already done, or a concept).
+        sums = [] if "calculator" not in allowed else arithmetic_calls(text)
+        if sums and not (worked_result(text) or concept_question(text)):
+            made = [{"name": name, "args": args} for name, args in sums]
+            return Decision(kind="call", calls=made, missing={}, known={}, ranked=ranked)
         return Decision(kind="chat", calls=[], missing={}, known={}, ranked=ranked)
     chosen = [name for name in intent.tools if name in allowed]
     if len(chosen) < len(intent.tools):  # a chosen tool is not on offer (switched off)
@@ -67,6 +75,20 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
             if e.arguments
             or not any(o is not e and o.segment == e.segment and o.arguments for o in extractions)
         ]
+    dropped = unbacked(
+        [e.tool for e in extractions],
+        text,
+        {e.tool: dict(e.arguments) for e in extractions},
+        [e.tool for e in extractions if e.complete],
+    )
+    if dropped:
+        # A change or a private read the user's words do not back, or a question about a
+        # concept: no call on the intent model's word alone.
+        log.info("intent: %s not backed by the request", sorted(dropped))
+        extractions = [e for e in extractions if e.tool not in dropped]
+        if not extractions:
+            kind = "chat" if concept_question(text) or worked_result(text) else "unsure"
+            return Decision(kind=kind, calls=[], missing={}, known={}, ranked=ranked)
     for extraction in extractions:
         if extraction.complete:
             calls.append({"name": extraction.tool, "args": dict(extraction.arguments)})
@@ -81,7 +103,7 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
 def known_tools(
     builtin: Sequence[ToolSpec], offered: Sequence[ToolSpec], client_mode: bool
 ) -> set[str]:
-    """The tools the intent model and the patterns may call: the enabled built-ins, and in
+    """The tools the intent model and the clear requests (:mod:`intent.clear`) may call: the enabled built-ins, and in
     tool-call mode those of the client's tools that *are* enabled built-ins (same name and schema,
     as ``GET /tools`` lists them). A built-in switched off is never a target."""
     by_name = {spec.name: spec for spec in builtin}

@@ -6,8 +6,8 @@ text) :func:`ground` derives
 - the **kinds** of side effect the user asked for (:func:`asked_kinds`): ``file`` (write or
   change a file), ``database`` (change the sandbox database), ``network`` (send a request that
   changes something: POST, PUT, PATCH, DELETE), ``memory`` (keep a fact in the agent's long-term
-  memory: "remember that ..."), in English, Korean, Japanese, Chinese, Spanish, French, German
-  and Portuguese;
+  memory: "remember that ..."), in English, Korean, Japanese, Chinese, Spanish, French, German,
+  Portuguese, Italian, Dutch, Russian, Turkish and Polish;
 - the **tools** the user named explicitly ("use file_write", "call add_note"): a named tool is
   grounded whatever its kind (an MCP or Python tool's effect is ``external``: toolloom cannot
   tell from verbs what it does, so naming it is how a user asks for it);
@@ -39,8 +39,10 @@ from typing_extensions import TypedDict
 
 from intent import sql
 from intent.extract import extract
+from intent.model import shipped
 from intent.text import Span, blank, folders, paths, urls
 from tools.effects import BUILTIN_EFFECTS, EffectKind, call_target
+from tools.sql_tables import SQL_WORDS, tables_changed, tables_mentioned
 
 # --- the kinds a message asks for --------------------------------------------------------------
 #
@@ -64,7 +66,13 @@ _FILE_VERB = re.compile(
     r"sobrescrib\w*|registr\w*|anot\w*|modific\w*|cambi\w*|reemplaz\w*|"
     # pt
     r"escrev\w*|salv\w*|grav\w*|armazen\w*|acrescent\w*|adicion\w*|cri[ae]\w*|coloc\w*|"
-    r"sobrescrev\w*|alter\w*|substitu\w*)\b|"
+    r"sobrescrev\w*|alter\w*|substitu\w*|"
+    # it, nl, ru, tr, pl
+    r"scriv\w*|salva\w*|memorizz\w*|aggiung\w*|crea\w*|modific\w*|sostitu\w*|annot\w*|"
+    r"schrijf\w*|schrijv\w*|opslaan|sla\w*|bewaar\w*|voeg\w*|toevoeg\w*|maak\w*|wijzig\w*|"
+    r"vervang\w*|запиш\w*|запис\w*|сохран\w*|добав\w*|созда\w*|допиш\w*|измен\w*|замен\w*|"
+    r"yaz\w*|kaydet\w*|ekle\w*|oluştur\w*|olustur\w*|değiştir\w*|degistir\w*|zapisz\w*|"
+    r"zapisa\w*|dopisz\w*|dodaj\w*|utwórz\w*|utworz\w*|stwórz\w*|zmień\w*|zmien\w*|zamień\w*)\b|"
     # ko, ja, zh (no word boundaries)
     r"저장|써\s*줘|써\s*주|써\s*놔|쓰고|적어|작성|기록|추가|덧붙|만들|생성|남겨|수정|바꿔|"
     r"書い|書き|書く|書込|保存|追記|追加|記録|作成|作って|残して|メモして|上書き|変更|"
@@ -74,7 +82,8 @@ _FILE_VERB = re.compile(
 )
 _FILE_NOUN = re.compile(
     r"\b(?:files?|documents?|fichiers?|dateien?|archivos?|ficheros?|arquivos?|ficheiros?|"
-    r"folder|directory|dossier|ordner|carpeta|pasta)\b|파일|ファイル|文件|檔案|档案",
+    r"folder|directory|dossier|ordner|carpeta|pasta|cartell[ae]|bestand(?:en)?|map|файл\w*|"
+    r"папк\w*|dosya\w*|klasör\w*|plik\w*|katalog\w*)\b|파일|ファイル|文件|檔案|档案",
     re.IGNORECASE,
 )
 
@@ -94,7 +103,14 @@ _DB_VERB = re.compile(
     r"quit\w*|crea\w*|cree\w*|renombr\w*|vac[íi]\w*|guard\w*|registr\w*|reemplaz\w*|"
     # pt
     r"insir\w*|inser\w*|adicion\w*|acrescent\w*|atualiz\w*|alter\w*|mud\w*|exclu\w*|apag\w*|"
-    r"remov\w*|cri[ae]\w*|renome\w*|esvazi\w*|salv\w*|grav\w*|substitu\w*)\b|"
+    r"remov\w*|cri[ae]\w*|renome\w*|esvazi\w*|salv\w*|grav\w*|substitu\w*|"
+    # it, nl, ru, tr, pl
+    r"inser\w*|aggiung\w*|aggiorn\w*|cancell\w*|rimuov\w*|impost\w*|registr\w*|"
+    r"voeg\w*|toevoeg\w*|wijzig\w*|verwijder\w*|bijwerk\w*|werk|maak\w*|zet|pas|"
+    r"добав\w*|встав\w*|обнов\w*|измен\w*|удал\w*|созда\w*|поменя\w*|замен\w*|внес\w*|"
+    r"очист\w*|ekle\w*|güncelle\w*|guncelle\w*|değiştir\w*|degistir\w*|sil|silin\w*|"
+    r"kaydet\w*|dodaj\w*|wstaw\w*|zaktualizuj\w*|aktualizuj\w*|usuń\w*|usun\w*|skasuj\w*|"
+    r"wpisz\w*|ustaw\w*)\b|"
     # ko, ja, zh
     r"추가|삽입|넣어|넣고|넣어줘|수정|변경|업데이트|갱신|삭제|지워|지우|제거|만들|생성|저장|입력|바꿔|"
     r"追加|挿入|入れて|更新|変更|削除|消して|消す|作成|作って|保存|登録|書き換|"
@@ -104,7 +120,10 @@ _DB_VERB = re.compile(
 _DB_NOUN = re.compile(
     r"\b(?:tables?|rows?|records?|databases?|db|entr(?:y|ies)|columns?|sql|sqlite|"
     r"tableaux?|lignes?|enregistrements?|tabellen?|zeilen?|datens[äa]tze?|datenbank(?:en)?|"
-    r"eintr[äa]ge?|tablas?|filas?|registros?|tabelas?|linhas?|registos?)\b|"
+    r"eintr[äa]ge?|tablas?|filas?|registros?|tabelas?|linhas?|registos?|tabell[ae]|righe|riga|"
+    r"tabel(?:len)?|rij(?:en)?|таблиц\w*|запис\w*|строк\w*|tablo\w*|kayıt\w*|kayit\w*|"
+    r"satır\w*|satir\w*|veritaban\w*|tabel[iaęe]?|wiersz\w*|rekord\w*)\b|"
+    r"база\s+данных|базе\s+данных|baz[aęy]\s+danych|"
     r"base\s+de\s+donn[ée]es|base\s+de\s+datos|banco\s+de\s+dados|base\s+de\s+dados|"
     r"테이블|레코드|데이터베이스|디비|テーブル|レコード|データベース|数据库|資料庫|数据表|資料表|"
     r"表格|(?<![代发發图圖])表(?![示达達现現演情格])",
@@ -124,7 +143,12 @@ _NET_VERB = re.compile(
     # es
     r"env[ií]\w*|public\w*|sub[ea]\w*|elimin\w*|borr\w*|actualiz\w*|crea\w*|postea\w*|mand\w*|"
     # pt
-    r"envi\w*|public\w*|submet\w*|carreg\w*|exclu\w*|apag\w*|atualiz\w*|cri[ae]\w*|mand\w*)\b|"
+    r"envi\w*|public\w*|submet\w*|carreg\w*|exclu\w*|apag\w*|atualiz\w*|cri[ae]\w*|mand\w*|"
+    # it, nl, ru, tr, pl
+    r"invi\w*|pubblic\w*|carica\w*|cancell\w*|aggiorn\w*|stuur\w*|verstuur\w*|verzend\w*|"
+    r"verwijder\w*|отправ\w*|отошл\w*|пошл\w*|опубликуй\w*|загрузи\w*|удали\w*|обнови\w*|"
+    r"gönder\w*|gonder\w*|yolla\w*|yükle\w*|yukle\w*|güncelle\w*|wyślij\w*|wyslij\w*|"
+    r"prześlij\w*|przeslij\w*|opublikuj\w*|usuń\w*|usun\w*|zaktualizuj\w*)\b|"
     # ko, ja, zh
     r"보내|전송|제출|업로드|게시|올려|삭제|등록|"
     r"送信|送って|送る|送り|投稿|アップロード|削除|登録|ポスト|"
@@ -161,7 +185,7 @@ _HTTP_METHOD = re.compile(r"(?<![A-Za-z])(?:POST|PUT|PATCH|DELETE)(?![A-Za-z])")
 # in the scope of a negation does not ask for its effect.
 _NEGATION = re.compile(
     r"\b(?:don'?t|do\s+not|never|without|no\s+need\s+to|not|ne|n'|pas|nicht|kein\w*|ohne|no|nunca|"
-    r"sin|n[ãa]o|sem|nem)\b[^.,;!?\n]{0,24}$",
+    r"sin|n[ãa]o|sem|nem|non|niet|geen|не|nie)\b[^.,;!?\n]{0,24}$",
     re.IGNORECASE,
 )
 _CJK_NEGATION = re.compile(r"^\s*(?:지\s*마|하지\s*마|지\s*않|しないで|ないで|せず)")
@@ -185,7 +209,18 @@ def _without_urls(text: str) -> str:
     return blank(text, urls(text))
 
 
-def _verb_kinds(text: str) -> set[EffectKind]:
+_ABOUT_CODE = re.compile(
+    r"\bwhat\s+(?:does|would|will)\b.{1,80}\bdo\b|\bexplain\b|\bdifference\b|"
+    r"\bwas\s+bewirkt\b|\bque\s+fait\b|\bqu[ée]\s+hace\b|\bo\s+que\s+faz\b|"
+    r"\bcosa\s+fa\b|\bwat\s+doet\b|что\s+делает|ne\s+yapar|\bco\s+robi\b|\bdiff[ée]ren|"
+    r"\bunterschied|\bdiferen|\bdifferenz|\bverschil|разниц|\bfark\b|\br[óo][żz]nic|차이|違い|"
+    r"区别|區別",
+    re.IGNORECASE | re.DOTALL,
+)
+"""A question about SQL the user wrote ("what does DELETE FROM t do?") asks for no change."""
+
+
+def verb_kinds(text: str) -> set[EffectKind]:
     """The kinds asked for in words: a verb of change next to a cue of its object."""
     kinds: set[EffectKind] = set()
     plain = _without_urls(text)  # "https://x/post/12" names no verb
@@ -194,8 +229,8 @@ def _verb_kinds(text: str) -> set[EffectKind]:
         targets["paths"] or targets["folders"] or _FILE_NOUN.search(plain)
     ):
         kinds.add("file")
-    written = sql.written_sql(text)
-    if any(sql.tables_changed(statement) is not None for statement in written) or (
+    written = [] if _ABOUT_CODE.search(text) else sql.written_sql(text)
+    if any(tables_changed(statement) is not None for statement in written) or (
         _affirmed(_DB_VERB, plain) and (_DB_NOUN.search(plain) or targets["tables"])
     ):
         kinds.add("database")
@@ -217,19 +252,23 @@ def _sql_blanked(text: str) -> str:
     return text
 
 
+CLASSIFIED_MIN = 0.5
+"""How sure the intent model must be of a side-effecting tool for its choice to ground a kind."""
+
+
 def _classified_kinds(text: str) -> set[EffectKind]:
     """Kinds from the learned intent model (:mod:`intent.model`): the side-effecting built-ins
     it confidently chooses for ``text``, as effect kinds (``api_request`` only when the method the
     user's words give is not GET or HEAD). An unsure model adds nothing; a decision is read from
     the user's message alone, like every other part of the grounding."""
-    from intent.extract import extract
-    from intent.model import shipped
-
     decision = shipped().classify(text)
     if decision.abstain:
         return set()
+    sure = {name for name, p in decision.ranked if p >= CLASSIFIED_MIN}
     kinds: set[EffectKind] = set()
     for tool in decision.tools:
+        if tool not in sure:
+            continue  # "Say hello to the cache." is no file write, however the model leans
         if tool == "api_request":
             method = str(extract(tool, text).arguments.get("method", "GET")).upper()
             if method not in ("GET", "HEAD"):
@@ -244,9 +283,13 @@ def asked_kinds(user_text: str) -> set[EffectKind]:
     ``network`` (``external`` is asked for by naming the tool; see :func:`named_tools`).
 
     The one decision point for "which kinds did the user ask for": the verb-and-object rules
-    in eight languages, joined with the learned intent model's choice (:func:`_classified_kinds`).
+    in thirteen languages, joined with the learned intent model's choice (:func:`_classified_kinds`).
     """
-    return _verb_kinds(user_text) | _classified_kinds(user_text)
+    if _ABOUT_CODE.search(user_text):
+        # a question about SQL written in it: its DELETE is the subject, not a verb
+        about = verb_kinds(user_text)
+        return about - {"database"} if sql.written_sql(user_text) else about
+    return verb_kinds(user_text) | _classified_kinds(user_text)
 
 
 # --- the targets a message names ---------------------------------------------------------------------
@@ -299,16 +342,16 @@ def normalise_path(path: str) -> str:
 def _tables(text: str) -> set[str]:
     found: set[str] = set()
     for statement in sql.written_sql(text):
-        found |= sql.tables_mentioned(statement)
+        found |= tables_mentioned(statement)
     described = sql.described_sql(text)
     if described is not None:
-        found |= sql.tables_mentioned(described[0])
+        found |= tables_mentioned(described[0])
     for regex in (_TABLE_AFTER, _TABLE_BEFORE):
         for match in regex.finditer(text):
             name = match.group("name")
             if (
                 name.lower() not in _NOT_TABLES
-                and name.lower() not in sql.SQL_WORDS
+                and name.lower() not in SQL_WORDS
                 and not re.fullmatch(_TABLE_WORD, name, re.I)
             ):
                 found.add(name.lower())

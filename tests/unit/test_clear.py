@@ -1,10 +1,12 @@
-"""Stage 3: clear requests fire, everything else stays quiet."""
+"""Clear requests (:mod:`intent.clear`, detect-intent's pattern stage): a request clear to any
+reader calls its tool, with the arguments the intent extractors read; everything else stays
+quiet."""
 
 from __future__ import annotations
 
 import pytest
 
-from nodes.patterns import match_patterns
+from intent.clear import clear_calls
 
 TOOLS = {"calculator", "time_now"}
 
@@ -26,7 +28,7 @@ TOOLS = {"calculator", "time_now"}
     ],
 )
 def test_arithmetic(text: str, expression: str) -> None:
-    assert match_patterns(text, TOOLS) == [("calculator", {"expression": expression})]
+    assert clear_calls(text, TOOLS) == [("calculator", {"expression": expression})]
 
 
 @pytest.mark.parametrize(
@@ -41,15 +43,15 @@ def test_arithmetic(text: str, expression: str) -> None:
     ],
 )
 def test_time(text: str, zone: str) -> None:
-    assert match_patterns(text, TOOLS) == [("time_now", {"timezone": zone})]
+    assert clear_calls(text, TOOLS) == [("time_now", {"timezone": zone})]
 
 
 def test_time_without_place() -> None:
-    assert match_patterns("What time is it?", TOOLS) == [("time_now", {})]
+    assert clear_calls("What time is it?", TOOLS) == [("time_now", {})]
 
 
 def test_two_intents_in_one_message() -> None:
-    calls = match_patterns("What is 6*7, and what time is it in Tokyo?", TOOLS)
+    calls = clear_calls("What is 6*7, and what time is it in Tokyo?", TOOLS)
     assert ("calculator", {"expression": "6*7"}) in calls
     assert ("time_now", {"timezone": "Asia/Tokyo"}) in calls
 
@@ -68,11 +70,11 @@ def test_two_intents_in_one_message() -> None:
     ],
 )
 def test_no_call(text: str) -> None:
-    assert match_patterns(text, TOOLS) == []
+    assert clear_calls(text, TOOLS) == []
 
 
 def test_only_available_tools() -> None:
-    assert match_patterns("What is 2+2?", {"time_now"}) == []
+    assert clear_calls("What is 2+2?", {"time_now"}) == []
 
 
 ALL_TOOLS = {
@@ -86,14 +88,14 @@ CSV = "name,age,city\nAna,31,Seoul\nBen,25,Busan"
 REQUESTS: list[tuple[str, str, dict]] = [
     ("Read the file notes/todo.txt", "file_read", {"path": "notes/todo.txt"}),
     ("memo.txt 파일 읽어줘", "file_read", {"path": "memo.txt"}),
-    ("Write 'buy milk' to shopping.txt", "file_write", {"path": "shopping.txt", "content": "buy milk", "mode": "overwrite"}),
-    ("'회의는 3시' 라고 meeting.txt 파일에 저장해줘", "file_write", {"path": "meeting.txt", "content": "회의는 3시", "mode": "overwrite"}),
-    ("Create a file called hello.md with the text 'hi there'", "file_write", {"path": "hello.md", "content": "hi there", "mode": "overwrite"}),
+    ("Write 'buy milk' to shopping.txt", "file_write", {"path": "shopping.txt", "content": "buy milk"}),
+    ("'회의는 3시' 라고 meeting.txt 파일에 저장해줘", "file_write", {"path": "meeting.txt", "content": "회의는 3시"}),
+    ("Create a file called hello.md with the text 'hi there'", "file_write", {"path": "hello.md", "content": "hi there"}),
     ("List the files in the workspace", "file_list", {}),
     ("파일 목록 보여줘", "file_list", {}),
     ("Show me the system info", "system_info", {}),
     ("시스템 정보 알려줘", "system_info", {}),
-    ("What processes are running? Show the running processes", "process_list", {"sort_by": "cpu"}),
+    ("What processes are running? Show the running processes", "process_list", {}),
     ("메모리를 많이 쓰는 프로세스 보여줘", "process_list", {"sort_by": "memory"}),
     ("What are my environment variables?", "environment", {}),
     ("Show the environment variable LANG", "environment", {"names": ["LANG"]}),
@@ -118,7 +120,7 @@ REQUESTS: list[tuple[str, str, dict]] = [
 
 @pytest.mark.parametrize(("text", "tool", "args"), REQUESTS)
 def test_each_builtin_tool_has_a_clear_request(text: str, tool: str, args: dict) -> None:
-    assert match_patterns(text, ALL_TOOLS) == [(tool, args)]
+    assert clear_calls(text, ALL_TOOLS) == [(tool, args)]
 
 
 def test_every_builtin_tool_is_covered() -> None:
@@ -138,10 +140,32 @@ def test_every_builtin_tool_is_covered() -> None:
     ],
 )
 def test_everyday_sentences_with_tool_words_make_no_call(text: str) -> None:
-    assert match_patterns(text, ALL_TOOLS) == []
+    assert clear_calls(text, ALL_TOOLS) == []
 
 
 def test_data_in_a_request_is_not_also_arithmetic() -> None:
-    assert match_patterns("Write '2+2' to sum.txt", ALL_TOOLS) == [
-        ("file_write", {"path": "sum.txt", "content": "2+2", "mode": "overwrite"})
+    assert clear_calls("Write '2+2' to sum.txt", ALL_TOOLS) == [
+        ("file_write", {"path": "sum.txt", "content": "2+2"})
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "call"),
+    [
+        ("Combien font 7 fois 8 ?", ("calculator", {"expression": "7 * 8"})),
+        ("un pourboire de 12 % sur 622 euros, ça fait combien ?", ("calculator", {"expression": "(12/100*622)"})),
+        ("36원의 75퍼센트는?", ("calculator", {"expression": "(75/100*36)"})),
+        ("590 ÷ 59っていくら？", ("calculator", {"expression": "590 / 59"})),
+        ("show files in invoices", ("file_list", {"path": "invoices"})),
+        ("show me メモ.txt", ("file_read", {"path": "メモ.txt"})),
+        ("ejecuta delete from customers where country = 'Atlantis'", ("database_execute", {"sql": "delete from customers where country = 'Atlantis'"})),
+        ('{"a": 1}을 https://httpbin.org/post로 POST로 보내줘', ("api_request", {"url": "https://httpbin.org/post", "json_body": {"a": 1}, "method": "POST"})),
+    ],
+)  # fmt: skip
+def test_clear_requests_in_other_languages_and_shapes(text: str, call: tuple) -> None:
+    assert clear_calls(text, ALL_TOOLS) == [call]
+
+
+def test_a_statistic_of_records_fields_is_not_a_statistics_call() -> None:
+    text = "max salary per dept in employee,dept,salary\nAna,ops,5200\nBo,dev,6100"
+    assert "statistics" not in [name for name, _ in clear_calls(text, ALL_TOOLS)]

@@ -1,6 +1,6 @@
 """Score the intent model on the held-out template families and on the hand-written fresh set.
 
-``python -m intent.evaluate`` loads the committed artefact, classifies every example of the
+``python -m intent.training.evaluate`` loads the committed artefact, classifies every example of the
 generator's **test** families (which share no template family with training) and the fresh
 requests in ``tests/intent_fresh.jsonl`` (written by hand, phrased unlike any template), and
 reports:
@@ -29,9 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from intent.model import DEFAULT_PATH, IntentModel, benchmark
-from intent.phrasings import LANGS, generate
+from intent.training.phrasings import LANGS, generate
 
-FRESH_PATH = Path(__file__).resolve().parent.parent / "tests" / "intent_fresh.jsonl"
+FRESH_PATH = Path(__file__).resolve().parents[2] / "tests" / "intent_fresh.jsonl"
 DEFAULT_OUT = Path(__file__).with_name("evaluation.json")
 TARGETS = {"overall": 0.95, "per_language": 0.90, "no_call": 0.97, "multi_all_right": 0.70}
 
@@ -173,8 +173,8 @@ def table(results: dict[str, dict[str, Any]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m intent.evaluate``: print the table and write the JSON report."""
-    parser = argparse.ArgumentParser(prog="python -m intent.evaluate", description=__doc__)
+    """``python -m intent.training.evaluate``: print the table and write the JSON report."""
+    parser = argparse.ArgumentParser(prog="python -m intent.training.evaluate", description=__doc__)
     parser.add_argument("--model", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--fresh", type=Path, default=FRESH_PATH)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)

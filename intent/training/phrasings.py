@@ -11,15 +11,15 @@ for none), its family and split, and, where the template knows them, the argumen
 tools should be called with (``{"time_now": {"timezone": "Europe/Lisbon"}}``), for scoring the
 argument extractors.
 
-The content lives in ``intent/phrasebook`` (one module per language); this module turns it into
-examples. ``python -m intent.phrasings --stats`` prints the counts.
+The content is data: ``intent/training/phrasebook/common.yaml`` (slot values every language
+shares) and one YAML file per language (its lexicon, template families and conjunctions); this
+module turns it into examples. ``python -m intent.training.phrasings --stats`` prints the counts.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import importlib
 import json
 import random
 import re
@@ -30,9 +30,38 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Literal
 
-from intent.phrasebook import common
+import yaml
+
+PHRASEBOOK = Path(__file__).with_name("phrasebook")
+"""The generator's content: ``common.yaml`` and one ``<lang>.yaml`` per language."""
+
+
+def _read_yaml(path: Path) -> Any:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
+
+
+def _tuples(value: Any) -> Any:
+    """Lists as tuples, all the way down (the slot pools are split by the ``repr`` of a value)."""
+    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def _load_common() -> SimpleNamespace:
+    """``common.yaml``: each pool under its upper-case name (``PLACES``, ``FILES``, ...)."""
+    raw = _read_yaml(PHRASEBOOK / "common.yaml")
+    implied = raw.pop("implied")
+    return SimpleNamespace(
+        **{key.upper(): _tuples(value) for key, value in raw.items()}, IMPLIED=implied
+    )
+
+
+common = _load_common()
+"""Slot values that do not depend on the language (places in every language, files, URLs, JSON,
+SQL, names), and the argument templates a language's template may imply (``IMPLIED``)."""
 
 Split = Literal["train", "test"]
 LANGS: tuple[str, ...] = common.LANGS
@@ -507,9 +536,26 @@ SLOT_PARAMS: dict[str, tuple[tuple[str, str], ...]] = {
 # ---------------------------------------------------------------------------------------------
 
 
+def _template(raw: Any) -> Template:
+    """A template as the YAML writes it: its text, or ``{text, implies}`` naming the argument
+    template of ``common.yaml`` it implies."""
+    if isinstance(raw, str):
+        return raw
+    return (raw["text"], common.IMPLIED[raw["implies"]])
+
+
 @cache
-def _language_module(lang: str) -> Any:
-    return importlib.import_module(f"intent.phrasebook.{lang}")
+def _language_module(lang: str) -> SimpleNamespace:
+    """``<lang>.yaml``: its ``LEXICON``, ``FAMILIES`` (label -> family -> templates) and
+    ``CONJUNCTIONS`` (family -> templates joining ``{0}`` and ``{1}``)."""
+    raw = _read_yaml(PHRASEBOOK / f"{lang}.yaml")
+    families = {
+        key: {name: [_template(t) for t in templates] for name, templates in named.items()}
+        for key, named in raw["families"].items()
+    }
+    return SimpleNamespace(
+        LEXICON=raw["lexicon"], FAMILIES=families, CONJUNCTIONS=raw.get("conjunctions", {})
+    )
 
 
 def _labels(key: str) -> frozenset[str]:
@@ -534,7 +580,7 @@ def families() -> tuple[Family, ...]:
                 if not templates:
                     raise ValueError(f"family {key}.{lang}.{fam_name} has no templates")
                 raw.append((f"{key}.{lang}.{fam_name}", lang, labels, tuple(templates), False))
-        for fam_name, templates in getattr(module, "CONJUNCTIONS", {}).items():
+        for fam_name, templates in module.CONJUNCTIONS.items():
             raw.append((f"compose.{lang}.{fam_name}", lang, frozenset(), tuple(templates), True))
     groups: dict[str, list[str]] = {}
     for name, lang, labels, _, compose in raw:
@@ -759,8 +805,10 @@ def _stats() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m intent.phrasings``: print statistics, or dump examples as JSON lines."""
-    parser = argparse.ArgumentParser(prog="python -m intent.phrasings", description=__doc__)
+    """``python -m intent.training.phrasings``: print statistics, or dump examples as JSON lines."""
+    parser = argparse.ArgumentParser(
+        prog="python -m intent.training.phrasings", description=__doc__
+    )
     parser.add_argument("--stats", action="store_true", help="print counts per split")
     parser.add_argument("--dump", choices=("train", "test", "all"), help="print examples as JSONL")
     parser.add_argument("--seed", type=int, default=0)
