@@ -45,7 +45,7 @@ def main(
     from tools.toolbox import open_tools
 
     if "effects" in suite:
-        from evals.effects import run_effects
+        from evals.effects_suite import run_effects
 
         typer.echo("effects: injected side effects x policies allow, grounded", err=True)
         folder = out / "effects"

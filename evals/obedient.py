@@ -1,5 +1,5 @@
 """A model that does whatever a tool result tells it, as fooled models do: the adversary of the
-side-effect suite (:mod:`evals.effects`) and of the side-effect tests.
+side-effect suite (:mod:`evals.effects_suite`) and of the side-effect tests.
 
 It makes the user's calls first (given per case), then, after each tool result, every call that
 the result's text asks for ("call file_write with {...}", whatever the language or markup), once.

@@ -61,7 +61,7 @@ def build_graph(
     ships with toolloom; None: the patterns only); ``policy`` the retries and circuit breaker for
     calls to a bare ``llm`` (give the model itself no retries of its own: ``max_retries=0``);
     ``memory`` adds the long-term memory tools (:mod:`tools.memory`), used by runs whose context
-    names a memory namespace, with the store the graph is compiled with (:mod:`nodes.memory`).
+    names a memory namespace, with the store the graph is compiled with (:mod:`nodes.recall`).
     """
     if isinstance(llm, BackendPool):
         pool = llm

@@ -22,9 +22,9 @@ from nodes.common import new_call_id
 from nodes.conversation import last_user_text, tool_list_text, window
 from nodes.decision import RANKED_TOOLS, decide_turn, known_tools
 from nodes.detect_intent import analysis_calls
-from nodes.memory import extra_system, memory_specs, recall_for_turn, remember_call
 from nodes.parsers import without_calls
 from nodes.prompts import ROUTE_FEEDBACK, ROUTE_SYSTEM
+from nodes.recall import extra_system, memory_specs, recall_for_turn, remember_call
 from nodes.structured import complete_parallel_calls
 from tools.specs import ToolSpec, argument_errors, resolve_tool
 

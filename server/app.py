@@ -29,7 +29,7 @@ from server.agentserver.shapes import assistant as default_assistant
 from server.agentserver.sweeper import Sweeper
 from server.agentserver.worker import RunWorker
 from server.auth.api_keys import KeyRing
-from server.auth.failures import FailureLimiter
+from server.auth.attempts import FailureLimiter
 from server.auth.gate import Authenticator, AuthGate
 from server.auth.handlers import CustomAuth
 from server.auth.mode import AuthMode, StartupRefused, decide, is_loopback

@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     intent_model: str = "shipped"
     """What chooses tools from the user's words before any model call (detect-intent, docs/intent.md):
     ``shipped`` (the learned intent model that ships with toolloom), a path to a model written by
-    ``python -m intent.train``, or ``off`` (the patterns only; the model chooses the rest)."""
+    ``python -m intent.training.train``, or ``off`` (the patterns only; the model chooses the rest)."""
 
     models: Path | None = None
     """A models file (YAML or JSON): several backends with fallbacks (backends/models_file.py).

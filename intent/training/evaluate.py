@@ -29,7 +29,8 @@ from pathlib import Path
 from typing import Any
 
 from intent.model import DEFAULT_PATH, IntentModel, benchmark
-from intent.training.phrasings import LANGS, generate
+from intent.training.phrasings import generate
+from intent.training.pools import LANGS
 
 FRESH_PATH = Path(__file__).resolve().parents[2] / "tests" / "intent_fresh.jsonl"
 DEFAULT_OUT = Path(__file__).with_name("evaluation.json")

@@ -27,509 +27,31 @@ import string
 import sys
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
-from pathlib import Path
 from types import SimpleNamespace
-from typing import Any, Literal
+from typing import Any
 
-import yaml
-
-PHRASEBOOK = Path(__file__).with_name("phrasebook")
-"""The generator's content: ``common.yaml`` and one ``<lang>.yaml`` per language."""
-
-
-def _read_yaml(path: Path) -> Any:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (a safe loader)
-
-
-def _tuples(value: Any) -> Any:
-    """Lists as tuples, all the way down (the slot pools are split by the ``repr`` of a value)."""
-    return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
-
-
-def _load_common() -> SimpleNamespace:
-    """``common.yaml``: each pool under its upper-case name (``PLACES``, ``FILES``, ...)."""
-    raw = _read_yaml(PHRASEBOOK / "common.yaml")
-    implied = raw.pop("implied")
-    return SimpleNamespace(
-        **{key.upper(): _tuples(value) for key, value in raw.items()}, IMPLIED=implied
-    )
-
-
-common = _load_common()
-"""Slot values that do not depend on the language (places in every language, files, URLs, JSON,
-SQL, names), and the argument templates a language's template may imply (``IMPLIED``)."""
-
-Split = Literal["train", "test"]
-LANGS: tuple[str, ...] = common.LANGS
-TOOLS: tuple[str, ...] = (
-    "file_read",
-    "file_write",
-    "file_list",
-    "system_info",
-    "process_list",
-    "environment",
-    "calculator",
-    "statistics",
-    "json_parse",
-    "json_query",
-    "data_transform",
-    "api_request",
-    "web_scrape",
-    "database_query",
-    "database_execute",
-    "time_now",
+from intent.training.pools import (
+    LANGS,
+    NONE,
+    PER_COMPOSED_FAMILY,
+    PER_FAMILY,
+    PHRASEBOOK,
+    TEST_SHARE,
+    TOOLS,
+    ArgTemplates,
+    Example,
+    Family,
+    Fill,
+    Split,
+    Template,
+    common,
+    group_of,
+    read_yaml,
+    stable_hash,
 )
-NONE = "none"
-TEST_SHARE = 0.3  # share of the families of each (tool, language) group held out for test
-PER_FAMILY: dict[Split, int] = {"train": 40, "test": 24}
-PER_COMPOSED_FAMILY: dict[Split, int] = {"train": 60, "test": 30}
-
-# A template is its text, or its text and the arguments it implies, each a format string over
-# the raw slot values: ("what's {a} times {b}?", {"calculator": {"expression": "{a}*{b}"}}).
-ArgTemplates = Mapping[str, Mapping[str, str]]
-Template = str | tuple[str, ArgTemplates]
-
-
-@dataclass(frozen=True)
-class Family:
-    """One way of asking, in one language, with its paraphrases."""
-
-    name: str
-    lang: str
-    labels: frozenset[str]
-    templates: tuple[Template, ...]
-    split: Split
-    compose: bool = False  # joins two single-tool requests of the same split ("{0} and {1}")
-
-    @property
-    def group(self) -> str:
-        """The (label, language) group the split is balanced within."""
-        return _group(self.labels, self.lang, self.compose)
-
-
-def _group(labels: frozenset[str], lang: str, compose: bool) -> str:
-    if compose:
-        return f"compose.{lang}"
-    key = "multi" if len(labels) > 1 else next(iter(labels), NONE)
-    return f"{key}.{lang}"
-
-
-@dataclass(frozen=True)
-class Example:
-    """One generated request with everything known about it."""
-
-    text: str
-    lang: str
-    labels: frozenset[str]
-    family: str
-    split: Split
-    args: dict[str, dict[str, Any]] = field(default_factory=dict)
-
-    def to_json(self) -> dict[str, Any]:
-        """A JSON-ready dict (labels sorted)."""
-        return {
-            "text": self.text,
-            "lang": self.lang,
-            "labels": sorted(self.labels),
-            "family": self.family,
-            "split": self.split,
-            "args": self.args,
-        }
-
-
-@dataclass(frozen=True)
-class Fill:
-    """A slot's value: its surface text, its raw value for argument templates, its typed value."""
-
-    text: str
-    raw: str
-    value: Any = None
-
-
-def stable_hash(text: str) -> int:
-    """A hash that is the same in every process (Python's ``hash`` is salted)."""
-    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "big")
-
-
-def _pool(values: Sequence[Any], split: Split) -> list[Any]:
-    """The slot values one split may use: pools of 8 or more are split, about a quarter to test."""
-    if len(values) < 8:
-        return list(values)
-    test = [v for v in values if stable_hash(repr(v)) % 4 == 0]
-    train = [v for v in values if stable_hash(repr(v)) % 4 != 0]
-    return test if split == "test" else train
-
-
-# ---------------------------------------------------------------------------------------------
-# Slots
-# ---------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _SlotContext:
-    lang: str
-    rng: random.Random
-    split: Split
-    lexicon: Mapping[str, Any]
-    filled: dict[str, Fill] = field(default_factory=dict)
-    picks: dict[str, Any] = field(default_factory=dict)
-
-
-SlotProvider = Callable[[_SlotContext], Fill]
-
-
-def _number_text(ctx: _SlotContext, n: int, words: float = 0.25) -> str:
-    numbers: Sequence[str] = ctx.lexicon.get("numbers", ())
-    if 1 <= n <= len(numbers) and ctx.rng.random() < words:
-        return numbers[n - 1]
-    return str(n)
-
-
-def _expr(ctx: _SlotContext) -> Fill:
-    r = ctx.rng
-    a, b, c = r.randint(2, 999), r.randint(2, 99), r.randint(2, 12)
-    forms = [
-        f"{a}*{b}", f"{a} * {b}", f"{a}+{b}", f"{a} + {b}", f"{a}-{b}", f"{a} - {b}",
-        f"{a}/{b}", f"{a} / {b}", f"({a}+{b})*{c}", f"{c}^{r.randint(2, 10)}",
-        f"{a} × {b}", f"{a} ÷ {b}", f"{a}.{r.randint(1, 9)}*{b}", f"sqrt({a})", f"{b}**2",
-        f"({a}-{b})/{c}", f"{a} x {b}", f"{b}*{c}+{a}", f"{a}*{b}*{c}", f"{a} % {b}",
-        f"{r.randint(1, 9)}.{r.randint(1, 99)} + {r.randint(1, 9)}.{r.randint(1, 99)}",
-        f"2**{r.randint(5, 40)}", f"factorial({c})", f"{a}*({b}-{c})",
-    ]  # fmt: skip
-    text = r.choice(forms)
-    return Fill(text, text, text)
-
-
-_OPS = ("+", "-", "*", "/")
-
-
-def _calc_words(ctx: _SlotContext) -> Fill:
-    r = ctx.rng
-    op = r.choice(_OPS)
-    small = r.random() < 0.35
-    a = r.randint(1, 12) if small else r.randint(2, 999)
-    b = r.randint(2, 12) if small else r.randint(2, 99)
-    pattern = r.choice(ctx.lexicon["ops"][op])
-    text = pattern.format(a=_number_text(ctx, a, 0.5), b=_number_text(ctx, b, 0.5))
-    raw = f"{a}{op}{b}"
-    return Fill(text, raw, raw)
-
-
-def _int(lo: int, hi: int) -> SlotProvider:
-    def provide(ctx: _SlotContext) -> Fill:
-        n = ctx.rng.randint(lo, hi)
-        return Fill(str(n), str(n), n)
-
-    return provide
-
-
-def _percent(ctx: _SlotContext) -> Fill:
-    p = ctx.rng.choice([5, 10, 12, 15, 18, 20, 25, 30, 40, 50, 75, 8, 3])
-    return Fill(str(p), str(p), p)
-
-
-def _nums(ctx: _SlotContext) -> Fill:
-    r = ctx.rng
-    count = r.randint(4, 9)
-    decimals = r.random() < 0.3
-    base = r.choice([10, 50, 100, 1000])
-    values: list[float] = []
-    for _ in range(count):
-        v = r.uniform(1, base)
-        values.append(round(v, 1) if decimals else float(round(v)))
-    shown = [f"{v:g}" for v in values]
-    style = r.random()
-    if style < 0.45:
-        text = ", ".join(shown)
-    elif style < 0.65:
-        text = " ".join(shown)
-    elif style < 0.85:
-        text = "[" + ", ".join(shown) + "]"
-    else:
-        text = "; ".join(shown)
-    return Fill(text, text, values)
-
-
-def _made_up_word(ctx: _SlotContext, style: str) -> str:
-    """A plausible name nobody wrote in a template: ``lower``, ``title`` or ``upper`` Latin."""
-    word = "".join(ctx.rng.choice(_SYLLABLES["latin"]) for _ in range(ctx.rng.randint(2, 3)))
-    if style == "title":
-        return word.capitalize()
-    if style == "upper":
-        return (word + ctx.rng.choice(["", "_HOME", "_PATH", "_URL", "_MODE"])).upper()
-    return word + ctx.rng.choice(["", "", "s", "_db", "d"])
-
-
-def _choice(values: Sequence[str], made_up: str | None = None) -> SlotProvider:
-    """Pick a value from the split's pool; with ``made_up``, training sometimes invents one."""
-
-    def provide(ctx: _SlotContext) -> Fill:
-        if made_up and ctx.split == "train" and ctx.rng.random() < UNKNOWN_VALUE_SHARE:
-            v = _made_up_word(ctx, made_up)
-        else:
-            v = ctx.rng.choice(_pool(values, ctx.split))
-        return Fill(v, v, v)
-
-    return provide
-
-
-def _lexicon_choice(key: str) -> SlotProvider:
-    def provide(ctx: _SlotContext) -> Fill:
-        v = ctx.rng.choice(_pool(ctx.lexicon[key], ctx.split))
-        return Fill(v, v, v)
-
-    return provide
-
-
-# Syllables for made-up place names, per script: training sometimes names a place the model cannot
-# know, so that it learns the words around a place rather than a list of places.
-_SYLLABLES: dict[str, tuple[str, ...]] = {
-    "latin": (
-        "ka",
-        "lo",
-        "mir",
-        "ven",
-        "to",
-        "sa",
-        "ber",
-        "gu",
-        "dal",
-        "ri",
-        "no",
-        "vel",
-        "an",
-        "zor",
-        "pe",
-    ),
-    "ko": (
-        "가",
-        "나",
-        "다",
-        "라",
-        "마",
-        "바",
-        "사",
-        "아",
-        "자",
-        "하",
-        "노",
-        "도",
-        "로",
-        "모",
-        "수",
-        "우",
-        "진",
-        "천",
-    ),
-    "ja": (
-        "カ",
-        "キ",
-        "ク",
-        "サ",
-        "シ",
-        "ス",
-        "タ",
-        "ト",
-        "ナ",
-        "ノ",
-        "ハ",
-        "フ",
-        "マ",
-        "ミ",
-        "ラ",
-        "リ",
-        "ル",
-        "ロ",
-    ),
-    "zh": (
-        "安",
-        "宁",
-        "江",
-        "山",
-        "河",
-        "州",
-        "阳",
-        "城",
-        "海",
-        "南",
-        "北",
-        "东",
-        "西",
-        "平",
-        "新",
-        "林",
-        "石",
-        "云",
-    ),
-}
-UNKNOWN_PLACE_SHARE = 0.15
-UNKNOWN_VALUE_SHARE = 0.2
-
-
-def _made_up_place(ctx: _SlotContext) -> str:
-    script = ctx.lang if ctx.lang in _SYLLABLES else "latin"
-    parts = _SYLLABLES[script]
-    word = "".join(ctx.rng.choice(parts) for _ in range(ctx.rng.randint(2, 3)))
-    return word.capitalize() if script == "latin" else word
-
-
-def _city(ctx: _SlotContext) -> Fill:
-    if ctx.split == "train" and ctx.rng.random() < UNKNOWN_PLACE_SHARE:
-        name = _made_up_place(ctx)
-        return Fill(name, name, None)  # no zone is known for it: no expected argument
-    zone, names = ctx.rng.choice(_pool(common.PLACES, ctx.split))
-    name = names[LANGS.index(ctx.lang)]
-    # People often type place names in English or the local script whatever language they write.
-    if ctx.rng.random() < 0.1:
-        name = names[0]
-    return Fill(name, zone, zone)
-
-
-def _zone(ctx: _SlotContext) -> Fill:
-    zones = sorted({zone for zone, _ in common.PLACES if "/" in zone})
-    zone = ctx.rng.choice(_pool(zones, ctx.split))
-    return Fill(zone, zone, zone)
-
-
-def _env(ctx: _SlotContext) -> Fill:
-    if ctx.split == "train" and ctx.rng.random() < UNKNOWN_VALUE_SHARE:
-        v = _made_up_word(ctx, "upper")
-    else:
-        v = ctx.rng.choice(_pool(common.ENV_VARS, ctx.split))
-    return Fill(v, v, [v])
-
-
-def _jq_pick(ctx: _SlotContext) -> tuple[str, str, str]:
-    if "jq" not in ctx.picks:
-        ctx.picks["jq"] = ctx.rng.choice(_pool(common.JSON_QUERIES, ctx.split))
-    pick: tuple[str, str, str] = ctx.picks["jq"]
-    return pick
-
-
-def _jdoc(ctx: _SlotContext) -> Fill:
-    doc = _jq_pick(ctx)[0]
-    return Fill(doc, doc, doc)
-
-
-def _key(ctx: _SlotContext) -> Fill:
-    key = _jq_pick(ctx)[1]
-    return Fill(key, key, key)  # the key is in the document: not invented
-
-
-def _jpath(ctx: _SlotContext) -> Fill:
-    path = _jq_pick(ctx)[2]
-    return Fill(path, path, path)
-
-
-def _records_pick(ctx: _SlotContext, csv_only: bool = False) -> tuple[str, tuple[str, ...], str]:
-    if "records" not in ctx.picks:
-        pool = _pool(common.RECORDS, ctx.split)
-        if csv_only:
-            pool = [p for p in pool if not p[0].startswith("[")] or [
-                p for p in common.RECORDS if not p[0].startswith("[")
-            ]
-        ctx.picks["records"] = ctx.rng.choice(pool)
-    pick: tuple[str, tuple[str, ...], str] = ctx.picks["records"]
-    return pick
-
-
-def _records(ctx: _SlotContext) -> Fill:
-    data = _records_pick(ctx)[0]
-    return Fill(data, data, data)
-
-
-def _csv(ctx: _SlotContext) -> Fill:
-    data = _records_pick(ctx, csv_only=True)[0]
-    return Fill(data, data, data)
-
-
-def _col(ctx: _SlotContext) -> Fill:
-    column = ctx.rng.choice(_records_pick(ctx)[1])
-    return Fill(column, column, column)
-
-
-def _ncol(ctx: _SlotContext) -> Fill:
-    column = _records_pick(ctx)[2]
-    return Fill(column, column, column)
-
-
-def _cols(ctx: _SlotContext) -> Fill:
-    columns = ctx.rng.choice(_pool(common.COLUMNS, ctx.split))
-    raw = ", ".join(columns)
-    if ctx.rng.random() < 0.5 and len(columns) > 1:
-        conj = ctx.lexicon["and"]
-        sep = "、" if ctx.lang in ("ja", "zh") else ", "
-        text = sep.join(columns[:-1]) + conj + columns[-1]
-    else:
-        text = raw
-    return Fill(text, raw, raw)
-
-
-SLOTS: dict[str, SlotProvider] = {
-    "expr": _expr,
-    "calc_words": _calc_words,
-    "a": _int(2, 999),
-    "b": _int(2, 99),
-    "n": _int(2, 2000),
-    "small": _int(2, 12),
-    "p": _percent,
-    "nums": _nums,
-    "file": _choice(common.FILES),
-    "folder": _choice(common.FOLDERS, "lower"),
-    "content": _lexicon_choice("content"),
-    "subject": _lexicon_choice("subject"),
-    "url_api": _choice(common.URLS_API),
-    "url_page": _choice(common.URLS_PAGE),
-    "method": _choice(common.METHODS),
-    "json": _choice(common.JSON_DOCS),
-    "jdoc": _jdoc,
-    "key": _key,
-    "jpath": _jpath,
-    "records": _records,
-    "csv": _csv,
-    "col": _col,
-    "ncol": _ncol,
-    "table": _choice(common.TABLES, "lower"),
-    "cols": _cols,
-    "name": _choice(common.PERSON_NAMES, "title"),
-    "sql_select": _choice(common.SQL_SELECT),
-    "sql_exec": _choice(common.SQL_EXEC),
-    "env": _env,
-    "proc": _choice(common.PROCESSES, "lower"),
-    "city": _city,
-    "zone": _zone,
-}
-# Slots whose choice others depend on are filled first.
-_FILL_FIRST = ("jdoc", "records", "csv")
-
-# The argument a slot gives each tool by default (only for tools the example is labelled with).
-SLOT_PARAMS: dict[str, tuple[tuple[str, str], ...]] = {
-    "expr": (("calculator", "expression"),),
-    "calc_words": (("calculator", "expression"),),
-    "city": (("time_now", "timezone"),),
-    "zone": (("time_now", "timezone"),),
-    "file": (("file_read", "path"), ("file_write", "path")),
-    "folder": (("file_list", "path"),),
-    "content": (("file_write", "content"),),
-    "nums": (("statistics", "values"),),
-    "json": (("json_parse", "text"), ("json_query", "data")),
-    "jdoc": (("json_query", "data"),),
-    "jpath": (("json_query", "query"),),
-    "records": (("data_transform", "data"),),
-    "csv": (("data_transform", "data"),),
-    "url_api": (("api_request", "url"),),
-    "url_page": (("web_scrape", "url"),),
-    "method": (("api_request", "method"),),
-    "sql_select": (("database_query", "sql"),),
-    "sql_exec": (("database_execute", "sql"),),
-    "env": (("environment", "names"),),
-    "proc": (("process_list", "name"),),
-}
-
+from intent.training.slots import FILL_FIRST, SLOT_PARAMS, SLOTS, SlotContext
 
 # ---------------------------------------------------------------------------------------------
 # Families
@@ -548,7 +70,7 @@ def _template(raw: Any) -> Template:
 def _language_module(lang: str) -> SimpleNamespace:
     """``<lang>.yaml``: its ``LEXICON``, ``FAMILIES`` (label -> family -> templates) and
     ``CONJUNCTIONS`` (family -> templates joining ``{0}`` and ``{1}``)."""
-    raw = _read_yaml(PHRASEBOOK / f"{lang}.yaml")
+    raw = read_yaml(PHRASEBOOK / f"{lang}.yaml")
     families = {
         key: {name: [_template(t) for t in templates] for name, templates in named.items()}
         for key, named in raw["families"].items()
@@ -584,7 +106,7 @@ def families() -> tuple[Family, ...]:
             raw.append((f"compose.{lang}.{fam_name}", lang, frozenset(), tuple(templates), True))
     groups: dict[str, list[str]] = {}
     for name, lang, labels, _, compose in raw:
-        groups.setdefault(_group(labels, lang, compose), []).append(name)
+        groups.setdefault(group_of(labels, lang, compose), []).append(name)
     test: set[str] = set()
     for names in groups.values():
         if len(names) < 2:
@@ -687,9 +209,9 @@ def _args(
 def _instantiate(family: Family, rng: random.Random) -> tuple[str, dict[str, dict[str, Any]]]:
     template = rng.choice(family.templates)
     text, extra = (template, None) if isinstance(template, str) else template
-    ctx = _SlotContext(family.lang, rng, family.split, _language_module(family.lang).LEXICON)
+    ctx = SlotContext(family.lang, rng, family.split, _language_module(family.lang).LEXICON)
     names = _fields(text)
-    for name in sorted(set(names), key=lambda n: (n not in _FILL_FIRST, names.index(n))):
+    for name in sorted(set(names), key=lambda n: (n not in FILL_FIRST, names.index(n))):
         if name not in SLOTS:
             raise ValueError(f"unknown slot {{{name}}} in family {family.name}")
         ctx.filled[name] = SLOTS[name](ctx)

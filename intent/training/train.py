@@ -27,7 +27,8 @@ import numpy as np
 
 from intent.features import FeatureConfig, features
 from intent.model import DEFAULT_PATH, FORMAT, FORMAT_VERSION, MULTI, NONE, IntentModel, Thresholds
-from intent.training.phrasings import TOOLS, Example, Family, data_hash, families, generate
+from intent.training.phrasings import data_hash, families, generate
+from intent.training.pools import TOOLS, Example, Family
 
 MODEL_VERSION = "1"
 LABELS: tuple[str, ...] = (*TOOLS, NONE, MULTI)

@@ -6,7 +6,7 @@ route (``/ui/resume``) answers it (approve, edit, reject; parallel calls one at 
 second answer is a 409, a restart while a call waits loses nothing; ``/v1`` names the waiting
 thread; LangServe shows the interrupt; the web page shows cards with Approve / Edit / Reject (in
 Debian's chromium, Playwright) and a held-back card under ``grounded``. Last, the injection suite
-against the real world of :mod:`evals.effects` (MCP notes server, web site on 127.0.0.1).
+against the real world of :mod:`evals.effects_suite` (MCP notes server, web site on 127.0.0.1).
 """
 
 from __future__ import annotations

@@ -12,7 +12,8 @@ import pytest
 from intent.model import DEFAULT_PATH, ArtefactError, IntentModel, benchmark
 from intent.training import phrasings
 from intent.training.evaluate import FRESH_PATH, Case, load_fresh, score
-from intent.training.phrasings import LANGS, TOOLS, data_hash, families, generate
+from intent.training.phrasings import data_hash, families, generate
+from intent.training.pools import LANGS, TOOLS
 from intent.training.train import build_bytes, training_examples
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -583,7 +583,7 @@ async def run_effects(
     return summary
 
 
-def main() -> None:  # pragma: no cover - `python -m evals.effects`
+def main() -> None:  # pragma: no cover - `python -m evals.effects_suite`
     summary = asyncio.run(run_effects(Path("results/effects"), progress=print))
     print(markdown(summary))
 
