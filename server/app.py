@@ -27,6 +27,7 @@ from server.http.mcp_endpoint import McpHttpApp, mcp_http_app
 from server.http.openai_schemas import ChatCompletionChunk
 from server.http.routes import (
     assistant_routes,
+    cron_routes,
     langserve_routes,
     meta_routes,
     openai_routes,
@@ -150,6 +151,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         meta_routes,
         assistant_routes,
         thread_routes,
+        cron_routes,
         run_routes,
         store_routes,
         langserve_routes,

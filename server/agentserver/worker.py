@@ -17,6 +17,13 @@ runs on different threads run side by side.
 - **Listening**: a ``wait`` or ``stream`` request subscribes before the run starts and receives
   every event (:class:`Listener`); ``join`` and ``join_stream`` subscribe to a run in progress.
   A run this replica does not execute (another replica's) is followed through its status.
+- **Replay**: every event gets a sequence number in its run (the SSE ``id`` of a resumable
+  run). A resumable run's events are kept (:mod:`server.agentserver.event_log`, handed over in
+  :meth:`Channel.publish`), so ``join_stream`` with ``Last-Event-ID`` replays from there: from the
+  channel's history on this replica, from the event log on any other (:meth:`RunWorker.replay`).
+- **Around the runs**: the worker also starts the cron scheduler
+  (:mod:`server.agentserver.crons`) and the webhook sender (:mod:`server.agentserver.webhooks`),
+  and tells the sender when a run with a ``webhook`` has ended.
 """
 
 from __future__ import annotations
@@ -25,12 +32,16 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from server.agentserver.crons import CronScheduler
+from server.agentserver.event_log import EventLog, EventsGone
 from server.agentserver.shapes import dumps, interrupt_json, jsonable
+from server.agentserver.webhooks import WebhookSender
 from server.api_error import ApiError
 from server.auth.api_keys import Principal
 from server.road.run import GraphCall, Run, context_of
@@ -66,24 +77,47 @@ class Outcome:
         return self.values
 
 
-class Channel:
-    """One run's events, fanned out to its listeners."""
+Item = tuple[str, str, int]
+"""A published event: its name, its JSON, its sequence number in the run (the SSE ``id``)."""
 
-    def __init__(self) -> None:
-        self.queues: set[asyncio.Queue[tuple[str, str] | None]] = set()
+
+class Channel:
+    """One run's events, fanned out to its listeners; a resumable run's are also kept (its own
+    history here, bounded, and the event log for the other replicas)."""
+
+    def __init__(self, run_id: str = "", log: EventLog | None = None) -> None:
+        self.run_id = run_id
+        self.log = log
+        self.queues: set[asyncio.Queue[Item | None]] = set()
         self.done = asyncio.Event()
         self.outcome: Outcome | None = None
+        self.seq = 0
+        self.resumable = False
+        self.history: deque[tuple[int, str, str]] = deque(
+            maxlen=log.max_events if log is not None else None
+        )
+
+    def keep(self, run_id: str, log: EventLog) -> None:
+        """Keep this run's events for replay (a ``stream_resumable`` run)."""
+        self.run_id, self.log, self.resumable = run_id, log, True
+        self.history = deque(self.history, maxlen=log.max_events)
 
     def publish(self, event: str, data: Any) -> None:
-        if not self.queues:
+        self.seq += 1
+        if not self.queues and not self.resumable:
             return
         text = dumps(data)
+        if self.resumable and self.log is not None:
+            self.history.append((self.seq, event, text))
+            self.log.append(self.run_id, self.seq, event, text)
         for queue in self.queues:
-            queue.put_nowait((event, text))
+            queue.put_nowait((event, text, self.seq))
 
     def close(self, outcome: Outcome | None) -> None:
         self.outcome = outcome
         self.done.set()
+        if self.resumable and self.log is not None:
+            self.log.close(self.run_id, self.seq)
         for queue in self.queues:
             queue.put_nowait(None)
 
@@ -95,7 +129,7 @@ class Listener:
         self.worker = worker
         self.run_id = run_id
         self.channel = channel
-        self.queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue()
+        self.queue: asyncio.Queue[Item | None] = asyncio.Queue()
         channel.queues.add(self.queue)
 
     def close(self) -> None:
@@ -104,8 +138,8 @@ class Listener:
 
     async def events(
         self, tick: float = HEARTBEAT, *, fresh: bool = False
-    ) -> AsyncIterator[tuple[str, str] | None]:
-        """``(event, json)`` pairs; ``None`` every ``tick`` seconds without one (a keep-alive).
+    ) -> AsyncIterator[Item | None]:
+        """``(event, json, seq)``; ``None`` every ``tick`` seconds without one (a keep-alive).
         Ends when the run has ended: its channel closed, or its row is no longer pending or
         running (a run that had ended already, one another replica executes, or one stopped
         before it started; checked at once, unless the run was just stored (``fresh``), then
@@ -148,18 +182,32 @@ class RunWorker:
         self._poller: asyncio.Task[None] | None = None
         self._closing = False
         self._started = False
+        settings = runtime.settings
+        self.log = EventLog(
+            runtime.store,
+            runtime.redis,
+            max_events=settings.stream_events_max,
+            ttl=settings.stream_events_ttl,
+        )
+        self.webhooks = WebhookSender(runtime)
+        self.crons = CronScheduler(runtime)
 
     # --- life --------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Execute what is pending (a restart's leftovers), then poll."""
+        """Execute what is pending (a restart's leftovers), then poll; start the event log, the
+        webhook sender and the cron scheduler."""
         self._started = True
+        self.log.start()
         await self.poll_once()
         self._poller = asyncio.create_task(self._poll_forever(), name="run-worker-poll")
+        self.webhooks.start()
+        self.crons.start()
 
     async def stop(self) -> None:
         """Stop the running runs (marked ``interrupted``); pending ones wait for the next start."""
         self._closing = True
+        await self.crons.stop()
         if self._poller is not None:
             self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -173,6 +221,8 @@ class RunWorker:
         for channel in self.channels.values():
             if not channel.done.is_set():
                 channel.close(None)
+        await self.webhooks.stop()
+        await self.log.stop()
 
     async def _poll_forever(self) -> None:
         while True:
@@ -251,6 +301,8 @@ class RunWorker:
             call=call,
         )
         channel = self.channels.setdefault(row.run_id, Channel())
+        if call.resumable:
+            channel.keep(row.run_id, self.log)
         task = asyncio.create_task(self._consume(run, channel), name=f"run-{row.run_id}")
         self.active[row.run_id] = (task, run)
         try:
@@ -259,6 +311,8 @@ class RunWorker:
             self.active.pop(row.run_id, None)
         if run.run_id is None and not run.stop:
             return False
+        if call.webhook:
+            await self.webhooks.run_ended(row.run_id, channel.outcome)
         if call.temporary:
             await self._drop_thread(row.thread_id, owner)
         return True
@@ -324,6 +378,22 @@ class RunWorker:
 
     def listen(self, run_id: str) -> Listener:
         return Listener(self, run_id, self.channels.setdefault(run_id, Channel()))
+
+    def replay(self, run_id: str, after: int) -> Listener | None:
+        """A listener that first gets the events after ``after`` of a resumable run executing
+        here (its history and its live queue taken together: no gap, no repeat); None when the
+        run is not executing here (the event log serves it). EventsGone: the history no longer
+        reaches back that far."""
+        channel = self.channels.get(run_id)
+        if run_id not in self.active or channel is None or not channel.resumable:
+            return None
+        if channel.history and channel.history[0][0] > after + 1:
+            raise EventsGone(channel.history[0][0])
+        listener = Listener(self, run_id, channel)
+        for seq, event, text in channel.history:
+            if seq > after:
+                listener.queue.put_nowait((event, text, seq))
+        return listener
 
     def forget(self, run_id: str) -> None:
         """Drop a channel nobody listens to any more, unless a run here will still close it."""

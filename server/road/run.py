@@ -48,7 +48,7 @@ import logging
 import math
 import re
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
@@ -64,6 +64,7 @@ from langchain_core.messages import (
 from langchain_core.outputs import LLMResult
 from langgraph.types import Command, StateSnapshot
 from langgraph.version import __version__ as langgraph_version
+from sqlmodel import Session
 
 from backends.backend import BACKEND_KEY
 from backends.failures import classify
@@ -94,6 +95,7 @@ from server.storage.store import (
     ThreadNotFound,
     UsageDelta,
 )
+from server.storage.webhook_store import delivery_hook
 
 if TYPE_CHECKING:
     from server.runtime import AgentRuntime
@@ -256,6 +258,8 @@ class GraphCall:
     temporary: bool = False
     """A stateless run's own thread, deleted when it ends."""
     resumable: bool = False
+    webhook: str | None = None
+    """Where the run's result is POSTed when it ends (server/agentserver/webhooks.py)."""
 
     def kwargs(self) -> dict[str, Any]:
         return {
@@ -266,7 +270,7 @@ class GraphCall:
             "stream_mode": self.stream_mode,
             "interrupt_before": self.interrupt_before,
             "interrupt_after": self.interrupt_after,
-            "webhook": None,
+            "webhook": self.webhook,
             "feedback_keys": None,
             "temporary": self.temporary,
             "subgraphs": self.subgraphs,
@@ -290,6 +294,7 @@ class GraphCall:
             durability=None if durability == "exit" else durability,
             temporary=bool(kwargs.get("temporary")),
             resumable=bool(kwargs.get("resumable")),
+            webhook=kwargs.get("webhook"),
         )
 
     def messages(self) -> list[BaseMessage]:
@@ -887,6 +892,8 @@ class AgentRunRequest:
     stream_subgraphs: bool = False
     stream_resumable: bool = False
     durability: str | None = None
+    webhook: str | None = None
+    """Checked by the route (server/agentserver/webhooks.py: check_webhook_url)."""
 
 
 @dataclass
@@ -994,6 +1001,7 @@ async def prepare_agent_run(
     request: AgentRunRequest,
     *,
     listen: bool = False,
+    on_store: Callable[[Session, RunRow], None] | None = None,
 ) -> StoredRun:
     """Store a run for the caller and hand it to the worker; nothing has run yet when this
     returns. Checked first, in this order (each a 4xx before anything is written): the
@@ -1003,7 +1011,8 @@ async def prepare_agent_run(
     waits for. Then one transaction stores the run and applies the double-texting strategy
     (``reject``: 409 while a run is pending or running); runs it stops on this replica are
     cancelled at once. ``thread_id`` None: a stateless run on a new thread of its own, deleted
-    when it ends unless ``on_completion="keep"``."""
+    when it ends unless ``on_completion="keep"``. ``on_store`` runs in the run's transaction (a
+    cron's tick); a ``webhook``'s delivery is stored there too."""
     assistant_id = resolve_assistant(request.assistant_id)
     configurable = (request.config or {}).get("configurable") or {}
     if configurable and request.context:
@@ -1061,6 +1070,7 @@ async def prepare_agent_run(
         durability=request.durability,
         temporary=temporary,
         resumable=request.stream_resumable,
+        webhook=request.webhook,
     )
     # The run's metadata, as the reference merges it: the assistant's, the thread's, the
     # request's; the checkpoints and streamed messages carry it too.
@@ -1072,6 +1082,9 @@ async def prepare_agent_run(
         "assistant_id": assistant_id,
     }
     call.config["metadata"] = dict(metadata)
+    hooks = [h for h in (on_store,) if h is not None]
+    if request.webhook:
+        hooks.append(delivery_hook(request.webhook, caller.name))
     try:
         row, stopped = await asyncio.to_thread(
             runtime.store.create_run,
@@ -1084,6 +1097,7 @@ async def prepare_agent_run(
             metadata=metadata,
             thread_metadata={"graph_id": GRAPH_ID, "assistant_id": assistant_id}
             | ((request.metadata or {}) if not exists else {}),
+            on_store=_all(hooks),
         )
     except ThreadBusy:
         raise ApiError(409, REJECTED) from None
@@ -1131,6 +1145,20 @@ async def run_result(runtime: AgentRuntime, run: RunRow | None, body: Any) -> An
     values = jsonable(snapshot.values or {})
     waiting = [i for items in pending_interrupts(snapshot).values() for i in items]
     return {**values, "__interrupt__": waiting} if waiting else values
+
+
+def _all(
+    hooks: Sequence[Callable[[Session, RunRow], None]],
+) -> Callable[[Session, RunRow], None] | None:
+    """One ``on_store`` hook that runs each of ``hooks`` in order (None for none)."""
+    if not hooks:
+        return None
+
+    def run_all(session: Session, row: RunRow) -> None:
+        for hook in hooks:
+            hook(session, row)
+
+    return run_all
 
 
 def _reset_bypass(token: Any) -> None:

@@ -20,7 +20,7 @@ import hmac
 import json
 import secrets
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -201,7 +201,7 @@ def own_metadata() -> MetaData:
     """toolloom's tables only (what the migrations manage)."""
     metadata = MetaData()
     for table in SQLModel.metadata.sorted_tables:
-        if table.name in OWN_TABLES:
+        if table.name in OWN_TABLES or table.name.startswith("tl_"):
             table.to_metadata(metadata)
     return metadata
 
@@ -735,13 +735,16 @@ class Store:
         kwargs: dict[str, Any],
         metadata: dict[str, Any],
         thread_metadata: dict[str, Any],
+        on_store: Callable[[Session, RunRow], None] | None = None,
     ) -> tuple[RunRow, list[Stopped]]:
         """Store a pending run on the thread, in one transaction with what double texting does
         to the runs in flight: ``reject`` raises ThreadBusy; ``interrupt`` marks pending ones
         interrupted, ``rollback`` deletes them; a running one is asked to stop (returned, with
         the replica that runs it); ``enqueue`` leaves them to run first. ``create`` makes the
         thread (for ``owner``) if it does not exist; ``thread_metadata`` is merged into its
-        metadata (``graph_id``, ``assistant_id``). ThreadNotFound: no such thread for the owner."""
+        metadata (``graph_id``, ``assistant_id``). ThreadNotFound: no such thread for the owner.
+        ``on_store(session, row)`` runs in the same transaction once the run is added (a cron's
+        tick, a webhook's delivery); what it raises rolls everything back."""
         now = utcnow()
         stopped: list[Stopped] = []
         with self._session() as session:
@@ -787,6 +790,9 @@ class Store:
                 heartbeat_at=now,
             )
             session.add(row)
+            if on_store is not None:
+                session.flush()
+                on_store(session, row)
             thread.status = "busy"
             thread.metadata_json = json.dumps(
                 {**json.loads(thread.metadata_json), **thread_metadata}

@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from server.storage import migrations
+from server.storage import cron_store, event_store, migrations, webhook_store  # noqa: F401
 from server.storage.store import Store, own_metadata
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

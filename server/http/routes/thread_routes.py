@@ -34,6 +34,7 @@ from server.agentserver.shapes import checkpoint_of, is_uuid, jsonable, thread_j
 from server.api_error import ApiError
 from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath
 from server.runtime import AgentRuntime
+from server.storage.cron_store import CronStore
 from server.storage.store import Thread, ThreadExists, ThreadNotFound
 
 router = APIRouter(prefix="/threads", tags=["threads"])
@@ -305,7 +306,8 @@ async def patch_thread(
 async def delete_thread(
     thread_id: ThreadIdPath, runtime: RuntimeDep, caller: CallerDep
 ) -> Response:
-    """Delete a thread: its runs (a running one is stopped), transcript and checkpoints."""
+    """Delete a thread: its runs (a running one is stopped), transcript, checkpoints and
+    crons."""
     await own_thread(runtime, caller, thread_id)
     from server.road.run import stop_agent_run
 
@@ -319,6 +321,7 @@ async def delete_thread(
     except ThreadNotFound:
         raise not_found(thread_id) from None
     await runtime.checkpointer.adelete_thread(thread_id)
+    await asyncio.to_thread(CronStore(runtime.store).delete_for_thread, thread_id)
     return Response(status_code=204)
 
 

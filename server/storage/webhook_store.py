@@ -1,0 +1,279 @@
+"""Webhook deliveries and every attempt at one, beside the :class:`Store`.
+
+A run made with ``webhook`` gets a row in ``tl_webhook_deliveries`` in the transaction that stores
+the run (:func:`delivery_hook`, run inside ``Store.create_run``), so a delivery exists as soon as
+its run does, whichever replica dies afterwards. When the run ends its result is written into
+the row (``payload_json``) and the row is ``pending``; any replica's sender claims a pending row
+whose time has come (``next_attempt_at``) with a short claim (``claimed_until``: a sender that dies
+mid-attempt leaves the row to another after that), POSTs it, and records the attempt in
+``tl_webhook_attempts``: ``delivered`` (2xx), or a retry at a later time, or ``failed`` once the
+attempts are spent (or the URL is refused by the network guard).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Index, func, or_, update
+from sqlmodel import Field, Session, SQLModel, col, select
+
+from server.storage.store import RunRow, Store, utcnow
+
+WEBHOOK_TABLES = ("tl_webhook_deliveries", "tl_webhook_attempts")
+STATUSES = ("waiting", "pending", "delivered", "failed")
+"""``waiting``: its run has not ended; ``pending``: to be sent (again); then one of the last two."""
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """The POST of one run's result to the URL the run named."""
+
+    __tablename__ = "tl_webhook_deliveries"
+    __table_args__ = (Index("ix_tl_webhook_deliveries_due", "status", "next_attempt_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: str = Field(max_length=36, index=True)
+    thread_id: str = Field(max_length=128)
+    owner: str = Field(default="", description="The key whose run it is.")
+    url: str = Field(max_length=4096)
+    status: str = Field(default="waiting", max_length=16)
+    payload_json: str | None = Field(default=None, description="The run's result, once it ended.")
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow)
+    claimed_until: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=64)
+    last_status: int | None = None
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    delivered_at: datetime | None = None
+
+
+class WebhookAttempt(SQLModel, table=True):
+    """One attempt at a delivery: when, by which replica, and what came back."""
+
+    __tablename__ = "tl_webhook_attempts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    delivery_id: int = Field(index=True)
+    attempt: int
+    outcome: str = Field(max_length=16, description="delivered, retry, failed or refused")
+    status_code: int | None = None
+    error: str | None = Field(default=None, max_length=500)
+    duration_ms: float = 0.0
+    replica: str | None = Field(default=None, max_length=64)
+    started_at: datetime = Field(default_factory=utcnow)
+
+
+def delivery_hook(url: str, owner: str) -> Callable[[Session, RunRow], None]:
+    """For ``Store.create_run``: the run's delivery, stored with it."""
+
+    def add(session: Session, row: RunRow) -> None:
+        now = utcnow()
+        session.add(
+            WebhookDelivery(
+                run_id=row.run_id,
+                thread_id=row.thread_id,
+                owner=owner,
+                url=url,
+                created_at=now,
+                updated_at=now,
+                next_attempt_at=now,
+            )
+        )
+
+    return add
+
+
+class WebhookStore:
+    """The webhook deliveries of a :class:`Store` (same engine, same sessions)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def ready(self, run_id: str, payload: dict[str, Any]) -> int:
+        """The run ended: its deliveries get its result and may be sent now."""
+        now = utcnow()
+        with self.store._session() as session:
+            done = session.exec(
+                update(WebhookDelivery)
+                .where(
+                    col(WebhookDelivery.run_id) == run_id,
+                    col(WebhookDelivery.status) == "waiting",
+                )
+                .values(
+                    status="pending",
+                    payload_json=json.dumps(payload, default=str),
+                    next_attempt_at=now,
+                    updated_at=now,
+                )
+            )
+            session.commit()
+            return int(done.rowcount or 0)
+
+    def orphans(self, older_than: float) -> list[WebhookDelivery]:
+        """Deliveries still ``waiting`` whose run has ended (or is gone) for a while: their
+        replica died before it wrote the result; another writes it."""
+        cutoff = utcnow() - timedelta(seconds=older_than)
+        with self.store._session() as session:
+            query = (
+                select(WebhookDelivery)
+                .join(RunRow, col(RunRow.run_id) == col(WebhookDelivery.run_id), isouter=True)
+                .where(
+                    col(WebhookDelivery.status) == "waiting",
+                    col(WebhookDelivery.created_at) < cutoff,
+                    or_(
+                        col(RunRow.id).is_(None),
+                        col(RunRow.status).not_in(["pending", "running"])
+                        & (col(RunRow.updated_at) < cutoff),
+                    ),
+                )
+                .limit(100)
+            )
+            return list(session.exec(query))
+
+    def claim(self, limit: int, hold: float) -> list[WebhookDelivery]:
+        """Take up to ``limit`` pending deliveries whose time has come, for ``hold`` seconds
+        (each claim is a compare-and-set: two replicas never hold one row at once)."""
+        now = self.store._now()
+        taken: list[WebhookDelivery] = []
+        with self.store._session() as session:
+            candidates = session.exec(
+                select(WebhookDelivery.id)
+                .where(
+                    col(WebhookDelivery.status) == "pending",
+                    col(WebhookDelivery.next_attempt_at) <= now,
+                    col(WebhookDelivery.claimed_until).is_(None)
+                    | (col(WebhookDelivery.claimed_until) < now),
+                )
+                .order_by(col(WebhookDelivery.next_attempt_at))
+                .limit(limit)
+            ).all()
+            for delivery_id in candidates:
+                claimed = session.exec(
+                    update(WebhookDelivery)
+                    .where(
+                        col(WebhookDelivery.id) == delivery_id,
+                        col(WebhookDelivery.status) == "pending",
+                        col(WebhookDelivery.claimed_until).is_(None)
+                        | (col(WebhookDelivery.claimed_until) < now),
+                    )
+                    .values(
+                        claimed_until=now + timedelta(seconds=hold),
+                        claimed_by=self.store.replica_id,
+                        attempts=WebhookDelivery.attempts + 1,
+                    )
+                )
+                session.commit()
+                if claimed.rowcount == 1:
+                    row = session.get(WebhookDelivery, delivery_id)
+                    if row is not None:
+                        session.refresh(row)
+                        taken.append(row)
+            return taken
+
+    def record(
+        self,
+        delivery: WebhookDelivery,
+        *,
+        outcome: str,
+        status_code: int | None,
+        error: str | None,
+        duration_ms: float,
+        started_at: datetime,
+        retry_at: datetime | None,
+    ) -> None:
+        """One attempt's result: the attempt's row, and the delivery's new state (delivered,
+        pending again at ``retry_at``, or failed)."""
+        now = utcnow()
+        status = {"delivered": "delivered", "retry": "pending"}.get(outcome, "failed")
+        with self.store._session() as session:
+            session.add(
+                WebhookAttempt(
+                    delivery_id=delivery.id or 0,
+                    attempt=delivery.attempts,
+                    outcome=outcome,
+                    status_code=status_code,
+                    error=(error or "")[:500] or None,
+                    duration_ms=round(duration_ms, 1),
+                    replica=self.store.replica_id,
+                    started_at=started_at,
+                )
+            )
+            values: dict[str, Any] = {
+                "status": status,
+                "claimed_until": None,
+                "claimed_by": None,
+                "last_status": status_code,
+                "last_error": (error or "")[:500] or None,
+                "updated_at": now,
+            }
+            if retry_at is not None:
+                values["next_attempt_at"] = retry_at
+            if outcome == "delivered":
+                values["delivered_at"] = now
+            session.exec(
+                update(WebhookDelivery)
+                .where(
+                    col(WebhookDelivery.id) == delivery.id,
+                    col(WebhookDelivery.claimed_by) == self.store.replica_id,
+                )
+                .values(**values)
+            )
+            session.commit()
+
+    def for_run(self, run_id: str) -> list[tuple[WebhookDelivery, list[WebhookAttempt]]]:
+        """A run's deliveries, each with its attempts in order."""
+        with self.store._session() as session:
+            deliveries = list(
+                session.exec(
+                    select(WebhookDelivery)
+                    .where(WebhookDelivery.run_id == run_id)
+                    .order_by(col(WebhookDelivery.id))
+                )
+            )
+            found = []
+            for delivery in deliveries:
+                attempts = list(
+                    session.exec(
+                        select(WebhookAttempt)
+                        .where(WebhookAttempt.delivery_id == delivery.id)
+                        .order_by(col(WebhookAttempt.id))
+                    )
+                )
+                found.append((delivery, attempts))
+            return found
+
+    def counts(self) -> dict[str, int]:
+        """How many deliveries are in each state (for ``/metrics``)."""
+        with self.store._session() as session:
+            rows = session.exec(
+                select(WebhookDelivery.status, func.count()).group_by(col(WebhookDelivery.status))
+            ).all()
+            return {str(status): int(n) for status, n in rows}
+
+    def next_due(self) -> datetime | None:
+        with self.store._session() as session:
+            found = session.exec(
+                select(func.min(WebhookDelivery.next_attempt_at)).where(
+                    col(WebhookDelivery.status) == "pending"
+                )
+            ).one()
+            return found
+
+
+def attempts_json(attempts: Sequence[WebhookAttempt]) -> list[dict[str, Any]]:
+    return [
+        {
+            "attempt": a.attempt,
+            "outcome": a.outcome,
+            "status_code": a.status_code,
+            "error": a.error,
+            "duration_ms": a.duration_ms,
+            "replica": a.replica,
+            "started_at": a.started_at,
+        }
+        for a in attempts
+    ]
