@@ -20,12 +20,14 @@ from pydantic.json_schema import models_json_schema
 from starlette.middleware.cors import CORSMiddleware
 
 from server import api_error as errors
+from server.agentserver.agent_tool import AgentTools
 from server.auth.api_keys import KeyRing
 from server.http.body_limits import BodySizeLimit, JsonGuard
 from server.http.deps import authenticate
 from server.http.mcp_endpoint import McpHttpApp, mcp_http_app
 from server.http.openai_schemas import ChatCompletionChunk
 from server.http.routes import (
+    a2a_routes,
     assistant_routes,
     cron_routes,
     langserve_routes,
@@ -35,6 +37,7 @@ from server.http.routes import (
     store_routes,
     thread_routes,
     web_routes,
+    webhook_routes,
 )
 from server.observability import RequestLog
 from server.runtime import open_runtime
@@ -78,9 +81,9 @@ def _is_loopback(host: str) -> bool:
 
 
 def mcp_endpoint(settings: Settings, app: FastAPI) -> McpHttpApp:
-    """toolloom's own tools (built-ins and Python tools, minus the disabled ones) for MCP clients
-    at ``/mcp``: the tools are read from the runtime at each request, the caller is checked as on
-    every other route. On a loopback address the SDK's DNS-rebinding guard is on: a ``Host`` other
+    """toolloom's own tools (built-ins and Python tools, minus the disabled ones) and its
+    assistants (the tool ``agent``) for MCP clients at ``/mcp``: the tools are read from the
+    runtime at each request, the caller is checked as on every other route. On a loopback address the SDK's DNS-rebinding guard is on: a ``Host`` other
     than 127.0.0.1/localhost/[::1] gets 421 and a browser ``Origin`` of another site 403, so a web
     page cannot reach a keyless local server's tools through a rebound name."""
 
@@ -97,6 +100,7 @@ def mcp_endpoint(settings: Settings, app: FastAPI) -> McpHttpApp:
         output_chars=settings.tool_output_chars,
         max_body_bytes=settings.max_body_bytes,
         allowed_hosts=hosts,
+        agents=AgentTools(lambda: getattr(app.state, "runtime", None)),
     )
 
 
@@ -153,6 +157,8 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         thread_routes,
         cron_routes,
         run_routes,
+        webhook_routes,
+        a2a_routes,
         store_routes,
         langserve_routes,
         openai_routes,

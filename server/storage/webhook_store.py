@@ -135,44 +135,47 @@ class WebhookStore:
             return list(session.exec(query))
 
     def claim(self, limit: int, hold: float) -> list[WebhookDelivery]:
-        """Take up to ``limit`` pending deliveries whose time has come, for ``hold`` seconds
-        (each claim is a compare-and-set: two replicas never hold one row at once)."""
+        """Take up to ``limit`` pending deliveries whose time has come, for ``hold`` seconds:
+        one statement that re-checks each row (two replicas never hold one row at once; on
+        PostgreSQL the rows another replica is taking are skipped, not waited for)."""
         now = self.store._now()
-        taken: list[WebhookDelivery] = []
+        free = col(WebhookDelivery.claimed_until).is_(None) | (
+            col(WebhookDelivery.claimed_until) < now
+        )
+        due = (col(WebhookDelivery.status) == "pending", free)
         with self.store._session() as session:
-            candidates = session.exec(
+            query = (
                 select(WebhookDelivery.id)
-                .where(
-                    col(WebhookDelivery.status) == "pending",
-                    col(WebhookDelivery.next_attempt_at) <= now,
-                    col(WebhookDelivery.claimed_until).is_(None)
-                    | (col(WebhookDelivery.claimed_until) < now),
-                )
+                .where(*due, col(WebhookDelivery.next_attempt_at) <= now)
                 .order_by(col(WebhookDelivery.next_attempt_at))
                 .limit(limit)
-            ).all()
-            for delivery_id in candidates:
-                claimed = session.exec(
-                    update(WebhookDelivery)
-                    .where(
-                        col(WebhookDelivery.id) == delivery_id,
-                        col(WebhookDelivery.status) == "pending",
-                        col(WebhookDelivery.claimed_until).is_(None)
-                        | (col(WebhookDelivery.claimed_until) < now),
-                    )
+            )
+            if self.store.shared:
+                query = query.with_for_update(skip_locked=True)
+            candidates = [i for i in session.exec(query).all() if i is not None]
+            if not candidates:
+                return []
+            table = WebhookDelivery.__table__  # type: ignore[attr-defined]
+            taken = [
+                int(found[0])
+                for found in session.exec(
+                    update(table)
+                    .where(table.c.id.in_(candidates), *due)
                     .values(
                         claimed_until=now + timedelta(seconds=hold),
                         claimed_by=self.store.replica_id,
-                        attempts=WebhookDelivery.attempts + 1,
+                        attempts=table.c.attempts + 1,
                     )
-                )
-                session.commit()
-                if claimed.rowcount == 1:
-                    row = session.get(WebhookDelivery, delivery_id)
-                    if row is not None:
-                        session.refresh(row)
-                        taken.append(row)
-            return taken
+                    .returning(table.c.id)
+                ).all()
+            ]
+            session.commit()
+            if not taken:
+                return []
+            rows = session.exec(
+                select(WebhookDelivery).where(col(WebhookDelivery.id).in_(taken))
+            ).all()
+            return sorted(rows, key=lambda row: row.next_attempt_at)
 
     def record(
         self,

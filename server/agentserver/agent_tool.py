@@ -1,0 +1,135 @@
+"""Each assistant as a tool of toolloom's MCP server (``/mcp``), beside the sandboxed tools.
+
+The tool is named after the assistant (``agent`` for the graph's default one) and takes
+``message`` (the user's turn) and, optionally, ``thread_id`` (a thread of the caller's to continue,
+made when new; without one the run has a thread of its own, deleted afterwards). A call is a
+stored run of the assistant for the key that called ``/mcp`` (:mod:`server.agentserver.agent_calls`:
+the same keys, limits, tool-call recovery and side-effect rules as every run); the result's text
+is the agent's answer, and its structured content says which run and thread it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from mcp import types
+
+from server.agentserver import agent_calls
+from server.agentserver.shapes import ASSISTANT_ID, GRAPH_ID
+from server.api_error import ApiError
+from server.auth.api_keys import Principal
+
+if TYPE_CHECKING:
+    from server.runtime import AgentRuntime
+
+DESCRIPTION = (
+    "Ask toolloom's agent. It answers in plain words and uses its own sandboxed tools when the "
+    "request needs them (calculator, current time, files in its workspace, a sandbox database, "
+    "public HTTP APIs and web pages). Pass thread_id to continue a conversation."
+)
+INPUT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "message": {"type": "string", "description": "What to ask the agent.", "minLength": 1},
+        "thread_id": {
+            "type": "string",
+            "description": "A conversation to continue (made if new); omit for a one-off.",
+            "pattern": "^[A-Za-z0-9][A-Za-z0-9_.:\\-]{0,127}$",
+        },
+    },
+    "required": ["message"],
+    "additionalProperties": False,
+}
+OUTPUT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "answer": {"type": "string"},
+        "status": {"type": "string"},
+        "run_id": {"type": "string"},
+        "thread_id": {"type": ["string", "null"]},
+    },
+    "required": ["answer", "status", "run_id"],
+}
+
+
+@dataclass(frozen=True)
+class AgentToolSpec:
+    """One assistant offered as a tool."""
+
+    name: str
+    assistant_id: str
+    description: str = DESCRIPTION
+
+
+def default_assistants() -> list[AgentToolSpec]:
+    """The graph's default assistant, as the tool ``agent``."""
+    return [AgentToolSpec(GRAPH_ID, ASSISTANT_ID)]
+
+
+class AgentTools:
+    """The assistants' tools for the MCP server; ``runtime()`` gives the running server's."""
+
+    def __init__(
+        self,
+        runtime: Callable[[], AgentRuntime | None],
+        assistants: Callable[[], list[AgentToolSpec]] = default_assistants,
+    ) -> None:
+        self.runtime = runtime
+        self.assistants = assistants
+
+    def definitions(self) -> list[types.Tool]:
+        return [
+            types.Tool(
+                name=spec.name,
+                description=spec.description,
+                inputSchema=INPUT_SCHEMA,
+                outputSchema=OUTPUT_SCHEMA,
+                annotations=types.ToolAnnotations(
+                    readOnlyHint=False, destructiveHint=False, openWorldHint=True
+                ),
+            )
+            for spec in self.assistants()
+        ]
+
+    def find(self, name: str) -> AgentToolSpec | None:
+        return next((spec for spec in self.assistants() if spec.name == name), None)
+
+    async def call(
+        self, spec: AgentToolSpec, arguments: dict[str, Any], caller: Principal
+    ) -> types.CallToolResult:
+        """Run the assistant on the message; a refused run (a bad thread, the key's limits) is
+        an error result with the reason, as a failed tool call is."""
+        runtime = self.runtime()
+        message = arguments.get("message")
+        thread_id = arguments.get("thread_id")
+        if runtime is None:
+            return _error("the server is starting")
+        if not isinstance(message, str) or not message.strip():
+            return _error("message: a non-empty string is required")
+        if thread_id is not None and not isinstance(thread_id, str):
+            return _error("thread_id: a string is required")
+        try:
+            answer = await agent_calls.ask(
+                runtime, caller, message, thread_id=thread_id, assistant_id=spec.assistant_id
+            )
+        except ApiError as error:
+            return _error(error.message)
+        structured = {
+            "answer": answer.text,
+            "status": answer.status,
+            "run_id": answer.run_id,
+            "thread_id": thread_id,
+        }
+        return types.CallToolResult(
+            content=[types.TextContent(type="text", text=answer.text or f"({answer.status})")],
+            structuredContent=structured,
+            isError=answer.status == "error",
+        )
+
+
+def _error(text: str) -> types.CallToolResult:
+    return types.CallToolResult(
+        content=[types.TextContent(type="text", text=f"Error: {text}")], isError=True
+    )
