@@ -27,7 +27,7 @@ from langchain_core.messages import HumanMessage
 
 from backends.stub import StubLLM
 from server.auth.api_keys import ANONYMOUS
-from server.road.run import prepare_run
+from server.road.request import RunRequest, prepare
 from server.runtime import open_runtime
 from server.settings import load_settings
 
@@ -66,8 +66,9 @@ async def run(turns: int, database_url: str | None = None) -> dict[str, object]:
             timings: list[float] = []
             for turn in range(1, turns + 11):
                 started = time.perf_counter()
-                run = await prepare_run(runtime, ANONYMOUS, thread)
-                await run.invoke([HumanMessage(content=f"What is {turn}+1?")])
+                given = [HumanMessage(content=f"What is {turn}+1?")]
+                run = await prepare(runtime, RunRequest(ANONYMOUS, thread, messages=given))
+                await run.invoke(given)
                 timings.append(time.perf_counter() - started)
             messages = runtime.store.get_thread(thread, ANONYMOUS.name).message_count
         size = pg_bytes(database_url) - size_before if database_url else db_bytes(db)

@@ -21,6 +21,9 @@ from starlette.middleware.cors import CORSMiddleware
 
 from server import api_error as errors
 from server.agentserver.agent_tool import AgentTools
+from server.agentserver.crons import CronScheduler
+from server.agentserver.webhooks import WebhookSender
+from server.agentserver.worker import RunWorker
 from server.auth.api_keys import KeyRing
 from server.http.body_limits import BodySizeLimit, JsonGuard
 from server.http.deps import authenticate
@@ -40,7 +43,7 @@ from server.http.routes import (
     webhook_routes,
 )
 from server.observability import RequestLog
-from server.runtime import open_runtime
+from server.runtime import AgentRuntime, open_runtime
 from server.settings import Settings, load_settings
 from tools.external.source_errors import ToolSourceError
 
@@ -100,7 +103,7 @@ def mcp_endpoint(settings: Settings, app: FastAPI) -> McpHttpApp:
         output_chars=settings.tool_output_chars,
         max_body_bytes=settings.max_body_bytes,
         allowed_hosts=hosts,
-        agents=AgentTools(lambda: getattr(app.state, "runtime", None)),
+        agents=AgentTools(lambda: _running(app)),
     )
 
 
@@ -121,15 +124,28 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        async with _noting_refusal(app), open_runtime(settings, llm, serve_runs=True) as runtime:
+        async with _noting_refusal(app), open_runtime(settings, llm) as runtime:
             keyring = KeyRing(settings.api_keys, runtime.store)
             check_exposure(settings, keyring)
+            worker = RunWorker(runtime)  # executes the Agent Server API's stored runs
+            webhooks = WebhookSender(runtime)  # POSTs the results of runs made with a webhook
+            worker.on_webhook = webhooks.run_ended
+            crons = CronScheduler(runtime, worker)  # stores a run at each tick of a cron
             app.state.runtime = runtime
             app.state.keyring = keyring
+            app.state.worker = worker
             app.state.agent_handler = langserve_routes.make_handler(runtime.graph)
-            async with mcp.lifespan():
-                yield
-            app.state.runtime = None
+            await worker.start()
+            webhooks.start()
+            crons.start()
+            try:
+                async with mcp.lifespan():
+                    yield
+            finally:
+                await crons.stop()
+                await worker.stop()
+                await webhooks.stop()
+                app.state.runtime = None
 
     app = FastAPI(
         title="toolloom",
@@ -170,6 +186,13 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
     app.add_route("/mcp", mcp.asgi, methods=["GET", "POST", "DELETE"], include_in_schema=False)  # type: ignore[arg-type]
     _document_models(app)
     return app
+
+
+def _running(app: FastAPI) -> tuple[AgentRuntime, RunWorker] | None:
+    """The running server's runtime and run worker (None before the lifespan has run)."""
+    runtime = getattr(app.state, "runtime", None)
+    worker = getattr(app.state, "worker", None)
+    return None if runtime is None or worker is None else (runtime, worker)
 
 
 def _document_models(app: FastAPI) -> None:

@@ -5,7 +5,7 @@
   tokens, configured keys, ``sk-...`` strings) from every record, whatever logged it.
 - Metrics: Prometheus text at ``GET /metrics`` (prometheus-client), on a registry of our own.
 - Usage: per key and day, in the store (see :mod:`server.storage.store`); counted per run by
-  :class:`server.road.run.RunUsage` and written here when the request ends.
+  :class:`server.road.usage.RunUsage` and written here when the request ends.
 """
 
 from __future__ import annotations

@@ -32,7 +32,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.tools import BaseTool
@@ -60,10 +60,27 @@ from server.storage.store import Store
 from tools.base import ToolConfig
 from tools.toolbox import McpTiming, Toolbox, open_tools
 
-if TYPE_CHECKING:
-    from server.agentserver.worker import RunWorker
-
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class RoadOptions:
+    """What the road reads of the settings: the limits on what one request may send, how long a
+    run waits for its thread, and a stored run's lease."""
+
+    max_messages: int = 200
+    max_message_chars: int = 100_000
+    thread_busy_wait: float = 120.0
+    run_lease: float = 30.0
+
+
+def road_options_from(settings: Settings) -> RoadOptions:
+    return RoadOptions(
+        max_messages=settings.max_messages,
+        max_message_chars=settings.max_message_chars,
+        thread_busy_wait=settings.thread_busy_wait,
+        run_lease=settings.run_lease,
+    )
 
 
 @dataclass
@@ -93,8 +110,8 @@ class AgentRuntime:
     """The response cache (None when ``TOOLLOOM_CACHE_TTL`` is 0)."""
     redis: Redis | None = None
     embedded: EmbeddedServer | None = None
-    worker: RunWorker = field(init=False)
-    """Executes the stored runs of the Agent Server API (set once the runtime is made)."""
+    road: RoadOptions = field(default_factory=lambda: RoadOptions())
+    """The road's own limits (:mod:`server.road`)."""
 
     @property
     def tools(self) -> list[BaseTool]:
@@ -271,14 +288,12 @@ async def open_runtime(
     settings: Settings,
     llm: BaseChatModel | None = None,
     progress: Callable[[str], None] | None = None,
-    *,
-    serve_runs: bool = False,
 ) -> AsyncIterator[AgentRuntime]:
     """Open the tools, start the backends (the embedded model when an entry needs it), open
     Redis, the store and the checkpoints, compile the graph. ``llm`` replaces the configured
-    backends with one (tests pass a fake model). ``serve_runs``: start the run worker, which
-    executes the stored runs of the Agent Server API (the server does; ``toolloom chat`` must not
-    pick up a server's pending runs).
+    backends with one (tests pass a fake model). The run worker of the Agent Server API is not
+    part of it: the server starts one beside it (:mod:`server.app`); ``toolloom chat`` must not
+    pick up a server's pending runs.
 
     The tools come first: a Python tool module that fails to import (or another
     :class:`~tools.external.source_errors.ToolSourceError`) stops here, before a model is started."""
@@ -360,13 +375,6 @@ async def open_runtime(
             cache=cache,
             redis=redis,
             embedded=embedded,
+            road=road_options_from(settings),
         )
-        from server.agentserver.worker import RunWorker  # it builds runs of this runtime
-
-        runtime.worker = RunWorker(runtime)
-        if serve_runs:
-            await runtime.worker.start()
-        try:
-            yield runtime
-        finally:
-            await runtime.worker.stop()
+        yield runtime

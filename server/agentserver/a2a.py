@@ -29,7 +29,7 @@ import json
 import uuid
 from collections.abc import AsyncGenerator
 from importlib import metadata
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from a2a.server.context import ServerCallContext
 from a2a.server.events.event_queue import Event
@@ -77,13 +77,12 @@ from starlette.responses import Response
 
 from server.agentserver import agent_calls
 from server.agentserver.shapes import ASSISTANT_ID, GRAPH_ID, is_uuid
+from server.agentserver.stored_runs import resolve_assistant, stop_agent_run
+from server.agentserver.worker import RunWorker
 from server.api_error import ApiError
 from server.auth.api_keys import Principal
-from server.road.run import resolve_assistant, stop_agent_run
+from server.runtime import AgentRuntime
 from server.storage.store import RunRow, ThreadNotFound
-
-if TYPE_CHECKING:
-    from server.runtime import AgentRuntime
 
 STATES = {
     "pending": TaskState.TASK_STATE_SUBMITTED,
@@ -161,9 +160,10 @@ class ToolloomA2AHandler(RequestHandler):
     """The SDK's request handler, answered by stored runs (see the module docstring)."""
 
     @staticmethod
-    def _ctx(context: ServerCallContext) -> tuple[AgentRuntime, Principal, str]:
+    def _ctx(context: ServerCallContext) -> tuple[AgentRuntime, RunWorker, Principal, str]:
         return (
             context.state["toolloom_runtime"],
+            context.state["toolloom_worker"],
             context.state["toolloom_caller"],
             context.state["toolloom_assistant"],
         )
@@ -171,13 +171,14 @@ class ToolloomA2AHandler(RequestHandler):
     async def _start(
         self, params: SendMessageRequest, context: ServerCallContext, modes: list[str]
     ) -> tuple[Any, Message]:
-        runtime, caller, assistant_id = self._ctx(context)
+        runtime, worker, caller, assistant_id = self._ctx(context)
         message = params.message
         text = text_of(message)
         thread_id = message.context_id or str(uuid.uuid4())  # a new context is kept
         try:
             run = await agent_calls.start(
                 runtime,
+                worker,
                 caller,
                 text,
                 thread_id=thread_id,
@@ -198,7 +199,7 @@ class ToolloomA2AHandler(RequestHandler):
     async def on_message_send(
         self, params: SendMessageRequest, context: ServerCallContext
     ) -> Task | Message:
-        runtime, _, _ = self._ctx(context)
+        runtime, _, _, _ = self._ctx(context)
         run, user = await self._start(params, context, ["values"])
         if params.configuration.return_immediately:
             asyncio.get_running_loop().create_task(_drain(run))
@@ -211,7 +212,7 @@ class ToolloomA2AHandler(RequestHandler):
     async def on_message_send_stream(
         self, params: SendMessageRequest, context: ServerCallContext
     ) -> AsyncGenerator[Event]:
-        runtime, _, _ = self._ctx(context)
+        runtime, _, _, _ = self._ctx(context)
         run, user = await self._start(params, context, ["values", "updates"])
         submitted = task_of(agent_calls.Answer(run.run_id, run.thread_id, "pending"), [user])
         yield submitted
@@ -248,7 +249,7 @@ class ToolloomA2AHandler(RequestHandler):
         )
 
     async def on_get_task(self, params: GetTaskRequest, context: ServerCallContext) -> Task | None:
-        runtime, caller, _ = self._ctx(context)
+        runtime, _, caller, _ = self._ctx(context)
         row = await _own_run(runtime, caller, params.id)
         answer = agent_calls.Answer(row.run_id, row.thread_id, row.status)
         if row.status not in ("pending", "running"):
@@ -261,10 +262,10 @@ class ToolloomA2AHandler(RequestHandler):
     async def on_cancel_task(
         self, params: CancelTaskRequest, context: ServerCallContext
     ) -> Task | None:
-        runtime, caller, _ = self._ctx(context)
+        runtime, worker, caller, _ = self._ctx(context)
         row = await _own_run(runtime, caller, params.id)
         try:
-            await stop_agent_run(runtime, row.thread_id, row.run_id, "interrupt")
+            await stop_agent_run(runtime, worker, row.thread_id, row.run_id, "interrupt")
         except ApiError:
             raise TaskNotCancelableError(message="the task has ended") from None
         return task_of(agent_calls.Answer(row.run_id, row.thread_id, "interrupted"))
@@ -355,6 +356,7 @@ class _Context(DefaultServerCallContextBuilder):
     def build(self, request: Request) -> ServerCallContext:
         context = super().build(request)
         context.state["toolloom_runtime"] = request.app.state.runtime
+        context.state["toolloom_worker"] = request.app.state.worker
         context.state["toolloom_caller"] = request.state.principal
         context.state["toolloom_assistant"] = request.state.a2a_assistant
         return context

@@ -14,14 +14,13 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from server.agentserver.shapes import GRAPH_ID
+from server.agentserver.stored_runs import AgentRunRequest, StoredRun, prepare_agent_run, run_result
+from server.agentserver.worker import RunWorker
 from server.auth.api_keys import Principal
-from server.road.run import AgentRunRequest, StoredRun, prepare_agent_run, run_result
-
-if TYPE_CHECKING:
-    from server.runtime import AgentRuntime
+from server.runtime import AgentRuntime
 
 
 @dataclass
@@ -65,6 +64,7 @@ def last_ai_text(values: Any) -> str:
 
 async def start(
     runtime: AgentRuntime,
+    worker: RunWorker,
     caller: Principal,
     text: str,
     *,
@@ -84,7 +84,7 @@ async def start(
         if_not_exists="create",
         on_completion="delete",
     )
-    return await prepare_agent_run(runtime, caller, thread_id, request, listen=listen)
+    return await prepare_agent_run(runtime, worker, caller, thread_id, request, listen=listen)
 
 
 async def events(run: StoredRun) -> AsyncIterator[tuple[str, Any]]:
@@ -120,6 +120,7 @@ async def finish(runtime: AgentRuntime, run: StoredRun) -> Answer:
 
 async def ask(
     runtime: AgentRuntime,
+    worker: RunWorker,
     caller: Principal,
     text: str,
     *,
@@ -127,7 +128,7 @@ async def ask(
     assistant_id: str = GRAPH_ID,
 ) -> Answer:
     """Run one message to the end and return the answer."""
-    run = await start(runtime, caller, text, thread_id=thread_id, assistant_id=assistant_id)
+    run = await start(runtime, worker, caller, text, thread_id=thread_id, assistant_id=assistant_id)
     async for _ in events(run):
         pass
     return await finish(runtime, run)

@@ -12,17 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from mcp import types
 
 from server.agentserver import agent_calls
 from server.agentserver.shapes import ASSISTANT_ID, GRAPH_ID
+from server.agentserver.worker import RunWorker
 from server.api_error import ApiError
 from server.auth.api_keys import Principal
-
-if TYPE_CHECKING:
-    from server.runtime import AgentRuntime
+from server.runtime import AgentRuntime
 
 DESCRIPTION = (
     "Ask toolloom's agent. It answers in plain words and uses its own sandboxed tools when the "
@@ -73,10 +72,10 @@ class AgentTools:
 
     def __init__(
         self,
-        runtime: Callable[[], AgentRuntime | None],
+        running: Callable[[], tuple[AgentRuntime, RunWorker] | None],
         assistants: Callable[[], list[AgentToolSpec]] = default_assistants,
     ) -> None:
-        self.runtime = runtime
+        self.running = running
         self.assistants = assistants
 
     def definitions(self) -> list[types.Tool]:
@@ -101,18 +100,24 @@ class AgentTools:
     ) -> types.CallToolResult:
         """Run the assistant on the message; a refused run (a bad thread, the key's limits) is
         an error result with the reason, as a failed tool call is."""
-        runtime = self.runtime()
+        running = self.running()
         message = arguments.get("message")
         thread_id = arguments.get("thread_id")
-        if runtime is None:
+        if running is None:
             return _error("the server is starting")
+        runtime, worker = running
         if not isinstance(message, str) or not message.strip():
             return _error("message: a non-empty string is required")
         if thread_id is not None and not isinstance(thread_id, str):
             return _error("thread_id: a string is required")
         try:
             answer = await agent_calls.ask(
-                runtime, caller, message, thread_id=thread_id, assistant_id=spec.assistant_id
+                runtime,
+                worker,
+                caller,
+                message,
+                thread_id=thread_id,
+                assistant_id=spec.assistant_id,
             )
         except ApiError as error:
             return _error(error.message)

@@ -34,19 +34,18 @@ import logging
 import random
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from croniter import croniter
 
-from server.agentserver.shapes import iso
+from server.agentserver.stored_runs import AgentRunRequest, prepare_agent_run
+from server.agentserver.worker import RunWorker
 from server.api_error import ApiError
 from server.auth.api_keys import Principal
-from server.road.run import AgentRunRequest, prepare_agent_run
+from server.road.encoding import iso
+from server.runtime import AgentRuntime
 from server.storage.cron_store import CronRow, CronStore, CronTick, Tick, TickTaken, aware
-
-if TYPE_CHECKING:
-    from server.runtime import AgentRuntime
 
 log = logging.getLogger(__name__)
 
@@ -214,8 +213,9 @@ class Fired:
 class CronScheduler:
     """Fires due ticks (every replica runs one; see the module docstring)."""
 
-    def __init__(self, runtime: AgentRuntime) -> None:
+    def __init__(self, runtime: AgentRuntime, worker: RunWorker) -> None:
         self.runtime = runtime
+        self.worker = worker
         self.crons = CronStore(runtime.store)
         self._task: asyncio.Task[None] | None = None
         self._pruned = 0.0
@@ -278,6 +278,7 @@ class CronScheduler:
         try:
             await prepare_agent_run(
                 self.runtime,
+                self.worker,
                 Principal(row.owner),
                 row.thread_id,
                 request_of(row, tick.tick_at),

@@ -9,16 +9,15 @@ assistant of a graph, and how a ``command`` becomes a ``langgraph.types.Command`
 
 from __future__ import annotations
 
-import base64
-import dataclasses
 import json
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
-from functools import partial
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Literal
 
-from langgraph.types import Command, Send, StateSnapshot
+from langgraph.types import StateSnapshot
+
+from server.road.encoding import interrupt_json, iso, jsonable
 
 if TYPE_CHECKING:
     from server.storage.store import RunRow, Thread
@@ -45,55 +44,6 @@ StreamMode = Literal[
 ]
 STREAM_MODES: tuple[str, ...] = StreamMode.__args__  # type: ignore[attr-defined]
 MultitaskStrategy = Literal["reject", "enqueue", "interrupt", "rollback"]
-
-
-# --- JSON ----------------------------------------------------------------------------------------
-
-
-def _default(value: Any) -> Any:
-    """What ``json`` cannot encode by itself: LangChain messages and pydantic models (their
-    ``model_dump``), LangGraph's ``Interrupt`` and other dataclasses, ``Send``, times, UUIDs,
-    sets, bytes; an exception as ``{"error", "message"}``."""
-    if isinstance(value, Send):
-        return {"node": value.node, "args": value.arg}
-    if hasattr(value, "model_dump") and not isinstance(value, type):
-        return value.model_dump()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-    if isinstance(value, datetime):
-        return iso(value)
-    if isinstance(value, timedelta):
-        return value.total_seconds()
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, set | frozenset):
-        return list(value)
-    if isinstance(value, bytes | bytearray):
-        return base64.b64encode(value).decode()
-    if isinstance(value, BaseException):
-        return {"error": type(value).__name__, "message": str(value)}
-    if hasattr(value, "_asdict"):
-        return value._asdict()
-    return repr(value)
-
-
-def dumps(value: Any) -> str:
-    """One line of JSON (a server-sent event's data, a response body)."""
-    return json.dumps(value, default=_default, ensure_ascii=False, separators=(",", ":"))
-
-
-def jsonable(value: Any) -> Any:
-    """``value`` as plain JSON types."""
-    return json.loads(dumps(value))
-
-
-def iso(moment: datetime | None) -> str | None:
-    """ISO 8601 with the offset (SQLite gives back naive UTC times)."""
-    if moment is None:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.isoformat()
 
 
 # --- ids -----------------------------------------------------------------------------------------
@@ -143,16 +93,6 @@ def checkpoint_of(config: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return found
 
 
-def interrupt_json(interrupt: Any) -> dict[str, Any]:
-    """``{"id", "value"}`` of a LangGraph ``Interrupt`` (or its dict), with ``response_schema``
-    when it has one."""
-    get = interrupt.get if isinstance(interrupt, Mapping) else partial(getattr, interrupt)
-    found = {"id": get("id", None), "value": jsonable(get("value", None))}
-    if get("response_schema", None) is not None:
-        found["response_schema"] = jsonable(get("response_schema", None))
-    return found
-
-
 def thread_state(snapshot: StateSnapshot | None, thread_id: str | None = None) -> dict[str, Any]:
     """A ``ThreadState``; a thread with no checkpoint yet has empty values and no checkpoint."""
     if snapshot is None or snapshot.config is None or not snapshot.created_at:
@@ -198,38 +138,6 @@ def thread_state(snapshot: StateSnapshot | None, thread_id: str | None = None) -
         "checkpoint_id": checkpoint["checkpoint_id"] if checkpoint else None,
         "parent_checkpoint_id": parent["checkpoint_id"] if parent else None,
     }
-
-
-def pending_interrupts(snapshot: StateSnapshot | None) -> dict[str, list[dict[str, Any]]]:
-    """The interrupts a state waits on, by task id (a thread's ``interrupts``)."""
-    if snapshot is None:
-        return {}
-    found: dict[str, list[dict[str, Any]]] = {}
-    for task in snapshot.tasks:
-        if task.interrupts:
-            found[task.id] = [interrupt_json(i) for i in task.interrupts]
-    return found
-
-
-def command_of(command: Mapping[str, Any]) -> Command[Any]:
-    """A run's ``command`` (``resume``, ``goto`` (a node, a ``{node, input}`` send, or a list),
-    ``update`` (values, or ``[key, value]`` pairs)) as LangGraph's ``Command``."""
-    goto = command.get("goto")
-    if goto is not None and not isinstance(goto, list):
-        goto = [goto]
-    update = command.get("update")
-    if isinstance(update, list | tuple) and all(
-        isinstance(pair, list | tuple) and len(pair) == 2 and isinstance(pair[0], str)
-        for pair in update
-    ):
-        update = [tuple(pair) for pair in update]
-    return Command(
-        update=update,
-        goto=[g if isinstance(g, str) else Send(g["node"], g.get("input")) for g in goto]
-        if goto
-        else (),
-        resume=command.get("resume"),
-    )
 
 
 # --- threads and runs -------------------------------------------------------------------------------

@@ -32,22 +32,21 @@ import logging
 import random
 import time
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from prometheus_client import Counter
 
 from backends.telemetry import REGISTRY
-from server.agentserver.shapes import iso, jsonable, run_json
+from server.agentserver.shapes import run_json
+from server.agentserver.stored_runs import run_result
 from server.api_error import ApiError
-from server.road.run import run_result
+from server.road.encoding import iso, jsonable
+from server.runtime import AgentRuntime
 from server.settings import Settings
 from server.storage.store import RunRow, utcnow
 from server.storage.webhook_store import WebhookDelivery, WebhookStore
 from tools.base import ToolConfig, ToolError
 from tools.net import check_url, fetch, resolve_checked
-
-if TYPE_CHECKING:
-    from server.runtime import AgentRuntime
 
 log = logging.getLogger(__name__)
 

@@ -1,10 +1,11 @@
 """The run worker: executes the stored runs of the Agent Server API, and lets clients listen.
 
 A run made through ``/threads/{id}/runs...`` or ``/runs...`` is first a row in ``tl_runs``
-(``pending``, with its request; :func:`server.road.run.prepare_agent_run`), then executed here, on
-the one road (:meth:`server.road.run.Run.execute`: the thread's hold, the claim, the transcript, the
-status). Runs on one thread execute in the order they were made (one drain task per thread);
-runs on different threads run side by side.
+(``pending``, with its request; :func:`server.agentserver.stored_runs.prepare_agent_run`), then
+executed here, on the one road (:class:`server.road.run.Run`: the thread's hold, the claim, the
+transcript, the status), its events named by :mod:`server.agentserver.events`. Runs on one thread
+execute in the order they were made (one drain task per thread); runs on different threads run
+side by side.
 
 - **After a restart** the pending runs are executed (a run that was running when the process
   died is marked ``interrupted`` by the coordinator; never silently lost). A graceful shutdown
@@ -20,10 +21,10 @@ runs on different threads run side by side.
 - **Replay**: every event gets a sequence number in its run (the SSE ``id`` of a resumable
   run). A resumable run's events are kept (:mod:`server.agentserver.event_log`, handed over in
   :meth:`Channel.publish`), so ``join_stream`` with ``Last-Event-ID`` replays from there: from the
-  channel's history on this replica, from the event log on any other (:meth:`RunWorker.replay`).
-- **Around the runs**: the worker also starts the cron scheduler
-  (:mod:`server.agentserver.crons`) and the webhook sender (:mod:`server.agentserver.webhooks`),
-  and tells the sender when a run with a ``webhook`` has ended.
+  channel's history on this replica (:meth:`RunWorker.replay`), from the event log on any other.
+- **Webhooks**: when a run made with ``webhook`` ends, :attr:`RunWorker.on_webhook` (the
+  webhook sender's, :mod:`server.agentserver.webhooks`) is told, before a stateless run's
+  thread goes.
 """
 
 from __future__ import annotations
@@ -33,22 +34,20 @@ import contextlib
 import json
 import logging
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from server.agentserver.crons import CronScheduler
+from server.agentserver.calls import GraphCall, context_of
 from server.agentserver.event_log import EventLog, EventsGone
-from server.agentserver.shapes import dumps, interrupt_json, jsonable
-from server.agentserver.webhooks import WebhookSender
+from server.agentserver.events import stored_run_events
 from server.api_error import ApiError
 from server.auth.api_keys import Principal
-from server.road.run import GraphCall, Run, context_of
+from server.road.encoding import dumps, interrupt_json, jsonable
+from server.road.run import Run
+from server.runtime import AgentRuntime
 from server.storage.store import ACTIVE, RunRow, Stopped
-
-if TYPE_CHECKING:
-    from server.runtime import AgentRuntime
 
 log = logging.getLogger(__name__)
 
@@ -85,29 +84,30 @@ class Channel:
     """One run's events, fanned out to its listeners; a resumable run's are also kept (its own
     history here, bounded, and the event log for the other replicas)."""
 
-    def __init__(self, run_id: str = "", log: EventLog | None = None) -> None:
-        self.run_id = run_id
-        self.log = log
+    def __init__(self) -> None:
         self.queues: set[asyncio.Queue[Item | None]] = set()
         self.done = asyncio.Event()
         self.outcome: Outcome | None = None
         self.seq = 0
-        self.resumable = False
-        self.history: deque[tuple[int, str, str]] = deque(
-            maxlen=log.max_events if log is not None else None
-        )
+        self.run_id = ""
+        self.log: EventLog | None = None
+        self.history: deque[tuple[int, str, str]] = deque()
+
+    @property
+    def resumable(self) -> bool:
+        return self.log is not None
 
     def keep(self, run_id: str, log: EventLog) -> None:
         """Keep this run's events for replay (a ``stream_resumable`` run)."""
-        self.run_id, self.log, self.resumable = run_id, log, True
+        self.run_id, self.log = run_id, log
         self.history = deque(self.history, maxlen=log.max_events)
 
     def publish(self, event: str, data: Any) -> None:
         self.seq += 1
-        if not self.queues and not self.resumable:
+        if not self.queues and self.log is None:
             return
         text = dumps(data)
-        if self.resumable and self.log is not None:
+        if self.log is not None:
             self.history.append((self.seq, event, text))
             self.log.append(self.run_id, self.seq, event, text)
         for queue in self.queues:
@@ -116,7 +116,7 @@ class Channel:
     def close(self, outcome: Outcome | None) -> None:
         self.outcome = outcome
         self.done.set()
-        if self.resumable and self.log is not None:
+        if self.log is not None:
             self.log.close(self.run_id, self.seq)
         for queue in self.queues:
             queue.put_nowait(None)
@@ -189,25 +189,22 @@ class RunWorker:
             max_events=settings.stream_events_max,
             ttl=settings.stream_events_ttl,
         )
-        self.webhooks = WebhookSender(runtime)
-        self.crons = CronScheduler(runtime)
+        """Where resumable runs' events are kept."""
+        self.on_webhook: Callable[[str, Outcome | None], Awaitable[None]] | None = None
+        """Told when a run made with ``webhook`` has ended (the webhook sender's)."""
 
     # --- life --------------------------------------------------------------------------------
 
     async def start(self) -> None:
-        """Execute what is pending (a restart's leftovers), then poll; start the event log, the
-        webhook sender and the cron scheduler."""
+        """Execute what is pending (a restart's leftovers), then poll."""
         self._started = True
         self.log.start()
         await self.poll_once()
         self._poller = asyncio.create_task(self._poll_forever(), name="run-worker-poll")
-        self.webhooks.start()
-        self.crons.start()
 
     async def stop(self) -> None:
         """Stop the running runs (marked ``interrupted``); pending ones wait for the next start."""
         self._closing = True
-        await self.crons.stop()
         if self._poller is not None:
             self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -221,7 +218,6 @@ class RunWorker:
         for channel in self.channels.values():
             if not channel.done.is_set():
                 channel.close(None)
-        await self.webhooks.stop()
         await self.log.stop()
 
     async def _poll_forever(self) -> None:
@@ -235,7 +231,7 @@ class RunWorker:
     async def poll_once(self) -> None:
         """Start draining threads with runs this replica may claim; pass on stop requests that
         another replica answered."""
-        stale = self.runtime.settings.run_lease if self.store.shared else None
+        stale = self.runtime.road.run_lease if self.store.shared else None
         for thread_id in await asyncio.to_thread(self.store.claimable_threads, stale):
             self.kick(thread_id)
         if self.store.shared:
@@ -264,7 +260,7 @@ class RunWorker:
         beat = row.heartbeat_at or row.created_at
         if beat.tzinfo is None:
             beat = beat.replace(tzinfo=UTC)
-        return (datetime.now(UTC) - beat).total_seconds() > self.runtime.settings.run_lease
+        return (datetime.now(UTC) - beat).total_seconds() > self.runtime.road.run_lease
 
     async def _drain(self, thread_id: str) -> None:
         """Execute the thread's pending runs, oldest first, until none is left for this replica."""
@@ -298,12 +294,11 @@ class RunWorker:
             context_of(self.runtime.context, call.context),
             Principal(owner),
             record=row.run_id,
-            call=call,
         )
         channel = self.channels.setdefault(row.run_id, Channel())
         if call.resumable:
             channel.keep(row.run_id, self.log)
-        task = asyncio.create_task(self._consume(run, channel), name=f"run-{row.run_id}")
+        task = asyncio.create_task(self._consume(run, call, channel), name=f"run-{row.run_id}")
         self.active[row.run_id] = (task, run)
         try:
             await asyncio.wait([task])
@@ -311,18 +306,18 @@ class RunWorker:
             self.active.pop(row.run_id, None)
         if run.run_id is None and not run.stop:
             return False
-        if call.webhook:
-            await self.webhooks.run_ended(row.run_id, channel.outcome)
+        if call.webhook and self.on_webhook is not None:
+            await self.on_webhook(row.run_id, channel.outcome)
         if call.temporary:
             await self._drop_thread(row.thread_id, owner)
         return True
 
-    async def _consume(self, run: Run, channel: Channel) -> None:
+    async def _consume(self, run: Run, call: GraphCall, channel: Channel) -> None:
         """Run it, publishing its events; the channel closes once its end is stored."""
         outcome = Outcome()
         try:
-            async for event, data in run.execute():
-                if event == "values" and run.call and "values" not in run.call.stream_mode:
+            async for event, data in stored_run_events(run, call):
+                if event == "values" and "values" not in call.stream_mode:
                     continue  # an interrupt sent as "values" when updates were not asked
                 channel.publish(event, data)
         except ApiError as error:

@@ -127,7 +127,7 @@ def chat(
     from backends.embedded import EmbeddedError
     from server.api_error import ApiError
     from server.auth.api_keys import ANONYMOUS
-    from server.road.run import prepare_run, thread_id_from
+    from server.road.request import RunRequest, prepare, thread_id_from
     from server.runtime import open_runtime
     from tools.external.source_errors import ToolSourceError
 
@@ -141,11 +141,20 @@ def chat(
             typer.echo(note, err=True)
 
         async with open_runtime(settings, progress=progress) as runtime:
-            agent_run = await prepare_run(
-                runtime, ANONYMOUS, thread_id_from(thread), model=model, model_param="--model"
+            given = [HumanMessage(content=message)]
+            agent_run = await prepare(
+                runtime,
+                RunRequest(
+                    ANONYMOUS,
+                    thread_id_from(thread),
+                    messages=given,
+                    model=model,
+                    model_param="--model",
+                    thread_where="--thread",
+                ),
             )
             assert agent_run.thread_id is not None
-            state = await agent_run.invoke([HumanMessage(content=message)])
+            state = await agent_run.invoke(given)
             return agent_run.thread_id, state, agent_run.served_by
 
     try:

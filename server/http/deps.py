@@ -9,9 +9,10 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request
 
+from server.agentserver.worker import RunWorker
 from server.api_error import ApiError
 from server.auth.api_keys import ANONYMOUS, KeyRing, Principal
-from server.road.run import MODEL_HEADER, THREAD_HEADER, THREAD_ID_PATTERN, THREAD_ID_RULE
+from server.road.request import MODEL_HEADER, THREAD_HEADER, THREAD_ID_PATTERN, THREAD_ID_RULE
 from server.runtime import AgentRuntime
 
 
@@ -20,6 +21,13 @@ def get_runtime(request: Request) -> AgentRuntime:
     if runtime is None:  # pragma: no cover - only before the lifespan has run
         raise ApiError(503, "the server is starting")
     return runtime
+
+
+def get_worker(request: Request) -> RunWorker:
+    worker: RunWorker | None = getattr(request.app.state, "worker", None)
+    if worker is None:  # pragma: no cover - only before the lifespan has run
+        raise ApiError(503, "the server is starting")
+    return worker
 
 
 def get_keyring(request: Request) -> KeyRing:
@@ -69,6 +77,7 @@ def authenticate(request: Request) -> Principal:
 
 
 RuntimeDep = Annotated[AgentRuntime, Depends(get_runtime)]
+WorkerDep = Annotated[RunWorker, Depends(get_worker)]
 KeyRingDep = Annotated[KeyRing, Depends(get_keyring)]
 CallerDep = Annotated[Principal, Depends(get_caller)]
 ThreadIdPath = Annotated[str, Path(pattern=THREAD_ID_PATTERN, description=THREAD_ID_RULE)]

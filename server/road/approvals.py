@@ -25,8 +25,10 @@ resumes cannot both pass) and runs ``Command(resume=resume_value(...))``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from langgraph.types import Command, Send, StateSnapshot
 from pydantic import TypeAdapter, ValidationError
 
 from nodes.approve import ANSWER, DECISION, Decisions
@@ -198,3 +200,44 @@ def waiting_text(thread_id: str, approvals: list[dict[str, Any]]) -> str:
     """The answer a client that cannot approve gets (``/v1``): what waits, and where to decide."""
     calls = "; ".join(f"{a['name']} ({a['description']})" for a in approvals)
     return WAITING.format(thread=thread_id, calls=calls)
+
+
+def validate_resume(snapshot: StateSnapshot | None, resume: Any, thread_id: str) -> Any:
+    """A resume needs something to resume: a pending interrupt, or a run stopped before or after
+    a node (``interrupt_before`` / ``interrupt_after``); else 409. Where approvals wait,
+    :func:`check_resume` decides (a wrong count: 400, a second resume of the same interrupt:
+    409), and the answer is returned as the graph takes it (by interrupt id, :func:`resume_value`);
+    otherwise the resume goes to the graph as it was sent. The one check of a resume, for every
+    surface: before a response starts and again once the run holds the thread."""
+    waiting = snapshot is not None and (bool(snapshot.next) or bool(snapshot.interrupts))
+    if not waiting:
+        raise ApiError(
+            409,
+            f"nothing to resume on thread {thread_id}: no interrupt is pending "
+            "(send input instead of command.resume)",
+        )
+    if snapshot is not None and pending(snapshot):
+        check_resume(snapshot, resume)
+        return resume_value(snapshot, resume)
+    return resume
+
+
+def command_of(command: Mapping[str, Any]) -> Command[Any]:
+    """A run's ``command`` (``resume``, ``goto`` (a node, a ``{node, input}`` send, or a list),
+    ``update`` (values, or ``[key, value]`` pairs)) as LangGraph's ``Command``."""
+    goto = command.get("goto")
+    if goto is not None and not isinstance(goto, list):
+        goto = [goto]
+    update = command.get("update")
+    if isinstance(update, list | tuple) and all(
+        isinstance(pair, list | tuple) and len(pair) == 2 and isinstance(pair[0], str)
+        for pair in update
+    ):
+        update = [tuple(pair) for pair in update]
+    return Command(
+        update=update,
+        goto=[g if isinstance(g, str) else Send(g["node"], g.get("input")) for g in goto]
+        if goto
+        else (),
+        resume=command.get("resume"),
+    )

@@ -14,13 +14,9 @@ from langgraph.graph import END, START, StateGraph
 from langgraph.types import Send, interrupt
 from typing_extensions import TypedDict
 
-from server.agentserver.shapes import (
-    ASSISTANT_ID,
-    command_of,
-    dumps,
-    pending_interrupts,
-    thread_state,
-)
+from server.agentserver.shapes import ASSISTANT_ID, thread_state
+from server.road.approvals import command_of
+from server.road.encoding import dumps, pending_interrupts
 
 
 class Approval(TypedDict):

@@ -1,5 +1,5 @@
 """Choosing the model, per-key limits and the client's no-cache, through the HTTP app with a
-scripted model (no network): the one road (server/road/run.py prepare_run) on every surface."""
+scripted model (no network): the one road (server/road/request.py prepare) on every surface."""
 
 from __future__ import annotations
 

@@ -19,7 +19,7 @@ from backends.resilience import CircuitBreaker, RetryPolicy
 from backends.telemetry import LLM_FALLBACKS
 from graph.builder import build_graph
 from graph.context import Context
-from server.road.run import RunUsage
+from server.road.usage import RunUsage
 from tests.fakes import ScriptedChatModel, tool_call
 from tools.registry import build_tools
 

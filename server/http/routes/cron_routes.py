@@ -21,6 +21,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.agentserver.calls import run_context
 from server.agentserver.crons import (
     check_schedule,
     check_timezone,
@@ -29,12 +30,12 @@ from server.agentserver.crons import (
     tick_json,
 )
 from server.agentserver.shapes import StreamMode, is_uuid
+from server.agentserver.stored_runs import resolve_assistant
 from server.agentserver.webhooks import check_webhook_url
 from server.api_error import ApiError
 from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath
 from server.http.routes.run_routes import RunConfig, RunCreate
 from server.http.routes.thread_routes import own_thread
-from server.road.run import resolve_assistant, run_context
 from server.runtime import AgentRuntime
 from server.storage.cron_store import SORTS, CronRow, CronStore
 

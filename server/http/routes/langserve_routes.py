@@ -35,16 +35,17 @@ from pydantic import (
 
 from server.api_error import ApiError
 from server.http.deps import CallerDep, ModelHeader, RuntimeDep
+from server.http.sse import sse_documented
 from server.road.approvals import interrupts_json
-from server.road.run import (
+from server.road.request import (
     MODEL_HEADER,
     THREAD_HEADER,
-    Run,
+    RunRequest,
     check_storable,
-    prepare_run,
-    sse_documented,
+    prepare,
     thread_id_from,
 )
+from server.road.run import Run
 from server.storage.response_cache import wants_no_cache
 
 router = APIRouter(prefix="/agent", tags=["agent"])
@@ -221,7 +222,7 @@ LANGSERVE_FIELDS = {
 }  # fmt: skip
 
 
-async def check_request(request: Request) -> None:
+async def check_request(request: Request) -> list[BaseMessage]:
     """What LangServe would get wrong, checked before the thread is claimed: it silently drops a
     client's ``config.configurable`` (thread_id included) and any field it does not know (here
     a 400 that says what to do instead), and its input is validated here first, so a bad input
@@ -264,10 +265,10 @@ async def check_request(request: Request) -> None:
             [{"loc": ["body", "inputs" if endpoint == "batch" else "input", "messages"],
               "msg": f"not a valid message: {exc}", "type": "value_error"}]
         ) from None  # fmt: skip
-    # Messages the checkpointer could not store fail here, not when the run ends.
+    # The road checks them (the server's limits; what the checkpointer could not store fails
+    # there, not when the run ends); a batch is one request.
     inputs = validated.inputs if isinstance(validated, BatchBody) else [validated.input]
-    for item in inputs:
-        check_storable(list(item.messages), "input.messages")  # type: ignore[arg-type]
+    return [m for item in inputs for m in as_messages({"messages": list(item.messages)})]
 
 
 def run_config(config: dict[str, Any], request: Request) -> dict[str, Any]:
@@ -295,16 +296,21 @@ async def serve(
     """Prepare the run on the header's thread and model, then let LangServe call the runnable.
     Invoke and batch answer after the run: their ``X-Toolloom-Model`` says which backend served
     it (a stream's headers go out before the run)."""
-    await check_request(request)
+    messages = await check_request(request)
     thread_id = thread_id_from(request.headers.get(THREAD_HEADER))
-    run = await prepare_run(
+    run = await prepare(
         runtime,
-        caller,
-        thread_id,
-        model=model,
-        model_param=MODEL_HEADER,
-        no_cache=wants_no_cache(request.headers),
-        request_state=request.state,
+        RunRequest(
+            caller,
+            thread_id,
+            messages=messages,
+            model=model,
+            model_param=MODEL_HEADER,
+            invalid_status=422,
+            messages_param="input.messages",
+            no_cache=wants_no_cache(request.headers),
+            request_state=request.state,
+        ),
     )
     request.state.run = run
     response: Response = await call(request)

@@ -38,18 +38,16 @@ from server.http.openai_schemas import (
     openai_tool_calls,
     to_langchain,
 )
+from server.http.sse import sse, sse_documented, sse_response
 from server.road.approvals import approval_events, waiting_text
-from server.road.run import (
+from server.road.request import (
     PUBLIC_MODEL,
     THREAD_HEADER,
-    Run,
-    prepare_run,
-    sse,
-    sse_documented,
-    sse_response,
+    RunRequest,
+    prepare,
     with_client_tools,
 )
-from server.settings import Settings
+from server.road.run import Run
 from server.storage.response_cache import wants_no_cache
 
 router = APIRouter(prefix="/v1", tags=["openai"])
@@ -77,20 +75,12 @@ async def list_models(runtime: RuntimeDep, _: CallerDep) -> ModelList:
     return ModelList.model_validate({"data": cards})
 
 
-def check_limits(body: ChatCompletionRequest, settings: Settings) -> Any:
-    """The request limits and the tool-call mode's consistency; returns the tool_choice."""
-    if len(body.messages) > settings.max_messages:
-        raise ApiError(400, f"messages: more than {settings.max_messages}", param="messages")
-    for index, message in enumerate(body.messages):
-        if len(message.text()) > settings.max_message_chars:
-            raise ApiError(
-                400,
-                f"messages[{index}].content: longer than {settings.max_message_chars} characters",
-                param=f"messages[{index}].content",
-            )
+def check_tools(body: ChatCompletionRequest, max_tools: int) -> Any:
+    """Tool-call mode's consistency (the messages are the road's to check); returns the
+    tool_choice."""
     tools = body.tools or []
-    if len(tools) > settings.max_request_tools:
-        raise ApiError(400, f"tools: more than {settings.max_request_tools}", param="tools")
+    if len(tools) > max_tools:
+        raise ApiError(400, f"tools: more than {max_tools}", param="tools")
     names = [t.function.name for t in tools]
     if len(set(names)) != len(names):
         raise ApiError(400, "tools: function names must be unique", param="tools")
@@ -133,7 +123,7 @@ async def chat_completions(
     x_thread_id: ThreadIdHeader = None,
 ) -> Any:
     """OpenAI chat completions: agent mode, or tool-call mode when ``tools`` are given."""
-    choice = check_limits(body, runtime.settings)
+    choice = check_tools(body, runtime.settings.max_request_tools)
     messages = to_langchain(body.messages)
     context = runtime.context
     if body.tools:
@@ -149,14 +139,17 @@ async def chat_completions(
             raise ApiError(
                 400, "messages: nothing new after the last assistant message", param="messages"
             )
-    run = await prepare_run(
+    run = await prepare(
         runtime,
-        caller,
-        x_thread_id,
-        context=context,
-        model=body.model,
-        no_cache=wants_no_cache(request.headers),
-        request_state=request.state,
+        RunRequest(
+            caller,
+            x_thread_id,
+            messages=messages,
+            model=body.model,
+            context=context,
+            no_cache=wants_no_cache(request.headers),
+            request_state=request.state,
+        ),
     )
     completion_id = f"chatcmpl-{uuid.uuid4().hex}"
     headers = {THREAD_HEADER: x_thread_id} if x_thread_id else {}

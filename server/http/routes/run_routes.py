@@ -1,7 +1,7 @@
 """Runs (the Agent Server API): on a thread and stateless; wait, stream, in the background.
 
 Every run is stored first (``pending``) and executed by the run worker on the one road
-(:func:`server.road.run.prepare_agent_run`, :mod:`server.agentserver.worker`): a ``wait`` answers the run's
+(:func:`server.agentserver.stored_runs.prepare_agent_run`, :mod:`server.agentserver.worker`): a ``wait`` answers the run's
 final values (holding the connection with a newline every 5 s), a ``stream`` sends its events
 (``metadata`` first; a ``: heartbeat`` comment every 5 s), ``POST .../runs`` answers the stored
 run at once. The run's final status is stored before a stream or a wait ends, so the SDK's
@@ -36,23 +36,24 @@ from server.agentserver.shapes import (
     STREAM_MODES,
     MultitaskStrategy,
     StreamMode,
-    dumps,
     is_uuid,
     run_json,
 )
-from server.agentserver.webhooks import check_webhook_url
-from server.agentserver.worker import HEARTBEAT, Item, Listener
-from server.api_error import ApiError
-from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath
-from server.http.routes.thread_routes import own_thread
-from server.road.run import (
+from server.agentserver.stored_runs import (
     AgentRunRequest,
     StoredRun,
     prepare_agent_run,
     run_result,
-    sse_documented,
     stop_agent_run,
 )
+from server.agentserver.webhooks import check_webhook_url
+from server.agentserver.worker import HEARTBEAT, Item, Listener, RunWorker
+from server.api_error import ApiError
+from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath, WorkerDep
+from server.http.routes.thread_routes import own_thread
+from server.http.sse import HEARTBEAT as HEARTBEAT_COMMENT
+from server.http.sse import sse, sse_documented, sse_response
+from server.road.encoding import dumps
 from server.runtime import AgentRuntime
 from server.storage.store import ACTIVE, RunNotFound, RunRow, ThreadBusy, utcnow
 
@@ -181,12 +182,14 @@ def run_headers(run: StoredRun | RunRow, tail: str, *, stateless: bool = False) 
     return {"Location": f"{base}/{tail}", "Content-Location": base}
 
 
-def _cancel_on_disconnect(runtime: AgentRuntime, run: StoredRun | RunRow) -> None:
+def _cancel_on_disconnect(
+    runtime: AgentRuntime, worker: RunWorker, run: StoredRun | RunRow
+) -> None:
     """The client went away and asked for the run to stop with it."""
 
     async def stop() -> None:
         with contextlib.suppress(ApiError):  # it had ended
-            await stop_agent_run(runtime, run.thread_id, run.run_id, "interrupt")
+            await stop_agent_run(runtime, worker, run.thread_id, run.run_id, "interrupt")
 
     task = asyncio.get_running_loop().create_task(stop())
     _background.add(task)
@@ -197,7 +200,11 @@ _background: set[asyncio.Task[None]] = set()
 
 
 async def _wait_body(
-    runtime: AgentRuntime, run: StoredRun | RunRow, listener: Listener, on_disconnect: str
+    runtime: AgentRuntime,
+    worker: RunWorker,
+    run: StoredRun | RunRow,
+    listener: Listener,
+    on_disconnect: str,
 ) -> AsyncIterator[str]:
     """A newline every few seconds until the run ends, then its result (leading whitespace is
     valid JSON)."""
@@ -210,7 +217,7 @@ async def _wait_body(
     finally:
         listener.close()
         if not finished and on_disconnect == "cancel":
-            _cancel_on_disconnect(runtime, run)
+            _cancel_on_disconnect(runtime, worker, run)
     body = listener.outcome.body() if listener.outcome else None
     if body is None:  # not seen here: from the run's row and the thread
         row = await asyncio.to_thread(runtime.store.find_run, run.run_id)
@@ -218,14 +225,9 @@ async def _wait_body(
     yield dumps(body)
 
 
-def _sse(event: str, data: str, event_id: int | None = None) -> str:
-    if event_id is None:
-        return f"event: {event}\r\ndata: {data}\r\n\r\n"
-    return f"event: {event}\r\ndata: {data}\r\nid: {event_id}\r\n\r\n"
-
-
 async def _event_stream(
     runtime: AgentRuntime,
+    worker: RunWorker,
     run: StoredRun | RunRow,
     listener: Listener | LogListener,
     on_disconnect: str,
@@ -242,24 +244,20 @@ async def _event_stream(
     try:
         async for item in listener.events(HEARTBEAT, fresh=fresh):
             if item is None:
-                yield ": heartbeat\r\n\r\n"
+                yield HEARTBEAT_COMMENT
                 continue
             event, data, seq = item
             if modes is None or event.split("|")[0].split("/")[0] in modes or event == "error":
-                yield _sse(event, data, seq if ids else None)
+                yield sse(data, event, str(seq) if ids else None)
         finished = True
     finally:
         listener.close()
         if not finished and on_disconnect == "cancel":
-            _cancel_on_disconnect(runtime, run)
+            _cancel_on_disconnect(runtime, worker, run)
 
 
 def _stream_response(body: AsyncIterator[str], headers: dict[str, str]) -> StreamingResponse:
-    return StreamingResponse(
-        body,
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no", **headers},
-    )
+    return sse_response(body, headers)
 
 
 def _wait_response(body: AsyncIterator[str], headers: dict[str, str]) -> StreamingResponse:
@@ -276,37 +274,50 @@ STREAM = sse_documented("The run's events: metadata, then one per stream mode")
 
 @router.post("/threads/{thread_id}/runs/wait", responses=WAIT)
 async def wait_run(
-    thread_id: ThreadIdPath, body: RunCreate, runtime: RuntimeDep, caller: CallerDep
+    thread_id: ThreadIdPath,
+    body: RunCreate,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    worker: WorkerDep,
 ) -> StreamingResponse:
     """Run on the thread and answer its final values."""
-    run = await prepare_agent_run(
-        runtime, caller, thread_id, await body.checked(runtime), listen=True
-    )
+    request = await body.checked(runtime)
+    run = await prepare_agent_run(runtime, worker, caller, thread_id, request, listen=True)
     return _wait_response(
-        _wait_body(runtime, run, run.events, body.on_disconnect), run_headers(run, "join")
+        _wait_body(runtime, worker, run, run.events, body.on_disconnect), run_headers(run, "join")
     )
 
 
 @router.post("/threads/{thread_id}/runs/stream", response_model=None, responses=STREAM)
 async def stream_run(
-    thread_id: ThreadIdPath, body: RunCreate, runtime: RuntimeDep, caller: CallerDep
+    thread_id: ThreadIdPath,
+    body: RunCreate,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    worker: WorkerDep,
 ) -> StreamingResponse:
     """Run on the thread and stream its events."""
-    run = await prepare_agent_run(
-        runtime, caller, thread_id, await body.checked(runtime), listen=True
-    )
+    request = await body.checked(runtime)
+    run = await prepare_agent_run(runtime, worker, caller, thread_id, request, listen=True)
     return _stream_response(
-        _event_stream(runtime, run, run.events, body.on_disconnect, ids=body.stream_resumable),
+        _event_stream(
+            runtime, worker, run, run.events, body.on_disconnect, ids=body.stream_resumable
+        ),
         run_headers(run, "stream"),
     )
 
 
 @router.post("/threads/{thread_id}/runs")
 async def create_run(
-    thread_id: ThreadIdPath, body: RunCreate, runtime: RuntimeDep, caller: CallerDep
+    thread_id: ThreadIdPath,
+    body: RunCreate,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    worker: WorkerDep,
 ) -> JSONResponse:
     """Store a run on the thread; it runs in the background (``join`` waits for it)."""
-    run = await prepare_agent_run(runtime, caller, thread_id, await body.checked(runtime))
+    request = await body.checked(runtime)
+    run = await prepare_agent_run(runtime, worker, caller, thread_id, request)
     return JSONResponse(
         run_json(run.row), headers={"Content-Location": run_headers(run, "")["Content-Location"]}
     )
@@ -368,13 +379,16 @@ async def join_run(
     run_id: str,
     runtime: RuntimeDep,
     caller: CallerDep,
+    worker: WorkerDep,
     cancel_on_disconnect: bool = False,
 ) -> StreamingResponse:
     """Wait for the run to end and answer its final values (at once for a run that has ended)."""
     run = await _own_run(runtime, caller, thread_id, run_id)
-    listener = runtime.worker.listen(run_id)
+    listener = worker.listen(run_id)
     return _wait_response(
-        _wait_body(runtime, run, listener, "cancel" if cancel_on_disconnect else "continue"),
+        _wait_body(
+            runtime, worker, run, listener, "cancel" if cancel_on_disconnect else "continue"
+        ),
         run_headers(run, "join"),
     )
 
@@ -385,6 +399,7 @@ async def join_run_stream(
     run_id: str,
     runtime: RuntimeDep,
     caller: CallerDep,
+    worker: WorkerDep,
     stream_mode: Annotated[list[str] | None, Query()] = None,
     cancel_on_disconnect: bool = False,
     last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=64)] = None,
@@ -392,7 +407,7 @@ async def join_run_stream(
     """Re-attach to a run: its events from now on (only ``stream_mode``'s, when given, among the
     modes it was made with); a run that has ended gives an empty stream. A resumable run
     (``stream_resumable``) replays the events after ``Last-Event-ID`` first (``-1``, or no header
-    once the run has ended: all of them); 410 when they are no longer kept."""
+    once the run has ended: all of them), on any replica; 410 when they are no longer kept."""
     run = await _own_run(runtime, caller, thread_id, run_id)
     modes = _stream_modes(stream_mode)
     on_disconnect = "cancel" if cancel_on_disconnect else "continue"
@@ -404,23 +419,23 @@ async def join_run_stream(
     if resumable and after is None and run.status not in ACTIVE:
         after = 0
     if after is None:
-        listener: Listener | LogListener = runtime.worker.listen(run_id)
-        body = _event_stream(runtime, run, listener, on_disconnect, modes, ids=resumable)
+        listener: Listener | LogListener = worker.listen(run_id)
+        body = _event_stream(runtime, worker, run, listener, on_disconnect, modes, ids=resumable)
         return _stream_response(body, run_headers(run, "stream"))
     try:
-        local = runtime.worker.replay(run_id, after)
+        local = worker.replay(run_id, after)
         if local is None:
             expired = run.status not in ACTIVE and _ended_before(
                 run, runtime.settings.stream_events_ttl
             )
-            await runtime.worker.log.check(run_id, after, expired)
+            await worker.log.check(run_id, after, expired)
     except EventsGone as gone:
         kept = f"; the oldest kept is {gone.first_kept}" if gone.first_kept else ""
         raise ApiError(
             410, f"the events of run {run_id} after {after} are no longer kept{kept}"
         ) from None
-    listener = local or LogListener(runtime, run_id, after)
-    body = _event_stream(runtime, run, listener, on_disconnect, modes, ids=True, fresh=True)
+    listener = local or LogListener(worker, run_id, after)
+    body = _event_stream(runtime, worker, run, listener, on_disconnect, modes, ids=True, fresh=True)
     return _stream_response(body, run_headers(run, "stream"))
 
 
@@ -437,8 +452,8 @@ class LogListener:
 
     outcome = None
 
-    def __init__(self, runtime: AgentRuntime, run_id: str, after: int) -> None:
-        self.runtime = runtime
+    def __init__(self, worker: RunWorker, run_id: str, after: int) -> None:
+        self.worker = worker
         self.run_id = run_id
         self.after = after
 
@@ -448,7 +463,7 @@ class LogListener:
     async def events(
         self, tick: float = HEARTBEAT, *, fresh: bool = False
     ) -> AsyncIterator[Item | None]:
-        worker = self.runtime.worker
+        worker = self.worker
 
         async def ended() -> bool:
             return await worker.ended(self.run_id)
@@ -493,6 +508,7 @@ async def cancel_run(
     run_id: str,
     runtime: RuntimeDep,
     caller: CallerDep,
+    worker: WorkerDep,
     wait: bool = False,
     action: Literal["interrupt", "rollback"] = "interrupt",
 ) -> Response:
@@ -501,16 +517,18 @@ async def cancel_run(
     ``wait=true`` 200 and the run's final values once it has stopped. 404: no such run, or it has
     ended."""
     run = await _own_run(runtime, caller, thread_id, run_id)
-    listener = runtime.worker.listen(run_id) if wait else None
+    listener = worker.listen(run_id) if wait else None
     try:
-        await stop_agent_run(runtime, thread_id, run_id, action)
+        await stop_agent_run(runtime, worker, thread_id, run_id, action)
     except ApiError:
         if listener is not None:
             listener.close()
         raise
     if listener is None:
         return Response(status_code=202)
-    return _wait_response(_wait_body(runtime, run, listener, "continue"), run_headers(run, "join"))
+    return _wait_response(
+        _wait_body(runtime, worker, run, listener, "continue"), run_headers(run, "join")
+    )
 
 
 # --- stateless runs -----------------------------------------------------------------------------
@@ -518,33 +536,38 @@ async def cancel_run(
 
 @router.post("/runs/wait", responses=WAIT)
 async def wait_stateless(
-    body: StatelessRunCreate, runtime: RuntimeDep, caller: CallerDep
+    body: StatelessRunCreate, runtime: RuntimeDep, caller: CallerDep, worker: WorkerDep
 ) -> StreamingResponse:
     """Run on a thread of its own and answer its final values."""
-    run = await prepare_agent_run(runtime, caller, None, await body.checked(runtime), listen=True)
+    request = await body.checked(runtime)
+    run = await prepare_agent_run(runtime, worker, caller, None, request, listen=True)
     return _wait_response(
-        _wait_body(runtime, run, run.events, body.on_disconnect), run_headers(run, "join")
+        _wait_body(runtime, worker, run, run.events, body.on_disconnect), run_headers(run, "join")
     )
 
 
 @router.post("/runs/stream", response_model=None, responses=STREAM)
 async def stream_stateless(
-    body: StatelessRunCreate, runtime: RuntimeDep, caller: CallerDep
+    body: StatelessRunCreate, runtime: RuntimeDep, caller: CallerDep, worker: WorkerDep
 ) -> StreamingResponse:
     """Run on a thread of its own and stream its events."""
-    run = await prepare_agent_run(runtime, caller, None, await body.checked(runtime), listen=True)
+    request = await body.checked(runtime)
+    run = await prepare_agent_run(runtime, worker, caller, None, request, listen=True)
     return _stream_response(
-        _event_stream(runtime, run, run.events, body.on_disconnect, ids=body.stream_resumable),
+        _event_stream(
+            runtime, worker, run, run.events, body.on_disconnect, ids=body.stream_resumable
+        ),
         run_headers(run, "stream", stateless=True),
     )
 
 
 @router.post("/runs")
 async def create_stateless(
-    body: StatelessRunCreate, runtime: RuntimeDep, caller: CallerDep
+    body: StatelessRunCreate, runtime: RuntimeDep, caller: CallerDep, worker: WorkerDep
 ) -> JSONResponse:
     """Store a run on a thread of its own; it runs in the background."""
-    run = await prepare_agent_run(runtime, caller, None, await body.checked(runtime))
+    request = await body.checked(runtime)
+    run = await prepare_agent_run(runtime, worker, caller, None, request)
     return JSONResponse(run_json(run.row), headers={"Content-Location": f"/runs/{run.run_id}"})
 
 
@@ -553,10 +576,12 @@ async def create_batch(
     body: Annotated[list[StatelessRunCreate], Field(max_length=100)],
     runtime: RuntimeDep,
     caller: CallerDep,
+    worker: WorkerDep,
 ) -> list[dict[str, Any]]:
     """Several stateless background runs at once."""
     runs = [
-        await prepare_agent_run(runtime, caller, None, await item.checked(runtime)) for item in body
+        await prepare_agent_run(runtime, worker, caller, None, await item.checked(runtime))
+        for item in body
     ]
     return [run_json(run.row) for run in runs]
 
@@ -566,6 +591,7 @@ async def cancel_many(
     body: CancelMany,
     runtime: RuntimeDep,
     caller: CallerDep,
+    worker: WorkerDep,
     action: Literal["interrupt", "rollback"] = "interrupt",
 ) -> Response:
     """Stop several runs: ``run_ids`` of ``thread_id``, or every run of the caller's with
@@ -581,7 +607,7 @@ async def cancel_many(
     stopped = 0
     for thread_id, run_id in targets:
         try:
-            await stop_agent_run(runtime, thread_id, run_id, action)
+            await stop_agent_run(runtime, worker, thread_id, run_id, action)
             stopped += 1
         except ApiError:
             continue

@@ -30,9 +30,11 @@ from langgraph.errors import InvalidUpdateError
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from graph.checkpoints import copy_thread_checkpoints
-from server.agentserver.shapes import checkpoint_of, is_uuid, jsonable, thread_json, thread_state
+from server.agentserver.shapes import checkpoint_of, is_uuid, thread_json, thread_state
+from server.agentserver.stored_runs import stop_agent_run
 from server.api_error import ApiError
-from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath
+from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath, WorkerDep
+from server.road.encoding import jsonable
 from server.runtime import AgentRuntime
 from server.storage.cron_store import CronStore
 from server.storage.store import Thread, ThreadExists, ThreadNotFound
@@ -304,18 +306,16 @@ async def patch_thread(
 
 @router.delete("/{thread_id}", status_code=204)
 async def delete_thread(
-    thread_id: ThreadIdPath, runtime: RuntimeDep, caller: CallerDep
+    thread_id: ThreadIdPath, runtime: RuntimeDep, caller: CallerDep, worker: WorkerDep
 ) -> Response:
     """Delete a thread: its runs (a running one is stopped), transcript, checkpoints and
     crons."""
     await own_thread(runtime, caller, thread_id)
-    from server.road.run import stop_agent_run
-
     active = [run.run_id for run in await asyncio.to_thread(runtime.store.active_runs, thread_id)]
     for run_id in active:
         with contextlib.suppress(ApiError):  # it ended meanwhile
-            await stop_agent_run(runtime, thread_id, run_id, "interrupt")
-    await runtime.worker.wait_stopped(active)  # its last checkpoint is written before they go
+            await stop_agent_run(runtime, worker, thread_id, run_id, "interrupt")
+    await worker.wait_stopped(active)  # its last checkpoint is written before they go
     try:
         await asyncio.to_thread(runtime.store.delete_thread, thread_id, caller.name)
     except ThreadNotFound:

@@ -45,20 +45,17 @@ from backends.backend import ANSWER_TAG, DRAFT_TAG
 from backends.messages import message_text
 from server.api_error import ApiError
 from server.http.deps import CallerDep, ModelHeader, RuntimeDep, ThreadIdPath
-from server.road.approvals import approval_events, check_resume
-from server.road.run import (
+from server.http.sse import sse, sse_documented, sse_response
+from server.road.approvals import approval_events
+from server.road.request import (
     MODEL_HEADER,
     THREAD_HEADER,
     THREAD_ID_PATTERN,
-    Resume,
-    Run,
-    RunInput,
+    RunRequest,
     owned,
-    prepare_run,
-    sse,
-    sse_documented,
-    sse_response,
+    prepare,
 )
+from server.road.run import Resume, Run, RunInput
 from server.storage.response_cache import wants_no_cache
 
 router = APIRouter(tags=["web"])
@@ -143,24 +140,21 @@ async def ui_chat(
 ) -> StreamingResponse:
     """Run the agent on a thread for the web page, streaming tokens and tool calls as events;
     the model comes from the ``X-Model`` header (the page's selector)."""
-    if len(body.message) > runtime.settings.max_message_chars:
-        raise ApiError(
-            400,
-            f"message: longer than {runtime.settings.max_message_chars} characters",
-            param="message",
-        )
-    run = await prepare_run(
+    message = HumanMessage(content=body.message)
+    run = await prepare(
         runtime,
-        caller,
-        body.thread_id,
-        model=x_model,
-        model_param=MODEL_HEADER,
-        no_cache=wants_no_cache(request.headers),
-        request_state=request.state,
+        RunRequest(
+            caller,
+            body.thread_id,
+            messages=[message],
+            model=x_model,
+            model_param=MODEL_HEADER,
+            messages_param="message",
+            no_cache=wants_no_cache(request.headers),
+            request_state=request.state,
+        ),
     )
-    return sse_response(
-        web_events(run, HumanMessage(content=body.message)), {THREAD_HEADER: body.thread_id}
-    )
+    return sse_response(web_events(run, message), {THREAD_HEADER: body.thread_id})
 
 
 @router.post(
@@ -175,13 +169,19 @@ async def ui_resume(
 ) -> StreamingResponse:
     """Answer the approvals a thread waits for (approve, edit, reject) and stream the rest of the
     run. A wrong answer is a 400 and an answered one a 409, before the stream starts."""
-    run = await prepare_run(runtime, caller, body.thread_id, request_state=request.state)
-    if run.new_thread:
-        raise ApiError(404, f"no thread {body.thread_id!r}")
     # Checked now for a clear 4xx, and again once the run holds the thread (a second answer
     # racing this one then gets its 409 in the stream).
-    snapshot = await runtime.graph.aget_state({"configurable": {"thread_id": body.thread_id}})
-    check_resume(snapshot, body.resume)
+    run = await prepare(
+        runtime,
+        RunRequest(
+            caller,
+            body.thread_id,
+            resume=body.resume,
+            resuming=True,
+            create_thread=False,
+            request_state=request.state,
+        ),
+    )
     return sse_response(web_events(run, Resume(body.resume)), {THREAD_HEADER: body.thread_id})
 
 

@@ -14,10 +14,11 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from server.agentserver.shapes import is_uuid, iso
+from server.agentserver.shapes import is_uuid
 from server.api_error import ApiError
 from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath
 from server.http.routes.thread_routes import own_thread
+from server.road.encoding import iso
 from server.storage.store import RunNotFound
 from server.storage.webhook_store import WebhookStore, attempts_json
 
