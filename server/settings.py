@@ -168,9 +168,10 @@ class Settings(BaseSettings):
 
     # --- crons, webhooks, replayable streams (the Agent Server API) -------------------------------
     cron_grace: Annotated[float, Field(ge=0, le=30 * 86400)] = 300.0
-    """Seconds a cron tick may be late and still fire. Ticks missed while no replica was running
-    are folded into one: the newest fires once when a replica is back if it is at most this old;
-    the others (and it, when older) are recorded as skipped, never fired twice."""
+    """Seconds a missed cron tick may be late and still fire. A cron up to 10 s behind fires each
+    due tick in turn; ticks missed while no replica was running are folded into one: the newest
+    fires once when a replica is back if it is at most this old; the others (and it, when older)
+    are recorded as skipped, never fired twice."""
     webhook_secret: SecretStr | None = None
     """Key of the ``X-Toolloom-Signature`` header of webhook deliveries (HMAC-SHA256 of
     ``timestamp.body``). Unset: deliveries are not signed."""

@@ -16,12 +16,13 @@ NOTHING``, the run: :mod:`server.storage.cron_store`), so whichever replica gets
 fires it and the others' transactions roll back: a tick fires once, however many replicas there
 are and whichever of them dies. On SQLite the one process fires.
 
-**Missed ticks** (every replica was down, or the scheduler fell behind): of a cron's due ticks
-the newest fires if it is at most ``TOOLLOOM_CRON_GRACE`` seconds old (300 by default); the
-earlier ones are folded into it (its tick row counts them in ``skipped``) and never fired. When
-even the newest is older than the grace window, nothing fires and a ``skipped`` row records it.
-So after an outage a cron fires at most once, never once per missed tick, and never twice for
-one tick. A tick whose run cannot be stored (the thread is gone, busy under ``reject``, the key
+**Late and missed ticks.** A cron at most 10 seconds behind (a busy machine, a scheduler
+that woke late, a replica restarting) fires each due tick in turn: none is lost to a hiccup.
+Further behind (every replica was down), its due ticks are folded: the newest fires if it is at
+most ``TOOLLOOM_CRON_GRACE`` seconds old (300 by default), the earlier ones are recorded in its
+tick row (``skipped``) and never fired; when even the newest is older than the grace window,
+nothing fires and a ``skipped`` row records it. So after an outage a cron fires at most once,
+never once per missed tick, and never twice for one tick. A tick whose run cannot be stored (the thread is gone, busy under ``reject``, the key
 over its limits) is recorded ``refused`` with the reason, and the cron goes on to its next tick.
 """
 
@@ -53,6 +54,9 @@ MAX_SLEEP = 1.0
 """Longest the scheduler sleeps: a cron made or changed on another replica is seen within it."""
 MIN_SLEEP = 0.05
 FOLD_LIMIT = 10_000
+"""Missed ticks counted one by one; beyond, the newest is found directly."""
+CATCH_UP = 10.0
+"""Seconds a cron may be behind and still fire each due tick in turn (see :func:`plan`)."""
 """Missed ticks counted one by one; beyond, the newest is found directly."""
 TICKS_KEPT = timedelta(days=7)
 PRUNE_EVERY = 3600.0
@@ -102,10 +106,17 @@ def latest_tick(schedule: str, until: datetime, timezone: str | None = None) -> 
 
 
 def plan(row: CronRow, now: datetime, grace: float) -> tuple[Tick, bool]:
-    """What to do about a due cron: the tick to handle (the newest due one, the earlier ones
-    folded into it) and whether it fires (False: older than the grace window, skipped)."""
+    """What to do about a due cron: the tick to handle and whether it fires (False: older than
+    the grace window, recorded as skipped). A cron at most :data:`CATCH_UP` seconds behind (a
+    busy machine, a scheduler that slept late) fires its oldest due tick alone, and the next
+    pass the one after: no tick is lost to a hiccup. Further behind (every replica was down),
+    the due ticks are folded into the newest, which fires once if it is within ``grace``."""
     expected = aware(row.next_run_date)
     assert expected is not None
+    if (now - expected).total_seconds() <= CATCH_UP:
+        return Tick(
+            row.cron_id, expected, expected, next_tick(row.schedule, expected, row.timezone)
+        ), True
     until = now
     end = aware(row.end_time)
     if end is not None:
