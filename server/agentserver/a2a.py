@@ -136,10 +136,9 @@ def task_of(answer: agent_calls.Answer, history: list[Message] | None = None) ->
     state = STATES.get(answer.status, TaskState.TASK_STATE_WORKING)
     if answer.interrupts:
         state = TaskState.TASK_STATE_INPUT_REQUIRED
-    status = TaskStatus(state=state)
-    task = Task(id=answer.run_id, context_id=answer.thread_id, status=status)
-    if answer.text:
-        status.message.CopyFrom(agent_message(answer.text, answer.run_id, answer.thread_id))
+    task = Task(id=answer.run_id, context_id=answer.thread_id, status=TaskStatus(state=state))
+    if answer.text:  # (the task holds a copy of what it was given: set it there)
+        task.status.message.CopyFrom(agent_message(answer.text, answer.run_id, answer.thread_id))
         if state == TaskState.TASK_STATE_COMPLETED:
             task.artifacts.append(answer_artifact(answer.text))
     for message in history or []:

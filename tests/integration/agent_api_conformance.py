@@ -1473,15 +1473,10 @@ async def _crons_and_replay(x: _Ctx) -> None:
     r.name(run_id, "{replay_run}")
     await r.wait_status(rtid, run_id, ["success", "error"])
     names = [p.event for p in parts]
-    cut = parts[2].id if len(parts) > 2 else "-1"
-    rest = await r.step(
-        "runs.join_stream_replay",
-        "runs.join_stream(T4, R, last_event_id=<id of the 3rd event>) after R ended",
-        lambda c: c.runs.join_stream(rtid, run_id, last_event_id=cut),
-    )
-    got = rest.value if isinstance(rest.value, list) else []
-    r.fact(rest, "the_events_after_it", [p.event for p in got] == names[3:])
-    r.fact(rest, "same_data", [p.data for p in got] == [p.data for p in parts[3:]])
+    # Only the whole stream is replayed here: the reference's ids ("<ms>-<n>") compare as
+    # strings, so a replay from an id in the middle skips or repeats events sent within the same
+    # millisecond, differently each time. tests/integration/test_agent_runs.py replays toolloom's
+    # streams from random points.
     whole = await r.step(
         "runs.join_stream_replay_all",
         "runs.join_stream(T4, R, last_event_id='-1') after R ended",

@@ -15,6 +15,7 @@ official clients (``langgraph-sdk``, ``a2a-sdk``, the MCP SDK) against a real ``
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import hashlib
 import hmac
 import itertools
@@ -26,7 +27,6 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -109,19 +109,34 @@ def receiver() -> Iterator[Receiver]:
 
 
 @pytest.fixture(scope="module")
-def server(stub: StubLLM, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    process = ServerProcess(
+def servers(
+    stub: StubLLM, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[ServerProcess, ServerProcess]]:
+    """Two servers, started together: one that lets webhooks reach 127.0.0.1 (the receiver),
+    one with the default guard (no private addresses)."""
+    common = {"TOOLLOOM_LLM_BASE_URL": stub.base_url, "TOOLLOOM_LLM_MODEL": "stub"}
+    allowing = ServerProcess(
         tmp_path_factory.mktemp("agent-runs"),
-        TOOLLOOM_LLM_BASE_URL=stub.base_url,
-        TOOLLOOM_LLM_MODEL="stub",
         TOOLLOOM_API_KEYS=f"alice={KEY},bob={OTHER}",
         TOOLLOOM_NET_ALLOW_PRIVATE="true",
         TOOLLOOM_WEBHOOK_SECRET=SECRET,
         TOOLLOOM_WEBHOOK_BACKOFF="0.2",
         TOOLLOOM_WEBHOOK_ATTEMPTS="12",
-    ).start()
-    yield process
-    process.stop()
+        **common,
+    )
+    strict = ServerProcess(
+        tmp_path_factory.mktemp("agent-runs-strict"), TOOLLOOM_API_KEYS=f"alice={KEY}", **common
+    )
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        list(pool.map(ServerProcess.start, (allowing, strict)))
+    yield allowing, strict
+    allowing.stop()
+    strict.stop()
+
+
+@pytest.fixture(scope="module")
+def server(servers: tuple[ServerProcess, ServerProcess]) -> ServerProcess:
+    return servers[0]
 
 
 def sdk(server: ServerProcess, key: str = KEY) -> Any:
@@ -263,27 +278,21 @@ def test_every_webhook_is_delivered_and_signed_despite_failures(
 
 
 def test_a_private_webhook_is_refused_where_private_addresses_are_not_allowed(
-    stub: StubLLM, receiver: Receiver, tmp_path: Path
+    servers: tuple[ServerProcess, ServerProcess], receiver: Receiver
 ) -> None:
     before = len(receiver.got)
-    process = ServerProcess(
-        tmp_path, TOOLLOOM_LLM_BASE_URL=stub.base_url, TOOLLOOM_API_KEYS=f"alice={KEY}"
-    ).start()
-    try:
-        client = sdk(process)
-        tid = client.threads.create()["thread_id"]
-        for url in (receiver.url, receiver.url.replace("127.0.0.1", "localhost"),
-                    "http://169.254.169.254/latest/meta-data/"):  # fmt: skip
-            with pytest.raises(httpx.HTTPStatusError) as refused:
-                client.runs.wait(tid, "agent", input={"messages": []}, webhook=url)
-            assert refused.value.response.status_code == 422
-            assert "non-public address" in refused.value.response.text
-            with pytest.raises(httpx.HTTPStatusError) as also:
-                client.crons.create("agent", schedule="* * * * *", webhook=url)
-            assert also.value.response.status_code == 422
-        assert client.runs.list(tid) == [] and client.crons.count() == 0
-    finally:
-        process.stop()
+    client = sdk(servers[1])
+    tid = client.threads.create()["thread_id"]
+    for url in (receiver.url, receiver.url.replace("127.0.0.1", "localhost"),
+                "http://169.254.169.254/latest/meta-data/"):  # fmt: skip
+        with pytest.raises(httpx.HTTPStatusError) as refused:
+            client.runs.wait(tid, "agent", input={"messages": []}, webhook=url)
+        assert refused.value.response.status_code == 422
+        assert "non-public address" in refused.value.response.text
+        with pytest.raises(httpx.HTTPStatusError) as also:
+            client.crons.create("agent", schedule="* * * * *", webhook=url)
+        assert also.value.response.status_code == 422
+    assert client.runs.list(tid) == [] and client.crons.count() == 0
     time.sleep(1)
     assert len(receiver.got) == before
 

@@ -128,16 +128,6 @@ ACCEPTED = [
         "toolloom's graph keeps no long-term memory (no LangGraph `BaseStore`)",
     ),
     Accepted(
-        "crons.*", None, None,
-        "the cron routes answer 501",
-        "toolloom has no scheduler; schedule `POST /threads/{id}/runs` from your own",
-    ),
-    Accepted(
-        "threads.delete_unknown", ("requests",), None,
-        "the recorded path of `threads.delete_unknown` reads `{cron}`",
-        "an artifact of the harness: with no cron made, the all-zero id is named `{cron}`",
-    ),
-    Accepted(
         "auth.*", ("step",), None,
         "steps `auth.*` exist only here",
         "the reference runs without keys; here another key gets 404 for each of them (the test asserts it)",

@@ -146,11 +146,7 @@ async def _create(
 ) -> dict[str, Any]:
     schedule = check_schedule(body.schedule)
     timezone = check_timezone(body.timezone)
-    payload = _payload(body)
-    payload.pop("on_run_completed", None)
-    payload.pop("timezone", None)
-    payload.pop("end_time", None)
-    payload.pop("enabled", None)
+    payload = _payload(body)  # the body as sent, as the reference keeps it
     assistant_id = await _check_run(runtime, payload)
     payload["assistant_id"] = assistant_id
     cron_id = str(uuid.uuid4())
@@ -267,9 +263,9 @@ async def update_cron(cron_id: str, body: CronPatch, runtime: RuntimeDep, caller
         changes["on_run_completed"] = body.on_run_completed
     if body.metadata is not None:
         changes["metadata_json"] = json.dumps({**json.loads(row.metadata_json), **body.metadata})
-    fields = {k: v for k, v in _payload(body).items() if k in RUN_FIELDS}
-    if fields:
-        payload = {**json.loads(row.payload_json), **fields}
+    sent_fields = _payload(body)
+    if sent_fields:  # merged into the payload, as the reference does; the run reads RUN_FIELDS
+        payload = {**json.loads(row.payload_json), **sent_fields}
         payload["assistant_id"] = row.assistant_id
         config = payload.get("config") or {}
         config.setdefault("configurable", {})["cron_id"] = row.cron_id
