@@ -374,14 +374,14 @@ class RunWorker:
     def listen(self, run_id: str) -> Listener:
         return Listener(self, run_id, self.channels.setdefault(run_id, Channel()))
 
-    def replay(self, run_id: str, after: int) -> Listener | None:
-        """A listener that first gets the events after ``after`` of a resumable run executing
-        here (its history and its live queue taken together: no gap, no repeat); None when the
-        run is not executing here (the event log serves it). EventsGone: the history no longer
+    def replay(self, run_id: str, after: int) -> Listener | LogListener:
+        """A listener that first gets the events after ``after`` of a resumable run: for a run
+        executing here, its history and its live queue taken together (no gap, no repeat);
+        otherwise the event log (:class:`LogListener`). EventsGone: the history here no longer
         reaches back that far."""
         channel = self.channels.get(run_id)
         if run_id not in self.active or channel is None or not channel.resumable:
-            return None
+            return LogListener(self, run_id, after)
         if channel.history and channel.history[0][0] > after + 1:
             raise EventsGone(channel.history[0][0])
         listener = Listener(self, run_id, channel)
@@ -403,3 +403,33 @@ class RunWorker:
             return False
         row = await asyncio.to_thread(self.store.find_run, run_id)
         return row is None or row.status not in ACTIVE
+
+
+class LogListener:
+    """A resumable run followed through the event log (it runs on another replica, or has
+    ended): the events after ``after``, then new ones, until its stream is complete."""
+
+    outcome = None
+
+    def __init__(self, worker: RunWorker, run_id: str, after: int) -> None:
+        self.worker = worker
+        self.run_id = run_id
+        self.after = after
+
+    def close(self) -> None:
+        return None
+
+    async def events(
+        self, tick: float = HEARTBEAT, *, fresh: bool = False
+    ) -> AsyncIterator[Item | None]:
+        worker = self.worker
+
+        async def ended() -> bool:
+            return await worker.ended(self.run_id)
+
+        async for found in worker.log.follow(self.run_id, self.after, ended, tick):
+            if found is None:
+                yield None
+            else:
+                seq, event, data = found
+                yield event, data, seq

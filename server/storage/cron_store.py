@@ -312,7 +312,11 @@ class CronStore:
         """The soonest next tick of any enabled cron (the scheduler sleeps until then)."""
         with self.store._session() as session:
             found = session.exec(
-                select(func.min(CronRow.next_run_date)).where(CronRow.enabled == True)  # noqa: E712
+                select(func.min(CronRow.next_run_date)).where(
+                    CronRow.enabled == True,  # noqa: E712
+                    col(CronRow.end_time).is_(None)
+                    | (col(CronRow.next_run_date) <= col(CronRow.end_time)),
+                )
             ).one()
             return aware(found)
 

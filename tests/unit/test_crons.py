@@ -179,6 +179,11 @@ def test_a_refused_tick_is_recorded_once_and_the_cron_moves_on(database_url: str
         found = crons.find("c2")
         assert found is not None and found.next_run_date is not None
         assert crons.due(T0 + timedelta(seconds=30)) == []
+        assert crons.earliest() == T0 + timedelta(minutes=1)
+        crons.update("c2", "alice", {"end_time": T0 + timedelta(seconds=30)})
+        assert crons.earliest() is None  # past its end: the scheduler does not wake for it
+        assert crons.due(T0 + timedelta(minutes=1)) == []
+        crons.update("c2", "alice", {"end_time": None})
         assert [c.cron_id for c in crons.due(T0 + timedelta(minutes=1))] == ["c2"]
         rows, total = crons.search("alice", metadata={"team": "ops"})
         assert total == 1 and rows[0].cron_id == "c2"

@@ -47,7 +47,7 @@ from server.agentserver.stored_runs import (
     stop_agent_run,
 )
 from server.agentserver.webhooks import check_webhook_url
-from server.agentserver.worker import HEARTBEAT, Item, Listener, RunWorker
+from server.agentserver.worker import HEARTBEAT, Listener, LogListener, RunWorker
 from server.api_error import ApiError
 from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath, WorkerDep
 from server.http.routes.thread_routes import own_thread
@@ -423,8 +423,8 @@ async def join_run_stream(
         body = _event_stream(runtime, worker, run, listener, on_disconnect, modes, ids=resumable)
         return _stream_response(body, run_headers(run, "stream"))
     try:
-        local = worker.replay(run_id, after)
-        if local is None:
+        listener = worker.replay(run_id, after)
+        if isinstance(listener, LogListener):
             expired = run.status not in ACTIVE and _ended_before(
                 run, runtime.settings.stream_events_ttl
             )
@@ -434,7 +434,6 @@ async def join_run_stream(
         raise ApiError(
             410, f"the events of run {run_id} after {after} are no longer kept{kept}"
         ) from None
-    listener = local or LogListener(worker, run_id, after)
     body = _event_stream(runtime, worker, run, listener, on_disconnect, modes, ids=True, fresh=True)
     return _stream_response(body, run_headers(run, "stream"))
 
@@ -444,36 +443,6 @@ def _ended_before(run: RunRow, seconds: float) -> bool:
     if ended.tzinfo is None:
         ended = ended.replace(tzinfo=UTC)
     return (utcnow() - ended).total_seconds() > seconds
-
-
-class LogListener:
-    """A resumable run followed through the event log (it runs on another replica, or has
-    ended): the events after ``after``, then new ones, until its stream is complete."""
-
-    outcome = None
-
-    def __init__(self, worker: RunWorker, run_id: str, after: int) -> None:
-        self.worker = worker
-        self.run_id = run_id
-        self.after = after
-
-    def close(self) -> None:
-        return None
-
-    async def events(
-        self, tick: float = HEARTBEAT, *, fresh: bool = False
-    ) -> AsyncIterator[Item | None]:
-        worker = self.worker
-
-        async def ended() -> bool:
-            return await worker.ended(self.run_id)
-
-        async for found in worker.log.follow(self.run_id, self.after, ended, tick):
-            if found is None:
-                yield None
-            else:
-                seq, event, data = found
-                yield event, data, seq
 
 
 def _stream_modes(values: list[str] | None) -> set[str] | None:
