@@ -244,8 +244,8 @@ async def test_the_http_endpoint_needs_the_key(http_url: str, http: ClientSessio
     ]
     assert statuses == [401]
 
-    # with the key (the module's session), listing works
-    assert len((await http.list_tools()).tools) == 17
+    # with the key (the module's session), listing works: the 17 tools and the agent
+    assert len((await http.list_tools()).tools) == 18
 
 
 async def test_the_http_endpoint_refuses_a_foreign_host(http_url: str) -> None:
