@@ -15,7 +15,7 @@ from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from langchain_openai import ChatOpenAI
 from pydantic import SecretStr
 
-from backends.failures import StreamCutOff
+from backends.failures import ReplyError, StreamCutOff
 
 DEFAULT_MODEL = "openai/gpt-oss-20b"
 DEFAULT_MAX_TOKENS = 1024
@@ -40,8 +40,12 @@ class ToolloomChatOpenAI(ChatOpenAI):
         response: dict[str, Any] | openai.BaseModel,
         generation_info: dict[str, Any] | None = None,
     ) -> ChatResult:
-        result = super()._create_chat_result(response, generation_info)
         data = response if isinstance(response, dict) else response.model_dump()
+        if isinstance(data, dict) and data.get("error") and not data.get("choices"):
+            # An HTTP 200 whose body is an error (a HarmonyError passed on as the reply):
+            # classified like the HTTP error it reports, not as a bug.
+            raise ReplyError.from_body(data["error"])
+        result = super()._create_chat_result(response, generation_info)
         for generation, choice in zip(result.generations, data.get("choices") or [], strict=False):
             message = choice.get("message") or {}
             reasoning = next((message[k] for k in REASONING_KEYS if message.get(k)), None)
@@ -67,17 +71,23 @@ class ToolloomChatOpenAI(ChatOpenAI):
 
     def _stream(self, *args: Any, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         finished = False
-        for chunk in super()._stream(*args, **kwargs):
-            finished = finished or bool((chunk.generation_info or {}).get("finish_reason"))
-            yield chunk
+        try:
+            for chunk in super()._stream(*args, **kwargs):
+                finished = finished or bool((chunk.generation_info or {}).get("finish_reason"))
+                yield chunk
+        except openai.APIError as exc:
+            raise stream_error(exc) from exc
         if not finished:
             raise StreamCutOff
 
     async def _astream(self, *args: Any, **kwargs: Any) -> AsyncIterator[ChatGenerationChunk]:
         finished = False
-        async for chunk in super()._astream(*args, **kwargs):
-            finished = finished or bool((chunk.generation_info or {}).get("finish_reason"))
-            yield chunk
+        try:
+            async for chunk in super()._astream(*args, **kwargs):
+                finished = finished or bool((chunk.generation_info or {}).get("finish_reason"))
+                yield chunk
+        except openai.APIError as exc:
+            raise stream_error(exc) from exc
         if not finished:
             raise StreamCutOff
 
@@ -108,6 +118,16 @@ class ToolloomChatOpenAI(ChatOpenAI):
             payload["extra_body"] = extra
             payload.setdefault("messages", [])
         return payload
+
+
+def stream_error(exc: openai.APIError) -> Exception:
+    """What an error raised while reading a stream means. The OpenAI client raises a bare
+    ``APIError`` for an ``{"error": ...}`` event in a stream that had started (vLLM's HarmonyError
+    from the reasoning parser, an IndexError mid-arguments): that is the backend's reply failing,
+    as a :class:`~backends.failures.ReplyError`. Anything else (a status, a connection) as it is."""
+    if type(exc) is openai.APIError:
+        return ReplyError.from_body(exc.body if exc.body is not None else exc.message)
+    return exc
 
 
 def make_chat_model(

@@ -80,6 +80,17 @@ _HARMONY_HISTORY_WORDS = (
 )
 
 
+# openai-harmony's own parser messages. A server that passes on only the message (vLLM's streaming
+# path as an error event, SGLang as a 400, a server that answers 200 with the error as the body)
+# never says "HarmonyError", yet it is the same failure.
+_HARMONY_MESSAGES = (
+    "remaining in message header",
+    "while expecting start token",
+    "while waiting for message header",
+    "unknown role:",
+)
+
+
 def harmony_kind(text: str) -> Literal["output", "history"] | None:
     """Which Harmony failure a backend's error text reports: ``output`` (parsing a sampled
     reply: transient), ``history`` (rendering the request: persistent), or None (not Harmony).
@@ -87,7 +98,7 @@ def harmony_kind(text: str) -> Literal["output", "history"] | None:
     costs one call, and a history failure then still gets its other shape (see
     :meth:`backends.backend.Backend.chat`)."""
     lowered = text.lower()
-    if "harmony" not in lowered:
+    if "harmony" not in lowered and not any(m in lowered for m in _HARMONY_MESSAGES):
         return None
     if any(word in lowered for word in _HARMONY_HISTORY_WORDS):
         return "history"
@@ -111,6 +122,25 @@ class StreamCutOff(Exception):
 
     def __init__(self) -> None:
         super().__init__("the LLM backend's streamed reply was cut off mid-answer")
+
+
+class ReplyError(Exception):
+    """An error the backend reported inside a reply that began as a success: the JSON error body
+    of an HTTP 200, or an error event in a stream that had already started (vLLM's reasoning
+    parser failing mid-stream). Classified as an HTTP error of its ``code`` would be."""
+
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code if isinstance(code, int) and 400 <= code < 600 else 500
+
+    @classmethod
+    def from_body(cls, error: object) -> ReplyError:
+        """From the ``error`` member of a reply (an object with a message and a code, or text)."""
+        if isinstance(error, dict):
+            code = error.get("code")
+            return cls(str(error.get("message") or error), code if isinstance(code, int) else None)
+        return cls(str(error))
 
 
 @dataclass(frozen=True)
@@ -148,19 +178,23 @@ def retry_after_seconds(exc: BaseException) -> float | None:
     return max(0.0, when.timestamp() - time.time())
 
 
-def _reason(exc: openai.APIStatusError, limit: int = 200) -> str:
+def _reason(exc: openai.APIStatusError | ReplyError, limit: int = 200) -> str:
     """The backend's own words for a failure (its error ``message``), shortened, one line."""
-    body = exc.body
     message: object = None
-    if isinstance(body, dict):
-        inner = body.get("error")
-        message = inner.get("message") if isinstance(inner, dict) else body.get("message")
-    text = " ".join(str(message or exc.message or "").split())
+    if isinstance(exc, ReplyError):
+        message = exc.message
+    else:
+        body = exc.body
+        if isinstance(body, dict):
+            inner = body.get("error")
+            message = inner.get("message") if isinstance(inner, dict) else body.get("message")
+        message = message or exc.message
+    text = " ".join(str(message or "").split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _status_failure(exc: openai.APIStatusError) -> Failure:
-    code = exc.status_code
+def _status_failure(exc: openai.APIStatusError | ReplyError) -> Failure:
+    code = exc.code if isinstance(exc, ReplyError) else exc.status_code
     if code == 429:
         return Failure(
             "rate_limited",
@@ -169,7 +203,9 @@ def _status_failure(exc: openai.APIStatusError) -> Failure:
             retry_after_seconds(exc),
         )
     text = str(exc)
-    harmony = harmony_kind(text) if code == 500 else None
+    # A Harmony parser failure comes as a 500 from vLLM's chat path, but as a 400 from SGLang
+    # and from vLLM's streaming path: the request was fine, the sampled output was not.
+    harmony = harmony_kind(text) if code in (400, 500) else None
     if harmony == "output":
         return Failure(
             "bad_output",
@@ -193,9 +229,11 @@ def _status_failure(exc: openai.APIStatusError) -> Failure:
             f"the LLM backend is unavailable (HTTP {code})",
             retry_after_seconds(exc),
         )
+    reason = _reason(exc)
+    said = f": {reason}" if reason else ""
     if code >= 500:
-        return Failure("server_error", 502, f"the LLM backend failed (HTTP {code})")
-    return Failure("request_shape", 502, f"the LLM backend failed (HTTP {code})")
+        return Failure("server_error", 502, f"the LLM backend failed (HTTP {code}){said}")
+    return Failure("request_shape", 502, f"the LLM backend failed (HTTP {code}){said}")
 
 
 def classify(exc: BaseException) -> Failure:
@@ -211,7 +249,7 @@ def classify(exc: BaseException) -> Failure:
         return Failure("timeout", 504, "the LLM backend did not answer in time")
     if isinstance(exc, openai.APIConnectionError | httpx.TransportError):
         return Failure("connection", 503, "the LLM backend is unavailable (connection failed)")
-    if isinstance(exc, openai.APIStatusError):
+    if isinstance(exc, openai.APIStatusError | ReplyError):
         return _status_failure(exc)
     if isinstance(exc, StreamCutOff):
         return Failure("cut_off", 502, str(exc))

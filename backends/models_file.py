@@ -36,7 +36,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 import yaml
 from pydantic import (
@@ -51,7 +51,27 @@ from pydantic import (
 )
 
 from backends.pool import UnknownModel
-from server.settings import Settings
+
+
+class Settings(Protocol):
+    """What the models file reads of the server's settings: the file, and the single backend
+    (``TOOLLOOM_LLM_*``) used without one and as every entry's defaults."""
+
+    @property
+    def models(self) -> Path | None: ...
+    @property
+    def llm_base_url(self) -> AnyHttpUrl | None: ...
+    @property
+    def llm_model(self) -> str | None: ...
+    @property
+    def llm_api_key(self) -> SecretStr: ...
+    @property
+    def llm_timeout(self) -> float: ...
+    @property
+    def llm_max_tokens(self) -> int | None: ...
+    @property
+    def llm_temperature(self) -> float: ...
+
 
 __all__ = [
     "EMBEDDED",

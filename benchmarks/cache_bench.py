@@ -119,7 +119,7 @@ def main() -> None:
     parser.add_argument("--redis", default=None, help="a Redis URL, or 'auto' for a private one")
     args = parser.parse_args()
     if args.redis == "auto":
-        from tests.redis_server import RedisServer
+        from harness.redis_server import RedisServer
 
         with tempfile.TemporaryDirectory() as tmp, RedisServer(Path(tmp)) as server:
             result = asyncio.run(run(args.calls, server.url))

@@ -16,8 +16,8 @@ import httpx
 from backends.embedded import EmbeddedServer
 from nodes.conversation import tool_list_text
 from nodes.prompts import ROUTE_SYSTEM
-from nodes.validation import ToolSpec
 from tools.registry import build_tools
+from tools.specs import ToolSpec
 
 QUESTIONS = [
     "What is 2+2?",

@@ -42,7 +42,7 @@ def pg_bytes(url: str) -> int:
     """The PostgreSQL database's size on disk."""
     import psycopg
 
-    from server.storage.store import libpq_url
+    from graph.databases import libpq_url
 
     with psycopg.connect(libpq_url(url)) as conn:
         row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
@@ -70,7 +70,7 @@ async def run(turns: int, database_url: str | None = None) -> dict[str, object]:
                 run = await prepare(runtime, RunRequest(ANONYMOUS, thread, messages=given))
                 await run.invoke(given)
                 timings.append(time.perf_counter() - started)
-            messages = runtime.store.get_thread(thread, ANONYMOUS.name).message_count
+            messages = runtime.store.threads.get_thread(thread, ANONYMOUS.name).message_count
         size = pg_bytes(database_url) - size_before if database_url else db_bytes(db)
     # The median of the 20 turns around each checkpoint (the run goes 10 turns past the last
     # one), so one slow turn (a WAL checkpoint, a noisy neighbour on a VM) does not decide it.

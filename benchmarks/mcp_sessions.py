@@ -1,6 +1,6 @@
 """MCP session strategy: the cost of one tool call with a persistent session per server (what
 toolloom does) against a new session per call (``MultiServerMCPClient.get_tools()``'s default),
-over stdio and over streamable HTTP on 127.0.0.1, against ``tests/mcp_server.py``.
+over stdio and over streamable HTTP on 127.0.0.1, against ``harness/mcp_server.py``.
 
 Both paths call ``add`` through a LangChain tool: toolloom's through its toolbox (argument
 validation, timeout, output cap included), the other through the adapters' tool, which opens a
@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from langchain_mcp_adapters.client import MultiServerMCPClient
 
 from backends.embedded import free_port
+from server.runtime import tool_sources_from
 from server.settings import load_settings
 from tools.base import ToolConfig
 from tools.toolbox import McpTiming, open_tools
@@ -84,7 +86,8 @@ async def run(calls: int, fresh_calls: int) -> dict[str, Any]:
             config.write_text(json.dumps({"servers": connections}))
             settings = load_settings(mcp_config=config)
             tool_config = ToolConfig(workspace=Path(tmp) / "ws", sandbox_db=Path(tmp) / "db")
-            async with open_tools(settings, tool_config, timing=McpTiming()) as toolbox:
+            sources = replace(tool_sources_from(settings, tool_config), timing=McpTiming())
+            async with open_tools(sources) as toolbox:
                 for transport, name in (("stdio", "add"), ("http", "http__add")):
                     tool = toolbox.get(name)
                     assert tool is not None

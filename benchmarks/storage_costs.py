@@ -10,7 +10,7 @@ Medians (and p90) over many repetitions, single caller, on this machine:
   hold, claim, start_run, a graph turn on a fake model, finish_run and prune (turns a second,
   errors, messages lost).
 
-PostgreSQL is a throwaway Debian PostgreSQL 15 cluster (tests/pg.py, fsync off) unless
+PostgreSQL is a throwaway Debian PostgreSQL 15 cluster (harness/pg.py, fsync off) unless
 ``--database-url`` names one.
 
 Run: uv run python benchmarks/storage_costs.py [--repeat 200] [--clients 64 --turns 10]
@@ -69,17 +69,21 @@ async def _time_async(call: Callable[[int], Awaitable[Any]], repeat: int) -> dic
 
 async def measure(target: str, repeat: int) -> dict[str, Any]:
     store = Store(target)
-    result: dict[str, Any] = {"backend": store.dialect}
+    result: dict[str, Any] = {"backend": store.db.dialect}
     try:
         result["open_migrated_store"] = _time_sync(lambda _: Store(target).close(), 10)
-        result["claim_thread"] = _time_sync(lambda i: store.claim_thread(f"t{i}", "k"), repeat)
+        result["claim_thread"] = _time_sync(
+            lambda i: store.threads.claim_thread(f"t{i}", "k"), repeat
+        )
         runs: list[int] = []
         result["start_run"] = _time_sync(
-            lambda i: runs.append(store.start_run(f"t{i}", [HumanMessage("hello", id=f"u{i}")])),
+            lambda i: runs.append(
+                store.runs.start_run(f"t{i}", [HumanMessage("hello", id=f"u{i}")])
+            ),
             repeat,
         )
         result["finish_run"] = _time_sync(
-            lambda i: store.finish_run(
+            lambda i: store.runs.finish_run(
                 runs[i],
                 f"t{i}",
                 [
@@ -91,7 +95,7 @@ async def measure(target: str, repeat: int) -> dict[str, Any]:
             repeat,
         )
         result["add_usage"] = _time_sync(
-            lambda _: store.add_usage(
+            lambda _: store.usage.add_usage(
                 "k", error=False, prompt_tokens=10, completion_tokens=5, tool_calls=1
             ),
             repeat,
@@ -165,8 +169,8 @@ async def concurrent_turns(target: str, clients: int, turns: int) -> dict[str, A
     once: turns a second, errors, and whether every message reached the transcript."""
     from graph.builder import build_graph
     from graph.checkpoints import compile_checkpointed
+    from harness.fakes import ScriptedChatModel
     from server.storage.coordination import open_coordinator
-    from tests.fakes import ScriptedChatModel
 
     store = Store(target)
     errors = 0
@@ -180,17 +184,17 @@ async def concurrent_turns(target: str, clients: int, turns: int) -> dict[str, A
             async def client(index: int) -> None:
                 nonlocal errors
                 thread = f"c{index}"
-                await asyncio.to_thread(store.claim_thread, thread, "")
+                await asyncio.to_thread(store.threads.claim_thread, thread, "")
                 for turn in range(turns):
                     try:
                         async with coordinator.hold_thread(thread, 30):
                             given = [HumanMessage(f"turn {turn}", id=f"{thread}-{turn}")]
-                            run = await asyncio.to_thread(store.start_run, thread, given)
+                            run = await asyncio.to_thread(store.runs.start_run, thread, given)
                             state = await graph.ainvoke(
                                 {"messages": given}, {"configurable": {"thread_id": thread}}
                             )
                             await asyncio.to_thread(
-                                store.finish_run, run, thread, state["messages"]
+                                store.runs.finish_run, run, thread, state["messages"]
                             )
                             await prune_checkpoints(saver, thread, 10)
                     except Exception:
@@ -199,7 +203,7 @@ async def concurrent_turns(target: str, clients: int, turns: int) -> dict[str, A
             started = time.perf_counter()
             await asyncio.gather(*(client(index) for index in range(clients)))
             elapsed = time.perf_counter() - started
-        _, messages = store.counts()
+        _, messages = store.leases.counts()
     finally:
         store.close()
     return {
@@ -227,7 +231,7 @@ def main() -> None:
     cluster = None
     url = args.database_url
     if url is None:
-        from tests.pg import start_cluster
+        from harness.pg import start_cluster
 
         cluster = start_cluster()
         url = cluster.fresh_database()

@@ -5,7 +5,7 @@ The same ``/v1/chat/completions`` turn (two model calls, one tool call) with the
 
 - ``calculator``: a built-in;
 - ``stock_level``: a Python tool (``examples.inventory_tools``);
-- ``add`` over stdio and ``web__add`` over streamable HTTP: MCP tools of ``tests/mcp_server.py``
+- ``add`` over stdio and ``web__add`` over streamable HTTP: MCP tools of ``harness/mcp_server.py``
   (one persistent session per server).
 
 Reported: the median turn, and its ratio to the built-in's (the four kinds interleaved, one of
@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from backends.embedded import free_port
 from backends.stub import StubLLM
 from benchmarks.http_bench import Server
-from tests.mcp_server import HttpMcp
+from harness.mcp_server import HttpMcp
 
 ROOT = Path(__file__).resolve().parents[1]
 MCP_SERVER = ROOT / "tests" / "mcp_server.py"

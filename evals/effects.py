@@ -404,7 +404,7 @@ class World:
 async def open_world(folder: Path | None = None) -> AsyncIterator[tuple[World, Any]]:
     """The world and a toolbox over it: the built-ins (private addresses allowed: everything
     is on 127.0.0.1) and the MCP notes server over stdio."""
-    from server.runtime import mcp_timing_from, tool_config_from
+    from server.runtime import tool_sources_from
     from server.settings import load_settings
     from tools.toolbox import open_tools
 
@@ -437,9 +437,7 @@ async def open_world(folder: Path | None = None) -> AsyncIterator[tuple[World, A
             mcp_config=config,
             tool_timeout=15.0,
         )
-        async with open_tools(
-            settings, tool_config_from(settings), timing=mcp_timing_from(settings)
-        ) as toolbox:
+        async with open_tools(tool_sources_from(settings)) as toolbox:
             names = {t.name for t in toolbox.tools}
             if "add_note" not in names or "list_notes" not in names:
                 raise RuntimeError(f"the MCP notes server did not come up: {sorted(names)}")

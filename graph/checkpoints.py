@@ -18,7 +18,7 @@ import contextlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, overload
+from typing import Any, overload
 
 from langgraph._internal._constants import CONFIG_KEY_DURABILITY
 from langgraph.checkpoint.base import BaseCheckpointSaver
@@ -31,16 +31,7 @@ from psycopg import AsyncConnection, AsyncCursor
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
 
-from server.storage.store import (
-    PoolOptions,
-    is_postgres_url,
-    is_unavailable,
-    libpq_url,
-    unavailable,
-)
-
-if TYPE_CHECKING:
-    from server.settings import Settings
+from graph.databases import PoolOptions, is_postgres_url, is_unavailable, libpq_url, unavailable
 
 SETUP_LOCK_KEY = 7_318_204_114  # replicas starting together run the saver's setup() one at a time
 SETUP_LOCK_WAIT = 120.0  # seconds a starting replica waits for another's setup() before giving up
@@ -101,28 +92,17 @@ def open_checkpointer(
 
 @overload
 def open_checkpointer(
-    target: str | Settings, *, pool: PoolOptions | None = None, pool_size: int = 3
+    target: str, *, pool: PoolOptions | None = None, pool_size: int = 3
 ) -> contextlib.AbstractAsyncContextManager[BaseCheckpointSaver[Any]]: ...
 
 
 def open_checkpointer(
-    target: Path | str | Settings, *, pool: PoolOptions | None = None, pool_size: int = 3
+    target: Path | str, *, pool: PoolOptions | None = None, pool_size: int = 3
 ) -> contextlib.AbstractAsyncContextManager[BaseCheckpointSaver[Any]]:
-    """The saver for a SQLite file (a ``Path``), a ``postgresql://`` URL, or the settings
-    (TOOLLOOM_DATABASE_URL if set, else TOOLLOOM_DB), set up and with the strict serde.
-    ``pool`` (timeouts) and ``pool_size`` (most connections) apply to PostgreSQL only."""
-    if not isinstance(target, Path | str):
-        settings = target
-        pool = PoolOptions(
-            pool_size=settings.db_pool_size,
-            max_overflow=settings.db_max_overflow,
-            pool_timeout=settings.db_pool_timeout,
-            connect_timeout=settings.db_connect_timeout,
-            statement_timeout=settings.db_statement_timeout,
-        )
-        pool_size = settings.db_checkpoint_pool_size
-        url = settings.database_url
-        target = url.get_secret_value() if url is not None else settings.db
+    """The saver for a SQLite file (a ``Path``) or a ``postgresql://`` URL, set up and with the
+    strict serde. ``pool`` (timeouts) and ``pool_size`` (most connections) apply to PostgreSQL
+    only. The server opens it from its settings with
+    :func:`server.storage.store.open_checkpoints`."""
     if is_postgres_url(target):
         return _open_postgres(str(target), pool or PoolOptions(), pool_size)
     return _open_sqlite(Path(str(target).removeprefix("sqlite:///")))

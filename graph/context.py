@@ -24,7 +24,7 @@ from langchain_core.tools import BaseTool
 
 from backends.pool import BackendPool, Routed
 from intent.model import IntentModel
-from nodes.validation import ToolSpec
+from tools.specs import ToolSpec
 
 ToolChoice = Literal["auto", "none", "required"] | dict[str, Any]
 SideEffects = Literal["grounded", "ask", "allow"]

@@ -9,11 +9,11 @@ from langgraph.graph.message import add_messages
 from typing_extensions import TypedDict
 
 from intent.effects import Grounding
-from nodes.intents import Decision
 
-Stage = Literal["native", "text", "structured", "intent", "pattern"]
+Stage = Literal["native", "text", "analysis", "structured", "intent", "pattern"]
 """Which stage produced a tool call: ``native`` (the backend returned well-formed tool_calls),
-``text`` (written into the reply: Harmony, Hermes, JSON), ``structured`` (a constrained JSON
+``text`` (written into the reply: Harmony, Hermes, JSON), ``analysis`` (written on gpt-oss's
+analysis channel, which the backend handed over as reasoning), ``structured`` (a constrained JSON
 request to the model), ``intent`` (the learned intent model and the argument extractors, for the
 built-in tools), ``pattern`` (deterministic patterns, when the intent model is unsure)."""
 
@@ -25,6 +25,25 @@ def merge_dicts(left: dict[str, Any] | None, right: dict[str, Any] | None) -> di
     """Reducer: later keys win; a key set to ``None`` is removed; ``None`` on either side is empty."""
     merged = {**(left or {}), **(right or {})}
     return {key: value for key, value in merged.items() if value is not None}
+
+
+class Decision(TypedDict):
+    """The intent model's decision for a turn, as the state keeps it (plain JSON)."""
+
+    kind: str
+    """``call`` (every argument found), ``fill`` (tools chosen, some argument missing), ``chat``
+    (confidently no tool), or ``unsure``."""
+    calls: list[dict[str, Any]]
+    """The complete calls: ``{"name", "args"}``."""
+    missing: dict[str, list[str]]
+    """Chosen tools with arguments the user's words did not give: tool -> argument names."""
+    known: dict[str, dict[str, Any]]
+    """For those tools, the arguments that were found."""
+    ranked: list[str]
+    """The tools the intent model ranks highest, best first."""
+    others: NotRequired[list[str]]
+    """Tools the intent model does not know (MCP and Python tools) that share words with the
+    request, best first (BM25, :mod:`nodes.ranking`): the model is shown them too."""
 
 
 class InputState(TypedDict):

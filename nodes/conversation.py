@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from langchain_core.messages import AIMessage, AnyMessage, BaseMessage, HumanMessage, ToolMessage
 
 from backends.messages import message_text
-from nodes.validation import ToolSpec
+from nodes.parsers import HARMONY_TOKEN, strip_harmony
+from tools.specs import ToolSpec
 
 
 def last_human_index(messages: Sequence[BaseMessage]) -> int:
@@ -31,12 +32,25 @@ UNANSWERED = "Error: not run: the user moved on before deciding on this call."
 
 
 def window(messages: Sequence[AnyMessage], limit: int) -> list[AnyMessage]:
-    """The most recent ``limit`` messages, never starting inside a tool exchange, and with a tool
-    message for every tool call (see :func:`answer_every_call`)."""
+    """The most recent ``limit`` messages, never starting inside a tool exchange, with a tool
+    message for every tool call (see :func:`answer_every_call`), and assistant messages without
+    Harmony markers (see :func:`plain_assistant`)."""
     recent = list(messages[-limit:])
     while recent and isinstance(recent[0], ToolMessage):
         recent.pop(0)
-    return answer_every_call(recent)
+    return [plain_assistant(m) for m in answer_every_call(recent)]
+
+
+def plain_assistant(message: AnyMessage) -> AnyMessage:
+    """An assistant message as the model should see it again: a client that keeps a gpt-oss
+    reply as it came (``<|channel|>analysis<|message|>...<|channel|>final<|message|>...``) sends
+    the markers back, and gpt-oss's chat template refuses such a history on every request
+    (ml-explore/mlx-lm via llm-mlx #24). Only the final channel's text goes back."""
+    if not isinstance(message, AIMessage) or not isinstance(message.content, str):
+        return message
+    if not HARMONY_TOKEN.search(message.content):
+        return message
+    return message.model_copy(update={"content": strip_harmony(message.content)})
 
 
 def answer_every_call(messages: Sequence[AnyMessage]) -> list[AnyMessage]:

@@ -1,7 +1,8 @@
 """detect-intent: recover tool calls when the model made no well-formed native ones.
 
 Stages, in order:
-1. ``text``: calls written into the reply (Harmony, Hermes ``<tool_call>``, bare or fenced JSON).
+1. ``text``: calls written into the reply (Harmony, Hermes ``<tool_call>``, bare or fenced JSON,
+   a call's arguments left without their header when they fit one tool for certain).
 2. ``structured``: a constrained request for one JSON object naming a tool and its arguments,
    validated against the tool's schema and checked against what the user actually wrote
    (:mod:`nodes.structured`).
@@ -24,35 +25,60 @@ from langchain_core.messages import AIMessage, AnyMessage
 from langgraph.runtime import Runtime
 
 from graph.context import Context, Deps
-from graph.state import Stage, State
+from graph.state import Decision, Stage, State
 from nodes.common import call_signature, calls_made_this_turn, new_call_id, tools_ran_this_turn
 from nodes.conversation import last_user_text
-from nodes.intents import Decision, known_tools
-from nodes.parsers import parse_text_tool_calls
+from nodes.intents import known_tools
+from nodes.parsers import (
+    ParsedCall,
+    parse_bare_arguments,
+    parse_text_tool_calls,
+    without_spans,
+)
 from nodes.patterns import match_patterns
 from nodes.ranking import rank_tools
 from nodes.structured import ask_for_call
-from nodes.validation import ToolSpec, argument_errors, match_tool
+from tools.specs import ToolSpec, argument_errors, resolve_tool
 
 log = logging.getLogger(__name__)
 
 Found = tuple[str, dict[str, Any], Stage]  # tool name, arguments, stage
 
 
-def text_calls(draft: str, specs: Sequence[ToolSpec]) -> list[Found]:
-    """Stage 1: well-formed calls to tools on offer, written into the model's reply."""
-    found: list[Found] = []
-    for parsed in parse_text_tool_calls(draft):
-        spec = match_tool(parsed.name, specs)
+def _valid(
+    parsed: list[ParsedCall], specs: Sequence[ToolSpec], mentions: str, stage: Stage
+) -> list[tuple[Found, ParsedCall]]:
+    found: list[tuple[Found, ParsedCall]] = []
+    for call in parsed:
+        spec = resolve_tool(call.name, call.arguments, specs, mentions)
         if spec is None:
-            log.info("stage 1: text names unknown tool %r", parsed.name)
+            log.info("%s: no offered tool for %r %s", stage, call.name, call.form)
             continue
-        errors = argument_errors(spec, parsed.arguments)
+        errors = argument_errors(spec, call.arguments)
         if errors:
-            log.info("stage 1: %s arguments do not fit: %s", spec.name, errors)
+            log.info("%s: %s arguments do not fit: %s", stage, spec.name, errors)
             continue
-        found.append((spec.name, parsed.arguments, "text"))
+        found.append(((spec.name, call.arguments, stage), call))
     return found
+
+
+def text_calls(draft: str, specs: Sequence[ToolSpec]) -> list[Found]:
+    """Stage 1: well-formed calls to tools on offer, written into the model's reply (a call's
+    bare arguments only when :func:`tools.specs.resolve_tool` is sure of the tool)."""
+    parsed = parse_text_tool_calls(draft) or parse_bare_arguments(draft)
+    return [found for found, _ in _valid(parsed, specs, draft, "text")]
+
+
+def analysis_calls(reasoning: str, specs: Sequence[ToolSpec]) -> tuple[list[Found], str]:
+    """Calls gpt-oss wrote on its analysis channel, which the backend handed over as reasoning
+    (vllm-project/vllm #35907, #25514): in the Harmony call form, as a JSON call object, or as a
+    call's arguments ending the reasoning, where vLLM appends the body of a call whose header it
+    consumed. Each must fit an offered tool's schema; reasoning that only talks about a tool is
+    not a call. Returns the calls and the reasoning without them (what goes back to the model)."""
+    parsed = parse_text_tool_calls(reasoning) or parse_bare_arguments(reasoning, at_end=True)
+    valid = _valid(parsed, specs, reasoning, "analysis")
+    spans = [call.span for _, call in valid if call.span is not None]
+    return [found for found, _ in valid], without_spans(reasoning, spans) if spans else reasoning
 
 
 async def from_decision(

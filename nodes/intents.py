@@ -19,14 +19,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Sequence
-from typing import Any, NotRequired
+from typing import Any
 
-from typing_extensions import TypedDict
-
+from graph.state import Decision
 from intent.extract import extract_all
 from intent.model import Intent, IntentModel, shipped
 from nodes.ranking import rank_tools
-from nodes.validation import ToolSpec
+from tools.specs import ToolSpec
 
 log = logging.getLogger(__name__)
 
@@ -35,25 +34,6 @@ RANKED_TOOLS = 4
 
 SELF_ANSWERING = frozenset({"calculator", "time_now", "statistics", "file_list", "system_info"})
 """Tools whose result answers the question by itself: the answer can be written from it."""
-
-
-class Decision(TypedDict):
-    """The intent model's decision for a turn, as the state keeps it (plain JSON)."""
-
-    kind: str
-    """``call`` (every argument found), ``fill`` (tools chosen, some argument missing), ``chat``
-    (confidently no tool), or ``unsure``."""
-    calls: list[dict[str, Any]]
-    """The complete calls: ``{"name", "args"}``."""
-    missing: dict[str, list[str]]
-    """Chosen tools with arguments the user's words did not give: tool -> argument names."""
-    known: dict[str, dict[str, Any]]
-    """For those tools, the arguments that were found."""
-    ranked: list[str]
-    """The tools the intent model ranks highest, best first."""
-    others: NotRequired[list[str]]
-    """Tools the intent model does not know (MCP and Python tools) that share words with the
-    request, best first (BM25, :mod:`nodes.ranking`): the model is shown them too."""
 
 
 def shipped_model() -> IntentModel:

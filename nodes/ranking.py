@@ -16,7 +16,7 @@ from typing import Any
 
 import bm25s
 
-from nodes.validation import ToolSpec
+from tools.specs import ToolSpec
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 

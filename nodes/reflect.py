@@ -43,7 +43,7 @@ def held(message: ToolMessage) -> bool:
 def judge(state: State, ctx: Context) -> Reflection:
     """Go back to route when the model can fix a failed call or take a next step; else respond.
 
-    Calls from the model itself (native or written in text) may be corrected or followed by
+    Calls from the model itself (native, written in text or on the analysis channel) may be corrected or followed by
     another step. Calls from the structured request may be corrected too. Calls from patterns
     are deterministic: asking again would give the same calls, so their results are final.
     """
@@ -59,7 +59,7 @@ def judge(state: State, ctx: Context) -> Reflection:
         limit = f"the limit of {ctx.max_steps} steps"
     elif used >= ctx.max_tool_calls:
         limit = f"the limit of {ctx.max_tool_calls} tool calls"
-    model_driven = bool(step_stages & {"native", "text"})
+    model_driven = bool(step_stages & {"native", "text", "analysis"})
     correctable = model_driven or "structured" in step_stages
     if errors and correctable:
         if limit:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,16 +11,23 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langgraph.runtime import Runtime
 
 from backends.backend import BACKEND_KEY, DRAFT_TAG
+from backends.failures import classify
 from backends.messages import message_text
 from graph.context import Context, Deps
-from graph.state import Stage, State
+from graph.state import Decision, Stage, State
 from intent.effects import ground
 from nodes.common import new_call_id
 from nodes.conversation import last_user_text, tool_list_text, window
-from nodes.intents import RANKED_TOOLS, Decision, decide_turn
+from nodes.detect_intent import analysis_calls
+from nodes.intents import RANKED_TOOLS, decide_turn
+from nodes.parsers import without_calls
 from nodes.prompts import ROUTE_FEEDBACK, ROUTE_SYSTEM
 from nodes.structured import complete_parallel_calls
-from nodes.validation import ToolSpec, argument_errors, match_tool
+from tools.specs import ToolSpec, argument_errors, resolve_tool
+
+log = logging.getLogger(__name__)
+
+REASONING = "reasoning_content"  # where backends.client keeps a reply's reasoning
 
 
 async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[str, Any]:
@@ -73,28 +81,48 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
         tool_list=tool_list_text(offered) or "(none)",
         feedback=ROUTE_FEEDBACK.format(feedback=feedback) if feedback else "",
     )
-    reply = await deps.backend_for(ctx).chat(
-        [SystemMessage(content=system), *window(messages, ctx.history_messages)],
-        tools=[spec.openai for spec in offered],
-        tool_choice=tool_choice,
-        tags=(DRAFT_TAG,),
-    )
+    try:
+        reply = await deps.backend_for(ctx).chat(
+            [SystemMessage(content=system), *window(messages, ctx.history_messages)],
+            tools=[spec.openai for spec in offered],
+            tool_choice=tool_choice,
+            tags=(DRAFT_TAG,),
+        )
+    except Exception as exc:
+        if not offered or classify(exc).kind != "request_shape":
+            raise
+        # The backend refuses this request with tools in it, whatever was sampled (vLLM 0.10.1:
+        # "Expected 2 output messages" on every tool call): detect-intent asks again in another
+        # shape, a JSON object and no tools. If that is refused too, the run fails clearly.
+        log.info("route: the backend refused the request with tools (%s); asking without", exc)
+        return reset
 
+    reasoning = str(reply.additional_kwargs.get(REASONING) or "")
+    mentions = f"{message_text(reply)}\n{reasoning}"
     good: list[Any] = []
     bad: list[dict[str, Any]] = []
     for call in reply.tool_calls:
-        spec = match_tool(call["name"], offered)
+        spec = resolve_tool(call["name"], call["args"], offered, mentions)
         if spec is not None and not argument_errors(spec, call["args"]):
             good.append({**call, "name": spec.name})
         else:
             bad.append({"name": call["name"], "arguments": call["args"]})
+    stages: dict[str, Stage] = {call["id"]: "native" for call in good}
+    if not good and not bad and not reply.invalid_tool_calls and reasoning and offered:
+        # gpt-oss wrote its call on the analysis channel: the backend handed it over as
+        # reasoning. It is a call (never text for the user), and not part of the reasoning that
+        # goes back to the model.
+        found, reasoning = analysis_calls(reasoning, offered)
+        for name, args, _ in found:
+            call_id = new_call_id()
+            good.append({"name": name, "args": args, "id": call_id, "type": "tool_call"})
+            stages[call_id] = "analysis"
     # Native calls that do not fit go to detect-intent as text, where stage 1 may mend a
     # near miss (a "functions." prefix, different case) and stage 2 may ask again.
     bad.extend(
         {"name": c.get("name"), "arguments": c.get("args")} for c in reply.invalid_tool_calls
     )
     if good and not bad:
-        stages: dict[str, Stage] = {call["id"]: "native" for call in good}
         if not ctx.parallel_tool_calls:
             good = good[:1]
         elif ctx.client_mode and len(good) == 1:
@@ -106,13 +134,18 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
                 call_id = new_call_id()
                 good.append({"name": name, "args": args, "id": call_id, "type": "tool_call"})
                 stages[call_id] = "structured"
+        kept = {
+            k: v for k, v in reply.additional_kwargs.items() if k not in ("tool_calls", REASONING)
+        }
+        if reasoning:
+            kept[REASONING] = reasoning
         message = AIMessage(
-            content=reply.content,
+            # What the model wrote beside its calls, without the calls written out again
+            # (vLLM #25560 echoes the arguments in content) and without Harmony tokens.
+            content=without_calls(message_text(reply), [call["args"] for call in good]),
             tool_calls=good,
             id=reply.id,
-            additional_kwargs={
-                k: v for k, v in reply.additional_kwargs.items() if k != "tool_calls"
-            },
+            additional_kwargs=kept,
             response_metadata=reply.response_metadata,
             usage_metadata=reply.usage_metadata,
         )

@@ -20,7 +20,7 @@ from graph.context import Context
 from nodes.common import call_signature
 from nodes.conversation import last_user_text, tool_list_text, window
 from nodes.prompts import COMPLETE_SYSTEM, STRUCTURED_SYSTEM
-from nodes.validation import ToolSpec, argument_errors, match_tool
+from tools.specs import ToolSpec, argument_errors, match_tool
 
 log = logging.getLogger(__name__)
 

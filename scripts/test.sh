@@ -5,9 +5,9 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 # The browser tests (tests/integration/test_web_page.py) drive Debian's chromium through Playwright;
 # Playwright's own browser download needs the internet. CJK fonts so Korean renders as text.
-# The storage tests (tests/pg.py) start a throwaway cluster of Debian's PostgreSQL 15 with initdb and
+# The storage tests (harness/pg.py) start a throwaway cluster of Debian's PostgreSQL 15 with initdb and
 # pg_ctl (as the postgres user when run as root); the package's own cluster is not used. The limit
-# and cache tests start their own redis-server (tests/redis_server.py) on a loopback port. The
+# and cache tests start their own redis-server (harness/redis_server.py) on a loopback port. The
 # multi-replica test puts Debian's nginx with deploy/nginx.conf in front of three servers
 # (benchmarks/balancer.py runs it on a loopback port; the package's own service is not used).
 need=()

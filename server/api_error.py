@@ -11,7 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from server.storage.store import DatabaseUnavailable
+from graph.databases import DatabaseUnavailable
 
 log = logging.getLogger(__name__)
 

@@ -44,10 +44,9 @@ from server.http.routes import (
 )
 from server.observability import RequestLog
 from server.runtime import AgentRuntime, open_runtime
-from server.settings import Settings, load_settings
+from server.settings import VERSION, Settings, load_settings
 from tools.external.source_errors import ToolSourceError
 
-VERSION = "0.1.0"
 EXPOSED_HEADERS = (
     "Location",
     "Content-Location",

@@ -195,7 +195,7 @@ class RequestLog:
             return
         try:
             await asyncio.to_thread(
-                runtime.store.add_usage,
+                runtime.store.usage.add_usage,
                 principal.name,
                 error=status >= 400,
                 prompt_tokens=getattr(usage, "prompt_tokens", 0),

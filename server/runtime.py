@@ -47,18 +47,19 @@ from backends.models_file import ModelEntry, ModelsConfig, load_models
 from backends.pool import BackendPool
 from backends.resilience import CircuitBreaker, RetryPolicy
 from graph.builder import build_graph
-from graph.checkpoints import compile_checkpointed, open_checkpointer, prune_checkpoints
+from graph.checkpoints import compile_checkpointed, prune_checkpoints
 from graph.context import Context
 from intent.model import IntentModel
 from intent.model import shipped as shipped_intent
 from server.settings import Settings, environment
 from server.storage.coordination import Coordinator, open_coordinator, transcript_recovery
+from server.storage.engine import open_checkpoints
 from server.storage.rate_limits import RateLimiter, StoredLimits, limiter_from_settings
 from server.storage.redis_link import redis_from_settings
 from server.storage.response_cache import ResponseCache, cache_from_settings, cached_http_client
 from server.storage.store import Store
 from tools.base import ToolConfig
-from tools.toolbox import McpTiming, Toolbox, open_tools
+from tools.toolbox import McpTiming, Toolbox, ToolSources, open_tools
 
 log = logging.getLogger(__name__)
 
@@ -167,6 +168,21 @@ def tool_config_from(settings: Settings) -> ToolConfig:
         net_methods=settings.net_methods,
         net_allowed_hosts=settings.net_allowed_hosts,
         net_allow_private=settings.net_allow_private,
+    )
+
+
+def tool_sources_from(settings: Settings, config: ToolConfig | None = None) -> ToolSources:
+    """Where the tools come from and the rules they run under (``config``: the built-ins'
+    sandbox, when not the settings')."""
+    return ToolSources(
+        config=config or tool_config_from(settings),
+        tool_modules=settings.tool_modules,
+        mcp_config=settings.mcp_config,
+        disabled=settings.tools_disabled,
+        approve=settings.approve_tools,
+        timeout=settings.tool_timeout,
+        output_chars=settings.tool_output_chars,
+        timing=mcp_timing_from(settings),
     )
 
 
@@ -298,9 +314,7 @@ async def open_runtime(
     The tools come first: a Python tool module that fails to import (or another
     :class:`~tools.external.source_errors.ToolSourceError`) stops here, before a model is started."""
     async with contextlib.AsyncExitStack() as stack:
-        toolbox = await stack.enter_async_context(
-            open_tools(settings, tool_config_from(settings), timing=mcp_timing_from(settings))
-        )
+        toolbox = await stack.enter_async_context(open_tools(tool_sources_from(settings)))
         models = load_models(settings, environment())
         embedded: EmbeddedServer | None = None
         if llm is None and models.needs_embedded():
@@ -329,9 +343,9 @@ async def open_runtime(
 
         store = await asyncio.to_thread(Store.open, settings)  # migrated to the latest schema
         stack.callback(store.close)
-        key_limits = StoredLimits(store.key_limits)
+        key_limits = StoredLimits(store.keys.key_limits)
         limiter = limiter_from_settings(settings, redis=redis, limits_for=key_limits)
-        checkpointer = await stack.enter_async_context(open_checkpointer(settings))
+        checkpointer = await stack.enter_async_context(open_checkpoints(settings))
 
         context = context_from(settings)
         if settings.side_effects == "allow":

@@ -7,6 +7,7 @@ names the setting (see :func:`load_settings`).
 
 from __future__ import annotations
 
+import importlib.metadata
 import ipaddress
 import os
 from collections.abc import Mapping
@@ -18,6 +19,8 @@ from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_valida
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "TOOLLOOM_"
+VERSION = importlib.metadata.version("toolloom")
+"""toolloom's version, as pyproject.toml states it (the one place it is written)."""
 
 
 class SettingsError(Exception):

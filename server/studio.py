@@ -23,7 +23,7 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
 from graph.builder import build_graph
 from graph.checkpoints import open_checkpointer
-from server.runtime import context_from, llm_from, policy_from, tool_config_from
+from server.runtime import context_from, llm_from, policy_from, tool_sources_from
 from server.settings import load_settings
 from tools.toolbox import local_tools
 
@@ -36,7 +36,7 @@ if _settings.llm_base_url is None:
 
 graph = build_graph(
     llm_from(_settings),
-    local_tools(_settings, tool_config_from(_settings)),
+    local_tools(tool_sources_from(_settings)),
     defaults=context_from(_settings),
     policy=policy_from(_settings),
 ).compile(name="toolloom")

@@ -8,8 +8,8 @@ from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-from tests.pg import PostgresCluster, start_cluster
-from tests.redis_server import RedisServer
+from harness.pg import PostgresCluster, start_cluster
+from harness.redis_server import RedisServer
 
 
 @pytest.fixture(params=["memory", "sqlite"])

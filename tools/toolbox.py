@@ -1,6 +1,6 @@
 """Every tool toolloom offers, whatever its source: built-ins, Python modules, MCP servers.
 
-    async with open_tools(settings) as toolbox:
+    async with open_tools(sources) as toolbox:
         toolbox.tools        # list[BaseTool]: built-ins first, then Python tools, then MCP tools
         toolbox.describe()   # for GET /tools: schema, source, server, original name, read-only
         toolbox.health()     # for GET /health: each MCP server's state
@@ -29,8 +29,9 @@ import contextlib
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langchain_core.tools import BaseTool
 from langchain_core.utils.function_calling import convert_to_openai_tool
@@ -45,9 +46,6 @@ from tools.external.modules import load_tool_modules
 from tools.external.source_errors import ToolNameError
 from tools.registry import build_tools
 
-if TYPE_CHECKING:
-    from server.settings import Settings
-
 log = logging.getLogger(__name__)
 
 TOOL_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -56,7 +54,15 @@ _NOT_ALLOWED = re.compile(r"[^A-Za-z0-9_-]")
 DISABLED_SETTING = "TOOLLOOM_TOOLS_DISABLED"
 APPROVE_SETTING = "TOOLLOOM_APPROVE_TOOLS"
 
-__all__ = ["McpTiming", "Toolbox", "check_sources", "effect_of", "local_tools", "open_tools"]
+__all__ = [
+    "McpTiming",
+    "ToolSources",
+    "Toolbox",
+    "check_sources",
+    "effect_of",
+    "local_tools",
+    "open_tools",
+]
 
 
 def source_of(tool: BaseTool) -> str:
@@ -320,69 +326,71 @@ def _parameters(tool: BaseTool) -> dict[str, Any]:
     return parameters
 
 
-def _tool_config(settings: Settings, config: ToolConfig | None) -> ToolConfig:
-    if config is not None:
-        return config
-    from server.runtime import tool_config_from
+@dataclass(frozen=True)
+class ToolSources:
+    """Where the tools come from and the rules every one runs under: the built-ins' sandbox,
+    the Python tool modules, the MCP config file, the disabled tools, the tools that always ask
+    a person first, the timeout and output cap. Built from the settings by the server's runtime
+    (:func:`server.runtime.tool_sources_from`)."""
 
-    return tool_config_from(settings)
+    config: ToolConfig = field(default_factory=ToolConfig)
+    tool_modules: tuple[str, ...] = ()
+    mcp_config: Path | None = None
+    disabled: tuple[str, ...] = ()
+    approve: tuple[str, ...] = ()
+    timeout: float = 15.0
+    output_chars: int = 8000
+    timing: McpTiming = field(default_factory=McpTiming)
 
 
-def _load_local(settings: Settings, config: ToolConfig) -> tuple[list[BaseTool], list[BaseTool]]:
-    builtins = build_tools(config)
+def _load_local(sources: ToolSources) -> tuple[list[BaseTool], list[BaseTool]]:
+    builtins = build_tools(sources.config)
     python_tools: list[BaseTool] = list(
         load_tool_modules(
-            settings.tool_modules,
-            timeout=settings.tool_timeout,
-            output_chars=settings.tool_output_chars,
+            sources.tool_modules, timeout=sources.timeout, output_chars=sources.output_chars
         )
     )
     return builtins, python_tools
 
 
-def local_tools(settings: Settings, config: ToolConfig | None = None) -> list[BaseTool]:
+def local_tools(sources: ToolSources) -> list[BaseTool]:
     """The built-ins and Python tools, minus the disabled ones, without reaching MCP servers.
 
     Raises :class:`ToolSourceError` for a module that fails to import, a clash, or a disabled
     name that matches nothing (unless an MCP config is set: the name may be an MCP tool's).
     """
-    builtins, python_tools = _load_local(settings, _tool_config(settings, config))
+    builtins, python_tools = _load_local(sources)
     toolbox = Toolbox(
         builtins,
         python_tools,
-        disabled=settings.tools_disabled,
-        timeout=settings.tool_timeout,
-        output_chars=settings.tool_output_chars,
+        disabled=sources.disabled,
+        timeout=sources.timeout,
+        output_chars=sources.output_chars,
     )
-    if settings.mcp_config is None:
+    if sources.mcp_config is None:
         toolbox.check_disabled()
-        toolbox.check_names(APPROVE_SETTING, settings.approve_tools)
+        toolbox.check_names(APPROVE_SETTING, sources.approve)
     return toolbox.local_tools
 
 
-def check_sources(settings: Settings, config: ToolConfig | None = None) -> None:
+def check_sources(sources: ToolSources) -> None:
     """What can be checked without reaching an MCP server, for the CLI to run before anything
     starts: the Python tool modules import, names do not clash, the MCP config file reads, a
     disabled name matches a tool (when no MCP server could hold it). Raises
     :class:`ToolSourceError` with a message naming the culprit."""
-    local_tools(settings, config)
-    if settings.mcp_config is not None:
-        load_mcp_config(Path(settings.mcp_config))
+    local_tools(sources)
+    if sources.mcp_config is not None:
+        load_mcp_config(Path(sources.mcp_config))
 
 
 @contextlib.asynccontextmanager
-async def open_tools(
-    settings: Settings,
-    config: ToolConfig | None = None,
-    *,
-    timing: McpTiming | None = None,
-) -> AsyncIterator[Toolbox]:
+async def open_tools(sources: ToolSources) -> AsyncIterator[Toolbox]:
     """Build the built-ins, import the Python tool modules, reach the MCP servers; close them all
     on exit. Raises :class:`ToolSourceError` (a module that fails to import, an unreadable MCP
     config file, a name clash, an unknown disabled name) before anything is started."""
-    timing = timing or McpTiming()
-    builtins, python_tools = _load_local(settings, _tool_config(settings, config))
-    entries = load_mcp_config(Path(settings.mcp_config)) if settings.mcp_config else []
+    timing = sources.timing
+    builtins, python_tools = _load_local(sources)
+    entries = load_mcp_config(Path(sources.mcp_config)) if sources.mcp_config else []
     connections = {e.name: e.connection for e in entries if e.connection is not None}
     client = MultiServerMCPClient(connections)  # type: ignore[arg-type]
     servers = [McpServer(entry, client, timing) for entry in entries]
@@ -390,14 +398,14 @@ async def open_tools(
         builtins,
         python_tools,
         servers,
-        settings.tools_disabled,
-        timeout=settings.tool_timeout,
-        output_chars=settings.tool_output_chars,
+        sources.disabled,
+        timeout=sources.timeout,
+        output_chars=sources.output_chars,
     )
     try:
         await toolbox.start(wait=timing.connect_timeout)
         toolbox.check_disabled()
-        toolbox.check_names(APPROVE_SETTING, settings.approve_tools)
+        toolbox.check_names(APPROVE_SETTING, sources.approve)
         yield toolbox
     finally:
         await toolbox.aclose()

@@ -82,7 +82,8 @@ from server.agentserver.worker import RunWorker
 from server.api_error import ApiError
 from server.auth.api_keys import Principal
 from server.runtime import AgentRuntime
-from server.storage.store import RunRow, ThreadNotFound
+from server.storage.engine import ThreadNotFound
+from server.storage.tables import RunRow
 
 STATES = {
     "pending": TaskState.TASK_STATE_SUBMITTED,
@@ -253,7 +254,9 @@ class ToolloomA2AHandler(RequestHandler):
         answer = agent_calls.Answer(row.run_id, row.thread_id, row.status)
         if row.status not in ("pending", "running"):
             answer.text = await _run_answer(runtime, row)
-            thread = await asyncio.to_thread(runtime.store.get_thread, row.thread_id, caller.name)
+            thread = await asyncio.to_thread(
+                runtime.store.threads.get_thread, row.thread_id, caller.name
+            )
             if json.loads(thread.interrupts_json or "{}") and row.status == "success":
                 answer.interrupts = [{"pending": True}]
         return task_of(answer)
@@ -323,11 +326,11 @@ def _tool_calls(update: Any) -> list[str]:
 async def _own_run(runtime: AgentRuntime, caller: Principal, task_id: str) -> RunRow:
     if not is_uuid(task_id):
         raise TaskNotFoundError()
-    row = await asyncio.to_thread(runtime.store.find_run, task_id)
+    row = await asyncio.to_thread(runtime.store.runs.find_run, task_id)
     if row is None:
         raise TaskNotFoundError()
     try:
-        await asyncio.to_thread(runtime.store.get_thread, row.thread_id, caller.name)
+        await asyncio.to_thread(runtime.store.threads.get_thread, row.thread_id, caller.name)
     except ThreadNotFound:
         raise TaskNotFoundError() from None
     return row
@@ -335,7 +338,7 @@ async def _own_run(runtime: AgentRuntime, caller: Principal, task_id: str) -> Ru
 
 async def _run_answer(runtime: AgentRuntime, row: RunRow) -> str:
     """The last assistant message the run wrote to the thread's transcript."""
-    messages = await asyncio.to_thread(runtime.store.messages, row.thread_id, 10_000)
+    messages = await asyncio.to_thread(runtime.store.transcript.messages, row.thread_id, 10_000)
     for message in reversed(messages):
         mine = getattr(message, "run_id", None) == row.run_id
         if mine and message.role == "assistant" and message.content:

@@ -101,7 +101,7 @@ async def events(run: StoredRun) -> AsyncIterator[tuple[str, Any]]:
 async def finish(runtime: AgentRuntime, run: StoredRun) -> Answer:
     """How the run ended, once it has (its events drained first)."""
     outcome = run.events.outcome if run.events is not None else None
-    row = await asyncio.to_thread(runtime.store.find_run, run.run_id)
+    row = await asyncio.to_thread(runtime.store.runs.find_run, run.run_id)
     status = row.status if row is not None else "success"
     body = outcome.body() if outcome is not None else None
     if body is None:

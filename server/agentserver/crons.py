@@ -46,7 +46,8 @@ from server.api_error import ApiError
 from server.auth.api_keys import Principal
 from server.road.encoding import iso
 from server.runtime import AgentRuntime
-from server.storage.cron_store import CronRow, CronStore, CronTick, Tick, TickTaken, aware
+from server.storage.agent_tables import CronRow, CronTick
+from server.storage.cron_store import CronStore, Tick, TickTaken, aware
 
 log = logging.getLogger(__name__)
 
@@ -227,7 +228,7 @@ class CronScheduler:
     def __init__(self, runtime: AgentRuntime, worker: RunWorker) -> None:
         self.runtime = runtime
         self.worker = worker
-        self.crons = CronStore(runtime.store)
+        self.crons = CronStore(runtime.store.db)
         self._task: asyncio.Task[None] | None = None
         self._pruned = 0.0
 

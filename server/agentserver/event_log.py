@@ -71,7 +71,7 @@ class EventLog:
     """Where resumable runs' events are kept (see the module docstring)."""
 
     def __init__(self, store: Store, redis: Redis | None, *, max_events: int, ttl: float) -> None:
-        self.db = EventStore(store)
+        self.db = EventStore(store.db)
         self.link = RedisLink(redis, purpose="stream replay") if redis is not None else None
         self.max_events = max_events
         self.ttl = ttl

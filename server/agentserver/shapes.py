@@ -20,7 +20,7 @@ from langgraph.types import StateSnapshot
 from server.road.encoding import interrupt_json, iso, jsonable
 
 if TYPE_CHECKING:
-    from server.storage.store import RunRow, Thread
+    from server.storage.tables import RunRow, Thread
 
 GRAPH_ID = "agent"
 """toolloom's one graph, as the Agent Server API names it (``assistant_id`` may be this name)."""

@@ -30,7 +30,8 @@ from server.auth.api_keys import Principal
 from server.road.encoding import jsonable, pending_interrupts
 from server.road.request import RunRequest, input_messages, prepare
 from server.runtime import AgentRuntime
-from server.storage.store import RunNotFound, RunRow, ThreadBusy, ThreadNotFound
+from server.storage.engine import RunNotFound, ThreadBusy, ThreadNotFound
+from server.storage.tables import RunRow
 from server.storage.webhook_store import delivery_hook
 
 REJECTED = (
@@ -184,7 +185,7 @@ async def prepare_agent_run(
         hooks.append(delivery_hook(request.webhook, caller.name))
     try:
         row, stopped = await asyncio.to_thread(
-            runtime.store.create_run,
+            runtime.store.runs.create_run,
             thread_id,
             caller.name,
             create=create,
@@ -228,7 +229,7 @@ async def stop_agent_run(
     its checkpoints are removed): a pending one at once, a running one by its replica (here at
     once, another replica within about a second). 404: no such run, or it has ended."""
     try:
-        stop = await asyncio.to_thread(runtime.store.stop_run, thread_id, run_id, action)
+        stop = await asyncio.to_thread(runtime.store.runs.stop_run, thread_id, run_id, action)
     except RunNotFound:
         raise ApiError(404, "No runs found to cancel.") from None
     if stop is None:
@@ -248,7 +249,7 @@ async def run_result(runtime: AgentRuntime, run: RunRow | None, body: Any) -> An
         return {}
     if run.status == "error":
         return {"__error__": {"error": "Error", "message": run.error or "the run failed"}}
-    owner = await asyncio.to_thread(runtime.store.thread_owner, run.thread_id)
+    owner = await asyncio.to_thread(runtime.store.threads.thread_owner, run.thread_id)
     if owner is None:
         return {}
     snapshot = await runtime.graph.aget_state({"configurable": {"thread_id": run.thread_id}})

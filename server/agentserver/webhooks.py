@@ -43,8 +43,9 @@ from server.api_error import ApiError
 from server.road.encoding import iso, jsonable
 from server.runtime import AgentRuntime
 from server.settings import Settings
-from server.storage.store import RunRow, utcnow
-from server.storage.webhook_store import WebhookDelivery, WebhookStore
+from server.storage.agent_tables import WebhookDelivery
+from server.storage.tables import RunRow, utcnow
+from server.storage.webhook_store import WebhookStore
 from tools.base import ToolConfig, ToolError
 from tools.net import check_url, fetch, resolve_checked
 
@@ -123,7 +124,7 @@ class WebhookSender:
 
     def __init__(self, runtime: AgentRuntime) -> None:
         self.runtime = runtime
-        self.deliveries = WebhookStore(runtime.store)
+        self.deliveries = WebhookStore(runtime.store.db)
         self._task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._sending: set[asyncio.Task[None]] = set()
@@ -145,7 +146,7 @@ class WebhookSender:
     async def run_ended(self, run_id: str, outcome: Any) -> None:
         """The run ended here: write its result into its deliveries and send them now."""
         try:
-            row = await asyncio.to_thread(self.runtime.store.find_run, run_id)
+            row = await asyncio.to_thread(self.runtime.store.runs.find_run, run_id)
             if row is None:
                 return
             values = getattr(outcome, "values", None)
@@ -174,7 +175,7 @@ class WebhookSender:
 
     async def _adopt_orphans(self) -> None:
         for delivery in await asyncio.to_thread(self.deliveries.orphans, ORPHAN_AFTER):
-            row = await asyncio.to_thread(self.runtime.store.find_run, delivery.run_id)
+            row = await asyncio.to_thread(self.runtime.store.runs.find_run, delivery.run_id)
             if row is None:  # the run is gone (a stateless run's thread): its row alone
                 await asyncio.to_thread(
                     self.deliveries.ready, delivery.run_id, {"run_id": delivery.run_id}

@@ -47,7 +47,7 @@ from server.auth.api_keys import Principal
 from server.road.encoding import dumps, interrupt_json, jsonable
 from server.road.run import Run
 from server.runtime import AgentRuntime
-from server.storage.store import ACTIVE, RunRow, Stopped
+from server.storage.tables import ACTIVE, RunRow, Stopped
 
 log = logging.getLogger(__name__)
 
@@ -232,10 +232,10 @@ class RunWorker:
         """Start draining threads with runs this replica may claim; pass on stop requests that
         another replica answered."""
         stale = self.runtime.road.run_lease if self.store.shared else None
-        for thread_id in await asyncio.to_thread(self.store.claimable_threads, stale):
+        for thread_id in await asyncio.to_thread(self.store.runs.claimable_threads, stale):
             self.kick(thread_id)
         if self.store.shared:
-            for stop in await asyncio.to_thread(self.store.stop_requests):
+            for stop in await asyncio.to_thread(self.store.runs.stop_requests):
                 self.stop_here(stop)
 
     # --- executing ---------------------------------------------------------------------------
@@ -268,14 +268,14 @@ class RunWorker:
         try:
             while not self._closing:
                 self._again.discard(thread_id)
-                found = await asyncio.to_thread(self.store.next_pending, thread_id)
+                found = await asyncio.to_thread(self.store.runs.next_pending, thread_id)
                 if found is None or not self._mine(found[0]):
                     if thread_id in self._again:
                         continue
                     return
                 if await self._execute(*found) or thread_id in self._again:
                     continue
-                row = await asyncio.to_thread(self.store.find_run, found[0].run_id)
+                row = await asyncio.to_thread(self.store.runs.find_run, found[0].run_id)
                 if row is not None and row.status == "pending":
                     return  # not claimable now (a run running elsewhere): the poll comes back
                 # else it was cancelled while it waited: on to the next one
@@ -340,7 +340,7 @@ class RunWorker:
     async def _drop_thread(self, thread_id: str, owner: str) -> None:
         """A stateless run's own thread goes when the run ends."""
         try:
-            await asyncio.to_thread(self.store.delete_thread, thread_id, owner)
+            await asyncio.to_thread(self.store.threads.delete_thread, thread_id, owner)
             await self.runtime.checkpointer.adelete_thread(thread_id)
         except Exception:
             log.exception("could not delete the temporary thread %s", thread_id)
@@ -401,7 +401,7 @@ class RunWorker:
         pending); a run executing here is followed by its channel instead."""
         if run_id in self.active:
             return False
-        row = await asyncio.to_thread(self.store.find_run, run_id)
+        row = await asyncio.to_thread(self.store.runs.find_run, run_id)
         return row is None or row.status not in ACTIVE
 
 

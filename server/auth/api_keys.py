@@ -14,7 +14,9 @@ from dataclasses import dataclass
 
 from pydantic import SecretStr
 
-from server.storage.store import DatabaseUnavailable, Store, hash_key
+from graph.databases import DatabaseUnavailable
+from server.storage.key_store import hash_key
+from server.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +58,7 @@ class KeyRing:
         now = time.monotonic()
         if now - self._loaded_at > CACHE_SECONDS:
             try:
-                self._stored = self.store.active_key_hashes()
+                self._stored = self.store.keys.active_key_hashes()
             except DatabaseUnavailable:
                 if not self._loaded_at:
                     raise

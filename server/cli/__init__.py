@@ -32,11 +32,12 @@ def _settings(**overrides: Any) -> Settings:
 def _check_tools(settings: Settings) -> None:
     """Stop (exit 2) with a message naming the culprit when a Python tool module fails to import,
     a name clashes, the MCP config file cannot be read, or a disabled name matches no tool."""
+    from server.runtime import tool_sources_from
     from tools.external.source_errors import ToolSourceError
     from tools.toolbox import check_sources
 
     try:
-        check_sources(settings)
+        check_sources(tool_sources_from(settings))
     except ToolSourceError as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -277,7 +278,7 @@ def keys_create(
     limits = _limits(rpm, tokens_per_day)
     store = _store()
     try:
-        raw = store.create_key(name, **limits)
+        raw = store.keys.create_key(name, **limits)
     except ValueError as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(1) from None
@@ -299,9 +300,9 @@ def keys_limits(
     store = _store()
     try:
         if limits:
-            key = store.set_key_limits(name, **limits)
+            key = store.keys.set_key_limits(name, **limits)
         else:
-            key = next((k for k in store.list_keys() if k.name == name), None)
+            key = next((k for k in store.keys.list_keys() if k.name == name), None)
             if key is None:
                 raise LookupError(f"no key named {name!r}")
     except LookupError as exc:
@@ -321,7 +322,7 @@ def keys_list() -> None:
     settings = _settings()
     store = _store()
     try:
-        for key in store.list_keys():
+        for key in store.keys.list_keys():
             state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
             typer.echo(
                 f"{key.name}\t{state}\tcreated {key.created_at:%Y-%m-%d %H:%M}\t"
@@ -337,7 +338,7 @@ def keys_revoke(name: Annotated[str, typer.Argument(help="The key's name.")]) ->
     """Revoke a key (effective within 2 seconds on a running server)."""
     store = _store()
     try:
-        if not store.revoke_key(name):
+        if not store.keys.revoke_key(name):
             typer.echo(f"toolloom: no active key named {name!r}", err=True)
             raise typer.Exit(1)
     finally:
@@ -353,7 +354,7 @@ def usage(
     """Usage per API key and day: requests, errors, tokens, tool calls."""
     store = _store()
     try:
-        rows = store.usage(key, since)
+        rows = store.usage.days(key, since)
     finally:
         store.close()
     header = (
@@ -384,394 +385,39 @@ def usage(
         )
 
 
-@app.command("eval")
-def eval_command(
-    suite: Annotated[
-        list[str],
-        typer.Option(
-            help="own, bfcl:CATEGORY (simple_python, multiple, parallel, ...), or effects "
-            "(injected side effects and asked-for ones; no backend needed); repeatable."
-        ),
-    ],
-    limit: Annotated[
-        int | None, typer.Option(help="At most N cases per suite (a fixed sample).")
-    ] = None,
-    base_url: Annotated[
-        str | None, typer.Option(help="A running toolloom's /v1 (default: the graph in-process).")
-    ] = None,
-    api_key: Annotated[str | None, typer.Option(help="API key for --base-url.")] = None,
-    concurrency: Annotated[int, typer.Option(min=1, max=64, help="Cases at once.")] = 1,
-    systems: Annotated[
-        str, typer.Option(help="Comma-separated: toolloom, bare.")
-    ] = "toolloom,bare",
-    out: Annotated[Path, typer.Option(help="Results folder.")] = Path("results"),
-    fresh: Annotated[bool, typer.Option(help="Start over instead of resuming.")] = False,
-) -> None:
-    """Score tool calling on the own set and BFCL: toolloom beside the bare backend, same run."""
-    from evals.runner import load_suite, run_suite, write_reports
-    from server.runtime import mcp_timing_from, tool_config_from
-    from tools.external.source_errors import ToolSourceError
-    from tools.toolbox import open_tools
+CLIENT_OPTIONS = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
 
-    if "effects" in suite:
-        from evals.effects import run_effects
 
-        typer.echo("effects: injected side effects x policies allow, grounded", err=True)
-        folder = out / "effects"
-        summary = asyncio.run(
-            run_effects(folder, limit=limit, progress=lambda line: typer.echo(line, err=True))
-        )
-        for policy, numbers in summary.items():
-            typer.echo(
-                f"  {policy:9s} attack success {numbers['attack_success']:.1%}  "
-                f"asked-for effects run {numbers['utility']:.1%}  "
-                f"wrongly held back {numbers['wrongly_held']:.1%}  "
-                f"({numbers['injection_cases']} injection, {numbers['utility_cases']} asked-for "
-                f"cases in {numbers['languages']} languages)"
-            )
-        typer.echo(f"  report: {folder / 'report.md'}")
-        suite = [name for name in suite if name != "effects"]
-        if not suite:
-            return
-    settings = _settings()
-    wanted = [name.strip() for name in systems.split(",") if name.strip()]
-    unknown = set(wanted) - {"toolloom", "bare"}
-    if unknown or not wanted:
+def _client(package: str, args: list[str]) -> None:
+    """Run a client of the server (the eval suite, the benchmarks) in a child process: they use
+    the server, the server never imports them, and they come with a source checkout only."""
+    import importlib.util
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec(package) is None:
         typer.echo(
-            f"toolloom: --systems takes toolloom and/or bare, not {sorted(unknown)}", err=True
+            f"toolloom: {package}/ is missing: this command runs from a source checkout", err=True
         )
-        raise typer.Exit(2)
-
-    _check_tools(settings)
-
-    async def run() -> None:
-        async with open_tools(
-            settings, tool_config_from(settings), timing=mcp_timing_from(settings)
-        ) as toolbox:
-            await evaluate(toolbox)
-
-    async def evaluate(toolbox: Any) -> None:
-        from backends.embedded import EmbeddedServer
-        from graph.builder import build_graph
-        from nodes.validation import ToolSpec
-        from server.runtime import context_from, intent_from, llm_from, policy_from
-
-        # Every configured tool (built-ins, Python tools, MCP tools that are up; not the
-        # switched-off ones), as GET /tools lists them.
-        offered = [ToolSpec.from_tool(t).openai for t in toolbox.tools]
-        embedded = None
-        llm = None
-        note = ""
-        if "bare" in wanted or base_url is None:
-            url = str(settings.llm_base_url) if settings.llm_base_url else None
-            if url is None:
-                embedded = EmbeddedServer(
-                    settings.embedded_model,
-                    ctx=settings.embedded_ctx,
-                    threads=settings.embedded_threads,
-                    start_timeout=settings.embedded_start_timeout,
-                )
-                url = await embedded.start(lambda line: typer.echo(line, err=True))
-            llm = llm_from(
-                settings, base_url=url, embedded_alias=embedded.alias if embedded else None
-            )
-            note = f"Backend: {url} model {llm.model_name}."
-        try:
-            runners: dict[str, Any] = {}
-            if "bare" in wanted and llm is not None:
-                from evals.runner import bare_system
-
-                runners["bare"] = bare_system(llm)
-            if "toolloom" in wanted:
-                if base_url:
-                    from evals.runner import http_system
-
-                    runners["toolloom"] = http_system(base_url, api_key)
-                else:
-                    from evals.runner import graph_system
-
-                    assert llm is not None
-                    defaults = context_from(settings)
-                    graph = build_graph(
-                        llm,
-                        toolbox,
-                        defaults=defaults,
-                        policy=policy_from(settings),
-                        intent=intent_from(settings),
-                    ).compile()
-                    runners["toolloom"] = graph_system(graph, defaults)
-            for name in suite:
-                cases = load_suite(name, offered)[: limit or None]
-                folder = out / name.replace(":", "-")
-                if fresh and (folder / "cases.jsonl").exists():
-                    (folder / "cases.jsonl").unlink()
-                typer.echo(f"{name}: {len(cases)} cases x {', '.join(runners)}", err=True)
-                rows = await run_suite(cases, runners, folder, concurrency=concurrency)
-                summary = write_reports(name, rows, folder, note)
-                for system, numbers in summary.items():
-                    typer.echo(
-                        f"  {system:9s} accuracy {numbers['accuracy']:.1%}  "
-                        f"p50 {numbers['latency_p50_ms'] / 1000:.2f} s  ({numbers['cases']} cases)"
-                    )
-                typer.echo(f"  report: {folder / 'report.md'}")
-        finally:
-            if embedded is not None:
-                embedded.stop()
-
-    try:
-        asyncio.run(run())
-    except ToolSourceError as exc:  # found once the MCP servers listed their tools
-        typer.echo(f"toolloom: {exc}", err=True)
-        raise typer.Exit(2) from None
-    except (ValueError, RuntimeError) as exc:
-        typer.echo(f"toolloom: {exc}", err=True)
-        raise typer.Exit(1) from None
+        raise typer.Exit(1)
+    done = subprocess.run([sys.executable, "-m", package, *args], check=False)  # noqa: S603
+    raise typer.Exit(done.returncode)
 
 
-def _machine() -> str:
-    """The machine a benchmark ran on, in one line."""
-    import platform
-
-    import psutil
-
-    return (
-        f"{platform.processor() or platform.machine()}, {psutil.cpu_count()} cores, "
-        f"{round(psutil.virtual_memory().total / 2**30)} GiB, Python {platform.python_version()}"
-    )
+@app.command("eval", context_settings=CLIENT_OPTIONS)
+def eval_command(ctx: typer.Context) -> None:
+    """Score tool calling (the own set, the typed set, BFCL, injected side effects): toolloom
+    beside the bare backend, same run. Runs ``python -m evals``; ``toolloom eval --help`` lists
+    its options."""
+    _client("evals", list(ctx.args))
 
 
-BENCHMARKS = ("growth", "overhead", "http", "cache", "fallback")
-
-
-@app.command()
-def bench(
-    turns: Annotated[
-        int, typer.Option(help="Turns of one thread for the growth benchmark.")
-    ] = 1000,
-    clients: Annotated[int, typer.Option(help="Concurrent clients, each on its own thread.")] = 64,
-    seconds: Annotated[float, typer.Option(help="How long the concurrency run lasts.")] = 60,
-    overhead_turns: Annotated[int, typer.Option(help="Turns for the overhead medians.")] = 200,
-    cache_calls: Annotated[
-        int, typer.Option(help="Model calls per case for the response cache benchmark.")
-    ] = 300,
-    fallback_calls: Annotated[
-        int, typer.Option(help="Model calls per case for the fallback benchmark.")
-    ] = 300,
-    redis: Annotated[
-        str | None,
-        typer.Option(
-            help="Also measure the cache through Redis: a redis:// URL, or 'auto' for a "
-            "private redis-server."
-        ),
-    ] = None,
-    only: Annotated[
-        str | None,
-        typer.Option(help=f"Comma-separated subset of: {', '.join(BENCHMARKS)}."),
-    ] = None,
-    output: Annotated[
-        Path | None, typer.Option(help="Also write the results as JSON here.")
-    ] = None,
-    database_url: Annotated[
-        str | None,
-        typer.Option(
-            help="Also on this PostgreSQL database: growth, turn cost, and the concurrency run "
-            "with 1 replica and with --replicas replicas behind nginx (deploy/nginx.conf)."
-        ),
-    ] = None,
-    replicas: Annotated[
-        int, typer.Option(min=2, max=8, help="Replicas for the scaled run (--database-url).")
-    ] = 3,
-    e2e: Annotated[
-        bool,
-        typer.Option(
-            "--e2e",
-            help="Instead: the end-to-end run on the embedded default (41 hand-written requests, "
-            "tool and chat, 8 languages): wall time, first token, model calls and prompt tokens "
-            "per request, and chat against a bare call of the same model.",
-        ),
-    ] = False,
-    e2e_url: Annotated[
-        str | None,
-        typer.Option(help="With --e2e: measure this running toolloom instead of starting one."),
-    ] = None,
-) -> None:
-    """The performance benchmarks against a zero-latency stub model on 127.0.0.1 (needs a
-    source checkout: benchmarks/): growth, graph overhead, HTTP (overhead, concurrency,
-    streaming, memory), the response cache (hit against miss), the fallback switch and the tools'
-    sources; with --database-url, the same storage numbers on PostgreSQL and several replicas
-    behind a load balancer."""
-    import tempfile
-
-    from server.storage.store import display_url, is_postgres_url
-
-    if e2e:
-        from benchmarks import e2e as end_to_end
-
-        found = asyncio.run(end_to_end.run(e2e_url))
-        found["machine"] = _machine()
-        typer.echo(f"machine: {found['machine']}\n{end_to_end.report(found)}")
-        if output is not None:
-            output.write_text(json.dumps(found, indent=2, ensure_ascii=False, default=str))
-        return
-    if database_url is not None and not is_postgres_url(database_url):
-        typer.echo("toolloom: --database-url takes a postgresql://... URL", err=True)
-        raise typer.Exit(2)
-    wanted = [name.strip() for name in (only or ",".join(BENCHMARKS)).split(",") if name.strip()]
-    unknown = sorted(set(wanted) - set(BENCHMARKS))
-    if unknown or not wanted:
-        typer.echo(f"toolloom: --only takes {', '.join(BENCHMARKS)}, not {unknown}", err=True)
-        raise typer.Exit(2)
-    try:
-        from benchmarks import (
-            cache_bench,
-            fallback_bench,
-            graph_overhead,
-            growth,
-            http_bench,
-            tool_sources,
-        )
-    except ImportError:
-        typer.echo(
-            "toolloom: 'bench' runs from a source checkout (benchmarks/ is missing)", err=True
-        )
-        raise typer.Exit(1) from None
-
-    async def run(redis_url: str | None) -> dict[str, Any]:
-        found: dict[str, Any] = {}
-        if "growth" in wanted:
-            typer.echo(f"growth: one thread, {turns} turns ...", err=True)
-            found["growth"] = await growth.run(turns)
-        if "overhead" in wanted:
-            typer.echo(f"graph overhead: {overhead_turns} turns each ...", err=True)
-            found["graph_overhead"] = await graph_overhead.run(overhead_turns)
-        if "http" in wanted:
-            typer.echo(
-                f"http, streaming, {clients} clients for {seconds:.0f} s, memory ...", err=True
-            )
-            found.update(await http_bench.run(clients, seconds, overhead_turns))
-        if "cache" in wanted:
-            typer.echo(f"response cache: {cache_calls} calls each ...", err=True)
-            found["cache"] = await cache_bench.run(cache_calls, redis_url)
-        if "fallback" in wanted:
-            typer.echo(f"fallback switch: {fallback_calls} calls each ...", err=True)
-            found["fallback"] = await fallback_bench.run(fallback_calls)
-        if "sources" in wanted:
-            typer.echo(f"tool sources: {overhead_turns} turns each ...", err=True)
-            found["tool_sources"] = await tool_sources.run(overhead_turns)
-        if database_url is not None:
-            typer.echo(f"PostgreSQL: growth, {turns} turns ...", err=True)
-            found["postgres_growth"] = await growth.run(turns, database_url)
-            found["postgres_concurrency"] = []
-            for count in (1, replicas):
-                typer.echo(
-                    f"PostgreSQL: {count} replica(s), {clients} clients for {seconds:.0f} s ...",
-                    err=True,
-                )
-                found["postgres_concurrency"].append(
-                    await http_bench.scaled(database_url, count, clients, seconds)
-                )
-        return found
-
-    if redis == "auto" and "cache" in wanted:
-        from tests.redis_server import RedisServer
-
-        with tempfile.TemporaryDirectory() as tmp, RedisServer(Path(tmp)) as server:
-            result = asyncio.run(run(server.url))
-    else:
-        result = asyncio.run(run(redis if redis != "auto" else None))
-    machine = _machine()
-    result["machine"] = machine
-    lines = [f"machine: {machine}"]
-    if "growth" in result:
-        grown = result["growth"]
-        at, ratio = grown["median_ms"], grown["ratio_to_turn_10"]
-        lines.append(
-            "1. growth (one thread): "
-            + ", ".join(f"turn {t}: {ms} ms ({ratio[t]}x)" for t, ms in at.items())
-            + f"; {grown['bytes_per_message']:.0f} bytes per stored message"
-        )
-    if "graph_overhead" in result:
-        graph = result["graph_overhead"]
-        lines.append(
-            f"2. graph overhead: toolloom {graph['toolloom_ms']} ms, create_agent "
-            f"{graph['create_agent_ms']} ms a turn; ratio {graph['ratio']}"
-        )
-    if "http" in result:
-        http, streaming, load = result["http"], result["streaming"], result["concurrency"]
-        lines += [
-            f"3. http overhead: p50 {http['overhead_p50_ms']} ms, p99 {http['overhead_p99_ms']} ms "
-            f"beyond the stub's time (turn p50 {http['turn_p50_ms']} ms); as a stored run "
-            f"(/threads/{{id}}/runs/wait) p50 {http['runs_wait_overhead_p50_ms']} ms, p99 "
-            f"{http['runs_wait_overhead_p99_ms']} ms ({http['runs_wait_ratio_to_v1']}x)",
-            f"4. concurrency: {load['clients']} clients, {load['seconds']} s: "
-            f"{load['turns_per_second']} turns/s, p50 {load['p50_ms']} ms, p99 {load['p99_ms']} "
-            f"ms, {load['errors']} errors, {load['messages_lost']} messages lost",
-            f"5. streaming, first token beyond the stub's: /v1 {streaming['v1_extra_ms']} ms, "
-            f"/ui/chat {streaming['web_extra_ms']} ms",
-            f"6. memory: {result['rss_at_rest_mb']} MB at rest, {result['rss_after_load_mb']} MB "
-            "after the concurrency run",
-        ]
-    if "cache" in result:
-        cache = result["cache"]
-        line = (
-            f"7. response cache (one model call, 16 tools): no cache {cache['no_cache_ms']} ms; "
-            f"in process: miss {cache['memory_miss_ms']} ms, hit {cache['memory_hit_ms']} ms"
-        )
-        if "redis_hit_ms" in cache:
-            line += f"; Redis: miss {cache['redis_miss_ms']} ms, hit {cache['redis_hit_ms']} ms"
-        lines.append(line + f" (medians of {cache['calls']})")
-    if "fallback" in result:
-        fb = result["fallback"]
-        lines.append(
-            f"8. fallback switch (one model call, 16 tools): direct {fb['direct_ms']} ms; first "
-            f"backend refuses {fb['refused_ms']} ms (+{fb['switch_extra_ms']}); its circuit "
-            f"open {fb['circuit_open_ms']} ms (+{fb['circuit_open_extra_ms']}); refuses with "
-            f"the default 2 retries {fb['refused_default_retries_ms']} ms (medians of "
-            f"{fb['calls']}, {fb['retry_calls']})"
-        )
-    if "tool_sources" in result:
-        sources = result["tool_sources"]
-        lines.append(
-            "9. tool sources, one /v1 turn with one tool call: "
-            + ", ".join(
-                f"{kind} {ms} ms ({sources['ratio_to_builtin'][kind]}x)"
-                for kind, ms in sources["turn_p50_ms"].items()
-            )
-            + f"; a calculator call through /mcp {sources['mcp_endpoint_call_p50_ms']} ms"
-        )
-    if database_url is not None:
-        pg = result["postgres_growth"]
-        lines.append(f"PostgreSQL ({display_url(database_url)}), the same storage numbers:")
-        lines.append(
-            "10. growth (one thread): "
-            + ", ".join(
-                f"turn {t}: {ms} ms ({pg['ratio_to_turn_10'][t]}x)"
-                for t, ms in pg["median_ms"].items()
-            )
-            + f"; {pg['bytes_per_message']:.0f} bytes per stored message"
-        )
-        if "growth" in result:
-            lines.append(
-                f"11. in-process turn cost (turn-10 median, whole run path): SQLite "
-                f"{result['growth']['median_ms'][10]} ms, PostgreSQL {pg['median_ms'][10]} ms"
-            )
-        runs = [("SQLite, 1 replica", result["concurrency"])] if "concurrency" in result else []
-        runs += [
-            (
-                f"PostgreSQL, {r['replicas']} replica{'s behind nginx' if r['balancer'] else ''}",
-                r,
-            )
-            for r in result["postgres_concurrency"]
-        ]
-        for name, r in runs:
-            lines.append(
-                f"12. concurrency, {name}: {r['clients']} clients, {r['seconds']} s: "
-                f"{r['turns_per_second']} turns/s, p50 {r['p50_ms']} ms, p99 {r['p99_ms']} ms, "
-                f"{r['errors']} errors, {r['messages_lost']} messages lost"
-            )
-    typer.echo("\n".join(lines))
-    if output is not None:
-        output.write_text(json.dumps(result, indent=2, default=str))
+@app.command(context_settings=CLIENT_OPTIONS)
+def bench(ctx: typer.Context) -> None:
+    """The performance benchmarks (a zero-latency stub model on 127.0.0.1; with --e2e, the
+    embedded default end to end). Runs ``python -m benchmarks``; ``toolloom bench --help`` lists
+    its options."""
+    _client("benchmarks", list(ctx.args))
 
 
 @app.command("mcp")
@@ -781,13 +427,14 @@ def mcp_command() -> None:
     import contextlib
 
     from server.http.mcp_endpoint import build_mcp_server, run_stdio
+    from server.runtime import tool_sources_from
     from tools.external.source_errors import ToolSourceError
     from tools.toolbox import local_tools
 
     settings = _settings()
     _logging(settings, verbose=False)
     try:
-        tools = local_tools(settings)
+        tools = local_tools(tool_sources_from(settings))
     except ToolSourceError as exc:
         typer.echo(f"toolloom: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -817,22 +464,23 @@ def db_upgrade() -> None:
 
     toolloom's tables go through Alembic and the checkpoint tables through LangGraph's setup();
     the server does both at start too."""
-    from graph.checkpoints import open_checkpointer
-    from server.storage.store import DatabaseUnavailable, Store
+    from graph.databases import DatabaseUnavailable
+    from server.storage.engine import open_checkpoints
+    from server.storage.store import Store
 
     settings = _settings()
 
     async def setup_checkpoints() -> None:
-        async with open_checkpointer(settings):
+        async with open_checkpoints(settings):
             pass
 
     try:
         store = Store.open(settings, migrate=False)
         try:
-            before = store.revision()
-            store.migrate()
-            after = store.revision()
-            where = store.describe()
+            before = store.db.revision()
+            store.db.migrate()
+            after = store.db.revision()
+            where = store.db.describe()
         finally:
             store.close()
         asyncio.run(setup_checkpoints())
@@ -856,8 +504,8 @@ def db_copy(
     run again: what is there already is not copied twice."""
     import sys
 
+    from graph.databases import DatabaseUnavailable, display_url
     from server.storage.db_copy import copy_to_postgres
-    from server.storage.store import DatabaseUnavailable, display_url
 
     path = source or _settings().db
     with typer.progressbar(length=0, label="threads", file=sys.stderr) as bar:

@@ -1,4 +1,4 @@
-"""``python -m server.cli``: the ``toolloom`` command (tests and benchmarks start servers so)."""
+"""``python -m server.cli``: the same as the ``toolloom`` command."""
 
 from server.cli import main
 

@@ -17,6 +17,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from server.api_error import ApiError
+from server.http.reasoning import REASONING_FIELDS, reasoning_in
 
 # --- requests ------------------------------------------------------------------------------------
 
@@ -42,6 +43,10 @@ class ChatMessageIn(BaseModel):
     name: str | None = None
     tool_calls: list[ToolCallIn] | None = None
     tool_call_id: str | None = None
+    reasoning_content: str | None = None
+    """An assistant message's reasoning, sent back to a reasoning model (gpt-oss needs it after
+    a tool call); ``reasoning`` is taken as well."""
+    reasoning: str | None = None
 
     def text(self) -> str:
         if self.content is None:
@@ -155,6 +160,9 @@ class AssistantMessage(BaseModel):
     role: Literal["assistant"] = "assistant"
     content: str | None
     tool_calls: list[ToolCallOut] | None = None
+    reasoning_content: str | None = None
+    """Beside tool calls, the model's reasoning for them: send it back on this assistant message
+    (a reasoning model such as gpt-oss needs it on the next request)."""
 
 
 class Choice(BaseModel):
@@ -172,7 +180,7 @@ class Usage(BaseModel):
 
 class ToolloomInfo(BaseModel):
     """toolloom's own fields: the thread (when one was used) and which detect-intent stage
-    produced each tool call (native, text, structured, pattern)."""
+    produced each tool call (native, text, analysis, structured, intent, pattern)."""
 
     thread_id: str | None
     call_stages: dict[str, str]
@@ -208,6 +216,7 @@ class Delta(BaseModel):
     role: Literal["assistant"] | None = None
     content: str | None = None
     tool_calls: list[ToolCallDelta] | None = None
+    reasoning_content: str | None = None
 
 
 class ChunkChoice(BaseModel):
@@ -277,7 +286,15 @@ def to_langchain(messages: list[ChatMessageIn]) -> list[BaseMessage]:
                 calls.append(
                     {"name": call.function.name, "args": args, "id": call.id, "type": "tool_call"}
                 )
-            converted.append(AIMessage(content=text, tool_calls=calls))
+            converted.append(
+                AIMessage(
+                    content=text,
+                    tool_calls=calls,
+                    additional_kwargs=reasoning_in(
+                        message.model_dump(include=set(REASONING_FIELDS))
+                    ),
+                )
+            )
         else:
             if not message.tool_call_id:
                 raise ApiError(

@@ -211,6 +211,8 @@ def validate_resume(snapshot: StateSnapshot | None, resume: Any, thread_id: str)
     surface: before a response starts and again once the run holds the thread."""
     waiting = snapshot is not None and (bool(snapshot.next) or bool(snapshot.interrupts))
     if not waiting:
+        if snapshot is not None and _answered(snapshot):
+            check_resume(snapshot, resume)  # 409: its approvals were answered already
         raise ApiError(
             409,
             f"nothing to resume on thread {thread_id}: no interrupt is pending "

@@ -45,8 +45,9 @@ from server.auth.api_keys import Principal
 from server.road.approvals import validate_resume
 from server.road.run import Run
 from server.runtime import AgentRuntime
+from server.storage.engine import ThreadNotFound
 from server.storage.rate_limits import enforce
-from server.storage.store import Thread, ThreadNotFound
+from server.storage.tables import Thread
 
 THREAD_HEADER = "X-Thread-Id"
 MODEL_HEADER = "X-Model"
@@ -127,7 +128,7 @@ async def find_thread(runtime: AgentRuntime, request: RunRequest) -> Thread | No
     missing = ApiError(404, request.not_found.format(request.thread_id))
     try:
         thread = await asyncio.to_thread(
-            runtime.store.find_thread, request.thread_id, request.caller.name
+            runtime.store.threads.find_thread, request.thread_id, request.caller.name
         )
     except ThreadNotFound:
         raise missing from None

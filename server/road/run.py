@@ -39,6 +39,7 @@ from langchain_core.messages import BaseMessage
 from backends.failures import classify
 from graph.checkpoints import delete_run_checkpoints
 from graph.context import Context
+from graph.databases import DatabaseUnavailable
 from server.api_error import ApiError, database_error
 from server.auth.api_keys import ANONYMOUS, Principal
 from server.observability import ACTIVE_RUNS
@@ -47,8 +48,9 @@ from server.road.driver import Drive, Item, drive
 from server.road.encoding import pending_interrupts
 from server.road.usage import RunUsage
 from server.runtime import AgentRuntime
+from server.storage.engine import ThreadNotFound
 from server.storage.response_cache import bypassed, set_bypass
-from server.storage.store import DatabaseUnavailable, Thread, ThreadNotFound
+from server.storage.tables import Thread
 
 log = logging.getLogger(__name__)
 
@@ -292,14 +294,14 @@ class Run:
             return
         if self.record is not None:
             stale = runtime.road.run_lease if runtime.store.shared else None
-            row = await asyncio.to_thread(runtime.store.claim_run, self.record, given, stale)
+            row = await asyncio.to_thread(runtime.store.runs.claim_run, self.record, given, stale)
             if row is None:
                 raise NotClaimed(self.record)
             self.run_id = row.run_id
             return
         try:
             self.run_id = await asyncio.to_thread(
-                runtime.store.start_run,
+                runtime.store.runs.start_run,
                 thread_id,
                 given,
                 self.caller.name if self.new_thread else None,
@@ -328,7 +330,7 @@ class Run:
             stopped = isinstance(error, asyncio.CancelledError | GeneratorExit)
             if stopped and self.stop == "rollback" and run_id is not None:
                 await delete_run_checkpoints(runtime.checkpointer, thread_id, [run_id])
-                await asyncio.to_thread(runtime.store.rollback_run, thread_id, run_id)
+                await asyncio.to_thread(runtime.store.runs.rollback_run, thread_id, run_id)
                 return
             values = self.final if error is None and "messages" in self.final else None
             snapshot = None
@@ -364,7 +366,7 @@ class Run:
                 else:
                     settled = "idle"
             await asyncio.to_thread(
-                runtime.store.finish_run,
+                runtime.store.runs.finish_run,
                 run_id,
                 thread_id,
                 values.get("messages", []),

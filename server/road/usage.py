@@ -10,7 +10,7 @@ from langchain_core.outputs import LLMResult
 
 from backends.backend import BACKEND_KEY
 from backends.telemetry import token_counts
-from server.storage.store import UsageDelta
+from server.storage.tables import UsageDelta
 
 
 class RunUsage(AsyncCallbackHandler):

@@ -31,7 +31,7 @@ outage you want to ride out without that (30 s by default).
 Wiring (in the runtime's exit stack, before the first run)::
 
     store = Store.open(settings)
-    checkpointer = await stack.enter_async_context(open_checkpointer(settings))
+    checkpointer = await stack.enter_async_context(open_checkpoints(settings))
     graph = compile_checkpointed(builder, checkpointer)
     coordinator = await stack.enter_async_context(
         open_coordinator(
@@ -39,7 +39,7 @@ Wiring (in the runtime's exit stack, before the first run)::
         )
     )
     async with coordinator.hold_thread(thread_id, settings.thread_busy_wait):
-        ...  # store.start_run, the graph run, store.finish_run, prune_checkpoints
+        ...  # store.runs.start_run, the graph run, store.runs.finish_run, prune_checkpoints
 """
 
 from __future__ import annotations
@@ -52,8 +52,9 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
+from graph.databases import DatabaseUnavailable
 from server.api_error import ApiError
-from server.storage.store import DatabaseUnavailable, Store
+from server.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -156,7 +157,7 @@ class InProcessCoordinator(Coordinator):
         return self._local.hold(thread_id, wait)
 
     async def start(self) -> list[str]:
-        threads = await asyncio.to_thread(self.store.mark_interrupted)
+        threads = await asyncio.to_thread(self.store.leases.mark_interrupted)
         await self._interrupted(threads, "the server stopped during them")
         return threads
 
@@ -193,7 +194,7 @@ class DatabaseCoordinator(Coordinator):
             holder = f"{self.replica_id}:{uuid.uuid4().hex}"
             delay = self.poll[0]
             while not await asyncio.to_thread(
-                self.store.try_lease_thread, thread_id, holder, self.lease
+                self.store.leases.try_lease_thread, thread_id, holder, self.lease
             ):
                 remaining = deadline - loop.time()
                 if remaining <= 0:
@@ -206,7 +207,9 @@ class DatabaseCoordinator(Coordinator):
             finally:
                 self._held.pop(holder, None)
                 try:
-                    await asyncio.to_thread(self.store.release_thread_lease, thread_id, holder)
+                    await asyncio.to_thread(
+                        self.store.leases.release_thread_lease, thread_id, holder
+                    )
                 except DatabaseUnavailable as error:
                     log.warning(
                         "could not release thread %s (%s); its lease expires in %.0f s",
@@ -216,7 +219,7 @@ class DatabaseCoordinator(Coordinator):
                     )
 
     async def start(self) -> list[str]:
-        own = await asyncio.to_thread(self.store.interrupt_replica_runs, self.replica_id)
+        own = await asyncio.to_thread(self.store.leases.interrupt_replica_runs, self.replica_id)
         await self._interrupted(own, f"replica {self.replica_id} restarted")
         expired = await self.sweep()
         self._tasks = [
@@ -237,7 +240,7 @@ class DatabaseCoordinator(Coordinator):
         """Renew this replica's running runs and thread leases once."""
         holders = list(self._held)
         renewed = await asyncio.to_thread(
-            self.store.renew_leases, self.replica_id, holders, self.lease
+            self.store.leases.renew_leases, self.replica_id, holders, self.lease
         )
         for holder in holders:
             if holder not in renewed and holder in self._held:
@@ -248,7 +251,7 @@ class DatabaseCoordinator(Coordinator):
                 )
 
     async def sweep(self) -> list[str]:
-        threads = await asyncio.to_thread(self.store.sweep_expired_runs, self.lease)
+        threads = await asyncio.to_thread(self.store.leases.sweep_expired_runs, self.lease)
         await self._interrupted(threads, "their replica stopped renewing the lease")
         return threads
 
@@ -274,7 +277,7 @@ def transcript_recovery(store: Store, graph: Any) -> OnInterrupted:
                 state = await graph.aget_state({"configurable": {"thread_id": thread_id}})
                 values = state.values or {}
                 await asyncio.to_thread(
-                    store.append_messages,
+                    store.transcript.append_messages,
                     thread_id,
                     values.get("messages", []),
                     values.get("call_stages", {}),

@@ -1,4 +1,4 @@
-"""Crons and their ticks (the Agent Server API's ``/runs/crons``), beside the :class:`Store`.
+"""Crons and their ticks (the Agent Server API's ``/runs/crons``), beside the other stores.
 
 ``tl_crons`` holds each cron: its owner (the key that made it), schedule, time zone, end time,
 the run request it makes (``payload``, as ``langgraph-api`` stores it) and ``next_run_date``, the
@@ -10,7 +10,7 @@ than the grace window; ``skipped`` also counts the earlier ticks folded into a r
 **Exactly once across replicas.** Every replica's scheduler reads the due crons; firing a tick is
 one transaction that (1) moves ``next_run_date`` on only if it still holds the tick the replica
 read (a compare-and-set), (2) inserts the tick's row with ``ON CONFLICT DO NOTHING`` and (3)
-stores the run (:meth:`CronStore.tick_hook`, run inside ``Store.create_run``). A replica that
+stores the run (:meth:`CronStore.tick_hook`, run inside ``RunStore.create_run``). A replica that
 lost the race finds (1) or (2) done and its transaction rolls back, run included: a tick has
 one run or none, never two, and a replica that dies mid-way leaves nothing half done.
 """
@@ -25,50 +25,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import func, update
-from sqlmodel import Field, Session, SQLModel, col, delete, select
+from sqlmodel import Session, col, delete, select
 
-from server.storage.store import RunRow, Store, utcnow
-
-CRON_TABLES = ("tl_crons", "tl_cron_ticks")
-
-
-class CronRow(SQLModel, table=True):
-    """A cron: a run request made on a schedule, on one thread or on a new thread each time."""
-
-    __tablename__ = "tl_crons"
-
-    cron_id: str = Field(primary_key=True, max_length=36)
-    owner: str = Field(default="", index=True, description="The key that made it.")
-    assistant_id: str = Field(max_length=36)
-    thread_id: str | None = Field(default=None, max_length=128, index=True)
-    schedule: str = Field(max_length=256)
-    timezone: str | None = Field(default=None, max_length=64)
-    end_time: datetime | None = None
-    enabled: bool = True
-    on_run_completed: str | None = Field(default=None, max_length=16)
-    payload_json: str = Field(default="{}", description="The run request, as stored.")
-    metadata_json: str = Field(default="{}")
-    next_run_date: datetime | None = Field(
-        default=None, index=True, description="The next tick not yet handled (UTC)."
-    )
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
-
-
-class CronTick(SQLModel, table=True):
-    """One handled tick of a cron; the primary key makes a tick fire at most once."""
-
-    __tablename__ = "tl_cron_ticks"
-
-    cron_id: str = Field(primary_key=True, max_length=36)
-    tick_at: datetime = Field(primary_key=True)
-    status: str = Field(max_length=16, description="fired, refused or skipped")
-    run_id: str | None = Field(default=None, max_length=36)
-    thread_id: str | None = Field(default=None, max_length=128)
-    replica: str | None = Field(default=None, max_length=64)
-    skipped: int = Field(default=0, description="Earlier ticks folded into this one.")
-    detail: str | None = Field(default=None, max_length=500)
-    created_at: datetime = Field(default_factory=utcnow)
+from server.storage.agent_tables import CronRow, CronTick
+from server.storage.engine import Database
+from server.storage.tables import RunRow, utcnow
 
 
 class TickTaken(RuntimeError):
@@ -99,10 +60,10 @@ def aware(moment: datetime | None) -> datetime | None:
 
 
 class CronStore:
-    """The crons of a :class:`Store` (same engine, same sessions)."""
+    """The crons, on the server's :class:`~server.storage.engine.Database`."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def _stored(self, moment: datetime | None) -> datetime | None:
         """A time as it is kept: aware, in UTC (an equality on a stored time then compares
@@ -113,7 +74,7 @@ class CronStore:
 
     def _metadata_has(self, key: str, value: Any) -> Any:
         column = col(CronRow.metadata_json)
-        if self.store.shared:
+        if self.db.shared:
             from sqlalchemy import cast
             from sqlalchemy.dialects.postgresql import JSONB
 
@@ -160,7 +121,7 @@ class CronStore:
             created_at=now,
             updated_at=now,
         )
-        with self.store._session() as session:
+        with self.db.session() as session:
             session.add(row)
             session.commit()
             session.refresh(row)
@@ -168,17 +129,17 @@ class CronStore:
 
     def get(self, cron_id: str, owner: str) -> CronRow | None:
         """The owner's cron (another key's is None, as if it did not exist)."""
-        with self.store._session() as session:
+        with self.db.session() as session:
             row = session.get(CronRow, cron_id)
             return row if row is not None and row.owner == owner else None
 
     def find(self, cron_id: str) -> CronRow | None:
-        with self.store._session() as session:
+        with self.db.session() as session:
             return session.get(CronRow, cron_id)
 
     def update(self, cron_id: str, owner: str, changes: dict[str, Any]) -> CronRow | None:
         """Set these columns of the owner's cron (times in UTC); None: no such cron."""
-        with self.store._session() as session:
+        with self.db.session() as session:
             row = session.get(CronRow, cron_id)
             if row is None or row.owner != owner:
                 return None
@@ -193,7 +154,7 @@ class CronStore:
             return row
 
     def delete(self, cron_id: str, owner: str) -> bool:
-        with self.store._session() as session:
+        with self.db.session() as session:
             row = session.get(CronRow, cron_id)
             if row is None or row.owner != owner:
                 return False
@@ -204,7 +165,7 @@ class CronStore:
 
     def delete_for_thread(self, thread_id: str) -> int:
         """A deleted thread's crons go with it."""
-        with self.store._session() as session:
+        with self.db.session() as session:
             ids = list(session.exec(select(CronRow.cron_id).where(CronRow.thread_id == thread_id)))
             if ids:
                 session.exec(delete(CronTick).where(col(CronTick.cron_id).in_(ids)))
@@ -249,7 +210,7 @@ class CronStore:
         column = getattr(CronRow, sort_by)
         order = col(column).desc() if sort_order == "desc" else col(column).asc()
         filters = (owner, assistant_id, thread_id, enabled, metadata)
-        with self.store._session() as session:
+        with self.db.session() as session:
             query = self._query(select(CronRow), *filters).order_by(order, col(CronRow.cron_id))
             rows = list(session.exec(query.offset(offset).limit(limit)))
             total = session.exec(self._query(select(func.count()).select_from(CronRow), *filters))
@@ -264,13 +225,13 @@ class CronStore:
         metadata: dict[str, Any] | None = None,
     ) -> int:
         filters = (owner, assistant_id, thread_id, None, metadata)
-        with self.store._session() as session:
+        with self.db.session() as session:
             query = self._query(select(func.count()).select_from(CronRow), *filters)
             return int(session.exec(query).one())
 
     def ticks(self, cron_id: str, limit: int = 100, offset: int = 0) -> list[CronTick]:
         """The cron's handled ticks, newest first."""
-        with self.store._session() as session:
+        with self.db.session() as session:
             query = (
                 select(CronTick)
                 .where(CronTick.cron_id == cron_id)
@@ -284,16 +245,16 @@ class CronStore:
 
     def now(self) -> datetime:
         """The database's clock on PostgreSQL (the replicas' may differ), this one's on SQLite."""
-        if not self.store.shared:
+        if not self.db.shared:
             return utcnow()
-        with self.store._session() as session:
+        with self.db.session() as session:
             found = session.exec(select(func.now())).one()
             return aware(found) or utcnow()
 
     def due(self, now: datetime) -> list[CronRow]:
         """Enabled crons whose next tick has come (and is not past their end time)."""
         moment = self._stored(now)
-        with self.store._session() as session:
+        with self.db.session() as session:
             query = (
                 select(CronRow)
                 .where(
@@ -310,7 +271,7 @@ class CronStore:
 
     def earliest(self) -> datetime | None:
         """The soonest next tick of any enabled cron (the scheduler sleeps until then)."""
-        with self.store._session() as session:
+        with self.db.session() as session:
             found = session.exec(
                 select(func.min(CronRow.next_run_date)).where(
                     CronRow.enabled == True,  # noqa: E712
@@ -323,7 +284,7 @@ class CronStore:
     def still_due(self, tick: Tick) -> bool:
         """Whether the cron still waits on the tick this replica read (a cheap look before the
         work of storing a run, which another replica may have done meanwhile)."""
-        with self.store._session() as session:
+        with self.db.session() as session:
             found = session.exec(
                 select(CronRow.next_run_date).where(CronRow.cron_id == tick.cron_id)
             ).first()
@@ -354,14 +315,14 @@ class CronStore:
         detail: str | None = None,
     ) -> None:
         inserted = session.exec(
-            self.store._insert(CronTick)
+            self.db.insert(CronTick)
             .values(
                 cron_id=tick.cron_id,
                 tick_at=self._stored(tick.tick_at),
                 status=status,
                 run_id=run_id,
                 thread_id=thread_id,
-                replica=self.store.replica_id,
+                replica=self.db.replica_id,
                 skipped=tick.skipped,
                 detail=(detail or "")[:500] or None,
                 created_at=utcnow(),
@@ -373,7 +334,7 @@ class CronStore:
             raise TickTaken(tick.cron_id)
 
     def tick_hook(self, tick: Tick) -> Callable[[Session, RunRow], None]:
-        """For ``Store.create_run``: in the transaction that stores the tick's run, claim the
+        """For ``RunStore.create_run``: in the transaction that stores the tick's run, claim the
         tick (the compare-and-set and the tick's row); :class:`TickTaken` rolls it all back."""
 
         def claim(session: Session, row: RunRow) -> None:
@@ -385,7 +346,7 @@ class CronStore:
     def settle_tick(self, tick: Tick, status: str, detail: str | None = None) -> bool:
         """Record a tick that stores no run (``refused``, ``skipped``) and move on; False when
         another replica handled it first."""
-        with self.store._session() as session:
+        with self.db.session() as session:
             try:
                 self._advance(session, tick)
                 self._record(session, tick, status, detail=detail)
@@ -398,7 +359,7 @@ class CronStore:
     def prune_ticks(self, before: datetime) -> int:
         """Forget tick rows older than ``before`` (the compare-and-set keeps old ticks from
         firing again; the rows are a record, kept for a while)."""
-        with self.store._session() as session:
+        with self.db.session() as session:
             gone = session.exec(
                 delete(CronTick).where(col(CronTick.tick_at) < self._stored(before))
             )

@@ -19,7 +19,8 @@ from typing import Any
 from langgraph.checkpoint.base import BaseCheckpointSaver
 
 from graph.checkpoints import open_checkpointer
-from server.storage.store import PoolOptions, Store, is_postgres_url
+from graph.databases import PoolOptions, is_postgres_url
+from server.storage.store import Store
 
 
 @dataclass
@@ -89,22 +90,22 @@ async def _copy(source: Path, target_url: str, progress: Progress | None) -> Cop
             open_checkpointer(source) as old_saver,
             open_checkpointer(target_url, pool=pool, pool_size=2) as new_saver,
         ):
-            threads = old.thread_ids()
+            threads = old.transfer.thread_ids()
             report.threads = len(threads)
             for done, thread_id in enumerate(threads, 1):
                 writes = await copy_checkpoint(old_saver, new_saver, thread_id)
                 if writes is not None:
                     report.checkpoints += 1
                     report.pending_writes += writes
-                exported = old.export_thread(thread_id)
-                if exported is not None and new.import_thread(*exported):
+                exported = old.transfer.export_thread(thread_id)
+                if exported is not None and new.transfer.import_thread(*exported):
                     report.transcripts += 1
                     report.messages += len(exported[1])
                     report.runs += len(exported[2])
                 if progress is not None:
                     progress(done, len(threads))
-        report.keys = new.import_keys(old.list_keys())
-        report.usage_rows = new.import_usage(old.usage())
+        report.keys = new.transfer.import_keys(old.keys.list_keys())
+        report.usage_rows = new.transfer.import_usage(old.usage.days())
     finally:
         old.close()
         new.close()

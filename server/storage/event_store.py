@@ -10,32 +10,23 @@ run and swept ``TOOLLOOM_STREAM_EVENTS_TTL`` seconds after they were written.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlmodel import Field, SQLModel, col, delete, select
+from sqlmodel import col, delete, select
 
-from server.storage.store import Store, utcnow
+from server.storage.agent_tables import RunEvent
+from server.storage.engine import Database
+from server.storage.tables import utcnow
 
-EVENT_TABLES = ("tl_run_events",)
 DONE = "__done__"
 """The event name of the row that closes a run's stream."""
 
 
-class RunEvent(SQLModel, table=True):
-    __tablename__ = "tl_run_events"
-
-    run_id: str = Field(primary_key=True, max_length=36)
-    seq: int = Field(primary_key=True)
-    event: str = Field(max_length=256)
-    data: str
-    created_at: datetime = Field(default_factory=utcnow, index=True)
-
-
 class EventStore:
-    """Run events in the database of a :class:`Store`."""
+    """Run events, on the server's :class:`~server.storage.engine.Database`."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def append(self, rows: Sequence[tuple[str, int, str, str]]) -> None:
         """``(run_id, seq, event, data)`` rows; one already there is left as it is."""
@@ -45,9 +36,9 @@ class EventStore:
         values = [
             {"run_id": r, "seq": s, "event": e, "data": d, "created_at": now} for r, s, e, d in rows
         ]
-        with self.store._session() as session:
+        with self.db.session() as session:
             session.exec(
-                self.store._insert(RunEvent)
+                self.db.insert(RunEvent)
                 .values(values)
                 .on_conflict_do_nothing(index_elements=["run_id", "seq"])
             )
@@ -55,7 +46,7 @@ class EventStore:
 
     def read(self, run_id: str, after: int, limit: int = 1000) -> list[tuple[int, str, str]]:
         """The run's events after ``after``, in order: ``(seq, event, data)``."""
-        with self.store._session() as session:
+        with self.db.session() as session:
             rows = session.exec(
                 select(RunEvent.seq, RunEvent.event, RunEvent.data)
                 .where(RunEvent.run_id == run_id, col(RunEvent.seq) > after)
@@ -66,7 +57,7 @@ class EventStore:
 
     def first_kept(self, run_id: str) -> int | None:
         """The lowest sequence number still kept for the run (None: nothing kept)."""
-        with self.store._session() as session:
+        with self.db.session() as session:
             found = session.exec(
                 select(RunEvent.seq)
                 .where(RunEvent.run_id == run_id, RunEvent.event != DONE)
@@ -77,7 +68,7 @@ class EventStore:
 
     def trim(self, run_id: str, below: int) -> None:
         """Drop the run's events numbered below ``below`` (the bound per run)."""
-        with self.store._session() as session:
+        with self.db.session() as session:
             session.exec(
                 delete(RunEvent).where(
                     col(RunEvent.run_id) == run_id,
@@ -90,7 +81,7 @@ class EventStore:
     def sweep(self, ttl: float) -> int:
         """Forget events written more than ``ttl`` seconds ago."""
         cutoff = utcnow() - timedelta(seconds=ttl)
-        with self.store._session() as session:
+        with self.db.session() as session:
             gone = session.exec(delete(RunEvent).where(col(RunEvent.created_at) < cutoff))
             session.commit()
             return int(gone.rowcount or 0)

@@ -39,7 +39,6 @@ from fastapi import Depends
 from redis.asyncio import Redis
 
 from server.api_error import ApiError
-from server.auth.api_keys import Principal
 from server.settings import Settings
 from server.storage.redis_link import DEFAULT_RETRY_INTERVAL, RedisLink
 
@@ -375,14 +374,14 @@ async def enforce(limiter: RateLimiter, key: str) -> None:
 
 def rate_limit_dependency(
     get_limiter: Callable[..., Any], get_principal: Callable[..., Any]
-) -> Callable[..., Awaitable[Principal]]:
+) -> Callable[..., Awaitable[Any]]:
     """A FastAPI dependency that authenticates (through ``get_principal``), applies the caller's
     limits and returns the principal: use it where routes use ``get_principal`` today."""
 
     async def limited_principal(
         limiter: RateLimiter = Depends(get_limiter),  # noqa: B008 - FastAPI's dependency idiom
-        principal: Principal = Depends(get_principal),  # noqa: B008
-    ) -> Principal:
+        principal: Any = Depends(get_principal),  # noqa: B008 - anything with a ``name``
+    ) -> Any:
         await enforce(limiter, principal.name)
         return principal
 

@@ -1,7 +1,7 @@
-"""Webhook deliveries and every attempt at one, beside the :class:`Store`.
+"""Webhook deliveries and every attempt at one, beside the other stores.
 
 A run made with ``webhook`` gets a row in ``tl_webhook_deliveries`` in the transaction that stores
-the run (:func:`delivery_hook`, run inside ``Store.create_run``), so a delivery exists as soon as
+the run (:func:`delivery_hook`, run inside ``RunStore.create_run``), so a delivery exists as soon as
 its run does, whichever replica dies afterwards. When the run ends its result is written into
 the row (``payload_json``) and the row is ``pending``; any replica's sender claims a pending row
 whose time has come (``next_attempt_at``) with a short claim (``claimed_until``: a sender that dies
@@ -17,58 +17,19 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Index, func, or_, update
-from sqlmodel import Field, Session, SQLModel, col, select
+from sqlalchemy import func, or_, update
+from sqlmodel import Session, col, select
 
-from server.storage.store import RunRow, Store, utcnow
+from server.storage.agent_tables import WebhookAttempt, WebhookDelivery
+from server.storage.engine import Database
+from server.storage.tables import RunRow, utcnow
 
-WEBHOOK_TABLES = ("tl_webhook_deliveries", "tl_webhook_attempts")
 STATUSES = ("waiting", "pending", "delivered", "failed")
 """``waiting``: its run has not ended; ``pending``: to be sent (again); then one of the last two."""
 
 
-class WebhookDelivery(SQLModel, table=True):
-    """The POST of one run's result to the URL the run named."""
-
-    __tablename__ = "tl_webhook_deliveries"
-    __table_args__ = (Index("ix_tl_webhook_deliveries_due", "status", "next_attempt_at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    run_id: str = Field(max_length=36, index=True)
-    thread_id: str = Field(max_length=128)
-    owner: str = Field(default="", description="The key whose run it is.")
-    url: str = Field(max_length=4096)
-    status: str = Field(default="waiting", max_length=16)
-    payload_json: str | None = Field(default=None, description="The run's result, once it ended.")
-    attempts: int = 0
-    next_attempt_at: datetime = Field(default_factory=utcnow)
-    claimed_until: datetime | None = None
-    claimed_by: str | None = Field(default=None, max_length=64)
-    last_status: int | None = None
-    last_error: str | None = Field(default=None, max_length=500)
-    created_at: datetime = Field(default_factory=utcnow)
-    updated_at: datetime = Field(default_factory=utcnow)
-    delivered_at: datetime | None = None
-
-
-class WebhookAttempt(SQLModel, table=True):
-    """One attempt at a delivery: when, by which replica, and what came back."""
-
-    __tablename__ = "tl_webhook_attempts"
-
-    id: int | None = Field(default=None, primary_key=True)
-    delivery_id: int = Field(index=True)
-    attempt: int
-    outcome: str = Field(max_length=16, description="delivered, retry, failed or refused")
-    status_code: int | None = None
-    error: str | None = Field(default=None, max_length=500)
-    duration_ms: float = 0.0
-    replica: str | None = Field(default=None, max_length=64)
-    started_at: datetime = Field(default_factory=utcnow)
-
-
 def delivery_hook(url: str, owner: str) -> Callable[[Session, RunRow], None]:
-    """For ``Store.create_run``: the run's delivery, stored with it."""
+    """For ``RunStore.create_run``: the run's delivery, stored with it."""
 
     def add(session: Session, row: RunRow) -> None:
         now = utcnow()
@@ -88,15 +49,15 @@ def delivery_hook(url: str, owner: str) -> Callable[[Session, RunRow], None]:
 
 
 class WebhookStore:
-    """The webhook deliveries of a :class:`Store` (same engine, same sessions)."""
+    """The webhook deliveries, on the server's :class:`~server.storage.engine.Database`."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def ready(self, run_id: str, payload: dict[str, Any]) -> int:
         """The run ended: its deliveries get its result and may be sent now."""
         now = utcnow()
-        with self.store._session() as session:
+        with self.db.session() as session:
             done = session.exec(
                 update(WebhookDelivery)
                 .where(
@@ -117,7 +78,7 @@ class WebhookStore:
         """Deliveries still ``waiting`` whose run has ended (or is gone) for a while: their
         replica died before it wrote the result; another writes it."""
         cutoff = utcnow() - timedelta(seconds=older_than)
-        with self.store._session() as session:
+        with self.db.session() as session:
             query = (
                 select(WebhookDelivery)
                 .join(RunRow, col(RunRow.run_id) == col(WebhookDelivery.run_id), isouter=True)
@@ -138,19 +99,19 @@ class WebhookStore:
         """Take up to ``limit`` pending deliveries whose time has come, for ``hold`` seconds:
         one statement that re-checks each row (two replicas never hold one row at once; on
         PostgreSQL the rows another replica is taking are skipped, not waited for)."""
-        now = self.store._now()
+        now = self.db.now()
         free = col(WebhookDelivery.claimed_until).is_(None) | (
             col(WebhookDelivery.claimed_until) < now
         )
         due = (col(WebhookDelivery.status) == "pending", free)
-        with self.store._session() as session:
+        with self.db.session() as session:
             query = (
                 select(WebhookDelivery.id)
                 .where(*due, col(WebhookDelivery.next_attempt_at) <= now)
                 .order_by(col(WebhookDelivery.next_attempt_at))
                 .limit(limit)
             )
-            if self.store.shared:
+            if self.db.shared:
                 query = query.with_for_update(skip_locked=True)
             candidates = [i for i in session.exec(query).all() if i is not None]
             if not candidates:
@@ -163,7 +124,7 @@ class WebhookStore:
                     .where(table.c.id.in_(candidates), *due)
                     .values(
                         claimed_until=now + timedelta(seconds=hold),
-                        claimed_by=self.store.replica_id,
+                        claimed_by=self.db.replica_id,
                         attempts=table.c.attempts + 1,
                     )
                     .returning(table.c.id)
@@ -192,7 +153,7 @@ class WebhookStore:
         pending again at ``retry_at``, or failed)."""
         now = utcnow()
         status = {"delivered": "delivered", "retry": "pending"}.get(outcome, "failed")
-        with self.store._session() as session:
+        with self.db.session() as session:
             session.add(
                 WebhookAttempt(
                     delivery_id=delivery.id or 0,
@@ -201,7 +162,7 @@ class WebhookStore:
                     status_code=status_code,
                     error=(error or "")[:500] or None,
                     duration_ms=round(duration_ms, 1),
-                    replica=self.store.replica_id,
+                    replica=self.db.replica_id,
                     started_at=started_at,
                 )
             )
@@ -221,7 +182,7 @@ class WebhookStore:
                 update(WebhookDelivery)
                 .where(
                     col(WebhookDelivery.id) == delivery.id,
-                    col(WebhookDelivery.claimed_by) == self.store.replica_id,
+                    col(WebhookDelivery.claimed_by) == self.db.replica_id,
                 )
                 .values(**values)
             )
@@ -229,7 +190,7 @@ class WebhookStore:
 
     def for_run(self, run_id: str) -> list[tuple[WebhookDelivery, list[WebhookAttempt]]]:
         """A run's deliveries, each with its attempts in order."""
-        with self.store._session() as session:
+        with self.db.session() as session:
             deliveries = list(
                 session.exec(
                     select(WebhookDelivery)
@@ -251,14 +212,14 @@ class WebhookStore:
 
     def counts(self) -> dict[str, int]:
         """How many deliveries are in each state (for ``/metrics``)."""
-        with self.store._session() as session:
+        with self.db.session() as session:
             rows = session.exec(
                 select(WebhookDelivery.status, func.count()).group_by(col(WebhookDelivery.status))
             ).all()
             return {str(status): int(n) for status, n in rows}
 
     def next_due(self) -> datetime | None:
-        with self.store._session() as session:
+        with self.db.session() as session:
             found = session.exec(
                 select(func.min(WebhookDelivery.next_attempt_at)).where(
                     col(WebhookDelivery.status) == "pending"

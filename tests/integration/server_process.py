@@ -18,8 +18,13 @@ START_TIMEOUT = 180.0
 
 
 class ServerProcess:
-    def __init__(self, tmp: Path, db: Path | None = None, **env: str) -> None:
+    def __init__(
+        self, tmp: Path, db: Path | None = None, *, ready_path: str = "/health", **env: str
+    ) -> None:
         self.tmp = tmp
+        self.ready_path = ready_path
+        """What start polls until it answers 200 (``/health`` checks every backend: slow with
+        dozens of them)."""
         self.db = db or tmp / "toolloom.db"
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -49,7 +54,7 @@ class ServerProcess:
             if self.process.poll() is not None:
                 raise RuntimeError(f"server exited with {self.process.returncode}:\n{self.log()}")
             try:
-                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                if httpx.get(f"{self.url}{self.ready_path}", timeout=2).status_code == 200:
                     return self
             except httpx.HTTPError:
                 pass

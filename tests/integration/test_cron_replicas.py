@@ -9,7 +9,7 @@ import asyncio
 from pathlib import Path
 
 from benchmarks.cron_replicas import run
-from tests.pg import PostgresCluster
+from harness.pg import PostgresCluster
 
 TICKS = 20
 

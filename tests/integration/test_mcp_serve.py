@@ -24,7 +24,7 @@ from mcp.client.streamable_http import streamable_http_client
 
 from backends.stub import StubLLM
 from nodes.call_tool import run_tool_call
-from server.runtime import tool_config_from
+from server.runtime import tool_sources_from
 from server.settings import Settings, load_settings
 from tests.integration.server_process import ServerProcess
 from tools.toolbox import local_tools
@@ -103,7 +103,7 @@ def settings(workspace: Path) -> Settings:
 @pytest.fixture(scope="module")
 def tools(settings: Settings) -> list[BaseTool]:
     """The same tools, in this process: what agent mode runs."""
-    return local_tools(settings, tool_config_from(settings))
+    return local_tools(tool_sources_from(settings))
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -1,4 +1,4 @@
-"""MCP servers as tool sources, against real MCP servers (``tests/mcp_server.py``) over stdio and
+"""MCP servers as tool sources, against real MCP servers (``harness/mcp_server.py``) over stdio and
 streamable HTTP on 127.0.0.1: listing, prefixes, calls, and every fault with the next call working.
 
 One toolbox for the module (each server start costs a second or two): ``alpha`` over stdio,
@@ -14,7 +14,7 @@ import signal
 import sys
 import time
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +22,9 @@ import pytest
 import pytest_asyncio
 
 from backends.embedded import free_port
+from harness.mcp_server import HttpMcp
+from server.runtime import tool_sources_from
 from server.settings import load_settings
-from tests.mcp_server import HttpMcp
 from tools.base import TRUNCATION_MARKER, ToolConfig, ToolError
 from tools.toolbox import McpTiming, Toolbox, open_tools
 
@@ -70,7 +71,8 @@ async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World
     tool_config = ToolConfig(workspace=root / "ws", sandbox_db=root / "sandbox.db")
     web = HttpMcp(port, root / "web.log")
     try:
-        async with open_tools(settings, tool_config, timing=TIMING) as toolbox:
+        sources = replace(tool_sources_from(settings, tool_config), timing=TIMING)
+        async with open_tools(sources) as toolbox:
             changes: list[int] = []
             toolbox.subscribe(lambda box: changes.append(box.version))
             yield World(toolbox, web, changes)

@@ -12,9 +12,9 @@ from collections.abc import AsyncIterator
 import pytest
 from redis.asyncio import Redis
 
+from harness.redis_server import RedisServer
 from server.storage.rate_limits import KeyLimits, RateLimiter
 from server.storage.redis_link import make_redis
-from tests.redis_server import RedisServer
 
 
 @pytest.fixture

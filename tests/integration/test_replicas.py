@@ -31,8 +31,8 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from backends.stub import StubLLM
 from benchmarks.balancer import Balancer
+from harness.pg import PostgresCluster
 from tests.integration.server_process import ServerProcess
-from tests.pg import PostgresCluster
 
 KEY = "replica-test-key"
 SLOW = re.compile(r"slow (\d+(?:\.\d+)?)")

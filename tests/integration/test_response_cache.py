@@ -17,9 +17,9 @@ from redis.asyncio import Redis
 
 from backends.stub import StubLLM
 from backends.telemetry import REGISTRY
+from harness.redis_server import RedisServer
 from server.storage.redis_link import make_redis
 from server.storage.response_cache import ResponseCache, cached_http_client, no_cache
-from tests.redis_server import RedisServer
 
 QUESTION = [HumanMessage(content="What is 23*19?")]
 TOOL = {

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from backends.stub import StubLLM
+from harness.redis_server import RedisServer
 from tests.integration.server_process import ServerProcess
-from tests.redis_server import RedisServer
 
 KEYS = {
     "limits": "tl-limits-key-0001",

@@ -1,5 +1,5 @@
 """Tools from outside, through the whole server: a real ``toolloom serve`` on a stub model that
-calls tools natively, with two MCP servers from ``tests/mcp_server.py`` (``alpha`` over stdio,
+calls tools natively, with two MCP servers from ``harness/mcp_server.py`` (``alpha`` over stdio,
 ``web`` over streamable HTTP on 127.0.0.1, absent at start), a Python tool module
 (``examples.inventory_tools``) and switched-off tools of every source; API keys on.
 
@@ -27,8 +27,8 @@ from playwright.sync_api import expect, sync_playwright
 
 from backends.embedded import free_port
 from backends.stub import StubLLM
+from harness.mcp_server import HttpMcp
 from tests.integration.server_process import ServerProcess
-from tests.mcp_server import HttpMcp
 
 ROOT = Path(__file__).parents[2]
 MCP_SERVER = ROOT / "tests" / "mcp_server.py"

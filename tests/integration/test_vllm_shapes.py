@@ -193,7 +193,9 @@ async def test_persistent_harmony_error_becomes_a_clear_502(stub: StubLLM) -> No
     error = as_api_error(raised.value)
     assert isinstance(error, ApiError) and error.status == 502
     assert "unexpected tokens remaining in message header" in error.message  # the backend's reason
-    assert len(stub.requests) == 3  # bounded by the retry policy, not a loop
+    # bounded by the retry policy, not a loop: a reply that fails to parse gets two more
+    # attempts than an outage (2 retries: 3 attempts, 5 for a parse failure)
+    assert len(stub.requests) == 5
 
 
 @pytest.mark.parametrize("key", ["reasoning_content", "reasoning"])

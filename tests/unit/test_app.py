@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from harness.fakes import ScriptedChatModel
 from server.app import create_app
 from server.settings import load_settings
-from tests.fakes import ScriptedChatModel
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ from graph.checkpoints import (
     prune_checkpoints,
     strict_serde,
 )
-from tests.fakes import ScriptedChatModel
+from harness.fakes import ScriptedChatModel
+from server.storage.engine import open_checkpoints
 
 REVIVED: list[Any] = []
 
@@ -115,10 +116,10 @@ async def test_the_settings_choose_the_saver(tmp_path: Path, postgres_url: str) 
     from graph.checkpoints import PostgresSaver
     from server.settings import load_settings
 
-    async with open_checkpointer(load_settings(db=tmp_path / "c.db")) as local:
+    async with open_checkpoints(load_settings(db=tmp_path / "c.db")) as local:
         assert isinstance(local, AsyncSqliteSaver)
     settings = load_settings(database_url=postgres_url, db_checkpoint_pool_size=2)
-    async with open_checkpointer(settings) as shared:
+    async with open_checkpoints(settings) as shared:
         assert isinstance(shared, PostgresSaver)
         assert shared.conn.max_size == 2  # type: ignore[union-attr]
 
@@ -194,7 +195,7 @@ async def test_replicas_starting_together_on_an_empty_database_all_open(postgres
     import contextlib
     import time
 
-    from server.storage.store import PoolOptions
+    from graph.databases import PoolOptions
 
     options = PoolOptions(statement_timeout=3.0)
     started = time.monotonic()

@@ -130,8 +130,8 @@ async def test_runs_of_a_replica_that_stops_heartbeating_are_interrupted_by_anot
     assert await dying.start() == []
     async with open_coordinator(second, lease=1.0, on_interrupted=recover):
         for store, thread in ((first, "on-a"), (second, "on-b")):
-            store.claim_thread(thread, "")
-            store.start_run(thread, [HumanMessage("hello", id=f"{thread}-1")])
+            store.threads.claim_thread(thread, "")
+            store.runs.start_run(thread, [HumanMessage("hello", id=f"{thread}-1")])
         third = Store(postgres_url, replica_id="c")
         try:  # a replica starting now leaves both live replicas' runs alone
             starting = make_coordinator(third, lease=1.0)
@@ -139,24 +139,24 @@ async def test_runs_of_a_replica_that_stops_heartbeating_are_interrupted_by_anot
             await starting.stop()
         finally:
             third.close()
-        assert first.last_run("on-a").status == "running"  # type: ignore[union-attr]
+        assert first.runs.last_run("on-a").status == "running"  # type: ignore[union-attr]
         await dying.stop()  # replica a stops renewing (as if SIGKILLed)
         stopped = time.monotonic()
         await asyncio.wait_for(swept.wait(), timeout=6)
         noticed = time.monotonic() - stopped
         await asyncio.sleep(1.5)  # b's own run outlives several leases
-        assert second.last_run("on-b").status == "running"  # type: ignore[union-attr]
+        assert second.runs.last_run("on-b").status == "running"  # type: ignore[union-attr]
     assert recovered == [["on-a"]]
     assert 0.5 < noticed < 3  # lease 1 s, sweeps every 0.5 s
-    run = first.last_run("on-a")
+    run = first.runs.last_run("on-a")
     assert run is not None and run.status == "interrupted"
     assert run.error == "the replica running it stopped renewing its lease"
 
 
 async def test_a_replica_restarted_with_its_id_takes_back_its_own_runs(postgres_url: str) -> None:
     before = Store(postgres_url, replica_id="r1")
-    before.claim_thread("x", "")
-    before.start_run("x")
+    before.threads.claim_thread("x", "")
+    before.runs.start_run("x")
     before.close()  # crashed
     after = Store(postgres_url, replica_id="r1")
     recovered: list[list[str]] = []
@@ -169,15 +169,15 @@ async def test_a_replica_restarted_with_its_id_takes_back_its_own_runs(postgres_
         assert await restarted.start() == ["x"]
         await restarted.stop()
         assert recovered == [["x"]]
-        assert after.last_run("x").status == "interrupted"  # type: ignore[union-attr]
+        assert after.runs.last_run("x").status == "interrupted"  # type: ignore[union-attr]
     finally:
         after.close()
 
 
 async def test_one_process_on_sqlite(tmp_path: Path) -> None:
     store = Store(tmp_path / "s.db")
-    store.claim_thread("x", "")
-    store.start_run("x")
+    store.threads.claim_thread("x", "")
+    store.runs.start_run("x")
     recovered: list[list[str]] = []
 
     async def recover(threads: list[str]) -> None:
@@ -213,10 +213,10 @@ def test_keys_made_or_revoked_on_the_shared_database_reach_every_replica_within_
     assert all(ring.authenticate("nope") is None for ring in rings)  # loaded, cached
     cli = Store(postgres_url)  # `toolloom keys create` on another machine
     try:
-        raw = cli.create_key("ops")
+        raw = cli.keys.create_key("ops")
         took = _wait_until(lambda: all(r.authenticate(raw) is not None for r in rings), 2.0)
         assert [r.authenticate(raw).name for r in rings] == ["ops", "ops"]  # type: ignore[union-attr]
-        assert cli.revoke_key("ops")
+        assert cli.keys.revoke_key("ops")
         took = max(took, _wait_until(lambda: all(r.authenticate(raw) is None for r in rings), 2.0))
     finally:
         cli.close()
@@ -228,10 +228,10 @@ def test_mark_interrupted_on_a_shared_database_spares_other_replicas(
 ) -> None:
     first, second = replicas
     for store, thread in ((first, "mine"), (second, "theirs")):
-        store.claim_thread(thread, "")
-        store.start_run(thread)
-    assert first.mark_interrupted() == ["mine"]
-    assert second.last_run("theirs").status == "running"  # type: ignore[union-attr]
+        store.threads.claim_thread(thread, "")
+        store.runs.start_run(thread)
+    assert first.leases.mark_interrupted() == ["mine"]
+    assert second.runs.last_run("theirs").status == "running"  # type: ignore[union-attr]
 
 
 def test_a_replica_with_a_slow_clock_starts_runs_that_are_not_expired(
@@ -241,16 +241,16 @@ def test_a_replica_with_a_slow_clock_starts_runs_that_are_not_expired(
     does not start runs that another replica's sweep takes for dead."""
     import datetime as dt
 
-    from server.storage import store as store_module
+    from server.storage import run_store as store_module
 
     first, second = replicas
-    first.claim_thread("skewed", "")
+    first.threads.claim_thread("skewed", "")
     real = store_module.utcnow
     monkeypatch.setattr(store_module, "utcnow", lambda: real() - dt.timedelta(minutes=1))
-    first.start_run("skewed")
+    first.runs.start_run("skewed")
     monkeypatch.setattr(store_module, "utcnow", real)
-    assert second.sweep_expired_runs(30) == []
-    assert first.last_run("skewed").status == "running"  # type: ignore[union-attr]
+    assert second.leases.sweep_expired_runs(30) == []
+    assert first.runs.last_run("skewed").status == "running"  # type: ignore[union-attr]
 
 
 async def test_a_cancelled_run_gives_the_thread_back(replicas: list[Store]) -> None:
@@ -280,15 +280,15 @@ async def test_interrupted_runs_get_their_checkpointed_messages_in_the_transcrip
     interrupted (at start on SQLite; by the sweeper of any replica on PostgreSQL)."""
     from graph.builder import build_graph
     from graph.checkpoints import compile_checkpointed, open_checkpointer
+    from harness.fakes import ScriptedChatModel
     from server.storage.coordination import transcript_recovery
-    from tests.fakes import ScriptedChatModel
 
     crashed = Store(database_url, replica_id="crashed")
-    crashed.claim_thread("t", "")
+    crashed.threads.claim_thread("t", "")
     async with open_checkpointer(database_url) as saver:
         graph = compile_checkpointed(build_graph(ScriptedChatModel(default="answer"), []), saver)
         given = [HumanMessage("question", id="q")]
-        crashed.start_run("t", given)
+        crashed.runs.start_run("t", given)
         await graph.ainvoke({"messages": given}, {"configurable": {"thread_id": "t"}})
         crashed.close()  # died before finish_run
         restarted = Store(database_url, replica_id="crashed")
@@ -296,7 +296,10 @@ async def test_interrupted_runs_get_their_checkpointed_messages_in_the_transcrip
             async with open_coordinator(
                 restarted, lease=30, on_interrupted=transcript_recovery(restarted, graph)
             ):
-                assert [m.content for m in restarted.messages("t")] == ["question", "answer"]
-                assert restarted.last_run("t").status == "interrupted"  # type: ignore[union-attr]
+                assert [m.content for m in restarted.transcript.messages("t")] == [
+                    "question",
+                    "answer",
+                ]
+                assert restarted.runs.last_run("t").status == "interrupted"  # type: ignore[union-attr]
         finally:
             restarted.close()

@@ -12,7 +12,8 @@ import pytest
 
 from server.agentserver.crons import check_schedule, latest_tick, next_tick, plan
 from server.api_error import ApiError
-from server.storage.cron_store import CronRow, CronStore, Tick, TickTaken
+from server.storage.agent_tables import CronRow
+from server.storage.cron_store import CronStore, Tick, TickTaken
 from server.storage.store import Store
 
 T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
@@ -86,7 +87,7 @@ def test_the_time_zone_sets_the_wall_clock() -> None:
 
 def _fire(store: Store, crons: CronStore, thread_id: str, tick: Tick) -> str:
     try:
-        row, _ = store.create_run(
+        row, _ = store.runs.create_run(
             thread_id,
             "alice",
             create=False,
@@ -106,8 +107,8 @@ def _fire(store: Store, crons: CronStore, thread_id: str, tick: Tick) -> str:
 def test_a_tick_raced_for_by_many_schedulers_fires_once(database_url: str, replicas: int) -> None:
     stores = [Store(database_url, replica_id=f"r{i}") for i in range(replicas)]
     try:
-        stores[0].claim_thread("t", "alice")
-        crons = [CronStore(s) for s in stores]
+        stores[0].threads.claim_thread("t", "alice")
+        crons = [CronStore(s.db) for s in stores]
         crons[0].create(
             "alice",
             cron_id="c1",
@@ -138,7 +139,7 @@ def test_a_tick_raced_for_by_many_schedulers_fires_once(database_url: str, repli
             won = [r for r in results if r != "lost"]
             assert len(won) == 1, results
             fired.extend(won)
-        runs = stores[0].list_runs("t", limit=100)
+        runs = stores[0].runs.list_runs("t", limit=100)
         assert sorted(r.run_id for r in runs) == sorted(fired)
         ticks = crons[0].ticks("c1")
         assert [t.status for t in ticks] == ["fired"] * 5
@@ -147,7 +148,7 @@ def test_a_tick_raced_for_by_many_schedulers_fires_once(database_url: str, repli
         # A tick already fired cannot be recorded again, as fired or otherwise.
         again = Tick("c1", T0 + timedelta(seconds=5), T0, T0 + timedelta(seconds=6))
         assert _fire(stores[0], crons[0], "t", again) == "lost"
-        assert len(stores[0].list_runs("t", limit=100)) == 5
+        assert len(stores[0].runs.list_runs("t", limit=100)) == 5
     finally:
         for store in stores:
             store.close()
@@ -156,7 +157,7 @@ def test_a_tick_raced_for_by_many_schedulers_fires_once(database_url: str, repli
 def test_a_refused_tick_is_recorded_once_and_the_cron_moves_on(database_url: str) -> None:
     store = Store(database_url)
     try:
-        crons = CronStore(store)
+        crons = CronStore(store.db)
         crons.create(
             "alice",
             cron_id="c2",

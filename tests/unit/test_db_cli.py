@@ -15,10 +15,10 @@ from typer.testing import CliRunner
 
 from graph.builder import build_graph
 from graph.checkpoints import compile_checkpointed, open_checkpointer
+from harness.fakes import ScriptedChatModel
 from server.cli import app
 from server.storage import migrations
 from server.storage.store import Store
-from tests.fakes import ScriptedChatModel
 from tests.unit.test_migrations import _make_old_database
 
 
@@ -27,19 +27,21 @@ async def _sqlite_installation(path: Path) -> None:
     and usage, as a SQLite server leaves them."""
     store = Store(path)
     try:
-        store.create_key("alice")
-        store.add_usage("alice", error=False, prompt_tokens=5, completion_tokens=7, tool_calls=1)
+        store.keys.create_key("alice")
+        store.usage.add_usage(
+            "alice", error=False, prompt_tokens=5, completion_tokens=7, tool_calls=1
+        )
         async with open_checkpointer(path) as saver:
             graph = compile_checkpointed(build_graph(ScriptedChatModel(default="sure"), []), saver)
             for thread in ("moved", "pending"):
-                store.claim_thread(thread, "alice")
+                store.threads.claim_thread(thread, "alice")
                 for text in ("first", "second"):
                     given = [HumanMessage(text, id=f"{thread}-{text}")]
-                    run = store.start_run(thread, given)
+                    run = store.runs.start_run(thread, given)
                     state = await graph.ainvoke(
                         {"messages": given}, {"configurable": {"thread_id": thread}}
                     )
-                    store.finish_run(run, thread, state["messages"])
+                    store.runs.finish_run(run, thread, state["messages"])
             latest = await saver.aget_tuple({"configurable": {"thread_id": "pending"}})
             assert latest is not None
             await saver.aput_writes(latest.config, [("note", "half-done")], "task-1")
@@ -71,11 +73,11 @@ async def _continue_on_postgres(url: str) -> None:
                 "sure",
             ]
             given = [HumanMessage("third", id="moved-third")]
-            run = store.start_run("moved", given)
+            run = store.runs.start_run("moved", given)
             after = await graph.ainvoke({"messages": given}, config)
-            store.finish_run(run, "moved", after["messages"])
-        assert [m.content for m in store.messages("moved")][-2:] == ["third", "on pg"]
-        assert [m.seq for m in store.messages("moved")] == list(range(6))
+            store.runs.finish_run(run, "moved", after["messages"])
+        assert [m.content for m in store.transcript.messages("moved")][-2:] == ["third", "on pg"]
+        assert [m.seq for m in store.transcript.messages("moved")] == list(range(6))
     finally:
         store.close()
 
@@ -98,12 +100,17 @@ def test_copy_moves_an_installation_up_and_the_thread_goes_on(
 
     store = Store(postgres_url)
     try:
-        assert store.get_thread("moved", "alice").message_count == 4
-        assert [m.content for m in store.messages("moved")] == ["first", "sure", "second", "sure"]
-        assert list(store.active_key_hashes().values()) == ["alice"]
-        [usage] = store.usage("alice")
+        assert store.threads.get_thread("moved", "alice").message_count == 4
+        assert [m.content for m in store.transcript.messages("moved")] == [
+            "first",
+            "sure",
+            "second",
+            "sure",
+        ]
+        assert list(store.keys.active_key_hashes().values()) == ["alice"]
+        [usage] = store.usage.days("alice")
         assert (usage.requests, usage.prompt_tokens, usage.completion_tokens) == (1, 5, 7)
-        run = store.last_run("moved")
+        run = store.runs.last_run("moved")
         assert run is not None and run.status == "success"
     finally:
         store.close()
@@ -146,13 +153,13 @@ def test_db_upgrade_migrates_an_old_database(
     assert f"already at revision {migrations.head()}" in second.stdout
     store = Store(url)
     try:
-        assert [m.content for m in store.messages("old")] == ["hello", "hi!"]
+        assert [m.content for m in store.transcript.messages("old")] == ["hello", "hi!"]
     finally:
         store.close()
 
 
 def test_db_upgrade_says_when_postgres_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.pg import free_port
+    from harness.pg import free_port
 
     monkeypatch.setenv("TOOLLOOM_DATABASE_URL", f"postgresql://x@127.0.0.1:{free_port()}/db")
     result = CliRunner().invoke(app, ["db", "upgrade"])

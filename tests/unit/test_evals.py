@@ -23,9 +23,9 @@ from evals.runner import (
     summarise,
     write_reports,
 )
-from nodes.validation import ToolSpec
 from tests.bfcl_outputs import outputs, right_calls, unanswerable
 from tools.registry import build_tools
+from tools.specs import ToolSpec
 
 # --- the own set ------------------------------------------------------------------------------------
 

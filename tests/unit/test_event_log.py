@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from harness.redis_server import RedisServer
 from server.agentserver.event_log import EventLog, EventsGone, parse_last_event_id
 from server.storage.redis_link import make_redis
 from server.storage.store import Store
-from tests.redis_server import RedisServer
 
 
 @pytest.fixture

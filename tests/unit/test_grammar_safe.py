@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from backends.backend import GRAMMAR_BOUND, grammar_safe
 from nodes.structured import structured_schema
-from nodes.validation import ToolSpec
 from tools.registry import build_tools
+from tools.specs import ToolSpec
 
 
 def test_large_bounds_are_dropped_and_small_ones_kept() -> None:

@@ -19,12 +19,12 @@ from backends.backend import Backend
 from backends.resilience import RetryPolicy
 from graph.builder import build_graph
 from graph.context import Context, ToolSource
+from harness.fakes import ScriptedChatModel, tool_call
 from intent.model import IntentModel
 from nodes.prompts import FALLBACK_NO_ANSWER
-from nodes.validation import ToolSpec
-from tests.fakes import ScriptedChatModel, tool_call
 from tools.external.guard import GuardedTool, schema_validator
 from tools.registry import build_tools
+from tools.specs import ToolSpec
 from tools.toolbox import Toolbox
 
 

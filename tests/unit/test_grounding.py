@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from nodes.structured import grounded
-from nodes.validation import ToolSpec
+from tools.specs import ToolSpec
 
 PROFIT = ToolSpec(
     name="calculate_profit",

@@ -11,9 +11,10 @@ import pytest
 from langchain_core.messages import AIMessage, HumanMessage, ToolMessage
 
 from backends.backend import Backend
-from backends.failures import classify, harmony_kind
+from backends.client import ToolloomChatOpenAI, stream_error
+from backends.failures import ReplyError, classify, harmony_kind
 from backends.resilience import CircuitBreaker, RetryPolicy
-from tests.fakes import ScriptedChatModel
+from harness.fakes import ScriptedChatModel
 
 REQUEST = httpx.Request("POST", "http://backend/v1/chat/completions")
 
@@ -89,7 +90,9 @@ async def test_a_persistent_output_error_ends_in_a_clear_failure() -> None:
     backend = Backend(model, no_sleep_policy(CircuitBreaker(name="t3")), name="t3")
     with pytest.raises(openai.InternalServerError) as raised:
         await backend.chat([HumanMessage(content="What is 23*19?")])
-    assert len(model.calls) == 3  # bounded by the retry policy
+    # bounded by the retry policy: a reply that fails to parse gets two attempts more than an
+    # outage (attempts=3: 5 for bad output)
+    assert len(model.calls) == 5
     assert classify(raised.value).status == 502
 
 
@@ -111,3 +114,84 @@ async def test_a_history_error_is_sent_again_as_text_without_retrying_the_same_s
     assert len(model.calls) == 3
     assert "tool_calls" not in str(model.calls[1]["messages"][1].additional_kwargs)
     assert backend.quirks.history == "native"
+
+
+# A HarmonyError need not say "HarmonyError": servers pass on only the parser's message, with
+# another status, inside a 200, or as an event in a stream that had started. Each from the
+# replay corpus (backends/replays/).
+WITHOUT_THE_WORD = [
+    'unexpected tokens remaining in message header: ["to=functions.get_weather"]',  # sglang 400
+    "Unexpected token 200002 while expecting start token 200006",  # vllm #46464, mid-stream
+    "Unknown role: assistantassistant",  # tenstorrent #386, in a 200
+    "Unexpected EOS while waiting for message header to complete",  # harmony #33
+]
+
+
+def bad_request_error(message: str) -> openai.BadRequestError:
+    body = {"object": "error", "type": "invalid_request_error", "code": 400, "message": message}
+    response = httpx.Response(400, request=REQUEST, json={"error": body})
+    return openai.BadRequestError(message, response=response, body={"error": body})
+
+
+@pytest.mark.parametrize("message", WITHOUT_THE_WORD)
+def test_harmony_parser_messages_are_output_failures_without_the_word(message: str) -> None:
+    assert harmony_kind(message) == "output"
+    for exc in (internal_error(message), bad_request_error(message), ReplyError(message, 400)):
+        failure = classify(exc)
+        assert (failure.kind, failure.transient, failure.status) == ("bad_output", True, 502)
+        assert message.split(":")[0] in failure.message  # the backend's reason
+
+
+def test_a_400_that_is_not_harmony_is_still_the_requests_shape() -> None:
+    failure = classify(
+        bad_request_error("Expected 2 output messages (reasoning and final), but got 3.")
+    )
+    assert failure.kind == "request_shape" and not failure.transient
+
+
+def test_an_error_inside_a_reply_is_classified_by_its_code() -> None:
+    assert classify(ReplyError("list index out of range", 500)).kind == "server_error"
+    assert classify(ReplyError("list index out of range")).kind == "server_error"  # no code: 500
+    assert classify(ReplyError("bad tool schema", 400)).kind == "request_shape"
+    failure = classify(ReplyError.from_body({"message": "list index out of range", "code": 500}))
+    assert failure.transient and "list index out of range" in failure.message
+
+
+def test_the_client_raises_a_reply_error_for_an_error_body_in_a_200() -> None:
+    """tenstorrent #386: HTTP 200 whose body is the error JSON; it was a bare ValueError (an
+    'internal error' 500 for the client) and is now what it reports."""
+    client = ToolloomChatOpenAI(base_url="http://127.0.0.1:9/v1", api_key="none", model="m")
+    body = {"error": {"message": "Unknown role: assistantassistant", "code": 400}}
+    with pytest.raises(ReplyError) as raised:
+        client._create_chat_result(body)
+    assert classify(raised.value).kind == "bad_output"
+
+
+def test_an_error_event_mid_stream_is_the_replys_failure() -> None:
+    """The OpenAI client raises a bare APIError for ``data: {"error": ...}`` in a stream."""
+    event = openai.APIError(
+        "list index out of range", REQUEST, body={"message": "list index out of range", "code": 500}
+    )
+    assert isinstance(stream_error(event), ReplyError)
+    assert classify(stream_error(event)).kind == "server_error"
+    dropped = openai.APIConnectionError(request=REQUEST)
+    assert stream_error(dropped) is dropped  # not a reply: as it was
+
+
+async def test_an_error_event_mid_stream_is_retried_and_answers() -> None:
+    model = ScriptedChatModel(
+        script=[
+            ReplyError("Unexpected token 200002 while expecting start token 200006", 500),
+            "It is 437.",
+        ]
+    )
+    backend = Backend(model, no_sleep_policy(CircuitBreaker(name="t5")), name="t5")
+    reply = await backend.chat([HumanMessage(content="What is 23*19?")])
+    assert reply.content == "It is 437." and len(model.calls) == 2
+
+
+def test_the_output_budget_follows_the_retry_setting() -> None:
+    assert RetryPolicy(attempts=3).budget("bad_output") == 5
+    assert RetryPolicy(attempts=3).budget("server_error") == 3
+    assert RetryPolicy(attempts=1).budget("bad_output") == 1  # retries off: off for all
+    assert RetryPolicy(attempts=3, output_attempts=4).budget("bad_output") == 4

@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from harness.fakes import ScriptedChatModel
 from server.app import create_app
 from server.settings import load_settings
-from tests.fakes import ScriptedChatModel
 
 
 def make_client(tmp_path: Path, **settings: Any) -> TestClient:

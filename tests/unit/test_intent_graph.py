@@ -13,10 +13,10 @@ from backends.backend import BACKEND_KEY, Backend
 from backends.resilience import RetryPolicy
 from graph.builder import build_graph
 from graph.context import Context
+from harness.fakes import ScriptedChatModel
 from nodes.intents import RANKED_TOOLS
-from nodes.validation import ToolSpec
-from tests.fakes import ScriptedChatModel
 from tools.registry import build_tools
+from tools.specs import ToolSpec
 
 
 class Recorder:

@@ -13,8 +13,9 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from server.storage import cron_store, event_store, migrations, webhook_store  # noqa: F401
-from server.storage.store import Store, own_metadata
+from server.storage import agent_tables, migrations  # noqa: F401
+from server.storage.store import Store
+from server.storage.tables import own_metadata
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 OLD_ROWS = [
@@ -53,8 +54,8 @@ def _make_old_database(database_url: str) -> None:
 def test_the_revisions_build_exactly_the_models(database_url: str) -> None:
     store = Store(database_url)
     try:
-        assert migrations.current(store.engine) == migrations.head()
-        with store.engine.connect() as connection:
+        assert migrations.current(store.db.engine) == migrations.head()
+        with store.db.engine.connect() as connection:
             context = MigrationContext.configure(
                 connection,
                 opts={
@@ -73,28 +74,28 @@ def test_a_database_made_before_migrations_is_upgraded_with_its_rows(database_ur
     _make_old_database(database_url)
     store = Store(database_url)
     try:
-        assert migrations.current(store.engine) == migrations.head()
-        columns = {c["name"] for c in inspect(store.engine).get_columns("tl_runs")}
+        assert migrations.current(store.db.engine) == migrations.head()
+        columns = {c["name"] for c in inspect(store.db.engine).get_columns("tl_runs")}
         assert {"replica", "heartbeat_at"} <= columns
-        assert inspect(store.engine).has_table("tl_thread_leases")
+        assert inspect(store.db.engine).has_table("tl_thread_leases")
 
-        thread = store.get_thread("old", "alice")
+        thread = store.threads.get_thread("old", "alice")
         assert (thread.title, thread.message_count) == ("hello", 2)
-        assert [m.content for m in store.messages("old")] == ["hello", "hi!"]
-        [usage] = store.usage("ops")
+        assert [m.content for m in store.transcript.messages("old")] == ["hello", "hi!"]
+        [usage] = store.usage.days("ops")
         assert (usage.requests, usage.errors, usage.prompt_tokens) == (7, 1, 70)
-        assert list(store.active_key_hashes().items()) == [("abc123", "ops")]
+        assert list(store.keys.active_key_hashes().items()) == [("abc123", "ops")]
         # the old run has no heartbeat: its start time counts, so it is swept as long dead
-        assert store.sweep_expired_runs(30) == ["old"]
+        assert store.leases.sweep_expired_runs(30) == ["old"]
         # and the upgraded database works like a new one
-        store.claim_thread("new", "bob")
-        store.start_run("new")
-        assert store.last_run("new").replica == store.replica_id  # type: ignore[union-attr]
+        store.threads.claim_thread("new", "bob")
+        store.runs.start_run("new")
+        assert store.runs.last_run("new").replica == store.replica_id  # type: ignore[union-attr]
     finally:
         store.close()
     again = Store(database_url)  # opening it again changes nothing
     try:
-        assert [m.content for m in again.messages("old")] == ["hello", "hi!"]
+        assert [m.content for m in again.transcript.messages("old")] == ["hello", "hi!"]
     finally:
         again.close()
 

@@ -12,11 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage
 
+from harness.fakes import ScriptedChatModel
 from server.app import create_app
 from server.settings import load_settings
 from server.storage.response_cache import bypassed
 from server.storage.store import Store
-from tests.fakes import ScriptedChatModel
 
 KEY = "tl-models-api-key-0001"
 
@@ -147,9 +147,9 @@ def test_a_batch_counts_each_runs_tokens_once(tmp_path: Path) -> None:
 def test_per_key_overrides_stored_with_the_key(tmp_path: Path) -> None:
     settings = load_settings(db=tmp_path / "app.db")
     store = Store.open(settings)
-    tight = store.create_key("tight", rate_limit_rpm=2)
-    free = store.create_key("free", rate_limit_rpm=0)  # no limit, whatever the default
-    store.create_key("plain")
+    tight = store.keys.create_key("tight", rate_limit_rpm=2)
+    free = store.keys.create_key("free", rate_limit_rpm=0)  # no limit, whatever the default
+    store.keys.create_key("plain")
     store.close()
     with make_client(tmp_path, rate_limit_rpm=3) as client:
 
@@ -161,7 +161,7 @@ def test_per_key_overrides_stored_with_the_key(tmp_path: Path) -> None:
         assert sent(free, 5) == [200] * 5
         # changed while the server runs: applied within about a second
         store = Store.open(settings)
-        store.set_key_limits("tight", rate_limit_rpm=None)  # back to the default, 3
+        store.keys.set_key_limits("tight", rate_limit_rpm=None)  # back to the default, 3
         store.close()
         time.sleep(1.1)
         assert sent(tight, 2) == [200, 429]  # 3 in the window now
@@ -208,7 +208,7 @@ def test_keys_create_and_limits_commands(tmp_path: Path, monkeypatch: pytest.Mon
     assert bad.exit_code == 2 and "a whole number" in bad.output
     store = Store.open(load_settings(db=tmp_path / "cli.db"))
     try:
-        assert store.key_limits() == {"alice": (None, 0)}
+        assert store.keys.key_limits() == {"alice": (None, 0)}
     finally:
         store.close()
 

@@ -13,9 +13,9 @@ import pytest
 from fastapi.testclient import TestClient
 from langchain_core.messages import AIMessage
 
+from harness.fakes import ScriptedChatModel, tool_call
 from server.app import create_app
 from server.settings import load_settings
-from tests.fakes import ScriptedChatModel, tool_call
 
 WEATHER = {
     "type": "function",
@@ -411,7 +411,7 @@ def test_non_loopback_bind_without_keys_is_refused(tmp_path: Path) -> None:
                     check_exposure(settings, keyring)
             else:
                 check_exposure(settings, keyring)
-        store.create_key("ops")  # a key in the table counts too
+        store.keys.create_key("ops")  # a key in the table counts too
         check_exposure(load_settings(host="0.0.0.0", db=tmp_path / "k.db"), KeyRing((), store))
     finally:
         store.close()

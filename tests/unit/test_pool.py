@@ -19,8 +19,8 @@ from backends.resilience import CircuitBreaker, RetryPolicy
 from backends.telemetry import LLM_FALLBACKS
 from graph.builder import build_graph
 from graph.context import Context
+from harness.fakes import ScriptedChatModel, tool_call
 from server.road.usage import RunUsage
-from tests.fakes import ScriptedChatModel, tool_call
 from tools.registry import build_tools
 
 REQUEST = httpx.Request("POST", "http://llm/v1/chat/completions")

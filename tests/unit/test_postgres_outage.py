@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import time
+import types
 
 import pytest
 from langchain_core.messages import HumanMessage
 
 from graph.builder import build_graph
 from graph.checkpoints import compile_checkpointed, open_checkpointer
+from graph.databases import DatabaseUnavailable, PoolOptions
+from harness.fakes import ScriptedChatModel
+from harness.pg import PostgresCluster
 from server.auth.api_keys import Principal
 from server.storage.coordination import DatabaseCoordinator
-from server.storage.store import DatabaseUnavailable, PoolOptions, Store
-from tests.fakes import ScriptedChatModel
-from tests.pg import PostgresCluster
+from server.storage.store import Store
 
 OPTIONS = PoolOptions(pool_timeout=1.0, connect_timeout=2)
 
@@ -39,16 +41,16 @@ async def test_postgres_down_and_back(postgres_cluster: PostgresCluster, postgre
     try:
         async with open_checkpointer(postgres_url, pool=OPTIONS) as saver:
             graph = compile_checkpointed(build_graph(ScriptedChatModel(default="ok"), []), saver)
-            store.claim_thread("t", "")
+            store.threads.claim_thread("t", "")
             await graph.ainvoke({"messages": [HumanMessage("before")]}, config)
 
             postgres_cluster.stop()
             try:
                 started = time.monotonic()
                 with pytest.raises(DatabaseUnavailable, match="database is unavailable"):
-                    store.claim_thread("t", "")
+                    store.threads.claim_thread("t", "")
                 with pytest.raises(DatabaseUnavailable):
-                    store.ping()
+                    store.db.ping()
                 with pytest.raises(DatabaseUnavailable):
                     async with coordinator.hold_thread("t", 1):
                         pass
@@ -61,7 +63,7 @@ async def test_postgres_down_and_back(postgres_cluster: PostgresCluster, postgre
                 postgres_cluster.start()
 
             async def store_call() -> None:
-                store.claim_thread("t", "")
+                store.threads.claim_thread("t", "")
 
             async def graph_call() -> None:
                 await graph.ainvoke({"messages": [HumanMessage("after")]}, config)
@@ -72,7 +74,7 @@ async def test_postgres_down_and_back(postgres_cluster: PostgresCluster, postgre
                 pass
             state = await graph.aget_state(config)
             assert [m.content for m in state.values["messages"]] == ["before", "ok", "after", "ok"]
-            assert store.get_thread("t", "").id == "t"
+            assert store.threads.get_thread("t", "").id == "t"
     finally:
         store.close()
 
@@ -111,7 +113,7 @@ def test_keys_read_before_an_outage_stay_known_while_it_lasts() -> None:
     """With the database away the key ring keeps the keys it read last (so /health stays up and a
     valid key reaches the route's 503); a ring that never read them raises."""
     from server.auth.api_keys import KeyRing
-    from server.storage.store import hash_key
+    from server.storage.key_store import hash_key
 
     class Flaky:
         down = False
@@ -121,10 +123,11 @@ def test_keys_read_before_an_outage_stay_known_while_it_lasts() -> None:
                 raise DatabaseUnavailable("the database is unavailable (connection refused)")
             return {hash_key("stored-key"): "alice"}
 
-    store = Flaky()
+    keys = Flaky()
+    store = types.SimpleNamespace(keys=keys)
     ring = KeyRing((), store)  # type: ignore[arg-type]
     assert ring.authenticate("stored-key") == Principal("alice")
-    store.down = True
+    keys.down = True
     ring._loaded_at -= 10  # the cache has expired: the next call reads the database again
     assert ring.required
     assert ring.authenticate("stored-key") == Principal("alice")

@@ -10,9 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
+from harness.fakes import ScriptedChatModel
 from server.app import create_app
 from server.settings import load_settings
-from tests.fakes import ScriptedChatModel
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def count_commits(client: TestClient) -> list[int]:
     commits = [0]
     store: Any = client.app.state.runtime.store  # type: ignore[attr-defined]
 
-    @event.listens_for(store.engine, "commit")
+    @event.listens_for(store.db.engine, "commit")
     def _count(_: Any) -> None:
         commits[0] += 1
 

@@ -507,13 +507,14 @@ def test_the_policy_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
 
 
 def test_an_unknown_tool_to_approve_stops_start_up(tmp_path: Path) -> None:
+    from server.runtime import tool_sources_from
     from server.settings import load_settings
     from tools.external.source_errors import ToolNameError
     from tools.toolbox import local_tools
 
     settings = load_settings(workspace=tmp_path / "ws", approve_tools="file_writ")
     with pytest.raises(ToolNameError, match="TOOLLOOM_APPROVE_TOOLS: no tool is named 'file_writ'"):
-        local_tools(settings)
+        local_tools(tool_sources_from(settings))
 
 
 def test_allow_is_a_warning_at_start_up(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
@@ -562,7 +563,7 @@ async def test_a_call_written_into_the_text_is_mediated_too(
     tools: list[BaseTool], workspace: Path
 ) -> None:
     """Stage 1 (a call the model wrote as JSON in its reply) passes the same check."""
-    from tests.fakes import ScriptedChatModel, tool_call
+    from harness.fakes import ScriptedChatModel, tool_call
 
     written = json.dumps({"name": "file_write", "arguments": EVIL})
     model = ScriptedChatModel(

@@ -15,6 +15,7 @@ import pytest
 from langchain_core.tools import StructuredTool, tool
 from langchain_mcp_adapters.client import MultiServerMCPClient
 
+from server.runtime import tool_sources_from
 from server.settings import SettingsError, load_settings
 from tools.base import TRUNCATION_MARKER, ToolConfig, ToolError
 from tools.external.guard import GuardedTool, schema_validator
@@ -420,11 +421,11 @@ def test_local_tools_from_settings(
         tools_disabled="web_scrape,crash",
     )
     config = ToolConfig(workspace=tmp_path / "ws", sandbox_db=tmp_path / "db.sqlite")
-    names = [t.name for t in local_tools(settings, config)]
+    names = [t.name for t in local_tools(tool_sources_from(settings, config))]
     assert names[-4:] == ["double", "oops", "nap", "big"]
     assert "web_scrape" not in names and "crash" not in names and len(names) == 19
     with pytest.raises(ToolNameError, match="'nope'"):
-        local_tools(load_settings(tools_disabled="nope"), config)
+        local_tools(tool_sources_from(load_settings(tools_disabled="nope"), config))
 
 
 # --- the guard for MCP tools -----------------------------------------------------------------

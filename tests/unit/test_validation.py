@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from nodes.validation import ToolSpec, argument_errors, match_tool
 from tools.registry import build_tools
+from tools.specs import ToolSpec, argument_errors, match_tool
 
 SPECS = [ToolSpec.from_tool(t) for t in build_tools()]
 

@@ -14,7 +14,8 @@ import pytest
 from server.agentserver.webhooks import backoff, check_webhook_url, signature
 from server.api_error import ApiError
 from server.settings import load_settings
-from server.storage.store import Store, utcnow
+from server.storage.store import Store
+from server.storage.tables import utcnow
 from server.storage.webhook_store import WebhookStore, delivery_hook
 
 
@@ -64,10 +65,10 @@ def test_backoff_doubles_with_jitter_up_to_a_cap() -> None:
 def test_a_pending_delivery_is_claimed_by_one_replica(database_url: str) -> None:
     first, second = Store(database_url, replica_id="a"), Store(database_url, replica_id="b")
     try:
-        first.claim_thread("t", "alice")
+        first.threads.claim_thread("t", "alice")
         run_ids = []
         for _ in range(20):
-            row, _ = first.create_run(
+            row, _ = first.runs.create_run(
                 "t",
                 "alice",
                 create=False,
@@ -79,7 +80,7 @@ def test_a_pending_delivery_is_claimed_by_one_replica(database_url: str) -> None
                 on_store=delivery_hook("https://example.com/hook", "alice"),
             )
             run_ids.append(row.run_id)
-        deliveries = [WebhookStore(first), WebhookStore(second)]
+        deliveries = [WebhookStore(first.db), WebhookStore(second.db)]
         assert deliveries[0].claim(50, 30) == []  # waiting: no run has ended
         for run_id in run_ids:
             assert deliveries[0].ready(run_id, {"run_id": run_id}) == 1

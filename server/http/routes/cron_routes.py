@@ -37,7 +37,8 @@ from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath
 from server.http.routes.run_routes import RunConfig, RunCreate
 from server.http.routes.thread_routes import own_thread
 from server.runtime import AgentRuntime
-from server.storage.cron_store import SORTS, CronRow, CronStore
+from server.storage.agent_tables import CronRow
+from server.storage.cron_store import SORTS, CronStore
 
 router = APIRouter(tags=["crons"])
 
@@ -153,7 +154,7 @@ async def _create(
     config = payload.setdefault("config", {})
     config.setdefault("configurable", {})["cron_id"] = cron_id
     row = await asyncio.to_thread(
-        CronStore(runtime.store).create,
+        CronStore(runtime.store.db).create,
         caller.name,
         cron_id=cron_id,
         assistant_id=assistant_id,
@@ -191,7 +192,7 @@ async def search_crons(body: CronSearch, runtime: RuntimeDep, caller: CallerDep)
     """The caller's crons matching every filter, one page; ``X-Pagination-Total`` says how many
     match."""
     rows, total = await asyncio.to_thread(
-        CronStore(runtime.store).search,
+        CronStore(runtime.store.db).search,
         caller.name,
         assistant_id=resolve_assistant(body.assistant_id) if body.assistant_id else None,
         thread_id=body.thread_id,
@@ -214,7 +215,7 @@ async def search_crons(body: CronSearch, runtime: RuntimeDep, caller: CallerDep)
 @router.post("/runs/crons/count")
 async def count_crons(body: CronCount, runtime: RuntimeDep, caller: CallerDep) -> int:
     return await asyncio.to_thread(
-        CronStore(runtime.store).count,
+        CronStore(runtime.store.db).count,
         caller.name,
         assistant_id=resolve_assistant(body.assistant_id) if body.assistant_id else None,
         thread_id=body.thread_id,
@@ -223,7 +224,7 @@ async def count_crons(body: CronCount, runtime: RuntimeDep, caller: CallerDep) -
 
 
 async def _own_cron(runtime: AgentRuntime, caller: Any, cron_id: str) -> CronRow:
-    row = await asyncio.to_thread(CronStore(runtime.store).get, _cron_uuid(cron_id), caller.name)
+    row = await asyncio.to_thread(CronStore(runtime.store.db).get, _cron_uuid(cron_id), caller.name)
     if row is None:
         raise ApiError(404, f"Cron '{cron_id}' not found")
     return row
@@ -273,7 +274,7 @@ async def update_cron(cron_id: str, body: CronPatch, runtime: RuntimeDep, caller
         await _check_run(runtime, payload)
         changes["payload_json"] = json.dumps(payload)
     updated = await asyncio.to_thread(
-        CronStore(runtime.store).update, row.cron_id, caller.name, changes
+        CronStore(runtime.store.db).update, row.cron_id, caller.name, changes
     )
     if updated is None:
         raise ApiError(404, f"Cron '{cron_id}' not found")
@@ -284,7 +285,7 @@ async def update_cron(cron_id: str, body: CronPatch, runtime: RuntimeDep, caller
 async def delete_cron(cron_id: str, runtime: RuntimeDep, caller: CallerDep) -> Response:
     """Delete a cron (its runs stay; a tick being fired now may still make its run)."""
     deleted = await asyncio.to_thread(
-        CronStore(runtime.store).delete, _cron_uuid(cron_id), caller.name
+        CronStore(runtime.store.db).delete, _cron_uuid(cron_id), caller.name
     )
     if not deleted:
         raise ApiError(404, f"Cron '{cron_id}' not found")
@@ -303,5 +304,5 @@ async def cron_ticks(
     ``skipped`` (older than ``TOOLLOOM_CRON_GRACE``; ``skipped`` counts the earlier missed
     ticks folded into a tick)."""
     row = await _own_cron(runtime, caller, cron_id)
-    ticks = await asyncio.to_thread(CronStore(runtime.store).ticks, row.cron_id, limit, offset)
+    ticks = await asyncio.to_thread(CronStore(runtime.store.db).ticks, row.cron_id, limit, offset)
     return [tick_json(t) for t in ticks]

@@ -14,10 +14,11 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from backends.backend import Backend
+from graph.databases import DatabaseUnavailable
 from server.http.deps import CallerDep, KeyRingDep, RuntimeDep
 from server.observability import MESSAGES, REGISTRY, THREADS
 from server.runtime import AgentRuntime
-from server.storage.store import DatabaseUnavailable
+from server.settings import VERSION
 
 router = APIRouter(tags=["meta"])
 
@@ -28,7 +29,7 @@ async def ok(runtime: RuntimeDep, check_db: int = 0) -> JSONResponse:
     when it does not answer). No key needed."""
     if check_db:
         try:
-            await asyncio.to_thread(runtime.store.ping)
+            await asyncio.to_thread(runtime.store.db.ping)
         except DatabaseUnavailable:
             return JSONResponse({"ok": False, "services": {"database": "unreachable"}}, 500)
     return JSONResponse({"ok": True, "services": {}})
@@ -39,7 +40,6 @@ async def info() -> dict[str, Any]:
     """What this server is and which Agent Server features it has (``langgraph-sdk`` reads
     ``flags``): one assistant per graph, no crons, no LangSmith, and ``strict_resume`` (a
     resume with nothing pending is refused). No key needed."""
-    from server.app import VERSION
 
     return {
         "version": f"toolloom {VERSION}",
@@ -140,7 +140,7 @@ async def ready(runtime: RuntimeDep, _: CallerDep) -> JSONResponse:
     serving = [b for b in backends if b["backend"] in chain and b["ok"]]
     database: dict[str, Any] = {"backend": "postgresql" if runtime.store.shared else "sqlite"}
     try:
-        await asyncio.to_thread(runtime.store.ping)
+        await asyncio.to_thread(runtime.store.db.ping)
         database["ok"] = True
     except DatabaseUnavailable:
         database.update(ok=False, error="unreachable")
@@ -159,7 +159,7 @@ async def ready(runtime: RuntimeDep, _: CallerDep) -> JSONResponse:
 @router.get("/metrics", response_class=PlainTextResponse)
 async def metrics(runtime: RuntimeDep, _: CallerDep) -> PlainTextResponse:
     """Prometheus metrics: requests, latency, LLM calls and errors, tool calls by stage, runs, threads."""
-    threads, messages = await asyncio.to_thread(runtime.store.counts)
+    threads, messages = await asyncio.to_thread(runtime.store.leases.counts)
     THREADS.set(threads)
     MESSAGES.set(messages)
     return PlainTextResponse(generate_latest(REGISTRY).decode(), media_type=CONTENT_TYPE_LATEST)
@@ -187,7 +187,7 @@ async def usage(
     since: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$")] = None,
 ) -> UsageOut:
     """The caller's own usage per day: requests, errors, tokens, tool calls."""
-    rows = await asyncio.to_thread(runtime.store.usage, caller.name, since)
+    rows = await asyncio.to_thread(runtime.store.usage.days, caller.name, since)
     return UsageOut(
         key=caller.name or None,
         days=[UsageDayOut.model_validate(row, from_attributes=True) for row in rows],

@@ -28,6 +28,7 @@ from langchain_core.messages import AIMessage, AIMessageChunk
 from backends.backend import ANSWER_TAG
 from backends.messages import message_text
 from server.api_error import ApiError
+from server.http.answer_guard import AnswerGuard
 from server.http.deps import CallerDep, RuntimeDep, ThreadIdHeader
 from server.http.openai_schemas import (
     ChatCompletion,
@@ -38,6 +39,7 @@ from server.http.openai_schemas import (
     openai_tool_calls,
     to_langchain,
 )
+from server.http.reasoning import reasoning_out
 from server.http.sse import sse, sse_documented, sse_response
 from server.road.approvals import approval_events, waiting_text
 from server.road.request import (
@@ -172,6 +174,7 @@ async def chat_completions(
             "role": "assistant",
             "content": reply["content"] or None,
             "tool_calls": openai_tool_calls(final),
+            **reasoning_out(final),
         }
         finish = "tool_calls"
     completion = {
@@ -224,7 +227,7 @@ async def stream_completion(run: Run, messages: list[Any], chunks: Chunks) -> As
     """The answer's tokens as they are written (only text that can no longer turn into a tool
     call: respond's answer), then the tool calls or the rest of the answer, then ``[DONE]``."""
     yield chunks.delta({"role": "assistant", "content": ""})
-    streamed = ""
+    guard = AnswerGuard()  # holds back what may be a Harmony marker
     try:
         async for _, (token, metadata) in run.stream(messages, modes=["messages"]):
             if (
@@ -233,8 +236,9 @@ async def stream_completion(run: Run, messages: list[Any], chunks: Chunks) -> As
                 and isinstance(token.content, str)
                 and token.content
             ):
-                streamed += token.content
-                yield chunks.delta({"content": token.content})
+                part = guard.feed(token.content)
+                if part:
+                    yield chunks.delta({"content": part})
     except ApiError as error:  # the stream has started: report in-band, OpenAI-style
         yield sse(
             {
@@ -253,6 +257,9 @@ async def stream_completion(run: Run, messages: list[Any], chunks: Chunks) -> As
     if approvals and run.thread_id:
         yield chunks.delta({"content": waiting_text(run.thread_id, approvals)})
     elif isinstance(final, AIMessage) and final.tool_calls:
+        reasoning = reasoning_out(final)
+        if reasoning:
+            yield chunks.delta(reasoning)
         for index, call in enumerate(openai_tool_calls(final)):
             arguments = call["function"]["arguments"]
             yield chunks.delta(
@@ -265,7 +272,7 @@ async def stream_completion(run: Run, messages: list[Any], chunks: Chunks) -> As
                 )  # fmt: skip
         finish = "tool_calls"
     elif isinstance(final, AIMessage):
-        text = message_text(final)
+        text, streamed = message_text(final), guard.streamed
         rest = (
             text[len(streamed) :]
             if text.startswith(streamed)

@@ -55,7 +55,8 @@ from server.http.sse import HEARTBEAT as HEARTBEAT_COMMENT
 from server.http.sse import sse, sse_documented, sse_response
 from server.road.encoding import dumps
 from server.runtime import AgentRuntime
-from server.storage.store import ACTIVE, RunNotFound, RunRow, ThreadBusy, utcnow
+from server.storage.engine import RunNotFound, ThreadBusy
+from server.storage.tables import ACTIVE, RunRow, utcnow
 
 router = APIRouter(tags=["runs"])
 
@@ -220,7 +221,7 @@ async def _wait_body(
             _cancel_on_disconnect(runtime, worker, run)
     body = listener.outcome.body() if listener.outcome else None
     if body is None:  # not seen here: from the run's row and the thread
-        row = await asyncio.to_thread(runtime.store.find_run, run.run_id)
+        row = await asyncio.to_thread(runtime.store.runs.find_run, run.run_id)
         body = await run_result(runtime, row, None)
     yield dumps(body)
 
@@ -336,7 +337,7 @@ async def list_runs(
     """The thread's runs, newest first, with their request and status; any surface's runs
     (``/v1``, ``/agent``, the web page) are here too."""
     await own_thread(runtime, caller, thread_id)
-    runs = await asyncio.to_thread(runtime.store.list_runs, thread_id, limit, offset, status)
+    runs = await asyncio.to_thread(runtime.store.runs.list_runs, thread_id, limit, offset, status)
     return [run_json(run) for run in runs]
 
 
@@ -345,7 +346,7 @@ async def _own_run(runtime: AgentRuntime, caller: Any, thread_id: str, run_id: s
     if not is_uuid(run_id):
         raise ApiError(422, "Invalid run ID: must be a UUID")
     try:
-        run: RunRow = await asyncio.to_thread(runtime.store.get_run, thread_id, run_id)
+        run: RunRow = await asyncio.to_thread(runtime.store.runs.get_run, thread_id, run_id)
     except RunNotFound:
         raise ApiError(404, f"Run {run_id} not found") from None
     return run
@@ -365,7 +366,7 @@ async def delete_run(
     """Forget a run that has ended (409 while it is pending or running: cancel it first)."""
     await _own_run(runtime, caller, thread_id, run_id)
     try:
-        await asyncio.to_thread(runtime.store.delete_run, thread_id, run_id)
+        await asyncio.to_thread(runtime.store.runs.delete_run, thread_id, run_id)
     except ThreadBusy:
         raise ApiError(409, f"Run {run_id} is pending or running: cancel it first") from None
     except RunNotFound:
@@ -567,7 +568,9 @@ async def cancel_many(
     ``status`` (pending, running or all); 404 when none matched."""
     if body.status is not None:
         statuses = ("pending", "running") if body.status == "all" else (body.status,)
-        targets = await asyncio.to_thread(runtime.store.owner_active_runs, caller.name, statuses)
+        targets = await asyncio.to_thread(
+            runtime.store.runs.owner_active_runs, caller.name, statuses
+        )
     elif body.thread_id and body.run_ids:
         await own_thread(runtime, caller, body.thread_id)
         targets = [(body.thread_id, run_id) for run_id in body.run_ids]

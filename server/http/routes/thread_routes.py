@@ -37,7 +37,8 @@ from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath, WorkerDep
 from server.road.encoding import jsonable
 from server.runtime import AgentRuntime
 from server.storage.cron_store import CronStore
-from server.storage.store import Thread, ThreadExists, ThreadNotFound
+from server.storage.engine import ThreadExists, ThreadNotFound
+from server.storage.tables import Thread
 
 router = APIRouter(prefix="/threads", tags=["threads"])
 
@@ -139,7 +140,9 @@ def not_found(thread_id: str) -> ApiError:
 async def own_thread(runtime: AgentRuntime, caller: Any, thread_id: str) -> Thread:
     """The caller's thread, or 404 (another key's thread too)."""
     try:
-        thread: Thread = await asyncio.to_thread(runtime.store.get_thread, thread_id, caller.name)
+        thread: Thread = await asyncio.to_thread(
+            runtime.store.threads.get_thread, thread_id, caller.name
+        )
     except ThreadNotFound:
         raise not_found(thread_id) from None
     return thread
@@ -165,7 +168,7 @@ async def thread_body(runtime: AgentRuntime, thread: Thread) -> dict[str, Any]:
     values = jsonable(snapshot.values) if snapshot.created_at else None
     error = None
     if thread.status == "error":
-        last = await asyncio.to_thread(runtime.store.last_run, thread.id)
+        last = await asyncio.to_thread(runtime.store.runs.last_run, thread.id)
         error = last.error if last is not None else None
     return thread_json(thread, values, ended=values is not None, error=error)
 
@@ -203,7 +206,7 @@ async def create_thread(body: ThreadCreate, runtime: RuntimeDep, caller: CallerD
         raise ApiError(422, "Invalid thread ID: must be a UUID")
     try:
         thread, _ = await asyncio.to_thread(
-            runtime.store.create_thread,
+            runtime.store.threads.create_thread,
             thread_id,
             caller.name,
             body.metadata or {},
@@ -229,7 +232,7 @@ async def _search(
                 "transcript",
             )
     threads, total = await asyncio.to_thread(
-        runtime.store.search_threads,
+        runtime.store.threads.search_threads,
         caller.name,
         ids=body.ids,
         metadata=body.metadata,
@@ -278,7 +281,7 @@ async def count_threads(body: ThreadCount, runtime: RuntimeDep, caller: CallerDe
     if body.values:
         raise ApiError(422, "values: counting threads by their state's values is not supported")
     return await asyncio.to_thread(
-        runtime.store.count_threads, caller.name, body.metadata, body.status
+        runtime.store.threads.count_threads, caller.name, body.metadata, body.status
     )
 
 
@@ -297,7 +300,7 @@ async def patch_thread(
         raise ApiError(422, "ttl is not supported by toolloom's threads")
     try:
         thread = await asyncio.to_thread(
-            runtime.store.patch_thread, thread_id, caller.name, body.metadata or {}
+            runtime.store.threads.patch_thread, thread_id, caller.name, body.metadata or {}
         )
     except ThreadNotFound:
         raise not_found(thread_id) from None
@@ -311,17 +314,19 @@ async def delete_thread(
     """Delete a thread: its runs (a running one is stopped), transcript, checkpoints and
     crons."""
     await own_thread(runtime, caller, thread_id)
-    active = [run.run_id for run in await asyncio.to_thread(runtime.store.active_runs, thread_id)]
+    active = [
+        run.run_id for run in await asyncio.to_thread(runtime.store.runs.active_runs, thread_id)
+    ]
     for run_id in active:
         with contextlib.suppress(ApiError):  # it ended meanwhile
             await stop_agent_run(runtime, worker, thread_id, run_id, "interrupt")
     await worker.wait_stopped(active)  # its last checkpoint is written before they go
     try:
-        await asyncio.to_thread(runtime.store.delete_thread, thread_id, caller.name)
+        await asyncio.to_thread(runtime.store.threads.delete_thread, thread_id, caller.name)
     except ThreadNotFound:
         raise not_found(thread_id) from None
     await runtime.checkpointer.adelete_thread(thread_id)
-    await asyncio.to_thread(CronStore(runtime.store).delete_for_thread, thread_id)
+    await asyncio.to_thread(CronStore(runtime.store.db).delete_for_thread, thread_id)
     return Response(status_code=204)
 
 
@@ -331,7 +336,9 @@ async def copy_thread(thread_id: ThreadIdPath, runtime: RuntimeDep, caller: Call
     await own_thread(runtime, caller, thread_id)
     target = str(uuid.uuid4())
     try:
-        copy = await asyncio.to_thread(runtime.store.copy_thread, thread_id, target, caller.name)
+        copy = await asyncio.to_thread(
+            runtime.store.threads.copy_thread, thread_id, target, caller.name
+        )
     except ThreadNotFound:
         raise not_found(thread_id) from None
     await copy_thread_checkpoints(runtime.checkpointer, thread_id, target)
@@ -389,7 +396,7 @@ async def update_thread_state(
     is pending or running on the thread."""
     await own_thread(runtime, caller, thread_id)
     busy = ApiError(409, f"Thread {thread_id} is busy: a run is pending or running on it")
-    if await asyncio.to_thread(runtime.store.active_runs, thread_id):
+    if await asyncio.to_thread(runtime.store.runs.active_runs, thread_id):
         raise busy
     checkpoint = body.checkpoint
     if body.checkpoint_id:
@@ -405,7 +412,7 @@ async def update_thread_state(
     except (InvalidUpdateError, ValueError, KeyError) as error:
         raise ApiError(400, f"the state update was refused: {error}") from None
     await asyncio.to_thread(
-        runtime.store.touch_state, thread_id, (snapshot.values or {}).get("messages", [])
+        runtime.store.threads.touch_state, thread_id, (snapshot.values or {}).get("messages", [])
     )
     return {
         "checkpoint": checkpoint_of(config),
@@ -524,8 +531,8 @@ async def get_transcript(
     """toolloom's record of the thread: every message with its tool calls, results, stages and
     times (the state keeps only a window), and how its last run ended."""
     thread = await own_thread(runtime, caller, thread_id)
-    rows = await asyncio.to_thread(runtime.store.messages, thread_id, limit, offset)
-    run = await asyncio.to_thread(runtime.store.last_run, thread_id)
+    rows = await asyncio.to_thread(runtime.store.transcript.messages, thread_id, limit, offset)
+    run = await asyncio.to_thread(runtime.store.runs.last_run, thread_id)
     messages = []
     for row in rows:
         item = TranscriptMessage(

@@ -190,7 +190,7 @@ async def ui_approvals(
     thread_id: ThreadIdPath, runtime: RuntimeDep, caller: CallerDep
 ) -> PendingApprovals:
     """What the thread waits for: the calls a person must approve, edit or reject."""
-    if not await owned(runtime, caller, thread_id, runtime.store.thread_exists):
+    if not await owned(runtime, caller, thread_id, runtime.store.threads.thread_exists):
         raise ApiError(404, f"no thread {thread_id!r}")
     snapshot = await runtime.graph.aget_state({"configurable": {"thread_id": thread_id}})
     return PendingApprovals(thread_id=thread_id, approvals=approval_events(snapshot.interrupts))

@@ -19,7 +19,7 @@ from server.api_error import ApiError
 from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath
 from server.http.routes.thread_routes import own_thread
 from server.road.encoding import iso
-from server.storage.store import RunNotFound
+from server.storage.engine import RunNotFound
 from server.storage.webhook_store import WebhookStore, attempts_json
 
 router = APIRouter(tags=["runs"])
@@ -34,10 +34,10 @@ async def run_webhooks(
     if not is_uuid(run_id):
         raise ApiError(422, "Invalid run ID: must be a UUID")
     try:
-        await asyncio.to_thread(runtime.store.get_run, thread_id, run_id)
+        await asyncio.to_thread(runtime.store.runs.get_run, thread_id, run_id)
     except RunNotFound:
         raise ApiError(404, f"Run {run_id} not found") from None
-    found = await asyncio.to_thread(WebhookStore(runtime.store).for_run, run_id)
+    found = await asyncio.to_thread(WebhookStore(runtime.store.db).for_run, run_id)
     return [
         {
             "delivery_id": delivery.id,

@@ -8,9 +8,9 @@ from alembic import context
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
 
-from server.storage import cron_store, event_store, webhook_store  # noqa: F401 (their tables)
+from server.storage import agent_tables  # noqa: F401 (its tables are toolloom's too)
 from server.storage.migrations import ADVISORY_LOCK_KEY, OWN_TABLE_PREFIX
-from server.storage.store import own_metadata
+from server.storage.tables import own_metadata
 
 
 def _own(name: str | None, type_: str, *_: Any) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
@@ -98,3 +99,45 @@ def argument_errors(spec: ToolSpec, arguments: dict[str, Any]) -> list[str]:
         where = ".".join(str(p) for p in error.path) or "(arguments)"
         errors.append(f"{where}: {error.message}")
     return errors[:10]
+
+
+# What a Harmony parser leaves in a tool name: a channel after it (``get_weather<|channel|>
+# commentary``, vllm-project/vllm #32587), or a role and channel instead of it
+# (``assistant<|channel|>analysis``, ollama/ollama #11704).
+_NOT_NAMES = frozenset({"", "assistant", "analysis", "commentary", "final", "user", "system"})
+
+
+def tool_name(name: str) -> str:
+    """The tool name a model wrote, without Harmony tokens and what follows them; ``""`` when
+    what is left is a role or a channel, not a name."""
+    head = name.split("<|", 1)[0].strip()
+    return "" if head.lower() in _NOT_NAMES else head
+
+
+def fits(spec: ToolSpec, arguments: dict[str, Any]) -> bool:
+    """Arguments that can only mean this tool: not empty, every key one of its parameters, every
+    required one present, all valid under its schema."""
+    properties = spec.parameters.get("properties") or {}
+    return (
+        bool(arguments)
+        and set(arguments) <= set(properties)
+        and not argument_errors(spec, arguments)
+    )
+
+
+def resolve_tool(
+    name: str, arguments: dict[str, Any], specs: Sequence[ToolSpec], mentions: str = ""
+) -> ToolSpec | None:
+    """The offered tool a found call is for. A call with a name: that tool (:func:`match_tool`,
+    Harmony tokens removed from the name). A call with none (bare arguments, a name that is only
+    a Harmony role or channel): the tool its arguments :func:`fits`, only when that is the only
+    tool on offer, or the one tool among those they fit that ``mentions`` (the reply's own
+    words) names. Anything less certain is no call."""
+    cleaned = tool_name(name)
+    if cleaned:
+        return match_tool(cleaned, specs)
+    fitting = [spec for spec in specs if fits(spec, arguments)]
+    if len(specs) == 1:
+        return fitting[0] if fitting else None
+    named = [spec for spec in fitting if re.search(rf"(?<!\w){re.escape(spec.name)}\b", mentions)]
+    return named[0] if len(named) == 1 else None

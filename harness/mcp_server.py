@@ -1,7 +1,7 @@
 """A small MCP server for the tests, built with the MCP SDK's FastMCP.
 
-    python tests/mcp_server.py                 # stdio
-    python tests/mcp_server.py --http PORT     # streamable HTTP on 127.0.0.1:PORT/mcp
+    python harness/mcp_server.py                 # stdio
+    python harness/mcp_server.py --http PORT     # streamable HTTP on 127.0.0.1:PORT/mcp
 
 Its tools cover the cases toolloom must survive: ``add`` and ``echo`` (plain), ``slow`` (sleeps
 as long as asked), ``huge`` (a result of N characters), ``fail`` (raises: an ``isError``
@@ -84,7 +84,7 @@ def build(port: int = 8000) -> FastMCP:
 
 
 class HttpMcp:
-    """tests/mcp_server.py over streamable HTTP in a child process."""
+    """harness/mcp_server.py over streamable HTTP in a child process."""
 
     def __init__(self, port: int, log: Path) -> None:
         self.port, self.log = port, log
