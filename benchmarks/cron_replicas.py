@@ -14,7 +14,7 @@ What is measured, through the balancer with ``langgraph-sdk`` as the client:
   replica fired each tick; none ``skipped`` or ``refused``);
 - the delay from a tick's time to its run being stored (p50, p99, max).
 
-Run: uv run python benchmarks/cron_replicas.py --database-url postgresql://... [--ticks 200]
+Run: uv run python benchmarks/cron_replicas.py [--ticks 200] [--database-url postgresql://...]
 """
 
 from __future__ import annotations
@@ -192,14 +192,26 @@ async def run(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", required=True, help="an empty PostgreSQL database")
+    parser.add_argument(
+        "--database-url",
+        help="an empty PostgreSQL database (default: a throwaway PostgreSQL 15, harness/pg.py)",
+    )
     parser.add_argument("--ticks", type=int, default=200)
     parser.add_argument("--replicas", type=int, default=3)
     parser.add_argument("--no-kill", action="store_true")
     args = parser.parse_args()
-    result = asyncio.run(
-        run(args.database_url, args.ticks, args.replicas, None if args.no_kill else 2)
-    )
+    cluster = None
+    url = args.database_url
+    if url is None:
+        from harness.pg import start_cluster
+
+        cluster = start_cluster()
+        url = cluster.fresh_database()
+    try:
+        result = asyncio.run(run(url, args.ticks, args.replicas, None if args.no_kill else 2))
+    finally:
+        if cluster is not None:
+            cluster.remove()
     print(json.dumps(result, indent=2, default=str))
 
 

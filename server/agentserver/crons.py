@@ -245,6 +245,7 @@ class CronScheduler:
 
     async def _forever(self) -> None:
         loop = asyncio.get_running_loop()
+        self._pruned = loop.time()  # the first prune an hour after start
         while True:
             pause = MAX_SLEEP
             try:

@@ -363,7 +363,8 @@ class CronStore:
             gone = session.exec(
                 delete(CronTick).where(col(CronTick.tick_at) < self._stored(before))
             )
-            session.commit()
+            if gone.rowcount:  # nothing to forget: no commit (the common case)
+                session.commit()
             return int(gone.rowcount or 0)
 
 

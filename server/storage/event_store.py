@@ -83,5 +83,6 @@ class EventStore:
         cutoff = utcnow() - timedelta(seconds=ttl)
         with self.db.session() as session:
             gone = session.exec(delete(RunEvent).where(col(RunEvent.created_at) < cutoff))
-            session.commit()
+            if gone.rowcount:  # nothing to forget: no commit (the common case)
+                session.commit()
             return int(gone.rowcount or 0)
