@@ -28,7 +28,7 @@ from langgraph.graph import END, START, StateGraph
 from backends.backend import Backend
 from backends.pool import BackendPool
 from backends.resilience import RetryPolicy
-from graph.context import Context, Deps, ToolSource, tool_source
+from graph.context import Context, Deps, Joined, ToolSource, tool_source
 from graph.edges import after_call_tool, after_detect_intent, after_reflect, after_route
 from graph.state import InputState, State
 from intent.model import IntentModel
@@ -39,6 +39,7 @@ from nodes.intents import shipped_model
 from nodes.reflect import reflect
 from nodes.respond import respond
 from nodes.route import route
+from tools.memory import build_memory_tools
 
 
 def build_graph(
@@ -48,6 +49,7 @@ def build_graph(
     defaults: Context | None = None,
     policy: RetryPolicy | None = None,
     intent: IntentModel | Literal["shipped"] | None = "shipped",
+    memory: bool = False,
 ) -> StateGraph[State, Context, InputState, State]:
     """The agent graph, uncompiled: callers compile it with their own checkpointer.
 
@@ -57,15 +59,20 @@ def build_graph(
     tools come and go; see :mod:`graph.context`); ``defaults`` holds the limits used when a run
     passes no ``context`` (Studio); ``intent`` the learned intent model ("shipped": the one that
     ships with toolloom; None: the patterns only); ``policy`` the retries and circuit breaker for
-    calls to a bare ``llm`` (give the model itself no retries of its own: ``max_retries=0``).
+    calls to a bare ``llm`` (give the model itself no retries of its own: ``max_retries=0``);
+    ``memory`` adds the long-term memory tools (:mod:`tools.memory`), used by runs whose context
+    names a memory namespace, with the store the graph is compiled with (:mod:`nodes.memory`).
     """
     if isinstance(llm, BackendPool):
         pool = llm
     else:
         pool = BackendPool.single(llm if isinstance(llm, Backend) else Backend(llm, policy))
+    source = tool_source(tools)
+    if memory:
+        source = Joined(source, tuple(build_memory_tools()))
     deps = Deps(
         pool=pool,
-        source=tool_source(tools),
+        source=source,
         defaults=defaults or Context(),
         intent=shipped_model() if intent == "shipped" else intent,
     )

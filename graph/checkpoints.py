@@ -27,6 +27,7 @@ from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.graph import StateGraph
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.store.base import BaseStore
 from psycopg import AsyncConnection, AsyncCursor
 from psycopg.rows import DictRow, dict_row
 from psycopg_pool import AsyncConnectionPool
@@ -161,13 +162,16 @@ async def _open_postgres(url: str, options: PoolOptions, size: int) -> AsyncIter
 
 
 def compile_checkpointed(
-    builder: StateGraph[Any, Any, Any, Any], checkpointer: BaseCheckpointSaver[Any]
+    builder: StateGraph[Any, Any, Any, Any],
+    checkpointer: BaseCheckpointSaver[Any],
+    store: BaseStore | None = None,
 ) -> CompiledStateGraph[Any, Any, Any, Any]:
     """The graph as the server runs it: one checkpoint per run, written when the run ends
     (normally or with an error), instead of one per step. A turn with a tool call took 22 ms of
     graph time instead of 13 ms on a 2-core machine. The server's transcript records the user's
-    message when a run starts, so a crash mid-run loses nothing that was sent."""
-    return builder.compile(checkpointer=checkpointer, name="toolloom").with_config(
+    message when a run starts, so a crash mid-run loses nothing that was sent. ``store``: the
+    long-term memory store the nodes read as ``Runtime.store``."""
+    return builder.compile(checkpointer=checkpointer, store=store, name="toolloom").with_config(
         configurable={CONFIG_KEY_DURABILITY: "exit"}
     )
 

@@ -24,6 +24,7 @@ from langchain_core.tools import BaseTool
 
 from backends.pool import BackendPool, Routed
 from intent.model import IntentModel
+from tools.memory import MEMORY_TOOLS
 from tools.specs import ToolSpec
 
 ToolChoice = Literal["auto", "none", "required"] | dict[str, Any]
@@ -64,6 +65,27 @@ class Context:
     can_pause: bool = True
     """Whether the run can wait for a person (it needs a checkpointed thread): a stateless
     ``/v1`` request cannot, so a call that would wait is held back instead."""
+    enabled_tools: frozenset[str] | None = None
+    """The server's tools this run may offer and call (an assistant's ``tools``); None: all of
+    them. A tool left out is neither shown to the model nor run."""
+    instructions: str = ""
+    """Extra instructions for the model (an assistant's), after the fixed system prompt."""
+    memory_namespace: tuple[str, ...] | None = None
+    """Where the caller's long-term memories are kept in the graph's store (set by the server
+    from the caller's key, never by a client); None: this run neither saves nor recalls."""
+
+    def __post_init__(self) -> None:
+        # A stored run's context comes back from JSON: lists where sets and tuples were.
+        for name in ("enabled_tools", "approve_tools"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, frozenset):
+                object.__setattr__(self, name, frozenset(value))
+        if self.memory_namespace is not None and not isinstance(self.memory_namespace, tuple):
+            object.__setattr__(self, "memory_namespace", tuple(self.memory_namespace))
+
+    def allows_tool(self, name: str) -> bool:
+        """Whether the server's tool ``name`` is on offer in this run."""
+        return self.enabled_tools is None or name in self.enabled_tools
 
     @cached_property
     def client_specs(self) -> tuple[ToolSpec, ...]:
@@ -97,6 +119,22 @@ class FixedTools:
     @property
     def tools(self) -> list[BaseTool]:
         return list(self.fixed)
+
+
+@dataclass(frozen=True)
+class Joined:
+    """A source and a few fixed tools after it (the memory tools beside the toolbox)."""
+
+    source: ToolSource
+    extra: tuple[BaseTool, ...]
+
+    @property
+    def version(self) -> int:
+        return self.source.version
+
+    @property
+    def tools(self) -> list[BaseTool]:
+        return [*self.source.tools, *self.extra]
 
 
 def tool_source(tools: Sequence[BaseTool] | ToolSource) -> ToolSource:
@@ -178,5 +216,27 @@ class Deps:
         return self.pool.routed(ctx.model)
 
     def run_specs(self, ctx: Context) -> list[ToolSpec]:
-        """The tools on offer in this run: the client's own in tool-call mode, else the server's."""
-        return list(ctx.client_specs if ctx.client_mode else self.specs)
+        """The tools on offer in this run: the client's own in tool-call mode, else the server's
+        (those the run's context enables; the memory tools are offered by their own rules, see
+        :mod:`nodes.memory`)."""
+        if ctx.client_mode:
+            return list(ctx.client_specs)
+        return [s for s in self.specs if ctx.allows_tool(s.name) and s.name not in MEMORY_TOOLS]
+
+    def run_tools(self, ctx: Context) -> Mapping[str, BaseTool]:
+        """The tools this run may call, by name (the memory tools only where it has a memory)."""
+        tools = self.tools
+        if ctx.enabled_tools is None and ctx.memory_namespace is not None:
+            return tools
+        return {
+            name: tool
+            for name, tool in tools.items()
+            if (name in MEMORY_TOOLS and ctx.memory_namespace is not None)
+            or (name not in MEMORY_TOOLS and ctx.allows_tool(name))
+        }
+
+    def run_builtin_specs(self, ctx: Context) -> tuple[ToolSpec, ...]:
+        """The enabled built-ins this run may use (what the intent model and patterns may call)."""
+        if ctx.enabled_tools is None:
+            return self.builtin_specs
+        return tuple(s for s in self.builtin_specs if ctx.allows_tool(s.name))

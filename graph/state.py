@@ -85,5 +85,8 @@ class State(InputState):
     person (policy ``ask``, or a tool in TOOLLOOM_APPROVE_TOOLS); removed once it is decided."""
     decisions: NotRequired[Annotated[dict[str, dict[str, Any]], merge_dicts]]
     """tool_call_id -> the person's decision (approve, edit, reject) for this turn's calls."""
+    memories: NotRequired[list[str]]
+    """Facts recalled from the user's long-term memory for the current turn (route recalls them
+    when the user's message arrives; the prompts of the turn show them)."""
     answered: NotRequired[Annotated[dict[str, str], merge_dicts]]
     """interrupt id -> tool_call_id of this turn's answered approvals (a second answer is a 409)."""

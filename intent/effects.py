@@ -5,8 +5,9 @@ text) :func:`ground` derives
 
 - the **kinds** of side effect the user asked for (:func:`asked_kinds`): ``file`` (write or
   change a file), ``database`` (change the sandbox database), ``network`` (send a request that
-  changes something: POST, PUT, PATCH, DELETE), in English, Korean, Japanese, Chinese, Spanish,
-  French, German and Portuguese;
+  changes something: POST, PUT, PATCH, DELETE), ``memory`` (keep a fact in the agent's long-term
+  memory: "remember that ..."), in English, Korean, Japanese, Chinese, Spanish, French, German
+  and Portuguese;
 - the **tools** the user named explicitly ("use file_write", "call add_note"): a named tool is
   grounded whatever its kind (an MCP or Python tool's effect is ``external``: toolloom cannot
   tell from verbs what it does, so naming it is how a user asks for it);
@@ -135,6 +136,25 @@ _NET_NOUN = re.compile(
     r"엔드포인트|서버|웹훅|サーバー?|エンドポイント|ウェブフック|服务器|伺服器|接口|端点|端點",
     re.IGNORECASE,
 )
+# "remember that I prefer metric units", "n'oublie pas que ...", "merk dir, dass ...",
+# "기억해 줘", "覚えておいて", "记住": asking the agent to keep something in its long-term memory.
+_MEMORY_VERB = re.compile(
+    r"\b(?:remember|memori[sz]e|keep\s+in\s+mind|don'?t\s+forget|do\s+not\s+forget|"
+    r"make\s+a\s+note|take\s+note|note\s+(?:that|down)|"
+    r"souviens[-\s]toi|rappelle[-\s]toi|retiens|m[ée]moris\w*|n'oublie\s+pas|"
+    r"merk\s+dir|merke\s+dir|vergiss\s+nicht|denk\s+daran|"
+    r"recuerd[ae]|no\s+olvides|memoriz\w*|ten\s+en\s+cuenta|"
+    r"lembr[ae](?:-se)?|n[ãa]o\s+esque[çc]a|guarde\s+(?:isso|que))\b|"
+    r"기억해|기억\s*해\s*줘|기억하고|잊지\s*마|명심해|"
+    r"覚えて|覚えておいて|忘れないで|記憶して|"
+    r"记住|記住|别忘了|別忘了|记得|記得",
+    re.IGNORECASE,
+)
+_MEMORY_QUESTION = re.compile(
+    r"\b(?:do|did|can|could)\s+you\s+remember\b.*\?\s*$|\bwhat\s+do\s+you\s+remember\b",
+    re.IGNORECASE,
+)
+
 _HTTP_METHOD = re.compile(r"(?<![A-Za-z])(?:POST|PUT|PATCH|DELETE)(?![A-Za-z])")
 
 # "don't write anything", "ne rien écrire", "nicht speichern", "no guardes", "não salve": a verb
@@ -182,6 +202,8 @@ def _verb_kinds(text: str) -> set[EffectKind]:
     described = sql.described_sql(text)
     if described is not None and sql.first_keyword(described[0]) != "SELECT":
         kinds.add("database")
+    if _affirmed(_MEMORY_VERB, plain) and not _MEMORY_QUESTION.search(plain):
+        kinds.add("memory")
     net_cue = bool(targets["urls"] or targets["hosts"] or _NET_NOUN.search(plain))
     if net_cue and (_HTTP_METHOD.search(_sql_blanked(plain)) or _affirmed(_NET_VERB, plain)):
         kinds.add("network")
@@ -390,6 +412,7 @@ _WHAT = {
     "database": "change the database",
     "network": "send a request that changes something (POST, PUT, PATCH or DELETE)",
     "external": "use this tool",
+    "memory": "save something to the user's long-term memory",
 }
 
 

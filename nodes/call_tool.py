@@ -119,8 +119,9 @@ async def call_tool(state: State, runtime: Runtime[Context], *, deps: Deps) -> d
     to_run: list[ToolCall] = []
     messages: list[ToolMessage] = []
     waiting: dict[str, Any] = {}
+    tools = deps.run_tools(ctx)
     for call in runnable:
-        tool = deps.tools.get(call["name"])
+        tool = tools.get(call["name"])
         verdict = (
             mediate(tool, call["args"], grounding, ctx)
             if tool is not None and isinstance(call["args"], dict)
@@ -194,7 +195,7 @@ async def _decided(
             action = decision["edited_action"]
             replacement = ToolCall(name=action["name"], args=action["args"], id=call["id"],
                                    type="tool_call")  # fmt: skip
-            tool = deps.tools.get(action["name"])
+            tool = deps.run_tools(ctx).get(action["name"])
             record(action["name"], effect_of(tool, action["args"]) if tool else kind, grounded,
                    ctx.side_effects, "edited", call_id)  # fmt: skip
             edited[call_id] = replacement
@@ -236,10 +237,11 @@ async def _run(
     calls: list[ToolCall], stages: dict[str, Any], ctx: Context, deps: Deps
 ) -> list[ToolMessage]:
     """Run the calls concurrently; one tool message each."""
+    tools = deps.run_tools(ctx)
     outcomes = await asyncio.gather(
         *(
             run_tool_call(
-                deps.tools.get(call["name"]),
+                tools.get(call["name"]),
                 call,
                 timeout=ctx.tool_timeout,
                 output_chars=ctx.tool_output_chars,

@@ -130,7 +130,7 @@ async def detect_intent(state: State, runtime: Runtime[Context], *, deps: Deps) 
         decision = state.get("intent")
         chosen = await from_decision(deps, ctx, messages, specs, decision)
         if not chosen and (decision is None or decision["kind"] == "unsure"):
-            known = known_tools(deps.builtin_specs, specs, ctx.client_mode)
+            known = known_tools(deps.run_builtin_specs(ctx), specs, ctx.client_mode)
             chosen = [(n, a, "pattern") for n, a in match_patterns(user_text, known)]
         text_tools = {name for name, _, _ in found}
         if found and chosen and not text_tools <= {name for name, _, _ in chosen}:

@@ -32,7 +32,9 @@ log = logging.getLogger(__name__)
 RANKED_TOOLS = 4
 """How many tools the model is shown when it must choose (the intent model's best few)."""
 
-SELF_ANSWERING = frozenset({"calculator", "time_now", "statistics", "file_list", "system_info"})
+SELF_ANSWERING = frozenset(
+    {"calculator", "time_now", "statistics", "file_list", "system_info", "memory_save"}
+)
 """Tools whose result answers the question by itself: the answer can be written from it."""
 
 

@@ -29,6 +29,7 @@ from graph.context import Context, Deps
 from graph.state import State
 from nodes.conversation import current_turn, last_user_text, trim_to_window, window
 from nodes.intents import SELF_ANSWERING
+from nodes.memory import extra_system
 from nodes.parsers import HARMONY_TOKEN, parse_text_tool_calls, strip_harmony
 from nodes.prompts import (
     FALLBACK_LIMIT,
@@ -161,6 +162,7 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
     backend = deps.backend_for(ctx)
     # who wrote the answer: the backend whose words it is, or toolloom from the tool results
     written_by: str | None = state.get("draft_by") or None
+    extra = extra_system(ctx, state.get("memories"))
     if results:
         keys = key_facts(results)
         if backend.answer_from_results and answers_itself(results):
@@ -175,7 +177,7 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
             )
             answer, written_by = await generate(
                 backend,
-                RESPOND_SYSTEM.format(results=listing),
+                RESPOND_SYSTEM.format(results=listing) + extra,
                 history,
                 verified=True,
             )
@@ -189,7 +191,9 @@ async def respond(state: State, runtime: Runtime[Context], *, deps: Deps) -> dic
     elif usable(draft):
         answer = draft
     else:
-        answer, written_by = await generate(backend, RESPOND_PLAIN_SYSTEM, history, verified=False)
+        answer, written_by = await generate(
+            backend, RESPOND_PLAIN_SYSTEM + extra, history, verified=False
+        )
         if not usable(answer):
             answer, written_by = FALLBACK_NO_ANSWER, None
     notice = held_notice(everything)

@@ -20,6 +20,7 @@ from nodes.common import new_call_id
 from nodes.conversation import last_user_text, tool_list_text, window
 from nodes.detect_intent import analysis_calls
 from nodes.intents import RANKED_TOOLS, decide_turn
+from nodes.memory import extra_system, memory_specs, recall_for_turn, remember_call
 from nodes.parsers import without_calls
 from nodes.prompts import ROUTE_FEEDBACK, ROUTE_SYSTEM
 from nodes.structured import complete_parallel_calls
@@ -53,6 +54,7 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
             reset["grounding"] = ground(
                 message_text(messages[-1]), deps.tools.values(), str(messages[-1].id or "")
             )
+        reset["memories"] = await recall_for_turn(runtime.store, ctx, message_text(messages[-1]))
         reset["awaiting"] = dict.fromkeys(state.get("awaiting") or {})
         reset["decisions"] = dict.fromkeys(state.get("decisions") or {})
         reset["answered"] = dict.fromkeys(state.get("answered") or {})
@@ -62,10 +64,16 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
     specs = deps.run_specs(ctx)
     tool_choice = ctx.tool_choice if ctx.client_mode else "auto"
     decision = state.get("intent")
+    memories = reset["memories"] if new_turn else state.get("memories") or []
     if new_turn:
+        # "Remember that ...": saved from the user's own words, no model call.
+        remembered = remember_call(reset.get("grounding"), ctx, deps, message_text(messages[-1]))
+        if remembered is not None:
+            return {**reset, **remembered}
         decision = decide_turn(
-            deps.intent, deps.builtin_specs, specs, ctx.client_mode, last_user_text(messages)
-        )
+            deps.intent, deps.run_builtin_specs(ctx), specs, ctx.client_mode,
+            last_user_text(messages),
+        )  # fmt: skip
         reset["intent"] = decision
         if decision is not None and tool_choice in ("auto", "required"):
             if decision["kind"] == "call":
@@ -76,11 +84,14 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
                 return reset  # plain chat: respond answers without tool schemas
     feedback = state.get("feedback", "") if not new_turn else ""
     offered = [] if tool_choice == "none" else narrowed(specs, decision, ctx)
+    if tool_choice != "none":
+        grounding = reset.get("grounding") if new_turn else state.get("grounding")
+        offered += memory_specs(ctx, deps, memories, grounding)
     system = ROUTE_SYSTEM.format(
         today=datetime.now(UTC).strftime("%Y-%m-%d"),
         tool_list=tool_list_text(offered) or "(none)",
         feedback=ROUTE_FEEDBACK.format(feedback=feedback) if feedback else "",
-    )
+    ) + extra_system(ctx, memories)
     try:
         reply = await deps.backend_for(ctx).chat(
             [SystemMessage(content=system), *window(messages, ctx.history_messages)],

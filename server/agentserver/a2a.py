@@ -76,8 +76,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from server.agentserver import agent_calls
+from server.agentserver.assistant_config import resolve_assistant_config
 from server.agentserver.shapes import ASSISTANT_ID, GRAPH_ID, is_uuid
-from server.agentserver.stored_runs import resolve_assistant, stop_agent_run
+from server.agentserver.stored_runs import stop_agent_run
 from server.agentserver.worker import RunWorker
 from server.api_error import ApiError
 from server.auth.api_keys import Principal
@@ -370,27 +371,43 @@ _DISPATCHER = JsonRpcDispatcher(
 
 
 async def handle(request: Request, assistant_id: str) -> Response:
-    """One JSON-RPC request to the assistant (the caller was checked by the route)."""
+    """One JSON-RPC request to the assistant (the caller was checked by the route; another key's
+    assistant is as unknown as one that does not exist)."""
+    runtime = request.app.state.runtime
     try:
-        request.state.a2a_assistant = resolve_assistant(assistant_id)
+        resolved, _ = await resolve_assistant_config(runtime, request.state.principal, assistant_id)
     except ApiError as error:
         return Response(
             json.dumps({"detail": error.message}), status_code=error.status,
             media_type="application/json",
         )  # fmt: skip
+    request.state.a2a_assistant = resolved
     return await _DISPATCHER.handle_requests(request)
 
 
-def agent_card(base_url: str, assistant_id: str, *, keys_required: bool) -> dict[str, Any]:
-    """The assistant's agent card (v1.0 with the v0.3 fields merged in)."""
-    resolved = resolve_assistant(assistant_id)
+DESCRIPTION = (
+    "toolloom's agent: answers and uses its sandboxed tools (calculator, time, files in one "
+    "workspace, a sandbox database, public HTTP APIs and pages), with tool calling made "
+    "reliable for local models"
+)
+
+
+async def agent_card(
+    runtime: AgentRuntime,
+    caller: Principal,
+    base_url: str,
+    assistant_id: str,
+    *,
+    keys_required: bool,
+) -> dict[str, Any]:
+    """The assistant's agent card (v1.0 with the v0.3 fields merged in): its name and
+    description are the assistant's."""
+    resolved, _ = await resolve_assistant_config(runtime, caller, assistant_id)
+    name, description = GRAPH_ID, DESCRIPTION
+    if resolved != ASSISTANT_ID and runtime.assistants is not None:
+        found = await asyncio.to_thread(runtime.assistants.get, resolved, caller.name)
+        name, description = found.name, found.description or f"{found.name} assistant"
     url = f"{base_url.rstrip('/')}/a2a/{resolved}"
-    name = GRAPH_ID if resolved == ASSISTANT_ID else resolved
-    description = (
-        "toolloom's agent: answers and uses its sandboxed tools (calculator, time, files in one "
-        "workspace, a sandbox database, public HTTP APIs and pages), with tool calling made "
-        "reliable for local models"
-    )
     card = AgentCard(
         name=name,
         description=description,
@@ -414,13 +431,13 @@ def agent_card(base_url: str, assistant_id: str, *, keys_required: bool) -> dict
             )
         ],
     )
-    found = agent_card_to_dict(card)
+    found_card = agent_card_to_dict(card)
     if keys_required:
-        found["securitySchemes"] = {
+        found_card["securitySchemes"] = {
             "apiKey": {"apiKeySecurityScheme": {"location": "header", "name": "x-api-key"}}
         }
-        found["security"] = [{"apiKey": []}]
-    return found
+        found_card["security"] = [{"apiKey": []}]
+    return found_card
 
 
 def _version() -> str:

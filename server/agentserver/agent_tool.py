@@ -1,6 +1,7 @@
 """Each assistant as a tool of toolloom's MCP server (``/mcp``), beside the sandboxed tools.
 
-The tool is named after the assistant (``agent`` for the graph's default one) and takes
+A tool is named after its assistant (``agent`` for the graph's default one; the caller's own
+assistants under their names, made tool names) and takes
 ``message`` (the user's turn) and, optionally, ``thread_id`` (a thread of the caller's to continue,
 made when new; without one the run has a thread of its own, deleted afterwards). A call is a
 stored run of the assistant for the key that called ``/mcp`` (:mod:`server.agentserver.agent_calls`:
@@ -10,6 +11,8 @@ is the agent's answer, and its structured content says which run and thread it w
 
 from __future__ import annotations
 
+import asyncio
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -62,23 +65,49 @@ class AgentToolSpec:
     description: str = DESCRIPTION
 
 
-def default_assistants() -> list[AgentToolSpec]:
-    """The graph's default assistant, as the tool ``agent``."""
-    return [AgentToolSpec(GRAPH_ID, ASSISTANT_ID)]
+MAX_ASSISTANT_TOOLS = 100
+
+
+def tool_name(name: str, taken: set[str], assistant_id: str) -> str:
+    """An assistant's name as a tool name (letters, digits, ``_`` and ``-``, at most 64), made
+    unique with the start of its id when another tool has it."""
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "_", name).strip("_")[:55] or "assistant"
+    return cleaned if cleaned not in taken else f"{cleaned}_{assistant_id[:8]}"
 
 
 class AgentTools:
-    """The assistants' tools for the MCP server; ``runtime()`` gives the running server's."""
+    """The assistants' tools for the MCP server: the graph's default assistant as ``agent``, and
+    each of the caller's own assistants under its name; ``running()`` gives the running
+    server's runtime and run worker."""
 
-    def __init__(
-        self,
-        running: Callable[[], tuple[AgentRuntime, RunWorker] | None],
-        assistants: Callable[[], list[AgentToolSpec]] = default_assistants,
-    ) -> None:
+    def __init__(self, running: Callable[[], tuple[AgentRuntime, RunWorker] | None]) -> None:
         self.running = running
-        self.assistants = assistants
 
-    def definitions(self) -> list[types.Tool]:
+    async def specs(self, caller: Principal, taken: set[str]) -> list[AgentToolSpec]:
+        """The tools, for this caller (``taken``: the names other tools have)."""
+        found = [AgentToolSpec(GRAPH_ID, ASSISTANT_ID)]
+        running = self.running()
+        if running is None or running[0].assistants is None:
+            return found
+        assistants, _ = await asyncio.to_thread(
+            running[0].assistants.search, caller.name, limit=MAX_ASSISTANT_TOOLS
+        )
+        names = set(taken) | {GRAPH_ID}
+        for assistant in assistants:
+            if assistant.assistant_id == ASSISTANT_ID:
+                continue
+            name = tool_name(assistant.name, names, assistant.assistant_id)
+            names.add(name)
+            about = assistant.description or f"the assistant {assistant.name!r}"
+            description = (
+                f"Ask {about} (a configuration of toolloom's agent). Pass thread_id to "
+                "continue a conversation."
+            )
+            found.append(AgentToolSpec(name, assistant.assistant_id, description))
+        return found
+
+    @staticmethod
+    def definitions(specs: list[AgentToolSpec]) -> list[types.Tool]:
         return [
             types.Tool(
                 name=spec.name,
@@ -89,11 +118,8 @@ class AgentTools:
                     readOnlyHint=False, destructiveHint=False, openWorldHint=True
                 ),
             )
-            for spec in self.assistants()
+            for spec in specs
         ]
-
-    def find(self, name: str) -> AgentToolSpec | None:
-        return next((spec for spec in self.assistants() if spec.name == name), None)
 
     async def call(
         self, spec: AgentToolSpec, arguments: dict[str, Any], caller: Principal

@@ -40,7 +40,7 @@ def agent_config(run: Run, call: GraphCall) -> dict[str, Any]:
             "run_id": run.record,
             "thread_id": run.thread_id,
             "graph_id": GRAPH_ID,
-            "assistant_id": ASSISTANT_ID,
+            "assistant_id": (client.get("metadata") or {}).get("assistant_id", ASSISTANT_ID),
             "run_attempt": 1,
             "langgraph_version": langgraph_version,
         },

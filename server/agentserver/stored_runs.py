@@ -22,8 +22,9 @@ from typing import Any
 
 from sqlmodel import Session
 
+from server.agentserver.assistant_config import resolve_assistant_config
 from server.agentserver.calls import GraphCall, client_config, run_context
-from server.agentserver.shapes import ASSISTANT_ID, GRAPH_ID, is_uuid
+from server.agentserver.shapes import GRAPH_ID
 from server.agentserver.worker import RunWorker
 from server.api_error import ApiError
 from server.auth.api_keys import Principal
@@ -82,20 +83,6 @@ class StoredRun:
         return self.row.thread_id
 
 
-def resolve_assistant(assistant_id: str) -> str:
-    """The assistant's id for an ``assistant_id`` that is the assistant's UUID or the graph's
-    name: an unknown UUID is 404, an unknown name 422 (as the reference answers)."""
-    if assistant_id in (GRAPH_ID, ASSISTANT_ID):
-        return ASSISTANT_ID
-    if is_uuid(assistant_id):
-        raise ApiError(404, NOT_FOUND)
-    raise ApiError(
-        422,
-        f"Invalid assistant: '{assistant_id}'. Must be either: a valid assistant UUID, or one of "
-        f"the registered graphs: ['{GRAPH_ID}']",
-    )
-
-
 async def prepare_agent_run(
     runtime: AgentRuntime,
     worker: RunWorker,
@@ -117,7 +104,8 @@ async def prepare_agent_run(
     stateless run on a new thread of its own, deleted when it ends unless
     ``on_completion="keep"``. ``on_store`` runs in the run's transaction (a cron's tick); a
     ``webhook``'s delivery is stored there too."""
-    assistant_id = resolve_assistant(request.assistant_id)
+    # The assistant's config (server/agentserver/assistant_config.py): its context, under the run's.
+    assistant_id, preset = await resolve_assistant_config(runtime, caller, request.assistant_id)
     configurable = (request.config or {}).get("configurable") or {}
     if configurable and request.context:
         raise ApiError(
@@ -126,7 +114,7 @@ async def prepare_agent_run(
             "Context was introduced in LangGraph 0.6.0 and is the long term planned replacement "
             "for configurable.",
         )
-    context = run_context(runtime.context, request.context or {})
+    context = {**preset, **run_context(runtime.context, request.context or {})}
     resume = request.command is not None and "resume" in request.command
     temporary = False
     create = request.if_not_exists == "create"

@@ -49,7 +49,7 @@ from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 from server.agentserver.agent_tool import AgentTools
-from server.auth.api_keys import ANONYMOUS
+from server.auth.api_keys import ANONYMOUS, Principal
 from tools.effects import static_effect
 from tools.external.guard import invoke_tool
 
@@ -112,20 +112,28 @@ def build_mcp_server(
 
     server: Server[Any, Any] = Server(name, version=_version(), instructions=INSTRUCTIONS)
 
+    def caller() -> Principal:
+        """Who called ``/mcp`` (checked by the endpoint before the SDK saw the request)."""
+        state = getattr(server.request_context.request, "state", None)
+        return getattr(state, "principal", ANONYMOUS) if state is not None else ANONYMOUS
+
     @server.list_tools()
     async def list_tools() -> list[types.Tool]:
         offered = [tool_definition(tool) for tool in current()]
-        return offered + (agents.definitions() if agents is not None else [])
+        if agents is None:
+            return offered
+        specs = await agents.specs(caller(), {t.name for t in offered})
+        return offered + agents.definitions(specs)
 
     @server.call_tool(validate_input=False)
     async def call_tool(tool_name: str, arguments: dict[str, Any]) -> types.CallToolResult:
-        spec = agents.find(tool_name) if agents is not None else None
-        if agents is not None and spec is not None:
-            request = server.request_context.request
-            state = getattr(request, "state", None)
-            caller = getattr(state, "principal", ANONYMOUS) if state is not None else ANONYMOUS
-            return await agents.call(spec, arguments or {}, caller)
         tool = next((t for t in current() if t.name == tool_name), None)
+        if tool is None and agents is not None:
+            who = caller()
+            taken = {t.name for t in current()}
+            spec = next((s for s in await agents.specs(who, taken) if s.name == tool_name), None)
+            if spec is not None:
+                return await agents.call(spec, arguments or {}, who)
         if tool is None:
             text, ok, duration = f"Error: no tool named {tool_name!r}", False, 0.0
         else:

@@ -31,7 +31,7 @@ import logging
 import math
 import uuid
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from langchain_core.messages import BaseMessage
@@ -49,6 +49,7 @@ from server.road.encoding import pending_interrupts
 from server.road.usage import RunUsage
 from server.runtime import AgentRuntime
 from server.storage.engine import ThreadNotFound
+from server.storage.memory_store import agent_namespace
 from server.storage.response_cache import bypassed, set_bypass
 from server.storage.tables import Thread
 
@@ -131,6 +132,11 @@ class Run:
     failure: str | None = None
     """The class of the exception a failed run raised (``error`` events name it)."""
     _tokens_counted: int = field(default=0, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # The caller's long-term memory: their own namespace of the graph's store, never a
+        # client's choice.
+        self.context = with_memory(self.runtime, self.context, self.caller.name)
 
     @property
     def final(self) -> dict[str, Any]:
@@ -383,6 +389,19 @@ class Run:
             await runtime.prune_checkpoints(thread_id)
         except Exception:
             log.exception("could not record the end of a run on thread %s", thread_id)
+
+
+def with_memory(runtime: AgentRuntime, context: Context, owner: str) -> Context:
+    """The run's context with the caller's memory namespace, when the server keeps memories
+    (``TOOLLOOM_MEMORY``) and the run is the agent's own (not tool-call mode)."""
+    if (
+        runtime.memory is None
+        or not runtime.settings.memory
+        or context.client_mode
+        or context.memory_namespace is not None
+    ):
+        return context
+    return replace(context, memory_namespace=agent_namespace(owner))
 
 
 def _reset_bypass(token: Any) -> None:

@@ -1390,12 +1390,195 @@ async def _copy_store_crons(x: _Ctx) -> None:
         lambda c: c.crons.create_for_thread(tid, graph, schedule="0 0 1 1 *", input=HELLO),
     )
     cron_id = str((cron.value or {}).get("cron_id", missing))
-    r.name(cron_id, "{cron}")
+    if cron.ok:  # a server without crons leaves the all-zero id unnamed
+        r.name(cron_id, "{cron}")
     await r.step(
         "crons.search", "crons.search(thread_id=T)", lambda c: c.crons.search(thread_id=tid)
     )
     await r.step("crons.count", "crons.count(thread_id=T)", lambda c: c.crons.count(thread_id=tid))
     await r.step("crons.delete", "crons.delete(CRON)", lambda c: c.crons.delete(cron_id))
+
+
+async def _assistants_written(x: _Ctx) -> None:
+    """Assistants made, changed and deleted: versions, latest, search, count, a run with one,
+    and the graph routes Studio reads for it (issue #27)."""
+    r, graph, missing = x.r, x.graph, x.missing
+    made = await r.step(
+        "assistants.create",
+        "assistants.create(G, name=<unique>, context={'max_steps': 3}, metadata={'tag': <unique>})",
+        lambda c: c.assistants.create(
+            graph, name=f"conf-{x.tag}", context={"max_steps": 3}, metadata={"tag": x.tag}
+        ),
+    )
+    aid = str((made.value or {}).get("assistant_id", missing))
+    r.name(aid, "{assistant2}")
+    if isinstance(made.value, dict):
+        r.fact(made, "version", made.value.get("version"))
+        r.fact(made, "config_mirrors_context", made.value.get("config") == {
+            "configurable": made.value.get("context")})  # fmt: skip
+    await r.step(
+        "assistants.create_existing",
+        "assistants.create(G, assistant_id=A2)",
+        lambda c: c.assistants.create(graph, assistant_id=aid),
+    )
+    await r.step("assistants.get_created", "assistants.get(A2)", lambda c: c.assistants.get(aid))
+    updated = await r.step(
+        "assistants.update",
+        "assistants.update(A2, name=<unique>-2, metadata={'v': 2})",
+        lambda c: c.assistants.update(aid, name=f"conf-{x.tag}-2", metadata={"v": 2}),
+    )
+    if isinstance(updated.value, dict):
+        r.fact(updated, "version", updated.value.get("version"))
+        r.fact(updated, "metadata_keys", sorted(updated.value.get("metadata") or {}))
+    versions = await r.step(
+        "assistants.get_versions",
+        "assistants.get_versions(A2)",
+        lambda c: c.assistants.get_versions(aid),
+    )
+    r.fact(versions, "versions", [v.get("version") for v in versions.value or []])
+    latest = await r.step(
+        "assistants.set_latest",
+        "assistants.set_latest(A2, 1)",
+        lambda c: c.assistants.set_latest(aid, 1),
+    )
+    if isinstance(latest.value, dict):
+        r.fact(latest, "version", latest.value.get("version"))
+    await r.step(
+        "assistants.set_latest_unknown",
+        "assistants.set_latest(A2, 9)",
+        lambda c: c.assistants.set_latest(aid, 9),
+    )
+    found = await r.step(
+        "assistants.search_created",
+        "assistants.search(metadata={'tag': <unique>})",
+        lambda c: c.assistants.search(metadata={"tag": x.tag}),
+    )
+    r.fact(found, "count", len(found.value or []))
+    counted = await r.step(
+        "assistants.count_created",
+        "assistants.count(metadata={'tag': <unique>})",
+        lambda c: c.assistants.count(metadata={"tag": x.tag}),
+    )
+    r.fact(counted, "value", counted.value)
+    drawn = await r.step(
+        "assistants.get_graph_created",
+        "assistants.get_graph(A2, xray=True)",
+        lambda c: c.assistants.get_graph(aid, xray=True),
+    )
+    r.fact(drawn, "nodes", sorted(n.get("id") for n in (drawn.value or {}).get("nodes", [])))
+    await r.step(
+        "assistants.get_graph_bad_xray",
+        "http.get('/assistants/A2/graph', params={xray: 'deep'})",
+        lambda c: c.http.get(f"/assistants/{aid}/graph", params={"xray": "deep"}),
+    )
+    await r.step(
+        "assistants.get_schemas_created",
+        "assistants.get_schemas(A2)",
+        lambda c: c.assistants.get_schemas(aid),
+        depth=2,
+    )
+    await r.step(
+        "assistants.get_subgraphs_created",
+        "assistants.get_subgraphs(A2)",
+        lambda c: c.assistants.get_subgraphs(aid),
+    )
+    thread = await x.new_thread("assistants.thread_for_run", "{assistant_thread}")
+    ran = await r.step(
+        "runs.wait_with_assistant",
+        "runs.wait(T3, A2, input=hello)",
+        lambda c: c.runs.wait(thread, aid, input=HELLO),
+    )
+    r.fact(ran, "last_message_type", _last_type(ran.value))
+    runs = await r.runs(thread)
+    r.fact(ran, "run_assistant_is_A2", bool(runs) and runs[0].get("assistant_id") == aid)
+    await r.step("assistants.delete", "assistants.delete(A2)", lambda c: c.assistants.delete(aid))
+    await r.step(
+        "assistants.get_deleted", "assistants.get(A2) after delete", lambda c: c.assistants.get(aid)
+    )
+    await r.step(
+        "assistants.delete_unknown",
+        "assistants.delete(<unknown uuid>)",
+        lambda c: c.assistants.delete(missing),
+    )
+
+
+async def _store_more_and_studio(x: _Ctx) -> None:
+    """The store's other calls (filter, TTL, depth, missing items) and what Studio sends beside
+    the SDK: the state at a checkpoint, JSON bodies as text/plain, thread TTLs (issue #27)."""
+    r, tid = x.r, x.thread_id
+    ns = ["conformance", x.tag, "more"]
+    await r.step(
+        "store.put_item_ttl",
+        "store.put_item(ns2, 'k', {'kind': 'a', 'n': 1}, ttl=5)",
+        lambda c: c.store.put_item(ns, "k", {"kind": "a", "n": 1}, ttl=5),
+    )
+    await r.step(
+        "store.put_item_second",
+        "store.put_item(ns2, 'j', {'kind': 'b', 'n': 2})",
+        lambda c: c.store.put_item(ns, "j", {"kind": "b", "n": 2}),
+    )
+    filtered = await r.step(
+        "store.search_items_filter",
+        "store.search_items(ns2, filter={'kind': 'b'})",
+        lambda c: c.store.search_items(ns, filter={"kind": "b"}),
+    )
+    r.fact(filtered, "keys", [i.get("key") for i in (filtered.value or {}).get("items", [])])
+    await r.step(
+        "store.search_items_query",
+        "store.search_items(ns2, query='kind b')",
+        lambda c: c.store.search_items(ns, query="kind b"),
+    )
+    depth = await r.step(
+        "store.list_namespaces_max_depth",
+        "store.list_namespaces(prefix=ns2[:2], max_depth=2)",
+        lambda c: c.store.list_namespaces(prefix=ns[:2], max_depth=2),
+    )
+    r.fact(depth, "namespaces", len((depth.value or {}).get("namespaces", [])))
+    await r.step(
+        "store.delete_item_missing",
+        "store.delete_item(ns2, 'missing')",
+        lambda c: c.store.delete_item(ns, "missing"),
+    )
+    await r.step(
+        "store.namespaces_text_plain",
+        "POST /store/namespaces with a JSON body sent as text/plain (as Studio does)",
+        lambda c: c.http.client.post(
+            "/store/namespaces",
+            content=json.dumps({"prefix": ns[:2]}).encode(),
+            headers={"Content-Type": "text/plain;charset=UTF-8"},
+        ),
+        convert=_json_or_text,
+    )
+    counted = await r.step(
+        "threads.count_text_plain",
+        "POST /threads/count with a JSON body sent as text/plain (as Studio does)",
+        lambda c: c.http.client.post(
+            "/threads/count",
+            content=json.dumps({"metadata": {"tag": x.tag}}).encode(),
+            headers={"Content-Type": "text/plain;charset=UTF-8"},
+        ),
+        convert=_json_or_text,
+    )
+    r.fact(counted, "value", counted.value)
+    state = await r.state(tid)
+    checkpoint_id = str((state.get("checkpoint") or {}).get("checkpoint_id") or x.missing)
+    at = await r.step(
+        "threads.get_state_at_latest_checkpoint",
+        "threads.get_state(T, checkpoint_id=<its latest>)",
+        lambda c: c.threads.get_state(tid, checkpoint_id=checkpoint_id),
+    )
+    r.fact(at, "same_checkpoint", ((at.value or {}).get("checkpoint") or {}).get(
+        "checkpoint_id") == checkpoint_id)  # fmt: skip
+    await r.step(
+        "threads.create_with_ttl",
+        "threads.create(ttl={'strategy': 'delete', 'ttl': 60})",
+        lambda c: c.threads.create(ttl={"strategy": "delete", "ttl": 60}),
+    )
+    await r.step(
+        "threads.get_include_ttl",
+        "threads.get(T, include=['ttl'])",
+        lambda c: c.threads.get(tid, include=["ttl"]),
+    )
 
 
 async def _crons_and_replay(x: _Ctx) -> None:
@@ -1582,6 +1765,29 @@ async def _other_key(x: _Ctx, base_url: str, other_api_key: str) -> None:
             "threads.get_state(T) with another key",
             lambda c: c.threads.get_state(tid),
         )
+        ns = ["conformance", x.tag, "more"]
+        await other.step(
+            "auth.other_key_get_item",
+            "store.get_item(ns2, 'j') with another key",
+            lambda c: c.store.get_item(ns, "j"),
+        )
+        await other.step(
+            "auth.other_key_delete_item",
+            "store.delete_item(ns2, 'j') with another key",
+            lambda c: c.store.delete_item(ns, "j"),
+        )
+        searched = await other.step(
+            "auth.other_key_search_items",
+            "store.search_items(ns2) with another key",
+            lambda c: c.store.search_items(ns),
+        )
+        other.fact(searched, "count", len((searched.value or {}).get("items", [])))
+        listed = await other.step(
+            "auth.other_key_list_namespaces",
+            "store.list_namespaces(prefix=ns2[:1]) with another key",
+            lambda c: c.store.list_namespaces(prefix=ns[:1]),
+        )
+        other.fact(listed, "count", len((listed.value or {}).get("namespaces", [])))
     finally:
         await other.close()
 
@@ -1635,6 +1841,8 @@ async def record(
         await _double_texting(ctx)
         await _stateless(ctx)
         await _copy_store_crons(ctx)
+        await _assistants_written(ctx)
+        await _store_more_and_studio(ctx)
         await _crons_and_replay(ctx)
         await _remote_graph_section(ctx)
         if other_api_key is not None:

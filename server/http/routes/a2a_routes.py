@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request, Response
 
 from server.agentserver.a2a import agent_card, handle
 from server.agentserver.shapes import ASSISTANT_ID
-from server.http.deps import CallerDep, KeyRingDep
+from server.http.deps import CallerDep, KeyRingDep, RuntimeDep
 
 router = APIRouter(tags=["a2a"])
 
@@ -31,15 +31,27 @@ async def a2a_endpoint(assistant_id: str, request: Request, _: CallerDep) -> Res
 
 @router.get("/.well-known/agent-card.json")
 async def agent_card_default(
-    request: Request, keyring: KeyRingDep, _: CallerDep, assistant_id: str = ASSISTANT_ID
+    request: Request,
+    runtime: RuntimeDep,
+    keyring: KeyRingDep,
+    caller: CallerDep,
+    assistant_id: str = ASSISTANT_ID,
 ) -> dict[str, Any]:
     """The agent card of an assistant (the default one without ``assistant_id``)."""
-    return agent_card(str(request.base_url), assistant_id, keys_required=keyring.required)
+    return await agent_card(
+        runtime, caller, str(request.base_url), assistant_id, keys_required=keyring.required
+    )
 
 
 @router.get("/a2a/{assistant_id}/.well-known/agent-card.json")
 async def agent_card_of(
-    assistant_id: str, request: Request, keyring: KeyRingDep, _: CallerDep
+    assistant_id: str,
+    request: Request,
+    runtime: RuntimeDep,
+    keyring: KeyRingDep,
+    caller: CallerDep,
 ) -> dict[str, Any]:
     """The assistant's agent card."""
-    return agent_card(str(request.base_url), assistant_id, keys_required=keyring.required)
+    return await agent_card(
+        runtime, caller, str(request.base_url), assistant_id, keys_required=keyring.required
+    )

@@ -21,6 +21,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.agentserver.assistant_config import resolve_assistant_config
 from server.agentserver.calls import run_context
 from server.agentserver.crons import (
     check_schedule,
@@ -29,8 +30,7 @@ from server.agentserver.crons import (
     next_tick,
     tick_json,
 )
-from server.agentserver.shapes import StreamMode, is_uuid
-from server.agentserver.stored_runs import resolve_assistant
+from server.agentserver.shapes import ASSISTANT_ID, GRAPH_ID, StreamMode, is_uuid
 from server.agentserver.webhooks import check_webhook_url
 from server.api_error import ApiError
 from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath
@@ -118,10 +118,11 @@ def _payload(body: CronFields) -> dict[str, Any]:
     return body.model_dump(mode="json", exclude_unset=True, exclude_none=True)
 
 
-async def _check_run(runtime: AgentRuntime, payload: dict[str, Any]) -> str:
-    """Check the run a tick will make, now (each a 4xx): the assistant, the request's fields,
-    the context, the webhook. Returns the assistant's id."""
-    assistant_id = resolve_assistant(str(payload["assistant_id"]))
+async def _check_run(runtime: AgentRuntime, caller: Any, payload: dict[str, Any]) -> str:
+    """Check the run a tick will make, now (each a 4xx): the assistant (the caller's, or the
+    graph's default), the request's fields, the context, the webhook. Returns the assistant's
+    id."""
+    assistant_id, _ = await resolve_assistant_config(runtime, caller, str(payload["assistant_id"]))
     fields = {k: v for k, v in payload.items() if k in RUN_FIELDS}
     request = RunCreate.model_validate(fields).request()
     configurable = (request.config or {}).get("configurable") or {}
@@ -129,6 +130,17 @@ async def _check_run(runtime: AgentRuntime, payload: dict[str, Any]) -> str:
         raise ApiError(400, "Cannot specify both configurable and context. Prefer context.")
     run_context(runtime.context, request.context or {})
     await check_webhook_url(runtime.settings, payload.get("webhook"))
+    return assistant_id
+
+
+def _assistant_filter(assistant_id: str | None) -> str | None:
+    """A search's ``assistant_id``: a UUID, or the graph's name for its default assistant."""
+    if assistant_id is None:
+        return None
+    if assistant_id == GRAPH_ID:
+        return ASSISTANT_ID
+    if not is_uuid(assistant_id):
+        raise ApiError(422, "Invalid assistant ID: must be a UUID")
     return assistant_id
 
 
@@ -148,7 +160,7 @@ async def _create(
     schedule = check_schedule(body.schedule)
     timezone = check_timezone(body.timezone)
     payload = _payload(body)  # the body as sent, as the reference keeps it
-    assistant_id = await _check_run(runtime, payload)
+    assistant_id = await _check_run(runtime, caller, payload)
     payload["assistant_id"] = assistant_id
     cron_id = str(uuid.uuid4())
     config = payload.setdefault("config", {})
@@ -194,7 +206,7 @@ async def search_crons(body: CronSearch, runtime: RuntimeDep, caller: CallerDep)
     rows, total = await asyncio.to_thread(
         CronStore(runtime.store.db).search,
         caller.name,
-        assistant_id=resolve_assistant(body.assistant_id) if body.assistant_id else None,
+        assistant_id=_assistant_filter(body.assistant_id),
         thread_id=body.thread_id,
         enabled=body.enabled,
         metadata=body.metadata,
@@ -217,7 +229,7 @@ async def count_crons(body: CronCount, runtime: RuntimeDep, caller: CallerDep) -
     return await asyncio.to_thread(
         CronStore(runtime.store.db).count,
         caller.name,
-        assistant_id=resolve_assistant(body.assistant_id) if body.assistant_id else None,
+        assistant_id=_assistant_filter(body.assistant_id),
         thread_id=body.thread_id,
         metadata=body.metadata,
     )
@@ -271,7 +283,7 @@ async def update_cron(cron_id: str, body: CronPatch, runtime: RuntimeDep, caller
         config = payload.get("config") or {}
         config.setdefault("configurable", {})["cron_id"] = row.cron_id
         payload["config"] = config
-        await _check_run(runtime, payload)
+        await _check_run(runtime, caller, payload)
         changes["payload_json"] = json.dumps(payload)
     updated = await asyncio.to_thread(
         CronStore(runtime.store.db).update, row.cron_id, caller.name, changes

@@ -38,7 +38,7 @@ async def ok(runtime: RuntimeDep, check_db: int = 0) -> JSONResponse:
 @router.get("/info")
 async def info() -> dict[str, Any]:
     """What this server is and which Agent Server features it has (``langgraph-sdk`` reads
-    ``flags``): one assistant per graph, no crons, no LangSmith, and ``strict_resume`` (a
+    ``flags``): assistants (made, versioned, per key), no crons, no LangSmith, and ``strict_resume`` (a
     resume with nothing pending is refused). No key needed."""
 
     return {

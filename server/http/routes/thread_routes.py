@@ -32,6 +32,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from graph.checkpoints import copy_thread_checkpoints
 from server.agentserver.shapes import checkpoint_of, is_uuid, thread_json, thread_state
 from server.agentserver.stored_runs import stop_agent_run
+from server.agentserver.thread_ttl import parse_ttl, set_ttl, ttl_json
 from server.api_error import ApiError
 from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath, WorkerDep
 from server.road.encoding import jsonable
@@ -199,13 +200,14 @@ def extract_path(source: dict[str, Any], path: str) -> Any:
 async def create_thread(body: ThreadCreate, runtime: RuntimeDep, caller: CallerDep) -> Any:
     """A new thread of the caller's, with ``metadata``; with an id that exists, 409 (or with
     ``if_exists="do_nothing"`` the caller's existing thread unchanged)."""
-    if body.supersteps or body.ttl:
-        raise ApiError(422, "ttl and supersteps are not supported by toolloom's threads")
+    if body.supersteps:
+        raise ApiError(422, "supersteps are not supported by toolloom's threads")
+    ttl = parse_ttl(body.ttl)
     thread_id = body.thread_id or str(uuid.uuid4())
     if not is_uuid(thread_id):
         raise ApiError(422, "Invalid thread ID: must be a UUID")
     try:
-        thread, _ = await asyncio.to_thread(
+        thread, made = await asyncio.to_thread(
             runtime.store.threads.create_thread,
             thread_id,
             caller.name,
@@ -214,6 +216,8 @@ async def create_thread(body: ThreadCreate, runtime: RuntimeDep, caller: CallerD
         )
     except ThreadExists:
         raise ApiError(409, f"Thread with ID {thread_id} already exists") from None
+    if made:
+        await set_ttl(runtime.thread_ttls, thread_id, ttl)
     return await thread_body(runtime, thread)
 
 
@@ -286,24 +290,35 @@ async def count_threads(body: ThreadCount, runtime: RuntimeDep, caller: CallerDe
 
 
 @router.get("/{thread_id}")
-async def get_thread(thread_id: ThreadIdPath, runtime: RuntimeDep, caller: CallerDep) -> Any:
-    """The thread: metadata, status (idle, busy, interrupted, error), its state's values."""
-    return await thread_body(runtime, await own_thread(runtime, caller, thread_id))
+async def get_thread(
+    thread_id: ThreadIdPath,
+    runtime: RuntimeDep,
+    caller: CallerDep,
+    include: Annotated[str | None, Query(description="`ttl`: the thread's TTL too")] = None,
+) -> Any:
+    """The thread: metadata, status (idle, busy, interrupted, error), its state's values (and
+    with ``include=ttl`` its TTL: strategy, minutes, when it expires if left alone)."""
+    body = await thread_body(runtime, await own_thread(runtime, caller, thread_id))
+    if "ttl" in (include or "").split(","):
+        ttl = await ttl_json(runtime.thread_ttls, thread_id)
+        if ttl is not None:
+            body["ttl"] = ttl
+    return body
 
 
 @router.patch("/{thread_id}")
 async def patch_thread(
     thread_id: ThreadIdPath, body: ThreadPatch, runtime: RuntimeDep, caller: CallerDep
 ) -> Any:
-    """Merge ``metadata`` into the thread's."""
-    if body.ttl:
-        raise ApiError(422, "ttl is not supported by toolloom's threads")
+    """Merge ``metadata`` into the thread's; ``ttl`` replaces its TTL."""
+    ttl = parse_ttl(body.ttl)
     try:
         thread = await asyncio.to_thread(
             runtime.store.threads.patch_thread, thread_id, caller.name, body.metadata or {}
         )
     except ThreadNotFound:
         raise not_found(thread_id) from None
+    await set_ttl(runtime.thread_ttls, thread_id, ttl)
     return await thread_body(runtime, thread)
 
 

@@ -5,7 +5,7 @@ runs (issue 27: server/storage/cron_store.py, webhook_store.py, event_store.py).
 DO NOTHING`` in the transaction that stores its run, so across replicas a tick fires once.
 
 Revision ID: 0007_crons_webhooks
-Revises: 0004
+Revises: 0006_assistants_store (written on 0004; chained after the assistants and store revision once main had it)
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_crons_webhooks"
-down_revision: str | None = "0004"
+down_revision: str | None = "0006_assistants_store"
 branch_labels = None
 depends_on = None
 
