@@ -465,3 +465,40 @@ def test_the_agent_is_a_tool_of_the_mcp_server(server: ServerProcess) -> None:
     assert refused.isError  # bob cannot continue alice's thread
     _, one_off = asyncio.run(call(OTHER, {"message": "hi"}))
     assert not one_off.isError and one_off.content[0].text == "Hello from the stub."
+    # Each of the caller's assistants is a tool too, under its name; not another key's.
+    made = sdk(server).assistants.create("agent", name="calc helper", context={"max_steps": 3})
+    names, answered = asyncio.run(call_named(server, KEY, "calc_helper", "Please calculate 23*19"))
+    assert "calc_helper" in names
+    assert not answered.isError and "437" in answered.content[0].text
+    other_names, _ = asyncio.run(call(OTHER, {"message": "hi"}))
+    assert "calc_helper" not in other_names
+    # The same assistant as an A2A agent: its card bears its name; bob cannot reach it.
+    card = httpx.get(
+        f"{server.url}/a2a/{made['assistant_id']}/.well-known/agent-card.json",
+        headers={"x-api-key": KEY},
+    ).json()
+    assert card["name"] == "calc helper"
+    refused = httpx.post(
+        f"{server.url}/a2a/{made['assistant_id']}",
+        json={"jsonrpc": "2.0", "id": 1, "method": "message/send", "params": {"message": {
+            "role": "user", "messageId": "x", "parts": [{"kind": "text", "text": "hi"}]}}},
+        headers={"x-api-key": OTHER},
+    )  # fmt: skip
+    assert refused.status_code == 404
+
+
+async def call_named(
+    server: ServerProcess, key: str, name: str, text: str
+) -> tuple[list[str], Any]:
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    http = httpx.AsyncClient(headers={"x-api-key": key}, timeout=60)
+    async with (
+        http,
+        streamable_http_client(f"{server.url}/mcp", http_client=http) as streams,
+        ClientSession(streams[0], streams[1]) as session,
+    ):
+        await session.initialize()
+        names = [t.name for t in (await session.list_tools()).tools]
+        return names, await session.call_tool(name, {"message": text})
