@@ -29,9 +29,9 @@ from langgraph_sdk import get_sync_client
 from langgraph_sdk.client import SyncLangGraphClient
 
 from backends.stub import StubLLM
+from harness.pg import PostgresCluster
 from tests.integration.agent_api_conformance import CALC, HELLO, stub_reply
 from tests.integration.server_process import ServerProcess
-from tests.pg import PostgresCluster
 
 KEY, OTHER = "extras-key-alice", "extras-key-bob"
 RECALLED = "You prefer metric units."
