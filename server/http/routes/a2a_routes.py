@@ -40,7 +40,11 @@ async def agent_card_default(
 ) -> dict[str, Any]:
     """The agent card of an assistant (the default one without ``assistant_id``)."""
     return await agent_card(
-        runtime, caller, str(request.base_url), assistant_id, keys_required=auth.mode is not AuthMode.OPEN
+        runtime,
+        caller,
+        str(request.base_url),
+        assistant_id,
+        keys_required=auth.mode is not AuthMode.OPEN,
     )
 
 
@@ -54,5 +58,9 @@ async def agent_card_of(
 ) -> dict[str, Any]:
     """The assistant's agent card."""
     return await agent_card(
-        runtime, caller, str(request.base_url), assistant_id, keys_required=auth.mode is not AuthMode.OPEN
+        runtime,
+        caller,
+        str(request.base_url),
+        assistant_id,
+        keys_required=auth.mode is not AuthMode.OPEN,
     )
