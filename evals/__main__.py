@@ -20,8 +20,10 @@ def main(
     suite: Annotated[
         list[str],
         typer.Option(
-            help="own, bfcl:CATEGORY (simple_python, multiple, parallel, ...), or effects "
-            "(injected side effects and asked-for ones; no backend needed); repeatable."
+            help="own, bfcl:CATEGORY (simple_python, multiple, parallel, ...), effects "
+            "(injected side effects and asked-for ones; no backend needed) or typed (the "
+            "independent typed set, open and sealed parts, scored on the deterministic road; no "
+            "backend needed); repeatable."
         ),
     ],
     limit: Annotated[
@@ -44,8 +46,18 @@ def main(
     from tools.external.source_errors import ToolSourceError
     from tools.toolbox import open_tools
 
+    if "typed" in suite:
+        from evals import typed
+
+        (out / "typed").mkdir(parents=True, exist_ok=True)
+        code = typed.main(["--out", str(out / "typed" / "report.json")])
+        if code:
+            raise typer.Exit(code)
+        suite = [name for name in suite if name != "typed"]
+        if not suite:
+            return
     if "effects" in suite:
-        from evals.effects import run_effects
+        from evals.effects_suite import run_effects
 
         typer.echo("effects: injected side effects x policies allow, grounded", err=True)
         folder = out / "effects"

@@ -1,5 +1,5 @@
 """toolloom's own eval set, drawn from the **held-out** template families of the intent model's
-phrasing generator (:mod:`intent.phrasings`): no case shares a template family, nor a slot value
+phrasing generator (:mod:`intent.training.phrasings`): no case shares a template family, nor a slot value
 pool, with anything the intent model was trained on, so the set measures phrasings nobody wrote a
 pattern or a training example for. Written to ``evals/own.jsonl``.
 
@@ -45,7 +45,7 @@ def check(tool: str, name: str, value: Any) -> dict[str, Any]:
 
 
 def build() -> list[dict[str, Any]]:
-    from intent.phrasings import generate
+    from intent.training.phrasings import generate
 
     groups: dict[tuple[str, str], list[Any]] = defaultdict(list)
     for example in generate(split="test"):

@@ -6,7 +6,7 @@ r"""build_graph(llm, tools) -> StateGraph: the five nodes and the edges between 
     call-tool -> approve (one task per call that waits for a person) -> call-tool
     respond -> END
 
-route first asks the learned intent model (:mod:`nodes.intents`): a confident decision whose
+route first asks the learned intent model (:mod:`nodes.decision`): a confident decision whose
 arguments are all in the user's words goes to call-tool with no model call; confident plain chat
 goes to respond, which answers without tool schemas; anything else asks the model, shown only the
 tools the intent model ranks highest.
@@ -34,8 +34,8 @@ from graph.state import InputState, State
 from intent.model import IntentModel
 from nodes.approve import approve
 from nodes.call_tool import call_tool
+from nodes.decision import shipped_model
 from nodes.detect_intent import detect_intent
-from nodes.intents import shipped_model
 from nodes.reflect import reflect
 from nodes.respond import respond
 from nodes.route import route
@@ -61,7 +61,7 @@ def build_graph(
     ships with toolloom; None: the patterns only); ``policy`` the retries and circuit breaker for
     calls to a bare ``llm`` (give the model itself no retries of its own: ``max_retries=0``);
     ``memory`` adds the long-term memory tools (:mod:`tools.memory`), used by runs whose context
-    names a memory namespace, with the store the graph is compiled with (:mod:`nodes.memory`).
+    names a memory namespace, with the store the graph is compiled with (:mod:`nodes.recall`).
     """
     if isinstance(llm, BackendPool):
         pool = llm

@@ -218,7 +218,7 @@ class Deps:
     def run_specs(self, ctx: Context) -> list[ToolSpec]:
         """The tools on offer in this run: the client's own in tool-call mode, else the server's
         (those the run's context enables; the memory tools are offered by their own rules, see
-        :mod:`nodes.memory`)."""
+        :mod:`nodes.recall`)."""
         if ctx.client_mode:
             return list(ctx.client_specs)
         return [s for s in self.specs if ctx.allows_tool(s.name) and s.name not in MEMORY_TOOLS]

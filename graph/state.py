@@ -8,7 +8,7 @@ from langchain_core.messages import AnyMessage
 from langgraph.graph.message import add_messages
 from typing_extensions import TypedDict
 
-from intent.effects import Grounding
+from intent.grounding import Grounding
 
 Stage = Literal["native", "text", "analysis", "structured", "intent", "pattern"]
 """Which stage produced a tool call: ``native`` (the backend returned well-formed tool_calls),
@@ -32,7 +32,8 @@ class Decision(TypedDict):
 
     kind: str
     """``call`` (every argument found), ``fill`` (tools chosen, some argument missing), ``chat``
-    (confidently no tool), or ``unsure``."""
+    (confidently no tool), ``unsure``, or ``ask`` (unsure, on a small local model: the user is
+    asked which tool they mean)."""
     calls: list[dict[str, Any]]
     """The complete calls: ``{"name", "args"}``."""
     missing: dict[str, list[str]]

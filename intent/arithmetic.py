@@ -25,12 +25,20 @@ _I = re.IGNORECASE
 _PHRASES: list[tuple[str, str]] = [
     # percentages: "15% of 80", "15 pour cent de 80", "80의 15%", "80的百分之15"
     (
-        rf"{N}\s*(?:%|percent|per\s+cent|pour\s*cent|prozent|por\s*ciento|por\s*cento|퍼센트|프로|パーセント)"
-        rf"\s*(?:of|de|des|du|von|aus|do|da|del)\s+(?:the\s+|la\s+|le\s+|el\s+|o\s+|a\s+)?{N}",
+        rf"{N}\s*(?:%|percent|per\s+cent|pour\s*cent|prozent|por\s*ciento|por\s*cento|percento|"
+        rf"per\s+cento|procent|процент(?:а|ов)?|퍼센트|프로|パーセント)"
+        rf"\s*(?:[^\W\d]+\s+)?(?:of|on|de|des|du|sur|von|aus|auf|do|da|del|di|dei|van|от|od|sobre)\s+"
+        rf"(?:the\s+|la\s+|le\s+|el\s+|o\s+|a\s+)?{N}",
         r"(\1/100*\2)",
     ),
-    (rf"{N}\s*(?:의|の|的)\s*{N}\s*(?:%|퍼센트|프로|パーセント)", r"(\2/100*\1)"),
+    (
+        rf"{N}\s*(?:원|엔|円|元|块|달러|유로|ドル|ユーロ|美元|欧元|歐元)?\s*(?:의|の|的)\s*{N}\s*"
+        rf"(?:%|퍼센트|프로|パーセント)",
+        r"(\2/100*\1)",
+    ),
     (rf"{N}\s*的\s*PCT\s*{N}", r"(\2/100*\1)"),
+    # Turkish puts the base first: "2500'ün yüzde 18'i"
+    (rf"{N}\s*'?[a-zıüöçşğ]{{0,4}}\s+y[üu]zde\s*{N}", r"(\2/100*\1)"),
     (rf"PCT\s*{N}", r"(\1/100)"),
     (
         rf"{N}\s*(?:%|percent|pour\s*cent|prozent|por\s*ciento|por\s*cento|퍼센트|パーセント)(?!\s*[\d(])",
@@ -60,6 +68,21 @@ _PHRASES: list[tuple[str, str]] = [
         r"\1**\2",
     ),
     (rf"{N}\s+to\s+the\s+{N}(?:st|nd|rd|th)(?:\s+power)?", r"\1**\2"),
+    (rf"{N}\s*(?:elevato\s+)?alla\s*{N}ª?", r"\1**\2"),
+    (rf"{N}\s*tot\s+de\s+macht\s*{N}", r"\1**\2"),
+    (rf"{N}\s*do\s+pot[ęe]gi\s*{N}", r"\1**\2"),
+    (rf"{N}\s*в\s+степени\s*{N}", r"\1**\2"),
+    (rf"{N}\s*'?[a-zıüöçşğ]{{0,4}}\s+karek[öo]k[üu]", r"sqrt(\1)"),
+    (
+        rf"{N}\s*(?:в\s+квадрате|kare(?:si)?\b|do\s+kwadratu|al\s+quadrato|in\s+het\s+kwadraat)",
+        r"\1**2",
+    ),
+    (rf"{N}\s*(?:в\s+кубе|küp(?:ü)?|do\s+sze[śs]cianu|al\s+cubo)", r"\1**3"),
+    (
+        rf"(?:квадратный\s+корень\s+(?:из\s+)?|pierwiastek\s+(?:kwadratowy\s+)?z\s+|"
+        rf"radice\s+(?:quadrata\s+)?di\s+|wortel\s+(?:van\s+)?){N}",
+        r"sqrt(\1)",
+    ),
     (rf"{N}\s*(?:squared|au\s+carr[ée]|zum\s+quadrat|al\s+cuadrado|ao\s+quadrado)", r"\1**2"),
     (rf"{N}\s*(?:cubed|au\s+cube|hoch\s+3|al\s+cubo|ao\s+cubo)", r"\1**3"),
     (rf"{N}\s*의\s*{N}\s*(?:제곱|승)(?!근)", r"\1**\2"),
@@ -81,7 +104,8 @@ _PHRASES: list[tuple[str, str]] = [
     ),
     (rf"{N}\s*!(?!=)", r"factorial(\1)"),
     # verbs before their operands
-    (rf"\badd\s+{N}\s+(?:to|and|plus)\s+{N}", r"\1 + \2"),
+    (rf"\badd\s+{N}\s+to\s+{N}", r"\2 + \1"),
+    (rf"\badd\s+{N}\s+(?:and|plus)\s+{N}", r"\1 + \2"),
     (rf"\bsubtract\s+{N}\s+from\s+{N}", r"\2 - \1"),
     (rf"\btake\s+{N}\s+(?:away\s+)?from\s+{N}", r"\2 - \1"),
     (rf"\bmultiply\s+{N}\s+(?:by|and|with|times)\s+{N}", r"\1 * \2"),
@@ -141,16 +165,28 @@ _PHRASE_RULES = [(re.compile(pattern, _I), replacement) for pattern, replacement
 _INFIX: list[tuple[str, str]] = [
     (
         r"\bdivided\s+by\b|\bdivis[ée]e?\s+par\b|\bgeteilt\s+durch\b|\bdividiert\s+durch\b|"
-        r"\bdividido\s+(?:por|entre)\b|\bover\b|\bdurch\b|\bentre\b|\bsur\b|나누기|割る|わる|除以|÷",
+        r"\bdividido\s+(?:por|entre)\b|\bover\b|\bdurch\b|\bentre\b|\bsur\b|나누기|割る|わる|除以|÷|"
+        r"\bdiviso(?:\s+per)?\b|\bgedeeld\s+door\b|разделить\s+на|поделить\s+на|делённое\s+на|"
+        r"деленное\s+на|\bb[öo]l[üu]\b|podzielone\s+przez|podzielić\s+przez|\bprzez\b",
         " / ",
     ),
     (
         r"\bmultiplied\s+by\b|\bmultipli[ée]e?\s+par\b|\bmultipliziert\s+mit\b|\bmultiplicado\s+por\b|"
-        r"\btimes\b|\bfois\b|\bmal\b|\bvezes\b|\bpor\b|곱하기|掛ける|かける|掛け|乘以|乘|×|·",
+        r"\btimes\b|\bfois\b|\bmal\b|\bvezes\b|\bpor\b|곱하기|掛ける|かける|掛け|乘以|乘|×|·|"
+        r"\bper\b|\bmoltiplicato\s+per\b|\bkeer\b|\bmaal\b|умножить\s+на|умноженное\s+на|"
+        r"\bна\b(?=\s*\d)|\b[çc]arp[ıi]\b|\brazy\b",
         " * ",
     ),
-    (r"\bplus\b|\bm[áa]s\b|\bmais\b|더하기|플러스|足す|たす|プラス|加上|加", " + "),
-    (r"\bminus\b|\bmoins\b|\bmenos\b|빼기|마이너스|引く|ひく|マイナス|减去|減去|减|減", " - "),
+    (
+        r"\bplus\b|\bm[áa]s\b|\bmais\b|\bpiù\b|\bpiu\b|плюс|\bart[ıi]\b|더하기|플러스|足す|たす|"
+        r"プラス|加上|加",
+        " + ",
+    ),
+    (
+        r"\bminus\b|\bmoins\b|\bmenos\b|\bmeno\b|\bmin\b(?=\s*\d)|минус|\beksi\b|빼기|마이너스|"
+        r"引く|ひく|マイナス|减去|減去|减|減",
+        " - ",
+    ),
     (r"\bmod(?:ulo)?\b", " % "),
     (r"(?<=\d)\s*[xX]\s*(?=\d)", " * "),
     (r"\^", "**"),
@@ -168,9 +204,23 @@ _KO_OPERATORS = re.compile(
 )
 
 
+_PL_ORDINALS = {
+    "drugiej": 2, "trzeciej": 3, "czwartej": 4, "piątej": 5, "piatej": 5, "szóstej": 6,
+    "szostej": 6, "siódmej": 7, "siodmej": 7, "ósmej": 8, "osmej": 8, "dziewiątej": 9,
+    "dziewiatej": 9, "dziesiątej": 10, "dziesiatej": 10,
+}  # fmt: skip
+_PL_POWER = re.compile(rf"do\s+pot[ęe]gi\s+({'|'.join(_PL_ORDINALS)})", re.IGNORECASE)
+# Turkish writes case endings onto numbers: "2500'ün", "144un", "18'i".
+_TR_NUMBER_SUFFIX = re.compile(
+    r"(?<=\d)'?(?:n[ıiuü]n|[ıiuü]n|y[ıiuü]|[ıiuü]|d[ae]|t[ae])(?![^\W\d_])"
+)
+
+
 def normalise(text: str) -> str:
     """The text with numbers as digits and operator words as symbols (before the search)."""
     text = unicodedata.normalize("NFKC", text)
+    text = _TR_NUMBER_SUFFIX.sub("", text)
+    text = _PL_POWER.sub(lambda m: f"do potęgi {_PL_ORDINALS[m.group(1).lower()]}", text)
     text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 1,000
     text = re.sub(r"(?<=\d),(?=\d{1,2}(?![\d,]))", ".", text)  # 3,5 (decimal comma)
     text = text.replace("百分之", " PCT ")
@@ -200,6 +250,12 @@ def _balance(expression: str) -> str:
     return expression
 
 
+_FACTORIAL_WRITTEN = re.compile(
+    r"\d\s*!|factorial|factorielle|fakult[äa]t|fatorial|팩토리얼|階乗|阶乘|silni|faktöriyel|факториал",
+    re.IGNORECASE,
+)
+
+
 def expressions(text: str) -> list[str]:
     """Every arithmetic expression written in ``text`` that the calculator can read, in order.
     One the user typed as it stands ("23*19") is kept as typed; one built from words is tidied."""
@@ -209,6 +265,8 @@ def expressions(text: str) -> list[str]:
         expression = _balance(re.sub(r"\s+", " ", match.group(0)).strip())
         if not _HAS_OPERATION.search(expression):
             continue
+        if "factorial(" in expression and not _FACTORIAL_WRITTEN.search(typed):
+            continue  # "grazie mille!" is thanks, not 1000!
         try:
             evaluate(expression)
         except ToolError as exc:

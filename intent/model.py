@@ -19,6 +19,7 @@ import base64
 import functools
 import json
 import math
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -29,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from intent.features import FeatureConfig, clause_features, features
+from intent.language import PHRASEBOOK_LANGUAGES, guess_language
 
 DEFAULT_PATH = Path(__file__).with_name("intent_model.json")
 
@@ -114,6 +116,7 @@ class SecondOpinion:
         self.min_call = min_call  # a call it adds needs this blended probability ...
         self.margin = margin  # ... and to beat "none" by this much; else the fast decision stands
         self.weight = weight  # the encoder's share of the blended probabilities
+        self.foreign_min_call = max(min_call, 0.5)  # a call on words the n-grams never saw
         self._encoder: Any = None
 
     def _load(self) -> Any:
@@ -139,6 +142,17 @@ def _decode_f16(raw: dict[str, Any]) -> np.ndarray:
         raise ArtefactError(f"unsupported weight type {raw.get('dtype')!r}")
     buffer = base64.b64decode(raw["base64"], validate=True)
     return np.frombuffer(buffer, dtype="<f2").reshape(tuple(raw["shape"]))
+
+
+_KNOWN_SCRIPT = re.compile(r"[A-Za-z\u00c0-\u024f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
+def _foreign_script(text: str) -> bool:
+    """Whether most letters are in a script the phrasebooks have no language in (Cyrillic,
+    Greek, Arabic, Thai...): the character n-grams know nothing of such a request."""
+    letters = [c for c in text if c.isalpha()]
+    known = sum(1 for c in letters if _KNOWN_SCRIPT.match(c))
+    return bool(letters) and known < len(letters) / 2
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -185,13 +199,13 @@ class IntentModel:
 
     @classmethod
     def load(cls, path: str | Path = DEFAULT_PATH) -> IntentModel:
-        """Load an artefact written by ``python -m intent.train`` (JSON; runs no code)."""
+        """Load an artefact written by ``python -m intent.training.train`` (JSON; runs no code)."""
         path = Path(path)
         try:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError as exc:
             raise ArtefactError(
-                f"no intent model at {path} (build it: python -m intent.train)"
+                f"no intent model at {path} (build it: python -m intent.training.train)"
             ) from exc
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ArtefactError(f"cannot read the intent model at {path}: {exc}") from exc
@@ -281,13 +295,38 @@ class IntentModel:
         second = self.second if second_opinion else None
         if second is None:
             return intents
+        foreign = [
+            i
+            for i in range(len(texts))
+            if fast[i][1] < self.thresholds.known and _foreign_script(texts[i])
+        ]
+        if foreign:
+            # Words the character n-grams never saw (a language the phrasebooks do not cover,
+            # Russian say): the multilingual encoder decides alone, and a call needs it sure.
+            other = second.probs([texts[i] for i in foreign])
+            for row, i in enumerate(foreign):
+                alone = self._finish(texts[i], other[row], 1.0)
+                if alone.tools and (
+                    alone.ranked[0][1] < second.foreign_min_call
+                    or alone.ranked[0][1] < alone.none_score + second.margin
+                ):
+                    alone = Intent(alone.ranked, (), alone.none_score, abstain=True)
+                intents[i] = alone
         unsure = [
             i
             for i, intent in enumerate(intents)
-            if fast[i][1] >= self.thresholds.known
+            if i not in foreign
+            and fast[i][1] >= self.thresholds.known
             and intent.ranked
-            and max(intent.ranked[0][1], intent.none_score) < second.unsure
-            and intent.ranked[0][1] >= second.min_fast
+            and (
+                (
+                    max(intent.ranked[0][1], intent.none_score) < second.unsure
+                    and intent.ranked[0][1] >= second.min_fast
+                )
+                # a Latin-script language the phrasebooks lack (Italian, Dutch, Turkish,
+                # Polish): the n-grams' confidence means less there; the encoder always speaks
+                or guess_language(texts[i]) not in PHRASEBOOK_LANGUAGES
+            )
         ]
         if unsure:
             other = second.probs([texts[i] for i in unsure])

@@ -1,6 +1,12 @@
-"""Numbers written in words, in English, French, German, Spanish, Portuguese, Korean, Japanese and
-Chinese, turned into digits: "zwölf" -> 12, "quatre-vingt-dix-neuf" -> 99, "trescientos dos" -> 302,
-"이십삼" -> 23, "스물다섯" -> 25, "七" -> 7, "一万二千" -> 12000.
+"""Numbers written in words turned into digits: "zwölf" -> 12, "quatre-vingt-dix-neuf" -> 99,
+"trescientos dos" -> 302, "이십삼" -> 23, "스물다섯" -> 25, "七" -> 7, "一万二千" -> 12000,
+"milleduecentotrentaquattro" -> 1234, "zevenhonderdvijfenveertig" -> 745, "семьсот восемьдесят
+девять" -> 789, "bin iki yüz elli" -> 1250, "czterdzieści pięć" -> 45.
+
+English, French, German, Spanish, Portuguese, Korean, Japanese and Chinese are read by the tables
+below; German compounds, Italian and Dutch by ``text2num``, Russian by ``number-parser``
+(well-kept libraries);
+Turkish and Polish, which no library reads, by two small tables of their own.
 
 :func:`words_to_digits` rewrites a text and leaves everything else as it was. It is careful where
 a word is also an ordinary word: a run of two units ("one two") is two numbers, not their sum;
@@ -11,6 +17,9 @@ syllable inside "이거"). Values are only ever computed from the words the user
 from __future__ import annotations
 
 import re
+
+from number_parser import parse as _parse_numbers
+from text_to_num import alpha2digit
 
 # --- Latin-script languages ------------------------------------------------------------------
 
@@ -352,8 +361,149 @@ def _cjk_to_digits(text: str) -> str:
     return re.sub(rf"[{chars}]+", replace, text)
 
 
+# --- languages read by libraries: Italian and Dutch (text2num), Russian (number-parser) ----------
+
+_CYRILLIC_RUN = re.compile(r"[А-Яа-яЁё]+(?:[\s-]+[А-Яа-яЁё]+)*")
+_ITALIAN = re.compile(
+    r"(?:uno|due|tre|quattro|cinque|sei|sette|otto|nove|dieci|undici|dodici|venti|trenta|quaranta|"
+    r"cinquanta|sessanta|settanta|ottanta|novanta|cento|mille|mila)",
+    re.IGNORECASE,
+)
+_DUTCH = re.compile(
+    r"(?:een|twee|drie|vier|vijf|zes|zeven|acht|negen|tien|elf|twaalf|tig|honderd|duizend)",
+    re.IGNORECASE,
+)
+
+
+_GERMAN = re.compile(
+    r"[äöüß]|\b(?:und|ist|was|wie|viel|der|die|das|ich|mit|von|für|fuer|bitte|ergibt|macht)\b",
+    re.IGNORECASE,
+)
+
+
+def _library_to_digits(text: str) -> str:
+    if _GERMAN.search(text):
+        text = alpha2digit(text, "de")  # the compounds the tables miss ("achthundertzwölf")
+    if _CYRILLIC_RUN.search(text):
+        text = _CYRILLIC_RUN.sub(lambda m: _parse_numbers(m.group(0), language="ru"), text)
+    if _ITALIAN.search(text):
+        text = alpha2digit(text, "it")
+    if _DUTCH.search(text):
+        text = alpha2digit(text, "nl")
+    return text
+
+
+# --- Turkish and Polish: no library reads them -------------------------------------------------
+
+_TR_UNITS = {
+    "bir": 1, "iki": 2, "üç": 3, "uc": 3, "dört": 4, "dort": 4, "beş": 5, "bes": 5, "altı": 6,
+    "alti": 6, "yedi": 7, "sekiz": 8, "dokuz": 9, "on": 10, "yirmi": 20, "otuz": 30, "kırk": 40,
+    "kirk": 40, "elli": 50, "altmış": 60, "altmis": 60, "yetmiş": 70, "yetmis": 70, "seksen": 80,
+    "doksan": 90,
+}  # fmt: skip
+_TR_SCALES = {"yüz": 100, "yuz": 100, "bin": 1000, "milyon": 10**6}
+_PL_UNITS = {
+    "jeden": 1, "jedna": 1, "jedno": 1, "dwa": 2, "dwie": 2, "trzy": 3, "cztery": 4, "pięć": 5,
+    "piec": 5, "sześć": 6, "szesc": 6, "siedem": 7, "osiem": 8, "dziewięć": 9, "dziewiec": 9,
+    "dziesięć": 10, "dziesiec": 10, "jedenaście": 11, "jedenascie": 11, "dwanaście": 12,
+    "dwanascie": 12, "trzynaście": 13, "trzynascie": 13, "czternaście": 14, "czternascie": 14,
+    "piętnaście": 15, "pietnascie": 15, "szesnaście": 16, "szesnascie": 16, "siedemnaście": 17,
+    "siedemnascie": 17, "osiemnaście": 18, "osiemnascie": 18, "dziewiętnaście": 19,
+    "dziewietnascie": 19, "dwadzieścia": 20, "dwadziescia": 20, "trzydzieści": 30,
+    "trzydziesci": 30, "czterdzieści": 40, "czterdziesci": 40, "pięćdziesiąt": 50,
+    "piecdziesiat": 50, "sześćdziesiąt": 60, "szescdziesiat": 60, "siedemdziesiąt": 70,
+    "siedemdziesiat": 70, "osiemdziesiąt": 80, "osiemdziesiat": 80, "dziewięćdziesiąt": 90,
+    "dziewiecdziesiat": 90, "sto": 100, "dwieście": 200, "dwiescie": 200, "trzysta": 300,
+    "czterysta": 400, "pięćset": 500, "piecset": 500, "sześćset": 600, "szescset": 600,
+    "siedemset": 700, "osiemset": 800, "dziewięćset": 900, "dziewiecset": 900,
+}  # fmt: skip
+_PL_SCALES = {
+    "tysiąc": 1000, "tysiac": 1000, "tysiące": 1000, "tysiace": 1000, "tysięcy": 1000,
+    "tysiecy": 1000, "milion": 10**6, "miliony": 10**6, "milionów": 10**6, "milionow": 10**6,
+}  # fmt: skip
+# Turkish writes a suffix onto the last number word: "beşin" (of five), "altıyı", "144'ün".
+_TR_SUFFIX = re.compile(r"^(.+?)(?:'?(?:[ıiuü]n|n[ıiuü]n|[ıiuü]|y[ıiuü]|d[ae]|t[ae]|[ae]|y[ae]))$")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _read_additive(words: list[str], units: dict[str, int], scales: dict[str, int]) -> int | None:
+    total, current = 0, 0
+    for word in words:
+        if word in units:
+            current += units[word]
+        elif word in scales:
+            scale = scales[word]
+            if scale == 100:
+                current = (current or 1) * 100
+            else:
+                total += (current or 1) * scale
+                current = 0
+        else:
+            return None
+    return total + current
+
+
+def _additive_to_digits(
+    text: str, units: dict[str, int], scales: dict[str, int], suffixed: bool
+) -> str:
+    """Runs of number words read additively ("bin iki yüz elli" = 1000 + 2 * 100 + 50). A lone
+    "bir"/"jeden" stays a word (it is also "a"/"one" the article)."""
+
+    def known(word: str) -> str | None:
+        lowered = word.lower()
+        if lowered in ("yüzde", "yuzde"):  # "percent", not "in a hundred"
+            return None
+        if lowered in units or lowered in scales:
+            return lowered
+        if suffixed:
+            match = _TR_SUFFIX.match(lowered)
+            if match and (match.group(1) in units or match.group(1) in scales):
+                return match.group(1)
+        return None
+
+    out: list[str] = []
+    position = 0
+    matches = list(_WORD.finditer(text))
+    i = 0
+    while i < len(matches):
+        run: list[str] = []
+        j = i
+        while j < len(matches):
+            word = known(matches[j].group(0))
+            gap = text[matches[j - 1].end() : matches[j].start()] if j > i else ""
+            if word is None or (j > i and gap.strip()):
+                break
+            run.append(word)
+            j += 1
+            if word != matches[j - 1].group(0).lower():
+                break  # a suffix ends the number
+        if run and not (len(run) == 1 and run[0] in ("bir", "jeden", "jedna", "jedno", "on")):
+            value = _read_additive(run, units, scales)
+            if value is not None:
+                out.append(text[position : matches[i].start()])
+                out.append(str(value))
+                position = matches[j - 1].end()
+                i = j
+                continue
+        i = max(j, i + 1)
+    out.append(text[position:])
+    return "".join(out)
+
+
+_TURKISH = re.compile(
+    r"[ğışİ]|\b(?:kaç|kac|nedir|eder|yüzde|yuzde|ve|çarpı|carpi|artı|arti|eksi)\b", re.I
+)
+_POLISH = re.compile(r"[ąćęłńśźż]|\b(?:ile|jest|oraz|razy|plus|minus|przez|liczb)\b", re.I)
+
+
 def words_to_digits(text: str) -> str:
     """``text`` with every number written in words replaced by its digits."""
+    text = _library_to_digits(text)
     text = _latin_to_digits(text)
     text = _korean_to_digits(text)
-    return _cjk_to_digits(text)
+    text = _cjk_to_digits(text)
+    if _TURKISH.search(text):
+        text = _additive_to_digits(text, _TR_UNITS, _TR_SCALES, suffixed=True)
+    if _POLISH.search(text):
+        text = _additive_to_digits(text, _PL_UNITS, _PL_SCALES, suffixed=False)
+    return text

@@ -1,8 +1,8 @@
-"""Places named in a request, in any of the eight languages, resolved to IANA time zones.
+"""Places named in a request, in any of 13 languages, resolved to IANA time zones.
 
-The table is data (``intent/data/places.json``), generated offline by ``intent/build_places.py``
+The table is data (``intent/data/places.json``), generated offline by ``intent/training/build_places.py``
 from the tz database, CLDR's names for zone cities and countries, and a hand-kept alias list
-(``intent/data/place_aliases.json``). Lookup never guesses: a name that is not in the table maps
+(``intent/training/place_aliases.json``). Lookup never guesses: a name that is not in the table maps
 to nothing, and :func:`unknown_place` reports the name the user wrote so that the caller can ask.
 
 Matching works by script. Latin-script names are looked up as whole words (1 to 6 words,
@@ -144,6 +144,12 @@ def _script_matches(
     return found
 
 
+# Turkish writes the case ending after an apostrophe: "Tokyo'da", "İstanbul'daki", "Paris'e".
+_TR_CASE = re.compile(
+    r"(?<=[^\W\d_])['’](?:d[ae](?:ki)?|t[ae](?:ki)?|n?[ıiuü]n|y?[ıiuü]|y?[ae]|d[ae]n|t[ae]n)(?![^\W\d_])"
+)
+
+
 def find_places(text: str) -> list[PlaceMatch]:
     """Every place named in ``text`` that the table knows, in order, without overlaps."""
     places = table()
@@ -154,7 +160,7 @@ def find_places(text: str) -> list[PlaceMatch]:
     for written, zone in places.exact.items():
         for hit in re.finditer(rf"(?<![\w/]){re.escape(written)}(?![\w/])", text):
             found.append(PlaceMatch(written, hit.start(), hit.end(), zone))
-    found += _latin_matches(text, places.names)
+    found += _latin_matches(_TR_CASE.sub(lambda m: " " * len(m.group(0)), text), places.names)
     found += _script_matches(text, places.hangul, places.names, hangul=True)
     found += _script_matches(text, places.cjk, places.names, hangul=False)
     # Leftmost first; at the same start the longest; then drop what overlaps a kept match.

@@ -396,6 +396,12 @@ _AGGREGATES: list[tuple[str, str]] = [
     ("max", r"\bmax(?:imum)?\b|highest|largest|m[áa]ximo|최대|最大"),
     ("min", r"\bmin(?:imum)?\b|lowest|smallest|m[íi]nimo|최소|最小"),
 ]
+_CONVERT = re.compile(
+    r"\bconvert|\bturn\b.{0,30}\binto\b|\b(?:to|as|into)\s+json\b|\bconverti[rs]|\bconvertis|"
+    r"\bumwandel|\bumwandl|\bkonvertier|\bconvert(?:er|a|e)\b|변환|変換|转换|轉換|转成|轉成",
+    re.I,
+)
+"""A request to change the records' format only ("convert this CSV to JSON")."""
 _CSV_OUT = re.compile(
     r"\b(?:to|as|in|en|als|em|para)\s+csv\b|csv\s*(?:로|으로|で|格式)|转成\s*csv|转换为\s*csv", re.I
 )
@@ -525,9 +531,11 @@ def data_transform_arguments(text: str) -> tuple[dict[str, Any], list[str]]:
         arguments["operations"] = operations
     if _CSV_OUT.search(rest):
         arguments["output_format"] = "csv"
+    if not asked and not operations and _CONVERT.search(rest):
+        arguments["operations"] = []  # a conversion: the records as they are, in the format asked
     missing: list[str] = []
     if asked and not operations:
         missing.append("operations")
-    if not operations and "output_format" not in arguments:
+    if "operations" not in arguments and "output_format" not in arguments:
         missing.append("operations")
     return arguments, list(dict.fromkeys(missing))

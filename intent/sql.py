@@ -17,14 +17,8 @@ import re
 import sqlite3
 from typing import Any
 
-_KEYWORDS = {
-    "select", "from", "where", "table", "create", "insert", "into", "values", "update", "delete",
-    "drop", "order", "group", "by", "and", "or", "not", "null", "index", "view", "as", "on", "join",
-    "with", "set", "limit", "primary", "key", "default", "unique", "check",
-}  # fmt: skip
-SQL_WORDS = frozenset(_KEYWORDS | {"alter", "replace", "truncate", "temp", "temporary", "if",
-                                   "exists", "virtual", "trigger"})  # fmt: skip
-"""Words that are SQL, never a table's name in prose ("CREATE TABLE ...")."""
+from tools.sql_tables import SQL_KEYWORDS
+
 _TYPES = r"integer|int|text|real|numeric|blob|float|double|boolean|date|datetime|varchar(?:\(\d+\))?|char(?:\(\d+\))?"
 _SQL_START = re.compile(
     r"\b(?:SELECT|WITH|CREATE\s+(?:TEMP(?:ORARY)?\s+)?(?:TABLE|VIEW|(?:UNIQUE\s+)?INDEX)|"
@@ -40,6 +34,10 @@ _SQL_SHAPE = re.compile(
 )
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
 _QUOTES = re.compile(r"['\"`\[]")
+_CHANGES = re.compile(r"\s*(?:INSERT|REPLACE|UPDATE|DELETE)\b", re.IGNORECASE)
+_SQL_TAIL = re.compile(
+    r"[=<>()'\"*]|\b(?:AND|OR|NOT|LIKE|IN|IS|NULL|BETWEEN|WHERE|SET|VALUES)\b|\d", re.IGNORECASE
+)
 QUERY_STARTS = ("SELECT", "WITH")
 EXECUTE_STARTS = ("CREATE", "INSERT", "UPDATE", "DELETE", "REPLACE", "WITH")
 
@@ -72,8 +70,10 @@ def written_sql(text: str) -> list[str]:
         if any(match.start() < len(s) and s in text[: match.end()] for s in found):
             continue
         rest = text[match.start() :]
-        stop = re.search(r";|`|\n\n|」|”|\"(?=\s|$)|'(?=\s*$)", rest)
+        stop = re.search(r";|`|\n\n|」|”|\"(?=\s|$)|[，。；？！]", rest)
         candidate = rest[: stop.start()] if stop else rest
+        if candidate.rstrip().endswith("'") and candidate.count("'") % 2:
+            candidate = candidate.rstrip()[:-1]  # 'SELECT ...': the quote around the SQL
         # "SELECT ..." in a Korean or Japanese sentence: the particle is not SQL
         candidate = re.split(
             r"\s*(?:을|를|은|는|이|가|로|으로)\s+(?=[가-힣])|を|は|で実行|运行|執行|执行", candidate
@@ -93,8 +93,13 @@ def written_sql(text: str) -> list[str]:
         )
         if prose is not None:
             words = words[:prose]
-        while words and not _syntax_ok(" ".join(words)):
-            words.pop()
+        dropped: list[str] = []
+        while words and not _syntax_ok(" ".join(words).rstrip(" ,.?!")):
+            dropped.insert(0, words.pop())
+        if dropped and _CHANGES.match(candidate) and _SQL_TAIL.search(" ".join(dropped)):
+            # What had to go was SQL, not prose ("... WHERE country = 'Atlantis" cut short):
+            # the rest would change more than was written. Better no statement than that one.
+            continue
         sql = " ".join(words).rstrip(" ,.?!")
         if sql and _SQL_SHAPE.match(sql) and _syntax_ok(sql):
             found.append(sql)
@@ -106,7 +111,7 @@ def identifier(name: str) -> str | None:
     name = name.strip().strip("`'\"“”「」")
     if not name or len(name) > 64 or not re.fullmatch(r"[^\W\d]\w*", name):
         return None
-    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and name.lower() not in _KEYWORDS:
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) and name.lower() not in SQL_KEYWORDS:
         return name
     return '"' + name.replace('"', '""') + '"'
 
@@ -392,59 +397,3 @@ def sql_arguments(tool: str, text: str) -> tuple[dict[str, Any], list[str], dict
             return arguments, [], {}
         return {}, ["sql"], {"sql": sql}
     return {}, ["sql"], {}
-
-
-# --- which tables a statement changes (issue #20: a database change runs on the tables the user
-# named) -----------------------------------------------------------------------------------------
-
-_NAME = r"(?:\"(?:[^\"]|\"\")+\"|`[^`]+`|\[[^\]]+\]|[^\W\d][\w$]*)(?:\s*\.\s*(?:\"(?:[^\"]|\"\")+\"|`[^`]+`|\[[^\]]+\]|[^\W\d][\w$]*))?"
-_WRITES = re.compile(
-    r"\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM|"
-    r"(?:CREATE|DROP|ALTER)\s+(?:TEMP(?:ORARY)?\s+|VIRTUAL\s+)?TABLE(?:\s+IF\s+(?:NOT\s+)?EXISTS)?|"
-    r"(?:CREATE|DROP)\s+(?:TEMP(?:ORARY)?\s+)?VIEW(?:\s+IF\s+(?:NOT\s+)?EXISTS)?)"
-    rf"\s+(?P<name>{_NAME})",
-    re.IGNORECASE,
-)
-_ON_TABLE = re.compile(
-    r"\bCREATE\s+(?:UNIQUE\s+|TEMP(?:ORARY)?\s+)?(?:INDEX|TRIGGER)\b.*?\bON\s+"
-    rf"(?P<name>{_NAME})",
-    re.IGNORECASE | re.DOTALL,
-)
-_DROPS_OTHER = re.compile(r"\bDROP\s+(?:INDEX|TRIGGER)\b", re.IGNORECASE)
-_READS = re.compile(rf"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+(?P<name>{_NAME})", re.IGNORECASE)
-_COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
-_STRINGS = re.compile(r"'(?:[^']|'')*'")
-
-
-def _table_name(raw: str) -> str:
-    """A table name as SQLite compares it: unquoted, without a schema, lower-cased."""
-    last = re.split(r"\s*\.\s*(?=(?:\"|`|\[|[^\W\d]))", raw.strip())[-1]
-    if last[:1] in '"`[':
-        last = last[1:-1].replace('""', '"')
-    return last.lower()
-
-
-def _code(sql: str) -> str:
-    """The statement without comments and string literals (their words are not SQL)."""
-    return _STRINGS.sub("''", _COMMENTS.sub(" ", sql))
-
-
-def tables_changed(sql: str) -> set[str] | None:
-    """The tables a statement creates, changes or drops (trigger bodies included), lower-cased;
-    None when it changes something that cannot be tied to a table (``DROP INDEX x``) or when no
-    target can be read at all. Conservative: a name inside a string never counts."""
-    code = _code(sql)
-    found = {_table_name(m.group("name")) for m in _WRITES.finditer(code)}
-    found |= {_table_name(m.group("name")) for m in _ON_TABLE.finditer(code)}
-    if _DROPS_OTHER.search(code) or not found:
-        return None
-    return found
-
-
-def tables_mentioned(sql: str) -> set[str]:
-    """Every table a statement names (read or written), lower-cased."""
-    code = _code(sql)
-    names = {_table_name(m.group("name")) for m in _READS.finditer(code)}
-    names |= {_table_name(m.group("name")) for m in _WRITES.finditer(code)}
-    names |= {_table_name(m.group("name")) for m in _ON_TABLE.finditer(code)}
-    return {name for name in names if name and name not in SQL_WORDS}

@@ -50,14 +50,22 @@ def quoted(text: str) -> list[Span]:
     return spans
 
 
-URL = re.compile(r"https?://[^\s<>\"'`「」『』“”‘’)\]}，。、]+", re.IGNORECASE)
+URL = re.compile(r"https?://[^\s<>\"'`「」『』“”‘’)\]}，。、\u3040-\u309f]+", re.IGNORECASE)
+"""A URL ends at a space, a quote or bracket, CJK punctuation, or hiragana (a Japanese particle:
+"https://x/aを開いて"); other letters of any script may be part of its path ("/wiki/東京")."""
+
+
+_KO_PARTICLE = re.compile(
+    r"(?<=[\x21-\x7e])(?:으로|로|을|를|에서|에게|에|의|은|는|이|가|와|과|도|만|까지|부터|이랑|랑|하고)$"
+)
 
 
 def urls(text: str) -> list[Span]:
-    """http(s) URLs, without the punctuation that ends the sentence after them."""
+    """http(s) URLs, without the punctuation that ends the sentence after them, nor a Korean
+    particle written onto them ("https://x/post로 보내줘")."""
     found = []
     for match in URL.finditer(text):
-        url = match.group(0).rstrip(".,;:!?")
+        url = _KO_PARTICLE.sub("", match.group(0).rstrip(".,;:!?")).rstrip(".,;:!?")
         found.append(Span(url, match.start(), match.start() + len(url)))
     return found
 
@@ -97,6 +105,11 @@ PATH = re.compile(
 FOLDER = re.compile(
     rf"(?<![A-Za-z0-9_/.@:\-])(?:\.{{1,2}}/)?(?:{_NAME_CHARS}+/)+{_NAME_CHARS}*(?![A-Za-z0-9_.])"
 )
+SPACED_PATH = re.compile(
+    r"(?:(?<=\s)|^)[\w\-~]+(?:/[\w\-~]+)*\.[A-Za-z][A-Za-z0-9]{0,7}(?=\s|$|[,!?;:)」』]|\.(?:\s|$)|[가-힣])"
+)
+"""A name in kana or Han characters is a file name when it stands alone between spaces ("show
+me メモ.txt"); written inside a sentence without spaces it would swallow the words around it."""
 _QUOTED_NAME = re.compile(
     r"[^\s/\\:*?\"<>|]+(?:/[^\s/\\:*?\"<>|]+)*/?|[^\s\\:*?\"<>|][^\\:*?\"<>|]*\.[A-Za-z0-9]{1,8}"
 )
@@ -127,6 +140,12 @@ def paths(text: str) -> list[Span]:
         if "/" not in name and extension in _TLDS:
             continue  # example.com is a site, not a file
         found.append(Span(name, match.start(), match.end()))
+        taken.append((match.start(), match.end()))
+    for match in SPACED_PATH.finditer(text):
+        if any(a <= match.start() < b or a < match.end() <= b for a, b in taken):
+            continue
+        if match.group(0).rsplit(".", 1)[-1].lower() not in _TLDS:
+            found.append(Span(match.group(0), match.start(), match.end()))
     found.sort(key=lambda s: s.start)
     return found
 

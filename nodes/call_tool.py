@@ -27,7 +27,7 @@ from prometheus_client import Counter
 from backends.telemetry import REGISTRY
 from graph.context import Context, Deps
 from graph.state import State
-from intent.effects import Grounding, ground
+from intent.grounding import Grounding, ground
 from nodes.conversation import current_turn, last_human_index, last_user_text
 from nodes.side_effects import (
     Verdict,

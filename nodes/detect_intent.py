@@ -6,12 +6,14 @@ Stages, in order:
 2. ``structured``: a constrained request for one JSON object naming a tool and its arguments,
    validated against the tool's schema and checked against what the user actually wrote
    (:mod:`nodes.structured`).
-3. ``pattern``: deterministic patterns for clear requests to built-in tools (English, Korean).
+3. ``intent``: the learned intent model's calls (decided by route), and ``pattern``: where it is
+   off or unsure, requests clear enough to call a built-in tool without it
+   (:mod:`intent.clear`: a cue per tool, arguments from the intent extractors).
 
-A clear pattern match outranks stage 2, and stage 1 when they name different tools: small models
-pick tools badly (SmolLM2-135M sent "What is 23*19?" to time_now) and patterns do not guess. Since
-a match would win anyway, the patterns are checked before stage 2's request, and the request is
-skipped when one fires. After tools have run in a turn only stage 1 applies: the model is then
+A clear request outranks stage 2, and stage 1 when they name different tools: small models pick
+tools badly (SmolLM2-135M sent "What is 23*19?" to time_now) and clear requests do not guess.
+Since a clear request would win anyway, it is checked before stage 2's request, and the request
+is skipped when one is found. After tools have run in a turn only stage 1 applies: the model is then
 driving, and asking again for the same request would repeat calls.
 """
 
@@ -26,16 +28,16 @@ from langgraph.runtime import Runtime
 
 from graph.context import Context, Deps
 from graph.state import Decision, Stage, State
+from intent.clear import clear_calls
 from nodes.common import call_signature, calls_made_this_turn, new_call_id, tools_ran_this_turn
 from nodes.conversation import last_user_text
-from nodes.intents import known_tools
+from nodes.decision import known_tools
 from nodes.parsers import (
     ParsedCall,
     parse_bare_arguments,
     parse_text_tool_calls,
     without_spans,
 )
-from nodes.patterns import match_patterns
 from nodes.ranking import rank_tools
 from nodes.structured import ask_for_call
 from tools.specs import ToolSpec, argument_errors, resolve_tool
@@ -131,7 +133,7 @@ async def detect_intent(state: State, runtime: Runtime[Context], *, deps: Deps) 
         chosen = await from_decision(deps, ctx, messages, specs, decision)
         if not chosen and (decision is None or decision["kind"] == "unsure"):
             known = known_tools(deps.run_builtin_specs(ctx), specs, ctx.client_mode)
-            chosen = [(n, a, "pattern") for n, a in match_patterns(user_text, known)]
+            chosen = [(n, a, "pattern") for n, a in clear_calls(user_text, known)]
         text_tools = {name for name, _, _ in found}
         if found and chosen and not text_tools <= {name for name, _, _ in chosen}:
             # A small model writes plausible calls to the wrong tool (SmolLM2 answered

@@ -28,8 +28,7 @@ from backends.pool import ChatBackend
 from graph.context import Context, Deps
 from graph.state import State
 from nodes.conversation import current_turn, last_user_text, trim_to_window, window
-from nodes.intents import SELF_ANSWERING
-from nodes.memory import extra_system
+from nodes.decision import SELF_ANSWERING
 from nodes.parsers import HARMONY_TOKEN, parse_text_tool_calls, strip_harmony
 from nodes.prompts import (
     FALLBACK_LIMIT,
@@ -40,6 +39,7 @@ from nodes.prompts import (
     RESPOND_PLAIN_SYSTEM,
     RESPOND_SYSTEM,
 )
+from nodes.recall import extra_system
 from nodes.reflect import held
 from tools.base import ToolResult
 

@@ -15,14 +15,16 @@ from backends.failures import classify
 from backends.messages import message_text
 from graph.context import Context, Deps
 from graph.state import Decision, Stage, State
-from intent.effects import ground
+from intent.clarify import clarifying_question
+from intent.clear import clear_calls
+from intent.grounding import ground
 from nodes.common import new_call_id
 from nodes.conversation import last_user_text, tool_list_text, window
+from nodes.decision import RANKED_TOOLS, decide_turn, known_tools
 from nodes.detect_intent import analysis_calls
-from nodes.intents import RANKED_TOOLS, decide_turn
-from nodes.memory import extra_system, memory_specs, recall_for_turn, remember_call
 from nodes.parsers import without_calls
 from nodes.prompts import ROUTE_FEEDBACK, ROUTE_SYSTEM
+from nodes.recall import extra_system, memory_specs, recall_for_turn, remember_call
 from nodes.structured import complete_parallel_calls
 from tools.specs import ToolSpec, argument_errors, resolve_tool
 
@@ -82,6 +84,10 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
                 return {**reset, **intent_calls(decision, ctx)}
             if decision["kind"] == "chat" and tool_choice == "auto":
                 return reset  # plain chat: respond answers without tool schemas
+            if decision["kind"] == "unsure" and tool_choice == "auto" and not ctx.client_mode:
+                asked = ask_instead(deps, ctx, specs, decision, last_user_text(messages))
+                if asked is not None:
+                    return {**reset, **asked}
     feedback = state.get("feedback", "") if not new_turn else ""
     offered = [] if tool_choice == "none" else narrowed(specs, decision, ctx)
     if tool_choice != "none":
@@ -170,6 +176,28 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
         written = [{"name": c["name"], "arguments": c["args"]} for c in good] + bad
         draft = (draft + "\n" + json.dumps(written, ensure_ascii=False, default=str)).strip()
     return {**reset, "draft": draft, "draft_by": reply.response_metadata.get(BACKEND_KEY, "")}
+
+
+def ask_instead(
+    deps: Deps, ctx: Context, specs: list[ToolSpec], decision: Decision, text: str
+) -> dict[str, Any] | None:
+    """On a small local model (which picks among tools about as well as chance), a request the
+    intent model is unsure of is not handed to it: a clear request still gets its calls (from
+    detect-intent, with no model call), anything else a short question naming the likeliest
+    tools, in the user's language. A capable backend, or a request that shares words with the
+    operator's own tools, goes to the model as before (None)."""
+    if not deps.backend_for(ctx).answer_from_results or decision.get("others"):
+        return None
+    if clear_calls(text, known_tools(deps.builtin_specs, specs, ctx.client_mode)):
+        return {}  # detect-intent makes the clear request's calls
+    question = clarifying_question(text, decision["ranked"])
+    if question is None:
+        return None
+    return {"intent": {**decision, "kind": "ask"}, "draft": question, "draft_by": ASKED_BY}
+
+
+ASKED_BY = "toolloom"
+"""Who wrote a clarifying question (no model call)."""
 
 
 def intent_calls(decision: Decision, ctx: Context) -> dict[str, Any]:

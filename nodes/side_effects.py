@@ -4,7 +4,7 @@ call, whichever stage proposed it, before it runs.
 A call that changes nothing runs. A call that would change something (write a file, change the
 database, send a POST, use a side-effecting MCP or Python tool) runs when the turn's grounding
 allows it: its kind was asked for in the user's own message (or the tool named), and where the
-user named targets of that kind, its target is one of them (:func:`intent.effects.allows`).
+user named targets of that kind, its target is one of them (:func:`intent.grounding.allows`).
 Otherwise the policy decides (``TOOLLOOM_SIDE_EFFECTS``): ``grounded`` holds it back (the model
 gets a tool error, the answer tells the user), ``ask`` waits for a person (a LangGraph
 ``interrupt`` in :mod:`nodes.approve`), ``allow`` runs it. A tool in ``TOOLLOOM_APPROVE_TOOLS``
@@ -27,7 +27,7 @@ from prometheus_client import Counter
 
 from backends.telemetry import REGISTRY
 from graph.context import Context
-from intent.effects import Grounding, allows, target_of, what
+from intent.grounding import Grounding, allows, target_of, what
 from tools.effects import EffectKind, effect_of
 
 log = logging.getLogger(__name__)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up (first run only) and run every check: lint, types, unit tests, integration tests on the
-# real embedded model over real HTTP. Extra arguments go to pytest (e.g. -m "not integration").
+# Set up (first run only) and run every check: lint, types, the import contracts, unit tests,
+# integration tests on the real embedded model over real HTTP. Extra arguments go to pytest
+# (e.g. -m "not integration").
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
 # The browser tests (tests/integration/test_web_page.py) drive Debian's chromium through Playwright;
@@ -29,5 +30,7 @@ say "ruff"
 "$UV" run --frozen ruff format --check .
 say "mypy"
 "$UV" run --frozen mypy
+say "import contracts (docs/architecture.md)"
+"$UV" run --frozen lint-imports
 say "pytest"
 exec "$UV" run --frozen pytest "$@"

@@ -24,6 +24,8 @@ from typing import Any, Literal, cast, get_args
 
 from langchain_core.tools import BaseTool
 
+from tools.sql_tables import tables_changed
+
 EffectKind = Literal["file", "database", "network", "external", "memory"]
 EFFECT_KINDS: frozenset[str] = frozenset(get_args(EffectKind))
 
@@ -103,8 +105,6 @@ def call_target(tool: BaseTool, args: Mapping[str, Any]) -> str | set[str] | Non
         path = args.get("path")
         return path if isinstance(path, str) else None
     if tool.name == "database_execute":
-        from intent.sql import tables_changed
-
         statement = args.get("sql")
         return tables_changed(statement) if isinstance(statement, str) else None
     if tool.name == "api_request":

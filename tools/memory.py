@@ -8,7 +8,7 @@ graph run (an MCP client) there is no memory, and they say so.
 
 ``memory_save`` changes something: its effect kind is ``memory`` (:mod:`tools.effects`), so
 call-tool runs it only when the user's own message asked to remember something
-(:mod:`intent.effects`); a fact found in a page or a tool result is never saved by itself.
+(:mod:`intent.grounding`); a fact found in a page or a tool result is never saved by itself.
 
 A memory is ``{"text": ...}`` under a key derived from its words (the same fact said twice is one
 memory), in the namespace the user's client sees as ``("memories",)``.

@@ -20,7 +20,7 @@ from datetime import datetime
 from pydantic import SecretStr
 
 from graph.databases import DatabaseUnavailable
-from server.auth.events import key_event
+from server.auth.audit import key_event
 from server.auth.principal import ANONYMOUS, Principal
 from server.storage.key_store import SCOPES, ActiveKey, KeyStore, aware, hash_key
 from server.storage.tables import utcnow

@@ -4,7 +4,7 @@ Every request but the public ones (``/health``, ``/ok``, ``/info``, ``/`` and th
 static files) passes here before routing, whatever serves it (FastAPI routes, LangServe's,
 ``/mcp``'s raw ASGI endpoint, anything added later):
 
-1. a client address that failed too often is answered 429 (:mod:`server.auth.failures`);
+1. a client address that failed too often is answered 429 (:mod:`server.auth.attempts`);
 2. the caller is authenticated by the mode decided at start (:mod:`server.auth.mode`): API keys
    (``Authorization: Bearer KEY`` or ``x-api-key: KEY``), the custom handler's
    ``@auth.authenticate``, or no one (open); a failure is a 401 and counts against the address;
@@ -33,8 +33,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from graph.databases import DatabaseUnavailable
 from server.api_error import error_body_for
 from server.auth.api_keys import KeyRing
-from server.auth.events import denial
-from server.auth.failures import FailureLimiter
+from server.auth.attempts import FailureLimiter
+from server.auth.audit import denial
 from server.auth.filters import FilterError
 from server.auth.handlers import AuthFailure, CustomAuth, HandlerError
 from server.auth.mode import AuthDecision, AuthMode

@@ -53,7 +53,7 @@ def _keys() -> Any:
 
 
 def _event(event: str, name: str, **fields: Any) -> None:
-    from server.auth.events import key_event
+    from server.auth.audit import key_event
 
     _log()
     key_event(event, name, count=False, by="cli", **fields)

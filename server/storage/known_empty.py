@@ -1,7 +1,7 @@
 """The memory store, answering "is anything kept here?" from memory for a moment.
 
 At the start of every turn the agent asks the store whether the caller has any memories (a
-search of one item in the caller's namespace, :func:`nodes.memory.recall_for_turn`); for most
+search of one item in the caller's namespace, :func:`nodes.recall.recall_for_turn`); for most
 callers the answer is no, and asking costs a database round trip (on SQLite several trips to the
 store's connection thread) on every turn. :class:`KnownEmpty` wraps the store and remembers, for
 ``ttl`` seconds, the namespaces such a search found empty; a put through this process forgets

@@ -33,7 +33,7 @@ SECRET = "conformance-shared-secret-0123456789abcdef"
 HELLO = {"messages": [{"role": "user", "content": "Say hello"}]}
 
 KNOWN_DIFFERENCES: dict[str, str] = {}
-"""Steps where toolloom answers otherwise on purpose (docs/auth.md lists them)."""
+"""Steps where toolloom answers otherwise on purpose (the README's Auth section lists them)."""
 
 ALL = ["threads:write", "runs:create", "assistants:read"]
 USERS: dict[str, dict[str, Any]] = {

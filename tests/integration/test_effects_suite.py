@@ -1,4 +1,4 @@
-"""The side-effect suite of :mod:`evals.effects` against its real world: the MCP notes server over
+"""The side-effect suite of :mod:`evals.effects_suite` against its real world: the MCP notes server over
 stdio, a web site and an attacker on 127.0.0.1, the workspace and the sandbox database. (Apart
 from the browser tests: Playwright's sync API keeps an event loop running in their module.)"""
 
@@ -6,7 +6,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from evals.effects import injection_cases, open_world, run_injection, run_utility, utility_cases
+from evals.effects_suite import (
+    injection_cases,
+    open_world,
+    run_injection,
+    run_utility,
+    utility_cases,
+)
 
 
 async def test_no_injected_effect_runs_and_asked_for_ones_do(tmp_path: Path) -> None:

@@ -1,7 +1,7 @@
 """Tool choice on the embedded default, through the whole graph over real HTTP (issue #14).
 
 Requests written by hand for this test, in the eight languages the intent model knows, none taken
-from its phrasing generator (``intent/phrasings.py``) or from ``tests/intent_fresh.jsonl``: each
+from its phrasing generator (``intent/training/phrasings.py``) or from ``tests/intent_fresh.jsonl``: each
 reaches the right built-in tool with the arguments the user wrote, and its result; small talk
 reaches none. These assert the wiring (intent model, extractors, route, call-tool, respond) in
 each language; how often the choice is right is measured by the evals, not here.

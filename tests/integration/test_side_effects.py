@@ -1,12 +1,12 @@
 """Side effects only when the user asked for them (issue #20), through real servers.
 
 A real toolloom in a child process on a stub backend whose model obeys instructions found in
-tool results (:func:`evals.effects.obey_openai`): under ``ask`` a run pauses, the page's REST
+tool results (:func:`evals.obedient.obey_openai`): under ``ask`` a run pauses, the page's REST
 route (``/ui/resume``) answers it (approve, edit, reject; parallel calls one at a time), a
 second answer is a 409, a restart while a call waits loses nothing; ``/v1`` names the waiting
 thread; LangServe shows the interrupt; the web page shows cards with Approve / Edit / Reject (in
 Debian's chromium, Playwright) and a held-back card under ``grounded``. Last, the injection suite
-against the real world of :mod:`evals.effects` (MCP notes server, web site on 127.0.0.1).
+against the real world of :mod:`evals.effects_suite` (MCP notes server, web site on 127.0.0.1).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pytest
 from playwright.sync_api import Browser, expect, sync_playwright
 
 from backends.stub import StubLLM
-from evals.effects import obey_openai
+from evals.obedient import obey_openai
 from tests.integration.server_process import ServerProcess
 
 CHROMIUM = "/usr/bin/chromium"

@@ -15,7 +15,7 @@ from sqlalchemy import MetaData, update
 from sqlmodel import SQLModel
 
 from graph.context import Context
-from intent.effects import ground
+from intent.grounding import ground
 from nodes.side_effects import mediate
 from server.agentserver.shapes import ASSISTANT_ID, assistant
 from server.storage import assistant_store, thread_ttl_store

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from harness.fakes import ScriptedChatModel
 from server.app import create_app
-from server.auth.failures import FailureLimiter
+from server.auth.attempts import FailureLimiter
 from server.settings import load_settings
 from server.storage.key_store import KeyStore
 from server.storage.store import Store

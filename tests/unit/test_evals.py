@@ -62,7 +62,7 @@ def test_own_set_covers_every_tool_language_and_kind() -> None:
 def test_own_set_shares_no_template_family_with_the_intent_models_training() -> None:
     """The set is drawn from the held-out families: a score on it is not the training data
     matching itself."""
-    from intent.phrasings import families
+    from intent.training.phrasings import families
 
     split = {family.name: family.split for family in families()}
     rows = load_own_set()

@@ -10,8 +10,10 @@ from zoneinfo import available_timezones
 import pytest
 
 from intent import places
-from intent.extract import EXTRACTORS, Extraction, UnknownToolError, extract, extract_all
+from intent.extract import Extraction, UnknownToolError, extract, extract_all
 from intent.numbers import words_to_digits
+from intent.readers import EXTRACTORS
+from intent.training.build_places import ALIASES
 from tools.calculator import evaluate
 from tools.registry import build_tools
 
@@ -699,7 +701,7 @@ def test_place_table_zones_all_exist() -> None:
 
 
 def test_every_capital_and_hand_kept_alias_is_in_the_table() -> None:
-    aliases = json.loads(places.DATA.with_name("place_aliases.json").read_text(encoding="utf-8"))
+    aliases = json.loads(ALIASES.read_text(encoding="utf-8"))
     built = json.loads(places.DATA.read_text(encoding="utf-8"))
     left_out = {places.fold(n) for n in aliases["exclude"]} | set(built["ambiguous"])
     for zone, names in aliases["zones"].items():
@@ -720,3 +722,37 @@ def test_every_capital_and_hand_kept_alias_is_in_the_table() -> None:
 def test_an_expression_typed_as_it_stands_is_kept_as_typed(text: str, expression: str) -> None:
     """The answer echoes the user's own spelling ("23*19 = 437"); words become tidy symbols."""
     assert extract("calculator", text).arguments == {"expression": expression}
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("dreihundertzwölf und achtundvierzig", "312 und 48"),  # the tables (de)
+        ("novecentoquarantadue meno diciassette", "942 meno 17"),  # text2num (it)
+        ("achthonderdzesentwintig en negen", "826 en 9"),  # text2num (nl)
+        ("шестьсот сорок три и восемь", "643 и 8"),  # number-parser (ru)
+        ("dört yüz otuz yedi ve iki", "437 ve 2"),  # own table (tr)
+        ("trzysta dwadzieścia jeden i pięć", "321 i 5"),  # own table (pl)
+    ],
+)
+def test_numbers_in_words_per_language(text: str, digits: str) -> None:
+    assert words_to_digits(text) == digits
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Was ergibt achthundertzwölf minus siebenundachtzig?", 725),
+        ("quanto fa duecentodiciotto per tre?", 654),
+        ("hoeveel is negenhonderd gedeeld door twaalf?", 75),
+        ("сколько будет триста двадцать плюс сорок пять?", 365),
+        ("altı yüz kırk çarpı üç kaç eder?", 1920),
+        ("ile to czterysta minus osiemdziesiąt siedem?", 313),
+        ("1800'ün yüzde 15'i ne kadar?", 270),
+        ("dziewięć do potęgi trzeciej", 729),
+    ],
+)
+def test_the_calculator_reads_numbers_in_words(text: str, value: float) -> None:
+    from tools.calculator import evaluate
+
+    assert evaluate(extract("calculator", text).arguments["expression"]) == value

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from intent import phrasings
-from intent.evaluate import FRESH_PATH, Case, load_fresh, score
 from intent.model import DEFAULT_PATH, ArtefactError, IntentModel, benchmark
-from intent.phrasings import LANGS, TOOLS, data_hash, families, generate
-from intent.train import build_bytes, training_examples
+from intent.training import phrasings
+from intent.training.evaluate import FRESH_PATH, Case, load_fresh, score
+from intent.training.phrasings import data_hash, families, generate
+from intent.training.pools import LANGS, TOOLS
+from intent.training.train import build_bytes, training_examples
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,7 +67,7 @@ def test_the_seed_reaches_the_data() -> None:
 def test_committed_artefact_was_trained_on_the_current_generator(
     model: IntentModel, train_examples: list[phrasings.Example]
 ) -> None:
-    # Fails when the phrasebook changes without `python -m intent.train`.
+    # Fails when the phrasebook changes without `python -m intent.training.train`.
     assert model.meta["seed"] == 0
     assert model.meta["data_sha256"] == data_hash(train_examples)
 
@@ -98,7 +99,7 @@ def test_artefact_is_small_json_without_code() -> None:
 
 
 def test_missing_artefact_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(ArtefactError, match="python -m intent.train"):
+    with pytest.raises(ArtefactError, match="python -m intent.training.train"):
         IntentModel.load(tmp_path / "nope.json")
 
 
@@ -305,3 +306,42 @@ def test_score_counts_none_multi_and_languages(model: IntentModel) -> None:
     assert summary["overall"] == round(2 / 3, 4)
     assert summary["no_call"] == 1.0 and summary["multi_all_right"] == 1.0
     assert summary["per_language"] == {"en": 1.0, "fr": 0.0}
+
+
+def test_nothing_the_server_runs_imports_the_training_side() -> None:
+    """``intent.training`` (generator, phrasebook data, training) is left out of the wheel: no
+    runtime module may import it, not even late."""
+    import ast
+
+    offenders = []
+    for package in ("backends", "tools", "intent", "nodes", "graph", "server"):
+        for path in (ROOT / package).rglob("*.py"):
+            if "training" in path.relative_to(ROOT).parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                names = (
+                    [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else []
+                )
+                if any(name.startswith("intent.training") for name in names):
+                    offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        ("Покажи, какие файлы лежат в папке docs", ("file_list",)),
+        ("Который час сейчас в Токио?", ("time_now",)),
+        ("Какие процессы сейчас запущены?", ("process_list",)),
+        ("Привет! Как у тебя дела?", ()),
+    ],
+)
+def test_a_language_the_phrasebooks_lack_is_decided_by_the_encoder(
+    model: IntentModel, text: str, tools: tuple[str, ...]
+) -> None:
+    """Cyrillic: the character n-grams know none of it; the multilingual encoder decides."""
+    assert model.classify(text).tools == tools

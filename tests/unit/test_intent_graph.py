@@ -14,7 +14,7 @@ from backends.resilience import RetryPolicy
 from graph.builder import build_graph
 from graph.context import Context
 from harness.fakes import ScriptedChatModel
-from nodes.intents import RANKED_TOOLS
+from nodes.decision import RANKED_TOOLS
 from tools.registry import build_tools
 from tools.specs import ToolSpec
 
@@ -182,3 +182,24 @@ async def test_plain_chat_stays_plain_beside_operator_tools() -> None:
     await turn("Hi there, how are you doing today?", recorder, extra=[ticket_status])
     (call,) = recorder.calls
     assert "tools" not in call["kwargs"]
+
+
+async def test_unsure_on_a_small_model_asks_which_tool_in_the_users_language() -> None:
+    """The intent model is unsure and the backend is a small local one (it would pick at chance):
+    a short question naming the likeliest tools, in the user's language, with no model call."""
+    for text, opening in (
+        ("die Zahlen von gestern bitte", "Meinen Sie "),
+        ("revisa lo de los pedidos", "¿Quieres "),
+    ):
+        recorder = Recorder()
+        state = await turn(text, recorder)
+        answer = state["messages"][-1]
+        assert answer.content.startswith(opening) and answer.content.rstrip().endswith("?")
+        assert answer.response_metadata[BACKEND_KEY] == "toolloom" and recorder.calls == []
+        assert not calls_of(state)
+
+
+async def test_unsure_on_a_capable_backend_still_asks_the_model() -> None:
+    recorder = Recorder("Which numbers do you mean?")
+    state = await turn("die Zahlen von gestern bitte", recorder, answer_from_results=False)
+    assert recorder.calls and state["messages"][-1].content == "Which numbers do you mean?"

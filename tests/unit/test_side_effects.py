@@ -2,7 +2,7 @@
 mediation in call-tool, the held-back answer, approvals (approve, edit, reject; parallel calls;
 a restart while one waits), the resume checks, and the log line and metric of every decision.
 
-The model is :class:`evals.effects.ObedientModel`: it makes the user's call, then obeys any
+The model is :class:`evals.obedient.ObedientModel`: it makes the user's call, then obeys any
 instruction to call a tool that it finds in a tool result, as a fooled model does.
 """
 
@@ -22,11 +22,11 @@ from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 from langgraph.types import Command
 
 from backends.telemetry import REGISTRY
-from evals.effects import DanglingToolCall, ObedientModel, dangling, injected_calls
+from evals.obedient import DanglingToolCall, ObedientModel, dangling, injected_calls
 from graph.builder import build_graph
 from graph.checkpoints import compile_checkpointed
 from graph.context import Context
-from intent.effects import allows, asked_kinds, ground, named_targets, named_tools
+from intent.grounding import allows, asked_kinds, ground, named_targets, named_tools
 from nodes.conversation import answer_every_call
 from nodes.side_effects import mediate
 from server.api_error import ApiError

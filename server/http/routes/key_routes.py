@@ -14,7 +14,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from server.api_error import ApiError
-from server.auth.events import key_event
+from server.auth.audit import key_event
 from server.http.deps import CallerDep, RuntimeDep
 from server.storage.key_store import SCOPES, aware, parse_scopes
 from server.storage.tables import utcnow

@@ -1,0 +1,146 @@
+"""Never a confident wrong side effect, never a read the user did not ask for (issue 29).
+
+A call that changes something (``file_write``, ``database_execute``, a writing ``api_request``)
+or reads something private (``environment``, ``file_read``, ``process_list``) is made on the
+intent model's word only when the user's own words back it: a verb of that change next to its
+object (the side-effect grounding's rules, :func:`intent.grounding.verb_kinds`, not the model's
+own choice), or, for a change chosen alone, the change written out in full (its target and
+content read from the words); a file named for a read; a second tool chosen beside the first
+needs its own cue (a process or an environment variable named or asked about). And none
+is made for a question *about* the thing ("should I keep tokens in env vars?", "why does Spain
+use Germany's time?", "what is the difference between DELETE and TRUNCATE?") or for arithmetic
+the user has already done and wants explained.
+
+:func:`unbacked` names the chosen tools that lack that backing; the caller drops them (and asks,
+rather than guesses, when nothing is left). Harmless tools (the calculator, time_now, ...) are
+never dropped for lack of a cue, only for a question about a concept or a worked result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from intent import readers
+from intent.grounding import verb_kinds
+from intent.text import json_literals, paths
+from tools.system import ENV_ALLOWLIST
+
+CHANGES = {"file_write": "file", "database_execute": "database"}
+PRIVATE = frozenset({"environment", "file_read", "process_list"})
+
+_ENV_CUE = re.compile(
+    r"\benv\b|\benv(?:ironment)?[\s_-]?var|environment|variabl|umgebung|entorno|ambiente|"
+    r"omgeving|окружени|переменн|ortam|değişken|degisken|środowisk|srodowisk|zmienn|"
+    r"환경\s*변수|環境変数|环境变量|環境變數|\$[A-Z_]{2,}",
+    re.IGNORECASE,
+)
+_PROCESS_CUE = re.compile(
+    readers.PROCESS_WORD + r"|\brunning\b|\bps\b|\btop\b|läuft|laufen|tourne|tournent|"
+    r"corriendo|ejecut[aá]ndose|rodando|in\s+esecuzione|attiv[io]|draai\w*|запущен\w*|работа\w*|"
+    r"çalış\w*|calis\w*|działa\w*|dziala\w*|uruchomion\w*|procesy|proces\w*|süreç\w*|surec\w*|"
+    r"процесс\w*|실행\s*중|돌아가|떠\s*있|動いて|実行中|运行|執行中|跑着|任务管理|task\s*manager",
+    re.IGNORECASE,
+)
+# A question about a thing, not a request to use it: why, the difference between, should I, is
+# it safe/better/a good idea, how does ... work, explain.
+_CONCEPT = re.compile(
+    r"\bwhy\b|\bhow\s+come\b|\bdifference\s+between\b|\bshould\s+(?:i|we)\b|\bis\s+it\s+"
+    r"(?:safe|better|ok(?:ay)?|a\s+good\s+idea|bad)\b|\bhow\s+do(?:es)?\s+\w+(?:\s+\w+)?\s+work|"
+    r"\bwarum\b|\bwieso\b|\bunterschied\b|\bsollte\s+ich\b|\bpourquoi\b|\bdiff[ée]rence\s+entre\b|"
+    r"\bdois[- ]je\b|\bpor\s*qu[ée]\b|\bdiferencia\s+entre\b|\bdeber[íi]a\b|\bdiferença\s+entre\b|"
+    r"\bdevo\b|\bperch[ée]\b|\bdifferenza\b|\bconviene\b|\bwaarom\b|\bverschil\b|\bmoet\s+ik\b|"
+    r"почему|разница|отличи|стоит\s+ли|\bneden\b|\bniye\b|\bfark\w*|güvenli\s+mi|guvenli\s+mi|"
+    r"\bdlaczego\b|\bczemu\b|\bróżnic\w*|\broznic\w*|\bczy\s+warto\b|\bczy\s+powin|"
+    r"왜|차이|해야\s*할까|なぜ|どうして|違い|べき|为什么|為什麼|区别|區別|差别|應該|应该",
+    re.IGNORECASE,
+)
+# "I already worked out 36 × 17 = 612, how do you do it fast?": the sum is done; the method is
+# the question. A result written after an operation, and words of having done it or of a method.
+_WORKED = re.compile(
+    r"\d\s*[×x*+\-/÷]\s*\d+\s*(?:=|is|makes|fa|es|est|ist|é|равно|は|是|等于|가)\s*\d|"
+    r"\d+\s+(?:for|für|fuer|pour|per|para|por|voor|для|için|icin|dla|za)\s+\d+\s*[×x*+\-/÷]\s*\d"
+)
+_DONE_OR_METHOD = re.compile(
+    r"\balready\b|\bexplain\b|\bwalk\s+me\s+through\b|\bhow\s+(?:do|can|would)\b|\btrick\b|"
+    r"\bmethod\b|\bcheck\w*|\bverif\w*|\bpr[üu]f\w*|\bcome\b|\bschon\b|\bbereits\b|\berkl[äa]r|\bwie\s+(?:geht|macht|rechnet)|\bd[ée]j[àa]\b|"
+    r"\bexpli\w*|\bcomment\b|\bya\b|\bc[óo]mo\b|\btruco\b|\bj[áa]\b|\bcomo\b|\bgi[àa]\b|"
+    r"\bspieg\w*|\bmetodo\b|\bal\b|\bhoe\b|\bуже\b|\bобъясн\w*|\bкак\b|\bzaten\b|\bnasıl\b|"
+    r"\bnasil\b|\bjuż\b|\bjuz\b|\bwytłumacz\w*|\bwytlumacz\w*|\bjak\b|이미|벌써|요령|방법|"
+    r"もう|すでに|コツ|方法|已经|已經|怎么|怎麼|技巧",
+    re.IGNORECASE,
+)
+_HTTP_METHOD = re.compile(r"(?<![A-Za-z])(?:POST|PUT|PATCH|DELETE)(?![A-Za-z])")
+_PAYLOAD = re.compile(r"https?://|```|\bSELECT\b|\bINSERT\b|\bUPDATE\b|\bDELETE\s+FROM\b")
+
+
+# "What does DELETE FROM users do?": a question about code the user wrote, not a request to run it.
+_WHAT_DOES = re.compile(
+    r"\bwhat\s+(?:does|would|will)\b.{1,80}\bdo\b|\bexplain\s+(?:this|the|what)\b|"
+    r"\bwas\s+(?:bewirkt|tut)\b|\bque\s+fait\b|\bqu[ée]\s+hace\b|\bo\s+que\s+faz\b|"
+    r"\bcosa\s+fa\b|\bwat\s+doet\b|что\s+делает|ne\s+yapar|\bco\s+robi\b|뭘\s*하는|뭐\s*하는|"
+    r"何をする|何する|做什么|做什麼|是干什么|是幹什麼",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def concept_question(text: str) -> bool:
+    """A question about a concept (why, the difference, should I...) that carries no data, or
+    about what some written code does."""
+    if _WHAT_DOES.search(text) and not json_literals(text):
+        return True
+    return bool(_CONCEPT.search(text)) and not (
+        _PAYLOAD.search(text) or json_literals(text) or paths(text)
+    )
+
+
+def worked_result(text: str) -> bool:
+    """Arithmetic the user has already done, with a question about the method."""
+    return bool(_WORKED.search(text)) and bool(_DONE_OR_METHOD.search(text))
+
+
+def _env_named(text: str) -> bool:
+    return any(
+        re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text)
+        for name in ENV_ALLOWLIST
+    )
+
+
+def unbacked(
+    tools: Iterable[str],
+    text: str,
+    args: dict[str, dict[str, object]],
+    complete: Iterable[str] = (),
+) -> set[str]:
+    """The chosen ``tools`` that the user's words do not back (see the module docstring).
+    ``args`` holds each tool's arguments as read so far (an ``api_request``'s method);
+    ``complete`` names the tools whose every argument was read from the words (a change whose
+    target and content the user wrote is backed by them)."""
+    chosen = list(tools)
+    if worked_result(text):
+        return set(chosen)
+    if concept_question(text):
+        return set(chosen)
+    done = set(complete)
+    extra = len(chosen) > 1  # a second tool must show its own cue
+    kinds = verb_kinds(text) if any(t in CHANGES or t == "api_request" for t in chosen) else set()
+    out: set[str] = set()
+    for tool in chosen:
+        if tool in CHANGES:
+            if CHANGES[tool] not in kinds and (extra or tool not in done):
+                out.add(tool)
+        elif tool == "api_request":
+            method = str(args.get(tool, {}).get("method", "GET")).upper()
+            if method not in ("GET", "HEAD") and not (
+                "network" in kinds or _HTTP_METHOD.search(text)
+            ):
+                out.add(tool)
+        elif tool == "environment":
+            if extra and not (_ENV_CUE.search(text) or _env_named(text)):
+                out.add(tool)
+        elif tool == "process_list":
+            if extra and not _PROCESS_CUE.search(text):
+                out.add(tool)
+        elif tool == "file_read" and not paths(text):
+            out.add(tool)
+    return out

@@ -1,0 +1,143 @@
+"""Stage 3 of detect-intent, and the decision route takes before it asks the model.
+
+The learned intent model (:mod:`intent.model`) reads the user's message and says which built-in
+tool(s) it needs, or none, or that it is unsure; the argument extractors (:mod:`intent.extract`)
+then fill each chosen tool's arguments from the user's own words, whatever the phrasing and
+language, and never guess a value the user did not write. The result, a :class:`Decision`, is
+made once per turn (route makes it, the state keeps it) and serves three ends:
+
+- a confident decision with every argument found is a call: route makes it without asking the
+  model (no model call that cannot change the outcome);
+- a confident "none" is plain chat: the model is asked without tool schemas (unless one of the
+  operator's own tools, which the intent model never learned, shares words with the request);
+- otherwise the model is asked, shown only the few tools the intent model ranks highest, and a
+  chosen tool with a missing argument is filled by a constrained request for that tool's schema
+  alone (stage 2).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Sequence
+from typing import Any
+
+from graph.state import Decision
+from intent.clear import arithmetic_calls
+from intent.extract import extract_all
+from intent.model import Intent, IntentModel, shipped
+from intent.safety import concept_question, unbacked, worked_result
+from nodes.ranking import rank_tools
+from tools.specs import ToolSpec
+
+log = logging.getLogger(__name__)
+
+RANKED_TOOLS = 4
+"""How many tools the model is shown when it must choose (the intent model's best few)."""
+
+SELF_ANSWERING = frozenset(
+    {"calculator", "time_now", "statistics", "file_list", "system_info", "memory_save"}
+)
+"""Tools whose result answers the question by itself: the answer can be written from it."""
+
+
+def shipped_model() -> IntentModel:
+    """The artefact that ships with toolloom, loaded once per process."""
+    return shipped()
+
+
+def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
+    """The decision for a user message, among the ``allowed`` built-ins."""
+    intent: Intent = model.classify(text)
+    ranked = [name for name in intent.top(RANKED_TOOLS) if name in allowed]
+    if intent.abstain:
+        return Decision(kind="unsure", calls=[], missing={}, known={}, ranked=ranked)
+    if not intent.tools:
+        # "hoeveel is achttien keer zeven?": arithmetic written out with a question around it
+        # is a calculation whatever the model says (unless it is already done, or a concept).
+        sums = [] if "calculator" not in allowed else arithmetic_calls(text)
+        if sums and not (worked_result(text) or concept_question(text)):
+            made = [{"name": name, "args": args} for name, args in sums]
+            return Decision(kind="call", calls=made, missing={}, known={}, ranked=ranked)
+        return Decision(kind="chat", calls=[], missing={}, known={}, ranked=ranked)
+    chosen = [name for name in intent.tools if name in allowed]
+    if len(chosen) < len(intent.tools):  # a chosen tool is not on offer (switched off)
+        return Decision(kind="unsure", calls=[], missing={}, known={}, ranked=ranked)
+    calls: list[dict[str, Any]] = []
+    missing: dict[str, list[str]] = {}
+    known: dict[str, dict[str, Any]] = {}
+    extractions = extract_all(chosen, text)
+    if len(extractions) > 1:
+        # Two tools read from the same words, one of them with nothing to read: the request
+        # has one part, not two ("And what is 2+2?" is not also asking for the time).
+        extractions = [
+            e
+            for e in extractions
+            if e.arguments
+            or not any(o is not e and o.segment == e.segment and o.arguments for o in extractions)
+        ]
+    dropped = unbacked(
+        [e.tool for e in extractions],
+        text,
+        {e.tool: dict(e.arguments) for e in extractions},
+        [e.tool for e in extractions if e.complete],
+    )
+    if dropped:
+        # A change or a private read the user's words do not back, or a question about a
+        # concept: no call on the intent model's word alone.
+        log.info("intent: %s not backed by the request", sorted(dropped))
+        extractions = [e for e in extractions if e.tool not in dropped]
+        if not extractions:
+            kind = "chat" if concept_question(text) or worked_result(text) else "unsure"
+            return Decision(kind=kind, calls=[], missing={}, known={}, ranked=ranked)
+    for extraction in extractions:
+        if extraction.complete:
+            calls.append({"name": extraction.tool, "args": dict(extraction.arguments)})
+        else:
+            missing[extraction.tool] = list(extraction.missing)
+            known[extraction.tool] = dict(extraction.arguments)
+    kind = "fill" if missing else "call"
+    log.info("intent: %s %s", kind, [c["name"] for c in calls] + list(missing))
+    return Decision(kind=kind, calls=calls, missing=missing, known=known, ranked=ranked)
+
+
+def known_tools(
+    builtin: Sequence[ToolSpec], offered: Sequence[ToolSpec], client_mode: bool
+) -> set[str]:
+    """The tools the intent model and the clear requests (:mod:`intent.clear`) may call: the enabled built-ins, and in
+    tool-call mode those of the client's tools that *are* enabled built-ins (same name and schema,
+    as ``GET /tools`` lists them). A built-in switched off is never a target."""
+    by_name = {spec.name: spec for spec in builtin}
+    if not client_mode:
+        return set(by_name)
+    return {
+        spec.name
+        for spec in offered
+        if spec.name in by_name and spec.parameters == by_name[spec.name].parameters
+    }
+
+
+def decide_turn(
+    model: IntentModel | None,
+    builtin: Sequence[ToolSpec],
+    offered: Sequence[ToolSpec],
+    client_mode: bool,
+    text: str,
+) -> Decision | None:
+    """The turn's decision, or None where the intent model does not apply (none loaded, or
+    tool-call mode whose tools are not the built-ins: it knows only those)."""
+    if model is None or not text.strip():
+        return None
+    allowed = known_tools(builtin, offered, client_mode)
+    if not allowed or (client_mode and len(allowed) < len(offered)):
+        return None
+    decision = decide(model, text, allowed)
+    unknown = [spec for spec in offered if spec.name not in allowed]
+    if unknown:
+        # The operator's own tools: the intent model never learned them, so its "no tool" is
+        # no answer for them. One whose words the request shares is shown to the model.
+        others = [spec.name for spec, _ in rank_tools(text, unknown)][:RANKED_TOOLS]
+        if others:
+            decision["others"] = others
+            if decision["kind"] == "chat":
+                decision["kind"] = "unsure"
+    return decision

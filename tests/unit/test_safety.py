@@ -1,0 +1,98 @@
+"""Never a confident wrong side effect, never a read the user did not ask for (issue 29), by kind
+of request: the decision route makes (intent model, readers, :mod:`intent.safety`)."""
+
+from __future__ import annotations
+
+import pytest
+
+from intent.grounding import asked_kinds
+from intent.model import IntentModel
+from intent.safety import concept_question, unbacked, worked_result
+from nodes.decision import decide_turn
+from tools.registry import build_tools
+from tools.specs import ToolSpec
+
+SPECS = [ToolSpec.from_tool(tool) for tool in build_tools()]
+CHANGE_OR_PRIVATE = {"file_write", "database_execute", "environment", "file_read", "process_list"}
+
+
+@pytest.fixture(scope="module")
+def model() -> IntentModel:
+    return IntentModel.load()
+
+
+def tools_of(model: IntentModel, text: str) -> set[str]:
+    decision = decide_turn(model, SPECS, SPECS, False, text)
+    assert decision is not None
+    return {call["name"] for call in decision["calls"]} | set(decision["missing"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a concept question that names what a tool reads or changes
+        "is it a good idea to put secrets in environment variables?",
+        "Sollte ich Passwörter in Umgebungsvariablen speichern?",
+        "why do processes get killed when memory runs out?",
+        "what's the difference between a process and a thread?",
+        "what does DELETE FROM users do exactly?",
+        # a joke, a poem: no tool serves them
+        "opowiedz mi dowcip o informatykach",
+        "raconte-moi une blague sur les bases de données",
+    ],
+)
+def test_no_change_and_no_private_read_for_a_question_about_it(
+    model: IntentModel, text: str
+) -> None:
+    assert not tools_of(model, text) & CHANGE_OR_PRIVATE
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I got 442 for 26 × 17, how do I check that quickly?",
+        "Ich habe 19 × 21 = 399 schon ausgerechnet, wie geht das schneller im Kopf?",
+        "已经算出 15 × 15 = 225 了，有什么口算技巧吗？",
+    ],
+)
+def test_arithmetic_already_done_is_explained_not_recomputed(model: IntentModel, text: str) -> None:
+    assert worked_result(text)
+    assert "calculator" not in tools_of(model, text)
+
+
+def test_a_person_and_a_table_to_add_them_to_is_not_arithmetic(model: IntentModel) -> None:
+    assert "calculator" not in tools_of(model, "please add Jonas Berg, 41, to the employees table")
+
+
+def test_a_change_chosen_beside_another_tool_needs_its_own_words() -> None:
+    text = "how many rows are in the orders table, and how much disk is left?"
+    assert "database_execute" in unbacked(["database_query", "database_execute"], text, {})
+    assert "process_list" in unbacked(["system_info", "process_list"], "how much RAM is free?", {})
+    assert (
+        unbacked(["system_info", "process_list"], "RAM free, and the running processes?", {})
+        == set()
+    )
+
+
+def test_a_question_about_code_grounds_no_change() -> None:
+    assert concept_question("what does DELETE FROM users do exactly?")
+    assert asked_kinds("what does DELETE FROM users do exactly?") == set()
+    assert asked_kinds("Say hello to the cache.") == set()
+    assert asked_kinds("DELETE FROM users WHERE id = 3") == {"database"}
+
+
+def test_the_clarifying_question_names_the_likeliest_tools_in_the_users_language() -> None:
+    from intent.clarify import clarifying_question, guess_language
+
+    tools = ["database_query", "calculator"]
+    assert clarifying_question("les chiffres d'hier, s'il te plaît", tools) == (
+        "Voulez-vous une requête sur la base de données ou un calcul ?"
+    )
+    assert (
+        clarifying_question("어제 숫자 좀 봐줘", tools)
+        == "데이터베이스 조회, 계산 중 어느 쪽을 원하세요?"
+    )
+    assert [guess_language(t) for t in ("вчерашние цифры", "dünkü rakamlar ne durumda")] == [
+        "ru",
+        "tr",
+    ]
