@@ -756,3 +756,17 @@ def test_the_calculator_reads_numbers_in_words(text: str, value: float) -> None:
     from tools.calculator import evaluate
 
     assert evaluate(extract("calculator", text).arguments["expression"]) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Voici mes notes : 14, 11.5, 16, 9. C'est quoi ma moyenne ?", [14, 11.5, 16, 9]),
+        ("mediana z liczb jedenaście, czternaście, osiem i dwadzieścia?", [11, 14, 8, 20]),
+        ("какая медиана у чисел три, девять, двадцать один и шесть?", [3, 9, 21, 6]),
+    ],
+)
+def test_statistics_reads_every_number_a_sentence_ends_with_and_numbers_in_words(
+    text: str, values: list[float]
+) -> None:
+    assert extract("statistics", text).arguments["values"] == values
