@@ -26,6 +26,7 @@ from intent.clear import arithmetic_calls
 from intent.extract import extract_all
 from intent.model import Intent, IntentModel, shipped
 from intent.safety import concept_question, unbacked, worked_result
+from intent.web import assign_urls, web_tools
 from nodes.ranking import rank_tools
 from tools.specs import ToolSpec
 
@@ -59,7 +60,7 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
             made = [{"name": name, "args": args} for name, args in sums]
             return Decision(kind="call", calls=made, missing={}, known={}, ranked=ranked)
         return Decision(kind="chat", calls=[], missing={}, known={}, ranked=ranked)
-    chosen = [name for name in intent.tools if name in allowed]
+    chosen = [name for name in web_tools(intent.tools, text) if name in allowed]
     if len(chosen) < len(intent.tools):  # a chosen tool is not on offer (switched off)
         return Decision(kind="unsure", calls=[], missing={}, known={}, ranked=ranked)
     calls: list[dict[str, Any]] = []
@@ -95,6 +96,7 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
         else:
             missing[extraction.tool] = list(extraction.missing)
             known[extraction.tool] = dict(extraction.arguments)
+    assign_urls(calls, text)
     kind = "fill" if missing else "call"
     log.info("intent: %s %s", kind, [c["name"] for c in calls] + list(missing))
     return Decision(kind=kind, calls=calls, missing=missing, known=known, ranked=ranked)
