@@ -273,7 +273,7 @@ def normalise(text: str) -> tuple[str, frozenset[str]]:
     return text, frozenset(flags)
 
 
-_MARK_FLAGS = {
+MARK_FLAGS = {
     URL: "#url",
     JSON: "#json",
     RECORDS: "#records",
@@ -332,7 +332,7 @@ def clause_features(text: str, config: FeatureConfig = FeatureConfig()) -> list[
         clause = clause.strip()
         if len(clause) < 3:
             continue
-        clause_flags = {flag for mark, flag in _MARK_FLAGS.items() if mark in clause}
+        clause_flags = {flag for mark, flag in MARK_FLAGS.items() if mark in clause}
         if "0" in clause:
             clause_flags.add("#digit")
         out.append(ngram_keys(clause, clause_flags, config))

@@ -67,7 +67,7 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     missing: dict[str, list[str]] = {}
     known: dict[str, dict[str, Any]] = {}
     extractions = extract_all(chosen, text)
-    if len(extractions) > 1:
+    if len(extractions) > 1 and not intent.joined:
         # Two tools read from the same words, one of them with nothing to read: the request
         # has one part, not two ("And what is 2+2?" is not also asking for the time).
         extractions = [
