@@ -291,7 +291,8 @@ _CLAUSE_BREAK = re.compile(
     # Connectives that join two requests, in the eight languages (only used to look for a second
     # request; a clause must still want a different tool on its own).
     r"|\s(?:and|then|also|plus|y|luego|después|también|et|puis|ensuite|aussi|und|dann|danach|außerdem"
-    r"|e|depois|também)\s"
+    r"|e|depois|também|ed|poi|inoltre|daarna|и|потом|затем|также|ve|sonra|ayrıca|ayrica|potem"
+    r"|oraz|także|takze)\s"
     r"|그리고|(?<=[가-힣])(?:고|서)\s|それから|そして|ついでに|(?<=[ぁ-ん])て、|然后|还有|另外|顺便|接着|并且"
 )
 

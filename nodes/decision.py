@@ -23,6 +23,7 @@ from typing import Any
 
 from graph.state import Decision
 from intent.clear import arithmetic_calls
+from intent.evident import evident_second
 from intent.extract import extract_all
 from intent.model import Intent, IntentModel, shipped
 from intent.safety import concept_question, unbacked, worked_result
@@ -63,6 +64,9 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     chosen = [name for name in web_tools(intent.tools, text) if name in allowed]
     if len(chosen) < len(intent.tools):  # a chosen tool is not on offer (switched off)
         return Decision(kind="unsure", calls=[], missing={}, known={}, ranked=ranked)
+    second = evident_second(chosen, text)
+    if second is not None and second in allowed:
+        chosen.append(second)  # "... en hoeveel is drie tot de macht twaalf?": plain to read
     calls: list[dict[str, Any]] = []
     missing: dict[str, list[str]] = {}
     known: dict[str, dict[str, Any]] = {}

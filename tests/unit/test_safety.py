@@ -105,3 +105,23 @@ def test_the_clarifying_question_names_the_likeliest_tools_in_the_users_language
         "ru",
         "tr",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        # the model hears one ask; the other's payload is plain: a sum in words, a place's time
+        (
+            "Hoe laat is het in Lissabon en hoeveel is vier tot de macht tien?",
+            {"time_now", "calculator"},
+        ),
+        (
+            "сколько времени в Новосибирске, а ещё посчитай двенадцать умножить на семь",
+            {"time_now", "calculator"},
+        ),
+    ],
+)
+def test_a_second_ask_with_a_plain_payload_is_not_missed(
+    model: IntentModel, text: str, tools: set[str]
+) -> None:
+    assert tools_of(model, text) == tools
