@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from typing import Any
 
 from graph.state import Decision
@@ -27,6 +28,7 @@ from intent.evident import evident_second
 from intent.extract import extract_all
 from intent.model import Intent, IntentModel, shipped
 from intent.safety import concept_question, unbacked, worked_result
+from intent.table_asks import table_tools
 from intent.web import assign_urls, web_tools
 from nodes.ranking import rank_tools
 from tools.specs import ToolSpec
@@ -51,6 +53,10 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     """The decision for a user message, among the ``allowed`` built-ins."""
     intent: Intent = model.classify(text)
     ranked = [name for name in intent.top(RANKED_TOOLS) if name in allowed]
+    table = table_tools(intent.tools, text)
+    if table is not None and set(table) <= set(allowed):
+        # a named table: read it or change it, as its verbs say (not the numbers beside it)
+        intent = replace(intent, tools=tuple(table), abstain=False, joined=len(table) > 1)
     if intent.abstain:
         return Decision(kind="unsure", calls=[], missing={}, known={}, ranked=ranked)
     if not intent.tools:
