@@ -52,7 +52,8 @@ _CONCEPT = re.compile(
     r"\bdois[- ]je\b|\bpor\s*qu[ée]\b|\bdiferencia\s+entre\b|\bdeber[íi]a\b|\bdiferença\s+entre\b|"
     r"\bdevo\b|\bperch[ée]\b|\bdifferenza\b|\bconviene\b|\bwaarom\b|\bverschil\b|\bmoet\s+ik\b|"
     r"\bp(?:a)?ra\s+(?:que|qu[ée])\s+serve\b|\bpara\s+qu[ée]\s+sirve\b|\b[àa]\s+quoi\s+sert\b|"
-    r"\bwozu\b|\bwhat\s+is\s+\w+(?:\s+\w+)?\s+for\b|\ba\s+cosa\s+serve\b|\bwaarvoor\b|"
+    r"\bwozu\b|\bwhat(?:'s|\s+is|\s+are)\s+(?:an?\s+|the\s+)?\w+(?:\s+\w+)?\s+(?:used\s+)?for\s*\?*\s*$|"
+    r"\ba\s+cosa\s+serve\b|\bwaarvoor\b|"
     r"почему|разница|отличи|стоит\s+ли|\bneden\b|\bniye\b|\bfark\w*|güvenli\s+mi|guvenli\s+mi|"
     r"\bdlaczego\b|\bczemu\b|\bróżnic\w*|\broznic\w*|\bczy\s+warto\b|\bczy\s+powin|"
     r"왜|차이|해야\s*할까|なぜ|どうして|違い|べき|为什么|為什麼|区别|區別|差别|應該|应该",

@@ -125,3 +125,19 @@ def test_a_second_ask_with_a_plain_payload_is_not_missed(
     model: IntentModel, text: str, tools: set[str]
 ) -> None:
     assert tools_of(model, text) == tools
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("what is a foreign key for?", True),
+        ("what's an index used for", True),
+        ("Para que serve uma chave primária?", True),
+        ("wozu braucht man einen Index?", True),
+        # a question about what something costs or totals is a sum, not a concept
+        ("what is the total for 3 items at 4.50?", False),
+        ("what is the tip for 80 dollars", False),
+    ],
+)
+def test_what_a_thing_is_for_is_a_concept(text: str, concept: bool) -> None:
+    assert concept_question(text) is concept
