@@ -15,6 +15,7 @@ from __future__ import annotations
 import email.utils
 import json
 import math
+import re
 import time
 from dataclasses import dataclass
 from typing import Literal
@@ -190,7 +191,12 @@ def _reason(exc: openai.APIStatusError | ReplyError, limit: int = 200) -> str:
             message = inner.get("message") if isinstance(inner, dict) else body.get("message")
         message = message or exc.message
     text = " ".join(str(message or "").split())
+    if _INTERNALS.search(text):  # a backend that answers with its own stack: not the client's
+        return "(the backend's message is withheld: it holds a stack trace)"
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_INTERNALS = re.compile(r"Traceback \(most recent call last\)|File \"[^\"]+\", line \d+")
 
 
 def _status_failure(exc: openai.APIStatusError | ReplyError) -> Failure:

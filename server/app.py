@@ -25,8 +25,11 @@ from starlette.routing import Mount
 from starlette.types import Scope
 
 from server import api_error as errors
+from server.agentserver.agent_tool import AgentTools
+from server.agentserver.crons import CronScheduler
 from server.agentserver.shapes import assistant as default_assistant
 from server.agentserver.sweeper import Sweeper
+from server.agentserver.webhooks import WebhookSender
 from server.agentserver.worker import RunWorker
 from server.auth.api_keys import KeyRing
 from server.auth.attempts import FailureLimiter
@@ -40,7 +43,9 @@ from server.http.mcp_endpoint import McpHttpApp, mcp_http_app
 from server.http.openai_schemas import ChatCompletionChunk
 from server.http.plain_json import PlainTextJson
 from server.http.routes import (
+    a2a_routes,
     assistant_routes,
+    cron_routes,
     key_routes,
     langserve_routes,
     meta_routes,
@@ -49,6 +54,7 @@ from server.http.routes import (
     store_routes,
     thread_routes,
     web_routes,
+    webhook_routes,
 )
 from server.observability import RequestLog
 from server.runtime import AgentRuntime, open_runtime
@@ -73,9 +79,9 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "[::1]")
 
 
 def mcp_endpoint(settings: Settings, app: FastAPI) -> McpHttpApp:
-    """toolloom's own tools (built-ins and Python tools, minus the disabled ones) for MCP clients
-    at ``/mcp``: the tools are read from the runtime at each request, the caller is checked as on
-    every other route. On a loopback address the SDK's DNS-rebinding guard is on: a ``Host`` other
+    """toolloom's own tools (built-ins and Python tools, minus the disabled ones) and its
+    assistants (the tool ``agent``) for MCP clients at ``/mcp``: the tools are read from the
+    runtime at each request, the caller is checked as on every other route. On a loopback address the SDK's DNS-rebinding guard is on: a ``Host`` other
     than 127.0.0.1/localhost/[::1] gets 421 and a browser ``Origin`` of another site 403, so a web
     page cannot reach a keyless local server's tools through a rebound name."""
 
@@ -92,6 +98,7 @@ def mcp_endpoint(settings: Settings, app: FastAPI) -> McpHttpApp:
         output_chars=settings.tool_output_chars,
         max_body_bytes=settings.max_body_bytes,
         allowed_hosts=hosts,
+        agents=AgentTools(lambda: _running(app)),
     )
 
 
@@ -126,17 +133,24 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
                 settings.sweep_seconds,
                 runtime.coordinator,
             )
+            webhooks = WebhookSender(runtime)  # POSTs the results of runs made with a webhook
+            worker.on_webhook = webhooks.run_ended
+            crons = CronScheduler(runtime, worker)  # stores a run at each tick of a cron
             app.state.runtime = runtime
             app.state.worker = worker
             app.state.agent_handler = langserve_routes.make_handler(runtime.graph)
             await worker.start()
             await sweeper.start()
+            webhooks.start()
+            crons.start()
             try:
                 async with mcp.lifespan():
                     yield
             finally:
+                await crons.stop()
                 await sweeper.stop()
                 await worker.stop()
+                await webhooks.stop()
                 app.state.runtime = None
 
     app = FastAPI(
@@ -168,7 +182,10 @@ def create_app(settings: Settings | None = None, llm: BaseChatModel | None = Non
         key_routes,
         assistant_routes,
         thread_routes,
+        cron_routes,
         run_routes,
+        webhook_routes,
+        a2a_routes,
         store_routes,
         langserve_routes,
         openai_routes,
@@ -231,6 +248,13 @@ async def open_auth(settings: Settings, runtime: AgentRuntime, app: FastAPI) -> 
 
     failures = FailureLimiter(settings.auth_failures_per_minute, redis=runtime.redis)
     return Authenticator(decision, keyring, custom, failures, threads, route_table(app))
+
+
+def _running(app: FastAPI) -> tuple[AgentRuntime, RunWorker] | None:
+    """The running server's runtime and run worker (None before the lifespan has run)."""
+    runtime = getattr(app.state, "runtime", None)
+    worker = getattr(app.state, "worker", None)
+    return None if runtime is None or worker is None else (runtime, worker)
 
 
 def _document_models(app: FastAPI) -> None:

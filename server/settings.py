@@ -222,6 +222,28 @@ class Settings(BaseSettings):
     """Most replies the in-process cache keeps (least recently used go first). With Redis the bound
     is Redis's ``maxmemory`` with an LRU ``maxmemory-policy``, and every entry has the TTL."""
 
+    # --- crons, webhooks, replayable streams (the Agent Server API) -------------------------------
+    cron_grace: Annotated[float, Field(ge=0, le=30 * 86400)] = 300.0
+    """Seconds a missed cron tick may be late and still fire. A cron up to 10 s behind fires each
+    due tick in turn; ticks missed while no replica was running are folded into one: the newest
+    fires once when a replica is back if it is at most this old; the others (and it, when older)
+    are recorded as skipped, never fired twice."""
+    webhook_secret: SecretStr | None = None
+    """Key of the ``X-Toolloom-Signature`` header of webhook deliveries (HMAC-SHA256 of
+    ``timestamp.body``). Unset: deliveries are not signed."""
+    webhook_timeout: Annotated[float, Field(gt=0, le=600)] = 10.0
+    """Seconds one webhook delivery attempt may take."""
+    webhook_attempts: Annotated[int, Field(ge=1, le=100)] = 8
+    """Attempts at a webhook delivery before it is marked failed."""
+    webhook_backoff: Annotated[float, Field(gt=0, le=3600)] = 2.0
+    """Seconds before the first retry of a webhook delivery (doubling, at most 10 minutes, with
+    jitter)."""
+    stream_events_max: Annotated[int, Field(ge=10, le=10_000_000)] = 10_000
+    """Events kept per resumable run (``stream_resumable``); older ones are dropped."""
+    stream_events_ttl: Annotated[float, Field(ge=1, le=30 * 86400)] = 3600.0
+    """Seconds the events of a resumable run are kept for replay (Redis streams when
+    ``TOOLLOOM_REDIS_URL`` is set, the database otherwise)."""
+
     # --- observability -------------------------------------------------------------------------
     log_format: Literal["text", "json"] = "text"
     """``json``: one JSON object per log line; ``text``: readable lines."""
@@ -419,7 +441,7 @@ def load_settings(**overrides: object) -> Settings:
         for err in exc.errors():
             field = str(err["loc"][0]) if err["loc"] else "?"
             # A URL may hold a password: never echo it.
-            secret = "key" in field or field in {"database_url", "redis_url"}
+            secret = "key" in field or field in {"database_url", "redis_url", "webhook_secret"}
             shown = "" if secret else f" (got {err.get('input')!r})"
             name = UNPREFIXED.get(field.lower(), f"{ENV_PREFIX}{field.upper()}")
             lines.append(f"{name}: {err['msg']}{shown}")

@@ -40,6 +40,8 @@ class GraphCall:
     temporary: bool = False
     """A stateless run's own thread, deleted when it ends."""
     resumable: bool = False
+    webhook: str | None = None
+    """Where the run's result is POSTed when it ends (:mod:`server.agentserver.webhooks`)."""
 
     def kwargs(self) -> dict[str, Any]:
         return {
@@ -50,7 +52,7 @@ class GraphCall:
             "stream_mode": self.stream_mode,
             "interrupt_before": self.interrupt_before,
             "interrupt_after": self.interrupt_after,
-            "webhook": None,
+            "webhook": self.webhook,
             "feedback_keys": None,
             "temporary": self.temporary,
             "subgraphs": self.subgraphs,
@@ -74,6 +76,7 @@ class GraphCall:
             durability=None if durability == "exit" else durability,
             temporary=bool(kwargs.get("temporary")),
             resumable=bool(kwargs.get("resumable")),
+            webhook=kwargs.get("webhook"),
         )
 
     def messages(self) -> list[BaseMessage]:

@@ -16,8 +16,11 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+from sqlmodel import Session
 
 from server.agentserver.assistant_config import resolve_assistant_config
 from server.agentserver.calls import GraphCall, client_config, run_context
@@ -30,6 +33,7 @@ from server.road.request import RunRequest, input_messages, prepare
 from server.runtime import AgentRuntime
 from server.storage.engine import RunNotFound, ThreadBusy, ThreadNotFound
 from server.storage.tables import RunRow
+from server.storage.webhook_store import delivery_hook
 
 REJECTED = (
     "Thread is already running a task. Wait for it to finish or choose a different multitask "
@@ -58,6 +62,8 @@ class AgentRunRequest:
     stream_subgraphs: bool = False
     stream_resumable: bool = False
     durability: str | None = None
+    webhook: str | None = None
+    """Checked by the route (:func:`server.agentserver.webhooks.check_webhook_url`)."""
 
 
 @dataclass
@@ -85,6 +91,7 @@ async def prepare_agent_run(
     request: AgentRunRequest,
     *,
     listen: bool = False,
+    on_store: Callable[[Session, RunRow], None] | None = None,
 ) -> StoredRun:
     """Store a run for the caller and hand it to the worker; nothing has run yet when this
     returns. Checked first, each a 4xx before anything is written: the assistant, ``config``
@@ -95,7 +102,8 @@ async def prepare_agent_run(
     and applies the double-texting strategy (``reject``: 409 while a run is pending or
     running); runs it stops on this replica are cancelled at once. ``thread_id`` None: a
     stateless run on a new thread of its own, deleted when it ends unless
-    ``on_completion="keep"``."""
+    ``on_completion="keep"``. ``on_store`` runs in the run's transaction (a cron's tick); a
+    ``webhook``'s delivery is stored there too."""
     # The assistant's config (server/agentserver/assistant_config.py): its context, under the run's.
     assistant_id, preset = await resolve_assistant_config(runtime, caller, request.assistant_id)
     configurable = (request.config or {}).get("configurable") or {}
@@ -148,6 +156,7 @@ async def prepare_agent_run(
         durability=request.durability,
         temporary=temporary,
         resumable=request.stream_resumable,
+        webhook=request.webhook,
     )
     # The run's metadata, as the reference merges it: the assistant's, the thread's, the
     # request's; the checkpoints and streamed messages carry it too.
@@ -159,6 +168,9 @@ async def prepare_agent_run(
         "assistant_id": assistant_id,
     }
     call.config["metadata"] = dict(metadata)
+    hooks = [h for h in (on_store,) if h is not None]
+    if request.webhook:
+        hooks.append(delivery_hook(request.webhook, caller.name))
     try:
         row, stopped = await asyncio.to_thread(
             runtime.store.runs.create_run,
@@ -171,6 +183,7 @@ async def prepare_agent_run(
             metadata=metadata,
             thread_metadata={"graph_id": GRAPH_ID, "assistant_id": assistant_id}
             | ((request.metadata or {}) if not exists else {}),
+            on_store=_all(hooks),
         )
     except ThreadBusy:
         raise ApiError(409, REJECTED) from None
@@ -181,6 +194,20 @@ async def prepare_agent_run(
     stored = StoredRun(row, worker.listen(row.run_id) if listen else None)
     worker.kick(row.thread_id)
     return stored
+
+
+def _all(
+    hooks: list[Callable[[Session, RunRow], None]],
+) -> Callable[[Session, RunRow], None] | None:
+    """One ``on_store`` hook that runs each of ``hooks`` in order (None for none)."""
+    if not hooks:
+        return None
+
+    def run_all(session: Session, row: RunRow) -> None:
+        for hook in hooks:
+            hook(session, row)
+
+    return run_all
 
 
 async def stop_agent_run(

@@ -3,8 +3,9 @@
 A run made through ``/threads/{id}/runs...`` or ``/runs...`` is first a row in ``tl_runs``
 (``pending``, with its request; :func:`server.agentserver.stored_runs.prepare_agent_run`), then
 executed here, on the one road (:class:`server.road.run.Run`: the thread's hold, the claim, the
-transcript, the status), its events named by :mod:`server.agentserver.events`. Runs on one thread execute in the order they were made (one drain task per thread);
-runs on different threads run side by side.
+transcript, the status), its events named by :mod:`server.agentserver.events`. Runs on one thread
+execute in the order they were made (one drain task per thread); runs on different threads run
+side by side.
 
 - **After a restart** the pending runs are executed (a run that was running when the process
   died is marked ``interrupted`` by the coordinator; never silently lost). A graceful shutdown
@@ -17,6 +18,13 @@ runs on different threads run side by side.
 - **Listening**: a ``wait`` or ``stream`` request subscribes before the run starts and receives
   every event (:class:`Listener`); ``join`` and ``join_stream`` subscribe to a run in progress.
   A run this replica does not execute (another replica's) is followed through its status.
+- **Replay**: every event gets a sequence number in its run (the SSE ``id`` of a resumable
+  run). A resumable run's events are kept (:mod:`server.agentserver.event_log`, handed over in
+  :meth:`Channel.publish`), so ``join_stream`` with ``Last-Event-ID`` replays from there: from the
+  channel's history on this replica (:meth:`RunWorker.replay`), from the event log on any other.
+- **Webhooks**: when a run made with ``webhook`` ends, :attr:`RunWorker.on_webhook` (the
+  webhook sender's, :mod:`server.agentserver.webhooks`) is told, before a stateless run's
+  thread goes.
 """
 
 from __future__ import annotations
@@ -25,12 +33,14 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from server.agentserver.calls import GraphCall, context_of
+from server.agentserver.event_log import EventLog, EventsGone
 from server.agentserver.events import stored_run_events
 from server.api_error import ApiError
 from server.auth.api_keys import Principal
@@ -66,24 +76,48 @@ class Outcome:
         return self.values
 
 
+Item = tuple[str, str, int]
+"""A published event: its name, its JSON, its sequence number in the run (the SSE ``id``)."""
+
+
 class Channel:
-    """One run's events, fanned out to its listeners."""
+    """One run's events, fanned out to its listeners; a resumable run's are also kept (its own
+    history here, bounded, and the event log for the other replicas)."""
 
     def __init__(self) -> None:
-        self.queues: set[asyncio.Queue[tuple[str, str] | None]] = set()
+        self.queues: set[asyncio.Queue[Item | None]] = set()
         self.done = asyncio.Event()
         self.outcome: Outcome | None = None
+        self.seq = 0
+        self.run_id = ""
+        self.log: EventLog | None = None
+        self.history: deque[tuple[int, str, str]] = deque()
+
+    @property
+    def resumable(self) -> bool:
+        return self.log is not None
+
+    def keep(self, run_id: str, log: EventLog) -> None:
+        """Keep this run's events for replay (a ``stream_resumable`` run)."""
+        self.run_id, self.log = run_id, log
+        self.history = deque(self.history, maxlen=log.max_events)
 
     def publish(self, event: str, data: Any) -> None:
-        if not self.queues:
+        self.seq += 1
+        if not self.queues and self.log is None:
             return
         text = dumps(data)
+        if self.log is not None:
+            self.history.append((self.seq, event, text))
+            self.log.append(self.run_id, self.seq, event, text)
         for queue in self.queues:
-            queue.put_nowait((event, text))
+            queue.put_nowait((event, text, self.seq))
 
     def close(self, outcome: Outcome | None) -> None:
         self.outcome = outcome
         self.done.set()
+        if self.log is not None:
+            self.log.close(self.run_id, self.seq)
         for queue in self.queues:
             queue.put_nowait(None)
 
@@ -95,7 +129,7 @@ class Listener:
         self.worker = worker
         self.run_id = run_id
         self.channel = channel
-        self.queue: asyncio.Queue[tuple[str, str] | None] = asyncio.Queue()
+        self.queue: asyncio.Queue[Item | None] = asyncio.Queue()
         channel.queues.add(self.queue)
 
     def close(self) -> None:
@@ -104,8 +138,8 @@ class Listener:
 
     async def events(
         self, tick: float = HEARTBEAT, *, fresh: bool = False
-    ) -> AsyncIterator[tuple[str, str] | None]:
-        """``(event, json)`` pairs; ``None`` every ``tick`` seconds without one (a keep-alive).
+    ) -> AsyncIterator[Item | None]:
+        """``(event, json, seq)``; ``None`` every ``tick`` seconds without one (a keep-alive).
         Ends when the run has ended: its channel closed, or its row is no longer pending or
         running (a run that had ended already, one another replica executes, or one stopped
         before it started; checked at once, unless the run was just stored (``fresh``), then
@@ -148,12 +182,23 @@ class RunWorker:
         self._poller: asyncio.Task[None] | None = None
         self._closing = False
         self._started = False
+        settings = runtime.settings
+        self.log = EventLog(
+            runtime.store,
+            runtime.redis,
+            max_events=settings.stream_events_max,
+            ttl=settings.stream_events_ttl,
+        )
+        """Where resumable runs' events are kept."""
+        self.on_webhook: Callable[[str, Outcome | None], Awaitable[None]] | None = None
+        """Told when a run made with ``webhook`` has ended (the webhook sender's)."""
 
     # --- life --------------------------------------------------------------------------------
 
     async def start(self) -> None:
         """Execute what is pending (a restart's leftovers), then poll."""
         self._started = True
+        self.log.start()
         await self.poll_once()
         self._poller = asyncio.create_task(self._poll_forever(), name="run-worker-poll")
 
@@ -173,6 +218,7 @@ class RunWorker:
         for channel in self.channels.values():
             if not channel.done.is_set():
                 channel.close(None)
+        await self.log.stop()
 
     async def _poll_forever(self) -> None:
         while True:
@@ -250,6 +296,8 @@ class RunWorker:
             record=row.run_id,
         )
         channel = self.channels.setdefault(row.run_id, Channel())
+        if call.resumable:
+            channel.keep(row.run_id, self.log)
         task = asyncio.create_task(self._consume(run, call, channel), name=f"run-{row.run_id}")
         self.active[row.run_id] = (task, run)
         try:
@@ -258,6 +306,8 @@ class RunWorker:
             self.active.pop(row.run_id, None)
         if run.run_id is None and not run.stop:
             return False
+        if call.webhook and self.on_webhook is not None:
+            await self.on_webhook(row.run_id, channel.outcome)
         if call.temporary:
             await self._drop_thread(row.thread_id, owner)
         return True
@@ -324,6 +374,22 @@ class RunWorker:
     def listen(self, run_id: str) -> Listener:
         return Listener(self, run_id, self.channels.setdefault(run_id, Channel()))
 
+    def replay(self, run_id: str, after: int) -> Listener | LogListener:
+        """A listener that first gets the events after ``after`` of a resumable run: for a run
+        executing here, its history and its live queue taken together (no gap, no repeat);
+        otherwise the event log (:class:`LogListener`). EventsGone: the history here no longer
+        reaches back that far."""
+        channel = self.channels.get(run_id)
+        if run_id not in self.active or channel is None or not channel.resumable:
+            return LogListener(self, run_id, after)
+        if channel.history and channel.history[0][0] > after + 1:
+            raise EventsGone(channel.history[0][0])
+        listener = Listener(self, run_id, channel)
+        for seq, event, text in channel.history:
+            if seq > after:
+                listener.queue.put_nowait((event, text, seq))
+        return listener
+
     def forget(self, run_id: str) -> None:
         """Drop a channel nobody listens to any more, unless a run here will still close it."""
         channel = self.channels.get(run_id)
@@ -337,3 +403,33 @@ class RunWorker:
             return False
         row = await asyncio.to_thread(self.store.runs.find_run, run_id)
         return row is None or row.status not in ACTIVE
+
+
+class LogListener:
+    """A resumable run followed through the event log (it runs on another replica, or has
+    ended): the events after ``after``, then new ones, until its stream is complete."""
+
+    outcome = None
+
+    def __init__(self, worker: RunWorker, run_id: str, after: int) -> None:
+        self.worker = worker
+        self.run_id = run_id
+        self.after = after
+
+    def close(self) -> None:
+        return None
+
+    async def events(
+        self, tick: float = HEARTBEAT, *, fresh: bool = False
+    ) -> AsyncIterator[Item | None]:
+        worker = self.worker
+
+        async def ended() -> bool:
+            return await worker.ended(self.run_id)
+
+        async for found in worker.log.follow(self.run_id, self.after, ended, tick):
+            if found is None:
+                yield None
+            else:
+                seq, event, data = found
+                yield event, data, seq

@@ -300,7 +300,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("POST", "/runs"): RUN_STATELESS,
     ("POST", "/runs/batch"): Rule("runs", _on("threads", "create_run", _run_stateless), body=True),
     ("POST", "/runs/cancel"): Rule("runs", _on("threads", "update", _runs_cancel), "body", body=True),
-    # crons (not served: 501 once allowed)
+    # crons
     ("POST", "/runs/crons"): CRON_WRITE_CREATE,
     ("POST", "/threads/{thread_id}/runs/crons"): CRON_WRITE_CREATE,
     ("POST", "/runs/crons/search"): Rule("read", _on("crons", "search", _cron_search), body=True),
@@ -308,7 +308,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("GET", "/runs/crons/{cron_id}"): CRON_READ,
     ("PATCH", "/runs/crons/{cron_id}"): Rule("runs", _on("crons", "update", _cron), body=True),
     ("DELETE", "/runs/crons/{cron_id}"): Rule("runs", _on("crons", "delete", _cron)),
-    # the store (not served: 501 once allowed)
+    ("GET", "/runs/crons/{cron_id}/ticks"): CRON_READ,
+    # a run's webhook deliveries
+    ("GET", "/threads/{thread_id}/runs/{run_id}/webhooks"): READ_THREAD,
+    # A2A: a message is a run with no thread of the client's; the cards are read like assistants
+    ("POST", "/a2a/{assistant_id}"): Rule("runs", _on("threads", "create_run", _surface_run(None))),
+    ("GET", "/.well-known/agent-card.json"): AUTHENTICATED_READ,
+    ("GET", "/a2a/{assistant_id}/.well-known/agent-card.json"): AUTHENTICATED_READ,
+    # the store
     ("PUT", "/store/items"): Rule("runs", _on("store", "put", _store_put), body=True),
     ("GET", "/store/items"): Rule("read", _on("store", "get", _store_get)),
     ("DELETE", "/store/items"): Rule("runs", _on("store", "delete", _store_delete), body=True),

@@ -10,6 +10,10 @@ Each tool carries MCP annotations from its side-effect flag (:mod:`tools.effects
 ``readOnlyHint`` for tools that never change anything, ``destructiveHint`` for the others, and
 ``openWorldHint`` for the network tools, so an MCP client can ask its user before a write.
 
+Over HTTP the server's assistants are tools too (``agents``: :mod:`server.agentserver.agent_tool`),
+named after the assistant (``agent`` for the default one): a call runs the agent as a stored run
+for the key that called ``/mcp``.
+
 - stdio (``toolloom mcp``): :func:`run_stdio` with :func:`build_mcp_server`.
 - streamable HTTP (``/mcp`` in ``toolloom serve``): :func:`mcp_http_app` returns an ASGI endpoint
   and the lifespan the SDK's session manager needs; :func:`server.app.mcp_endpoint` mounts it
@@ -44,6 +48,8 @@ from mcp.server.transport_security import TransportSecuritySettings
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
+from server.agentserver.agent_tool import AgentTools
+from server.auth.api_keys import ANONYMOUS, Principal
 from tools.effects import static_effect
 from tools.external.guard import invoke_tool
 
@@ -92,8 +98,10 @@ def build_mcp_server(
     timeout: float = 15.0,
     output_chars: int = 8000,
     name: str = "toolloom",
+    agents: AgentTools | None = None,
 ) -> Server[Any, Any]:
-    """An MCP server offering ``tools``; each call runs as call-tool runs it (see the module)."""
+    """An MCP server offering ``tools``; each call runs as call-tool runs it (see the module).
+    ``agents``: the assistants' tools too (over HTTP, where the caller is known)."""
     if callable(tools):
         current = tools
     else:
@@ -104,13 +112,28 @@ def build_mcp_server(
 
     server: Server[Any, Any] = Server(name, version=_version(), instructions=INSTRUCTIONS)
 
+    def caller() -> Principal:
+        """Who called ``/mcp`` (checked by the endpoint before the SDK saw the request)."""
+        state = getattr(server.request_context.request, "state", None)
+        return getattr(state, "principal", ANONYMOUS) if state is not None else ANONYMOUS
+
     @server.list_tools()
     async def list_tools() -> list[types.Tool]:
-        return [tool_definition(tool) for tool in current()]
+        offered = [tool_definition(tool) for tool in current()]
+        if agents is None:
+            return offered
+        specs = await agents.specs(caller(), {t.name for t in offered})
+        return offered + agents.definitions(specs)
 
     @server.call_tool(validate_input=False)
     async def call_tool(tool_name: str, arguments: dict[str, Any]) -> types.CallToolResult:
         tool = next((t for t in current() if t.name == tool_name), None)
+        if tool is None and agents is not None:
+            who = caller()
+            taken = {t.name for t in current()}
+            spec = next((s for s in await agents.specs(who, taken) if s.name == tool_name), None)
+            if spec is not None:
+                return await agents.call(spec, arguments or {}, who)
         if tool is None:
             text, ok, duration = f"Error: no tool named {tool_name!r}", False, 0.0
         else:
@@ -180,6 +203,7 @@ def mcp_http_app(
     output_chars: int = 8000,
     max_body_bytes: int = 1_000_000,
     allowed_hosts: Sequence[str] | None = None,
+    agents: AgentTools | None = None,
 ) -> McpHttpApp:
     """The streamable HTTP endpoint for ``tools`` (see the module docstring for mounting).
 
@@ -188,7 +212,7 @@ def mcp_http_app(
     protection: other ``Host`` headers, and browser ``Origin`` headers of other hosts, get 421/403.
     Worth setting when the server runs on loopback without API keys.
     """
-    server = build_mcp_server(tools, timeout=timeout, output_chars=output_chars)
+    server = build_mcp_server(tools, timeout=timeout, output_chars=output_chars, agents=agents)
     security = None
     if allowed_hosts:
         origins = [f"{scheme}://{host}" for host in allowed_hosts for scheme in ("http", "https")]

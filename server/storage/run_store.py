@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -49,13 +49,16 @@ class RunStore:
         kwargs: dict[str, Any],
         metadata: dict[str, Any],
         thread_metadata: dict[str, Any],
+        on_store: Callable[[Session, RunRow], None] | None = None,
     ) -> tuple[RunRow, list[Stopped]]:
         """Store a pending run on the thread, in one transaction with what double texting does
         to the runs in flight: ``reject`` raises ThreadBusy; ``interrupt`` marks pending ones
         interrupted, ``rollback`` deletes them; a running one is asked to stop (returned, with
         the replica that runs it); ``enqueue`` leaves them to run first. ``create`` makes the
         thread (for ``owner``) if it does not exist; ``thread_metadata`` is merged into its
-        metadata (``graph_id``, ``assistant_id``). ThreadNotFound: no such thread for the owner."""
+        metadata (``graph_id``, ``assistant_id``). ThreadNotFound: no such thread for the owner.
+        ``on_store(session, row)`` runs in the same transaction once the run is added (a cron's
+        tick, a webhook's delivery); what it raises rolls everything back."""
         now = utcnow()
         stopped: list[Stopped] = []
         with self.db.session() as session:
@@ -101,6 +104,9 @@ class RunStore:
                 heartbeat_at=now,
             )
             session.add(row)
+            if on_store is not None:
+                session.flush()
+                on_store(session, row)
             thread.status = "busy"
             thread.metadata_json = json.dumps(
                 {**json.loads(thread.metadata_json), **thread_metadata}

@@ -156,7 +156,7 @@ def own_metadata() -> MetaData:
     """toolloom's tables only (what the migrations manage)."""
     metadata = MetaData()
     for table in SQLModel.metadata.sorted_tables:
-        if table.name in OWN_TABLES:
+        if table.name in OWN_TABLES or table.name.startswith("tl_"):
             table.to_metadata(metadata)
     return metadata
 

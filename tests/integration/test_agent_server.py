@@ -139,11 +139,6 @@ ACCEPTED = [
         "every toolloom error is JSON with `detail` (the SDK refuses such a label before sending)",
     ),
     Accepted(
-        "crons.*", None, None,
-        "the cron routes answer 501",
-        "toolloom has no scheduler; schedule `POST /threads/{id}/runs` from your own",
-    ),
-    Accepted(
         "auth.*", ("step",), None,
         "steps `auth.*` exist only here",
         "the reference runs without keys; here another key gets 404 for each of them (the test asserts it)",

@@ -55,10 +55,14 @@ def test_revoking_the_last_key_leaves_the_server_closed(tmp_path: Path) -> None:
             assert "that was the last usable key" in revoked.stderr
             started = time.monotonic()
             answers = []
-            while time.monotonic() - started < 3.0:  # three of the server's key re-reads
+            # Three of the server's key re-reads at least, and enough answers however loaded
+            # the machine is (bounded: 30 s).
+            while (time.monotonic() - started < 3.0 or len(answers) < 24) and (
+                time.monotonic() - started < 30.0
+            ):
                 answers += [search(server.url), search(server.url, admin)]
                 time.sleep(0.05)
-            assert len(answers) > 20 and set(answers) == {401}
+            assert len(answers) >= 24 and set(answers) == {401}
 
             fresh = keys(db, "create", "admin2", "--scopes", "read").stdout.strip()
             deadline = time.monotonic() + 2.0

@@ -154,6 +154,7 @@ def session(request: pytest.FixtureRequest) -> ClientSession:
 
 async def test_lists_the_sandboxed_tools_with_their_effects(session: ClientSession) -> None:
     listed = {t.name: t for t in (await session.list_tools()).tools}
+    listed.pop("agent", None)  # over HTTP the agent is a tool too (test_the_agent_is_a_tool)
     assert "web_scrape" not in listed  # TOOLLOOM_TOOLS_DISABLED holds here too
     assert len(listed) == 17 and {"stock_level", "reserve_item"} <= set(listed)
     assert listed["file_read"].annotations == types.ToolAnnotations(
@@ -243,8 +244,8 @@ async def test_the_http_endpoint_needs_the_key(http_url: str, http: ClientSessio
     ]
     assert statuses == [401]
 
-    # with the key (the module's session), listing works
-    assert len((await http.list_tools()).tools) == 17
+    # with the key (the module's session), listing works: the 17 tools and the agent
+    assert len((await http.list_tools()).tools) == 18
 
 
 async def test_the_http_endpoint_refuses_a_foreign_host(http_url: str) -> None:

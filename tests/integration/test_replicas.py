@@ -205,6 +205,48 @@ def test_a_thread_started_on_one_replica_continues_on_another(replicas: Replicas
     assert users(b.url, "a-to-c") == ["My name is Ada.", "What is my name?"]
 
 
+def test_a_resumable_stream_cut_on_one_replica_is_replayed_on_another(replicas: Replicas) -> None:
+    """A run streamed from replica A (``stream_resumable``), cut after a few events while it
+    runs; B gives the rest with ``Last-Event-ID`` (from the kept events, while A still runs it),
+    C the whole stream from ``-1`` once it has ended: no gap, no repeat (issue 27)."""
+    a, b, c = replicas.servers
+    headers = {"x-api-key": KEY}
+    thread = httpx.post(f"{a.url}/threads", json={}, headers=headers).json()["thread_id"]
+    body = {"assistant_id": "agent", "stream_resumable": True,
+            "stream_mode": ["values", "updates", "messages-tuple", "debug"],
+            "input": {"messages": [{"role": "user", "content": "slow 1.5 please"}]}}  # fmt: skip
+
+    def events(response: httpx.Response, limit: int | None = None) -> list[tuple[str, str]]:
+        found, event = [], {}
+        for line in response.iter_lines():
+            if not line:
+                if "event" in event:
+                    found.append((event["id"], event["event"] + event.get("data", "")))
+                    if limit is not None and len(found) >= limit:
+                        break
+                event = {}
+            elif not line.startswith(":"):
+                name, _, value = line.partition(": ")
+                event[name] = value
+        return found
+
+    with httpx.stream("POST", f"{a.url}/threads/{thread}/runs/stream", json=body,
+                      headers=headers, timeout=60) as response:  # fmt: skip
+        before = events(response, limit=3)
+    run_id = json.loads(before[0][1].removeprefix("metadata"))["run_id"]
+    with httpx.stream("GET", f"{b.url}/threads/{thread}/runs/{run_id}/stream", timeout=60,
+                      headers={**headers, "Last-Event-ID": before[-1][0]}) as response:  # fmt: skip
+        assert response.status_code == 200
+        rest = events(response)
+    status = get(c.url, f"/threads/{thread}/runs/{run_id}").json()["status"]
+    assert status == "success"
+    with httpx.stream("GET", f"{c.url}/threads/{thread}/runs/{run_id}/stream", timeout=60,
+                      headers={**headers, "Last-Event-ID": "-1"}) as response:  # fmt: skip
+        whole = events(response)
+    assert before + rest == whole
+    assert [int(i) for i, _ in whole] == list(range(1, len(whole) + 1)) and len(rest) > 3
+
+
 def test_a_key_made_with_the_cli_works_on_every_replica_until_revoked(
     replicas: Replicas,
 ) -> None:

@@ -195,3 +195,11 @@ def test_the_output_budget_follows_the_retry_setting() -> None:
     assert RetryPolicy(attempts=3).budget("server_error") == 3
     assert RetryPolicy(attempts=1).budget("bad_output") == 1  # retries off: off for all
     assert RetryPolicy(attempts=3, output_attempts=4).budget("bad_output") == 4
+
+
+def test_a_backend_stack_trace_never_reaches_the_client() -> None:
+    message = 'Traceback (most recent call last):\n  File "/vllm/x.py", line 3, in f\nboom'
+    failure = classify(internal_error(message))
+    assert failure.status == 502
+    assert "Traceback" not in failure.message and "/vllm/x.py" not in failure.message
+    assert "withheld" in failure.message

@@ -13,7 +13,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from server.storage import migrations
+from server.storage import agent_tables, migrations  # noqa: F401
 from server.storage.store import Store
 from server.storage.tables import own_metadata
 

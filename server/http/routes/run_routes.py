@@ -12,20 +12,26 @@ check of the run afterwards finds it finished and does not reconnect.
 partial state), ``rollback`` (they and their checkpoints are removed). ``on_disconnect="cancel"``
 stops the run when the client of its ``wait`` or ``stream`` goes away.
 
-Crons are not served (501, naming what is missing).
+``webhook``: the run's result is POSTed there when it ends (:mod:`server.agentserver.webhooks`;
+the URL is checked first, a 422 when the network guard refuses it). ``stream_resumable``: the
+run's events are kept and carry an ``id:``; ``GET .../stream`` with ``Last-Event-ID`` replays
+what came after it, on any replica (``-1``, or no header once the run has ended: from the start).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 from collections.abc import AsyncIterator
+from datetime import UTC
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from server.agentserver.event_log import EventsGone, parse_last_event_id
 from server.agentserver.shapes import (
     STREAM_MODES,
     MultitaskStrategy,
@@ -40,7 +46,8 @@ from server.agentserver.stored_runs import (
     run_result,
     stop_agent_run,
 )
-from server.agentserver.worker import HEARTBEAT, Listener, RunWorker
+from server.agentserver.webhooks import check_webhook_url
+from server.agentserver.worker import HEARTBEAT, Listener, LogListener, RunWorker
 from server.api_error import ApiError
 from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath, WorkerDep
 from server.http.routes.thread_routes import own_thread
@@ -49,7 +56,7 @@ from server.http.sse import sse, sse_documented, sse_response
 from server.road.encoding import dumps
 from server.runtime import AgentRuntime
 from server.storage.engine import RunNotFound, ThreadBusy
-from server.storage.tables import RunRow
+from server.storage.tables import ACTIVE, RunRow, utcnow
 
 router = APIRouter(tags=["runs"])
 
@@ -106,11 +113,9 @@ class RunCreate(BaseModel):
     after_seconds: float | None = None
     durability: Literal["sync", "async", "exit"] | None = None
     checkpoint_during: bool | None = None
-    webhook: str | None = None
+    webhook: Annotated[str, Field(min_length=1, max_length=4096)] | None = None
 
     def request(self) -> AgentRunRequest:
-        if self.webhook:
-            raise ApiError(422, "webhook: toolloom does not call webhooks; poll or join the run")
         if self.after_seconds:
             raise ApiError(422, "after_seconds: delayed runs are not supported by toolloom")
         for name in ("interrupt_before", "interrupt_after"):
@@ -145,7 +150,13 @@ class RunCreate(BaseModel):
             stream_subgraphs=self.stream_subgraphs,
             stream_resumable=self.stream_resumable,
             durability=durability,
+            webhook=self.webhook,
         )
+
+    async def checked(self, runtime: AgentRuntime) -> AgentRunRequest:
+        """:meth:`request`, with the webhook's URL checked by the network guard (a 422)."""
+        await check_webhook_url(runtime.settings, self.webhook)
+        return self.request()
 
 
 class StatelessRunCreate(RunCreate):
@@ -219,21 +230,26 @@ async def _event_stream(
     runtime: AgentRuntime,
     worker: RunWorker,
     run: StoredRun | RunRow,
-    listener: Listener,
+    listener: Listener | LogListener,
     on_disconnect: str,
     modes: set[str] | None = None,
+    *,
+    ids: bool = False,
+    fresh: bool | None = None,
 ) -> AsyncIterator[str]:
     """The run's events as server-sent events (``modes``: only these; a comment every few
-    seconds); the stream ends once the run's end is stored."""
+    seconds; ``ids``: each with its ``id:``, a resumable run's); the stream ends once the run's
+    end is stored."""
     finished = False
+    fresh = isinstance(run, StoredRun) if fresh is None else fresh
     try:
-        async for item in listener.events(HEARTBEAT, fresh=isinstance(run, StoredRun)):
+        async for item in listener.events(HEARTBEAT, fresh=fresh):
             if item is None:
                 yield HEARTBEAT_COMMENT
                 continue
-            event, data = item
+            event, data, seq = item
             if modes is None or event.split("|")[0].split("/")[0] in modes or event == "error":
-                yield sse(data, event)
+                yield sse(data, event, str(seq) if ids else None)
         finished = True
     finally:
         listener.close()
@@ -266,7 +282,8 @@ async def wait_run(
     worker: WorkerDep,
 ) -> StreamingResponse:
     """Run on the thread and answer its final values."""
-    run = await prepare_agent_run(runtime, worker, caller, thread_id, body.request(), listen=True)
+    request = await body.checked(runtime)
+    run = await prepare_agent_run(runtime, worker, caller, thread_id, request, listen=True)
     return _wait_response(
         _wait_body(runtime, worker, run, run.events, body.on_disconnect), run_headers(run, "join")
     )
@@ -281,9 +298,12 @@ async def stream_run(
     worker: WorkerDep,
 ) -> StreamingResponse:
     """Run on the thread and stream its events."""
-    run = await prepare_agent_run(runtime, worker, caller, thread_id, body.request(), listen=True)
+    request = await body.checked(runtime)
+    run = await prepare_agent_run(runtime, worker, caller, thread_id, request, listen=True)
     return _stream_response(
-        _event_stream(runtime, worker, run, run.events, body.on_disconnect),
+        _event_stream(
+            runtime, worker, run, run.events, body.on_disconnect, ids=body.stream_resumable
+        ),
         run_headers(run, "stream"),
     )
 
@@ -297,7 +317,8 @@ async def create_run(
     worker: WorkerDep,
 ) -> JSONResponse:
     """Store a run on the thread; it runs in the background (``join`` waits for it)."""
-    run = await prepare_agent_run(runtime, worker, caller, thread_id, body.request())
+    request = await body.checked(runtime)
+    run = await prepare_agent_run(runtime, worker, caller, thread_id, request)
     return JSONResponse(
         run_json(run.row), headers={"Content-Location": run_headers(run, "")["Content-Location"]}
     )
@@ -382,18 +403,47 @@ async def join_run_stream(
     worker: WorkerDep,
     stream_mode: Annotated[list[str] | None, Query()] = None,
     cancel_on_disconnect: bool = False,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID", max_length=64)] = None,
 ) -> StreamingResponse:
     """Re-attach to a run: its events from now on (only ``stream_mode``'s, when given, among the
-    modes it was made with); a run that has ended gives an empty stream."""
+    modes it was made with); a run that has ended gives an empty stream. A resumable run
+    (``stream_resumable``) replays the events after ``Last-Event-ID`` first (``-1``, or no header
+    once the run has ended: all of them), on any replica; 410 when they are no longer kept."""
     run = await _own_run(runtime, caller, thread_id, run_id)
     modes = _stream_modes(stream_mode)
-    listener = worker.listen(run_id)
-    return _stream_response(
-        _event_stream(
-            runtime, worker, run, listener, "cancel" if cancel_on_disconnect else "continue", modes
-        ),
-        run_headers(run, "stream"),
-    )
+    on_disconnect = "cancel" if cancel_on_disconnect else "continue"
+    resumable = bool(json.loads(run.kwargs_json or "{}").get("resumable"))
+    try:
+        after = parse_last_event_id(last_event_id) if resumable else None
+    except ValueError:
+        raise ApiError(422, "Last-Event-ID: an event id of this run's stream (or -1)") from None
+    if resumable and after is None and run.status not in ACTIVE:
+        after = 0
+    if after is None:
+        listener: Listener | LogListener = worker.listen(run_id)
+        body = _event_stream(runtime, worker, run, listener, on_disconnect, modes, ids=resumable)
+        return _stream_response(body, run_headers(run, "stream"))
+    try:
+        listener = worker.replay(run_id, after)
+        if isinstance(listener, LogListener):
+            expired = run.status not in ACTIVE and _ended_before(
+                run, runtime.settings.stream_events_ttl
+            )
+            await worker.log.check(run_id, after, expired)
+    except EventsGone as gone:
+        kept = f"; the oldest kept is {gone.first_kept}" if gone.first_kept else ""
+        raise ApiError(
+            410, f"the events of run {run_id} after {after} are no longer kept{kept}"
+        ) from None
+    body = _event_stream(runtime, worker, run, listener, on_disconnect, modes, ids=True, fresh=True)
+    return _stream_response(body, run_headers(run, "stream"))
+
+
+def _ended_before(run: RunRow, seconds: float) -> bool:
+    ended = run.finished_at or run.updated_at
+    if ended.tzinfo is None:
+        ended = ended.replace(tzinfo=UTC)
+    return (utcnow() - ended).total_seconds() > seconds
 
 
 def _stream_modes(values: list[str] | None) -> set[str] | None:
@@ -404,8 +454,6 @@ def _stream_modes(values: list[str] | None) -> set[str] | None:
     for value in values:
         text = value.strip()
         if text.startswith("["):
-            import json
-
             try:
                 parsed = json.loads(text)
             except ValueError:
@@ -461,7 +509,8 @@ async def wait_stateless(
     body: StatelessRunCreate, runtime: RuntimeDep, caller: CallerDep, worker: WorkerDep
 ) -> StreamingResponse:
     """Run on a thread of its own and answer its final values."""
-    run = await prepare_agent_run(runtime, worker, caller, None, body.request(), listen=True)
+    request = await body.checked(runtime)
+    run = await prepare_agent_run(runtime, worker, caller, None, request, listen=True)
     return _wait_response(
         _wait_body(runtime, worker, run, run.events, body.on_disconnect), run_headers(run, "join")
     )
@@ -472,9 +521,12 @@ async def stream_stateless(
     body: StatelessRunCreate, runtime: RuntimeDep, caller: CallerDep, worker: WorkerDep
 ) -> StreamingResponse:
     """Run on a thread of its own and stream its events."""
-    run = await prepare_agent_run(runtime, worker, caller, None, body.request(), listen=True)
+    request = await body.checked(runtime)
+    run = await prepare_agent_run(runtime, worker, caller, None, request, listen=True)
     return _stream_response(
-        _event_stream(runtime, worker, run, run.events, body.on_disconnect),
+        _event_stream(
+            runtime, worker, run, run.events, body.on_disconnect, ids=body.stream_resumable
+        ),
         run_headers(run, "stream", stateless=True),
     )
 
@@ -484,7 +536,8 @@ async def create_stateless(
     body: StatelessRunCreate, runtime: RuntimeDep, caller: CallerDep, worker: WorkerDep
 ) -> JSONResponse:
     """Store a run on a thread of its own; it runs in the background."""
-    run = await prepare_agent_run(runtime, worker, caller, None, body.request())
+    request = await body.checked(runtime)
+    run = await prepare_agent_run(runtime, worker, caller, None, request)
     return JSONResponse(run_json(run.row), headers={"Content-Location": f"/runs/{run.run_id}"})
 
 
@@ -496,7 +549,10 @@ async def create_batch(
     worker: WorkerDep,
 ) -> list[dict[str, Any]]:
     """Several stateless background runs at once."""
-    runs = [await prepare_agent_run(runtime, worker, caller, None, item.request()) for item in body]
+    runs = [
+        await prepare_agent_run(runtime, worker, caller, None, await item.checked(runtime))
+        for item in body
+    ]
     return [run_json(run.row) for run in runs]
 
 
@@ -530,22 +586,3 @@ async def cancel_many(
     if not stopped:
         raise ApiError(404, "No runs found to cancel.")
     return Response(status_code=204)
-
-
-# --- crons ----------------------------------------------------------------------------------------
-
-CRONS = (
-    "crons are not served by toolloom: it has no scheduler (run toolloom's runs from your own "
-    "scheduler with POST /threads/{thread_id}/runs)"
-)
-
-
-@router.post("/runs/crons", include_in_schema=False)
-@router.post("/runs/crons/search", include_in_schema=False)
-@router.post("/runs/crons/count", include_in_schema=False)
-@router.post("/threads/{thread_id}/runs/crons", include_in_schema=False)
-@router.get("/runs/crons/{cron_id}", include_in_schema=False)
-@router.patch("/runs/crons/{cron_id}", include_in_schema=False)
-@router.delete("/runs/crons/{cron_id}", include_in_schema=False)
-async def crons(_: CallerDep) -> Response:
-    raise ApiError(501, CRONS)

@@ -37,6 +37,7 @@ from server.api_error import ApiError
 from server.http.deps import CallerDep, RuntimeDep, ThreadIdPath, WorkerDep
 from server.road.encoding import jsonable
 from server.runtime import AgentRuntime
+from server.storage.cron_store import CronStore
 from server.storage.engine import ThreadExists, ThreadNotFound
 from server.storage.tables import Thread
 
@@ -335,7 +336,8 @@ async def patch_thread(
 async def delete_thread(
     thread_id: ThreadIdPath, runtime: RuntimeDep, caller: CallerDep, worker: WorkerDep
 ) -> Response:
-    """Delete a thread: its runs (a running one is stopped), transcript and checkpoints."""
+    """Delete a thread: its runs (a running one is stopped), transcript, checkpoints and
+    crons."""
     await own_thread(runtime, caller, thread_id)
     active = [
         run.run_id for run in await asyncio.to_thread(runtime.store.runs.active_runs, thread_id)
@@ -349,6 +351,7 @@ async def delete_thread(
     except ThreadNotFound:
         raise not_found(thread_id) from None
     await runtime.checkpointer.adelete_thread(thread_id)
+    await asyncio.to_thread(CronStore(runtime.store.db).delete_for_thread, thread_id)
     return Response(status_code=204)
 
 

@@ -8,6 +8,7 @@ from alembic import context
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Connection
 
+from server.storage import agent_tables  # noqa: F401 (its tables are toolloom's too)
 from server.storage.migrations import ADVISORY_LOCK_KEY, OWN_TABLE_PREFIX
 from server.storage.tables import own_metadata
 
