@@ -197,7 +197,10 @@ _FUNCS = r"(?:sqrt|cbrt|log10|log2|log|ln|exp|sin|cos|tan|abs|factorial|floor|ce
 _NUMBER = r"(?:\d+(?:\.\d+)?|pi)"
 _OPERAND = rf"(?:{_FUNCS}\s*\(\s*|\(\s*|-\s*)*{_NUMBER}(?:\s*\))*"
 _OPERATOR = r"(?:\*\*|//|[-+*/%])"
-_EXPRESSION = re.compile(rf"(?<![\w.]){_OPERAND}(?:\s*{_OPERATOR}\s*{_OPERAND})*")
+# (a number may follow a Japanese or Chinese character directly: "算一下99 * 99")
+_EXPRESSION = re.compile(
+    rf"(?<![A-Za-z0-9_.\u00c0-\u024f\u0400-\u04ff]){_OPERAND}(?:\s*{_OPERATOR}\s*{_OPERAND})*"
+)
 _HAS_OPERATION = re.compile(rf"{_NUMBER}\)*\s*{_OPERATOR}\s*[-(\w]|{_FUNCS}\s*\(")
 _KO_OPERATORS = re.compile(
     r"(곱하기|더하기|빼기|나누기|세제곱근|제곱근|세제곱|제곱|루트|팩토리얼|퍼센트)"

@@ -21,8 +21,9 @@ import re
 from collections.abc import Callable, Collection
 from typing import Any
 
-from intent import arithmetic, records, sql
+from intent import arithmetic, places, records, sql
 from intent.extract import extract
+from intent.readers import TIME_QUESTION
 from intent.safety import unbacked
 from intent.text import blank, json_literals, urls
 
@@ -73,8 +74,11 @@ _TIME = re.compile(
 
 
 def time_calls(text: str) -> list[ClearCall]:
-    """A time_now call for "what time is it (in PLACE)" and its Korean forms."""
-    return _call("time_now", text) if _TIME.search(text) else []
+    """A time_now call for "what time is it (in PLACE)" and its Korean forms, and for a question
+    for the time beside a place the table knows in any of the 13 languages ("ktora godzina w
+    dubaju")."""
+    asked = _TIME.search(text) or (TIME_QUESTION.search(text) and places.find_places(text))
+    return _call("time_now", text) if asked else []
 
 
 # --- files ---------------------------------------------------------------------------------------

@@ -273,7 +273,7 @@ def normalise(text: str) -> tuple[str, frozenset[str]]:
     return text, frozenset(flags)
 
 
-_MARK_FLAGS = {
+MARK_FLAGS = {
     URL: "#url",
     JSON: "#json",
     RECORDS: "#records",
@@ -291,7 +291,8 @@ _CLAUSE_BREAK = re.compile(
     # Connectives that join two requests, in the eight languages (only used to look for a second
     # request; a clause must still want a different tool on its own).
     r"|\s(?:and|then|also|plus|y|luego|después|también|et|puis|ensuite|aussi|und|dann|danach|außerdem"
-    r"|e|depois|também)\s"
+    r"|e|depois|também|ed|poi|inoltre|daarna|и|потом|затем|также|ve|sonra|ayrıca|ayrica|potem"
+    r"|oraz|także|takze)\s"
     r"|그리고|(?<=[가-힣])(?:고|서)\s|それから|そして|ついでに|(?<=[ぁ-ん])て、|然后|还有|另外|顺便|接着|并且"
 )
 
@@ -332,7 +333,7 @@ def clause_features(text: str, config: FeatureConfig = FeatureConfig()) -> list[
         clause = clause.strip()
         if len(clause) < 3:
             continue
-        clause_flags = {flag for mark, flag in _MARK_FLAGS.items() if mark in clause}
+        clause_flags = {flag for mark, flag in MARK_FLAGS.items() if mark in clause}
         if "0" in clause:
             clause_flags.add("#digit")
         out.append(ngram_keys(clause, clause_flags, config))

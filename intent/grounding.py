@@ -92,12 +92,16 @@ _DB_VERB = re.compile(
     r"\b(?:insert\w*|add\w*|updat\w*|chang\w*|modif\w*|set|delet\w*|remov\w*|drop\w*|creat\w*|"
     r"make|renam\w*|truncat\w*|clear\w*|wip\w*|put|stor(?:e|es|ing)|record\w*|sav(?:e|es|ing)|"
     r"alter\w*|replac\w*|upsert\w*|edit\w*|fill\w*|populat\w*|empty|purg\w*|"
+    # joining a table: "welcome Ana to the staff table", "enrol ...", "sign ... up"
+    r"welcom\w*|onboard\w*|enrol\w*|enroll\w*|sign(?:s|ed)?\s+(?:\w+\s+)?up|hire\w*|accueill\w*|inscri\w*|"
+    r"bienvenid\w*|inscrib\w*|d(?:a|ar|ale|e)\s+de\s+alta|bem-vind\w*|inscrev\w*|cadastr\w*|benvenut\w*|iscriv\w*|"
+    r"welkom|inschrijv\w*|запиш\w*|зарегистр\w*|zapisz\w*|powitaj\w*|witamy|"
     # fr
     r"ins[èe]r\w*|ajout\w*|mets|mettez|mettre|modifi\w*|chang\w*|supprim\w*|effac\w*|cr[ée]{1,2}\w*|"
     r"renomm\w*|vid\w*|enregistr\w*|remplac\w*|remplis\w*|"
     # de
     r"einf[üu]g\w*|f[üu]g\w*|hinzu\w*|aktualisier\w*|[äa]nder\w*|l[öo]sch\w*|entfern\w*|"
-    r"erstell\w*|leg\w*|umbenenn\w*|speicher\w*|trag\w*|eintrag\w*|leer\w*|ersetz\w*|"
+    r"erstell\w*|leg\w*|umbenenn\w*|speicher\w*|trag\w*|eintrag\w*|leer\w*|ersetz\w*|setz\w*|"
     # es
     r"insert\w*|añad\w*|anad\w*|agreg\w*|actualiz\w*|modific\w*|cambi\w*|elimin\w*|borr\w*|"
     r"quit\w*|crea\w*|cree\w*|renombr\w*|vac[íi]\w*|guard\w*|registr\w*|reemplaz\w*|"
@@ -105,16 +109,17 @@ _DB_VERB = re.compile(
     r"insir\w*|inser\w*|adicion\w*|acrescent\w*|atualiz\w*|alter\w*|mud\w*|exclu\w*|apag\w*|"
     r"remov\w*|cri[ae]\w*|renome\w*|esvazi\w*|salv\w*|grav\w*|substitu\w*|"
     # it, nl, ru, tr, pl
-    r"inser\w*|aggiung\w*|aggiorn\w*|cancell\w*|rimuov\w*|impost\w*|registr\w*|"
+    r"inser\w*|aggiung\w*|aggiorn\w*|cancell\w*|rimuov\w*|impost\w*|registr\w*|mete|metel[oa]s?|meter|mett[ei]\w*|coloc\w*|"
+    r"limpi\w*|richte\w*|"
     r"voeg\w*|toevoeg\w*|wijzig\w*|verwijder\w*|bijwerk\w*|werk|maak\w*|zet|pas|"
     r"добав\w*|встав\w*|обнов\w*|измен\w*|удал\w*|созда\w*|поменя\w*|замен\w*|внес\w*|"
     r"очист\w*|ekle\w*|güncelle\w*|guncelle\w*|değiştir\w*|degistir\w*|sil|silin\w*|"
     r"kaydet\w*|dodaj\w*|wstaw\w*|zaktualizuj\w*|aktualizuj\w*|usuń\w*|usun\w*|skasuj\w*|"
     r"wpisz\w*|ustaw\w*)\b|"
     # ko, ja, zh
-    r"추가|삽입|넣어|넣고|넣어줘|수정|변경|업데이트|갱신|삭제|지워|지우|제거|만들|생성|저장|입력|바꿔|"
-    r"追加|挿入|入れて|更新|変更|削除|消して|消す|作成|作って|保存|登録|書き換|"
-    r"插入|添加|新增|加入|更新|修改|更改|删除|刪除|移除|创建|創建|建立|新建|保存|录入|錄入|清空",
+    r"추가|삽입|넣어|넣고|넣어줘|수정|변경|업데이트|갱신|삭제|지워|지우|제거|만들|생성|저장|입력|바꿔|기록|등록|"
+    r"加えて|加入して|追加|挿入|入れて|更新|変更|削除|消して|消す|作成|作って|保存|登録|書き換|"
+    r"欢迎|歡迎|登记|登記|加上|加进|加進|插入|添加|新增|加入|更新|修改|更改|改成|改为|改為|删除|刪除|移除|创建|創建|建立|新建|保存|录入|錄入|清空",
     re.IGNORECASE,
 )
 _DB_NOUN = re.compile(
@@ -192,9 +197,15 @@ _CJK_NEGATION = re.compile(r"^\s*(?:지\s*마|하지\s*마|지\s*않|しない�
 _CJK_NEGATION_BEFORE = re.compile(r"(?:不要|别|別|不用|无需|無需|절대)\s*$")
 
 
-def _affirmed(regex: re.Pattern[str], text: str) -> bool:
-    """Whether ``regex`` matches somewhere in ``text`` outside the scope of a negation."""
-    for match in regex.finditer(text):
+_STRESS = str.maketrans("áéíóúàèìòùâêôãõÁÉÍÓÚÀÈÌÒÙÂÊÔÃÕ", "aeiouaeiouaeoaoAEIOUAEIOUAEOAO")
+"""Written stress and nasal marks, which a verb takes with a pronoun after it ("bórralas",
+"actualízalo", "guárdalo"): folded away before the verbs of change are matched (same length)."""
+
+
+def _affirmed(regex: re.Pattern[str], text: str, folded: bool = False) -> bool:
+    """Whether ``regex`` matches somewhere in ``text`` (with ``folded``, in ``text`` without
+    stress marks) outside the scope of a negation."""
+    for match in regex.finditer(text.translate(_STRESS) if folded else text):
         before = text[max(0, match.start() - 40) : match.start()]
         after = text[match.end() : match.end() + 8]
         if _NEGATION.search(before) or _CJK_NEGATION_BEFORE.search(before):
@@ -203,6 +214,27 @@ def _affirmed(regex: re.Pattern[str], text: str) -> bool:
             continue
         return True
     return False
+
+
+_NEW_TABLE = re.compile(
+    r"\bnew\s+table|\bneuen?\s+tabelle|\bnouvelle\s+table|\bnueva\s+tabla|\btabela\s+nova|"
+    r"\bnova\s+tabela|\bnuova\s+tabella|\bnieuwe\s+tabel|новую\s+таблиц|\byeni\s+tablo|"
+    r"\bnow[aąe]\s+tabel|新表|建一?[个張张]|새\s*테이블|新しいテーブル",
+    re.IGNORECASE,
+)
+
+
+def database_change_asked(text: str) -> bool:
+    """Whether the text has a verb of changing a database, outside a negation (whatever its
+    object: the caller knows a table is meant)."""
+    plain = _without_urls(text)
+    # "count the records", "el registro de Ines": the nouns that share a verb's letters
+    nouns = [
+        Span(m.group(0), m.start(), m.end())
+        for m in _DB_NOUN.finditer(plain)
+        if plain[: m.start()].strip() and plain[: m.start()].rstrip()[-1] not in ".,;:!?。，"
+    ]
+    return _affirmed(_DB_VERB, blank(plain, nouns), folded=True) or bool(_NEW_TABLE.search(plain))
 
 
 def _without_urls(text: str) -> str:
@@ -231,7 +263,7 @@ def verb_kinds(text: str) -> set[EffectKind]:
         kinds.add("file")
     written = [] if _ABOUT_CODE.search(text) else sql.written_sql(text)
     if any(tables_changed(statement) is not None for statement in written) or (
-        _affirmed(_DB_VERB, plain) and (_DB_NOUN.search(plain) or targets["tables"])
+        _affirmed(_DB_VERB, plain, folded=True) and (_DB_NOUN.search(plain) or targets["tables"])
     ):
         kinds.add("database")
     described = sql.described_sql(text)

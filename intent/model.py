@@ -29,7 +29,19 @@ from typing import Any
 
 import numpy as np
 
-from intent.features import FeatureConfig, clause_features, features
+from intent.features import (
+    EXPRESSION,
+    FILE,
+    MARK_FLAGS,
+    SQL_CHANGE,
+    SQL_QUERY,
+    URL,
+    FeatureConfig,
+    clause_features,
+    features,
+    ngram_keys,
+    normalise,
+)
 from intent.language import PHRASEBOOK_LANGUAGES, guess_language
 
 DEFAULT_PATH = Path(__file__).with_name("intent_model.json")
@@ -65,6 +77,9 @@ class Intent:
     tools: tuple[str, ...]
     none_score: float
     abstain: bool
+    joined: bool = False
+    """Two asks run together without punctuation or a connective, found by the cut between them
+    (:meth:`IntentModel._split`): each tool has its own part even where no clause boundary shows."""
 
     @property
     def confidence(self) -> float:
@@ -90,6 +105,8 @@ class Thresholds:
     clause: float = 0.3  # two clauses each confidently wanting a different tool: call both
     none: float = 0.5  # a no-call decision below this "none" probability is an abstention
     known: float = 0.35  # below this share of known features, the request is unfamiliar: abstain
+    split: float = 0.85  # two asks run together: each side's tool needs this (no connective)
+    split_margin: float = 0.4  # ... and to beat that side's "none" by this much
 
 
 class SecondOpinion:
@@ -153,6 +170,21 @@ def _foreign_script(text: str) -> bool:
     letters = [c for c in text if c.isalpha()]
     known = sum(1 for c in letters if _KNOWN_SCRIPT.match(c))
     return bool(letters) and known < len(letters) / 2
+
+
+_ARGUMENT_MARKS = (URL, FILE, SQL_QUERY, SQL_CHANGE, EXPRESSION)
+_NEEDS_MARK = {"file_read": FILE, "file_write": FILE, "api_request": URL, "web_scrape": URL}
+"""Tools whose one ask must hold its own payload (a file name, a URL) when two asks run together."""
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+
+
+def _words(token: str) -> float:
+    """How many words a token counts for: one with a letter (payload marks are not letters), or
+    one per two characters of Japanese or Chinese, written without spaces."""
+    cjk = len(_CJK.findall(token))
+    if cjk:
+        return cjk / 2
+    return float(any(c.isalpha() for c in token))
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -350,7 +382,7 @@ class IntentModel:
         """Two clauses that each confidently want a different tool make a two-tool request."""
         clauses = clause_features(text, self.config)
         if len(clauses) < 2:
-            return intent
+            return self._split(text, intent)
         found: dict[str, float] = {}
         for keys in clauses:
             probs, known = self._probs(keys)
@@ -365,9 +397,82 @@ class IntentModel:
                 name = self.tools[best]
                 found[name] = max(found.get(name, 0.0), p)
         if len(found) < 2:
-            return intent
+            return self._split(text, intent)
         tools = tuple(sorted(found, key=lambda name: -found[name])[:2])
         return Intent(intent.ranked, tools, intent.none_score, abstain=False)
+
+    def _side_probs(self, token_keys: Sequence[set[str]]) -> list[tuple[np.ndarray, float]]:
+        """Probabilities and known share of every prefix of the tokens (one pass: a token's
+        n-grams are its own, so a prefix's features are the union of its tokens')."""
+        index = self._index
+        total = self._bias * 0.0
+        seen: set[str] = set()
+        known = 0
+        out = []
+        for keys in token_keys:
+            for key in keys - seen:
+                seen.add(key)
+                row = index.get(key)
+                if row is not None:
+                    total = total + self._weights[row]
+                    known += 1
+            size = len(seen)
+            out.append((_sigmoid(self._bias + total / math.sqrt(size)), known / size))
+        return out
+
+    def _split(self, text: str, intent: Intent) -> Intent:
+        """Two asks run together without punctuation or a connective ("wie spät ist es in Tokio
+        lies notizen/termine.txt"): the cut between two words where the words before it and
+        the words after it each confidently want a different tool."""
+        masked, _ = normalise(text)
+        tokens = [token for token in masked.split(" ") if token]
+        if len(tokens) < 2 or len(tokens) > 60:
+            return intent
+        token_keys = []
+        for token in tokens:
+            flags = {flag for mark, flag in MARK_FLAGS.items() if mark in token}
+            if "0" in token:
+                flags.add("#digit")
+            token_keys.append(ngram_keys(token, flags, self.config))
+        left = self._side_probs(token_keys)
+        right = self._side_probs(token_keys[::-1])[::-1]
+        t = self.thresholds
+        best: tuple[float, str, str] | None = None
+        words = [_words(token) for token in tokens]
+        for cut in range(1, len(tokens)):
+            sides = []
+            halves = ((left[cut - 1], slice(0, cut)), (right[cut], slice(cut, None)))
+            for (probs, known), part in halves:
+                tool_probs = probs[self._tool_index]
+                at = int(np.argmax(tool_probs))
+                p = float(tool_probs[at])
+                name = self.tools[at]
+                marks = "".join(tokens[part])
+                # an ask is a payload and a word ("lis FILE"), or a few words
+                payload = any(mark in marks for mark in _ARGUMENT_MARKS)
+                content = sum(words[part]) + (1.5 if payload else 0.0)
+                if (
+                    known < t.known
+                    or p < t.split
+                    or p < probs[self._none] + t.split_margin
+                    or content < 2.5
+                    or (name in _NEEDS_MARK and _NEEDS_MARK[name] not in marks)
+                ):
+                    break
+                sides.append((name, p))
+            if len(sides) == 2 and sides[0][0] != sides[1][0]:
+                score = min(sides[0][1], sides[1][1])
+                if best is None or score > best[0]:
+                    best = (score, sides[0][0], sides[1][0])
+        if best is None:
+            return intent
+        _, first, second = best
+        if intent.tools and intent.tools[0] not in (first, second):
+            return intent  # the whole wants a third tool: not two asks after all
+        whole = dict(intent.ranked)
+        if min(whole[first], whole[second]) < t.second:
+            return intent  # the whole request gives one of them no weight: a fragment's fancy
+        return Intent(intent.ranked, (first, second), intent.none_score, abstain=False, joined=True)
 
     def _decide(self, probs: np.ndarray, known: float) -> Intent:
         t = self.thresholds

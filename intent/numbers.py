@@ -286,26 +286,37 @@ _KO_PARTICLES = (
 
 
 def read_sino(
-    text: str, digits: dict[str, int], units: dict[str, int], big: dict[str, int]
+    text: str,
+    digits: dict[str, int],
+    units: dict[str, int],
+    big: dict[str, int],
+    short: bool = False,
 ) -> int | None:
-    """A Sino-Korean or Chinese-character number ("이십삼", "一万二千"), or None."""
+    """A Sino-Korean or Chinese-character number ("이십삼", "一万二千"), or None. With ``short``
+    (Chinese), a last digit right after a unit counts in the next unit down: "两千五" is 2500,
+    "三百五" 350, "一万五" 15000 ("两千零五" is 2005)."""
     if not text:
         return None
     total = section = 0
     current: int | None = None
+    last_unit = 0
     for char in text:
+        if char in "零〇" and current is None and (section or total):
+            continue  # "两千零五": the zero only marks the missing hundreds
         if char in digits:
             if current is not None:
                 return None  # two digits in a row ("이삼") is not one number
             current = digits[char]
         elif char in units:
             section += (1 if current is None else current) * units[char]
-            current = None
+            current, last_unit = None, units[char]
         elif char in big:
             total += (section + (current or 0) or 1) * big[char]
-            section, current = 0, None
+            section, current, last_unit = 0, None, big[char]
         else:
             return None
+    if short and current and last_unit >= 100 and text[-2] not in "零〇":
+        current *= last_unit // 10
     return total + section + (current or 0)
 
 
@@ -349,7 +360,7 @@ def _cjk_to_digits(text: str) -> str:
     chars = "".join([*_CJK_DIGITS, *_CJK_UNITS, *_CJK_BIG])
 
     def replace(match: re.Match[str]) -> str:
-        value = read_sino(match.group(0), _CJK_DIGITS, _CJK_UNITS, _CJK_BIG)
+        value = read_sino(match.group(0), _CJK_DIGITS, _CJK_UNITS, _CJK_BIG, short=True)
         return match.group(0) if value is None else str(value)
 
     # "3万" -> 30000, before the characters are read on their own
@@ -358,7 +369,9 @@ def _cjk_to_digits(text: str) -> str:
         lambda m: str(int(m.group(1)) * _CJK_BIG[m.group(2)]),
         text,
     )
-    return re.sub(rf"[{chars}]+", replace, text)
+    # "一下", "一共", "一起", "一样": a word with 一 in it, not the number one
+    text = re.sub(r"一(?=[下共起样樣些直定般切旦边邊同致])", "\ue010", text)
+    return re.sub(rf"[{chars}]+", replace, text).replace("\ue010", "一")
 
 
 # --- languages read by libraries: Italian and Dutch (text2num), Russian (number-parser) ----------

@@ -113,7 +113,11 @@ def _latin_matches(text: str, names: dict[str, str]) -> list[PlaceMatch]:
             if any(not re.fullmatch(r"[\s\-.,]{1,3}", gap) for gap in gaps):
                 continue
             key = fold(" ".join(t.group(0) for t in group))
-            if script_of(key) == "latin" and key in names:
+            if script_of(key) != "latin":
+                continue
+            if key not in names and size == 1:
+                key = _uninflected(key, names) or key
+            if key in names:
                 start, end = group[0].start(), group[-1].end()
                 found.append(PlaceMatch(text[start:end], start, end, names[key]))
                 index += size
@@ -121,6 +125,31 @@ def _latin_matches(text: str, names: dict[str, str]) -> list[PlaceMatch]:
         else:
             index += 1
     return found
+
+
+# Case endings a one-word place name takes in Turkish without an apostrophe ("londrada"), Polish
+# ("w Dubaju", "w Krakowie") and Russian ("во Владивостоке", "в Москве"): the stem, or the stem
+# with the nominative's -a, must be a name the table knows (four letters at least).
+_ENDINGS = sorted(
+    {
+        "da", "de", "ta", "te", "dan", "den", "tan", "ten", "daki", "deki", "nin", "nın", "in",
+        "ın", "ya", "ye", "u", "iu", "ie", "owie", "e", "y", "a", "em", "ем", "е", "а", "у",
+        "ом", "ой", "и", "ы", "ю", "я",
+    },
+    key=len,
+    reverse=True,
+)  # fmt: skip
+
+
+def _uninflected(key: str, names: dict[str, str]) -> str | None:
+    """The table's name for a one-word place written with a case ending, if any."""
+    for ending in _ENDINGS:
+        if key.endswith(ending) and len(key) - len(ending) >= 4:
+            stem = key[: -len(ending)]
+            for candidate in (stem, stem + "a", stem + "а", stem + "ów", stem + "ow"):
+                if candidate in names:
+                    return candidate
+    return None
 
 
 def _is_hangul(char: str) -> bool:

@@ -35,11 +35,16 @@ def _calculator(text: str) -> Found:
     return {"expression": expression}, [], {}
 
 
-_TIME_QUESTION = re.compile(
+TIME_QUESTION = re.compile(
     r"what\s+time|the\s+time|time\s+is\s+it|quelle\s+heure|l'heure|wie\s+sp[äa]t|uhrzeit|"
-    r"qu[ée]\s+hora|la\s+hora|que\s+horas|몇\s*시|시간|시각|何時|時間|時刻|几点|幾點|时间",
+    r"qu[ée]\s+hora|la\s+hora|que\s+horas|"
+    r"che\s+or[ae]\b|l'ora\b|hoe\s+laat|hoe\s+laat|который\s+час|сколько\s+(?:сейчас\s+)?времени|"
+    r"\bsaat\s+ka[çc]|\bsaat\s+ne\b|kt[óo]ra\s+(?:jest\s+)?godzin|\bgodzin[aęy]\b|"
+    r"몇\s*시|시간|시각|何時|時間|時刻|几点|幾點|时间",
     re.I,
 )
+"""A question for the time, in the 13 languages (the clause of a request that asks it)."""
+_TIME_QUESTION = TIME_QUESTION
 
 
 def _time_now(text: str) -> Found:

@@ -20,7 +20,7 @@ from typing import Any
 import jmespath
 import jmespath.exceptions
 
-from intent.numbers import _cjk_to_digits, _latin_to_digits
+from intent.numbers import words_to_digits
 from intent.text import Span, blank, json_literals, quoted
 
 # Words for common field names, so that "trie par prix" finds a field called "price".
@@ -96,8 +96,8 @@ STAT_WORDS: dict[str, str] = {
 _CORRELATION = re.compile(
     r"correlat|corrélation|korrelation|correlaci|correlaç|상관|相関|相关|相關", re.I
 )
-_NUMBER = re.compile(
-    r"(?<![A-Za-z0-9_.])-?\d+(?:\.\d+)?(?![A-Za-z0-9_.])|(?<![A-Za-z0-9_.])-?\.\d+(?![A-Za-z0-9_.])"
+_NUMBER = re.compile(  # "…, 13, 14.5." ends a sentence: the last number is still a number
+    r"(?<![A-Za-z0-9_.])-?\d+(?:\.\d+)?(?![A-Za-z0-9_]|\.\d)|(?<![A-Za-z0-9_.])-?\.\d+(?![A-Za-z0-9_]|\.\d)"
 )
 
 
@@ -107,7 +107,7 @@ def numbers_in(text: str) -> list[float]:
     text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text) if ";" not in text else text
     found = [float(n) for n in _NUMBER.findall(text.replace(",", " ").replace("、", " "))]
     if len(found) < 2:
-        spelled = _cjk_to_digits(_latin_to_digits(text))
+        spelled = words_to_digits(text)
         found = [float(n) for n in _NUMBER.findall(spelled.replace(",", " ").replace("、", " "))]
     return found
 

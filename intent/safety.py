@@ -21,9 +21,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from intent import readers
+from intent import arithmetic, readers
 from intent.grounding import verb_kinds
 from intent.text import json_literals, paths
+from tools.calculator import ToolError, evaluate
 from tools.system import ENV_ALLOWLIST
 
 CHANGES = {"file_write": "file", "database_execute": "database"}
@@ -50,6 +51,9 @@ _CONCEPT = re.compile(
     r"\bwarum\b|\bwieso\b|\bunterschied\b|\bsollte\s+ich\b|\bpourquoi\b|\bdiff[ée]rence\s+entre\b|"
     r"\bdois[- ]je\b|\bpor\s*qu[ée]\b|\bdiferencia\s+entre\b|\bdeber[íi]a\b|\bdiferença\s+entre\b|"
     r"\bdevo\b|\bperch[ée]\b|\bdifferenza\b|\bconviene\b|\bwaarom\b|\bverschil\b|\bmoet\s+ik\b|"
+    r"\bp(?:a)?ra\s+(?:que|qu[ée])\s+serve\b|\bpara\s+qu[ée]\s+sirve\b|\b[àa]\s+quoi\s+sert\b|"
+    r"\bwozu\b|\bwhat(?:'s|\s+is|\s+are)\s+(?:an?\s+|the\s+)?\w+(?:\s+\w+)?\s+(?:used\s+)?for\s*\?*\s*$|"
+    r"\ba\s+cosa\s+serve\b|\bwaarvoor\b|"
     r"почему|разница|отличи|стоит\s+ли|\bneden\b|\bniye\b|\bfark\w*|güvenli\s+mi|guvenli\s+mi|"
     r"\bdlaczego\b|\bczemu\b|\bróżnic\w*|\broznic\w*|\bczy\s+warto\b|\bczy\s+powin|"
     r"왜|차이|해야\s*할까|なぜ|どうして|違い|べき|为什么|為什麼|区别|區別|差别|應該|应该",
@@ -94,9 +98,32 @@ def concept_question(text: str) -> bool:
     )
 
 
+def _result_written(text: str) -> bool:
+    """Whether the value of an expression the text writes is also written in it ("24 곱하기 15
+    가 360", "el 15 % de 80 es 12"): the sum is already done, in any language."""
+    found = arithmetic.expressions(text)
+    if not found:
+        return False
+    written = {
+        float(n)
+        for n in re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]\d)", arithmetic.normalise(text))
+    }
+    for expression in found:
+        try:
+            value = float(evaluate(expression))
+        except (ToolError, TypeError, ValueError, OverflowError):
+            continue
+        operands = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", expression)}
+        if value not in operands and any(abs(value - n) < 1e-9 for n in written):
+            return True
+    return False
+
+
 def worked_result(text: str) -> bool:
     """Arithmetic the user has already done, with a question about the method."""
-    return bool(_WORKED.search(text)) and bool(_DONE_OR_METHOD.search(text))
+    return bool(_DONE_OR_METHOD.search(text)) and bool(
+        _WORKED.search(text) or _result_written(text)
+    )
 
 
 def _env_named(text: str) -> bool:

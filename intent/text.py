@@ -174,13 +174,16 @@ STRONG_BOUNDARY = re.compile(
     r"(?:[.!?。！？;；]+(?=\s|$)|\n+|[?？!！])\s*|"
     r",?\s+(?:and\s+then|and\s+also|then|also|as\s+well\s+as|plus\s+tell\s+me|"
     r"et\s+puis|puis|ensuite|et\s+aussi|und\s+dann|dann|und\s+auch|außerdem|y\s+luego|luego|"
-    r"después|y\s+también|e\s+depois|depois|e\s+também|além\s+disso)\s+|"
-    r"\s*(?:그리고|그 다음에|그다음|또|그런 다음)\s*|\s*(?:それから|そして|あと|また)、?\s*|"
-    r"\s*(?:然后|並且|并且|还有|還有|另外|同时)[，,]?\s*",
+    r"después|y\s+también|e\s+depois|depois|e\s+também|além\s+disso|e\s+poi|poi|e\s+anche|inoltre|"
+    r"en\s+dan|daarna|en\s+ook|bovendien|а\s+потом|потом|затем|а\s+также|и\s+ещё|и\s+еще|"
+    r"sonra|ardından|ardindan|bir\s+de|bi\s+de|ayrıca|ayrica|a\s+potem|potem|następnie|nastepnie|"
+    r"a\s+także|a\s+takze|oraz)\s+|"
+    r"\s*(?:그리고|그 다음에|그다음|또|그런 다음)\s*|\s*(?:それから|そして|あと|また|そのあと|その後|ついでに)、?\s*|"
+    r"\s*(?:然后|並且|并且|还有|還有|另外|同时|顺便|順便|再帮我|再幫我)[，,]?\s*",
     re.IGNORECASE,
 )
 WEAK_BOUNDARY = re.compile(
-    r",\s*(?=[^\W\d])|\s+(?:and|et|und|y|e)\s+|[，、]\s*(?=\D)|하고\s+|이랑\s+",
+    r",\s*(?=[^\W\d])|\s+(?:and|et|und|y|e|ed|en|и|ve|i)\s+|[，、]\s*(?=\D)|하고\s+|이랑\s+|랑\s+",
     re.IGNORECASE,
 )
 

@@ -19,13 +19,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from typing import Any
 
 from graph.state import Decision
 from intent.clear import arithmetic_calls
+from intent.evident import evident_second
 from intent.extract import extract_all
 from intent.model import Intent, IntentModel, shipped
 from intent.safety import concept_question, unbacked, worked_result
+from intent.table_asks import table_tools
+from intent.web import assign_urls, web_tools
 from nodes.ranking import rank_tools
 from tools.specs import ToolSpec
 
@@ -49,6 +53,10 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     """The decision for a user message, among the ``allowed`` built-ins."""
     intent: Intent = model.classify(text)
     ranked = [name for name in intent.top(RANKED_TOOLS) if name in allowed]
+    table = table_tools(intent.tools, text)
+    if table is not None and set(table) <= set(allowed):
+        # a named table: read it or change it, as its verbs say (not the numbers beside it)
+        intent = replace(intent, tools=tuple(table), abstain=False, joined=len(table) > 1)
     if intent.abstain:
         return Decision(kind="unsure", calls=[], missing={}, known={}, ranked=ranked)
     if not intent.tools:
@@ -59,14 +67,17 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
             made = [{"name": name, "args": args} for name, args in sums]
             return Decision(kind="call", calls=made, missing={}, known={}, ranked=ranked)
         return Decision(kind="chat", calls=[], missing={}, known={}, ranked=ranked)
-    chosen = [name for name in intent.tools if name in allowed]
+    chosen = [name for name in web_tools(intent.tools, text) if name in allowed]
     if len(chosen) < len(intent.tools):  # a chosen tool is not on offer (switched off)
         return Decision(kind="unsure", calls=[], missing={}, known={}, ranked=ranked)
+    second = evident_second(chosen, text)
+    if second is not None and second in allowed:
+        chosen.append(second)  # "... en hoeveel is drie tot de macht twaalf?": plain to read
     calls: list[dict[str, Any]] = []
     missing: dict[str, list[str]] = {}
     known: dict[str, dict[str, Any]] = {}
     extractions = extract_all(chosen, text)
-    if len(extractions) > 1:
+    if len(extractions) > 1 and not intent.joined:
         # Two tools read from the same words, one of them with nothing to read: the request
         # has one part, not two ("And what is 2+2?" is not also asking for the time).
         extractions = [
@@ -95,6 +106,7 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
         else:
             missing[extraction.tool] = list(extraction.missing)
             known[extraction.tool] = dict(extraction.arguments)
+    assign_urls(calls, text)
     kind = "fill" if missing else "call"
     log.info("intent: %s %s", kind, [c["name"] for c in calls] + list(missing))
     return Decision(kind=kind, calls=calls, missing=missing, known=known, ranked=ranked)

@@ -756,3 +756,44 @@ def test_the_calculator_reads_numbers_in_words(text: str, value: float) -> None:
     from tools.calculator import evaluate
 
     assert evaluate(extract("calculator", text).arguments["expression"]) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Voici mes notes : 14, 11.5, 16, 9. C'est quoi ma moyenne ?", [14, 11.5, 16, 9]),
+        ("mediana z liczb jedenaście, czternaście, osiem i dwadzieścia?", [11, 14, 8, 20]),
+        ("какая медиана у чисел три, девять, двадцать один и шесть?", [3, 9, 21, 6]),
+    ],
+)
+def test_statistics_reads_every_number_a_sentence_ends_with_and_numbers_in_words(
+    text: str, values: list[float]
+) -> None:
+    assert extract("statistics", text).arguments["values"] == values
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("ktora godzina w dubaju", "Asia/Dubai"),  # pl: -u
+        ("która godzina jest w Krakowie?", "Europe/Warsaw"),  # pl: -owie
+        ("сколько сейчас времени в Москве?", "Europe/Moscow"),  # ru: -а -> -е
+        ("londrada saat kaç", "Europe/London"),  # tr: -da without an apostrophe
+    ],
+)
+def test_a_place_written_with_a_case_ending_is_found(text: str, zone: str) -> None:
+    assert extract("time_now", text).arguments == {"timezone": zone}
+
+
+@pytest.mark.parametrize(
+    ("text", "digits"),
+    [
+        ("两千五", "2500"),  # zh: the last digit counts in the next unit down
+        ("三百五", "350"),
+        ("两千零五", "2005"),
+        ("算一下", "算一下"),  # 一下 is a word, not one
+        ("一共", "一共"),
+    ],
+)
+def test_chinese_numbers_as_people_say_them(text: str, digits: str) -> None:
+    assert words_to_digits(text) == digits

@@ -184,6 +184,34 @@ def test_two_tool_request_gets_both(model: IntentModel, text: str, tools: set[st
 
 
 @pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        # two asks run together: no punctuation, no connective
+        ("wie spät ist es in Lissabon lies mir aufgaben/liste.txt vor", {"time_now", "file_read"}),
+        ("lee notas.md dime qué archivos hay en la carpeta fotos", {"file_read", "file_list"}),
+        ("plan/2025-01.md 読んで 大阪 今何時", {"file_read", "time_now"}),
+    ],
+)
+def test_two_asks_run_together_get_both(model: IntentModel, text: str, tools: set[str]) -> None:
+    intent = model.classify(text, second_opinion=False)
+    assert set(intent.tools) == tools
+    assert intent.joined
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'is this valid json? {"id": 3, "tags": ["a"], "ok": true}',
+        "what hardware is this running on?",
+        "welchen prozessor nutzt dieser rechner?",
+        "enséñame qué hay en plan.txt",
+    ],
+)
+def test_one_ask_is_not_cut_in_two(model: IntentModel, text: str) -> None:
+    assert len(model.classify(text, second_opinion=False).tools) < 2
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "what is a calculator?",

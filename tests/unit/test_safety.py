@@ -53,11 +53,20 @@ def test_no_change_and_no_private_read_for_a_question_about_it(
         "I got 442 for 26 × 17, how do I check that quickly?",
         "Ich habe 19 × 21 = 399 schon ausgerechnet, wie geht das schneller im Kopf?",
         "已经算出 15 × 15 = 225 了，有什么口算技巧吗？",
+        # the operation in words, its result written after it: the sum is done in any language
+        "열여덟 곱하기 12 가 216 인 건 이미 알아, 빨리 하는 방법 알려줘",
+        "Ya sé que el 20 % de 45 son 9, ¿cómo se saca rápido?",
+        "Zaten 14 × 15'in 210 olduğunu buldum, nasıl kontrol ederim?",
     ],
 )
 def test_arithmetic_already_done_is_explained_not_recomputed(model: IntentModel, text: str) -> None:
     assert worked_result(text)
     assert "calculator" not in tools_of(model, text)
+
+
+def test_a_result_that_is_not_the_sums_value_is_no_worked_result() -> None:
+    assert not worked_result("how do I compute 12 times 12 quickly?")
+    assert not worked_result("I need 3 times 7 for 5 people, how much is it?")
 
 
 def test_a_person_and_a_table_to_add_them_to_is_not_arithmetic(model: IntentModel) -> None:
@@ -96,3 +105,39 @@ def test_the_clarifying_question_names_the_likeliest_tools_in_the_users_language
         "ru",
         "tr",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "tools"),
+    [
+        # the model hears one ask; the other's payload is plain: a sum in words, a place's time
+        (
+            "Hoe laat is het in Lissabon en hoeveel is vier tot de macht tien?",
+            {"time_now", "calculator"},
+        ),
+        (
+            "сколько времени в Новосибирске, а ещё посчитай двенадцать умножить на семь",
+            {"time_now", "calculator"},
+        ),
+    ],
+)
+def test_a_second_ask_with_a_plain_payload_is_not_missed(
+    model: IntentModel, text: str, tools: set[str]
+) -> None:
+    assert tools_of(model, text) == tools
+
+
+@pytest.mark.parametrize(
+    ("text", "concept"),
+    [
+        ("what is a foreign key for?", True),
+        ("what's an index used for", True),
+        ("Para que serve uma chave primária?", True),
+        ("wozu braucht man einen Index?", True),
+        # a question about what something costs or totals is a sum, not a concept
+        ("what is the total for 3 items at 4.50?", False),
+        ("what is the tip for 80 dollars", False),
+    ],
+)
+def test_what_a_thing_is_for_is_a_concept(text: str, concept: bool) -> None:
+    assert concept_question(text) is concept
