@@ -34,7 +34,7 @@ from server.settings import load_settings
 from tools.base import ToolConfig
 from tools.toolbox import McpTiming, open_tools
 
-SERVER = Path(__file__).resolve().parents[1] / "tests" / "mcp_server.py"
+SERVER = Path(__file__).resolve().parents[1] / "harness" / "mcp_server.py"
 
 
 def summary(samples: list[float]) -> dict[str, float]:

@@ -38,7 +38,7 @@ from benchmarks.http_bench import Server
 from harness.mcp_server import HttpMcp
 
 ROOT = Path(__file__).resolve().parents[1]
-MCP_SERVER = ROOT / "tests" / "mcp_server.py"
+MCP_SERVER = ROOT / "harness" / "mcp_server.py"
 CALLS: dict[str, dict[str, Any]] = {
     "builtin": {"name": "calculator", "arguments": {"expression": "20+22"}},
     "python": {"name": "stock_level", "arguments": {"item": "widget"}},

@@ -30,7 +30,7 @@ from tools.toolbox import McpTiming, Toolbox, open_tools
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
-SERVER = Path(__file__).parents[1] / "mcp_server.py"
+SERVER = Path(__file__).parents[2] / "harness" / "mcp_server.py"
 TIMEOUT = 3.0
 OUTPUT = 1000
 TIMING = McpTiming(

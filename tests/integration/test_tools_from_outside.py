@@ -31,7 +31,7 @@ from harness.mcp_server import HttpMcp
 from tests.integration.server_process import ServerProcess
 
 ROOT = Path(__file__).parents[2]
-MCP_SERVER = ROOT / "tests" / "mcp_server.py"
+MCP_SERVER = ROOT / "harness" / "mcp_server.py"
 KEY = "tl-outside-key-4c1d"
 AUTH = {"Authorization": f"Bearer {KEY}"}
 CHROMIUM = "/usr/bin/chromium"
@@ -242,11 +242,18 @@ def test_the_web_page_shows_where_a_tool_comes_from(world: World) -> None:
             page.goto(world.toolloom.url)
             page.fill("#api-key", KEY)
             page.click("#save-key")
-            for text in ('CALL add {"a": 1, "b": 1}', 'CALL stock_level {"item": "gizmo"}'):
+            # The stub echoes a JSON result; respond writes that out as the tool's own line.
+            for text, answer in (
+                ('CALL add {"a": 1, "b": 1}', "The tool said: 2"),
+                (
+                    'CALL stock_level {"item": "gizmo"}',
+                    'stock_level: {"item":"gizmo","in_stock":3}',
+                ),
+            ):
                 page.fill("#input", text)
                 page.press("#input", "Enter")
                 expect(page.locator(".msg.assistant:not(.pending)").last).to_contain_text(
-                    "The tool said", timeout=30_000
+                    answer, timeout=30_000
                 )
             add = page.locator(".tool[data-tool=add] .source")
             expect(add).to_have_text("mcp · alpha")
