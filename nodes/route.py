@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from datetime import UTC, datetime
@@ -72,8 +73,11 @@ async def route(state: State, runtime: Runtime[Context], *, deps: Deps) -> dict[
         remembered = remember_call(reset.get("grounding"), ctx, deps, message_text(messages[-1]))
         if remembered is not None:
             return {**reset, **remembered}
-        decision = decide_turn(
-            deps.intent, deps.run_builtin_specs(ctx), specs, ctx.client_mode,
+        # In a thread: the intent model is numpy work (its encoder, when asked, tens of ms; its
+        # first load about a second), and on the event loop it would stall every other request
+        # and the replicas' lease heartbeat with it.
+        decision = await asyncio.to_thread(
+            decide_turn, deps.intent, deps.run_builtin_specs(ctx), specs, ctx.client_mode,
             last_user_text(messages),
         )  # fmt: skip
         reset["intent"] = decision
@@ -184,17 +188,26 @@ def ask_instead(
     """On a small local model (which picks among tools about as well as chance), a request the
     intent model is unsure of is not handed to it: a clear request still gets its calls (from
     detect-intent, with no model call), anything else a short question naming the likeliest
-    tools, in the user's language. A capable backend, or a request that shares words with the
+    tools, in the user's language, unless no tool is likely enough to ask about (then it is
+    chat). A capable backend, or a request that shares words with the
     operator's own tools, goes to the model as before (None)."""
     if not deps.backend_for(ctx).answer_from_results or decision.get("others"):
         return None
     if clear_calls(text, known_tools(deps.builtin_specs, specs, ctx.client_mode)):
         return {}  # detect-intent makes the clear request's calls
+    if decision.get("tool_odds", 1.0) < WORTH_ASKING:
+        # No tool is nearly as likely as none ("Tell me one short fact about the sea."): a
+        # question about tools would puzzle the user; plain chat, with no tool schemas.
+        return {"intent": {**decision, "kind": "chat"}}
     question = clarifying_question(text, decision["ranked"])
     if question is None:
         return None
     return {"intent": {**decision, "kind": "ask"}, "draft": question, "draft_by": ASKED_BY}
 
+
+WORTH_ASKING = 0.25
+"""An unsure request gets the clarifying question only when its likeliest tool is at least a
+quarter as likely as no tool at all; below that it is chat."""
 
 ASKED_BY = "toolloom"
 """Who wrote a clarifying question (no model call)."""

@@ -30,6 +30,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -368,8 +369,11 @@ async def open_runtime(
                 "send requests run even when the user did not ask for them (a page or file the "
                 "agent reads can make it do so); use it only for trusted batch jobs"
             )
+        intent = intent_from(settings)
+        if intent is not None:  # the encoder loaded now, not by (and on the loop of) a request
+            threading.Thread(target=intent.warm, name="intent-warm-up", daemon=True).start()
         builder = build_graph(
-            pool, toolbox, defaults=context, intent=intent_from(settings), memory=settings.memory
+            pool, toolbox, defaults=context, intent=intent, memory=settings.memory
         )
         graph = compile_checkpointed(builder, checkpointer, memory)
         coordinator = await stack.enter_async_context(

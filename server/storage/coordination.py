@@ -16,7 +16,7 @@ One interface, :class:`Coordinator`, two implementations:
     is polling (25 ms doubling to 250 ms) behind a per-thread asyncio lock, so waiters inside one
     process queue in order and only the first of them polls the database; across replicas the
     order is whoever polls first after the release.
-  * **Run leases**: ``Store.start_run`` records the replica id and a heartbeat; a background task
+  * **Run leases**: ``Store.start_run`` records the replica id and a heartbeat; a thread of its own
     renews the heartbeat of this replica's running runs (and its thread leases) every
     ``lease / 3`` seconds; a sweeper on every replica, every ``lease / 2`` seconds, marks
     ``interrupted`` the running runs whose heartbeat is older than ``lease`` and hands their
@@ -48,6 +48,7 @@ import abc
 import asyncio
 import contextlib
 import logging
+import threading
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -181,6 +182,8 @@ class DatabaseCoordinator(Coordinator):
         self.poll = poll
         self._held: dict[str, str] = {}  # holder -> thread id
         self._tasks: list[asyncio.Task[None]] = []
+        self._beating: threading.Thread | None = None
+        self._stop_beating = threading.Event()
 
     def held(self) -> dict[str, str]:
         """holder -> thread id of the thread leases this replica holds now."""
@@ -222,8 +225,16 @@ class DatabaseCoordinator(Coordinator):
         own = await asyncio.to_thread(self.store.leases.interrupt_replica_runs, self.replica_id)
         await self._interrupted(own, f"replica {self.replica_id} restarted")
         expired = await self.sweep()
+        # The heartbeat is an OS thread of its own, not a task: a lease says "this replica is
+        # alive", and must not lapse because the event loop was busy for a few seconds (on a
+        # loaded machine another replica then took the thread mid-run and two runs' messages
+        # interleaved). The sweeper may run late: it only marks other replicas' runs.
+        self._stop_beating.clear()
+        self._beating = threading.Thread(
+            target=self._beat_until_stopped, name="lease-heartbeat", daemon=True
+        )
+        self._beating.start()
         self._tasks = [
-            asyncio.create_task(self._every(self.lease / 3, self.heartbeat), name="run-heartbeat"),
             asyncio.create_task(self._every(self.lease / 2, self.sweep), name="run-sweeper"),
         ]
         return sorted({*own, *expired})
@@ -235,19 +246,31 @@ class DatabaseCoordinator(Coordinator):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._tasks = []
+        self._stop_beating.set()
+        if self._beating is not None:
+            await asyncio.to_thread(self._beating.join, self.lease)
+            self._beating = None
 
-    async def heartbeat(self) -> None:
-        """Renew this replica's running runs and thread leases once."""
-        holders = list(self._held)
-        renewed = await asyncio.to_thread(
-            self.store.leases.renew_leases, self.replica_id, holders, self.lease
-        )
-        for holder in holders:
+    def _beat_until_stopped(self) -> None:
+        while not self._stop_beating.wait(self.lease / 3):
+            try:
+                self.heartbeat()
+            except DatabaseUnavailable as error:
+                log.warning("heartbeat skipped: %s", error)
+            except Exception:
+                log.exception("heartbeat failed")
+
+    def heartbeat(self) -> None:
+        """Renew this replica's running runs and thread leases once (blocking: the heartbeat's
+        own thread calls it)."""
+        held = dict(self._held)  # one copy: the event loop adds and removes holders meanwhile
+        renewed = self.store.leases.renew_leases(self.replica_id, list(held), self.lease)
+        for holder, thread_id in held.items():
             if holder not in renewed and holder in self._held:
                 log.warning(
                     "lost the lease of thread %s (the database was out of reach longer than "
                     "TOOLLOOM_RUN_LEASE); another run may have started on it",
-                    self._held[holder],
+                    thread_id,
                 )
 
     async def sweep(self) -> list[str]:
