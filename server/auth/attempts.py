@@ -1,6 +1,7 @@
 """Failed authentications per client address, in a sliding 60-second window.
 
-After ``limit`` failures (401s) from one address within 60 seconds, every further request from
+After ``limit`` failures (401s to a credential that was tried: a request that carried none is
+not an attempt) from one address within 60 seconds, every further request from
 that address is answered 429 with ``Retry-After`` (the seconds until its oldest failure leaves the
 window), before its credentials are looked at: a key guesser is slowed to ``limit`` tries a
 minute, and a custom handler that asks an identity provider is not called for it. Other

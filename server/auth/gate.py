@@ -127,6 +127,19 @@ class Authenticator:
         return rule.scope in principal.scopes
 
 
+CREDENTIAL_HEADERS = ("authorization", "x-api-key", "cookie")
+"""Where a request carries what it authenticates with (a key, a token, a session cookie)."""
+
+
+def presented_credentials(refusal: Refusal, headers: Mapping[str, str]) -> bool:
+    """Whether a 401 answered a credential that was tried (a failed attempt, counted against the
+    address), not a request that carried none: the web page opened on a keyed server asks for
+    its status before the user has typed a key, and must not lock the user out for a minute."""
+    if refusal.reason == "missing":
+        return False
+    return any(headers.get(name, "").strip() for name in CREDENTIAL_HEADERS)
+
+
 class AuthGate:
     """The middleware. ``public`` is the set of (method, path) answered without credentials;
     ``authenticator`` returns the running app's :class:`Authenticator` (None while starting)."""
@@ -202,7 +215,7 @@ class AuthGate:
         try:
             principal = await auth.authenticate(scope, headers)
         except Refusal as refusal:
-            if refusal.status == 401:
+            if refusal.status == 401 and presented_credentials(refusal, headers):
                 await auth.failures.failed(address)
             raise
         if not auth.permitted(principal, rule):

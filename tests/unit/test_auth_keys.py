@@ -153,6 +153,23 @@ def test_failed_attempts_from_one_address_are_throttled_and_counted(tmp_path: Pa
         assert {k: after[k] - before[k] for k in after} == {"invalid": 6, "throttled": 4}
 
 
+def test_requests_without_credentials_are_refused_but_not_counted_as_attempts(
+    tmp_path: Path,
+) -> None:
+    """The web page on a keyed server asks for its status before a key is typed: those 401s are
+    not guesses, and must not lock the address out; a tried key still counts."""
+    with app_client(tmp_path, api_keys="ops=good-key", auth_failures_per_minute=3) as client:
+        bare = [client.post("/threads/search", json={}) for _ in range(10)]
+        assert [r.status_code for r in bare] == [401] * 10
+        assert (
+            client.post("/threads/search", json={}, headers=bearer("good-key")).status_code == 200
+        )
+        tried = [
+            client.post("/threads/search", json={}, headers=bearer(f"bad-{i}")) for i in range(4)
+        ]
+        assert [r.status_code for r in tried] == [401] * 3 + [429]
+
+
 async def test_the_failure_window_slides() -> None:
     now = [1000.0]
     limiter = FailureLimiter(3, clock=lambda: now[0])
