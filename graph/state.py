@@ -42,6 +42,10 @@ class Decision(TypedDict):
     """For those tools, the arguments that were found."""
     ranked: list[str]
     """The tools the intent model ranks highest, best first."""
+    tool_odds: NotRequired[float]
+    """On an unsure decision: how much likelier the best-ranked tool is than no tool (its
+    probability over the probability of none). Below :data:`nodes.route.WORTH_ASKING` no tool is
+    worth a question ("Tell me one short fact about the sea.")."""
     others: NotRequired[list[str]]
     """Tools the intent model does not know (MCP and Python tools) that share words with the
     request, best first (BM25, :mod:`nodes.ranking`): the model is shown them too."""

@@ -58,7 +58,11 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
         # a named table: read it or change it, as its verbs say (not the numbers beside it)
         intent = replace(intent, tools=tuple(table), abstain=False, joined=len(table) > 1)
     if intent.abstain:
-        return Decision(kind="unsure", calls=[], missing={}, known={}, ranked=ranked)
+        best = max((p for name, p in intent.ranked if name in allowed), default=0.0)
+        odds = best / max(intent.none_score, 1e-9)
+        return Decision(
+            kind="unsure", calls=[], missing={}, known={}, ranked=ranked, tool_odds=odds
+        )
     if not intent.tools:
         # "hoeveel is achttien keer zeven?": arithmetic written out with a question around it
         # is a calculation whatever the model says (unless it is already done, or a concept).

@@ -199,6 +199,17 @@ async def test_unsure_on_a_small_model_asks_which_tool_in_the_users_language() -
         assert not calls_of(state)
 
 
+async def test_unsure_with_no_likely_tool_is_chat_not_a_question_about_tools() -> None:
+    """The intent model abstains, but no tool is nearly as likely as none: the small model
+    answers as in plain chat (no tool schemas), it is not asked which tool it means."""
+    recorder = Recorder("The sea covers about 71% of the Earth.")
+    state = await turn("Tell me one short fact about the sea.", recorder)
+    (call,) = recorder.calls
+    assert "tools" not in call["kwargs"]
+    assert state["messages"][-1].content == "The sea covers about 71% of the Earth."
+    assert not calls_of(state)
+
+
 async def test_unsure_on_a_capable_backend_still_asks_the_model() -> None:
     recorder = Recorder("Which numbers do you mean?")
     state = await turn("die Zahlen von gestern bitte", recorder, answer_from_results=False)
