@@ -59,8 +59,12 @@ _WRITING = re.compile(
 
 
 def writing_asked(text: str) -> bool:
-    """A request for a piece of writing or a translation, with no file, address or data in it."""
-    return bool(_WRITING.search(text)) and not (paths(text) or urls(text) or json_literals(text))
+    """A request for a piece of writing or a translation, with no file, address or data (JSON,
+    lines of CSV) in it."""
+    rows = [line for line in text.splitlines() if line.count(",") or "\t" in line]
+    return bool(_WRITING.search(text)) and not (
+        paths(text) or urls(text) or json_literals(text) or len(rows) >= 2
+    )
 
 
 _EN_PAST = re.compile(r"\b(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?$", re.IGNORECASE)

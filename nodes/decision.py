@@ -27,6 +27,7 @@ from intent.clear import arithmetic_calls
 from intent.evident import evident_second
 from intent.extract import extract_all
 from intent.model import Intent, IntentModel, shipped
+from intent.not_asked import writing_asked
 from intent.safety import concept_question, unbacked, worked_result
 from intent.table_asks import table_tools
 from intent.web import assign_urls, web_tools
@@ -53,6 +54,9 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     """The decision for a user message, among the ``allowed`` built-ins."""
     intent: Intent = model.classify(text)
     ranked = [name for name in intent.top(RANKED_TOOLS) if name in allowed]
+    if writing_asked(text):
+        # a poem, a joke, a translation, with no data or file named: the answer is the text
+        return Decision(kind="chat", calls=[], missing={}, known={}, ranked=ranked)
     table = table_tools(intent.tools, text)
     if table is not None and set(table) <= set(allowed):
         # a named table: read it or change it, as its verbs say (not the numbers beside it)

@@ -8,8 +8,14 @@ from __future__ import annotations
 import pytest
 
 from intent.grounding import asked_kinds
+from intent.model import IntentModel
 from intent.not_asked import keywords_discussed, past_action, writing_asked
 from intent.sql import described_sql
+from nodes.decision import decide_turn
+from tools.registry import build_tools
+from tools.specs import ToolSpec
+
+SPECS = [ToolSpec.from_tool(tool) for tool in build_tools()]
 
 
 @pytest.mark.parametrize(
@@ -71,3 +77,35 @@ def test_a_korean_folder_is_not_a_table() -> None:
         'INSERT INTO "직원" VALUES (?, ?)',
         ["박서준", 41],
     )
+
+
+@pytest.fixture(scope="module")
+def model() -> IntentModel:
+    return IntentModel.load()
+
+
+def _decision(model: IntentModel, text: str) -> tuple[str, set[str]]:
+    decision = decide_turn(model, SPECS, SPECS, False, text)
+    assert decision is not None
+    return decision["kind"], {c["name"] for c in decision["calls"]} | set(decision["missing"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Schreib mir einen Witz über Montage und Kaffee, höchstens drei Zeilen",
+        "translate into French: the meeting moves to 3 pm on Friday",
+        "напиши короткий стишок про кота, который боится пылесоса",
+        "à quoi bon calculer la moyenne de 4, 8 et 15 si la médiane suffit ?",
+        "what good is a standard deviation of 2, 4 and 9 when I only need the total?",
+    ],
+)
+def test_writing_and_what_good_questions_are_chat(model: IntentModel, text: str) -> None:
+    assert _decision(model, text) == ("chat", set())
+
+
+def test_the_same_numbers_asked_for_are_still_a_call(model: IntentModel) -> None:
+    assert _decision(model, "calcule la moyenne de 4, 8 et 15")[1] == {"statistics"}
+    assert _decision(model, "translate this CSV to JSON:\nname,age\nAna,31\nBo,45")[1] == {
+        "data_transform"
+    }
