@@ -1,0 +1,61 @@
+"""Pasted JSON asked about by a key or a value of it is a query (issue 29), by kind: the model's
+pull toward json_parse (the word JSON) or toward the calculator and statistics (the numbers in it)
+does not decide; a check, a reshaping, a computation, rows and columns stay with the model."""
+
+from __future__ import annotations
+
+import pytest
+
+from intent.json_asks import json_tools
+from intent.model import IntentModel
+from nodes.decision import decide_turn
+from tools.registry import build_tools
+from tools.specs import ToolSpec
+
+SPECS = [ToolSpec.from_tool(tool) for tool in build_tools()]
+CARS = '[{"modell": "Kombi", "farbe": "rot", "preis": 25900}, {"modell": "Mini", "farbe": "blau", "preis": 14500}]'
+CLIENTS = '[{"klient": "Nowak", "miasto": "Gdańsk", "kraj": "PL"}, {"klient": "Berg", "miasto": "Malmö", "kraj": "SE"}]'
+
+
+@pytest.fixture(scope="module")
+def model() -> IntentModel:
+    return IntentModel.load()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"aus diesem JSON bitte nur die Farben der Autos über 20000 Euro: {CARS}",
+        f"z tego JSON-a wypisz miasta klientów z kraju PL:\n{CLIENTS}",
+        'quanto vale timeout qui? {"timeout": 30, "retries": 3, "verbose": false}',
+        'このレスポンスの user の login だけ教えて {"user": {"id": 7, "login": "ken"}, "ok": true}',
+        f"dans ce JSON, qui a une Kombi ? {CARS}",
+    ],
+)
+def test_a_question_about_pasted_json_is_a_query(model: IntentModel, text: str) -> None:
+    decision = decide_turn(model, SPECS, SPECS, False, text)
+    assert decision is not None
+    assert {c["name"] for c in decision["calls"]} | set(decision["missing"]) == {"json_query"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"is this JSON valid? {CARS}",
+        f"sort this JSON by preis: {CARS}",
+        f"average preis in this JSON: {CARS}",
+        f"keep only the rows with farbe rot from this JSON: {CARS}",
+        f"save the farbe values of this JSON to cars/colours.txt: {CARS}",
+        f"which modell is cheapest? {CARS}",  # records, no word of JSON: rows to keep or drop
+    ],
+)
+def test_other_asks_about_json_are_left_to_the_model(text: str) -> None:
+    assert json_tools(["json_parse"], text) is None
+
+
+def test_only_data_tools_are_replaced() -> None:
+    text = f"from this JSON the farbe of the Kombi, and write it to notes.txt {CARS}"
+    assert json_tools(["json_query", "file_write"], text) is None
+    assert json_tools(["calculator"], f"from this JSON the farbe of the Kombi {CARS}") == [
+        "json_query"
+    ]
