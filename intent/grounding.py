@@ -70,7 +70,7 @@ _FILE_VERB = re.compile(
     r"sobrescrev\w*|alter\w*|substitu\w*|"
     # it, nl, ru, tr, pl
     r"scriv\w*|salva\w*|memorizz\w*|aggiung\w*|crea\w*|modific\w*|sostitu\w*|annot\w*|"
-    r"schrijf\w*|schrijv\w*|opslaan|sla(?:at)?|bewaar\w*|voeg\w*|toevoeg\w*|maak\w*|wijzig\w*|"
+    r"(?:weg|op|neer|bij|over)?schrij[fv]\w*|opslaan|sla(?:at)?|bewaar\w*|voeg\w*|toevoeg\w*|maak\w*|wijzig\w*|"
     r"vervang\w*|запиш\w*|запис\w*|сохран\w*|добав\w*|созда\w*|допиш\w*|измен\w*|замен\w*|"
     r"yaz\w*|kaydet\w*|ekle\w*|oluştur\w*|olustur\w*|değiştir\w*|degistir\w*|zapisz\w*|"
     r"zapisa\w*|dopisz\w*|dodaj\w*|utwórz\w*|utworz\w*|stwórz\w*|zmień\w*|zmien\w*|zamień\w*)\b|"

@@ -18,6 +18,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from intent.records import records_in
+from intent.table_asks import DATABASE, named_table
 from intent.text import blank, json_literals, paths, urls
 
 _REPLACEABLE = frozenset(
@@ -106,3 +108,19 @@ def json_tools(chosen: Sequence[str], text: str) -> list[str] | None:
     if any(_named(word, folded) for word in keys | values):
         return ["json_query"]
     return None
+
+
+def csv_tools(chosen: Sequence[str], text: str) -> list[str] | None:
+    """``["data_transform"]`` for lines of CSV pasted with words of rows, columns, sorting,
+    grouping or converting (and none of computing), or None. With no table named, the rows
+    are the pasted ones: a database tool chosen for them is replaced too."""
+    replaceable = _REPLACEABLE if named_table(text) else _REPLACEABLE | set(DATABASE)
+    if set(chosen) - replaceable or json_literals(text):
+        return None
+    records = records_in(text)
+    if records is None:
+        return None
+    rest = blank(text, [records.span])
+    if paths(rest) or urls(rest) or _COMPUTE.search(rest) or not _RESHAPE.search(rest):
+        return None
+    return ["data_transform"]
