@@ -24,7 +24,7 @@ from typing import Any
 
 from graph.state import Decision
 from intent.clear import arithmetic_calls
-from intent.evident import evident_second
+from intent.evident import evident_read, evident_second
 from intent.extract import extract_all
 from intent.file_asks import file_tools
 from intent.json_asks import csv_tools, json_tools
@@ -86,7 +86,7 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     chosen = [name for name in web_tools(intent.tools, text) if name in allowed]
     if len(chosen) < len(intent.tools):  # a chosen tool is not on offer (switched off)
         return Decision(kind="unsure", calls=[], missing={}, known={}, ranked=ranked)
-    second = evident_second(chosen, text)
+    second = evident_second(chosen, text) or evident_read(chosen, text)
     if second is not None and second in allowed:
         chosen.append(second)  # "... en hoeveel is drie tot de macht twaalf?": plain to read
     calls: list[dict[str, Any]] = []
