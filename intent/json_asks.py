@@ -7,7 +7,8 @@ intent model hears "JSON" and reaches for ``json_parse``, or hears the numbers i
 for the calculator or statistics. :func:`json_tools` decides from the words instead: such a
 request is ``json_query``. Left to the model: a request to check, parse or format the JSON, to
 sort, group or convert it, to compute over it, anything about rows or columns (records kept or
-dropped: ``data_transform``), and a request that also names a file or an address.
+dropped: ``data_transform``), and a request that also names a file or an address. A request to
+check it (valid, well formed, parses?) that names none of its keys is ``json_parse``.
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ def _named(word: str, rest: str) -> bool:
 
 
 def json_tools(chosen: Sequence[str], text: str) -> list[str] | None:
-    """``["json_query"]`` for pasted JSON asked about by a key or value of it, or None."""
+    """``["json_query"]`` for pasted JSON asked about by a key or value of it, ``["json_parse"]``
+    for one to check as a whole (valid? well formed?), or None."""
     if set(chosen) - _REPLACEABLE:
         return None  # a file, a URL, a table: the model's choice is about something else
     literals = json_literals(text)
@@ -99,15 +101,16 @@ def json_tools(chosen: Sequence[str], text: str) -> list[str] | None:
     value = json.loads(data.text)
     if not (_NAMED_JSON.search(rest) or isinstance(value, dict)):
         return None  # a list of records with no word of JSON: rows to keep or drop
-    if _CHECK.search(rest) or _RESHAPE.search(rest) or _COMPUTE.search(rest):
+    if _RESHAPE.search(rest) or _COMPUTE.search(rest):
         return None
     keys: set[str] = set()
     values: set[str] = set()
     _keys_and_values(value, keys, values)
     folded = _fold(rest)
-    if any(_named(word, folded) for word in keys | values):
-        return ["json_query"]
-    return None
+    named = any(_named(word, folded) for word in keys | values)
+    if _CHECK.search(rest):
+        return None if named else ["json_parse"]  # "is it valid?", about the whole of it
+    return ["json_query"] if named else None
 
 
 def csv_tools(chosen: Sequence[str], text: str) -> list[str] | None:

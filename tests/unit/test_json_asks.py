@@ -1,6 +1,7 @@
 """Pasted JSON asked about by a key or a value of it is a query (issue 29), by kind: the model's
 pull toward json_parse (the word JSON) or toward the calculator and statistics (the numbers in it)
-does not decide; a check, a reshaping, a computation, rows and columns stay with the model."""
+does not decide; a check of the whole JSON is a parse; a reshaping, a computation, rows and
+columns stay with the model."""
 
 from __future__ import annotations
 
@@ -41,7 +42,6 @@ def test_a_question_about_pasted_json_is_a_query(model: IntentModel, text: str) 
 @pytest.mark.parametrize(
     "text",
     [
-        f"is this JSON valid? {CARS}",
         f"sort this JSON by preis: {CARS}",
         f"average preis in this JSON: {CARS}",
         f"keep only the rows with farbe rot from this JSON: {CARS}",
@@ -59,3 +59,23 @@ def test_only_data_tools_are_replaced() -> None:
     assert json_tools(["calculator"], f"from this JSON the farbe of the Kombi {CARS}") == [
         "json_query"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'la config non parte, controlla se questo JSON è valido: {"porta": 8080, "debug": true,}',
+        'проверь, корректный ли это JSON: {"retries": 3, "backoff": [1, 2, 4]}',
+        '帮我看看这段 JSON 格式对不对：{"a": 1, "b": [2, 3]}',
+    ],
+)
+def test_a_check_of_the_whole_json_is_a_parse(model: IntentModel, text: str) -> None:
+    decision = decide_turn(model, SPECS, SPECS, False, text)
+    assert decision is not None
+    assert {c["name"] for c in decision["calls"]} | set(decision["missing"]) == {"json_parse"}
+
+
+def test_a_check_naming_a_key_is_left_to_the_model() -> None:
+    text = f"is this JSON valid, and which farbe has the Kombi? {CARS}"
+    assert json_tools(["json_parse"], text) is None
+    assert json_tools(["json_query"], f"is this JSON valid? {CARS}") == ["json_parse"]
