@@ -19,7 +19,8 @@ from collections.abc import Sequence
 from intent import places
 from intent.clear import arithmetic_calls
 from intent.readers import PROCESS_WORD, TIME_QUESTION
-from intent.safety import concept_question, worked_result
+from intent.safety import ENV_CUE, concept_question, worked_result
+from intent.table_asks import READ
 from intent.text import blank, folders, json_literals, paths, urls
 
 _NO_SUM_WITH = frozenset({"calculator", "statistics", "data_transform", "json_query", "json_parse"})
@@ -99,6 +100,44 @@ def evident_read(chosen: Sequence[str], text: str) -> str | None:
         for f in folders(plain)
         if not any(p.start <= f.start < p.end for p in named)
         and re.fullmatch(r"[a-z0-9_\-./~]*[a-z][a-z0-9_\-./~]*", f.text)  # not 116/4, Asia/Tokyo
+    ]
+    if not named and len(in_files) == 1:
+        return "file_list"
+    return None
+
+
+_EXPLAIN = re.compile(
+    r"\bexplain|\bwhat\s+(?:is|are|does)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:for|mean)|erkl[äa]r|expli|"
+    r"spieg|uitleg|leg\s+uit|объясн|что\s+такое|açıkla|nedir|wyjaśnij|wyjasnij|co\s+to\s+jest|"
+    r"설명|뭐야\s*\?*$|説明|とは|解释|解釋|是什么|"
+    r"\bshould\b|\bsollte\w*|\bdevrai\w*|\bdeber[íi]a\w*|\bdeveria\w*|\bdovrebb\w*|\bдолж\w*|"
+    r"\bpowinn\w*|\bmeli\b|"
+    # how-to: "wie beende ich einen Prozess?", "how do I kill a process?"
+    r"\bhow\s+(?:do|can|to|should)\b|\bwie\s+\w+\s+(?:ich|man)\b|\bcomment\b|\bc[óo]mo\b|"
+    r"\bcome\s+(?:si|posso|faccio)\b|\bhoe\b|\bкак\b|\bnas[ıi]l\b|\bjak\b|어떻게|どうやって|怎么|怎麼|如何",
+    re.IGNORECASE,
+)
+
+
+def evident_single(text: str) -> str | None:
+    """The one read a request names outright where the intent model chose nothing (a language
+    its phrasebooks lack): a variable by its name and the word for one, the processes or a
+    folder's path with a word of showing or asking. Never for a concept or an explanation."""
+    if concept_question(text) or worked_result(text) or _EXPLAIN.search(text):
+        return None
+    plain = blank(text, [*urls(text), *json_literals(text)])
+    if _VARIABLES.search(plain) and ENV_CUE.search(plain):
+        return "environment"
+    if not READ.search(plain):
+        return None
+    if _PROCESSES.search(plain):
+        return "process_list"
+    named = paths(plain)
+    in_files = [
+        f
+        for f in folders(plain)
+        if not any(p.start <= f.start < p.end for p in named)
+        and re.fullmatch(r"[a-z0-9_\-./~]*[a-z][a-z0-9_\-./~]*", f.text)
     ]
     if not named and len(in_files) == 1:
         return "file_list"

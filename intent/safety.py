@@ -30,7 +30,7 @@ from tools.system import ENV_ALLOWLIST
 CHANGES = {"file_write": "file", "database_execute": "database"}
 PRIVATE = frozenset({"environment", "file_read", "process_list"})
 
-_ENV_CUE = re.compile(
+ENV_CUE = re.compile(
     r"\benv\b|\benv(?:ironment)?[\s_-]?var|environment|variabl|umgebung|entorno|ambiente|"
     r"omgeving|окружени|переменн|ortam|değişken|degisken|środowisk|srodowisk|zmienn|"
     r"환경\s*변수|環境変数|环境变量|環境變數|\$[A-Z_]{2,}",
@@ -166,7 +166,7 @@ def unbacked(
             ):
                 out.add(tool)
         elif tool == "environment":
-            if extra and not (_ENV_CUE.search(text) or _env_named(text)):
+            if extra and not (ENV_CUE.search(text) or _env_named(text)):
                 out.add(tool)
         elif tool == "process_list":
             if extra and not _PROCESS_CUE.search(text):

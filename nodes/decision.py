@@ -24,7 +24,7 @@ from typing import Any
 
 from graph.state import Decision
 from intent.clear import arithmetic_calls
-from intent.evident import evident_read, evident_second
+from intent.evident import evident_read, evident_second, evident_single
 from intent.extract import extract_all
 from intent.file_asks import file_tools
 from intent.json_asks import csv_tools, json_tools
@@ -32,6 +32,7 @@ from intent.model import Intent, IntentModel, shipped
 from intent.not_asked import writing_asked
 from intent.safety import concept_question, unbacked, worked_result
 from intent.table_asks import table_tools
+from intent.text import paths
 from intent.web import assign_urls, web_tools
 from nodes.ranking import rank_tools
 from tools.specs import ToolSpec
@@ -69,6 +70,12 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
         # pasted JSON asked about by a key or value: a query (not its numbers, not a parse); CSV
         # with words of rows or sorting: a transform; one file named, with its verbs: write or read
         intent = replace(intent, tools=tuple(asked), abstain=False, joined=False)
+    unreadable = intent.tools == ("file_read",) and not paths(text)  # a read of no file named
+    single = evident_single(text) if not intent.tools or unreadable else None
+    if single is not None and single in allowed:
+        # "en çok CPU kullanan 5 süreci göster": one read named outright, in a language the
+        # phrasebooks lack; the safety rules below still hold it to its cue
+        intent = replace(intent, tools=(single,), abstain=False, joined=False)
     if intent.abstain:
         best = max((p for name, p in intent.ranked if name in allowed), default=0.0)
         odds = best / max(intent.none_score, 1e-9)

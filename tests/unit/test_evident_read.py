@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from intent.evident import evident_read
+from intent.evident import evident_read, evident_single
 from intent.model import IntentModel
 from intent.text import boundaries
 from nodes.decision import decide_turn
@@ -63,3 +63,32 @@ def test_a_joining_word_inside_a_number_is_no_cut() -> None:
     assert boundaries("quanto é dois mil e trezentos menos nove") == []
     assert boundaries("calcula ciento y cinco por dos") == []
     assert boundaries("what is three and what is four") != []
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("TZ ortam değişkeni neye ayarlı?", "environment"),
+        ("hangi süreçler en çok bellek kullanıyor, göster", "process_list"),
+        ("tu peux me lister ce qui se trouve dans devis/2023 ?", "file_list"),
+    ],
+)
+def test_one_read_named_outright_where_the_model_chose_none(
+    model: IntentModel, text: str, tool: str
+) -> None:
+    decision = decide_turn(model, SPECS, SPECS, False, text)
+    assert decision is not None
+    assert {c["name"] for c in decision["calls"]} | set(decision["missing"]) == {tool}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wie beende ich einen Prozess unter Linux?",  # how-to
+        "explain what the TZ environment variable is for",  # an explanation
+        "should PATH be an environment variable or a config entry?",  # a concept
+        "Süreç ve iş parçacığı arasındaki fark nedir?",  # a difference
+    ],
+)
+def test_no_single_read_for_a_question_about_it(text: str) -> None:
+    assert evident_single(text) is None
