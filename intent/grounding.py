@@ -64,7 +64,7 @@ _FILE_VERB = re.compile(
     r"leg(?:e|en|t)?|notier\w*|[üu]berschreib\w*|ablegen|[äa]nder\w*|ersetz\w*|"
     # es
     r"escrib\w*|guard\w*|almacen\w*|añad\w*|anad\w*|agreg\w*|crea\w*|cree\w*|pon(?:er|ga|lo|la)?|"
-    r"sobrescrib\w*|registr\w*|anot\w*|modific\w*|cambi\w*|reemplaz\w*|"
+    r"sobrescrib\w*|registr\w*|anot\w*|apunt\w*|modific\w*|cambi\w*|reemplaz\w*|"
     # pt
     r"escrev\w*|salv\w*|grav\w*|armazen\w*|acrescent\w*|adicion\w*|cri[ae]\w*|coloc\w*|"
     r"sobrescrev\w*|alter\w*|substitu\w*|"

@@ -50,8 +50,8 @@ _RESHAPE = re.compile(
     re.IGNORECASE,
 )
 _COMPUTE = re.compile(
-    r"\b(?:average|mean|median|sum|total|std|deviation|durchschnitt\w*|mittelwert|summe|"
-    r"moyenne|m[ée]diane|somme|promedio|media|mediana|suma|m[ée]dia|soma|gemiddeld\w*|som|"
+    r"\b(?:average|mean|median\w*|sum|total|std|deviation|durchschnitt\w*|mittelwert|summe|"
+    r"moyenne|m[ée]diane|somme|promedio|media|suma|m[ée]dia|soma|gemiddeld\w*|som|"
     r"totaal|средн\w*|сумм\w*|медиан\w*|ortalama\w*|toplam\w*|medyan\w*|[śs]redni\w*)\b|"
     r"평균|합계|중앙값|平均|合計|中央値|总和|總和|合计|中位数",
     re.IGNORECASE,
@@ -127,3 +127,35 @@ def csv_tools(chosen: Sequence[str], text: str) -> list[str] | None:
     if paths(rest) or urls(rest) or _COMPUTE.search(rest) or not _RESHAPE.search(rest):
         return None
     return ["data_transform"]
+
+
+_SORTING = re.compile(
+    r"\b(?:sort\w*|order\s+by|rank\w*|tri(?:e|er|ez)|classe[rz]?|ordena\w*|ordene|ordin\w*|"
+    r"sorteer\w*|сортир\w*|отсортир\w*|s[ıi]rala\w*|sortuj\w*|posortuj\w*)\b|"
+    r"정렬|순으로|並べ替|並び替|ソート|排序|排列",
+    re.IGNORECASE,
+)
+_GROUPING = re.compile(
+    r"\b(?:group\w*|gruppier\w*|regroup\w*|agrup\w*|raggrupp\w*|groepeer\w*|группир\w*|"
+    r"сгруппир\w*|grupla\w*|grupuj\w*|pogrupuj\w*)\b|그룹|グループ|分组|分組",
+    re.IGNORECASE,
+)
+
+
+def sort_and_compute(chosen: Sequence[str], text: str) -> list[str] | None:
+    """``["data_transform", "statistics"]`` for records pasted with a request to sort them and
+    one to compute over them ("sort by age and give the mean age"), or None. Grouping with a
+    computation is one transform (an aggregate), left as it is."""
+    if set(chosen) - _REPLACEABLE or (
+        len(chosen) > 1 and set(chosen) != {"data_transform", "statistics"}
+    ):
+        return None
+    records = records_in(text)
+    if records is None or len(records.rows) < 2:
+        return None
+    rest = blank(text, [records.span])
+    if paths(rest) or urls(rest) or _GROUPING.search(rest):
+        return None
+    if _SORTING.search(rest) and _COMPUTE.search(rest):
+        return ["data_transform", "statistics"]
+    return None

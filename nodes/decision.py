@@ -27,7 +27,7 @@ from intent.clear import arithmetic_calls
 from intent.evident import evident_read, evident_second, evident_single
 from intent.extract import extract_all
 from intent.file_asks import file_tools
-from intent.json_asks import csv_tools, json_tools
+from intent.json_asks import csv_tools, json_tools, sort_and_compute
 from intent.model import Intent, IntentModel, shipped
 from intent.not_asked import writing_asked
 from intent.safety import concept_question, unbacked, worked_result
@@ -64,12 +64,13 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     if table is not None and set(table) <= set(allowed):
         # a named table: read it or change it, as its verbs say (not the numbers beside it)
         intent = replace(intent, tools=tuple(table), abstain=False, joined=len(table) > 1)
-    asked = json_tools(intent.tools, text) or csv_tools(intent.tools, text)
+    asked = sort_and_compute(intent.tools, text) or json_tools(intent.tools, text)
+    asked = asked or csv_tools(intent.tools, text)
     asked = asked or file_tools(intent.tools, text)
     if asked is not None and set(asked) <= set(allowed):
         # pasted JSON asked about by a key or value: a query (not its numbers, not a parse); CSV
         # with words of rows or sorting: a transform; one file named, with its verbs: write or read
-        intent = replace(intent, tools=tuple(asked), abstain=False, joined=False)
+        intent = replace(intent, tools=tuple(asked), abstain=False, joined=len(asked) > 1)
     unreadable = intent.tools == ("file_read",) and not paths(text)  # a read of no file named
     single = evident_single(text) if not intent.tools or unreadable else None
     if single is not None and single in allowed:

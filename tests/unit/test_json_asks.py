@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from intent.json_asks import json_tools
+from intent.json_asks import json_tools, sort_and_compute
 from intent.model import IntentModel
 from nodes.decision import decide_turn
 from tools.registry import build_tools
@@ -79,3 +79,26 @@ def test_a_check_naming_a_key_is_left_to_the_model() -> None:
     text = f"is this JSON valid, and which farbe has the Kombi? {CARS}"
     assert json_tools(["json_parse"], text) is None
     assert json_tools(["json_query"], f"is this JSON valid? {CARS}") == ["json_parse"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        f"ordena por preis y dame la media de preis: {CARS}",
+        "posortuj według wyniku i podaj medianę wyniku:\nimie,wynik\nOla,31\nJan,27\nEwa,45",
+    ],
+)
+def test_sorting_and_a_computation_over_pasted_records_are_two_tools(
+    model: IntentModel, text: str
+) -> None:
+    assert sort_and_compute(["statistics"], text) == ["data_transform", "statistics"]
+    decision = decide_turn(model, SPECS, SPECS, False, text)
+    assert decision is not None
+    made = {c["name"] for c in decision["calls"]} | set(decision["missing"])
+    assert made == {"data_transform", "statistics"}
+
+
+def test_grouping_with_a_computation_is_one_transform() -> None:
+    text = "agrupa por farbe y calcula la media de preis: " + CARS
+    assert sort_and_compute(["data_transform"], text) is None
+    assert sort_and_compute(["statistics"], f"dame la media de preis: {CARS}") is None

@@ -109,3 +109,7 @@ def test_the_same_numbers_asked_for_are_still_a_call(model: IntentModel) -> None
     assert _decision(model, "translate this CSV to JSON:\nname,age\nAna,31\nBo,45")[1] == {
         "data_transform"
     }
+
+
+def test_spanish_noting_down_in_a_file_grounds_a_file_change() -> None:
+    assert "file" in asked_kinds("apunta en diario/junio.txt que el gato ya está vacunado")
