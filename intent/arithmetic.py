@@ -61,6 +61,14 @@ _PHRASES: list[tuple[str, str]] = [
         rf"{N}\s*(?:%|percent|pour\s*cent|prozent|por\s*ciento|por\s*cento|퍼센트|パーセント)(?!\s*[\d(])",
         r"(\1/100)",
     ),
+    # a quantity at a unit price: "23 Kisten à 6.49 €", "350 dólares a 17.2 pesos cada uno"
+    (rf"{N}\s+(?:[^\W\d]+\s+){{0,2}}(?:à|@)\s*{N}\s*(?=€|\$|£|eur|euro|dollar|fr\b)", r"(\1*\2)"),
+    (
+        rf"{N}\s+(?:[^\W\d]+\s+){{0,2}}(?:at|a|zu|por|per|à)\s+{N}\s*(?:€|\$|£|[^\W\d]+\s+)?"
+        rf"(?:each|apiece|cada\s+(?:un[oa]|um|uma|1)|chacun\w*|la\s+pi[èe]ce|pi[èe]ce|pro\s+st[üu]ck|das\s+st[üu]ck|"
+        rf"ciascun[oa]|al\s+pezzo|per\s+stuk|elk|каждый|за\s+штуку|tanesi|za\s+sztuk[ęe])",
+        r"(\1*\2)",
+    ),
     # roots
     (rf"(?:the\s+)?square\s+root\s+of\s+{N}", r"sqrt(\1)"),
     (rf"(?:the\s+)?cube\s+root\s+of\s+{N}", r"cbrt(\1)"),

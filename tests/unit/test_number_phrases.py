@@ -38,3 +38,23 @@ def test_the_sum_written_in_words_is_computed(text: str, value: float) -> None:
     calls = arithmetic_calls(text)
     assert len(calls) == 1
     assert float(evaluate(calls[0][1]["expression"])) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Wir haben 12 Flaschen Saft à 2,99 € gekauft. Was kostet das?", 35.88),
+        ("cuánto son 40 cuadernos a 3,5 euros cada uno", 140),
+        ("quanto custam 6 cadernos a 4 reais cada um?", 24),
+        ("how much is 18 tickets at 12.50 each?", 225),
+    ],
+)
+def test_a_quantity_at_a_unit_price(text: str, value: float) -> None:
+    calls = arithmetic_calls(text)
+    assert len(calls) == 1
+    assert float(evaluate(calls[0][1]["expression"])) == pytest.approx(value)
+
+
+@pytest.mark.parametrize("text", ["passe de 10 à 15 minutes", "de 3 à 5 personnes"])
+def test_a_range_is_no_unit_price(text: str) -> None:
+    assert arithmetic_calls(text) == []
