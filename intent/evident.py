@@ -74,6 +74,14 @@ _READ_FILE = re.compile(
     re.IGNORECASE,
 )
 _FILE_TOOLS = frozenset({"file_read", "file_list", "file_write"})
+_BESIDE_A_PAGE = frozenset({"calculator", "statistics", "time_now", "system_info"})
+"""First tools whose own arguments never hold a URL: a URL beside them is an ask of its own."""
+_LOOK = re.compile(
+    r"\b(?:look\s+at|check|read|see|open|visit|lies|schau\w*|regarde\w*|lis|mira|lee|olh[ae]|"
+    r"guarda|leggi|bekijk|kijk|lees|посмотри|прочитай|открой|bak|oku|a[çc]|zobacz|sprawd[źz]|przeczytaj)\b|"
+    r"봐|읽어|열어|見て|読んで|開いて|看看|看一下|查看|读一下|打开",
+    re.IGNORECASE,
+)
 
 
 def evident_read(chosen: Sequence[str], text: str) -> str | None:
@@ -93,6 +101,8 @@ def evident_read(chosen: Sequence[str], text: str) -> str | None:
         return "process_list"
     if first in _FILE_TOOLS:
         return None
+    if first in _BESIDE_A_PAGE and len(urls(text)) == 1 and _LOOK.search(plain):
+        return "web_scrape"  # "..., and look at https://x/y for what it recommends"
     if len(named) == 1 and _READ_FILE.search(plain):
         return "file_read"
     in_files = [

@@ -92,3 +92,18 @@ def test_one_read_named_outright_where_the_model_chose_none(
 )
 def test_no_single_read_for_a_question_about_it(text: str) -> None:
     assert evident_single(text) is None
+
+
+def test_a_page_to_look_at_beside_a_computation() -> None:
+    text = "durchschnitt von 4, 9, 11 und schau auf https://example.org/tips was empfohlen wird"
+    assert evident_read(["statistics"], text) == "web_scrape"
+    # no word of looking, or a first tool whose arguments may hold the URL: nothing added
+    assert evident_read(["statistics"], "durchschnitt von 4, 9, 11 https://example.org/x") is None
+    assert evident_read(["file_write"], "lies https://example.org/x und speichere a/b.txt") is None
+
+
+def test_a_two_part_request_with_a_page(model: IntentModel) -> None:
+    text = "12, 18, 30 的平均值是多少？再帮我看看 https://example.org/guide 上怎么说"
+    decision = decide_turn(model, SPECS, SPECS, False, text)
+    assert decision is not None
+    assert {c["name"] for c in decision["calls"]} == {"statistics", "web_scrape"}
