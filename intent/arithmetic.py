@@ -22,12 +22,29 @@ N = r"(\d+(?:\.\d+)?)"
 _I = re.IGNORECASE
 
 # Phrases whose operands sit around or after a word, in the order they are tried.
+_DISCOUNT = (
+    r"(?:discount|off|desconto|descuento|sconto|rabatt|remise|r[ée]duction|korting|скидк\w*|"
+    r"indirim\w*|rabat\w*|할인|割引|折扣)"
+)
 _PHRASES: list[tuple[str, str]] = [
-    # percentages: "15% of 80", "15 pour cent de 80", "80의 15%", "80的百分之15"
+    # a price with a discount: "189.90 com 15% de desconto", "15% off 80" (what is left to pay)
+    (
+        rf"{N}\s*(?:€|\$|£|euros?|reais|dollars?|d[óo]lares|zł|tl|руб\w*)?\s*"
+        rf"(?:com|con|with|mit|avec|met|z|ile|со?)\s+(?:(?:a|un|uma|una|einem|een)\s+)?{N}\s*%\s*"
+        rf"(?:de\s+|di\s+|of\s+)?{_DISCOUNT}",
+        r"(\1*(1-\2/100))",
+    ),
+    (
+        rf"{N}\s*%\s*(?:de\s+|di\s+)?{_DISCOUNT}\s*(?:on|sur|auf|en|em|su|op|на|od|to)?\s+"
+        rf"(?:the\s+|la\s+|le\s+|el\s+|o\s+|a\s+)?{N}",
+        r"(\2*(1-\1/100))",
+    ),
+    # percentages: "15% of 80", "15 pour cent de 80", "22% di iva su 850", "80의 15%", "80的百分之15"
     (
         rf"{N}\s*(?:%|percent|per\s+cent|pour\s*cent|prozent|por\s*ciento|por\s*cento|percento|"
         rf"per\s+cento|procent|процент(?:а|ов)?|퍼센트|프로|パーセント)"
-        rf"\s*(?:[^\W\d]+\s+)?(?:of|on|de|des|du|sur|von|aus|auf|do|da|del|di|dei|van|от|od|sobre)\s+"
+        rf"\s*(?:[^\W\d]+\s+){{0,2}}(?:of|on|de|des|du|sur|von|aus|auf|do|da|del|di|dei|van|от|od|sobre|su|sul|sulla|"
+        rf"over|über|na)\s+"
         rf"(?:the\s+|la\s+|le\s+|el\s+|o\s+|a\s+)?{N}",
         r"(\1/100*\2)",
     ),
@@ -43,6 +60,14 @@ _PHRASES: list[tuple[str, str]] = [
     (
         rf"{N}\s*(?:%|percent|pour\s*cent|prozent|por\s*ciento|por\s*cento|퍼센트|パーセント)(?!\s*[\d(])",
         r"(\1/100)",
+    ),
+    # a quantity at a unit price: "23 Kisten à 6.49 €", "350 dólares a 17.2 pesos cada uno"
+    (rf"{N}\s+(?:[^\W\d]+\s+){{0,2}}(?:à|@)\s*{N}\s*(?=€|\$|£|eur|euro|dollar|fr\b)", r"(\1*\2)"),
+    (
+        rf"{N}\s+(?:[^\W\d]+\s+){{0,2}}(?:at|a|zu|por|per|à)\s+{N}\s*(?:€|\$|£|[^\W\d]+\s+)?"
+        rf"(?:each|apiece|cada\s+(?:un[oa]|um|uma|1)|chacun\w*|la\s+pi[èe]ce|pi[èe]ce|pro\s+st[üu]ck|das\s+st[üu]ck|"
+        rf"ciascun[oa]|al\s+pezzo|per\s+stuk|elk|каждый|за\s+штуку|tanesi|za\s+sztuk[ęe])",
+        r"(\1*\2)",
     ),
     # roots
     (rf"(?:the\s+)?square\s+root\s+of\s+{N}", r"sqrt(\1)"),

@@ -5,18 +5,23 @@ time question and misses the sum, whose words it has never seen in Dutch. But th
 out (the calculator's reader turns "drie tot de macht twaalf" into ``3**12``), and a place with
 a question for the time is as plain. :func:`evident_second` names such a second tool beside the
 one the model chose; the caller still reads its arguments and drops it when they are not there.
-Only harmless tools are added this way (the calculator, time_now), never a change or a read.
+Harmless tools are added this way (the calculator, time_now), and reads only where the read is
+named outright (:func:`evident_read`: a variable by its name, a folder by its path, a file by its
+name with a verb of reading, the system's facts or the running processes by their words), never
+a change.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from intent import places
 from intent.clear import arithmetic_calls
-from intent.readers import TIME_QUESTION
-from intent.safety import concept_question, worked_result
-from intent.text import blank, json_literals, paths, urls
+from intent.readers import PROCESS_WORD, TIME_QUESTION
+from intent.safety import ENV_CUE, concept_question, worked_result
+from intent.table_asks import READ
+from intent.text import blank, folders, json_literals, paths, urls
 
 _NO_SUM_WITH = frozenset({"calculator", "statistics", "data_transform", "json_query", "json_parse"})
 """Tools whose own data holds numbers (a sum beside them is likely theirs)."""
@@ -42,4 +47,108 @@ def evident_second(chosen: Sequence[str], text: str) -> str | None:
         return "calculator"
     if first != "time_now" and TIME_QUESTION.search(plain) and places.find_places(plain):
         return "time_now"
+    return None
+
+
+_VARIABLES = re.compile(
+    r"(?<![A-Za-z0-9_$])(?:LANG|LANGUAGE|LC_ALL|TZ|SHELL|PATH|HOME|PYTHONPATH|VIRTUAL_ENV|EDITOR|"
+    r"TMPDIR|HOSTNAME)(?![A-Za-z0-9_])"
+)
+_SYSTEM = re.compile(
+    r"system\s*info\w*|\bsysteeminfo\w*|\bsysteminformati\w*|\binformazioni\s+(?:di|del)\s+sistema|"
+    r"\binfo(?:rmations?)?\s+(?:sur\s+le\s+|du\s+)?syst[eè]me|\bsistem\s+bilgi\w*|"
+    r"информаци\w*\s+о\s+систем\w*|\binformacj\w*\s+o\s+systemie|\bdisk\s+space|\bfree\s+disk|"
+    r"\bspeicherplatz|\bespace\s+disque|\bespacio\s+(?:libre\s+)?en\s+disco|\bespa[çc]o\s+em\s+disco|"
+    r"\bspazio\s+(?:libero\s+)?su\s+disco|\bschijfruimte|место\s+на\s+диске|\bdisk\s+alan\w*|"
+    r"\bmiejsc\w*\s+na\s+dysku|시스템\s*정보|디스크\s*(?:공간|용량)|システム情報|ディスク(?:容量|の空き)|"
+    r"系统信息|系統資訊|磁盘空间|磁盤空間|硬盘空间",
+    re.IGNORECASE,
+)
+_PROCESSES = re.compile(
+    PROCESS_WORD + r"|\bprocessi\b|\bprocessen\b|\bprocesy\b|\bprocesów\b|\bsüreç\w*|процесс\w*",
+    re.IGNORECASE,
+)
+_READ_FILE = re.compile(
+    r"\b(?:read|open|cat|lies|lis|lee|l[êe]|leggi|lees|oku|przeczytaj|otwórz)\b|"
+    r"прочитай|прочти|открой|읽어|열어|読んで|開いて|读一下|讀一下|读取|讀取|打开|打開",
+    re.IGNORECASE,
+)
+_FILE_TOOLS = frozenset({"file_read", "file_list", "file_write"})
+_BESIDE_A_PAGE = frozenset({"calculator", "statistics", "time_now", "system_info"})
+"""First tools whose own arguments never hold a URL: a URL beside them is an ask of its own."""
+_LOOK = re.compile(
+    r"\b(?:look\s+at|check|read|see|open|visit|lies|schau\w*|regarde\w*|lis|mira|lee|olh[ae]|"
+    r"guarda|leggi|bekijk|kijk|lees|посмотри|прочитай|открой|bak|oku|a[çc]|zobacz|sprawd[źz]|przeczytaj)\b|"
+    r"봐|읽어|열어|見て|読んで|開いて|看看|看一下|查看|读一下|打开",
+    re.IGNORECASE,
+)
+
+
+def evident_read(chosen: Sequence[str], text: str) -> str | None:
+    """The read a one-tool decision missed, when the request names it outright: a variable by
+    its name, the system's facts or the processes by their words, a folder by its path, a file
+    by its name and a verb of reading."""
+    if len(chosen) != 1 or concept_question(text) or json_literals(text):
+        return None
+    first = chosen[0]
+    plain = blank(text, urls(text))
+    named = paths(plain)
+    if first != "environment" and _VARIABLES.search(plain):
+        return "environment"
+    if first != "system_info" and _SYSTEM.search(plain):
+        return "system_info"
+    if first not in ("process_list", "system_info") and _PROCESSES.search(plain):
+        return "process_list"
+    if first in _FILE_TOOLS:
+        return None
+    if first in _BESIDE_A_PAGE and len(urls(text)) == 1 and _LOOK.search(plain):
+        return "web_scrape"  # "..., and look at https://x/y for what it recommends"
+    if len(named) == 1 and _READ_FILE.search(plain):
+        return "file_read"
+    in_files = [
+        f
+        for f in folders(plain)
+        if not any(p.start <= f.start < p.end for p in named)
+        and re.fullmatch(r"[a-z0-9_\-./~]*[a-z][a-z0-9_\-./~]*", f.text)  # not 116/4, Asia/Tokyo
+    ]
+    if not named and len(in_files) == 1:
+        return "file_list"
+    return None
+
+
+_EXPLAIN = re.compile(
+    r"\bexplain|\bwhat\s+(?:is|are|does)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:for|mean)|erkl[äa]r|expli|"
+    r"spieg|uitleg|leg\s+uit|объясн|что\s+такое|açıkla|nedir|wyjaśnij|wyjasnij|co\s+to\s+jest|"
+    r"설명|뭐야\s*\?*$|説明|とは|解释|解釋|是什么|"
+    r"\bshould\b|\bsollte\w*|\bdevrai\w*|\bdeber[íi]a\w*|\bdeveria\w*|\bdovrebb\w*|\bдолж\w*|"
+    r"\bpowinn\w*|\bmeli\b|"
+    # how-to: "wie beende ich einen Prozess?", "how do I kill a process?"
+    r"\bhow\s+(?:do|can|to|should)\b|\bwie\s+\w+\s+(?:ich|man)\b|\bcomment\b|\bc[óo]mo\b|"
+    r"\bcome\s+(?:si|posso|faccio)\b|\bhoe\b|\bкак\b|\bnas[ıi]l\b|\bjak\b|어떻게|どうやって|怎么|怎麼|如何",
+    re.IGNORECASE,
+)
+
+
+def evident_single(text: str) -> str | None:
+    """The one read a request names outright where the intent model chose nothing (a language
+    its phrasebooks lack): a variable by its name and the word for one, the processes or a
+    folder's path with a word of showing or asking. Never for a concept or an explanation."""
+    if concept_question(text) or worked_result(text) or _EXPLAIN.search(text):
+        return None
+    plain = blank(text, [*urls(text), *json_literals(text)])
+    if _VARIABLES.search(plain) and ENV_CUE.search(plain):
+        return "environment"
+    if not READ.search(plain):
+        return None
+    if _PROCESSES.search(plain):
+        return "process_list"
+    named = paths(plain)
+    in_files = [
+        f
+        for f in folders(plain)
+        if not any(p.start <= f.start < p.end for p in named)
+        and re.fullmatch(r"[a-z0-9_\-./~]*[a-z][a-z0-9_\-./~]*", f.text)
+    ]
+    if not named and len(in_files) == 1:
+        return "file_list"
     return None

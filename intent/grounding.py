@@ -40,6 +40,7 @@ from typing_extensions import TypedDict
 from intent import sql
 from intent.extract import extract
 from intent.model import shipped
+from intent.not_asked import keywords_discussed, past_action, writing_asked
 from intent.text import Span, blank, folders, paths, urls
 from tools.effects import BUILTIN_EFFECTS, EffectKind, call_target
 from tools.sql_tables import SQL_WORDS, tables_changed, tables_mentioned
@@ -60,16 +61,16 @@ _FILE_VERB = re.compile(
     r"mets|mettez|mettre|stock\w*|consign\w*|[ée]cras\w*|modifi\w*|remplac\w*|"
     # de
     r"schreib\w*|speicher\w*|sicher(?:e|n|t)?|anh[äa]ng\w*|h[äa]ng\w*|f[üu]g\w*|erstell\w*|"
-    r"leg\w*|notier\w*|[üu]berschreib\w*|ablegen|[äa]nder\w*|ersetz\w*|"
+    r"leg(?:e|en|t)?|notier\w*|[üu]berschreib\w*|ablegen|[äa]nder\w*|ersetz\w*|"
     # es
     r"escrib\w*|guard\w*|almacen\w*|añad\w*|anad\w*|agreg\w*|crea\w*|cree\w*|pon(?:er|ga|lo|la)?|"
-    r"sobrescrib\w*|registr\w*|anot\w*|modific\w*|cambi\w*|reemplaz\w*|"
+    r"sobrescrib\w*|registr\w*|anot\w*|apunt\w*|modific\w*|cambi\w*|reemplaz\w*|"
     # pt
     r"escrev\w*|salv\w*|grav\w*|armazen\w*|acrescent\w*|adicion\w*|cri[ae]\w*|coloc\w*|"
     r"sobrescrev\w*|alter\w*|substitu\w*|"
     # it, nl, ru, tr, pl
     r"scriv\w*|salva\w*|memorizz\w*|aggiung\w*|crea\w*|modific\w*|sostitu\w*|annot\w*|"
-    r"schrijf\w*|schrijv\w*|opslaan|sla\w*|bewaar\w*|voeg\w*|toevoeg\w*|maak\w*|wijzig\w*|"
+    r"(?:weg|op|neer|bij|over)?schrij[fv]\w*|opslaan|sla(?:at)?|bewaar\w*|voeg\w*|toevoeg\w*|maak\w*|wijzig\w*|"
     r"vervang\w*|запиш\w*|запис\w*|сохран\w*|добав\w*|созда\w*|допиш\w*|измен\w*|замен\w*|"
     r"yaz\w*|kaydet\w*|ekle\w*|oluştur\w*|olustur\w*|değiştir\w*|degistir\w*|zapisz\w*|"
     r"zapisa\w*|dopisz\w*|dodaj\w*|utwórz\w*|utworz\w*|stwórz\w*|zmień\w*|zmien\w*|zamień\w*)\b|"
@@ -101,7 +102,7 @@ _DB_VERB = re.compile(
     r"renomm\w*|vid\w*|enregistr\w*|remplac\w*|remplis\w*|"
     # de
     r"einf[üu]g\w*|f[üu]g\w*|hinzu\w*|aktualisier\w*|[äa]nder\w*|l[öo]sch\w*|entfern\w*|"
-    r"erstell\w*|leg\w*|umbenenn\w*|speicher\w*|trag\w*|eintrag\w*|leer\w*|ersetz\w*|setz\w*|"
+    r"erstell\w*|leg(?:e|en|t)?|umbenenn\w*|speicher\w*|trag\w*|eintrag\w*|leer\w*|ersetz\w*|setz\w*|"
     # es
     r"insert\w*|añad\w*|anad\w*|agreg\w*|actualiz\w*|modific\w*|cambi\w*|elimin\w*|borr\w*|"
     r"quit\w*|crea\w*|cree\w*|renombr\w*|vac[íi]\w*|guard\w*|registr\w*|reemplaz\w*|"
@@ -140,15 +141,15 @@ _NET_VERB = re.compile(
     r"\b(?:post\w*|send\w*|sent|submit\w*|upload\w*|push\w*|publish\w*|notify\w*|put|patch\w*|"
     r"delet\w*|remov\w*|updat\w*|creat\w*|register\w*|report\w*|forward\w*|"
     # fr
-    r"envo[iy]\w*|publi\w*|soumet\w*|soumettr\w*|t[ée]l[ée]vers\w*|supprim\w*|poste[rz]?|"
+    r"envo[iy]\w*|publi(?:e[rz]?|es|ons|é)|soumet\w*|soumettr\w*|t[ée]l[ée]vers\w*|supprim\w*|poste[rz]?|"
     r"transmet\w*|cr[ée]{1,2}\w*|"
     # de
     r"schick\w*|send\w*|[üu]bermittl\w*|[üu]bermittel\w*|[üu]bertrag\w*|hochlad\w*|lad\w*|"
     r"ver[öo]ffentlich\w*|l[öo]sch\w*|poste\w*|aktualisier\w*|erstell\w*|"
     # es
-    r"env[ií]\w*|public\w*|sub[ea]\w*|elimin\w*|borr\w*|actualiz\w*|crea\w*|postea\w*|mand\w*|"
+    r"env[ií][aeoó]\w*|publi(?:c[aoáq]|qu)\w*|sub[ea]\w*|elimin\w*|borr\w*|actualiz\w*|crea\w*|postea\w*|mand\w*|"
     # pt
-    r"envi\w*|public\w*|submet\w*|carreg\w*|exclu\w*|apag\w*|atualiz\w*|cri[ae]\w*|mand\w*|"
+    r"envi[aeo]\w*|publi(?:c[aoáq]|qu)\w*|submet\w*|carreg\w*|exclu\w*|apag\w*|atualiz\w*|cri[ae]\w*|mand\w*|"
     # it, nl, ru, tr, pl
     r"invi\w*|pubblic\w*|carica\w*|cancell\w*|aggiorn\w*|stuur\w*|verstuur\w*|verzend\w*|"
     r"verwijder\w*|отправ\w*|отошл\w*|пошл\w*|опубликуй\w*|загрузи\w*|удали\w*|обнови\w*|"
@@ -210,7 +211,7 @@ def _affirmed(regex: re.Pattern[str], text: str, folded: bool = False) -> bool:
         after = text[match.end() : match.end() + 8]
         if _NEGATION.search(before) or _CJK_NEGATION_BEFORE.search(before):
             continue
-        if _CJK_NEGATION.search(after):
+        if _CJK_NEGATION.search(after) or past_action(text, match.start(), match.end()):
             continue
         return True
     return False
@@ -235,6 +236,10 @@ def database_change_asked(text: str) -> bool:
         if plain[: m.start()].strip() and plain[: m.start()].rstrip()[-1] not in ".,;:!?。，"
     ]
     return _affirmed(_DB_VERB, blank(plain, nouns), folded=True) or bool(_NEW_TABLE.search(plain))
+
+
+def _recalled(text: str, match: re.Match[str]) -> bool:
+    return past_action(text, match.start(), match.end())
 
 
 def _without_urls(text: str) -> str:
@@ -317,11 +322,27 @@ def asked_kinds(user_text: str) -> set[EffectKind]:
     The one decision point for "which kinds did the user ask for": the verb-and-object rules
     in thirteen languages, joined with the learned intent model's choice (:func:`_classified_kinds`).
     """
+    targets = named_targets(user_text)
     if _ABOUT_CODE.search(user_text):
-        # a question about SQL written in it: its DELETE is the subject, not a verb
+        # a question about SQL written in it (or about a statement, no table named): its DELETE
+        # is the subject, not a verb
         about = verb_kinds(user_text)
-        return about - {"database"} if sql.written_sql(user_text) else about
-    return verb_kinds(user_text) | _classified_kinds(user_text)
+        return (
+            about - {"database"} if sql.written_sql(user_text) or not targets["tables"] else about
+        )
+    said = verb_kinds(user_text)
+    kinds = said | _classified_kinds(user_text)
+    plain = _without_urls(user_text)
+    for kind, verbs in (("file", _FILE_VERB), ("database", _DB_VERB)):
+        if kind not in said and any(_recalled(user_text, m) for m in verbs.finditer(plain)):
+            kinds.discard(kind)  # "what did I save in notes.txt?": told, not asked
+    if writing_asked(user_text) and not targets["tables"]:
+        kinds -= {"file", "database", "network"}  # "a SQL joke I can drop in the chat"
+    if keywords_discussed(user_text) and not (
+        targets["tables"] or targets["urls"] or targets["hosts"]
+    ):
+        kinds -= {"database", "network"}  # "POST or PUT to update a resource?"
+    return kinds
 
 
 # --- the targets a message names ---------------------------------------------------------------------

@@ -394,7 +394,18 @@ _GERMAN = re.compile(
 )
 
 
+_FRENCH_COMPOUND = re.compile(
+    r"\b(?:vingt|trente|quarante|cinquante|soixante|quatre-vingts?|dix)-(?:et-)?"
+    r"(?:un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|quinze|seize|vingts?)\b",
+    re.IGNORECASE,
+)
+"""French numbers written with hyphens ("quatre-vingt-dix-sept"): read whole by ``text2num``,
+before a hyphen can be taken for a minus."""
+
+
 def _library_to_digits(text: str) -> str:
+    if _FRENCH_COMPOUND.search(text):
+        text = alpha2digit(text, "fr")
     if _GERMAN.search(text):
         text = alpha2digit(text, "de")  # the compounds the tables miss ("achthundertzwölf")
     if _CYRILLIC_RUN.search(text):

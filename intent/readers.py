@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from intent import arithmetic, places, records, sql
+from intent.numbers import words_to_digits
 from intent.text import Span, blank, boundaries, folders, json_literals, paths, quoted, urls
 from tools.system import ENV_ALLOWLIST
 
@@ -306,6 +307,11 @@ _PROCESS_NAMED = re.compile(
     r"(?:named|called|nomm[ée]s?|appel[ée]s?|namens|llamad[oa]s?|chamad[oa]s?|matching|containing)\s+[`'\"“]?(?P<name>[\w.\-]+)",
     re.I,
 )
+_PROCESS_NAMED_BEFORE = re.compile(
+    r"(?<![\w])(?P<name>[A-Za-z][\w.\-]*?)\s*(?:diye|ad[ıi]nda|adl[ıi]|isimli|って名前の|という名前の|"
+    r"っていう|という|이라는|라는|(?:이|라)는\s*이름의)"
+)
+"""The name before its word of naming: "nginx diye bir süreç", "pythonって名前のプロセス"."""
 _PROCESS_BEFORE = re.compile(rf"(?<![\w])(?P<name>[A-Za-z][\w.\-]*)\s*{PROCESS_WORD}", re.I)
 _PROCESS_OF = re.compile(
     rf"{PROCESS_WORD}\s+(?:of|de|du|von|do|da)\s+[`'\"]?(?P<name>[A-Za-z][\w.\-]*)", re.I
@@ -318,7 +324,8 @@ _NOT_PROCESS_NAMES = {
     "mis", "estos", "quais", "meus", "esses", "estes", "la", "le", "el", "a", "o", "mémoire",
     "memoria", "memória", "speicher", "en", "em", "cours", "execução", "ejecución",
 }  # fmt: skip
-_ENV_NAME = re.compile(r"\$?\b([A-Z][A-Z0-9_]{1,40})\b")
+_ENV_NAME = re.compile(r"\$?(?<![A-Za-z0-9_])([A-Z][A-Z0-9_]{1,40})(?![A-Za-z0-9_])")
+"""A variable's name, also where a CJK particle follows it unspaced ("PATHも", "HOME도")."""
 _NOT_ENV = {
     "JSON",
     "CPU",
@@ -347,10 +354,10 @@ def _process_list(text: str) -> Found:
         arguments["sort_by"] = "name"
     elif re.search(r"\bcpu\b|processeur|prozessor|procesador|processador|씨피유|cpu", text, re.I):
         arguments["sort_by"] = "cpu"
-    count = _PROCESS_COUNT.search(unicodedata.normalize("NFKC", text))
+    count = _PROCESS_COUNT.search(words_to_digits(unicodedata.normalize("NFKC", text)))
     if count:
         arguments["limit"] = int(next(g for g in count.groups() if g))
-    named = _PROCESS_NAMED.search(text)
+    named = _PROCESS_NAMED.search(text) or _PROCESS_NAMED_BEFORE.search(text)
     if named is None:
         of = _PROCESS_OF.search(text)
         if of and of.group("name").lower() not in _NOT_PROCESS_NAMES:

@@ -30,7 +30,7 @@ from tools.system import ENV_ALLOWLIST
 CHANGES = {"file_write": "file", "database_execute": "database"}
 PRIVATE = frozenset({"environment", "file_read", "process_list"})
 
-_ENV_CUE = re.compile(
+ENV_CUE = re.compile(
     r"\benv\b|\benv(?:ironment)?[\s_-]?var|environment|variabl|umgebung|entorno|ambiente|"
     r"omgeving|окружени|переменн|ortam|değişken|degisken|środowisk|srodowisk|zmienn|"
     r"환경\s*변수|環境変数|环境变量|環境變數|\$[A-Z_]{2,}",
@@ -53,7 +53,10 @@ _CONCEPT = re.compile(
     r"\bdevo\b|\bperch[ée]\b|\bdifferenza\b|\bconviene\b|\bwaarom\b|\bverschil\b|\bmoet\s+ik\b|"
     r"\bp(?:a)?ra\s+(?:que|qu[ée])\s+serve\b|\bpara\s+qu[ée]\s+sirve\b|\b[àa]\s+quoi\s+sert\b|"
     r"\bwozu\b|\bwhat(?:'s|\s+is|\s+are)\s+(?:an?\s+|the\s+)?\w+(?:\s+\w+)?\s+(?:used\s+)?for\s*\?*\s*$|"
-    r"\ba\s+cosa\s+serve\b|\bwaarvoor\b|"
+    r"\ba\s+cosa\s+serve\b|\bwaarvoor\b|\bwhat\s+good\s+is\b|\bwhat(?:'s|\s+is)\s+the\s+point\s+of\b|"
+    r"\bwhat\s+use\s+is\b|\bwat\s+heb\s+je\s+(?:er\s+)?aan\b|\bwat\s+is\s+het\s+nut\b|\b[àa]\s+quoi\s+bon\b|"
+    r"\bwas\s+bringt\b|\bpara\s+qu[ée]\s+(?:sirve|me\s+sirve)\b|зачем|\bne\s+işe\s+yarar|\bpo\s+co\b|"
+    r"何の役に|有什么用|有什麼用|무슨\s*소용|"
     r"почему|разница|отличи|стоит\s+ли|\bneden\b|\bniye\b|\bfark\w*|güvenli\s+mi|guvenli\s+mi|"
     r"\bdlaczego\b|\bczemu\b|\bróżnic\w*|\broznic\w*|\bczy\s+warto\b|\bczy\s+powin|"
     r"왜|차이|해야\s*할까|なぜ|どうして|違い|べき|为什么|為什麼|区别|區別|差别|應該|应该",
@@ -163,7 +166,7 @@ def unbacked(
             ):
                 out.add(tool)
         elif tool == "environment":
-            if extra and not (_ENV_CUE.search(text) or _env_named(text)):
+            if extra and not (ENV_CUE.search(text) or _env_named(text)):
                 out.add(tool)
         elif tool == "process_list":
             if extra and not _PROCESS_CUE.search(text):

@@ -47,7 +47,7 @@ _PAYLOAD = re.compile(
     r"\b(?:SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER)\b.+\b(?:FROM|INTO|SET|TABLE)\b|\n.*,.*\n",
     re.I | re.S,
 )
-_READ = re.compile(
+READ = re.compile(
     # en, de, fr, es, pt, it, nl, ru, tr, pl
     r"\b(?:show|list|display|give|find|get|fetch|which|who|what|how\s+many|count|select|"
     r"zeig\w*|liste\w*|welche\w*|wie\s+viele|gib|montre\w*|affiche\w*|donne\w*|quel\w*|combien|"
@@ -120,7 +120,7 @@ def table_tools(chosen: Sequence[str], text: str) -> list[str] | None:
     cuts = [0, *boundaries(text), len(text)]
     clauses = [text[a:b] for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
     changes = [clause for clause in clauses if database_change_asked(clause)]
-    reads = [clause for clause in clauses if clause not in changes and _READ.search(clause)]
+    reads = [clause for clause in clauses if clause not in changes and READ.search(clause)]
     if "calculator" in chosen and any(
         arithmetic_calls(clause) and named_table(clause) is None
         for clause in clauses

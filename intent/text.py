@@ -7,6 +7,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from intent.numbers import words_to_digits
+
 # Pairs of quotes people type, ASCII and typographic, Western and East Asian.
 QUOTES = {
     '"': '"', "'": "'", "`": "`", "“": "”", "‘": "’", "«": "»", "„": "“", "‚": "‘", "‹": "›",
@@ -188,6 +190,20 @@ WEAK_BOUNDARY = re.compile(
 )
 
 
+_WORD_BEFORE = re.compile(r"([^\W\d]+)\s*$")
+_WORD_AFTER = re.compile(r"^\s*([^\W\d]+)")
+
+
+def _inside_number(text: str, match: re.Match[str]) -> bool:
+    """Whether a joining word sits inside one number written in words."""
+    before = _WORD_BEFORE.search(text[: match.start()])
+    after = _WORD_AFTER.search(text[match.end() :])
+    if before is None or after is None or not match.group(0).strip().isalpha():
+        return False
+    joined = words_to_digits(f"{before.group(1)}{match.group(0)}{after.group(1)}")
+    return re.fullmatch(r"\d+", joined.strip()) is not None
+
+
 def boundaries(text: str, weak: bool = True) -> list[int]:
     """Positions where a clause may end (strong ones, and weak ones unless ``weak`` is False),
     in order, without 0 and len(text)."""
@@ -197,6 +213,8 @@ def boundaries(text: str, weak: bool = True) -> list[int]:
         for match in regex.finditer(text):
             if any(a < match.start() < b for a, b in protected):
                 continue
+            if regex is WEAK_BOUNDARY and _inside_number(text, match):
+                continue  # "mil e quinhentos", "one hundred and five": one number, not two asks
             # after a sentence's own punctuation; before a joining word
             cut = match.end() if re.match(r"[.!?。！？;；\n]", match.group(0)) else match.start()
             if 0 < cut < len(text):

@@ -24,11 +24,15 @@ from typing import Any
 
 from graph.state import Decision
 from intent.clear import arithmetic_calls
-from intent.evident import evident_second
+from intent.evident import evident_read, evident_second, evident_single
 from intent.extract import extract_all
+from intent.file_asks import file_tools
+from intent.json_asks import csv_tools, json_tools, sort_and_compute
 from intent.model import Intent, IntentModel, shipped
+from intent.not_asked import writing_asked
 from intent.safety import concept_question, unbacked, worked_result
 from intent.table_asks import table_tools
+from intent.text import paths
 from intent.web import assign_urls, web_tools
 from nodes.ranking import rank_tools
 from tools.specs import ToolSpec
@@ -53,10 +57,26 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     """The decision for a user message, among the ``allowed`` built-ins."""
     intent: Intent = model.classify(text)
     ranked = [name for name in intent.top(RANKED_TOOLS) if name in allowed]
+    if writing_asked(text):
+        # a poem, a joke, a translation, with no data or file named: the answer is the text
+        return Decision(kind="chat", calls=[], missing={}, known={}, ranked=ranked)
     table = table_tools(intent.tools, text)
     if table is not None and set(table) <= set(allowed):
         # a named table: read it or change it, as its verbs say (not the numbers beside it)
         intent = replace(intent, tools=tuple(table), abstain=False, joined=len(table) > 1)
+    asked = sort_and_compute(intent.tools, text) or json_tools(intent.tools, text)
+    asked = asked or csv_tools(intent.tools, text)
+    asked = asked or file_tools(intent.tools, text)
+    if asked is not None and set(asked) <= set(allowed):
+        # pasted JSON asked about by a key or value: a query (not its numbers, not a parse); CSV
+        # with words of rows or sorting: a transform; one file named, with its verbs: write or read
+        intent = replace(intent, tools=tuple(asked), abstain=False, joined=len(asked) > 1)
+    unreadable = intent.tools == ("file_read",) and not paths(text)  # a read of no file named
+    single = evident_single(text) if not intent.tools or unreadable else None
+    if single is not None and single in allowed:
+        # "en çok CPU kullanan 5 süreci göster": one read named outright, in a language the
+        # phrasebooks lack; the safety rules below still hold it to its cue
+        intent = replace(intent, tools=(single,), abstain=False, joined=False)
     if intent.abstain:
         best = max((p for name, p in intent.ranked if name in allowed), default=0.0)
         odds = best / max(intent.none_score, 1e-9)
@@ -74,7 +94,7 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     chosen = [name for name in web_tools(intent.tools, text) if name in allowed]
     if len(chosen) < len(intent.tools):  # a chosen tool is not on offer (switched off)
         return Decision(kind="unsure", calls=[], missing={}, known={}, ranked=ranked)
-    second = evident_second(chosen, text)
+    second = evident_second(chosen, text) or evident_read(chosen, text)
     if second is not None and second in allowed:
         chosen.append(second)  # "... en hoeveel is drie tot de macht twaalf?": plain to read
     calls: list[dict[str, Any]] = []

@@ -1,0 +1,87 @@
+"""Words of change that ask for no change: kinds of request the side-effect grounding and the
+decision must read as talk, not as an order (issue 29).
+
+- **Keywords discussed**: two SQL keywords or HTTP methods weighed against each other ("POST or
+  PUT?", "DELETE vs TRUNCATE", "GET이나 POST") are the subject of a question, not verbs.
+- **A piece of writing**: a joke, a poem, a story, a riddle, a song, or a translation: the answer
+  is text for the user; with no file, table, address or data named, nothing is to be changed
+  or run, whatever words of change or tools' subjects the request carries ("a SQL joke I can drop
+  in the chat", "translate: we'll be a quarter of an hour late").
+- **The user's own past action**: "what did I jot down in ...?", "что я записывал в ...",
+  "data 폴더에 뭐 넣어뒀었지?": a verb in the past tense, told of the user, recalls a change
+  already made; it asks for none.
+"""
+
+from __future__ import annotations
+
+import re
+
+from intent.text import json_literals, paths, urls
+
+_KEYWORD = (
+    r"(?<![A-Za-z])(?:SELECT|INSERT|UPDATE|DELETE|DROP|TRUNCATE|ALTER|CREATE|MERGE|UPSERT|"
+    r"GET|POST|PUT|PATCH|HEAD)(?![A-Za-z])"
+)
+_BETWEEN = (
+    r"\s*(?:,|/|\bor\b|\band\b|\bvs\.?|\bversus\b|\bo\b|\by\b|\bou\b|\bet\b|\boder\b|\bund\b|"
+    r"\bof\b|\ben\b|\be\b|\bed\b|\bi\b|\bили\b|\bи\b|\bveya\b|\bve\b|\bczy\b|\blub\b|"
+    r"や|と|か|和|或|或者|还是|還是|이나|나|랑|와|과|하고)\s*"
+)
+_KEYWORD_CHOICE = re.compile(_KEYWORD + _BETWEEN + _KEYWORD)
+
+
+def keywords_discussed(text: str) -> bool:
+    """Whether two SQL keywords or HTTP methods are weighed against each other."""
+    return bool(_KEYWORD_CHOICE.search(text))
+
+
+_WRITING = re.compile(
+    # a piece of writing, in thirteen languages (words that mean only that: "historia" is also
+    # history, "wiersz" also a row)
+    r"\b(?:jokes?|poems?|poetry|haikus?|limericks?|riddles?|songs?|lyrics|puns?|sonnets?|"
+    r"bedtime\s+story|short\s+story|"
+    r"witz\w*|gedicht\w*|reim\w*|lied(?:chen)?|"
+    r"blagues?|po[èe]mes?|devinettes?|chansons?|comptines?|"
+    r"chistes?|poemas?|cuentos?|adivinanzas?|canci[óo]n\w*|versos?|"
+    r"piadas?|contos?|adivinhas?|can[çc][ãa]o\w*|"
+    r"barzellett\w*|poesi\w*|raccont\w*|indovinell\w*|canzon\w*|filastrocc\w*|"
+    r"grap(?:je)?|moppen?|mopje|gedichtje|verhaaltje|raadsels?|liedje|versje|"
+    r"анекдот\w*|шутк\w*|стих\w*|сказк\w*|загадк\w*|песн\w*|"
+    r"fıkra\w*|fikra\w*|şaka\w*|saka|şiir\w*|siir\w*|masal\w*|bilmece\w*|şarkı\w*|"
+    r"żart\w*|zart\w*|dowcip\w*|wierszyk\w*|bajk\w*|zagadk\w*|piosenk\w*|"
+    # a translation
+    r"translat\w*|[üu]bersetz\w*|tradu[cizsç]\w*|vertaal\w*|перевед\w*|переведи|"
+    r"przetłumacz\w*|przetlumacz\w*|tercüme\w*|tercume\w*)\b|"
+    r"농담|동화|수수께끼|시\s*한\s*편|번역|ジョーク|冗談|詩を|俳句|なぞなぞ|翻訳|"
+    r"笑话|笑話|首诗|首詩|写诗|寫詩|谜语|謎語|段子|翻译|翻譯",
+    re.IGNORECASE,
+)
+
+
+def writing_asked(text: str) -> bool:
+    """A request for a piece of writing or a translation, with no file, address or data (JSON,
+    lines of CSV) in it."""
+    rows = [line for line in text.splitlines() if line.count(",") or "\t" in line]
+    return bool(_WRITING.search(text)) and not (
+        paths(text) or urls(text) or json_literals(text) or len(rows) >= 2
+    )
+
+
+_EN_PAST = re.compile(r"\b(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_EN_TOLD = re.compile(r"\b(?:i|we)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_RU_PAST = re.compile(r"(?:л|ла|ло|лся|лась|лось)$", re.IGNORECASE)  # not -ли: "удали"
+_KO_PAST = re.compile(r"^[가-힣]?(?:었|았|였|뒀|놨|했|됐)")
+
+
+def past_action(text: str, start: int, end: int) -> bool:
+    """Whether the verb at ``text[start:end]`` tells of something already done by the user
+    ("did I save", "I wrote", "я записывал", "넣어뒀었지"), not asked for."""
+    word = text[start:end]
+    before = text[max(0, start - 30) : start]
+    if _EN_PAST.search(before):
+        return True
+    if (word.lower() == "wrote" or word.lower().endswith("ed")) and _EN_TOLD.search(before):
+        return True
+    if re.fullmatch(r"[а-яё]+", word, re.IGNORECASE) and _RU_PAST.search(word):
+        return True
+    return bool(_KO_PAST.search(text[end : end + 3]))

@@ -1,0 +1,109 @@
+"""A second ask named outright (issue 29), by kind: a variable by its name, the system's facts or
+the processes by their words, a folder by its path, a file by its name with a verb of reading;
+and a joining word inside a number written in words is no cut between two asks."""
+
+from __future__ import annotations
+
+import pytest
+
+from intent.evident import evident_read, evident_single
+from intent.model import IntentModel
+from intent.text import boundaries
+from nodes.decision import decide_turn
+from tools.registry import build_tools
+from tools.specs import ToolSpec
+
+SPECS = [ToolSpec.from_tool(tool) for tool in build_tools()]
+
+
+@pytest.fixture(scope="module")
+def model() -> IntentModel:
+    return IntentModel.load()
+
+
+@pytest.mark.parametrize(
+    ("chosen", "text", "second"),
+    [
+        (["file_list"], "wat staat er in muziek/ en wat is EDITOR?", "environment"),
+        (["process_list"], "welke processen lopen er, en geef de systeeminfo", "system_info"),
+        (["calculator"], "kaç süreç çalışıyor ve 12*7 kaç eder?", "process_list"),
+        (["calculator"], "leggi ricette/torta.txt e quanto fa 250*3?", "file_read"),
+        (["time_now"], "co jest w folderze zdjecia/lato i która jest godzina w Oslo?", "file_list"),
+    ],
+)
+def test_a_read_named_outright_is_added(chosen: list[str], text: str, second: str) -> None:
+    assert evident_read(chosen, text) == second
+
+
+@pytest.mark.parametrize(
+    ("chosen", "text"),
+    [
+        (["time_now"], "what time is it in Europe/Lisbon?"),  # a time zone, not a folder
+        (["calculator"], "what is 318/6?"),  # a division, not a folder
+        (["calculator"], "why is PATH searched left to right? 3*4"),  # a concept question
+        (["file_read"], "read notes/a.txt and list docs/"),  # a file tool chose already
+        (["calculator"], "mention notes/a.txt in the answer to 2+2"),  # no verb of reading
+    ],
+)
+def test_no_read_without_its_own_words(chosen: list[str], text: str) -> None:
+    assert evident_read(chosen, text) is None
+
+
+def test_a_two_part_request_gets_both_tools(model: IntentModel) -> None:
+    decision = decide_turn(
+        model, SPECS, SPECS, False, "leggi ricette/torta.txt e quanto fa duecento per tre?"
+    )
+    assert decision is not None
+    assert {c["name"] for c in decision["calls"]} == {"file_read", "calculator"}
+    calc = next(c for c in decision["calls"] if c["name"] == "calculator")
+    assert calc["args"]["expression"].replace(" ", "") == "200*3"
+
+
+def test_a_joining_word_inside_a_number_is_no_cut() -> None:
+    assert boundaries("quanto é dois mil e trezentos menos nove") == []
+    assert boundaries("calcula ciento y cinco por dos") == []
+    assert boundaries("what is three and what is four") != []
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("TZ ortam değişkeni neye ayarlı?", "environment"),
+        ("hangi süreçler en çok bellek kullanıyor, göster", "process_list"),
+        ("tu peux me lister ce qui se trouve dans devis/2023 ?", "file_list"),
+    ],
+)
+def test_one_read_named_outright_where_the_model_chose_none(
+    model: IntentModel, text: str, tool: str
+) -> None:
+    decision = decide_turn(model, SPECS, SPECS, False, text)
+    assert decision is not None
+    assert {c["name"] for c in decision["calls"]} | set(decision["missing"]) == {tool}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "wie beende ich einen Prozess unter Linux?",  # how-to
+        "explain what the TZ environment variable is for",  # an explanation
+        "should PATH be an environment variable or a config entry?",  # a concept
+        "Süreç ve iş parçacığı arasındaki fark nedir?",  # a difference
+    ],
+)
+def test_no_single_read_for_a_question_about_it(text: str) -> None:
+    assert evident_single(text) is None
+
+
+def test_a_page_to_look_at_beside_a_computation() -> None:
+    text = "durchschnitt von 4, 9, 11 und schau auf https://example.org/tips was empfohlen wird"
+    assert evident_read(["statistics"], text) == "web_scrape"
+    # no word of looking, or a first tool whose arguments may hold the URL: nothing added
+    assert evident_read(["statistics"], "durchschnitt von 4, 9, 11 https://example.org/x") is None
+    assert evident_read(["file_write"], "lies https://example.org/x und speichere a/b.txt") is None
+
+
+def test_a_two_part_request_with_a_page(model: IntentModel) -> None:
+    text = "12, 18, 30 的平均值是多少？再帮我看看 https://example.org/guide 上怎么说"
+    decision = decide_turn(model, SPECS, SPECS, False, text)
+    assert decision is not None
+    assert {c["name"] for c in decision["calls"]} == {"statistics", "web_scrape"}

@@ -1,0 +1,115 @@
+"""Words of change that ask for no change (issue 29), by kind: keywords weighed against each other,
+a piece of writing or a translation, the user's own past action, and verb stems that are other
+words ("leggi", "Slack", "environment", "public"). Each kind grounds nothing; the control beside
+it, asking for the change, still grounds it."""
+
+from __future__ import annotations
+
+import pytest
+
+from intent.grounding import asked_kinds
+from intent.model import IntentModel
+from intent.not_asked import keywords_discussed, past_action, writing_asked
+from intent.sql import described_sql
+from nodes.decision import decide_turn
+from tools.registry import build_tools
+from tools.specs import ToolSpec
+
+SPECS = [ToolSpec.from_tool(tool) for tool in build_tools()]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # keywords weighed against each other, no target named
+        "GET vs POST for a search form that changes nothing?",
+        "PATCH o PUT quando cambia un solo campo di una risorsa?",
+        "UPDATE или UPSERT, что лучше для синхронизации справочника?",
+        # a piece of writing or a translation
+        "write a limerick about SQL I can drop into the newsletter",
+        "übersetze 'Datei speichern' ins Englische",
+        "schrijf een grappig gedichtje over een database die alles vergeet",
+        # the user's own past action
+        "what did we add to the staff table yesterday?",
+        "что я сохранял в файле todo/list.txt?",
+        "어제 memo.txt 파일에 뭐 저장했지?",
+        # verb stems that are other words
+        "leggi il file appunti/spesa.txt",
+        "muéstrame la environment del servidor de la api",
+        "bu https://api.github.com/orgs/acme/repos adresindeki public repo'lar hangileri?",
+    ],
+)
+def test_no_change_asked(text: str) -> None:
+    assert asked_kinds(text) & {"file", "database", "network"} == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ('POST {"name": "x"} to https://api.example.com/items', "network"),
+        ("delete the rows older than 2020 from the logs table", "database"),
+        ("write the limerick to poems/sql.txt", "file"),
+        ("сохрани это в файл todo/list.txt", "file"),
+        ("удали из таблицы logs все строки старше года", "database"),
+        ("memo.txt 파일에 회의 시간 저장해줘", "file"),
+        ("salva la lista in appunti/spesa.txt", "file"),
+        ('envía un POST a https://api.example.com/items con {"a": 1}', "network"),
+    ],
+)
+def test_the_change_asked_is_still_grounded(text: str, kind: str) -> None:
+    assert kind in asked_kinds(text)
+
+
+def test_the_detectors_by_kind() -> None:
+    assert keywords_discussed("DROP and TRUNCATE: which one keeps the table?")
+    assert not keywords_discussed("DELETE FROM logs WHERE id = 3")
+    assert writing_asked("tell me a joke about cron jobs")
+    assert not writing_asked("save a joke to jokes/today.txt")  # a file named: not only writing
+    text = "what did I save in notes.txt?"
+    assert past_action(text, text.index("save"), text.index("save") + 4)
+    text = "please save it in notes.txt"
+    assert not past_action(text, text.index("save"), text.index("save") + 4)
+
+
+def test_a_korean_folder_is_not_a_table() -> None:
+    assert described_sql("내 폴더에 사진 넣어줘") is None
+    assert described_sql("직원 테이블에 박서준, 41 추가해줘") == (
+        'INSERT INTO "직원" VALUES (?, ?)',
+        ["박서준", 41],
+    )
+
+
+@pytest.fixture(scope="module")
+def model() -> IntentModel:
+    return IntentModel.load()
+
+
+def _decision(model: IntentModel, text: str) -> tuple[str, set[str]]:
+    decision = decide_turn(model, SPECS, SPECS, False, text)
+    assert decision is not None
+    return decision["kind"], {c["name"] for c in decision["calls"]} | set(decision["missing"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Schreib mir einen Witz über Montage und Kaffee, höchstens drei Zeilen",
+        "translate into French: the meeting moves to 3 pm on Friday",
+        "напиши короткий стишок про кота, который боится пылесоса",
+        "à quoi bon calculer la moyenne de 4, 8 et 15 si la médiane suffit ?",
+        "what good is a standard deviation of 2, 4 and 9 when I only need the total?",
+    ],
+)
+def test_writing_and_what_good_questions_are_chat(model: IntentModel, text: str) -> None:
+    assert _decision(model, text) == ("chat", set())
+
+
+def test_the_same_numbers_asked_for_are_still_a_call(model: IntentModel) -> None:
+    assert _decision(model, "calcule la moyenne de 4, 8 et 15")[1] == {"statistics"}
+    assert _decision(model, "translate this CSV to JSON:\nname,age\nAna,31\nBo,45")[1] == {
+        "data_transform"
+    }
+
+
+def test_spanish_noting_down_in_a_file_grounds_a_file_change() -> None:
+    assert "file" in asked_kinds("apunta en diario/junio.txt que el gato ya está vacunado")
