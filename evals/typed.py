@@ -408,13 +408,18 @@ def table(results: dict[str, dict[str, Any]]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """``python -m evals.typed``: score both parts, print the table, write the report."""
     parser = argparse.ArgumentParser(prog="python -m evals.typed", description=__doc__)
-    parser.add_argument("--parts", default="open,sealed", help="open, sealed or both")
+    parser.add_argument(
+        "--parts", default="open,sealed", help="open, sealed, or both (open,sealed: the default)"
+    )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--errors", type=int, default=0, help="print this many wrong open cases")
     args = parser.parse_args(argv)
     model = shipped()
     results: dict[str, dict[str, Any]] = {}
-    for part in args.parts.split(","):
+    parts = list(PARTS) if args.parts == "both" else args.parts.split(",")
+    if unknown := [p for p in parts if p not in PARTS]:
+        parser.error(f"unknown part {', '.join(unknown)}: choose from {', '.join(PARTS)}")
+    for part in parts:
         total, by_lang, scored = score(model, load(part))
         results[part] = {
             "all": total.summary(),
