@@ -10,15 +10,12 @@ from intent.evident import evident_read, evident_single
 from intent.model import IntentModel
 from intent.text import boundaries
 from nodes.decision import decide_turn
-from tools.registry import build_tools
-from tools.specs import ToolSpec
-
-SPECS = [ToolSpec.from_tool(tool) for tool in build_tools()]
+from tests.unit.turn_decisions import SPECS, decide_all, shipped_model
 
 
 @pytest.fixture(scope="module")
 def model() -> IntentModel:
-    return IntentModel.load()
+    return shipped_model()
 
 
 @pytest.mark.parametrize(
@@ -76,8 +73,7 @@ def test_a_joining_word_inside_a_number_is_no_cut() -> None:
 def test_one_read_named_outright_where_the_model_chose_none(
     model: IntentModel, text: str, tool: str
 ) -> None:
-    decision = decide_turn(model, SPECS, SPECS, False, text)
-    assert decision is not None
+    decision = decide_all(model, text)
     assert {c["name"] for c in decision["calls"]} | set(decision["missing"]) == {tool}
 
 
@@ -104,6 +100,5 @@ def test_a_page_to_look_at_beside_a_computation() -> None:
 
 def test_a_two_part_request_with_a_page(model: IntentModel) -> None:
     text = "12, 18, 30 的平均值是多少？再帮我看看 https://example.org/guide 上怎么说"
-    decision = decide_turn(model, SPECS, SPECS, False, text)
-    assert decision is not None
+    decision = decide_all(model, text)
     assert {c["name"] for c in decision["calls"]} == {"statistics", "web_scrape"}

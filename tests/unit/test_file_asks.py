@@ -8,22 +8,12 @@ import pytest
 from intent.file_asks import file_tools
 from intent.json_asks import csv_tools
 from intent.model import IntentModel
-from nodes.decision import decide_turn
-from tools.registry import build_tools
-from tools.specs import ToolSpec
-
-SPECS = [ToolSpec.from_tool(tool) for tool in build_tools()]
+from tests.unit.turn_decisions import shipped_model, tools_of
 
 
 @pytest.fixture(scope="module")
 def model() -> IntentModel:
-    return IntentModel.load()
-
-
-def tools_of(model: IntentModel, text: str) -> set[str]:
-    decision = decide_turn(model, SPECS, SPECS, False, text)
-    assert decision is not None
-    return {c["name"] for c in decision["calls"]} | set(decision["missing"])
+    return shipped_model()
 
 
 @pytest.mark.parametrize(

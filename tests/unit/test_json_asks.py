@@ -9,18 +9,15 @@ import pytest
 
 from intent.json_asks import json_tools, sort_and_compute
 from intent.model import IntentModel
-from nodes.decision import decide_turn
-from tools.registry import build_tools
-from tools.specs import ToolSpec
+from tests.unit.turn_decisions import decide_all, shipped_model
 
-SPECS = [ToolSpec.from_tool(tool) for tool in build_tools()]
 CARS = '[{"modell": "Kombi", "farbe": "rot", "preis": 25900}, {"modell": "Mini", "farbe": "blau", "preis": 14500}]'
 CLIENTS = '[{"klient": "Nowak", "miasto": "Gdańsk", "kraj": "PL"}, {"klient": "Berg", "miasto": "Malmö", "kraj": "SE"}]'
 
 
 @pytest.fixture(scope="module")
 def model() -> IntentModel:
-    return IntentModel.load()
+    return shipped_model()
 
 
 @pytest.mark.parametrize(
@@ -34,8 +31,7 @@ def model() -> IntentModel:
     ],
 )
 def test_a_question_about_pasted_json_is_a_query(model: IntentModel, text: str) -> None:
-    decision = decide_turn(model, SPECS, SPECS, False, text)
-    assert decision is not None
+    decision = decide_all(model, text)
     assert {c["name"] for c in decision["calls"]} | set(decision["missing"]) == {"json_query"}
 
 
@@ -70,8 +66,7 @@ def test_only_data_tools_are_replaced() -> None:
     ],
 )
 def test_a_check_of_the_whole_json_is_a_parse(model: IntentModel, text: str) -> None:
-    decision = decide_turn(model, SPECS, SPECS, False, text)
-    assert decision is not None
+    decision = decide_all(model, text)
     assert {c["name"] for c in decision["calls"]} | set(decision["missing"]) == {"json_parse"}
 
 
@@ -92,8 +87,7 @@ def test_sorting_and_a_computation_over_pasted_records_are_two_tools(
     model: IntentModel, text: str
 ) -> None:
     assert sort_and_compute(["statistics"], text) == ["data_transform", "statistics"]
-    decision = decide_turn(model, SPECS, SPECS, False, text)
-    assert decision is not None
+    decision = decide_all(model, text)
     made = {c["name"] for c in decision["calls"]} | set(decision["missing"])
     assert made == {"data_transform", "statistics"}
 

@@ -11,11 +11,7 @@ from intent.grounding import asked_kinds
 from intent.model import IntentModel
 from intent.not_asked import keywords_discussed, past_action, writing_asked
 from intent.sql import described_sql
-from nodes.decision import decide_turn
-from tools.registry import build_tools
-from tools.specs import ToolSpec
-
-SPECS = [ToolSpec.from_tool(tool) for tool in build_tools()]
+from tests.unit.turn_decisions import decide_all, shipped_model
 
 
 @pytest.mark.parametrize(
@@ -81,12 +77,11 @@ def test_a_korean_folder_is_not_a_table() -> None:
 
 @pytest.fixture(scope="module")
 def model() -> IntentModel:
-    return IntentModel.load()
+    return shipped_model()
 
 
 def _decision(model: IntentModel, text: str) -> tuple[str, set[str]]:
-    decision = decide_turn(model, SPECS, SPECS, False, text)
-    assert decision is not None
+    decision = decide_all(model, text)
     return decision["kind"], {c["name"] for c in decision["calls"]} | set(decision["missing"])
 
 

@@ -8,23 +8,14 @@ import pytest
 from intent.grounding import asked_kinds
 from intent.model import IntentModel
 from intent.safety import concept_question, unbacked, worked_result
-from nodes.decision import decide_turn
-from tools.registry import build_tools
-from tools.specs import ToolSpec
+from tests.unit.turn_decisions import shipped_model, tools_of
 
-SPECS = [ToolSpec.from_tool(tool) for tool in build_tools()]
 CHANGE_OR_PRIVATE = {"file_write", "database_execute", "environment", "file_read", "process_list"}
 
 
 @pytest.fixture(scope="module")
 def model() -> IntentModel:
-    return IntentModel.load()
-
-
-def tools_of(model: IntentModel, text: str) -> set[str]:
-    decision = decide_turn(model, SPECS, SPECS, False, text)
-    assert decision is not None
-    return {call["name"] for call in decision["calls"]} | set(decision["missing"])
+    return shipped_model()
 
 
 @pytest.mark.parametrize(
