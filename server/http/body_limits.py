@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qsl
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -118,17 +119,41 @@ def json_problem(value: object, *, allow_bidi: bool = False) -> str | None:
     return None
 
 
+def query_problem(scope: Scope, *, allow_bidi: bool = False) -> str | None:
+    """The first problem in a request's path or query string: the strings ``text_problem`` refuses
+    (a NUL byte in ``?namespace=a%00b`` reached the store's SQL and failed there as a 500)."""
+    if "\x00" in scope.get("path", ""):
+        return "the path contains a NUL byte"
+    query = scope.get("query_string") or b""
+    if not query:
+        return None
+    pairs = parse_qsl(query.decode("latin-1"), keep_blank_values=True, errors="surrogateescape")
+    for name, value in pairs:
+        where = f"query parameter {name!r}"
+        problem = text_problem(name, where + " (its name)", allow_bidi=allow_bidi)
+        problem = problem or text_problem(value, where, allow_bidi=allow_bidi)
+        if problem:
+            return problem
+    return None
+
+
 class JsonGuard:
     """Checks every JSON request body before a route (or LangServe) sees it: a lone surrogate, a
     NUL byte, a Unicode direction control or nesting past 64 levels gets a 400 that says where.
     (LangServe would otherwise run the agent on ``"a\\ud800b"`` and fail with a 500 afterwards;
-    SQLite would store it as ``"a?b"``.)"""
+    SQLite would store it as ``"a?b"``.) Every request's path and query string get the same check,
+    whatever its method."""
 
     def __init__(self, app: ASGIApp, *, allow_bidi: bool = False) -> None:
         self.app = app
         self.allow_bidi = allow_bidi
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            problem = query_problem(scope, allow_bidi=self.allow_bidi)
+            if problem:
+                await _send_json(scope, send, 400, problem, "invalid_request_error")
+                return
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             await self.app(scope, receive, send)
             return

@@ -137,3 +137,27 @@ def test_legitimate_text_in_any_script_passes(client: TestClient) -> None:
     )
     assert response.status_code == 200
     assert client.get("/threads/fine/transcript").json()["messages"][0]["content"] == text
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("/store/items?key=k&namespace=a%00b", "query parameter 'namespace' contains a NUL byte"),
+        ("/threads?metadata=%00", "query parameter 'metadata' contains a NUL byte"),
+        ("/store/items?key=k&namespace=%ff%fe", "query parameter 'namespace' is not valid Unicode"),
+        ("/store/items?key=file%E2%80%AEtxt&namespace=a", "U+202E"),
+        ("/threads/a%00b", "the path contains a NUL byte"),
+    ],
+    ids=["nul-store", "nul-threads", "not-utf8", "rtl-override", "nul-path"],
+)
+def test_bad_text_in_a_query_string_or_path_is_a_400_not_a_500(
+    client: TestClient, url: str, words: str
+) -> None:
+    response = client.get(url)
+    assert response.status_code == 400, response.text
+    assert words in message_of(response) and "Traceback" not in response.text
+
+
+def test_a_query_string_of_ordinary_text_still_reaches_the_route(client: TestClient) -> None:
+    response = client.get("/store/items?key=k&namespace=caf%C3%A9.%ED%95%9C")
+    assert response.status_code == 404 and message_of(response) == "Item not found"
