@@ -161,3 +161,12 @@ def test_bad_text_in_a_query_string_or_path_is_a_400_not_a_500(
 def test_a_query_string_of_ordinary_text_still_reaches_the_route(client: TestClient) -> None:
     response = client.get("/store/items?key=k&namespace=caf%C3%A9.%ED%95%9C")
     assert response.status_code == 404 and message_of(response) == "Item not found"
+
+
+@pytest.mark.parametrize(
+    "path", ["/store/items/search", "/store/namespaces", "/assistants/search", "/runs/crons/search"]
+)
+def test_an_offset_past_a_64_bit_integer_is_a_422_not_a_500(client: TestClient, path: str) -> None:
+    response = client.post(path, json={"limit": 10, "offset": 10655442720271333376})
+    assert response.status_code == 422, response.text
+    assert "offset" in response.text and "Traceback" not in response.text

@@ -54,7 +54,7 @@ class AssistantSearch(BaseModel):
     graph_id: str | None = None
     name: Annotated[str | None, Field(max_length=200)] = None
     limit: Annotated[int, Field(ge=1, le=1000)] = 10
-    offset: Annotated[int, Field(ge=0)] = 0
+    offset: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
     sort_by: Literal["assistant_id", "graph_id", "name", "created_at", "updated_at"] | None = None
     sort_order: Literal["asc", "desc"] | None = None
     select: list[Fields] | None = None
@@ -97,7 +97,7 @@ class VersionSearch(BaseModel):
 
     metadata: dict[str, Any] | None = None
     limit: Annotated[int, Field(ge=1, le=1000)] = 10
-    offset: Annotated[int, Field(ge=0)] = 0
+    offset: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
 
 
 class VersionChange(BaseModel):

@@ -99,7 +99,7 @@ class CronSearch(BaseModel):
     enabled: bool | None = None
     metadata: dict[str, Any] | None = None
     limit: Annotated[int, Field(ge=1, le=1000)] = 10
-    offset: Annotated[int, Field(ge=0)] = 0
+    offset: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
     sort_by: Literal[SORTS] = "created_at"  # type: ignore[valid-type]
     sort_order: Literal["asc", "desc"] = "desc"
     select: list[str] | None = None
@@ -310,7 +310,7 @@ async def cron_ticks(
     runtime: RuntimeDep,
     caller: CallerDep,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> list[dict[str, Any]]:
     """The cron's handled ticks, newest first: ``fired`` (with its run), ``refused`` (why) or
     ``skipped`` (older than ``TOOLLOOM_CRON_GRACE``; ``skipped`` counts the earlier missed

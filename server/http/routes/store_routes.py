@@ -81,7 +81,7 @@ class SearchItems(BaseModel):
     namespace_prefix: list[str] | None = None
     filter: dict[str, Any] | None = None
     limit: Annotated[int, Field(ge=1, le=1000)] = 10
-    offset: Annotated[int, Field(ge=0)] = 0
+    offset: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
     query: Annotated[str | None, Field(max_length=10_000)] = None
     refresh_ttl: bool | None = None
 
@@ -93,7 +93,7 @@ class ListNamespaces(BaseModel):
     suffix: list[str] | None = None
     max_depth: Annotated[int | None, Field(ge=1, le=MAX_LABELS)] = None
     limit: Annotated[int, Field(ge=1, le=1000)] = 100
-    offset: Annotated[int, Field(ge=0)] = 0
+    offset: Annotated[int, Field(ge=0, le=1_000_000_000)] = 0
 
     @field_validator("prefix", "suffix", mode="before")
     @classmethod
