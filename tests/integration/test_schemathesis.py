@@ -59,7 +59,13 @@ def test_openapi_schema_holds_under_generated_requests(tmp_path: Path) -> None:
             )
         finally:
             server.stop()
-    output = result.stdout[-6000:] + result.stderr[-2000:]
+    # The failures (each with its curl line) first: the tail alone is warnings and the summary.
+    failures = result.stdout.find("FAILURES")
+    output = (
+        (result.stdout[failures : failures + 6000] if failures >= 0 else "")
+        + result.stdout[-4000:]
+        + result.stderr[-2000:]
+    )
     counts = re.search(r"(\d+) generated, (\d+) passed", output)
     # schemathesis sometimes gives up generating bodies for the richest schema (a "Failed Health
     # Check: too many generated examples filtered out"): a limit of its generator, not a defect of
