@@ -2,7 +2,8 @@
 
 Written by an author who never saw the phrasebooks or the other sets; ``open.jsonl`` is for
 development, ``sealed.jsonl.gz`` is only ever scored, to report (this module is the only code
-that reads it, and it prints no case of it).
+that reads it, and it prints no case of it). ``evals/typed_b/sealed.jsonl.gz`` (part
+``sealed_b``) is a third author's set of 312 requests, sealed whole, scored the same way.
 
 Each request goes through the part of the graph that decides without the model: route's decision
 (:func:`nodes.decision.decide_turn`: the shipped intent model and the argument readers), and, where
@@ -49,7 +50,12 @@ from tools.registry import build_tools
 from tools.specs import ToolSpec
 
 TYPED = Path(__file__).with_name("typed")
-PARTS = {"open": TYPED / "open.jsonl", "sealed": TYPED / "sealed.jsonl.gz"}
+PARTS = {
+    "open": TYPED / "open.jsonl",
+    "sealed": TYPED / "sealed.jsonl.gz",
+    # a third author's set, sealed whole (evals/typed_b/README.md)
+    "sealed_b": TYPED.with_name("typed_b") / "sealed.jsonl.gz",
+}
 DEFAULT_OUT = TYPED / "report.json"
 LANGS = ("en", "de", "fr", "es", "pt", "ko", "ja", "zh", "it", "ru", "nl", "tr", "pl")
 CHANGES = frozenset({"file_write", "database_execute"})
@@ -85,7 +91,11 @@ class Case:
 
 def load(part: str) -> list[Case]:
     """The cases of one part (``open`` or ``sealed``)."""
-    path = PARTS[part]
+    return read_cases(PARTS[part])
+
+
+def read_cases(path: Path) -> list[Case]:
+    """The cases of a file in this set's format (JSON Lines, gzip-compressed if ``.gz``)."""
     raw = (
         gzip.decompress(path.read_bytes()).decode("utf-8")
         if path.suffix == ".gz"
@@ -406,17 +416,19 @@ def table(results: dict[str, dict[str, Any]]) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m evals.typed``: score both parts, print the table, write the report."""
+    """``python -m evals.typed``: score the parts, print the table, write the report."""
     parser = argparse.ArgumentParser(prog="python -m evals.typed", description=__doc__)
     parser.add_argument(
-        "--parts", default="open,sealed", help="open, sealed, or both (open,sealed: the default)"
+        "--parts",
+        default="open,sealed,sealed_b",
+        help="a comma-separated list of open, sealed, sealed_b; or all (the default: all three)",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--errors", type=int, default=0, help="print this many wrong open cases")
     args = parser.parse_args(argv)
     model = shipped()
     results: dict[str, dict[str, Any]] = {}
-    parts = list(PARTS) if args.parts == "both" else args.parts.split(",")
+    parts = list(PARTS) if args.parts in ("all", "both") else args.parts.split(",")
     if unknown := [p for p in parts if p not in PARTS]:
         parser.error(f"unknown part {', '.join(unknown)}: choose from {', '.join(PARTS)}")
     for part in parts:

@@ -284,9 +284,37 @@ _FACTORIAL_WRITTEN = re.compile(
 )
 
 
+# "I sold 37 mugs at $12.50 each and 18 t-shirts at $22 each", "45 Gläser Honig zu je 7,80 €",
+# "42 kilos de naranjas a 1,35 €", "52 bossen tulpen à € 4,95": quantities at a unit price.
+_PRICED = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s+(?:\S+\s+){1,6}?"
+    r"(?:at|@|à|a|zu\s+je|zu|je|f[üu]r\s+je|por|da|voor|по|po)\s+"
+    r"(?:(?:[$€£¥₩]|r\$|us\$)\s*)?(\d+(?:\.\d+)?)(?!\d|\.\d)",
+    re.IGNORECASE,
+)
+_EACH = re.compile(
+    r"\beach\b|\bapiece\b|\bje\b|\bchacun\w*|\bpi[èe]ce\b|\bcada\b|\bciascun\w*|\bl['’]uno\b|"
+    r"\bper\s+stuk\b|\bза\s+штуку\b|\bza\s+sztuk[eę]\b|\btanesi\b",
+    re.IGNORECASE,
+)
+
+
+def priced_sum(text: str) -> str | None:
+    """The total of quantities at a unit price ("37*12.5 + 18*22"): two or more of them, or one
+    said to be each; None when the text has none."""
+    plain = unicodedata.normalize("NFKC", text)
+    plain = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", plain)
+    plain = re.sub(r"(?<=\d),(?=\d{1,2}(?![\d,]))", ".", plain)
+    pairs = [(m.group(1), m.group(2)) for m in _PRICED.finditer(plain)]
+    if not pairs or (len(pairs) == 1 and not _EACH.search(plain)):
+        return None
+    return " + ".join(f"{quantity} * {price}" for quantity, price in pairs)
+
+
 def expressions(text: str) -> list[str]:
     """Every arithmetic expression written in ``text`` that the calculator can read, in order.
-    One the user typed as it stands ("23*19") is kept as typed; one built from words is tidied."""
+    One the user typed as it stands ("23*19") is kept as typed; one built from words is tidied.
+    Where none is written, quantities at a unit price make one (:func:`priced_sum`)."""
     found: list[str] = []
     typed = unicodedata.normalize("NFKC", text)
     for match in _EXPRESSION.finditer(normalise(text)):
@@ -301,6 +329,9 @@ def expressions(text: str) -> list[str]:
             if "not valid arithmetic" in str(exc):
                 continue  # not arithmetic after all; one that fails (1/0) is still what was asked
         found.append(expression if expression in typed else _tidy(expression))
+    priced = priced_sum(text)
+    if priced and priced.count("+") + 1 >= len(found):
+        return [priced]  # "28 pots à 6,50 € et 15 miels à 9 €": the total, not "15 à 9"
     return found
 
 

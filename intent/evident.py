@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 from intent import places
 from intent.clear import arithmetic_calls
+from intent.file_asks import READ_FILE
+from intent.grounding import verb_kinds
 from intent.readers import PROCESS_WORD, TIME_QUESTION
 from intent.safety import ENV_CUE, concept_question, worked_result
 from intent.table_asks import READ
@@ -54,8 +56,77 @@ _VARIABLES = re.compile(
     r"(?<![A-Za-z0-9_$])(?:LANG|LANGUAGE|LC_ALL|TZ|SHELL|PATH|HOME|PYTHONPATH|VIRTUAL_ENV|EDITOR|"
     r"TMPDIR|HOSTNAME)(?![A-Za-z0-9_])"
 )
+_NOT_VARIABLES = frozenset(
+    [
+        "CPU",
+        "CPUS",
+        "RAM",
+        "GPU",
+        "SSD",
+        "HDD",
+        "JSON",
+        "API",
+        "URL",
+        "URI",
+        "HTTP",
+        "HTTPS",
+        "CSV",
+        "SQL",
+        "XML",
+        "YAML",
+        "HTML",
+        "GET",
+        "POST",
+        "PUT",
+        "PATCH",
+        "DELETE",
+        "HEAD",
+        "OS",
+        "PID",
+        "DNS",
+        "UTC",
+        "GMT",
+        "CEST",
+        "CET",
+        "PST",
+        "EST",
+        "IST",
+        "JST",
+        "KST",
+        "USB",
+        "PDF",
+        "LLM",
+        "AI",
+        "ID",
+    ]
+)
+_UPPER_NAME = re.compile(r"(?<![A-Za-z0-9_$])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*(?![A-Za-z0-9_])")
+
+
+def variable_named(text: str) -> bool:
+    """A variable named outright: a well-known one (PATH, LANG, TZ...), or any name in capitals
+    (DOCKER_HOST, PGDATA) beside the word for a variable ("la variabile", "переменную",
+    "değişkenini", "zmienną")."""
+    if _VARIABLES.search(text):
+        return True
+    if not ENV_CUE.search(text):
+        return False
+    return any(
+        (len(m.group(0)) >= 4 or "_" in m.group(0)) and m.group(0) not in _NOT_VARIABLES
+        for m in _UPPER_NAME.finditer(text)
+    )
+
+
+# the machine's parts, beside another ask ("quante CPU ha la macchina che ore sono a Istanbul")
+_HARDWARE = re.compile(
+    r"(?<![A-Za-z])(?:CPUs?|RAM)(?![A-Za-z])|\bcores?\b|\bkerne\b|\bc[œo]urs\b|\bn[úu]cleos\b|"
+    r"\bcore\b|\bkernen\b|\bядер\w*|\b[çc]ekirdek\w*|\brdze[nń]\w*|\bgeheugen\b|\bschijfruimte\b|"
+    r"\bmemoria\b|\bmem[óo]ria\b|\bm[ée]moire\b|\bmemory\b|\bpami[ęe][ćc]\w*|\bпамят\w*|\bbellek\b|"
+    r"코어|メモリ|コア数|内存|核心数",
+    re.IGNORECASE,
+)
 _SYSTEM = re.compile(
-    r"system\s*info\w*|\bsysteeminfo\w*|\bsysteminformati\w*|\binformazioni\s+(?:di|del)\s+sistema|"
+    r"\bsystem\s*info\w*|\bsysteeminfo\w*|\bsysteminformati\w*|\binformazioni\s+(?:di|del)\s+sistema|"
     r"\binfo(?:rmations?)?\s+(?:sur\s+le\s+|du\s+)?syst[eè]me|\bsistem\s+bilgi\w*|"
     r"информаци\w*\s+о\s+систем\w*|\binformacj\w*\s+o\s+systemie|\bdisk\s+space|\bfree\s+disk|"
     r"\bspeicherplatz|\bespace\s+disque|\bespacio\s+(?:libre\s+)?en\s+disco|\bespa[çc]o\s+em\s+disco|"
@@ -66,11 +137,6 @@ _SYSTEM = re.compile(
 )
 _PROCESSES = re.compile(
     PROCESS_WORD + r"|\bprocessi\b|\bprocessen\b|\bprocesy\b|\bprocesów\b|\bsüreç\w*|процесс\w*",
-    re.IGNORECASE,
-)
-_READ_FILE = re.compile(
-    r"\b(?:read|open|cat|lies|lis|lee|l[êe]|leggi|lees|oku|przeczytaj|otwórz)\b|"
-    r"прочитай|прочти|открой|읽어|열어|読んで|開いて|读一下|讀一下|读取|讀取|打开|打開",
     re.IGNORECASE,
 )
 _FILE_TOOLS = frozenset({"file_read", "file_list", "file_write"})
@@ -93,17 +159,19 @@ def evident_read(chosen: Sequence[str], text: str) -> str | None:
     first = chosen[0]
     plain = blank(text, urls(text))
     named = paths(plain)
-    if first != "environment" and _VARIABLES.search(plain):
+    if first != "environment" and variable_named(plain):
         return "environment"
     if first != "system_info" and _SYSTEM.search(plain):
         return "system_info"
     if first not in ("process_list", "system_info") and _PROCESSES.search(plain):
         return "process_list"
+    if first not in ("process_list", "system_info", "environment") and _HARDWARE.search(plain):
+        return "system_info"
     if first in _FILE_TOOLS:
         return None
     if first in _BESIDE_A_PAGE and len(urls(text)) == 1 and _LOOK.search(plain):
         return "web_scrape"  # "..., and look at https://x/y for what it recommends"
-    if len(named) == 1 and _READ_FILE.search(plain):
+    if len(named) == 1 and READ_FILE.search(plain):
         return "file_read"
     in_files = [
         f
@@ -136,13 +204,20 @@ def evident_single(text: str) -> str | None:
     if concept_question(text) or worked_result(text) or _EXPLAIN.search(text):
         return None
     plain = blank(text, [*urls(text), *json_literals(text)])
-    if _VARIABLES.search(plain) and ENV_CUE.search(plain):
+    if variable_named(plain) and ENV_CUE.search(plain):
         return "environment"
+    named = paths(plain)
+    if (
+        len(named) == 1
+        and (READ_FILE.search(plain) or READ.search(plain))
+        and "file" not in verb_kinds(text)
+        and all(named[0].start <= f.start < named[0].end for f in folders(plain))
+    ):
+        return "file_read"  # "открой scripts/backup.sh": one file, a verb of reading
     if not READ.search(plain):
         return None
     if _PROCESSES.search(plain):
         return "process_list"
-    named = paths(plain)
     in_files = [
         f
         for f in folders(plain)

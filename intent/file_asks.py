@@ -12,6 +12,7 @@ file or folder, a URL or pasted data is left to the model; the safety rules
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from intent.grounding import verb_kinds
@@ -19,19 +20,40 @@ from intent.text import folders, json_literals, paths, urls
 
 _FILE_TOOLS = frozenset({"file_list", "file_read", "file_write"})
 
+READ_FILE = re.compile(  # a verb of reading a file
+    r"\b(?:read|open|cat|lies|lis|lee|l[êe]|leggi|lees|oku|przeczytaj|otwórz)\b|"
+    r"прочитай|прочти|открой|읽어|열어|読んで|開いて|读一下|讀一下|读取|讀取|打开|打開",
+    re.IGNORECASE,
+)
+
 
 def file_tools(chosen: Sequence[str], text: str) -> list[str] | None:
     """The file tool for a request about one named file, or None when the request is not one."""
-    if set(chosen) - {"file_list", "file_write"} or len(chosen) > 1:
-        return None  # a read, two tools, another tool: the model's choice stands
+    if set(chosen) - _FILE_TOOLS:
+        return None  # another tool: the model's choice stands
     named = paths(text)
     if len(named) != 1 or urls(text) or json_literals(text):
         return None
     file = named[0]
     if any(not file.start <= span.start < file.end for span in folders(text)):
         return None  # a folder named beside the file
-    if "file" in verb_kinds(text):
+    if "file" in verb_kinds(text) and not ("file_read" in chosen and READ_FILE.search(text)):
+        # "zet in boodschappen/zaterdag.txt: ...": a verb of writing next to the one file, even
+        # where the model heard a listing and a read
         return ["file_write"]
+    if len(chosen) > 1 or "file_read" in chosen:
+        return None  # a read, two tools: the model's choice stands
     if list(chosen) == ["file_list"]:
         return ["file_read"]
     return None
+
+
+def written_not_read(chosen: Sequence[str], text: str) -> list[str] | None:
+    """The decision with ``file_write`` for ``file_read`` where the one file named is to be
+    written, not read ("https://... 긁어서 텍스트를 budget.xlsx에 써줘": the model heard a file
+    beside a page and chose the read): a verb of writing it and none of reading; or None."""
+    if "file_read" not in chosen or "file_write" in chosen or len(paths(text)) != 1:
+        return None
+    if "file" not in verb_kinds(text) or READ_FILE.search(text):
+        return None
+    return ["file_write" if tool == "file_read" else tool for tool in chosen]

@@ -70,7 +70,7 @@ _FILE_VERB = re.compile(
     r"sobrescrev\w*|alter\w*|substitu\w*|"
     # it, nl, ru, tr, pl
     r"scriv\w*|salva\w*|memorizz\w*|aggiung\w*|crea\w*|modific\w*|sostitu\w*|annot\w*|"
-    r"(?:weg|op|neer|bij|over)?schrij[fv]\w*|opslaan|sla(?:at)?|bewaar\w*|voeg\w*|toevoeg\w*|maak\w*|wijzig\w*|"
+    r"(?:weg|op|neer|bij|over)?schrij[fv]\w*|opslaan|sla(?:at)?|bewaar\w*|voeg\w*|toevoeg\w*|maak\w*|wijzig\w*|zet|zetten|"
     r"vervang\w*|запиш\w*|запис\w*|сохран\w*|добав\w*|созда\w*|допиш\w*|измен\w*|замен\w*|"
     r"yaz\w*|kaydet\w*|ekle\w*|oluştur\w*|olustur\w*|değiştir\w*|degistir\w*|zapisz\w*|"
     r"zapisa\w*|dopisz\w*|dodaj\w*|utwórz\w*|utworz\w*|stwórz\w*|zmień\w*|zmien\w*|zamień\w*)\b|"
@@ -116,7 +116,7 @@ _DB_VERB = re.compile(
     r"добав\w*|встав\w*|обнов\w*|измен\w*|удал\w*|созда\w*|поменя\w*|замен\w*|внес\w*|"
     r"очист\w*|ekle\w*|güncelle\w*|guncelle\w*|değiştir\w*|degistir\w*|sil|silin\w*|"
     r"kaydet\w*|dodaj\w*|wstaw\w*|zaktualizuj\w*|aktualizuj\w*|usuń\w*|usun\w*|skasuj\w*|"
-    r"wpisz\w*|ustaw\w*)\b|"
+    r"wpisz\w*|ustaw\w*|stw[óo]rz\w*|utw[óo]rz\w*|olu[şs]tur\w*|cancel\w*)\b|"
     # ko, ja, zh
     r"추가|삽입|넣어|넣고|넣어줘|수정|변경|업데이트|갱신|삭제|지워|지우|제거|만들|생성|저장|입력|바꿔|기록|등록|"
     r"加えて|加入して|追加|挿入|入れて|更新|変更|削除|消して|消す|作成|作って|保存|登録|書き換|"

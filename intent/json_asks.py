@@ -19,7 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from intent.records import records_in
+from intent.records import STAT_WORDS, numbers_in, records_in
 from intent.table_asks import DATABASE, named_table
 from intent.text import blank, json_literals, paths, urls
 
@@ -159,3 +159,24 @@ def sort_and_compute(chosen: Sequence[str], text: str) -> list[str] | None:
     if _SORTING.search(rest) and _COMPUTE.search(rest):
         return ["data_transform", "statistics"]
     return None
+
+
+_STATISTIC = re.compile(
+    "|".join(
+        STAT_WORDS[name] for name in ("mean", "median", "mode", "stdev", "variance", "quantiles")
+    ),
+    re.IGNORECASE,
+)
+_OPERATION = re.compile(r"\d\s*[*/×÷^+]\s*\d|\d\s+[x-]\s+\d")
+
+
+def statistic_tools(chosen: Sequence[str], text: str) -> list[str] | None:
+    """``["statistics"]`` where the calculator was chosen for a statistic of a list ("la médiane de
+    quarante-deux, dix-sept, ...", "十二、十五、九の中央値"): a mean, median, mode, spread or
+    quartiles named, three or more numbers (in digits or words) and no operation written
+    between them; or None."""
+    if tuple(chosen) != ("calculator",) or not _STATISTIC.search(text):
+        return None
+    if _OPERATION.search(text) or len(numbers_in(text)) < 3:
+        return None
+    return ["statistics"]

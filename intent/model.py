@@ -108,6 +108,11 @@ class Thresholds:
     known: float = 0.35  # below this share of known features, the request is unfamiliar: abstain
     split: float = 0.85  # two asks run together: each side's tool needs this (no connective)
     split_margin: float = 0.4  # ... and to beat that side's "none" by this much
+    # Every tool below ``quiet`` and "none" at least ``quiet_none``: no call, not an abstention
+    # ("Hello there"); chosen so small talk stays chat once the written requests were trained on
+    # (python -m evals.handwritten, evals.decisions and the typed set's open part: 0 and 1 case lost)
+    quiet: float = 0.02
+    quiet_none: float = 0.25
 
 
 class SecondOpinion:
@@ -493,7 +498,9 @@ class IntentModel:
             return Intent(ranked, (), none_score, abstain=True)
         best = ranked[0][1]
         if best < t.call or best < none_score + t.margin:
-            return Intent(ranked, (), none_score, abstain=none_score < t.none)
+            # "Hello there": no tool has any signal; "none" need not be sure to be the answer
+            quiet = best < t.quiet and none_score >= t.quiet_none
+            return Intent(ranked, (), none_score, abstain=none_score < t.none and not quiet)
         count = 2 if probs[self._multi] >= t.multi and ranked[1][1] >= t.second else 1
         return Intent(ranked, tuple(name for name, _ in ranked[:count]), none_score, abstain=False)
 

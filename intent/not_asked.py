@@ -8,8 +8,8 @@ decision must read as talk, not as an order (issue 29).
   or run, whatever words of change or tools' subjects the request carries ("a SQL joke I can drop
   in the chat", "translate: we'll be a quarter of an hour late").
 - **The user's own past action**: "what did I jot down in ...?", "что я записывал в ...",
-  "data 폴더에 뭐 넣어뒀었지?": a verb in the past tense, told of the user, recalls a change
-  already made; it asks for none.
+  "data 폴더에 뭐 넣어뒀었지?", "昨日書いた議事録", "dün kaydettiğim rapor", "j'ai enregistré":
+  a verb in the past tense, told of the user, recalls a change already made; it asks for none.
 """
 
 from __future__ import annotations
@@ -70,7 +70,24 @@ def writing_asked(text: str) -> bool:
 _EN_PAST = re.compile(r"\b(?:did|have|had)\s+(?:i|we)\s+(?:\w+\s+)?$", re.IGNORECASE)
 _EN_TOLD = re.compile(r"\b(?:i|we)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _RU_PAST = re.compile(r"(?:л|ла|ло|лся|лась|лось)$", re.IGNORECASE)  # not -ли: "удали"
-_KO_PAST = re.compile(r"^[가-힣]?(?:었|았|였|뒀|놨|했|됐)")
+_KO_PAST = re.compile(r"^[가-힣]?(?:었|았|였|뒀|놨|했|됐|둔\s|놓은|한\s)")
+# Japanese and Chinese: a past form or a relative clause after the verb ("昨日書いた議事録",
+# "保存しておいたファイル", "我昨天保存的文件"); not the request ("書いて", "保存して", "保存一下")
+_JA_PAST = re.compile(r"^(?:た|だ|した|しておいた|しといた|してある|してた|された)(?!ら|い)")
+_ZH_PAST = re.compile(r"^(?:了|过|過)?的")
+# Turkish: the participle or the past of the first person ("kaydettiğim rapor", "yazdım")
+_TR_PAST = re.compile(r"[dt][ıiuü][gğ](?:[ıiuü]m|[ıiuü]m[ıiuü]z)$|[dt][ıiuü]m$", re.IGNORECASE)
+# Polish: the past of the first person ("zapisałem", "dodałam", "zapisaliśmy")
+_PL_PAST = re.compile(r"(?:łem|łam|lem|lam|liśmy|lismy|łyśmy|lysmy)$", re.IGNORECASE)
+# Romance languages: an auxiliary of the first person before a participle ("j'ai enregistré",
+# "he guardado", "ho salvato"), or the preterite of the first person ("guardé", "salvei")
+_ROMANCE_AUX = re.compile(
+    r"(?:\bj['’]ai|\bj['’]avais|\bnous\s+avons|\bon\s+a|\bhe|\bhemos|\bhab[íi]a|\btinha|\btenho|"
+    r"\bho|\bavevo|\babbiamo)\s+(?:\w+\s+)?$",
+    re.IGNORECASE,
+)
+_PARTICIPLE = re.compile(r"(?:é|ée|és|ées|i|it|ado|ada|ido|ida|ato|ata|uto|ito|o)$", re.IGNORECASE)
+_PRETERITE = re.compile(r"\w{3,}(?:é|ei)$", re.IGNORECASE)
 
 
 def past_action(text: str, start: int, end: int) -> bool:
@@ -84,4 +101,39 @@ def past_action(text: str, start: int, end: int) -> bool:
         return True
     if re.fullmatch(r"[а-яё]+", word, re.IGNORECASE) and _RU_PAST.search(word):
         return True
-    return bool(_KO_PAST.search(text[end : end + 3]))
+    if _TR_PAST.search(word) or _PL_PAST.search(word) or _PRETERITE.fullmatch(word):
+        return True
+    if _ROMANCE_AUX.search(before) and _PARTICIPLE.search(word):
+        return True
+    after = text[end : end + 6]
+    return bool(_KO_PAST.search(after) or _JA_PAST.search(after) or _ZH_PAST.search(after))
+
+
+_TIME_DIFFERENCE = re.compile(
+    r"\btime\s+difference|\bhours?\s+(?:ahead|behind)\b|\bzeit(?:unterschied|verschiebung)|"
+    r"\bd[ée]calage\s+horaire|\bdiferencia\s+(?:horaria|de\s+horas?)|\bhoras\s+de\s+diferen|"
+    r"\bdiferen[çc]a\s+(?:de\s+)?(?:hor|fuso)|\bfuso\s+hor[áa]rio\s+de\s+diferen|"
+    r"\bdifferenza\s+(?:di\s+)?(?:fuso|ora)|\bore\s+di\s+differenza|\btijdsverschil|"
+    r"разниц\w*\s+во\s+времени|\bsaat\s+fark|\br[óo][żz]nic\w*\s+czasu|時差|时差|시차",
+    re.IGNORECASE,
+)
+_CLOCK = (
+    r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|h\b|uhr|uur|heures?|horas?|ore|часов|час|"
+    r"saat|godz\w*|時|点|點|시)|\d{1,2}:\d{2}|(?:saat|las|as|le|om|o)\s+\d{1,2}\b)"
+)
+_IF_CLOCK = re.compile(
+    r"(?:\bif\b|\bwenn\b|\bfalls\b|\bsi\b|s['’]il|\bse\b|\bals\b|\bесли\b|\beğer\b|\beger\b|"
+    r"\bjeśli\b|\bjesli\b|\bgdy\b|もし|如果|要是|만약)[^?？.。]{0,40}?"
+    + _CLOCK
+    + r"|"
+    + _CLOCK
+    + r"[^?？.。]{0,12}?(?:\bise\b|なら|のとき|の時|的时候|的時候|(?:이|가)?면\b|일\s*때)",
+    re.IGNORECASE,
+)
+
+
+def time_converted(text: str) -> bool:
+    """A question about time zones that asks for no current time: the difference between two
+    places ("Zeitunterschied", "時差"), or a given hour carried to another place ("if it's 9am in
+    New York, what time is it in London?"). The answer is arithmetic on the zones, not a clock."""
+    return bool(_TIME_DIFFERENCE.search(text) or _IF_CLOCK.search(text))

@@ -295,9 +295,11 @@ _BY_NAME = re.compile(
 )
 _BY_PID = re.compile(r"\bby\s+pid|par\s+pid|nach\s+pid|por\s+pid|pid\s*순|pid順|按\s*pid", re.I)
 PROCESS_WORD = (
-    r"(?:process(?:es)?|processus|prozesse?|procesos?|processos?|프로세스|プロセス|进程|進程)"
+    r"(?:(?:process(?:es)?|processus|prozesse?|procesos?|processos?)(?!or|eur|ad|r)|"
+    r"프로세스|プロセス|进程|進程)"
 )
-"""The word for a process, in each language (a regular expression)."""
+"""The word for a process, in each language (a regular expression; not the processor: "les
+processeurs", "processore", "procesor")."""
 _PROCESS_COUNT = re.compile(
     rf"\btop\s+(\d+)|\b(\d+)\s+(?:\w+\s+)?{PROCESS_WORD}|(?:상위|上位|前)\s*(\d+)|"
     rf"{PROCESS_WORD}\S{{0,3}}?\s*(\d+)\s*(?:개|個|个|つ|件)",

@@ -82,8 +82,10 @@ def mentioned_fields(text: str, fields: list[str]) -> list[tuple[int, str]]:
 # --- statistics -------------------------------------------------------------------------------
 
 STAT_WORDS: dict[str, str] = {
-    "mean": r"\bmean\b|\baverage\b|\bavg\b|moyenne|durchschnitt|mittelwert|promedio|\bm[ée]dia\b|평균|平均",
-    "median": r"\bmedian\b|médiane|\bmediana\b|\bmedian(?:wert)?\b|중앙값|중간값|中央値|中位数|中位數",
+    "mean": r"\bmean\b|\baverage\b|\bavg\b|moyenne|durchschnitt|mittelwert|promedio|\bm[ée]dia\b|"
+    r"\bgemiddeld\w*|средн\w*|\bortalama\w*|\b[śs]redni\w*|평균|平均",
+    "median": r"\bmedian\b|médiane|\bmediana\b|\bmedian(?:wert)?\b|\bmediaan\b|медиан\w*|\bmedyan\w*|"
+    r"중앙값|중간값|中央値|中位数|中位數",
     "mode": r"\bmode\b|\bmodus\b|\bmoda\b|최빈값|最頻値|众数|眾數",
     "stdev": r"standard\s*deviation|\bstd\.?\s*dev\b|\bstdev\b|écart[\s-]type|standardabweichung|desviaci[óo]n\s+(?:est[áa]ndar|t[íi]pica)|desvio[\s-]padr[ãa]o|표준\s*편차|標準偏差|标准差|標準差",
     "variance": r"\bvariance\b|\bvarianz\b|\bvarianza\b|vari[âa]ncia|분산|分散|方差",

@@ -13,7 +13,9 @@ the user has already done and wants explained.
 
 :func:`unbacked` names the chosen tools that lack that backing; the caller drops them (and asks,
 rather than guesses, when nothing is left). Harmless tools (the calculator, time_now, ...) are
-never dropped for lack of a cue, only for a question about a concept or a worked result.
+never dropped for lack of a cue, only for a question about a concept or a worked result (and
+time_now for a question that asks no current time: a time difference, a given hour carried to
+another place).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from collections.abc import Iterable
 
 from intent import arithmetic, readers
 from intent.grounding import verb_kinds
+from intent.not_asked import time_converted
 from intent.text import json_literals, paths
 from tools.calculator import ToolError, evaluate
 from tools.system import ENV_ALLOWLIST
@@ -31,7 +34,7 @@ CHANGES = {"file_write": "file", "database_execute": "database"}
 PRIVATE = frozenset({"environment", "file_read", "process_list"})
 
 ENV_CUE = re.compile(
-    r"\benv\b|\benv(?:ironment)?[\s_-]?var|environment|variabl|umgebung|entorno|ambiente|"
+    r"\benv\b|\benv(?:ironment)?[\s_-]?var|environment|variabl|variabil|umgebung|entorno|ambiente|"
     r"omgeving|окружени|переменн|ortam|değişken|degisken|środowisk|srodowisk|zmienn|"
     r"환경\s*변수|環境変数|环境变量|環境變數|\$[A-Z_]{2,}",
     re.IGNORECASE,
@@ -39,7 +42,7 @@ ENV_CUE = re.compile(
 _PROCESS_CUE = re.compile(
     readers.PROCESS_WORD + r"|\brunning\b|\bps\b|\btop\b|läuft|laufen|tourne|tournent|"
     r"corriendo|ejecut[aá]ndose|rodando|in\s+esecuzione|attiv[io]|draai\w*|запущен\w*|работа\w*|"
-    r"çalış\w*|calis\w*|działa\w*|dziala\w*|uruchomion\w*|procesy|proces\w*|süreç\w*|surec\w*|"
+    r"çalış\w*|calis\w*|działa\w*|dziala\w*|uruchomion\w*|procesy|proces(?!s?(?:or|eur|ad))\w*|süreç\w*|surec\w*|"
     r"процесс\w*|실행\s*중|돌아가|떠\s*있|動いて|実行中|运行|執行中|跑着|任务管理|task\s*manager",
     re.IGNORECASE,
 )
@@ -91,14 +94,43 @@ _WHAT_DOES = re.compile(
 )
 
 
+# "What is a zombie process?", "what does HTTP 404 mean?", "how do environment variables actually
+# work?": a definition, a meaning or a mechanism asked for, in thirteen languages. The definite
+# article is left out ("what is the time in Lima?", "what is the value of PATH?" ask for a value),
+# and so are the forms that also ask for one in Korean, Japanese and Chinese ("PATH 값이 뭐야",
+# "HOMEって何", "PATH的值是什么"): only their definitional forms (이란, とは, 什么是) count.
+_DEFINITION = re.compile(
+    r"\bwhat(?:'s|\s+is|\s+are)\s+(?:an?\s|\w+s\s*\?)|\bwhat\s+(?:does|do)\b.{1,60}?\bmean\b|"
+    r"\bmeaning\s+of\b|\bhow\s+do(?:es)?\b.{1,60}?\bwork\b|"
+    r"\bwas\s+(?:ist|sind)\s+(?:ein|eine)\b|\bwas\s+(?:bedeutet|hei(?:ß|ss)t)\b|"
+    r"\bwie\s+funktionier\w*|"
+    r"\bqu['’]est[- ]ce\s+qu['’](?:un|une)\b|\bc['’]est\s+quoi\s+(?:un|une)\b|"
+    r"\bque\s+(?:veut\s+dire|signifie)\b|\bveut\s+dire\s+quoi\b|\bcomment\s+(?:ça\s+)?fonctionn\w*|"
+    r"\bqu[ée]\s+(?:es|son)\s+(?:un|una|unos|unas)\b|\bqu[ée]\s+(?:significa|quiere\s+decir)\b|"
+    r"\bc[óo]mo\s+funciona\w*|"
+    r"\bo\s+que\s+(?:é|e|s[ãa]o)\s+(?:um|uma|uns|umas)\b|\bo\s+que\s+(?:significa|quer\s+dizer)\b|"
+    r"\bcomo\s+(?:é\s+que\s+)?(?:\w+\s+){0,4}?funciona\w*|"
+    r"\bcos['’]?\s*[èe]\s+(?:un|una|uno|un['’])|\b(?:che\s+)?cosa\s+(?:vuol\s+dire|significa)\b|"
+    r"\bcome\s+funziona\w*|"
+    r"\bwat\s+(?:is|zijn)\s+(?:een|eigenlijk)\b|\bwat\s+betekent\b|\bhoe\s+werk\w*|"
+    r"что\s+такое|что\s+(?:значит|означает)|как\s+(?:работа\w*|устроен\w*)|"
+    r"\bne\s+demek|\banlam[ıi]\s+ne|\bnas[ıi]l\s+[çc]al[ıi][şs][ıi]r|"
+    r"\bco\s+to\s+(?:jest|s[ąa])\b|\bczym\s+(?:jest|s[ąa])\b|\bco\s+(?:znaczy|oznacza)\b|"
+    r"\bjak\s+dzia[łl]aj?[ąa]?\w*|"
+    r"とは|どういう意味|の意味|仕組み|どうやって動|"
+    r"什么是|什麼是|什么意思|什麼意思|啥意思|是啥错误|怎么工作|如何工作|怎么运作|原理|"
+    r"이란|란\s*무엇|무슨\s*뜻|뜻이\s*뭐|의미가\s*뭐|어떻게\s*(?:작동|동작|돌아가|상속)|작동\s*원리",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
 def concept_question(text: str) -> bool:
-    """A question about a concept (why, the difference, should I...) that carries no data, or
-    about what some written code does."""
+    """A question about a concept (why, the difference, should I, what is a ..., what does ...
+    mean, how does ... work) that carries no data, or about what some written code does."""
     if _WHAT_DOES.search(text) and not json_literals(text):
         return True
-    return bool(_CONCEPT.search(text)) and not (
-        _PAYLOAD.search(text) or json_literals(text) or paths(text)
-    )
+    asked = _CONCEPT.search(text) or _DEFINITION.search(text)
+    return bool(asked) and not (_PAYLOAD.search(text) or json_literals(text) or paths(text))
 
 
 def _result_written(text: str) -> bool:
@@ -173,4 +205,6 @@ def unbacked(
                 out.add(tool)
         elif tool == "file_read" and not paths(text):
             out.add(tool)
+        elif tool == "time_now" and time_converted(text):
+            out.add(tool)  # a time difference, a given hour carried over: no clock wanted
     return out

@@ -26,10 +26,10 @@ from graph.state import Decision
 from intent.clear import arithmetic_calls
 from intent.evident import evident_read, evident_second, evident_single
 from intent.extract import extract_all
-from intent.file_asks import file_tools
-from intent.json_asks import csv_tools, json_tools, sort_and_compute
+from intent.file_asks import file_tools, written_not_read
+from intent.json_asks import csv_tools, json_tools, sort_and_compute, statistic_tools
 from intent.model import Intent, IntentModel, shipped
-from intent.not_asked import writing_asked
+from intent.not_asked import time_converted, writing_asked
 from intent.safety import concept_question, unbacked, worked_result
 from intent.table_asks import table_tools
 from intent.text import paths
@@ -66,10 +66,13 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
         intent = replace(intent, tools=tuple(table), abstain=False, joined=len(table) > 1)
     asked = sort_and_compute(intent.tools, text) or json_tools(intent.tools, text)
     asked = asked or csv_tools(intent.tools, text)
-    asked = asked or file_tools(intent.tools, text)
+    asked = asked or file_tools(intent.tools, text) or written_not_read(intent.tools, text)
+    asked = asked or statistic_tools(intent.tools, text)
     if asked is not None and set(asked) <= set(allowed):
         # pasted JSON asked about by a key or value: a query (not its numbers, not a parse); CSV
-        # with words of rows or sorting: a transform; one file named, with its verbs: write or read
+        # with words of rows or sorting: a transform; one file named, with its verbs: write or
+        # read (or a write heard as a read beside another tool); a statistic of a list of
+        # numbers: statistics, not the calculator
         intent = replace(intent, tools=tuple(asked), abstain=False, joined=len(asked) > 1)
     unreadable = intent.tools == ("file_read",) and not paths(text)  # a read of no file named
     single = evident_single(text) if not intent.tools or unreadable else None
@@ -122,7 +125,8 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
         log.info("intent: %s not backed by the request", sorted(dropped))
         extractions = [e for e in extractions if e.tool not in dropped]
         if not extractions:
-            kind = "chat" if concept_question(text) or worked_result(text) else "unsure"
+            talk = concept_question(text) or worked_result(text) or time_converted(text)
+            kind = "chat" if talk else "unsure"
             return Decision(kind=kind, calls=[], missing={}, known={}, ranked=ranked)
     for extraction in extractions:
         if extraction.complete:

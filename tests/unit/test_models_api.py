@@ -137,7 +137,8 @@ def test_tokens_per_day_count_what_the_runs_used(tmp_path: Path) -> None:
 
 def test_a_batch_counts_each_runs_tokens_once(tmp_path: Path) -> None:
     with make_client(tmp_path, tokens_per_day=1000) as client:
-        inputs = [{"messages": [{"type": "human", "content": f"Hello {n}"}]} for n in range(3)]
+        greetings = ("Hello!", "Good morning", "Thanks!")  # plain chat: one model call each
+        inputs = [{"messages": [{"type": "human", "content": text}]} for text in greetings]
         response = client.post("/agent/batch", json={"inputs": inputs})
         assert response.status_code == 200 and len(response.json()["output"]) == 3
         runtime: Any = client.app.state.runtime  # type: ignore[attr-defined]

@@ -108,3 +108,63 @@ def test_the_same_numbers_asked_for_are_still_a_call(model: IntentModel) -> None
 
 def test_spanish_noting_down_in_a_file_grounds_a_file_change() -> None:
     assert "file" in asked_kinds("apunta en diario/junio.txt que el gato ya está vacunado")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a past form or a relative clause after the verb, in languages with no "did I"
+        "先週書いたレポート reports/weekly.md を表示してください",
+        "지난주에 저장해둔 notes/plan.txt 내용 좀 보여줘",
+        "我上周保存的 notes/plan.txt 里面写了什么？",
+        "geçen hafta kaydettiğim notlar/plan.txt dosyasını göster",
+        "zapisałem wczoraj notatki/plan.txt, pokaż mi co tam jest",
+        "j'ai enregistré notes/plan.txt hier, tu peux me le montrer ?",
+        "guardé notas/plan.txt ayer, ¿me lo enseñas?",
+        "salvei notas/plano.txt ontem, mostra o que tem",
+        "ho salvato appunti/piano.txt ieri, me lo fai vedere?",
+    ],
+)
+def test_a_change_told_in_the_past_grounds_nothing(text: str) -> None:
+    assert asked_kinds(text) & {"file", "database"} == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "reports/weekly.md に今日の進捗を書いてください",
+        "notes/plan.txt에 회의 시간 저장해줘",
+        "把会议时间保存到 notes/plan.txt",
+        "notlar/plan.txt dosyasına toplantı saatini kaydet",
+        "zapisz godzinę spotkania w notatki/plan.txt",
+        "enregistre l'heure de la réunion dans notes/plan.txt",
+        "guarda la hora de la reunión en notas/plan.txt",
+        "zet de vergadertijd in notities/plan.txt",
+    ],
+)
+def test_the_same_change_asked_now_is_grounded(text: str) -> None:
+    assert "file" in asked_kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How many hours ahead is Sydney compared to Chicago?",
+        "Wie groß ist die Zeitverschiebung zwischen Hamburg und Bangkok?",
+        "quel décalage horaire entre Lyon et Montréal ?",
+        "se a Milano sono le 15, che ore sono a Los Angeles?",
+        "als het in Utrecht 8 uur 's ochtends is, hoe laat is het dan in Jakarta?",
+        "파리랑 시카고 시차가 몇 시간이야?",
+        "悉尼和芝加哥的时差是多少？",
+    ],
+)
+def test_a_time_difference_or_a_given_hour_calls_no_clock(model: IntentModel, text: str) -> None:
+    assert "time_now" not in _decision(model, text)[1]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["what time is it in Sydney right now?", "hoe laat is het nu in Jakarta?", "芝加哥现在几点？"],
+)
+def test_the_current_time_asked_is_still_a_call(model: IntentModel, text: str) -> None:
+    assert _decision(model, text)[1] == {"time_now"}

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from intent.evident import evident_second
 from intent.grounding import asked_kinds
 from intent.model import IntentModel
 from intent.safety import concept_question, unbacked, worked_result
-from tests.unit.turn_decisions import shipped_model, tools_of
+from tests.unit.turn_decisions import decide_all, shipped_model, tools_of
 
 CHANGE_OR_PRIVATE = {"file_write", "database_execute", "environment", "file_read", "process_list"}
 
@@ -132,3 +133,56 @@ def test_a_second_ask_with_a_plain_payload_is_not_missed(
 )
 def test_what_a_thing_is_for_is_a_concept(text: str, concept: bool) -> None:
     assert concept_question(text) is concept
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # what is a ..., what does ... mean, how does ... work: asked about, not asked to use
+        "what is a orphan process, in plain words?",
+        "Was ist eine Umgebungsvariable eigentlich?",
+        "qu'est-ce qu'un processus démon ?",
+        "¿qué significa el código HTTP 503?",
+        "o que quer dizer erro 418 no HTTP?",
+        "come funzionano le variabili d'ambiente nei container?",
+        "wat betekent exit code 137 bij een proces?",
+        "что такое переменная окружения PATH?",
+        "ortam değişkenleri nasıl çalışır?",
+        "co to jest proces zombie?",
+        "プロセスとは何ですか",
+        "什么是环境变量？",
+        "환경변수란 무엇인가요?",
+    ],
+)
+def test_definitions_meanings_and_mechanisms_are_concept_questions(text: str) -> None:
+    assert concept_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is the value of PATH?",
+        "what is the time in Lima?",
+        "what is 17 times 23?",
+        "welche Prozesse laufen gerade?",
+        "¿qué hay en notas/lista.txt?",
+    ],
+)
+def test_asking_for_a_value_is_not_a_concept_question(text: str) -> None:
+    assert not concept_question(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Le client veut la fiche de la machine : système, processeurs, mémoire.",
+        "podaj mi liczbę rdzeni i model procesora",
+        "quanti core ha il processore di questa macchina?",
+    ],
+)
+def test_the_processor_is_not_a_process(text: str) -> None:
+    # the word for the CPU is no cue of the running processes, beside the machine's facts
+    assert evident_second(["system_info"], text) is None
+    assert unbacked(["system_info", "process_list"], text, {}) == {"process_list"}
+    decision = decide_all(shipped_model(), text)
+    assert "process_list" not in {c["name"] for c in decision["calls"]} | set(decision["missing"])

@@ -110,3 +110,15 @@ def test_a_change_denied_is_not_asked(model: IntentModel) -> None:
     decision = decide(model, "don't delete anything, just show the orders table", BUILTINS)
     chosen = [call["name"] for call in decision["calls"]] + list(decision["missing"])
     assert "database_execute" not in chosen
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "stwórz tabelę faktury z kolumnami id, kwota, data",
+        "faturalar diye bir tablo oluştur: id, tutar, tarih",
+        "cancella dalla tabella ordini quelli annullati",
+    ],
+)
+def test_creating_or_cancelling_in_a_table_is_a_change(text: str) -> None:
+    assert database_change_asked(text)
