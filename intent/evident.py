@@ -20,8 +20,9 @@ from intent import places
 from intent.clear import arithmetic_calls
 from intent.file_asks import READ_FILE
 from intent.grounding import verb_kinds
+from intent.not_asked import time_converted
 from intent.readers import PROCESS_WORD, TIME_QUESTION
-from intent.safety import ENV_CUE, concept_question, worked_result
+from intent.safety import ENV_CUE, PROCESS_CUE, concept_question, worked_result
 from intent.table_asks import READ
 from intent.text import blank, folders, json_literals, paths, urls
 
@@ -199,11 +200,16 @@ _EXPLAIN = re.compile(
 
 def evident_single(text: str) -> str | None:
     """The one read a request names outright where the intent model chose nothing (a language
-    its phrasebooks lack): a variable by its name and the word for one, the processes or a
-    folder's path with a word of showing or asking. Never for a concept or an explanation."""
-    if concept_question(text) or worked_result(text) or _EXPLAIN.search(text):
+    its phrasebooks lack): a variable by its name and the word for one, the time with a place
+    named, a file with a verb of reading, the processes or a folder's path with a word of
+    showing or asking. Never for a concept or an explanation."""
+    if concept_question(text) or worked_result(text):
         return None
     plain = blank(text, [*urls(text), *json_literals(text)])
+    if TIME_QUESTION.search(plain) and places.find_places(plain) and not time_converted(text):
+        return "time_now"  # "che ore sono adesso a Lisbona?", "hoe laat is het in ...?"
+    if _EXPLAIN.search(text):
+        return None
     if variable_named(plain) and ENV_CUE.search(plain):
         return "environment"
     named = paths(plain)
@@ -227,3 +233,23 @@ def evident_single(text: str) -> str | None:
     if not named and len(in_files) == 1:
         return "file_list"
     return None
+
+
+_SPECS = re.compile(
+    r"\bspecs?\b|\bspecifications?\b|\bspezifikation\w*|\bsp[ée]cifications?\b|\bespecifica\w*|"
+    r"\bspecifiche\b|\bspecificaties\b|\bspecyfikacj\w*|характеристик\w*|\b[öo]zellik\w*|"
+    r"\bcores?\b|\bkerne\b|\bc[œo]urs\b|\bn[úu]cleos\b|\bkernen\b|\bядер\b|\b[çc]ekirdek\w*|"
+    r"\brdze[nń]\w*|スペック|コア数|规格|規格|配置|核心数|사양|스펙|코어",
+    re.IGNORECASE,
+)
+
+
+def machine_not_processes(chosen: Sequence[str], text: str) -> list[str] | None:
+    """``["system_info"]`` where the processes were chosen for the machine's specification or
+    its cores ("cpu kerne?", "このマシンのスペック教えて"), with no word of a process or of running;
+    or None."""
+    if tuple(chosen) != ("process_list",) or not _SPECS.search(text):
+        return None
+    if PROCESS_CUE.search(text) or _PROCESSES.search(text):
+        return None
+    return ["system_info"]

@@ -88,6 +88,7 @@ _ROMANCE_AUX = re.compile(
 )
 _PARTICIPLE = re.compile(r"(?:é|ée|és|ées|i|it|ado|ada|ido|ida|ato|ata|uto|ito|o)$", re.IGNORECASE)
 _PRETERITE = re.compile(r"\w{3,}(?:é|ei)$", re.IGNORECASE)
+_ADJECTIVE_PARTICIPLE = re.compile(r"\w{3,}(?:ados|adas|idos|idas|ées|és)", re.IGNORECASE)
 
 
 def past_action(text: str, start: int, end: int) -> bool:
@@ -103,6 +104,8 @@ def past_action(text: str, start: int, end: int) -> bool:
         return True
     if _TR_PAST.search(word) or _PL_PAST.search(word) or _PRETERITE.fullmatch(word):
         return True
+    if _ADJECTIVE_PARTICIPLE.fullmatch(word):
+        return True  # "os clientes cadastrados", "los pedidos borrados": a state, not an order
     if _ROMANCE_AUX.search(before) and _PARTICIPLE.search(word):
         return True
     after = text[end : end + 6]
@@ -114,7 +117,8 @@ _TIME_DIFFERENCE = re.compile(
     r"\bd[ée]calage\s+horaire|\bdiferencia\s+(?:horaria|de\s+horas?)|\bhoras\s+de\s+diferen|"
     r"\bdiferen[çc]a\s+(?:de\s+)?(?:hor|fuso)|\bfuso\s+hor[áa]rio\s+de\s+diferen|"
     r"\bdifferenza\s+(?:di\s+)?(?:fuso|ora)|\bore\s+di\s+differenza|\btijdsverschil|"
-    r"разниц\w*\s+во\s+времени|\bsaat\s+fark|\br[óo][żz]nic\w*\s+czasu|時差|时差|시차",
+    r"разниц\w*\s+во\s+времени|\bsaat\s+fark|\br[óo][żz]nic\w*\s+czasu|時差|时差|시차|"
+    r"差几个小时|差幾個小時|时间差|時間差|몇\s*시간\s*차이",
     re.IGNORECASE,
 )
 _CLOCK = (

@@ -5,8 +5,9 @@ or reads something private (``environment``, ``file_read``, ``process_list``) is
 intent model's word only when the user's own words back it: a verb of that change next to its
 object (the side-effect grounding's rules, :func:`intent.grounding.verb_kinds`, not the model's
 own choice), or, for a change chosen alone, the change written out in full (its target and
-content read from the words); a file named for a read; a second tool chosen beside the first
-needs its own cue (a process or an environment variable named or asked about). And none
+content read from the words); a file named for a read; the environment a variable named or
+asked about, even alone; a second tool chosen beside the first needs its own cue (a process or
+an environment variable named or asked about). And none
 is made for a question *about* the thing ("should I keep tokens in env vars?", "why does Spain
 use Germany's time?", "what is the difference between DELETE and TRUNCATE?") or for arithmetic
 the user has already done and wants explained.
@@ -34,12 +35,12 @@ CHANGES = {"file_write": "file", "database_execute": "database"}
 PRIVATE = frozenset({"environment", "file_read", "process_list"})
 
 ENV_CUE = re.compile(
-    r"\benv\b|\benv(?:ironment)?[\s_-]?var|environment|variabl|variabil|umgebung|entorno|ambiente|"
+    r"\benv\b|\benv(?:ironment)?[\s_-]?var|environment|variabl|variabil|vari[áa]ve|umgebung|entorno|ambiente|"
     r"omgeving|окружени|переменн|ortam|değişken|degisken|środowisk|srodowisk|zmienn|"
     r"환경\s*변수|環境変数|环境变量|環境變數|\$[A-Z_]{2,}",
     re.IGNORECASE,
 )
-_PROCESS_CUE = re.compile(
+PROCESS_CUE = re.compile(
     readers.PROCESS_WORD + r"|\brunning\b|\bps\b|\btop\b|läuft|laufen|tourne|tournent|"
     r"corriendo|ejecut[aá]ndose|rodando|in\s+esecuzione|attiv[io]|draai\w*|запущен\w*|работа\w*|"
     r"çalış\w*|calis\w*|działa\w*|dziala\w*|uruchomion\w*|procesy|proces(?!s?(?:or|eur|ad))\w*|süreç\w*|surec\w*|"
@@ -119,7 +120,16 @@ _DEFINITION = re.compile(
     r"\bjak\s+dzia[łl]aj?[ąa]?\w*|"
     r"とは|どういう意味|の意味|仕組み|どうやって動|"
     r"什么是|什麼是|什么意思|什麼意思|啥意思|是啥错误|怎么工作|如何工作|怎么运作|原理|"
-    r"이란|란\s*무엇|무슨\s*뜻|뜻이\s*뭐|의미가\s*뭐|어떻게\s*(?:작동|동작|돌아가|상속)|작동\s*원리",
+    r"이란|란\s*무엇|무슨\s*뜻|뜻이\s*뭐|의미가\s*뭐|어떻게\s*(?:작동|동작|돌아가|상속)|작동\s*원리|"
+    # what happens when ..., is it normal that ...: asked about, in thirteen languages
+    r"\bwhat\s+happens\s+(?:when|if)\b|\bwas\s+passiert\b|\bque\s+se\s+passe[- ]t[- ]il\b|"
+    r"\bqu[ée]\s+pasa\s+(?:cuando|si)\b|\bo\s+que\s+acontece\b|\bcosa\s+succede\b|"
+    r"\bwat\s+gebeurt\s+er\b|что\s+(?:происходит|будет),?\s+(?:когда|если)|\bne\s+olur\b|"
+    r"\bco\s+si[ęe]\s+(?:dzieje|stanie)\b|どうなる|会怎样|会怎么样|會怎樣|어떻게\s*되|"
+    r"\bis\s+it\s+normal\b|\bist\s+(?:es|das)\s+normal\b|\best[- ]ce\s+normal\b|\bes\s+normal\s+que\b|"
+    r"\b[ée]\s+normal\s+que\b|\b[èe]\s+normale\s+che\b|\bis\s+het\s+normaal\b|нормально\s+ли|"
+    r"\bnormal\s+mi\b|\bczy\s+to\s+normalne\b|普通ですか|正常吗|正常嗎|정상인가|"
+    r"(?:って|とは)(?:なんですか|何ですか)",
     re.IGNORECASE | re.DOTALL,
 )
 
@@ -161,6 +171,10 @@ def worked_result(text: str) -> bool:
     )
 
 
+_SNAKE_NAME = re.compile(r"(?<![A-Za-z0-9_$])[A-Z][A-Z0-9]*_[A-Z0-9_]*[A-Z0-9](?![A-Za-z0-9_])")
+"""A name in capitals with an underscore (JAVA_HOME, NODE_OPTIONS): a variable's, as named."""
+
+
 def _env_named(text: str) -> bool:
     return any(
         re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text)
@@ -198,10 +212,11 @@ def unbacked(
             ):
                 out.add(tool)
         elif tool == "environment":
-            if extra and not (ENV_CUE.search(text) or _env_named(text)):
+            # even alone: the variables are private ('CALL stock_level {...}' is no such ask)
+            if not (ENV_CUE.search(text) or _env_named(text) or _SNAKE_NAME.search(text)):
                 out.add(tool)
         elif tool == "process_list":
-            if extra and not _PROCESS_CUE.search(text):
+            if extra and not PROCESS_CUE.search(text):
                 out.add(tool)
         elif tool == "file_read" and not paths(text):
             out.add(tool)

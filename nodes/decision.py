@@ -24,7 +24,7 @@ from typing import Any
 
 from graph.state import Decision
 from intent.clear import arithmetic_calls
-from intent.evident import evident_read, evident_second, evident_single
+from intent.evident import evident_read, evident_second, evident_single, machine_not_processes
 from intent.extract import extract_all
 from intent.file_asks import file_tools, written_not_read
 from intent.json_asks import csv_tools, json_tools, sort_and_compute, statistic_tools
@@ -67,12 +67,14 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     asked = sort_and_compute(intent.tools, text) or json_tools(intent.tools, text)
     asked = asked or csv_tools(intent.tools, text)
     asked = asked or file_tools(intent.tools, text) or written_not_read(intent.tools, text)
-    asked = asked or statistic_tools(intent.tools, text)
+    asked = (
+        asked or statistic_tools(intent.tools, text) or machine_not_processes(intent.tools, text)
+    )
     if asked is not None and set(asked) <= set(allowed):
         # pasted JSON asked about by a key or value: a query (not its numbers, not a parse); CSV
         # with words of rows or sorting: a transform; one file named, with its verbs: write or
         # read (or a write heard as a read beside another tool); a statistic of a list of
-        # numbers: statistics, not the calculator
+        # numbers: statistics, not the calculator; the machine's specification: not processes
         intent = replace(intent, tools=tuple(asked), abstain=False, joined=len(asked) > 1)
     unreadable = intent.tools == ("file_read",) and not paths(text)  # a read of no file named
     single = evident_single(text) if not intent.tools or unreadable else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from intent.evident import evident_read, evident_single
+from intent.evident import evident_read, evident_single, machine_not_processes
 from intent.model import IntentModel
 from intent.text import boundaries
 from nodes.decision import decide_turn
@@ -146,3 +146,18 @@ def test_one_read_named_outright_where_the_model_chose_nothing(text: str, tool: 
 
 def test_a_file_with_a_verb_of_writing_is_not_read_outright() -> None:
     assert evident_single("otwórz i zapisz w notatki/a.txt: mleko") is None
+
+
+def test_the_machines_specification_is_not_its_processes() -> None:
+    assert machine_not_processes(["process_list"], "wie viele CPU-Kerne hat der Server?") == [
+        "system_info"
+    ]
+    assert machine_not_processes(["process_list"], "サーバーのスペックを教えて") == ["system_info"]
+    # a process or running named: the processes stand
+    assert machine_not_processes(["process_list"], "which processes use the most cores?") is None
+
+
+def test_the_time_with_a_place_named_is_read_outright_unless_it_is_a_difference() -> None:
+    assert evident_single("che ore sono ora a Lisbona?") == "time_now"
+    assert evident_single("hoe laat is het nu in Lissabon?") == "time_now"
+    assert evident_single("se a Lisbona sono le 10, che ore sono a Tokyo?") is None

@@ -9,7 +9,7 @@ import pytest
 
 from intent.grounding import asked_kinds
 from intent.model import IntentModel
-from intent.not_asked import keywords_discussed, past_action, writing_asked
+from intent.not_asked import keywords_discussed, past_action, time_converted, writing_asked
 from intent.sql import described_sql
 from tests.unit.turn_decisions import decide_all, shipped_model
 
@@ -168,3 +168,19 @@ def test_a_time_difference_or_a_given_hour_calls_no_clock(model: IntentModel, te
 )
 def test_the_current_time_asked_is_still_a_call(model: IntentModel, text: str) -> None:
     assert _decision(model, text)[1] == {"time_now"}
+
+
+def test_a_participle_describing_rows_is_no_order() -> None:
+    # "the registered customers", "los pedidos borrados": a state of the rows, not a change asked
+    assert asked_kinds("quantos fornecedores temos cadastrados na tabela fornecedores?") == set()
+    assert asked_kinds("¿cuántos pedidos borrados hay en la tabla pedidos?") == set()
+    assert "database" in asked_kinds("cadastra a fornecedora Ana na tabela fornecedores")
+
+
+def test_a_chinese_record_to_a_file_is_a_write() -> None:
+    assert "file" in asked_kinds("把今天的销售额记到 reports/sales.txt")
+
+
+def test_hours_apart_in_chinese_is_a_time_difference() -> None:
+    assert time_converted("上海和纽约夏天差几个小时？")
+    assert not time_converted("上海现在几点？")

@@ -186,3 +186,24 @@ def test_the_processor_is_not_a_process(text: str) -> None:
     assert unbacked(["system_info", "process_list"], text, {}) == {"process_list"}
     decision = decide_all(shipped_model(), text)
     assert "process_list" not in {c["name"] for c in decision["calls"]} | set(decision["missing"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what happens if a process ignores SIGTERM?",
+        "was passiert, wenn ein Prozess keinen Elternprozess mehr hat?",
+        "is it normal that my laptop shows 300 processes?",
+        "é normal que o Postgres abra tantos processos?",
+        "デーモンってなんですか",
+    ],
+)
+def test_what_happens_and_is_it_normal_are_concept_questions(text: str) -> None:
+    assert concept_question(text)
+
+
+def test_the_environment_alone_needs_a_variable_named_or_asked_about() -> None:
+    assert unbacked(["environment"], 'CALL stock_level {"item": "gizmo"}', {}) == {"environment"}
+    assert unbacked(["environment"], "qual è il valore di SENTRY_DSN?", {}) == set()
+    assert unbacked(["environment"], "mostra le variabili d'ambiente", {}) == set()
+    assert unbacked(["environment"], "what is my PATH?", {}) == set()
