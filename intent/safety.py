@@ -35,7 +35,7 @@ CHANGES = {"file_write": "file", "database_execute": "database"}
 PRIVATE = frozenset({"environment", "file_read", "process_list"})
 
 ENV_CUE = re.compile(
-    r"\benv\b|\benv(?:ironment)?[\s_-]?var|environment|variabl|variabil|vari[áa]ve|umgebung|entorno|ambiente|"
+    r"(?<![A-Za-z])env(?![A-Za-z])|\benv(?:ironment)?[\s_-]?var|environment|variabl|variabil|vari[áa]ve|umgebung|entorno|ambiente|"
     r"omgeving|окружени|переменн|ortam|değişken|degisken|środowisk|srodowisk|zmienn|"
     r"환경\s*변수|環境変数|环境变量|環境變數|\$[A-Z_]{2,}",
     re.IGNORECASE,

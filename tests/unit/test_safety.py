@@ -207,3 +207,8 @@ def test_the_environment_alone_needs_a_variable_named_or_asked_about() -> None:
     assert unbacked(["environment"], "qual è il valore di SENTRY_DSN?", {}) == set()
     assert unbacked(["environment"], "mostra le variabili d'ambiente", {}) == set()
     assert unbacked(["environment"], "what is my PATH?", {}) == set()
+
+
+def test_env_written_against_cjk_text_is_the_word_for_the_variables() -> None:
+    assert unbacked(["environment"], "envの中身を見せて", {}) == set()
+    assert unbacked(["environment"], "看看env", {}) == set()
