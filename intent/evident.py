@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from intent import places
 from intent.clear import arithmetic_calls
+from intent.features import ACRONYMS
 from intent.file_asks import READ_FILE
 from intent.grounding import verb_kinds
 from intent.not_asked import time_converted
@@ -57,51 +58,10 @@ _VARIABLES = re.compile(
     r"(?<![A-Za-z0-9_$])(?:LANG|LANGUAGE|LC_ALL|TZ|SHELL|PATH|HOME|PYTHONPATH|VIRTUAL_ENV|EDITOR|"
     r"TMPDIR|HOSTNAME)(?![A-Za-z0-9_])"
 )
-_NOT_VARIABLES = frozenset(
-    [
-        "CPU",
-        "CPUS",
-        "RAM",
-        "GPU",
-        "SSD",
-        "HDD",
-        "JSON",
-        "API",
-        "URL",
-        "URI",
-        "HTTP",
-        "HTTPS",
-        "CSV",
-        "SQL",
-        "XML",
-        "YAML",
-        "HTML",
-        "GET",
-        "POST",
-        "PUT",
-        "PATCH",
-        "DELETE",
-        "HEAD",
-        "OS",
-        "PID",
-        "DNS",
-        "UTC",
-        "GMT",
-        "CEST",
-        "CET",
-        "PST",
-        "EST",
-        "IST",
-        "JST",
-        "KST",
-        "USB",
-        "PDF",
-        "LLM",
-        "AI",
-        "ID",
-    ]
-)
+
+
 _UPPER_NAME = re.compile(r"(?<![A-Za-z0-9_$])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*(?![A-Za-z0-9_])")
+"""A name in capitals, also against Japanese or Chinese text ("NODE_ENVの値")."""
 
 
 def variable_named(text: str) -> bool:
@@ -113,7 +73,7 @@ def variable_named(text: str) -> bool:
     if not ENV_CUE.search(text):
         return False
     return any(
-        (len(m.group(0)) >= 4 or "_" in m.group(0)) and m.group(0) not in _NOT_VARIABLES
+        (len(m.group(0)) >= 4 or "_" in m.group(0)) and m.group(0) not in ACRONYMS
         for m in _UPPER_NAME.finditer(text)
     )
 

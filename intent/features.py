@@ -64,8 +64,8 @@ _JSON_PATH = re.compile(
     r"(?<![\w.$])(?:[A-Za-z_]\w+|\[[^\]\s]*(?:\s[^\]]*)?\])(?:\.[A-Za-z_]\w*|\[[^\]]*\])+(?![\w(])"
 )
 _ENV_REF = re.compile(r"\$\{?[A-Za-z_][A-Za-z0-9_]*\}?")
-_CAPS = re.compile(r"(?<![\w$])[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)*(?![\w])")
-_ACRONYMS = frozenset(
+CAPS = re.compile(r"(?<![\w$])[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)*(?![\w])")
+ACRONYMS = frozenset(
     [
         "JSON",
         "API",
@@ -232,7 +232,7 @@ def normalise(text: str) -> tuple[str, frozenset[str]]:
     """The masked, case-folded text and the indicator features found on the way."""
     flags: set[str] = set()
     text = unicodedata.normalize("NFKC", text)
-    if _CAPS.search(text) and any(m.group(0) not in _ACRONYMS for m in _CAPS.finditer(text)):
+    if CAPS.search(text) and any(m.group(0) not in ACRONYMS for m in CAPS.finditer(text)):
         flags.add("#caps")
 
     def sub(pattern: re.Pattern[str], mark: str, flag: str, s: str) -> str:
