@@ -3,7 +3,9 @@
 Written by an author who never saw the phrasebooks or the other sets; ``open.jsonl`` is for
 development, ``sealed.jsonl.gz`` is only ever scored, to report (this module is the only code
 that reads it, and it prints no case of it). ``evals/typed_b/sealed.jsonl.gz`` (part
-``sealed_b``) is a third author's set of 312 requests, sealed whole, scored the same way.
+``sealed_b``) is a third author's set of 312 requests, sealed whole, scored the same way;
+``evals/typed_c/sealed.jsonl.gz`` (part ``sealed_c``) a fourth author's, sealed whole at the start
+of round 5 and scored once at its end.
 
 Each request goes through the part of the graph that decides without the model: route's decision
 (:func:`nodes.decision.decide_turn`: the shipped intent model and the argument readers), and, where
@@ -55,6 +57,8 @@ PARTS = {
     "sealed": TYPED / "sealed.jsonl.gz",
     # a third author's set, sealed whole (evals/typed_b/README.md)
     "sealed_b": TYPED.with_name("typed_b") / "sealed.jsonl.gz",
+    # a fourth author's, sealed whole (evals/typed_c/README.md)
+    "sealed_c": TYPED.with_name("typed_c") / "sealed.jsonl.gz",
 }
 DEFAULT_OUT = TYPED / "report.json"
 LANGS = ("en", "de", "fr", "es", "pt", "ko", "ja", "zh", "it", "ru", "nl", "tr", "pl")
@@ -420,8 +424,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.typed", description=__doc__)
     parser.add_argument(
         "--parts",
-        default="open,sealed,sealed_b",
-        help="a comma-separated list of open, sealed, sealed_b; or all (the default: all three)",
+        default="open,sealed,sealed_b,sealed_c",
+        help="a comma-separated list of open, sealed, sealed_b, sealed_c; or all (the default)",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--errors", type=int, default=0, help="print this many wrong open cases")
