@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from intent.language import guess_language
 from intent.numbers import words_to_digits
 from tools.calculator import ToolError, evaluate
 
@@ -171,7 +172,7 @@ _PHRASES: list[tuple[str, str]] = [
     (rf"{N}\s*(?:이랑|하고|와|과|에|랑)\s*{N}\s*(?:을|를)?\s*더(?:하|해)", r"\1 + \2"),
     (rf"{N}\s*에서\s*{N}\s*(?:을|를)?\s*빼", r"\1 - \2"),
     (rf"{N}\s*(?:이랑|하고|와|과|에|랑)\s*{N}\s*(?:을|를)?\s*곱(?:하|해)", r"\1 * \2"),
-    (rf"{N}\s*(?:을|를)\s*{N}\s*(?:으로|로)\s*나누", r"\1 / \2"),
+    (rf"{N}\s*(?:을|를)\s*{N}\s*(?:개월|명|개|달|년|일|주)?\s*(?:으로|로)\s*나누", r"\1 / \2"),
     (rf"{N}\s*(?:와|과|하고|이랑|랑)\s*{N}\s*의\s*합", r"\1 + \2"),
     (rf"{N}\s*(?:와|과|하고|이랑|랑)\s*{N}\s*의\s*곱", r"\1 * \2"),
     (rf"{N}\s*(?:と|に)\s*{N}\s*を?\s*(?:足|た(?:す|し)|加え)", r"\1 + \2"),
@@ -190,8 +191,8 @@ _PHRASE_RULES = [(re.compile(pattern, _I), replacement) for pattern, replacement
 _INFIX: list[tuple[str, str]] = [
     (
         r"\bdivided\s+by\b|\bdivis[ée]e?\s+par\b|\bgeteilt\s+durch\b|\bdividiert\s+durch\b|"
-        r"\bdividido\s+(?:por|entre)\b|\bover\b|\bdurch\b|\bentre\b|\bsur\b|나누기|割る|わる|除以|÷|"
-        r"\bdiviso(?:\s+per)?\b|\bgedeeld\s+door\b|разделить\s+на|поделить\s+на|делённое\s+на|"
+        r"\bdividido\s+(?:por|entre|em|en)\b|\bover\b|\bdurch\b|\bentre\b|\bsur\b|나누기|割る|わる|除以|÷|"
+        r"\bdiviso(?:\s+per)?\b|\bgedeeld\s+door\b|(?:раз|по)?дел(?:ить|и|им)\s+на|делённое\s+на|"
         r"деленное\s+на|\bb[öo]l[üu]\b|podzielone\s+przez|podzielić\s+przez|\bprzez\b",
         " / ",
     ),
@@ -244,15 +245,52 @@ _TR_NUMBER_SUFFIX = re.compile(
 )
 
 
+# Where a comma is the decimal mark, a dot groups thousands ("1.200 Euro", "R$ 2.450"), and a
+# comma before three digits is still a decimal ("3,785 Liter"); Spanish writes both ways, so only
+# its dot is read as grouping.
+_COMMA_DECIMAL = frozenset({"de", "fr", "pt", "it", "nl", "tr", "pl", "ru"})
+_DOT_GROUPS = _COMMA_DECIMAL | {"es"}
+_SPACE_GROUPS = frozenset({"fr", "ru", "pl"})
+_DOT_THOUSANDS = re.compile(r"(?<![\d.,])([1-9]\d{0,2})((?:\.\d{3})+)(?!\d|[.,]\d)")
+
+
+_CURRENCY_BEFORE_OPERATOR = re.compile(
+    r"(\d)\s*(?:ドル|円|元|块钱?|원|달러|유로|ユーロ|€|\$|£|zł|euros?|dollars?|eur|usd|tl)\s*"
+    r"(?=(?:\*\*|[-+*/%])\s*\d)",
+    re.IGNORECASE,
+)
+
+
+def separators(text: str) -> str:
+    """Digits with their grouping marks removed and a decimal comma made a dot, as the request's
+    language writes them: "1,450" and "1.450" (de) are 1450, "3,5" and "3,785" (de) decimals."""
+    text = unicodedata.normalize("NFKC", text)
+    language = guess_language(text)
+    if language in _DOT_GROUPS:
+        text = _DOT_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(".", ""), text)
+    text = re.sub(r"(?<![\d,])(\d+),(?=\d{4,}(?![\d,]))", r"\1.", text)  # 0,45359237
+    if language in _SPACE_GROUPS:  # "2 380" (fr, ru, pl), not a list of numbers
+        text = re.sub(
+            r"(?<![\d.,] )(?<![\d.,])(\d{1,3})[ \u00a0\u202f](\d{3})(?![\d.,]| \d)", r"\1\2", text
+        )
+    if language in _COMMA_DECIMAL:
+        text = re.sub(r"(?<![\d,])(\d{1,3}),(?=\d{3}(?![\d,]))", r"\1.", text)  # 3,785
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 1,000
+    return re.sub(r"(?<=\d),(?=\d{1,2}(?!\d|,\d))", ".", text)  # 3,5 (decimal comma)
+
+
+def percent_words(text: str) -> str:
+    """ "per cento", "pour cent", "百分之" as a percent sign, before "cento" can be read as 100."""
+    text = text.replace("百分之", " PCT ")
+    return re.sub(r"\b(?:pour|por|per)\s*(?:cent|ciento|cento)\b", "%", text, flags=_I)
+
+
 def normalise(text: str) -> str:
     """The text with numbers as digits and operator words as symbols (before the search)."""
-    text = unicodedata.normalize("NFKC", text)
+    text = separators(text)
     text = _TR_NUMBER_SUFFIX.sub("", text)
     text = _PL_POWER.sub(lambda m: f"do potęgi {_PL_ORDINALS[m.group(1).lower()]}", text)
-    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # 1,000
-    text = re.sub(r"(?<=\d),(?=\d{1,2}(?![\d,]))", ".", text)  # 3,5 (decimal comma)
-    text = text.replace("百分之", " PCT ")
-    text = re.sub(r"\b(?:pour|por|per)\s*(?:cent|ciento|cento)\b", "%", text, flags=_I)
+    text = percent_words(text)
     text = _KO_OPERATORS.sub(r" \1 ", text)
     text = words_to_digits(text)
     # "seven point five", "sept virgule cinq", "칠 점 오", "七点五" -> 7.5
@@ -266,7 +304,8 @@ def normalise(text: str) -> str:
         text = rule.sub(replacement, text)
     for rule, replacement in _INFIX_RULES:
         text = rule.sub(replacement, text)
-    return text
+    # a currency between a number and its operator: "189ドル * 4", "12 € + 5"
+    return _CURRENCY_BEFORE_OPERATOR.sub(r"\1 ", text)
 
 
 def _balance(expression: str) -> str:
@@ -288,25 +327,30 @@ _FACTORIAL_WRITTEN = re.compile(
 # "42 kilos de naranjas a 1,35 €", "52 bossen tulpen à € 4,95": quantities at a unit price.
 _PRICED = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)\s+(?:\S+\s+){1,6}?"
-    r"(?:at|@|à|a|zu\s+je|zu|je|f[üu]r\s+je|por|da|voor|по|po)\s+"
+    r"(at|@|à|a|zu\s+je|zu|je|f[üu]r\s+je|por|da|voor|по|po)\s+"
     r"(?:(?:[$€£¥₩]|r\$|us\$)\s*)?(\d+(?:\.\d+)?)(?!\d|\.\d)",
     re.IGNORECASE,
 )
 _EACH = re.compile(
     r"\beach\b|\bapiece\b|\bje\b|\bchacun\w*|\bpi[èe]ce\b|\bcada\b|\bciascun\w*|\bl['’]uno\b|"
-    r"\bper\s+stuk\b|\bза\s+штуку\b|\bza\s+sztuk[eę]\b|\btanesi\b",
+    r"\bper\s+(?:stuk|fles|kilo|doos|pak|stuks)\b|\bза\s+штуку\b|\bza\s+sztuk[eę]\b|\btanesi\b|"
+    r"\bl['’]una\b|\bcadauno\b|\bcadauna\b|\bst[üu]ck\b",
     re.IGNORECASE,
 )
+
+
+# "по 749 руб", "zu je 7,49", "à 2,40 €": the price of one, whatever follows
+_DISTRIBUTIVE = {"по", "zu je", "je", "für je", "fur je", "à", "@"}
 
 
 def priced_sum(text: str) -> str | None:
     """The total of quantities at a unit price ("37*12.5 + 18*22"): two or more of them, or one
     said to be each; None when the text has none."""
-    plain = unicodedata.normalize("NFKC", text)
-    plain = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", plain)
-    plain = re.sub(r"(?<=\d),(?=\d{1,2}(?![\d,]))", ".", plain)
-    pairs = [(m.group(1), m.group(2)) for m in _PRICED.finditer(plain)]
-    if not pairs or (len(pairs) == 1 and not _EACH.search(plain)):
+    plain = separators(text)
+    found = list(_PRICED.finditer(plain))
+    pairs = [(m.group(1), m.group(3)) for m in found]
+    distributive = any(m.group(2).lower() in _DISTRIBUTIVE for m in found)
+    if not pairs or (len(pairs) == 1 and not _EACH.search(plain) and not distributive):
         return None
     return " + ".join(f"{quantity} * {price}" for quantity, price in pairs)
 

@@ -30,7 +30,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from intent import arithmetic, places, records
+from intent import arithmetic, places, records, word_problems
 from intent.readers import EXTRACTORS, PROCESS_WORD, Found
 from intent.text import boundaries
 from tools.registry import build_tools
@@ -239,6 +239,8 @@ def _alone(tool: str, occurrence: int, text: str) -> Extraction:
     n-th calculator or time_now, otherwise what the whole text gives."""
     if tool == "calculator":
         found = arithmetic.expressions(text)
+        if occurrence == 0 and (problem := word_problems.expression(text)) is not None:
+            return Extraction(tool=tool, arguments={"expression": problem}, segment=text)
         if occurrence < len(found):
             return Extraction(tool=tool, arguments={"expression": found[occurrence]}, segment=text)
     if tool == "time_now":

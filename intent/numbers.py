@@ -184,6 +184,9 @@ def _latin_value(word: str) -> list[int] | None:
         return [_WORD_VALUES[lowered]]
     if len(lowered) > 5:
         parts = _segment_german(lowered)
+        if parts is None and ("ue" in lowered or "oe" in lowered):
+            # umlauts typed as two letters: "neunhundertachtundfuenfzig", "zwoelfhundert"
+            parts = _segment_german(lowered.replace("ue", "ü").replace("oe", "ö"))
         if parts and len(parts) > 1:
             return [_DE_PART_VALUES[p] for p in parts if p != "und"]
     return None
@@ -285,6 +288,10 @@ _KO_PARTICLES = (
 )  # fmt: skip
 
 
+_KO_COUNTERS = ("원", "명", "개")
+_KO_NOT_NUMBERS = {"사과", "사과를", "사과가", "사과는"}  # an apple, an apology: not "4과"
+
+
 def read_sino(
     text: str,
     digits: dict[str, int],
@@ -332,10 +339,16 @@ def read_native_korean(word: str) -> int | None:
 
 def _korean_word_value(word: str) -> tuple[int, str] | None:
     """A whole Korean word that is a number, with the particle that followed it."""
+    if word in _KO_NOT_NUMBERS:
+        return None
     candidates = [(word, "")]
     for particle in _KO_PARTICLES:
         if word.endswith(particle) and len(word) > len(particle):
             candidates.append((word[: -len(particle)], particle))
+    for stem, particle in list(candidates):
+        # a counter after the number: "사천원" (won), "여섯명이" (people), "세개" (things)
+        if stem[-1:] in _KO_COUNTERS and len(stem) > 2:
+            candidates.append((stem[:-1], stem[-1] + particle))
     for stem, particle in candidates:
         value = read_native_korean(stem)
         if value is None:
@@ -343,6 +356,34 @@ def _korean_word_value(word: str) -> tuple[int, str] | None:
         if value is not None:
             return value, particle
     return None
+
+
+def _mixed_value(match: re.Match[str], scale: dict[str, int]) -> str:
+    """Digits with unit characters after them ("8万2千" 82000, "2.5万" 25000, "65만" 650000)."""
+    total = section = 0.0
+    for number, unit in re.findall(r"(\d+(?:\.\d+)?)\s*(\D?)", match.group(0)):
+        value = float(number)
+        if unit and scale[unit] >= 10**4:
+            total += (section + value) * scale[unit]
+            section = 0.0
+        elif unit:
+            section += value * scale[unit]
+        else:
+            section += value
+    result = total + section
+    return str(int(result)) if result == int(result) else str(result)
+
+
+_KO_SCALE = {"십": 10, "백": 100, "천": 1000, "만": 10**4, "억": 10**8}
+_CJK_SCALE = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "萬": 10**4, "億": 10**8, "亿": 10**8}
+_KO_MIXED = re.compile(
+    r"(?<![\d.])\d+(?:\.\d+)?[천만억](?:\s?\d+(?:\.\d+)?[천백십만]?)*(?![\d천백십만])"
+)
+_CJK_MIXED = re.compile(
+    r"(?<![\d.])\d+(?:\.\d+)?[千万萬億亿](?:\d+(?:\.\d+)?[千百十万萬]?)*(?![\d千百十万萬〇零一二三四五六七八九])"
+)
+# "삼십이만 사천원": a number in two words, split after its ten thousands.
+_KO_SPLIT = re.compile(r"(?<![가-힣])([가-힣]+[만억])\s+([가-힣]+)(?![가-힣])")
 
 
 def _korean_to_digits(text: str) -> str:
@@ -353,6 +394,14 @@ def _korean_to_digits(text: str) -> str:
         value, particle = found
         return f"{value}{particle}"
 
+    def join(match: re.Match[str]) -> str:
+        first, second = match.group(1), match.group(2)
+        if _korean_word_value(first) is None or _korean_word_value(first + second) is None:
+            return match.group(0)
+        return first + second
+
+    text = _KO_SPLIT.sub(join, text)
+    text = _KO_MIXED.sub(lambda m: _mixed_value(m, _KO_SCALE), text)
     return re.sub(r"(?<![가-힣])[가-힣]+(?![가-힣])", replace, text)
 
 
@@ -363,12 +412,8 @@ def _cjk_to_digits(text: str) -> str:
         value = read_sino(match.group(0), _CJK_DIGITS, _CJK_UNITS, _CJK_BIG, short=True)
         return match.group(0) if value is None else str(value)
 
-    # "3万" -> 30000, before the characters are read on their own
-    text = re.sub(
-        r"(\d+)([万萬億亿])(?![一二三四五六七八九十百千])",
-        lambda m: str(int(m.group(1)) * _CJK_BIG[m.group(2)]),
-        text,
-    )
+    # "3万" -> 30000, "8万2千" -> 82000, before the characters are read on their own
+    text = _CJK_MIXED.sub(lambda m: _mixed_value(m, _CJK_SCALE), text)
     # "一下", "一共", "一起", "一样": a word with 一 in it, not the number one
     text = re.sub(r"一(?=[下共起样樣些直定般切旦边邊同致])", "\ue010", text)
     return re.sub(rf"[{chars}]+", replace, text).replace("\ue010", "一")
@@ -403,8 +448,18 @@ _FRENCH_COMPOUND = re.compile(
 before a hyphen can be taken for a minus."""
 
 
+_FRENCH_THOUSANDS = re.compile(
+    r"\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|vingt|cent|cents)\s+mille\b|"
+    r"\bmille\s+(?:deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|"
+    r"quinze|seize|vingt|trente|quarante|cinquante|soixante|cents?)\b",
+    re.IGNORECASE,
+)
+"""French thousands ("deux mille quatre cent douze"): read by ``text2num`` in French before
+Italian, whose "mille" is the same word, can split them."""
+
+
 def _library_to_digits(text: str) -> str:
-    if _FRENCH_COMPOUND.search(text):
+    if _FRENCH_COMPOUND.search(text) or _FRENCH_THOUSANDS.search(text):
         text = alpha2digit(text, "fr")
     if _GERMAN.search(text):
         text = alpha2digit(text, "de")  # the compounds the tables miss ("achthundertzwölf")
@@ -446,7 +501,9 @@ _PL_SCALES = {
     "tysiecy": 1000, "milion": 10**6, "miliony": 10**6, "milionów": 10**6, "milionow": 10**6,
 }  # fmt: skip
 # Turkish writes a suffix onto the last number word: "beşin" (of five), "altıyı", "144'ün".
-_TR_SUFFIX = re.compile(r"^(.+?)(?:'?(?:[ıiuü]n|n[ıiuü]n|[ıiuü]|y[ıiuü]|d[ae]|t[ae]|[ae]|y[ae]))$")
+_TR_SUFFIX = re.compile(
+    r"^(.+?)(?:'?(?:[ıiuü]n|n[ıiuü]n|[ıiuü]|y[ıiuü]|d[ae]|t[ae]|[ae]|y[ae]|l[ıiuü]k|l[ıiuü]kl[ae]r))$"
+)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
-from intent import arithmetic, places, records, sql
+from intent import places, records, sql, word_problems
 from intent.numbers import words_to_digits
 from intent.text import Span, blank, boundaries, folders, json_literals, paths, quoted, urls
 from tools.system import ENV_ALLOWLIST
@@ -30,7 +30,7 @@ Found = tuple[dict[str, Any], list[str], dict[str, str]]
 
 
 def _calculator(text: str) -> Found:
-    expression = arithmetic.expression(text)
+    expression = word_problems.expression(text)
     if expression is None:
         return {}, ["expression"], {}
     return {"expression": expression}, [], {}
