@@ -7,10 +7,11 @@ decision, the clear requests; no model call):
 
 - ``untrained``: the languages the model is never trained on (Italian, Russian, Dutch, Turkish,
   Polish: :data:`intent.training.written.TRAINED` leaves them out), scored with the shipped model;
+  the first batch's and the third batch's (``written/third/``, chat-style, round 5) apart;
 - ``second batch``: ``written/more/`` (480 requests by two more authors, two-tool requests and
   word problems first, the eight phrasebook languages), never trained on, scored with the
   shipped model;
-- ``cross-validated``: the trained languages, in ``--folds`` folds: each fold is scored with a
+- ``cross-validated``: the trained languages (first and third batch), in ``--folds`` folds: each fold is scored with a
   model trained on the generator and the other folds' written requests (a model is trained per
   fold, about two minutes each on two cores).
 
@@ -38,12 +39,14 @@ from intent.training.written import WRITTEN
 DEFAULT_OUT = WRITTEN / "report.json"
 
 
-def cases(untrained: bool) -> list[Case]:
-    """The written requests of the untrained languages, or of the trained ones."""
+def cases(untrained: bool, folders: Sequence[Path] = (WRITTEN, written.THIRD)) -> list[Case]:
+    """The written requests (first and third batch, or the folders given) of the untrained
+    languages, or of the trained ones."""
     out: list[Case] = []
-    for path in sorted(WRITTEN.glob("*.jsonl")):
-        if (path.stem in written.TRAINED) != untrained:
-            out.extend(read_cases(path))
+    for folder in folders:
+        for path in sorted(folder.glob("*.jsonl")):
+            if (path.stem in written.TRAINED) != untrained:
+                out.extend(read_cases(path))
     return out
 
 
@@ -97,7 +100,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.folds < 2:
         parser.error("--folds needs at least 2")
     results = {
-        "untrained": _result([(shipped(), cases(untrained=True))]),
+        "untrained": _result([(shipped(), cases(untrained=True, folders=[WRITTEN]))]),
+        "untrained, third batch": _result(
+            [(shipped(), cases(untrained=True, folders=[written.THIRD]))]
+        ),
         "second batch": _result([(shipped(), second_batch())]),
     }
     if not args.untrained_only:

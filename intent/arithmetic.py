@@ -44,7 +44,7 @@ _PHRASES: list[tuple[str, str]] = [
     (
         rf"{N}\s*(?:%|percent|per\s+cent|pour\s*cent|prozent|por\s*ciento|por\s*cento|percento|"
         rf"per\s+cento|procent|процент(?:а|ов)?|퍼센트|프로|パーセント)"
-        rf"\s*(?:[^\W\d]+\s+){{0,2}}(?:of|on|de|des|du|sur|von|aus|auf|do|da|del|di|dei|van|от|od|sobre|su|sul|sulla|"
+        rf"\s*(?:[^\W\d]+\s+){{0,2}}(?:of|on|de|des|du|sur|von|aus|auf|do|da|del|di|dei|van|op|от|od|sobre|su|sul|sulla|"
         rf"over|über|na)\s+"
         rf"(?:the\s+|la\s+|le\s+|el\s+|o\s+|a\s+)?{N}",
         r"(\1/100*\2)",

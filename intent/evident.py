@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from intent import places
+from intent import places, word_problems
 from intent.clear import arithmetic_calls
 from intent.features import ACRONYMS
 from intent.file_asks import READ_FILE
@@ -158,6 +158,33 @@ _EXPLAIN = re.compile(
 )
 
 
+# The hour at a place asked without the word for time: awake, asleep, too early, too late, night.
+_HOUR_THERE = re.compile(
+    r"\b(?:awake|asleep|up\s+yet|still\s+up|too\s+early|too\s+late|middle\s+of\s+the\s+night|"
+    r"wach|schl[äa]ft|zu\s+fr[üu]h|zu\s+sp[äa]t|mitten\s+in\s+der\s+nacht|r[ée]veill[ée]e?s?|dort|"
+    r"trop\s+t[ôo]t|trop\s+tard|en\s+pleine\s+nuit|despiert[oa]s?|dormid[oa]s?|duerme|muy\s+temprano|"
+    r"demasiado\s+(?:temprano|tarde)|madrugada|acordad[oa]s?|dormindo|cedo\s+demais|tarde\s+demais|"
+    r"muito\s+cedo|svegli[oa]?|dorme|troppo\s+(?:presto|tardi)|notte\s+fonda|piena\s+notte|wakker|"
+    r"slaapt|te\s+vroeg|te\s+laat|midden\s+in\s+de\s+nacht|спит|проснул\w*|рано|поздно|ночь|"
+    r"середин\w*\s+ночи|uyuyor\w*|uyan[ıi]k|erken|ge[çc]\s+mi|gece\s+yar[ıi]s[ıi]|[śs]pi|"
+    r"obudzi\w*|za\s+wcze[śs]nie|za\s+p[óo][źz]no|[śs]rod\w*\s+nocy)\b|"
+    r"자고\s*있|일어났|깼|너무\s*이른|너무\s*늦|새벽|起きて|寝て|早すぎ|遅すぎ|夜中|深夜|醒了|睡了|太早|太晚|半夜",
+    re.IGNORECASE,
+)
+_NOW_THERE = re.compile(
+    r"\b(?:now|yet|already|there|jetzt|schon|dort|da\s+dr[üu]ben|maintenant|d[ée]j[àa]|l[àa]-bas|ahora|"
+    r"ya|all[íi]|agora|j[áa]|l[áa]|adesso|ora|gi[àa]|l[àa]|nu|al|daar|сейчас|уже|там|[şs]imdi|[şs]u\s+an|"
+    r"orada|teraz|ju[żz]|tam|u\s+nich)\b|지금|거기|今|向こう|现在|現在|那边|那邊",
+    re.IGNORECASE,
+)
+_HOW_MUCH = re.compile(
+    r"\bhow\s+(?:much|many)\b|\btotal\b|\beach\b|\bwie\s*viel\w*|\bwas\s+(?:zahl|kost|macht)\w*|"
+    r"\bcombien\b|\bcu[áa]nt[oa]s?\b|\bquant[oaie]s?\b|\bqto\b|\bhoeveel\b|\bwat\s+kost\w*|"
+    r"сколько|скока|почём|\bne\s+kadar\b|\bka[çc]\b|\bile\b|얼마|몇|いくら|何円|多少|[?？]",
+    re.IGNORECASE,
+)
+
+
 def evident_single(text: str) -> str | None:
     """The one read a request names outright where the intent model chose nothing (a language
     its phrasebooks lack): a variable by its name and the word for one, the time with a place
@@ -168,6 +195,10 @@ def evident_single(text: str) -> str | None:
     plain = blank(text, [*urls(text), *json_literals(text)])
     if TIME_QUESTION.search(plain) and places.find_places(plain) and not time_converted(text):
         return "time_now"  # "che ore sono adesso a Lisbona?", "hoe laat is het in ...?"
+    if _HOUR_THERE.search(plain) and _NOW_THERE.search(plain) and places.find_places(plain):
+        return "time_now"  # "is my sister in New York awake yet?": the hour there, asked
+    if _HOW_MUCH.search(plain) and word_problems.solve(plain) is not None:
+        return "calculator"  # "siamo in quattro, il conto è 187,60: quanto a testa?"
     if _EXPLAIN.search(text):
         return None
     if variable_named(plain) and ENV_CUE.search(plain):
@@ -184,6 +215,13 @@ def evident_single(text: str) -> str | None:
         return None
     if _PROCESSES.search(plain):
         return "process_list"
+    if (
+        _SPECS.search(plain)
+        and _THIS_MACHINE.search(plain)
+        and _WHICH_OR_HOW_MUCH.search(plain)
+        and not (PROCESS_CUE.search(plain) or _CONSUMES.search(plain) or _JUDGED.search(plain))
+    ):
+        return "system_info"  # "ile ten komp ma rdzeni i ramu?": this machine, asked about
     in_files = [
         f
         for f in folders(plain)
@@ -199,7 +237,47 @@ _SPECS = re.compile(
     r"\bspecs?\b|\bspecifications?\b|\bspezifikation\w*|\bsp[ée]cifications?\b|\bespecifica\w*|"
     r"\bspecifiche\b|\bspecificaties\b|\bspecyfikacj\w*|характеристик\w*|\b[öo]zellik\w*|"
     r"\bcores?\b|\bkerne\b|\bc[œo]urs\b|\bn[úu]cleos\b|\bkernen\b|\bядер\b|\b[çc]ekirdek\w*|"
-    r"\brdze[nń]\w*|スペック|コア数|规格|規格|配置|核心数|사양|스펙|코어",
+    r"\brdze[nń]\w*|スペック|コア数|规格|規格|配置|核心数|사양|스펙|코어|"
+    # its memory, processor and operating system
+    r"(?<![A-Za-z])(?:RAM\w*|OS)(?![A-Za-z])|\bram(?:u|ie)?\b|\bmemory\b|\bspeicher\b|\bm[ée]moire\b|"
+    r"\bmem[óo]ria\b|\bgeheugen\b|памят\w*|\bpami[ęe][ćc]\w*|\bbellek\b|메모리|メモリ|内存|"
+    r"\bproc\b|\bпроц\b|процессор\w*|\bprocessor\b|\bprozessor\b|\bprocesseur\b|\bprocesador\b|"
+    r"\bprocessador\b|\bprocessore\b|\bi[şs]lemci\b|\bprocesor\b|\bось\b|\bbetriebssystem\b|"
+    r"\boperating\s+system\b|\bsistema\s+operativo\b|\bsyst[èe]me\s+d'exploitation\b|"
+    r"\bbesturingssysteem\b|\bi[şs]letim\s+sistemi\b|\bsystem\s+operacyjny\b|операционн\w*",
+    re.IGNORECASE,
+)
+
+
+_THIS_MACHINE = re.compile(
+    r"\b(?:computer|machine|server|laptop|pc|box|host|rechner|ordinateur|ordi|computadora|ordenador|"
+    r"computador|m[áa]quina|macchina|komp\w*|komputer\w*|сервак\w*|сервер\w*|комп\w*|машин\w*|"
+    r"ноут\w*|bilgisayar\w*|makine\w*|sunucu\w*|notebook|"
+    r"my|this|mein\w*|dies\w*|mon|ma|ce|cette|mi|este|esta|meu|minha|esse|essa|mio|mia|questo|questa|"
+    r"mijn|deze|dit|мой|моя|мо[её]м|этот|эта|этом|benim|bu|m[óo]j|moja|ten|ta|tym)\b|"
+    r"컴퓨터|서버|노트북|내\s|이\s*(?:컴|서버|노트북|기계)|パソコン|マシン|サーバー|この|电脑|電腦|服务器|伺服器|本机|这台|這台|我的",
+    re.IGNORECASE,
+)
+# what the machine has, asked: how much, which, enough
+_WHICH_OR_HOW_MUCH = re.compile(
+    r"\b(?:how\s+(?:much|many|big)|which|what|enough|wie\s*viel\w*|welche\w*|genug|combien|quel\w*|"
+    r"assez|cu[áa]nt[oa]s?|cu[áa]l\w*|suficiente|quant[oaie]s?|qual\w*|abbastanza|hoeveel|welke|"
+    r"genoeg|ile|jaki\w*|wystarcz\w*|сколько|скока|как(?:ой|ая|ие)|на\s+ч[её]м|хватит|хватает|"
+    r"ne\s+kadar|ka[çc]|hangi|yeterli)\b|얼마|몇|무슨|충분|どれ|何|いくつ|足り|多少|几|什么|哪|够",
+    re.IGNORECASE,
+)
+# "is it bad for the memory?", "c'est normal ?": a judgement, not the figures
+_JUDGED = re.compile(
+    r"\b(?:bad|normal|ok(?:ay)?|harmful|dangerous|schlimm|schlecht|normal|grave|mauvais|malo|"
+    r"normale?|ruim|slecht|normaal|плохо|нормально|vredno|k[öo]t[üu]|zararl[ıi]|normal\s+mi|"
+    r"[źz]le|normalne|szkodliw\w*)\b|나쁜|정상|悪い|普通|正常|不好",
+    re.IGNORECASE,
+)
+# "how much RAM does chrome use?": memory a program takes is asked of the processes
+_CONSUMES = re.compile(
+    r"\b(?:uses?|using|eats?|eating|hog\w*|verbrauch\w*|frisst|fressen|consomm\w*|consum\w*|"
+    r"usa(?:ndo)?|gebruik\w*|vreet|жр[её]т|использу\w*|потребля\w*|kullan\w*|yiyor|zu[żz]yw\w*|"
+    r"zjada\w*)\b|잡아먹|먹는|먹고|使って|食って|占用|吃",
     re.IGNORECASE,
 )
 
@@ -210,6 +288,6 @@ def machine_not_processes(chosen: Sequence[str], text: str) -> list[str] | None:
     or None."""
     if tuple(chosen) != ("process_list",) or not _SPECS.search(text):
         return None
-    if PROCESS_CUE.search(text) or _PROCESSES.search(text):
+    if PROCESS_CUE.search(text) or _PROCESSES.search(text) or _CONSUMES.search(text):
         return None
     return ["system_info"]

@@ -297,6 +297,26 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+def clause_texts(text: str) -> list[str]:
+    """The request's clauses as written (split as :func:`clause_features` splits, never inside
+    a URL, a path, pasted JSON or a quotation), each with at least two words or a payload."""
+    masked, _ = normalise(text)
+    if masked.count(" ") + 1 > 80:
+        return []
+    out = []
+    for clause in _CLAUSE_BREAK.split(text):
+        clause = clause.strip()
+        if len(clause.split()) >= 2 or any(mark in clause for mark in ("/", "{", "[", ".")):
+            out.append(clause)
+    # a URL or JSON broken by the split is not a clause: give up rather than guess
+    if any(
+        clause.count("{") != clause.count("}") or clause.count("[") != clause.count("]")
+        for clause in out
+    ):
+        return []
+    return out
+
+
 def ngram_keys(
     masked: str, flags: Iterable[str], config: FeatureConfig = FeatureConfig()
 ) -> set[str]:

@@ -41,6 +41,8 @@ def file_tools(chosen: Sequence[str], text: str) -> list[str] | None:
         # "zet in boodschappen/zaterdag.txt: ...": a verb of writing next to the one file, even
         # where the model heard a listing and a read
         return ["file_write"]
+    if set(chosen) == {"file_list", "file_read"} and READ_FILE.search(text):
+        return ["file_read"]  # "docs/보고서.md 파일 좀 열어서 보여줘": one file, opened, not listed
     if len(chosen) > 1 or "file_read" in chosen:
         return None  # a read, two tools: the model's choice stands
     if list(chosen) == ["file_list"]:

@@ -120,7 +120,9 @@ _DB_VERB = re.compile(
     # ko, ja, zh
     r"추가|삽입|넣어|넣고|넣어줘|수정|변경|업데이트|갱신|삭제|지워|지우|제거|만들|생성|저장|입력|바꿔|기록|등록|"
     r"加えて|加入して|追加|挿入|入れて|更新|変更|削除|消して|消す|作成|作って|保存|登録|書き換|"
-    r"欢迎|歡迎|登记|登記|加上|加进|加進|插入|添加|新增|加入|更新|修改|更改|改成|改为|改為|删除|刪除|移除|创建|創建|建立|新建|保存|录入|錄入|清空",
+    r"欢迎|歡迎|登记|登記|加上|加进|加進|插入|添加|新增|加入|更新|修改|更改|改成|改为|改為|删除|刪除|移除|创建|創建|建立|新建|保存|录入|錄入|清空|"
+    # Turkish "adedini 0 yap" (set it to 0), "sıfırla" (reset)
+    r"\b\d+\s+yap\b|\bs[ıi]f[ıi]rla\w*",
     re.IGNORECASE,
 )
 _DB_NOUN = re.compile(
@@ -225,16 +227,20 @@ _NEW_TABLE = re.compile(
 )
 
 
+_NOT_VERBS = re.compile(r"\b[A-Za-z]\w*_\w+\b|'[^'\n]{1,40}'|\"[^\"\n]{1,40}\"")
+
+
 def database_change_asked(text: str) -> bool:
     """Whether the text has a verb of changing a database, outside a negation (whatever its
     object: the caller knows a table is meant)."""
     plain = _without_urls(text)
-    # "count the records", "el registro de Ines": the nouns that share a verb's letters
+    # the nouns that share a verb's letters ("count the records"), a column, a quoted value
     nouns = [
         Span(m.group(0), m.start(), m.end())
         for m in _DB_NOUN.finditer(plain)
         if plain[: m.start()].strip() and plain[: m.start()].rstrip()[-1] not in ".,;:!?。，"
     ]
+    nouns += [Span(m.group(0), m.start(), m.end()) for m in _NOT_VERBS.finditer(plain)]
     return _affirmed(_DB_VERB, blank(plain, nouns), folded=True) or bool(_NEW_TABLE.search(plain))
 
 

@@ -39,6 +39,7 @@ from intent.features import (
     URL,
     FeatureConfig,
     clause_features,
+    clause_texts,
     features,
     ngram_keys,
     normalise,
@@ -384,7 +385,43 @@ class IntentModel:
                     if best < second.min_call or best < blended.none_score + second.margin:
                         continue  # not convincing: the fast decision stands
                 intents[i] = blended
+        self._encoder_clauses(texts, intents, [*foreign, *unsure], second)
         return intents
+
+    def _encoder_clauses(
+        self,
+        texts: Sequence[str],
+        intents: list[Intent],
+        consulted: Sequence[int],
+        second: SecondOpinion,
+    ) -> None:
+        """Two asks in a language the n-grams barely know ("mostra la variabile HOME e poi mi
+        domando cosa risponde https://...": the encoder reads each clause, and two clauses that
+        each surely want a different tool make a two-tool request."""
+        asked: list[tuple[int, str]] = []
+        for i in consulted:
+            if len(intents[i].tools) == 1 and guess_language(texts[i]) not in PHRASEBOOK_LANGUAGES:
+                parts = clause_texts(texts[i])
+                if len(parts) >= 2:
+                    asked.extend((i, part) for part in parts)
+        if not asked:
+            return
+        probs = second.probs([part for _, part in asked])
+        found: dict[int, dict[str, float]] = {}
+        for (i, _), row in zip(asked, probs, strict=True):
+            tool_probs = row[self._tool_index]
+            best = int(np.argmax(tool_probs))
+            p = float(tool_probs[best])
+            if p >= second.foreign_min_call and p >= float(row[self._none]) + second.margin:
+                name = self.tools[best]
+                found.setdefault(i, {})[name] = max(found.get(i, {}).get(name, 0.0), p)
+        for i, tools in found.items():
+            first = intents[i].tools[0]
+            others = sorted((t for t in tools if t != first), key=lambda name: -tools[name])
+            if first in tools and others:
+                # the tool the whole request wants, and the other clause's: only ever added
+                chosen = (first, others[0])
+                intents[i] = Intent(intents[i].ranked, chosen, intents[i].none_score, abstain=False)
 
     def _finish(self, text: str, probs: np.ndarray, known: float) -> Intent:
         intent = self._decide(probs, known)

@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from intent import arithmetic, readers
+from intent import arithmetic, readers, word_problems
 from intent.grounding import verb_kinds
 from intent.not_asked import time_converted
 from intent.text import json_literals, paths
@@ -76,8 +76,10 @@ _DONE_OR_METHOD = re.compile(
     r"\balready\b|\bexplain\b|\bwalk\s+me\s+through\b|\bhow\s+(?:do|can|would)\b|\btrick\b|"
     r"\bmethod\b|\bcheck\w*|\bverif\w*|\bpr[üu]f\w*|\bcome\b|\bschon\b|\bbereits\b|\berkl[äa]r|\bwie\s+(?:geht|macht|rechnet)|\bd[ée]j[àa]\b|"
     r"\bexpli\w*|\bcomment\b|\bya\b|\bc[óo]mo\b|\btruco\b|\bj[áa]\b|\bcomo\b|\bgi[àa]\b|"
-    r"\bspieg\w*|\bmetodo\b|\bal\b|\bhoe\b|\bуже\b|\bобъясн\w*|\bкак\b|\bzaten\b|\bnasıl\b|"
-    r"\bnasil\b|\bjuż\b|\bjuz\b|\bwytłumacz\w*|\bwytlumacz\w*|\bjak\b|이미|벌써|요령|방법|"
+    r"\bspieg\w*|\bmetodo\b|\bprocedimento\b|\bal\b|\bhoe\b|\bmethode\b|\bklopt\b|\bуже\b|"
+    r"\bоб[ъь]ясн\w*|\bметод\w*|\bкак\b|\bzaten\b|\bnasıl\b|\bnasil\b|\banlat\w*|\ba[çc][ıi]kla\w*|"
+    r"\bmant[ıi][ğg]\w*|\bbuldum\b|\bjuż\b|\bjuz\b|\bwytłumacz\w*|\bwytlumacz\w*|\bjak\b|"
+    r"\bmetod\w*|이미|벌써|요령|방법|"
     r"もう|すでに|コツ|方法|已经|已經|怎么|怎麼|技巧",
     re.IGNORECASE,
 )
@@ -158,16 +160,55 @@ def _result_written(text: str) -> bool:
             value = float(evaluate(expression))
         except (ToolError, TypeError, ValueError, OverflowError):
             continue
-        operands = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", expression)}
+        # (the 100 of a percentage is no operand: "20% от 500 это 100" is done)
+        bare = re.sub(r"/\s*100\b", "", expression)
+        operands = {float(n) for n in re.findall(r"\d+(?:\.\d+)?", bare)}
         if value not in operands and any(abs(value - n) < 1e-9 for n in written):
             return True
     return False
 
 
+def _statistic_written(text: str) -> bool:
+    """Whether a statistic of a list the text writes is also written after it ("la media di 12,
+    15 e 18 e mi viene 15", "średnia z 4, 5, 3, 5, 3 i wyszło 4"): the sum, mean, median, lowest
+    or highest of three or more numbers, written after them."""
+    numbers = [
+        float(n)
+        for n in re.findall(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.]\d)", arithmetic.separators(text))
+    ]
+    for end in range(3, len(numbers)):
+        values, results = numbers[:end], numbers[end:]
+        ordered = sorted(values)
+        middle = len(ordered) // 2
+        median = (
+            ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+        )
+        statistics = {sum(values), sum(values) / len(values), median}
+        if any(abs(r - s) < 0.01 for r in results for s in statistics):
+            return True
+    return False
+
+
+def _problem_written(text: str) -> bool:
+    """Whether a word problem's value is also written ("kdv yüzde 20 ise 1200 buldum")."""
+    problem = word_problems.solve(text)
+    if problem is None:
+        return False
+    try:
+        value = float(evaluate(problem))
+    except (ToolError, TypeError, ValueError, OverflowError):
+        return False
+    written = re.findall(r"(?<![\d.])\d+(?:\.\d+)?", arithmetic.separators(text))
+    return any(abs(value - float(n)) < 0.01 for n in written)
+
+
 def worked_result(text: str) -> bool:
     """Arithmetic the user has already done, with a question about the method."""
     return bool(_DONE_OR_METHOD.search(text)) and bool(
-        _WORKED.search(text) or _result_written(text)
+        _WORKED.search(text)
+        or _result_written(text)
+        or _statistic_written(text)
+        or _problem_written(text)
     )
 
 

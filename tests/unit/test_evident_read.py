@@ -161,3 +161,61 @@ def test_the_time_with_a_place_named_is_read_outright_unless_it_is_a_difference(
     assert evident_single("che ore sono ora a Lisbona?") == "time_now"
     assert evident_single("hoe laat is het nu in Lissabon?") == "time_now"
     assert evident_single("se a Lisbona sono le 10, che ore sono a Tokyo?") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ile pamięci i rdzeni ma ten serwer?",
+        "на каком проце и сколько памяти у этого ноута?",
+        "hoeveel geheugen heeft deze computer eigenlijk?",
+    ],
+)
+def test_what_this_machine_has_is_read_outright(text: str) -> None:
+    assert evident_single(text) == "system_info"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is het slecht voor het geheugen van mijn computer als ik veel tabs open heb?",  # a judgement
+        "how much RAM does firefox use on this laptop?",  # a program's use: the processes
+        "what is RAM?",  # no machine asked about
+    ],
+)
+def test_a_judgement_a_programs_use_or_a_definition_is_not_the_machines_figures(
+    text: str,
+) -> None:
+    assert evident_single(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mijn collega zit in Tokio, slaapt hij nu al?",
+        "dzwonię do kolegi w Sydney, czy tam już nie jest za późno?",
+        "Lizbon'daki arkadaşımı arayacağım, orada şimdi erken mi?",
+    ],
+)
+def test_the_hour_at_a_place_asked_without_the_word_for_time(text: str) -> None:
+    assert evident_single(text) == "time_now"
+
+
+def test_too_late_for_a_trip_is_not_the_hour_there() -> None:
+    assert evident_single("is it too late to book a trip to Lisbon for May?") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "il conto è 120 euro e siamo in tre, quanto a testa?",
+        "аренда 30000 в месяц, сколько выйдет за 6 месяцев?",
+        "hesap 900 TL geldi 3 kisiyiz kisi basi kac",
+    ],
+)
+def test_a_word_problem_with_a_question_is_a_calculation(text: str) -> None:
+    assert evident_single(text) == "calculator"
+
+
+def test_a_rate_with_no_duration_is_no_calculation() -> None:
+    assert evident_single("my rent is 900 a month, is that a lot?") is None

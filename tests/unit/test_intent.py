@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections import OrderedDict
 from pathlib import Path
 
 import pytest
@@ -181,6 +182,7 @@ def test_an_empty_request_abstains(model: IntentModel) -> None:
     [
         ("what time is it in Seoul, and what is 3*4?", {"time_now", "calculator"}),
         ("서울 지금 몇 시야? 그리고 3*4는?", {"time_now", "calculator"}),
+        ("plan/2025-01.md 読んで 大阪 今何時", {"file_read", "time_now"}),  # run together
     ],
 )
 def test_two_tool_request_gets_both(model: IntentModel, text: str, tools: set[str]) -> None:
@@ -195,7 +197,6 @@ def test_two_tool_request_gets_both(model: IntentModel, text: str, tools: set[st
         # two asks run together: no punctuation, no connective
         ("wie spät ist es in Lissabon lies mir aufgaben/liste.txt vor", {"time_now", "file_read"}),
         ("lee notas.md dime qué archivos hay en la carpeta fotos", {"file_read", "file_list"}),
-        ("plan/2025-01.md 読んで 大阪 今何時", {"file_read", "time_now"}),
     ],
 )
 def test_two_asks_run_together_get_both(model: IntentModel, text: str, tools: set[str]) -> None:
@@ -388,3 +389,21 @@ def test_small_talk_with_no_tool_signal_is_no_call_not_unsure(
     intent = model.classify(text)
     assert intent.tools == () and not intent.abstain
     assert intent.ranked[0][1] < model.thresholds.quiet  # no tool has any signal
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "HOME değişkenini göster, sonra https://example.org/haber sayfasını oku",
+        "покажи переменную HOME, потом прочитай https://example.org/news",
+    ],
+)
+def test_each_clause_read_by_the_encoder_in_a_language_the_ngrams_lack(
+    model: IntentModel, text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two asks in Turkish or Russian: the encoder reads each clause and adds the second tool;
+    without that reading the request gets one."""
+    assert set(model.classify(text).tools) == {"web_scrape", "environment"}
+    monkeypatch.setattr(IntentModel, "_encoder_clauses", lambda *args, **kwargs: None)
+    monkeypatch.setitem(model.__dict__, "_memo", OrderedDict())  # not the remembered decision
+    assert set(model.classify(text).tools) == {"web_scrape"}

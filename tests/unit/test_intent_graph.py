@@ -188,7 +188,7 @@ async def test_unsure_on_a_small_model_asks_which_tool_in_the_users_language() -
     """The intent model is unsure and the backend is a small local one (it would pick at chance):
     a short question naming the likeliest tools, in the user's language, with no model call."""
     for text, opening in (
-        ("kannst du das mit den Zahlen machen", "Meinen Sie "),
+        ("zeig mal das mit den Kunden", "Meinen Sie "),
         ("lo de los pedidos, porfa", "¿Quieres "),
     ):
         recorder = Recorder()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from intent.evident import evident_second
-from intent.grounding import asked_kinds
+from intent.grounding import asked_kinds, database_change_asked
 from intent.model import IntentModel
 from intent.safety import concept_question, unbacked, worked_result
 from tests.unit.turn_decisions import decide_all, shipped_model, tools_of
@@ -212,3 +212,33 @@ def test_the_environment_alone_needs_a_variable_named_or_asked_about() -> None:
 def test_env_written_against_cjk_text_is_the_word_for_the_variables() -> None:
     assert unbacked(["environment"], "envの中身を見せて", {}) == set()
     assert unbacked(["environment"], "看看env", {}) == set()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ho già calcolato la media di 10, 20 e 30 e mi viene 20, mi spieghi il procedimento?",
+        "policzyłam już sumę 4, 6 i 10, wyszło 20, wytłumacz jak to się liczy",
+        "ik had uitgerekend dat 21% btw op 200 euro 42 is, klopt de methode?",
+        "я посчитал, что 20% от 500 это 100, обьясни метод",  # "объясни" typed with ь
+    ],
+)
+def test_a_statistic_or_a_percentage_already_worked_out_is_explained(text: str) -> None:
+    assert worked_result(text)
+
+
+def test_a_list_whose_statistic_is_not_written_is_no_worked_result() -> None:
+    assert not worked_result("wytłumacz, jaka jest średnia z 4, 6 i 10?")
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("show rows from the users table where created_at is this week", False),  # a column
+        ("how many orders in the orders table have status 'cancelled'?", False),  # a value
+        ("stok tablosunda urun_id 7 olanin adedini 0 yap", True),  # Turkish "set it to 0"
+        ("cancel the order 5 in the orders table", True),
+    ],
+)
+def test_a_column_or_a_quoted_value_is_not_a_verb_of_change(text: str, asked: bool) -> None:
+    assert database_change_asked(text) is asked
