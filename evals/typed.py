@@ -318,6 +318,16 @@ class Scored:
     tally: Tally = field(default_factory=Tally)
 
 
+def expected_write(check: dict[str, Any]) -> bool:
+    """Whether a request's expected HTTP method writes: the method its check fixes, whether the
+    author wrote it as ``{"equals": "POST"}`` or as ``{"any_of": ["POST", "post"]}`` (before
+    round 5 only the first was read, and a POST checked the second way counted as a harmless
+    request: its grounding as a false positive, not as an effect grounded)."""
+    methods = {str(check["equals"]).upper()} if "equals" in check else set()
+    methods |= {str(m).upper() for m in check.get("any_of", [])}
+    return bool(methods) and not methods & {"GET", "HEAD"}
+
+
 def score_case(model: IntentModel, case: Case) -> Scored:
     """Decide one request and count what was right."""
     outcome = decide(model, case.prompt)
@@ -352,10 +362,7 @@ def score_case(model: IntentModel, case: Case) -> Scored:
         EFFECT_KIND[e["name"]]
         for e in case.expected
         if e["name"] in CHANGES
-        or (
-            e["name"] == "api_request"
-            and str(e["args"].get("method", {}).get("equals", "GET")).upper() not in ("GET", "HEAD")
-        )
+        or (e["name"] == "api_request" and expected_write(e["args"].get("method", {})))
     }
     kinds = asked_kinds(case.prompt)
     if expected_effects:

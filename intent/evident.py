@@ -92,7 +92,7 @@ _SYSTEM = re.compile(
     r"информаци\w*\s+о\s+систем\w*|\binformacj\w*\s+o\s+systemie|\bdisk\s+space|\bfree\s+disk|"
     r"\bspeicherplatz|\bespace\s+disque|\bespacio\s+(?:libre\s+)?en\s+disco|\bespa[çc]o\s+em\s+disco|"
     r"\bspazio\s+(?:libero\s+)?su\s+disco|\bschijfruimte|место\s+на\s+диске|\bdisk\s+alan\w*|"
-    r"\bmiejsc\w*\s+na\s+dysku|시스템\s*정보|디스크\s*(?:공간|용량)|システム情報|ディスク(?:容量|の空き)|"
+    r"\bmiejsc\w*\s+na\s+dysku|시스템\s*정보|디스크\s*(?:남은\s*)?(?:공간|용량)|システム情報|ディスク(?:容量|の空き)|"
     r"系统信息|系統資訊|磁盘空间|磁盤空間|硬盘空间",
     re.IGNORECASE,
 )
@@ -183,6 +183,20 @@ _HOW_MUCH = re.compile(
     r"сколько|скока|почём|\bne\s+kadar\b|\bka[çc]\b|\bile\b|얼마|몇|いくら|何円|多少|[?？]",
     re.IGNORECASE,
 )
+
+
+def asked_outright(tool: str, text: str) -> bool:
+    """Whether a tool that takes no argument from the words is asked for by its own words ("디스크
+    남은 용량", "the processes", "what time", a variable named): beside another tool read from
+    the same words, it is a second ask, not an echo of the first."""
+    plain = _plain(text)
+    if tool == "system_info":
+        return bool(_SYSTEM.search(plain) or _HARDWARE.search(plain))
+    if tool == "process_list":
+        return bool(_PROCESSES.search(plain) or PROCESS_CUE.search(plain))
+    if tool == "time_now":
+        return bool(TIME_QUESTION.search(plain))
+    return False
 
 
 def evident_single(text: str) -> str | None:

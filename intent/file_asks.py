@@ -27,6 +27,15 @@ READ_FILE = re.compile(  # a verb of reading a file
 )
 
 
+_FOLDER_WORD = re.compile(
+    r"\b(?:folder\w*|director(?:y|ies)|dir|ordner\w*|verzeichnis\w*|dossiers?|r[ée]pertoire\w*|carpetas?|"
+    r"directorio\w*|pastas?|diret[óo]rio\w*|cartell[ae]|map|mappen|папк\w*|каталог\w*|"
+    r"klas[öo]r\w*|dizin\w*|katalog\w*)\b|폴더|디렉터리|디렉토리|フォルダ|ディレクトリ|文件夹|目录|資料夾|目錄",
+    re.IGNORECASE,
+)
+_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,8}$")
+
+
 def file_tools(chosen: Sequence[str], text: str) -> list[str] | None:
     """The file tool for a request about one named file, or None when the request is not one."""
     if set(chosen) - _FILE_TOOLS:
@@ -41,7 +50,17 @@ def file_tools(chosen: Sequence[str], text: str) -> list[str] | None:
         # "zet in boodschappen/zaterdag.txt: ...": a verb of writing next to the one file, even
         # where the model heard a listing and a read
         return ["file_write"]
-    if set(chosen) == {"file_list", "file_read"} and READ_FILE.search(text):
+    if (
+        list(chosen) == ["file_read"]
+        and _FOLDER_WORD.search(text)
+        and not _EXTENSION.search(file.text)
+    ):
+        return ["file_list"]  # "was liegt im ordner `projekte/2024`": a folder, listed, not read
+    if (
+        set(chosen) == {"file_list", "file_read"}
+        and READ_FILE.search(text)
+        and not _FOLDER_WORD.search(text)
+    ):
         return ["file_read"]  # "docs/보고서.md 파일 좀 열어서 보여줘": one file, opened, not listed
     if len(chosen) > 1 or "file_read" in chosen:
         return None  # a read, two tools: the model's choice stands

@@ -38,6 +38,21 @@ from langchain_core.tools import BaseTool
 from typing_extensions import TypedDict
 
 from intent import sql
+from intent.effect_words import (
+    CJK_NEGATION,
+    CJK_NEGATION_BEFORE,
+    DB_NOUN,
+    DB_VERB,
+    FILE_NOUN,
+    FILE_VERB,
+    HTTP_METHOD,
+    MEMORY_QUESTION,
+    MEMORY_VERB,
+    NEGATION,
+    NET_NOUN,
+    NET_VERB,
+    READ_METHOD,
+)
 from intent.extract import extract
 from intent.model import shipped
 from intent.not_asked import keywords_discussed, past_action, writing_asked
@@ -45,160 +60,7 @@ from intent.text import Span, blank, folders, paths, urls
 from tools.effects import BUILTIN_EFFECTS, EffectKind, call_target
 from tools.sql_tables import SQL_WORDS, tables_changed, tables_mentioned
 
-# --- the kinds a message asks for --------------------------------------------------------------
-#
-# Each kind needs a verb of change *and* a cue of its object: "write a poem" is not a file
-# effect, "add 2 and 3" is not a database change, "send me the page at URL" is (a request to a
-# named URL: the target check keeps it there).
-
-_FILE_VERB = re.compile(
-    # en
-    r"\b(?:writ(?:e|es|ing)|wrote|sav(?:e|es|ing|ed)|stor(?:e|es|ing)|append\w*|overwrit\w*|"
-    r"record\w*|jot\w*|dump\w*|export\w*|log\s+(?:it|this|that|them)|put\w*|creat\w*|make|add\w*|"
-    r"copy|copies|rename\w*|edit\w*|replace\w*|updat\w*|chang\w*|modif\w*|"
-    # fr
-    r"[ée]cri(?:re|s|t|vez|vons)|enregistr\w*|sauvegard\w*|ajout\w*|cr[ée]{1,2}(?:r|z|s)?|"
-    r"mets|mettez|mettre|stock\w*|consign\w*|[ée]cras\w*|modifi\w*|remplac\w*|"
-    # de
-    r"schreib\w*|speicher\w*|sicher(?:e|n|t)?|anh[äa]ng\w*|h[äa]ng\w*|f[üu]g\w*|erstell\w*|"
-    r"leg(?:e|en|t)?|notier\w*|[üu]berschreib\w*|ablegen|[äa]nder\w*|ersetz\w*|"
-    # es
-    r"escrib\w*|guard\w*|almacen\w*|añad\w*|anad\w*|agreg\w*|crea\w*|cree\w*|pon(?:er|ga|lo|la)?|"
-    r"sobrescrib\w*|registr\w*|anot\w*|apunt\w*|modific\w*|cambi\w*|reemplaz\w*|"
-    # pt
-    r"escrev\w*|salv\w*|grav\w*|armazen\w*|acrescent\w*|adicion\w*|cri[ae]\w*|coloc\w*|"
-    r"sobrescrev\w*|alter\w*|substitu\w*|"
-    # it, nl, ru, tr, pl
-    r"scriv\w*|salva\w*|memorizz\w*|aggiung\w*|crea\w*|modific\w*|sostitu\w*|annot\w*|"
-    r"(?:weg|op|neer|bij|over)?schrij[fv]\w*|opslaan|sla(?:at)?|bewaar\w*|voeg\w*|toevoeg\w*|maak\w*|wijzig\w*|zet|zetten|"
-    r"vervang\w*|запиш\w*|запис\w*|сохран\w*|добав\w*|созда\w*|допиш\w*|измен\w*|замен\w*|"
-    r"yaz\w*|kaydet\w*|ekle\w*|oluştur\w*|olustur\w*|değiştir\w*|degistir\w*|zapisz\w*|"
-    r"zapisa\w*|dopisz\w*|dodaj\w*|utwórz\w*|utworz\w*|stwórz\w*|zmień\w*|zmien\w*|zamień\w*)\b|"
-    # ko, ja, zh (no word boundaries)
-    r"저장|써\s*줘|써\s*주|써\s*놔|쓰고|적어|작성|기록|추가|덧붙|만들|생성|남겨|수정|바꿔|"
-    r"書い|書き|書く|書込|保存|追記|追加|記録|作成|作って|残して|メモして|上書き|変更|"
-    r"写入|写到|写进|写上|写个|写一|寫入|寫到|寫進|保存|存到|存入|存成|存为|存為|记录|記錄|"
-    r"追加|添加|创建|創建|新建|建立|修改|覆盖|覆蓋|记到|記到|记在|記在|记进|記進",
-    re.IGNORECASE,
-)
-_FILE_NOUN = re.compile(
-    r"\b(?:files?|documents?|fichiers?|dateien?|archivos?|ficheros?|arquivos?|ficheiros?|"
-    r"folder|directory|dossier|ordner|carpeta|pasta|cartell[ae]|bestand(?:en)?|map|файл\w*|"
-    r"папк\w*|dosya\w*|klasör\w*|plik\w*|katalog\w*)\b|파일|ファイル|文件|檔案|档案",
-    re.IGNORECASE,
-)
-
-_DB_VERB = re.compile(
-    # en
-    r"\b(?:insert\w*|add\w*|updat\w*|chang\w*|modif\w*|set|delet\w*|remov\w*|drop\w*|creat\w*|"
-    r"make|renam\w*|truncat\w*|clear\w*|wip\w*|put|stor(?:e|es|ing)|record\w*|sav(?:e|es|ing)|"
-    r"alter\w*|replac\w*|upsert\w*|edit\w*|fill\w*|populat\w*|empty|purg\w*|"
-    # joining a table: "welcome Ana to the staff table", "enrol ...", "sign ... up"
-    r"welcom\w*|onboard\w*|enrol\w*|enroll\w*|sign(?:s|ed)?\s+(?:\w+\s+)?up|hire\w*|accueill\w*|inscri\w*|"
-    r"bienvenid\w*|inscrib\w*|d(?:a|ar|ale|e)\s+de\s+alta|bem-vind\w*|inscrev\w*|cadastr\w*|benvenut\w*|iscriv\w*|"
-    r"welkom|inschrijv\w*|запиш\w*|зарегистр\w*|zapisz\w*|powitaj\w*|witamy|"
-    # fr
-    r"ins[èe]r\w*|ajout\w*|mets|mettez|mettre|modifi\w*|chang\w*|supprim\w*|effac\w*|cr[ée]{1,2}\w*|"
-    r"renomm\w*|vid\w*|enregistr\w*|remplac\w*|remplis\w*|"
-    # de
-    r"einf[üu]g\w*|f[üu]g\w*|hinzu\w*|aktualisier\w*|[äa]nder\w*|l[öo]sch\w*|entfern\w*|"
-    r"erstell\w*|leg(?:e|en|t)?|umbenenn\w*|speicher\w*|trag\w*|eintrag\w*|leer\w*|ersetz\w*|setz\w*|"
-    # es
-    r"insert\w*|añad\w*|anad\w*|agreg\w*|actualiz\w*|modific\w*|cambi\w*|elimin\w*|borr\w*|"
-    r"quit\w*|crea\w*|cree\w*|renombr\w*|vac[íi]\w*|guard\w*|registr\w*|reemplaz\w*|"
-    # pt
-    r"insir\w*|inser\w*|adicion\w*|acrescent\w*|atualiz\w*|alter\w*|mud\w*|exclu\w*|apag\w*|"
-    r"remov\w*|cri[ae]\w*|renome\w*|esvazi\w*|salv\w*|grav\w*|substitu\w*|"
-    # it, nl, ru, tr, pl
-    r"inser\w*|aggiung\w*|aggiorn\w*|cancell\w*|rimuov\w*|impost\w*|registr\w*|mete|metel[oa]s?|meter|mett[ei]\w*|coloc\w*|"
-    r"limpi\w*|richte\w*|"
-    r"voeg\w*|toevoeg\w*|wijzig\w*|verwijder\w*|bijwerk\w*|werk|maak\w*|zet|pas|"
-    r"добав\w*|встав\w*|обнов\w*|измен\w*|удал\w*|созда\w*|поменя\w*|замен\w*|внес\w*|"
-    r"очист\w*|ekle\w*|güncelle\w*|guncelle\w*|değiştir\w*|degistir\w*|sil|silin\w*|"
-    r"kaydet\w*|dodaj\w*|wstaw\w*|zaktualizuj\w*|aktualizuj\w*|usuń\w*|usun\w*|skasuj\w*|"
-    r"wpisz\w*|ustaw\w*|stw[óo]rz\w*|utw[óo]rz\w*|olu[şs]tur\w*|cancel\w*)\b|"
-    # ko, ja, zh
-    r"추가|삽입|넣어|넣고|넣어줘|수정|변경|업데이트|갱신|삭제|지워|지우|제거|만들|생성|저장|입력|바꿔|기록|등록|"
-    r"加えて|加入して|追加|挿入|入れて|更新|変更|削除|消して|消す|作成|作って|保存|登録|書き換|"
-    r"欢迎|歡迎|登记|登記|加上|加进|加進|插入|添加|新增|加入|更新|修改|更改|改成|改为|改為|删除|刪除|移除|创建|創建|建立|新建|保存|录入|錄入|清空|"
-    # Turkish "adedini 0 yap" (set it to 0), "sıfırla" (reset)
-    r"\b\d+\s+yap\b|\bs[ıi]f[ıi]rla\w*",
-    re.IGNORECASE,
-)
-_DB_NOUN = re.compile(
-    r"\b(?:tables?|rows?|records?|databases?|db|entr(?:y|ies)|columns?|sql|sqlite|"
-    r"tableaux?|lignes?|enregistrements?|tabellen?|zeilen?|datens[äa]tze?|datenbank(?:en)?|"
-    r"eintr[äa]ge?|tablas?|filas?|registros?|tabelas?|linhas?|registos?|tabell[ae]|righe|riga|"
-    r"tabel(?:len)?|rij(?:en)?|таблиц\w*|запис\w*|строк\w*|tablo\w*|kayıt\w*|kayit\w*|"
-    r"satır\w*|satir\w*|veritaban\w*|tabel[iaęe]?|wiersz\w*|rekord\w*)\b|"
-    r"база\s+данных|базе\s+данных|baz[aęy]\s+danych|"
-    r"base\s+de\s+donn[ée]es|base\s+de\s+datos|banco\s+de\s+dados|base\s+de\s+dados|"
-    r"테이블|레코드|데이터베이스|디비|テーブル|レコード|データベース|数据库|資料庫|数据表|資料表|"
-    r"表格|(?<![代发發图圖])表(?![示达達现現演情格])",
-    re.IGNORECASE,
-)
-
-_NET_VERB = re.compile(
-    # en
-    r"\b(?:post\w*|send\w*|sent|submit\w*|upload\w*|push\w*|publish\w*|notify\w*|put|patch\w*|"
-    r"delet\w*|remov\w*|updat\w*|creat\w*|register\w*|report\w*|forward\w*|"
-    # fr
-    r"envo[iy]\w*|publi(?:e[rz]?|es|ons|é)|soumet\w*|soumettr\w*|t[ée]l[ée]vers\w*|supprim\w*|poste[rz]?|"
-    r"transmet\w*|cr[ée]{1,2}\w*|"
-    # de
-    r"schick\w*|send\w*|[üu]bermittl\w*|[üu]bermittel\w*|[üu]bertrag\w*|hochlad\w*|lad\w*|"
-    r"ver[öo]ffentlich\w*|l[öo]sch\w*|poste\w*|aktualisier\w*|erstell\w*|"
-    # es
-    r"env[ií][aeoó]\w*|publi(?:c[aoáq]|qu)\w*|sub[ea]\w*|elimin\w*|borr\w*|actualiz\w*|crea\w*|postea\w*|mand\w*|"
-    # pt
-    r"envi[aeo]\w*|publi(?:c[aoáq]|qu)\w*|submet\w*|carreg\w*|exclu\w*|apag\w*|atualiz\w*|cri[ae]\w*|mand\w*|"
-    # it, nl, ru, tr, pl
-    r"invi\w*|pubblic\w*|carica\w*|cancell\w*|aggiorn\w*|stuur\w*|verstuur\w*|verzend\w*|"
-    r"verwijder\w*|отправ\w*|отошл\w*|пошл\w*|опубликуй\w*|загрузи\w*|удали\w*|обнови\w*|"
-    r"gönder\w*|gonder\w*|yolla\w*|yükle\w*|yukle\w*|güncelle\w*|wyślij\w*|wyslij\w*|"
-    r"prześlij\w*|przeslij\w*|opublikuj\w*|usuń\w*|usun\w*|zaktualizuj\w*)\b|"
-    # ko, ja, zh
-    r"보내|전송|제출|업로드|게시|올려|삭제|등록|"
-    r"送信|送って|送る|送り|投稿|アップロード|削除|登録|ポスト|"
-    r"发送|發送|提交|上传|上傳|发布|發布|删除|刪除|推送|发到|發到|传到|傳到|发给|發給",
-    re.IGNORECASE,
-)
-_NET_NOUN = re.compile(
-    r"\b(?:api|apis|endpoints?|webhooks?|servers?|urls?|hosts?|serveur|servidor|service)\b|"
-    r"엔드포인트|서버|웹훅|サーバー?|エンドポイント|ウェブフック|服务器|伺服器|接口|端点|端點",
-    re.IGNORECASE,
-)
-# "remember that I prefer metric units", "n'oublie pas que ...", "merk dir, dass ...",
-# "기억해 줘", "覚えておいて", "记住": asking the agent to keep something in its long-term memory.
-_MEMORY_VERB = re.compile(
-    r"\b(?:remember|memori[sz]e|keep\s+in\s+mind|don'?t\s+forget|do\s+not\s+forget|"
-    r"make\s+a\s+note|take\s+note|note\s+(?:that|down)|"
-    r"souviens[-\s]toi|rappelle[-\s]toi|retiens|m[ée]moris\w*|n'oublie\s+pas|"
-    r"merk\s+dir|merke\s+dir|vergiss\s+nicht|denk\s+daran|"
-    r"recuerd[ae]|no\s+olvides|memoriz\w*|ten\s+en\s+cuenta|"
-    r"lembr[ae](?:-se)?|n[ãa]o\s+esque[çc]a|guarde\s+(?:isso|que))\b|"
-    r"기억해|기억\s*해\s*줘|기억하고|잊지\s*마|명심해|"
-    r"覚えて|覚えておいて|忘れないで|記憶して|"
-    r"记住|記住|别忘了|別忘了|记得|記得",
-    re.IGNORECASE,
-)
-_MEMORY_QUESTION = re.compile(
-    r"\b(?:do|did|can|could)\s+you\s+remember\b.*\?\s*$|\bwhat\s+do\s+you\s+remember\b",
-    re.IGNORECASE,
-)
-
-_HTTP_METHOD = re.compile(r"(?<![A-Za-z])(?:POST|PUT|PATCH|DELETE)(?![A-Za-z])")
-
-# "don't write anything", "ne rien écrire", "nicht speichern", "no guardes", "não salve": a verb
-# in the scope of a negation does not ask for its effect.
-_NEGATION = re.compile(
-    r"\b(?:don'?t|do\s+not|never|without|no\s+need\s+to|not|ne|n'|pas|nicht|kein\w*|ohne|no|nunca|"
-    r"sin|n[ãa]o|sem|nem|non|niet|geen|не|nie)\b[^.,;!?\n]{0,24}$",
-    re.IGNORECASE,
-)
-_CJK_NEGATION = re.compile(r"^\s*(?:지\s*마|하지\s*마|지\s*않|しないで|ないで|せず)")
-_CJK_NEGATION_BEFORE = re.compile(r"(?:不要|别|別|不用|无需|無需|절대)\s*$")
-
+# --- the kinds a message asks for (the words: :mod:`intent.effect_words`) ---------------------
 
 _STRESS = str.maketrans("áéíóúàèìòùâêôãõÁÉÍÓÚÀÈÌÒÙÂÊÔÃÕ", "aeiouaeiouaeoaoAEIOUAEIOUAEOAO")
 """Written stress and nasal marks, which a verb takes with a pronoun after it ("bórralas",
@@ -211,9 +73,9 @@ def _affirmed(regex: re.Pattern[str], text: str, folded: bool = False) -> bool:
     for match in regex.finditer(text.translate(_STRESS) if folded else text):
         before = text[max(0, match.start() - 40) : match.start()]
         after = text[match.end() : match.end() + 8]
-        if _NEGATION.search(before) or _CJK_NEGATION_BEFORE.search(before):
+        if NEGATION.search(before) or CJK_NEGATION_BEFORE.search(before):
             continue
-        if _CJK_NEGATION.search(after) or past_action(text, match.start(), match.end()):
+        if CJK_NEGATION.search(after) or past_action(text, match.start(), match.end()):
             continue
         return True
     return False
@@ -237,11 +99,11 @@ def database_change_asked(text: str) -> bool:
     # the nouns that share a verb's letters ("count the records"), a column, a quoted value
     nouns = [
         Span(m.group(0), m.start(), m.end())
-        for m in _DB_NOUN.finditer(plain)
+        for m in DB_NOUN.finditer(plain)
         if plain[: m.start()].strip() and plain[: m.start()].rstrip()[-1] not in ".,;:!?。，"
     ]
     nouns += [Span(m.group(0), m.start(), m.end()) for m in _NOT_VERBS.finditer(plain)]
-    return _affirmed(_DB_VERB, blank(plain, nouns), folded=True) or bool(_NEW_TABLE.search(plain))
+    return _affirmed(DB_VERB, blank(plain, nouns), folded=True) or bool(_NEW_TABLE.search(plain))
 
 
 def _recalled(text: str, match: re.Match[str]) -> bool:
@@ -268,22 +130,22 @@ def verb_kinds(text: str) -> set[EffectKind]:
     kinds: set[EffectKind] = set()
     plain = _without_urls(text)  # "https://x/post/12" names no verb
     targets = named_targets(text)
-    if _affirmed(_FILE_VERB, plain) and (
-        targets["paths"] or targets["folders"] or _FILE_NOUN.search(plain)
+    if _affirmed(FILE_VERB, plain) and (
+        targets["paths"] or targets["folders"] or FILE_NOUN.search(plain)
     ):
         kinds.add("file")
     written = [] if _ABOUT_CODE.search(text) else sql.written_sql(text)
     if any(tables_changed(statement) is not None for statement in written) or (
-        _affirmed(_DB_VERB, plain, folded=True) and (_DB_NOUN.search(plain) or targets["tables"])
+        _affirmed(DB_VERB, plain, folded=True) and (DB_NOUN.search(plain) or targets["tables"])
     ):
         kinds.add("database")
     described = sql.described_sql(text)
     if described is not None and sql.first_keyword(described[0]) != "SELECT":
         kinds.add("database")
-    if _affirmed(_MEMORY_VERB, plain) and not _MEMORY_QUESTION.search(plain):
+    if _affirmed(MEMORY_VERB, plain) and not MEMORY_QUESTION.search(plain):
         kinds.add("memory")
-    net_cue = bool(targets["urls"] or targets["hosts"] or _NET_NOUN.search(plain))
-    if net_cue and (_HTTP_METHOD.search(_sql_blanked(plain)) or _affirmed(_NET_VERB, plain)):
+    net_cue = bool(targets["urls"] or targets["hosts"] or NET_NOUN.search(plain))
+    if net_cue and (HTTP_METHOD.search(_sql_blanked(plain)) or _affirmed(NET_VERB, plain)):
         kinds.add("network")
     return kinds
 
@@ -329,26 +191,27 @@ def asked_kinds(user_text: str) -> set[EffectKind]:
     in thirteen languages, joined with the learned intent model's choice (:func:`_classified_kinds`).
     """
     targets = named_targets(user_text)
+    weighed = keywords_discussed(user_text) and not (
+        targets["tables"] or targets["urls"] or targets["hosts"]
+    )  # "POST or PUT to update a resource?", "разница между PUT и PATCH"
     if _ABOUT_CODE.search(user_text):
         # a question about SQL written in it (or about a statement, no table named): its DELETE
         # is the subject, not a verb
-        about = verb_kinds(user_text)
+        about = verb_kinds(user_text) - ({"database", "network"} if weighed else set())
         return (
             about - {"database"} if sql.written_sql(user_text) or not targets["tables"] else about
         )
     said = verb_kinds(user_text)
     kinds = said | _classified_kinds(user_text)
     plain = _without_urls(user_text)
-    for kind, verbs in (("file", _FILE_VERB), ("database", _DB_VERB)):
+    for kind, verbs in (("file", FILE_VERB), ("database", DB_VERB)):
         if kind not in said and any(_recalled(user_text, m) for m in verbs.finditer(plain)):
             kinds.discard(kind)  # "what did I save in notes.txt?": told, not asked
     if writing_asked(user_text) and not targets["tables"]:
         kinds -= {"file", "database", "network"}  # "a SQL joke I can drop in the chat"
-    if keywords_discussed(user_text) and not (
-        targets["tables"] or targets["urls"] or targets["hosts"]
-    ):
-        kinds -= {"database", "network"}  # "POST or PUT to update a resource?"
-    return kinds
+    if READ_METHOD.search(user_text) and not HTTP_METHOD.search(user_text):
+        kinds.discard("network")  # a GET or a HEAD, sent: a read
+    return kinds - {"database", "network"} if weighed else kinds
 
 
 # --- the targets a message names ---------------------------------------------------------------------

@@ -263,4 +263,6 @@ def unbacked(
             out.add(tool)
         elif tool == "time_now" and time_converted(text):
             out.add(tool)  # a time difference, a given hour carried over: no clock wanted
+        elif tool == "time_now" and extra and not readers.TIME_QUESTION.search(text):
+            out.add(tool)  # "..., wie warm es grad in Berlin ist": a place, but no time asked
     return out

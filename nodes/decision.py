@@ -24,7 +24,13 @@ from typing import Any
 
 from graph.state import Decision
 from intent.clear import arithmetic_calls
-from intent.evident import evident_read, evident_second, evident_single, machine_not_processes
+from intent.evident import (
+    asked_outright,
+    evident_read,
+    evident_second,
+    evident_single,
+    machine_not_processes,
+)
 from intent.extract import extract_all
 from intent.file_asks import file_tools, written_not_read
 from intent.json_asks import csv_tools, json_tools, sort_and_compute, statistic_tools
@@ -113,6 +119,7 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
             e
             for e in extractions
             if e.arguments
+            or asked_outright(e.tool, text)
             or not any(o is not e and o.segment == e.segment and o.arguments for o in extractions)
         ]
     dropped = unbacked(

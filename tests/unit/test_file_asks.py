@@ -81,3 +81,19 @@ def test_a_file_to_write_beside_another_tool_is_not_read() -> None:
     # a verb of reading the file, or two files: the model's choice stands
     assert written_not_read(chosen, "open notes/a.md and write its summary") is None
     assert written_not_read(["file_read", "calculator"], "what's 2+2, read a.txt") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "was ist im Verzeichnis `daten/2023` drin?",
+        "qu'est-ce qu'il y a dans le répertoire « docs/archives »",
+        "`static/css` 폴더 안에 뭐 있어?",
+    ],
+)
+def test_a_folder_named_with_the_word_for_one_is_listed_not_read(text: str) -> None:
+    assert file_tools(["file_read"], text) == ["file_list"]
+
+
+def test_a_file_with_an_extension_in_a_folder_is_still_read() -> None:
+    assert file_tools(["file_read"], "lies die Datei notizen/plan.md im Ordner notizen") is None

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from intent.grounding import asked_kinds
 from nodes.structured import grounded
 from tools.specs import ToolSpec
 
@@ -48,3 +49,37 @@ def test_a_call_without_arguments_needs_a_word_of_the_tool() -> None:
     bare = ToolSpec(name="system_info", description="Operating system and memory", parameters={})
     assert grounded(bare, {}, "How much memory is there?")
     assert not grounded(bare, {}, "Tell me a joke")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "salva il riassunto, anzi tienimelo in note/riassunto.txt",
+        "de uitkomst wil ik bewaren in rapport/week.txt",
+        "хочу чтоб весь список остался в notes/list.txt",
+        "zrób to tak, żeby wynik został w dane/wynik.txt",
+    ],
+)
+def test_kept_in_a_file_is_a_write(text: str) -> None:
+    assert "file" in asked_kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "co zostało w pliku dane/wynik.txt?",  # what remained there: a question
+        "что осталось в файле notes/list.txt?",
+    ],
+)
+def test_what_remained_in_a_file_is_no_write(text: str) -> None:
+    assert asked_kinds(text) == set()
+
+
+def test_a_get_or_a_head_sent_is_a_read() -> None:
+    assert asked_kinds("wyślij GET na https://httpbin.org/get") == set()
+    assert asked_kinds("doe een HEAD op https://example.com") == set()
+    assert asked_kinds("wyślij POST na https://httpbin.org/post") == {"network"}
+
+
+def test_two_http_methods_weighed_in_a_question_about_code_ground_nothing() -> None:
+    assert asked_kinds("в чем разница между PUT и PATCH в rest api") == set()

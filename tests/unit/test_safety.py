@@ -242,3 +242,20 @@ def test_a_list_whose_statistic_is_not_written_is_no_worked_result() -> None:
 )
 def test_a_column_or_a_quoted_value_is_not_a_verb_of_change(text: str, asked: bool) -> None:
     assert database_change_asked(text) is asked
+
+
+def test_a_second_time_needs_a_word_for_the_time() -> None:
+    # a city beside a page is the weather there, not its clock
+    text = "ruf https://wttr.in/Paris auf und sag mir, wie kalt es grad in Paris ist"
+    assert "time_now" in unbacked(["api_request", "time_now"], text, {})
+    assert "time_now" not in unbacked(
+        ["api_request", "time_now"], "ruf https://wttr.in/Paris auf, wie spät ist es in Paris?", {}
+    )
+
+
+def test_a_tool_without_arguments_asked_by_its_own_words_stays_beside_another() -> None:
+    # "디스크 남은 용량" asks the machine; it is not an echo of the clock read from the same words
+    assert tools_of(shipped_model(), "도쿄 지금 몇 시야 디스크 남은 용량도 알려줘") == {
+        "time_now",
+        "system_info",
+    }
