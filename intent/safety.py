@@ -63,7 +63,7 @@ _CONCEPT = re.compile(
     r"何の役に|有什么用|有什麼用|무슨\s*소용|"
     r"почему|разница|отличи|стоит\s+ли|\bneden\b|\bniye\b|\bfark\w*|güvenli\s+mi|guvenli\s+mi|"
     r"\bdlaczego\b|\bczemu\b|\bróżnic\w*|\broznic\w*|\bczy\s+warto\b|\bczy\s+powin|"
-    r"왜|차이|해야\s*할까|なぜ|どうして|違い|べき|为什么|為什麼|区别|區別|差别|應該|应该",
+    r"왜|차이|해야\s*할까|해야\s*하나요|해야\s*되나요|합법|なぜ|どうして|違い|べき|为什么|為什麼|区别|區別|差别|應該|应该",
     re.IGNORECASE,
 )
 # "I already worked out 36 × 17 = 612, how do you do it fast?": the sum is done; the method is

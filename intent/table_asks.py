@@ -21,7 +21,7 @@ from intent.clear import arithmetic_calls
 from intent.extract import extract
 from intent.grounding import database_change_asked
 from intent.safety import concept_question
-from intent.text import boundaries, json_literals
+from intent.text import boundaries, json_literals, paths
 from tools.sql_tables import SQL_WORDS
 
 DATABASE = ("database_query", "database_execute")
@@ -100,6 +100,19 @@ def named_table(text: str) -> str | None:
     return None
 
 
+def _beside_files_blanked(clause: str) -> str:
+    """The clause without each file it names and the two words on either side of it: "...
+    sonucu rapor/maaslar.txt ye kaydet", "die Zahl in berichte/anzahl.txt speichern": the verb
+    next to a file saves the file, it changes no table."""
+    for span in reversed(paths(clause)):
+        before = re.search(r"(?:\S+\s+){0,2}$", clause[: span.start])
+        after = re.match(r"(?:\s*\S+){0,2}", clause[span.end :])
+        start = before.start() if before else span.start
+        end = span.end + (after.end() if after else 0)
+        clause = clause[:start] + " " * (end - start) + clause[end:]
+    return clause
+
+
 def table_tools(chosen: Sequence[str], text: str) -> list[str] | None:
     """The tools for a request about a named table (the database tools in place of the ones its
     words mislead the model into), or None when the request is not one."""
@@ -119,7 +132,7 @@ def table_tools(chosen: Sequence[str], text: str) -> list[str] | None:
         return None
     cuts = [0, *boundaries(text), len(text)]
     clauses = [text[a:b] for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
-    changes = [clause for clause in clauses if database_change_asked(clause)]
+    changes = [clause for clause in clauses if database_change_asked(_beside_files_blanked(clause))]
     reads = [clause for clause in clauses if clause not in changes and READ.search(clause)]
     if "calculator" in chosen and any(
         arithmetic_calls(clause) and named_table(clause) is None

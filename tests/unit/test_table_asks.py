@@ -122,3 +122,25 @@ def test_a_change_denied_is_not_asked(model: IntentModel) -> None:
 )
 def test_creating_or_cancelling_in_a_table_is_a_change(text: str) -> None:
     assert database_change_asked(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wie viele Kunden stehen in der Tabelle kunden? Danach die Zahl bitte in out/anzahl.txt speichern.",
+        "musteriler tablosunda kac kisi var bilmem lazim sonucu rapor/sayi.txt ye kaydet",
+    ],
+)
+def test_a_verb_of_saving_beside_a_file_changes_no_table(text: str) -> None:
+    assert table_tools(["database_execute", "file_write"], text) == [
+        "database_query",
+        "file_write",
+    ]
+
+
+def test_a_change_of_the_table_beside_a_file_written_stays_a_change() -> None:
+    text = "lösche alle Zeilen aus der Tabelle logs und schreib den Bericht in out.txt"
+    assert table_tools(["database_execute", "file_write"], text) == [
+        "database_execute",
+        "file_write",
+    ]
