@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable
 
 from intent import arithmetic, readers, word_problems
+from intent.effect_words import HTTP_METHOD
 from intent.grounding import verb_kinds
 from intent.not_asked import time_converted
 from intent.text import json_literals, paths
@@ -83,7 +84,6 @@ _DONE_OR_METHOD = re.compile(
     r"もう|すでに|コツ|方法|已经|已經|怎么|怎麼|技巧",
     re.IGNORECASE,
 )
-_HTTP_METHOD = re.compile(r"(?<![A-Za-z])(?:POST|PUT|PATCH|DELETE)(?![A-Za-z])")
 _PAYLOAD = re.compile(r"https?://|```|\bSELECT\b|\bINSERT\b|\bUPDATE\b|\bDELETE\s+FROM\b")
 
 
@@ -249,7 +249,7 @@ def unbacked(
         elif tool == "api_request":
             method = str(args.get(tool, {}).get("method", "GET")).upper()
             if method not in ("GET", "HEAD") and not (
-                "network" in kinds or _HTTP_METHOD.search(text)
+                "network" in kinds or HTTP_METHOD.search(text)
             ):
                 out.add(tool)
         elif tool == "environment":
