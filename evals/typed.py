@@ -59,6 +59,11 @@ PARTS = {
     "sealed_b": TYPED.with_name("typed_b") / "sealed.jsonl.gz",
     # a fourth author's, sealed whole (evals/typed_c/README.md)
     "sealed_c": TYPED.with_name("typed_c") / "sealed.jsonl.gz",
+    # two more authors' written batches, never trained on (intent/training/written/README.md):
+    # the fourth, written after round 5 and read while developing round 6; the fifth, written at
+    # the start of round 6 and only scored (at its start and at its end)
+    "written_4": TYPED.parent.parent / "intent" / "training" / "written" / "fourth",
+    "written_5": TYPED.parent.parent / "intent" / "training" / "written" / "fifth",
 }
 DEFAULT_OUT = TYPED / "report.json"
 LANGS = ("en", "de", "fr", "es", "pt", "ko", "ja", "zh", "it", "ru", "nl", "tr", "pl")
@@ -94,8 +99,11 @@ class Case:
 
 
 def load(part: str) -> list[Case]:
-    """The cases of one part (``open`` or ``sealed``)."""
-    return read_cases(PARTS[part])
+    """The cases of one part (a file, or a folder of one file per language)."""
+    path = PARTS[part]
+    if path.is_dir():
+        return [case for file in sorted(path.glob("*.jsonl")) for case in read_cases(file)]
+    return read_cases(path)
 
 
 def read_cases(path: Path) -> list[Case]:
@@ -431,8 +439,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m evals.typed", description=__doc__)
     parser.add_argument(
         "--parts",
-        default="open,sealed,sealed_b,sealed_c",
-        help="a comma-separated list of open, sealed, sealed_b, sealed_c; or all (the default)",
+        default=",".join(PARTS),
+        help=f"a comma-separated list of {', '.join(PARTS)}; or all (the default)",
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--errors", type=int, default=0, help="print this many wrong open cases")

@@ -45,6 +45,7 @@ _CALC_CUES = re.compile(
     r"berechne\w*|rechne\w*)\b|계산|얼마|몇이|값은|결과|いくら|計算|多少|计算|結果|结果|[=?？]",
     re.IGNORECASE,
 )
+_BARE_PERCENT = re.compile(r"\(?\s*\d+(?:\.\d+)?\s*/\s*100\s*\)?")
 _STRONG_OPERATOR = re.compile(r"\*\*|[*+^×÷%]|[a-z]\(")
 
 
@@ -57,6 +58,9 @@ def arithmetic_calls(text: str) -> list[ClearCall]:
     for expression in arithmetic.expressions(text):
         if not cued and not (_STRONG_OPERATOR.search(expression) or re.search("[×÷]", text)):
             continue
+        if _BARE_PERCENT.fullmatch(expression):
+            continue  # "my disk is 90% full", "20% off and 20% of": a percentage of nothing
+
         calls.append(("calculator", {"expression": expression}))
     return calls[:4]
 

@@ -32,7 +32,9 @@ FILE_VERB = re.compile(
     r"scriv\w*|salva\w*|memorizz\w*|aggiung\w*|crea\w*|modific\w*|sostitu\w*|annot\w*|"
     r"(?:weg|op|neer|bij|over)?schrij[fv]\w*|opslaan|sla(?:at)?|bewaar\w*|voeg\w*|toevoeg\w*|maak\w*|wijzig\w*|zet|zetten|"
     r"vervang\w*|запиш\w*|запис\w*|сохран\w*|добав\w*|созда\w*|допиш\w*|измен\w*|замен\w*|"
-    r"yaz\w*|kaydet\w*|ekle\w*|oluştur\w*|olustur\w*|değiştir\w*|degistir\w*|zapisz\w*|"
+    # (Turkish "yaz" but not what was written: "ne yazıyordu", "yazdım", "yazmış")
+    r"yaz(?![ıi]yordu|d[ıi]|m[ıi][şs])\w*|kaydet\w*|ekle\w*|oluştur\w*|olustur\w*|"
+    r"değiştir\w*|degistir\w*|zapisz\w*|"
     r"zapisa\w*|dopisz\w*|dodaj\w*|utwórz\w*|utworz\w*|stwórz\w*|zmień\w*|zmien\w*|zamień\w*|"
     # kept somewhere: "tienimelo in", "bewaren in", "чтоб это осталось в", "żeby to zostało w"
     r"tien\w*l[oa]|conserv\w*|bewaren|чтоб[ыь]?\s+(?:\w+\s+){0,3}остал\w*\s+в|оставь|"
@@ -42,7 +44,7 @@ FILE_VERB = re.compile(
     r"저장|써\s*줘|써\s*주|써\s*놔|쓰고|적어|작성|기록|추가|덧붙|만들|생성|남겨|수정|바꿔|"
     r"書い|書き|書く|書込|保存|追記|追加|記録|作成|作って|残して|メモして|上書き|変更|"
     r"写入|写到|写进|写上|写个|写一|寫入|寫到|寫進|保存|存到|存入|存成|存为|存為|记录|記錄|"
-    r"追加|添加|创建|創建|新建|建立|修改|覆盖|覆蓋|记到|記到|记在|記在|记进|記進",
+    r"追加|添加|创建|創建|新建|建立|修改|覆盖|覆蓋|记到|記到|记在|記在|记进|記進|加一[行句条條]|加上",
     re.IGNORECASE,
 )
 FILE_NOUN = re.compile(
@@ -80,11 +82,13 @@ DB_VERB = re.compile(
     r"добав\w*|встав\w*|обнов\w*|измен\w*|удал\w*|созда\w*|поменя\w*|замен\w*|внес\w*|"
     r"очист\w*|ekle\w*|güncelle\w*|guncelle\w*|değiştir\w*|degistir\w*|sil|silin\w*|"
     r"kaydet\w*|dodaj\w*|wstaw\w*|zaktualizuj\w*|aktualizuj\w*|usuń\w*|usun\w*|skasuj\w*|"
-    r"wpisz\w*|ustaw\w*|stw[óo]rz\w*|utw[óo]rz\w*|olu[şs]tur\w*|cancel\w*)\b|"
+    r"wpisz\w*|ustaw\w*|stw[óo]rz\w*|utw[óo]rz\w*|za[łl][óo][żz]\w*|olu[şs]tur\w*|cancel\w*|"
+    r"apunt\w*)\b|"
     # ko, ja, zh
     r"추가|삽입|넣어|넣고|넣어줘|수정|변경|업데이트|갱신|삭제|지워|지우|제거|만들|생성|저장|입력|바꿔|기록|등록|"
     r"加えて|加入して|追加|挿入|入れて|更新|変更|削除|消して|消す|作成|作って|保存|登録|書き換|"
     r"欢迎|歡迎|登记|登記|加上|加进|加進|插入|添加|新增|加入|更新|修改|更改|改成|改为|改為|删除|刪除|移除|创建|創建|建立|新建|保存|录入|錄入|清空|"
+    r"插一|加一[个個条條行笔筆]|加个|加個|删掉|刪掉|删了|刪了|去掉|记一[条條笔筆下]|記録|"
     # Turkish "adedini 0 yap" (set it to 0), "sıfırla" (reset)
     r"\b\d+\s+yap\b|\bs[ıi]f[ıi]rla\w*",
     re.IGNORECASE,

@@ -13,19 +13,29 @@ a change.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 
 from intent import places, word_problems
 from intent.clear import arithmetic_calls
+from intent.effect_words import READ_METHOD
 from intent.features import ACRONYMS
 from intent.file_asks import READ_FILE
 from intent.grounding import verb_kinds
 from intent.not_asked import time_converted
-from intent.readers import PROCESS_WORD, TIME_QUESTION
+from intent.readers import (
+    BY_RESOURCE,
+    CONSUMES,
+    PROCESS_WORD,
+    RESOURCE,
+    TIME_AT,
+    TIME_QUESTION,
+    takes_resources,
+)
 from intent.safety import ENV_CUE, PROCESS_CUE, concept_question, worked_result
-from intent.table_asks import READ
-from intent.text import blank, folders, json_literals, paths, urls
+from intent.table_asks import READ, named_table
+from intent.text import blank, boundaries, folders, json_literals, paths, urls
 
 _NO_SUM_WITH = frozenset({"calculator", "statistics", "data_transform", "json_query", "json_parse"})
 """Tools whose own data holds numbers (a sum beside them is likely theirs)."""
@@ -36,6 +46,29 @@ def _plain(text: str) -> str:
     return blank(text, [*urls(text), *paths(text), *json_literals(text)])
 
 
+# a verb of calculating, in the 13 languages: beside data, a sum with one is an ask of its own
+_CALCULATE = re.compile(
+    r"\b(?:calculate|compute|work\s+out|multiply|divide|calcul\w*|berechne\w*|rechne\w*|"
+    r"reken\w*|bereken\w*|посчитай|вычисли|сосчитай|hesapla\w*|oblicz\w*|policz\w*)\b|"
+    r"계산|計算|计算|算一下|算算|帮我算|然后算|再算|算出",
+    re.IGNORECASE,
+)
+
+
+def _sum_of_its_own(text: str) -> bool:
+    """Whether a clause of the text, with no data pasted in it, asks a calculation in so many
+    words ("..., and multiply fifty by three", "그리고 1024*768 계산", "e depois calcula 2**10"):
+    beside JSON or CSV, whose numbers are the data's, only such a sum is a second ask."""
+    cuts = [0, *boundaries(text), len(text)]
+    for start, end in itertools.pairwise(cuts):
+        clause = text[start:end]
+        if json_literals(clause) or "\n" in clause.strip() or "," in clause:
+            continue
+        if _CALCULATE.search(clause) and arithmetic_calls(_plain(clause)):
+            return True
+    return False
+
+
 def evident_second(chosen: Sequence[str], text: str) -> str | None:
     """The harmless second tool a one-tool decision missed, when its payload is plain."""
     if len(chosen) != 1 or concept_question(text):
@@ -43,13 +76,20 @@ def evident_second(chosen: Sequence[str], text: str) -> str | None:
     first = chosen[0]
     plain = _plain(text)
     if (
-        first not in _NO_SUM_WITH
-        and first != "database_execute"
-        and arithmetic_calls(plain)
+        first != "database_execute"
+        and first != "calculator"
         and not worked_result(text)
+        and (
+            (first not in _NO_SUM_WITH and arithmetic_calls(plain))
+            or (first in _NO_SUM_WITH and _sum_of_its_own(text))
+        )
     ):
         return "calculator"
-    if first != "time_now" and TIME_QUESTION.search(plain) and places.find_places(plain):
+    if (
+        first != "time_now"
+        and (TIME_QUESTION.search(plain) or TIME_AT.search(plain))
+        and places.find_places(plain)
+    ):
         return "time_now"
     return None
 
@@ -101,39 +141,102 @@ _PROCESSES = re.compile(
     re.IGNORECASE,
 )
 _FILE_TOOLS = frozenset({"file_read", "file_list", "file_write"})
-_BESIDE_A_PAGE = frozenset({"calculator", "statistics", "time_now", "system_info"})
+_BESIDE_A_PAGE = frozenset(
+    {
+        "calculator",
+        "statistics",
+        "time_now",
+        "system_info",
+        "database_query",
+        "process_list",
+        "environment",
+        "json_parse",
+        "json_query",
+        "data_transform",
+        "file_read",
+        "file_list",
+    }
+)
 """First tools whose own arguments never hold a URL: a URL beside them is an ask of its own."""
 _LOOK = re.compile(
     r"\b(?:look\s+at|check|read|see|open|visit|lies|schau\w*|regarde\w*|lis|mira|lee|olh[ae]|"
-    r"guarda|leggi|bekijk|kijk|lees|посмотри|прочитай|открой|bak|oku|a[çc]|zobacz|sprawd[źz]|przeczytaj)\b|"
+    r"guarda|leggi|bekijk|kijk|lees|посмотри|прочитай|открой|bak|oku|a[çc]|zobacz|sprawd[źz]|przeczytaj|"
+    # what a page says, asked: "di cosa parla https://...", "что написано на", "co jest na"
+    r"di\s+cosa\s+parla|cosa\s+dice|глянь|что\s+(?:написано|там)|wat\s+staat\s+er|"
+    r"was\s+steht\s+(?:auf|da|drauf)|de\s+quoi\s+parle|ce\s+que\s+dit|de\s+qu[ée]\s+(?:trata|habla)|"
+    r"sobre\s+o\s+que|co\s+jest\s+na|ne\s+yaz[ıi]yor|what'?s\s+on|what\s+(?:it|the\s+page)\s+says)\b|"
     r"봐|읽어|열어|見て|読んで|開いて|看看|看一下|查看|读一下|打开",
     re.IGNORECASE,
 )
+# what is in a file, asked: "wat er in todo.md staat", "what's in notes.txt", "co jest w a.txt"
+_WHATS_IN = re.compile(
+    r"\b(?:what'?s\s+in|what\s+is\s+in|was\s+(?:steht|ist)\s+in|qu['’]y\s+a[- ]t[- ]il\s+dans|"
+    r"ce\s+qu['’]il\s+y\s+a\s+dans|qu[ée]\s+hay\s+en|o\s+que\s+(?:tem|h[áa])\s+(?:em|no|na)|"
+    r"cosa\s+c['’][èe]\s+(?:in|nel|nella)|leggimi|wat\s+er\s+in|что\s+(?:в|лежит\s+в)|"
+    r"co\s+jest\s+w|ne\s+var|ne\s+yaz[ıi]yor)\b",
+    re.IGNORECASE,
+)
+
+
+_VERSION = re.compile(
+    r"\bversions?\b|\bversi[óo]n\b|\bvers[ãa]o\b|\bversione\b|\bversie\b|\bверси\w*|"
+    r"\bs[üu]r[üu]m\w*|\bwersj\w*|버전|バージョン|版本",
+    re.IGNORECASE,
+)
+
+
+def resource_consumers(text: str) -> bool:
+    """Whether the text asks what takes the processor or the memory ("was frisst hier so viel
+    CPU", "qu'est-ce qui bouffe toute la mémoire", "哪个程序最占内存", "le serveur rame, liste les
+    process triés par cpu"): the running processes, not the machine's specification."""
+    plain = _plain(text)
+    rest = RESOURCE.sub(" ", BY_RESOURCE.sub(" ", plain))
+    if _SYSTEM.search(plain) or _SPECS.search(rest) or _VERSION.search(rest):
+        return (
+            False  # "quanta memoria ha e che sistema operativo usa", "... y la versión de python"
+        )
+    return takes_resources(plain)
+
+
+def processes_not_machine(chosen: Sequence[str], text: str) -> list[str] | None:
+    """``["process_list"]`` (with any other tool kept) where the machine's facts were chosen
+    for what takes its processor or memory (:func:`resource_consumers`); or None."""
+    if "system_info" not in chosen or not resource_consumers(text) or concept_question(text):
+        return None
+    tools = ["process_list" if tool == "system_info" else tool for tool in chosen]
+    return list(dict.fromkeys(tools))
 
 
 def evident_read(chosen: Sequence[str], text: str) -> str | None:
     """The read a one-tool decision missed, when the request names it outright: a variable by
     its name, the system's facts or the processes by their words, a folder by its path, a file
     by its name and a verb of reading."""
-    if len(chosen) != 1 or concept_question(text) or json_literals(text):
+    if len(chosen) != 1 or concept_question(text):
         return None
     first = chosen[0]
-    plain = blank(text, urls(text))
-    named = paths(plain)
+    data = json_literals(text)
+    pages = [u for u in urls(text) if not any(d.start <= u.start < d.end for d in data)]
+    named = paths(blank(text, [*urls(text), *data]))
+    # "cours/plan.txt" names no cores; a JSON value's words are data, not an ask
+    plain = blank(text, [*urls(text), *named, *data])
     if first != "environment" and variable_named(plain):
         return "environment"
     if first != "system_info" and _SYSTEM.search(plain):
         return "system_info"
-    if first not in ("process_list", "system_info") and _PROCESSES.search(plain):
+    if first not in ("process_list", "system_info") and (
+        _PROCESSES.search(plain) or resource_consumers(plain)
+    ):
         return "process_list"
     if first not in ("process_list", "system_info", "environment") and _HARDWARE.search(plain):
         return "system_info"
+    if first in _BESIDE_A_PAGE and len(pages) == 1 and READ_METHOD.search(plain):
+        return "api_request"  # "GET a https://httpbin.org/uuid y cuenta filas de la tabla tickets"
+    if first in _BESIDE_A_PAGE and len(pages) == 1 and _LOOK.search(plain):
+        return "web_scrape"  # "..., and look at https://x/y for what it recommends"
     if first in _FILE_TOOLS:
         return None
-    if first in _BESIDE_A_PAGE and len(urls(text)) == 1 and _LOOK.search(plain):
-        return "web_scrape"  # "..., and look at https://x/y for what it recommends"
-    if len(named) == 1 and READ_FILE.search(plain):
-        return "file_read"
+    if len(named) == 1 and (READ_FILE.search(plain) or _WHATS_IN.search(plain)):
+        return "file_read"  # "pretty print {...} ook wil ik weten wat er in todo.md staat"
     in_files = [
         f
         for f in folders(plain)
@@ -195,7 +298,10 @@ def asked_outright(tool: str, text: str) -> bool:
     if tool == "process_list":
         return bool(_PROCESSES.search(plain) or PROCESS_CUE.search(plain))
     if tool == "time_now":
-        return bool(TIME_QUESTION.search(plain))
+        return bool(TIME_QUESTION.search(plain) or TIME_AT.search(plain))
+    if tool == "database_query":
+        # "users 테이블 row 수 세고 지금 UTC 시간도": a table named, and a word of seeing or counting
+        return named_table(plain) is not None and bool(READ.search(plain))
     return False
 
 
@@ -225,6 +331,8 @@ def evident_single(text: str) -> str | None:
         and all(named[0].start <= f.start < named[0].end for f in folders(plain))
     ):
         return "file_read"  # "открой scripts/backup.sh": one file, a verb of reading
+    if resource_consumers(plain) and (READ.search(plain) or CONSUMES.search(plain)):
+        return "process_list"  # "뭐가 CPU를 제일 많이 쓰는지 보여주세요"
     if not READ.search(plain):
         return None
     if _PROCESSES.search(plain):
@@ -233,7 +341,7 @@ def evident_single(text: str) -> str | None:
         _SPECS.search(plain)
         and _THIS_MACHINE.search(plain)
         and _WHICH_OR_HOW_MUCH.search(plain)
-        and not (PROCESS_CUE.search(plain) or _CONSUMES.search(plain) or _JUDGED.search(plain))
+        and not (PROCESS_CUE.search(plain) or CONSUMES.search(plain) or _JUDGED.search(plain))
     ):
         return "system_info"  # "ile ten komp ma rdzeni i ramu?": this machine, asked about
     in_files = [
@@ -253,7 +361,7 @@ _SPECS = re.compile(
     r"\bcores?\b|\bkerne\b|\bc[œo]urs\b|\bn[úu]cleos\b|\bkernen\b|\bядер\b|\b[çc]ekirdek\w*|"
     r"\brdze[nń]\w*|スペック|コア数|规格|規格|配置|核心数|사양|스펙|코어|"
     # its memory, processor and operating system
-    r"(?<![A-Za-z])(?:RAM\w*|OS)(?![A-Za-z])|\bram(?:u|ie)?\b|\bmemory\b|\bspeicher\b|\bm[ée]moire\b|"
+    r"(?<![A-Za-z])(?:RAM(?:s|ie|u)?|OS)(?![A-Za-z])|\bram(?:u|ie)?\b|\bmemory\b|\bspeicher\b|\bm[ée]moire\b|"
     r"\bmem[óo]ria\b|\bgeheugen\b|памят\w*|\bpami[ęe][ćc]\w*|\bbellek\b|메모리|メモリ|内存|"
     r"\bproc\b|\bпроц\b|процессор\w*|\bprocessor\b|\bprozessor\b|\bprocesseur\b|\bprocesador\b|"
     r"\bprocessador\b|\bprocessore\b|\bi[şs]lemci\b|\bprocesor\b|\bось\b|\bbetriebssystem\b|"
@@ -287,13 +395,6 @@ _JUDGED = re.compile(
     r"[źz]le|normalne|szkodliw\w*)\b|나쁜|정상|悪い|普通|正常|不好",
     re.IGNORECASE,
 )
-# "how much RAM does chrome use?": memory a program takes is asked of the processes
-_CONSUMES = re.compile(
-    r"\b(?:uses?|using|eats?|eating|hog\w*|verbrauch\w*|frisst|fressen|consomm\w*|consum\w*|"
-    r"usa(?:ndo)?|gebruik\w*|vreet|жр[её]т|использу\w*|потребля\w*|kullan\w*|yiyor|zu[żz]yw\w*|"
-    r"zjada\w*)\b|잡아먹|먹는|먹고|使って|食って|占用|吃",
-    re.IGNORECASE,
-)
 
 
 def machine_not_processes(chosen: Sequence[str], text: str) -> list[str] | None:
@@ -302,6 +403,6 @@ def machine_not_processes(chosen: Sequence[str], text: str) -> list[str] | None:
     or None."""
     if tuple(chosen) != ("process_list",) or not _SPECS.search(text):
         return None
-    if PROCESS_CUE.search(text) or _PROCESSES.search(text) or _CONSUMES.search(text):
+    if PROCESS_CUE.search(text) or _PROCESSES.search(text) or CONSUMES.search(text):
         return None
     return ["system_info"]

@@ -64,8 +64,8 @@ def file_tools(chosen: Sequence[str], text: str) -> list[str] | None:
         return ["file_read"]  # "docs/보고서.md 파일 좀 열어서 보여줘": one file, opened, not listed
     if len(chosen) > 1 or "file_read" in chosen:
         return None  # a read, two tools: the model's choice stands
-    if list(chosen) == ["file_list"]:
-        return ["file_read"]
+    if list(chosen) == ["file_list"] and _EXTENSION.search(file.text):
+        return ["file_read"]  # a listing chosen for a file (a name with an extension)
     return None
 
 

@@ -128,7 +128,8 @@ _ABOUT_CODE = re.compile(
 def verb_kinds(text: str) -> set[EffectKind]:
     """The kinds asked for in words: a verb of change next to a cue of its object."""
     kinds: set[EffectKind] = set()
-    plain = _without_urls(text)  # "https://x/post/12" names no verb
+    # "https://x/post/12", "inventario/almacen.txt", "exports/q3.csv" name no verb
+    plain = blank(text, [*urls(text), *paths(text)])
     targets = named_targets(text)
     if _affirmed(FILE_VERB, plain) and (
         targets["paths"] or targets["folders"] or FILE_NOUN.search(plain)

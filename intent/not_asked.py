@@ -123,10 +123,16 @@ _TIME_DIFFERENCE = re.compile(
 )
 _CLOCK = (
     r"(?:\d{1,2}(?::\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.|h\b|uhr|uur|heures?|horas?|ore|часов|час|"
-    r"saat|godz\w*|時|点|點|시)|\d{1,2}:\d{2}|(?:saat|las|as|le|om|o)\s+\d{1,2}\b)"
+    r"saat|godz\w*|時|点|點|시)|\d{1,2}:\d{2}|(?:saat|las|as|le|om|o)\s+\d{1,2}\b|"
+    # noon and midnight, named
+    r"\bnoon\b|\bmidday\b|\bmidnight\b|\bmittags?\b|\bmitternacht\b|\bmidi\b|\bminuit\b|"
+    r"\bmediod[íi]a\b|\bmedianoche\b|\bmeio[- ]dia\b|\bmeia[- ]noite\b|\bmezzogiorno\b|"
+    r"\bmezzanotte\b|\bmiddag\b|\bmiddernacht\b|полд[её]н\w*|полноч\w*|\b[öo][ğg]len?\b|"
+    r"\bpo[łl]udni\w*|\bp[óo][łl]noc\w*|正午|真夜中|中午|午夜|정오|자정)"
 )
 _IF_CLOCK = re.compile(
-    r"(?:\bif\b|\bwenn\b|\bfalls\b|\bsi\b|s['’]il|\bse\b|\bals\b|\bесли\b|\beğer\b|\beger\b|"
+    r"(?:\bif\b|\bwhen\b|\bwenn\b|\bfalls\b|\bsi\b|s['’]il|\bquand\b|\bcuando\b|\bquando\b|"
+    r"\bwanneer\b|\bkogda\b|\bкогда\b|\bkiedy\b|\bse\b|\bals\b|\bесли\b|\beğer\b|\beger\b|"
     r"\bjeśli\b|\bjesli\b|\bgdy\b|もし|如果|要是|만약)[^?？.。]{0,40}?"
     + _CLOCK
     + r"|"

@@ -45,6 +45,13 @@ TIME_QUESTION = re.compile(
     re.I,
 )
 """A question for the time, in the 13 languages (the clause of a request that asks it)."""
+TIME_AT = re.compile(
+    r"\b(?:time|hora|heure|uhrzeit|ora|tijd|saat|czas|godzin[aę]|время)\s+"
+    r"(?:in|at|en|em|no|na|à|a|au|aux|de|di|a|w|we|в|во)\s",
+    re.I,
+)
+"""The time at a place, written as a noun with its preposition ("hora en Madrid", "heure à
+Paris", "time in UTC"): beside another ask, the place then names the clock wanted."""
 _TIME_QUESTION = TIME_QUESTION
 
 
@@ -300,6 +307,35 @@ PROCESS_WORD = (
 )
 """The word for a process, in each language (a regular expression; not the processor: "les
 processeurs", "processore", "procesor")."""
+RESOURCE = re.compile(
+    r"(?<![A-Za-z])(?:CPU|RAM)(?![A-Za-z])|\bcpu\b|\bmemory\b|\bm[ée]moire\b|\bmemoria\b|"
+    r"\bmem[óo]ria\b|\bspeicher\b|\bgeheugen\b|памят\w*|\bпроц\w*|\bbellek\w*|\bpami[ęe][ćc]\w*|"
+    r"메모리|メモリ|内存|記憶體",
+    re.IGNORECASE,
+)
+# the processor or the memory, sorted by: "liste les process triés par cpu", "top 3 by memory"
+BY_RESOURCE = re.compile(
+    r"\b(?:by|par|nach|por|per|op|по|g[öo]re|wed[łl]ug|wg)\s+(?:the\s+|la\s+|le\s+|die\s+|el\s+|a\s+)?"
+    r"(?:cpu|memory|m[ée]moire|memoria|mem[óo]ria|speicher\w*|ram|geheugen|памят\w*|bellek\w*|"
+    r"pami[ęe]ci)\b",
+    re.IGNORECASE,
+)
+# "how much RAM does chrome use?": memory a program takes is asked of the processes
+CONSUMES = re.compile(
+    r"\b(?:uses?|using|eats?|eating|hog\w*|tak(?:es?|ing)\s+up|verbrauch\w*|frisst|fressen|"
+    r"zieht|consomm\w*|consum\w*|bouff\w*|prend|usa(?:ndo)?|gasta\w*|ocupa\w*|gebruik\w*|vreet|"
+    r"жр[её]т|использу\w*|потребля\w*|kullan\w*|yiyor|zu[żz]yw\w*|zjada\w*)\b|"
+    r"잡아먹|먹는|먹고|쓰는|쓰고|사용하는|使って|食って|占用|最占|占内存|占CPU|吃",
+    re.IGNORECASE,
+)
+
+
+def takes_resources(text: str) -> bool:
+    """Whether the text asks what takes the processor or the memory ("was frisst hier so viel
+    CPU", "哪个程序最占内存", "liste les process triés par cpu"): a question for the processes."""
+    return bool(BY_RESOURCE.search(text)) or bool(RESOURCE.search(text) and CONSUMES.search(text))
+
+
 _PROCESS_COUNT = re.compile(
     rf"\btop\s+(\d+)|\b(\d+)\s+(?:\w+\s+)?{PROCESS_WORD}|(?:상위|上位|前)\s*(\d+)|"
     rf"{PROCESS_WORD}\S{{0,3}}?\s*(\d+)\s*(?:개|個|个|つ|件)",

@@ -64,6 +64,14 @@ _CONCEPT = re.compile(
     r"何の役に|有什么用|有什麼用|무슨\s*소용|"
     r"почему|разница|отличи|стоит\s+ли|\bneden\b|\bniye\b|\bfark\w*|güvenli\s+mi|guvenli\s+mi|"
     r"\bdlaczego\b|\bczemu\b|\bróżnic\w*|\broznic\w*|\bczy\s+warto\b|\bczy\s+powin|"
+    # the advantage of a thing, asked: "was ist der Vorteil?", "pros and cons"
+    r"\badvantages?\b|\bbenefits?\s+of\b|\bpros\s+and\s+cons\b|\bvorteile?\b|\bnachteile?\b|"
+    r"\bavantages?\b|\binconv[ée]nients?\b|\bventajas?\b|\bdesventajas?\b|\bvantagens?\b|"
+    r"\bpr[óo]s\s+e\s+contras\b|\bvantaggi\w*|\bsvantaggi\w*|\bvoordel\w*|\bnadel\w*|"
+    r"преимуществ\w*|плюсы\s+и\s+минусы|\bavantaj\w*|\bdezavantaj\w*|\bzalet\w*|\bwad[ay]\b|"
+    r"장점|단점|メリット|デメリット|好处|好處|优点|優點|缺点|缺點|"
+    # how a thing behaves, asked ("how do env vars get inherited by child processes?")
+    r"\bhow\s+(?:do|does|did)\s+(?!(?:i|we|you|u)\b)\w+|"
     r"왜|차이|해야\s*할까|해야\s*하나요|해야\s*되나요|합법|なぜ|どうして|違い|べき|为什么|為什麼|区别|區別|差别|應該|应该",
     re.IGNORECASE,
 )
@@ -257,12 +265,16 @@ def unbacked(
             if not (ENV_CUE.search(text) or _env_named(text) or _SNAKE_NAME.search(text)):
                 out.add(tool)
         elif tool == "process_list":
-            if extra and not PROCESS_CUE.search(text):
+            if extra and not (PROCESS_CUE.search(text) or readers.takes_resources(text)):
                 out.add(tool)
         elif tool == "file_read" and not paths(text):
             out.add(tool)
         elif tool == "time_now" and time_converted(text):
             out.add(tool)  # a time difference, a given hour carried over: no clock wanted
-        elif tool == "time_now" and extra and not readers.TIME_QUESTION.search(text):
+        elif (
+            tool == "time_now"
+            and extra
+            and not (readers.TIME_QUESTION.search(text) or readers.TIME_AT.search(text))
+        ):
             out.add(tool)  # "..., wie warm es grad in Berlin ist": a place, but no time asked
     return out

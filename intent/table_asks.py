@@ -20,11 +20,14 @@ from collections.abc import Sequence
 from intent.clear import arithmetic_calls
 from intent.extract import extract
 from intent.grounding import database_change_asked
+from intent.records import STAT_WORDS, numbers_in
 from intent.safety import concept_question
 from intent.text import boundaries, json_literals, paths
 from tools.sql_tables import SQL_WORDS
 
 DATABASE = ("database_query", "database_execute")
+_STATISTIC = re.compile("|".join(STAT_WORDS.values()), re.IGNORECASE)
+"""A statistic named (mean, median, lowest, highest, sum...), in the 13 languages."""
 _REPLACEABLE = frozenset({"calculator", "statistics", "system_info", *DATABASE})
 """Tools the numbers or words of a table request mislead the model into (replaced by the
 database tools); a file, a URL or another change beside the table keeps its own tool."""
@@ -50,14 +53,14 @@ _PAYLOAD = re.compile(
 READ = re.compile(
     # en, de, fr, es, pt, it, nl, ru, tr, pl
     r"\b(?:show|list|display|give|find|get|fetch|which|who|what|how\s+many|count|select|"
-    r"zeig\w*|liste\w*|welche\w*|wie\s+viele|gib|montre\w*|affiche\w*|donne\w*|quel\w*|combien|"
+    r"zeig\w*|liste\w*|welche\w*|wie\s*viele|z[äa]hl\w*|gib|montre\w*|compte[rz]?|cuenta|contar|conta|affiche\w*|donne\w*|quel\w*|combien|"
     r"muestra\w*|mu[ée]strame|lista\w*|dame|cu[áa]l\w*|cu[áa]nt\w*|mostr\w*|quais|quantos|quantas|"
     r"elenca\w*|dammi|quali|quant[ie]|toon|laat|welke|hoeveel|geef|"
     r"покаж\w*|выбер\w*|вывед\w*|сколько|как\w+|какие|кто|"
     r"göster\w*|goster\w*|listele\w*|ka[çc]|hangi\w*|getir\w*|"
     r"poka[żz]\w*|wypisz\w*|wy[śs]wietl\w*|ile|kt[óo]r\w*|kto)\b|"
     # ko, ja, zh
-    r"보여|알려|몇|조회|뽑아|찾아|뭐|무엇|見せ|表示|一覧|出して|何件|何人|何が|教えて|显示|顯示|列出|查|"
+    r"보여|알려|몇|세고|세어|세줘|조회|数えて|数一下|统计|統計|뽑아|찾아|뭐|무엇|見せ|表示|一覧|出して|何件|何人|何が|教えて|显示|顯示|列出|查|"
     r"多少|几|哪些|什么|什麼|[?？]",
     re.IGNORECASE,
 )
@@ -68,7 +71,7 @@ _NOT_NAMES = frozenset(
      "this", "that", "my", "our", "your", "new", "each", "every", "of", "in", "to", "from", "it",
      "into", "on", "at", "for", "with", "whole", "entire",
      # articles and prepositions before a word for "table" (de, fr, es, pt, it, nl, tr, pl)
-     "die", "der", "den", "dem", "das", "des", "meine", "meiner", "unsere", "unserer", "ganze",
+     "die", "der", "den", "dem", "das", "des", "ein", "eine", "einer", "einen", "einem", "meine", "meiner", "unsere", "unserer", "ganze",
      "la", "le", "les", "l", "de", "du", "dans", "ma", "notre", "cette", "une", "un",
      "el", "los", "las", "del", "en", "mi", "nuestra", "esta", "una",
      "o", "os", "as", "da", "do", "na", "no", "minha", "nossa", "uma", "um",
@@ -142,6 +145,14 @@ def table_tools(chosen: Sequence[str], text: str) -> list[str] | None:
         # "..., ensuite combien ça ferait, 657 / 54 ?": a sum of its own beside the table
         others.append("calculator")
         reads = [clause for clause in reads if not arithmetic_calls(clause)]
+    if "statistics" in chosen and any(
+        _STATISTIC.search(clause) and len(numbers_in(clause)) >= 3 and named_table(clause) is None
+        for clause in clauses
+        if clause not in changes
+    ):
+        # "max ve min bul 8 3 15 22 6, ardından urunler tablosunda ...": a statistic of its own
+        others.append("statistics")
+        reads = [clause for clause in reads if len(numbers_in(clause)) < 3]
     wanted = []
     if changes:
         wanted.append("database_execute")

@@ -30,6 +30,7 @@ from intent.evident import (
     evident_second,
     evident_single,
     machine_not_processes,
+    processes_not_machine,
 )
 from intent.extract import extract_all
 from intent.file_asks import file_tools, written_not_read
@@ -73,8 +74,11 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     asked = sort_and_compute(intent.tools, text) or json_tools(intent.tools, text)
     asked = asked or csv_tools(intent.tools, text)
     asked = asked or file_tools(intent.tools, text) or written_not_read(intent.tools, text)
+    asked = asked or statistic_tools(intent.tools, text)
     asked = (
-        asked or statistic_tools(intent.tools, text) or machine_not_processes(intent.tools, text)
+        asked
+        or machine_not_processes(intent.tools, text)
+        or processes_not_machine(intent.tools, text)
     )
     if asked is not None and set(asked) <= set(allowed):
         # pasted JSON asked about by a key or value: a query (not its numbers, not a parse); CSV

@@ -179,7 +179,6 @@ def test_what_this_machine_has_is_read_outright(text: str) -> None:
     "text",
     [
         "is het slecht voor het geheugen van mijn computer als ik veel tabs open heb?",  # a judgement
-        "how much RAM does firefox use on this laptop?",  # a program's use: the processes
         "what is RAM?",  # no machine asked about
     ],
 )

@@ -1,0 +1,152 @@
+"""Round 6 of issue 29: the kinds of request a fifth author's requests found wrong, by kind (not
+their sentences): what takes the processor or memory is asked of the processes, a second ask
+beside data or a table is kept, words inside a file's name ground no change, folders are
+listed, and the verbs of change the grounding lacked in Chinese, Japanese, Spanish and Polish."""
+
+from __future__ import annotations
+
+import pytest
+
+from intent.clear import arithmetic_calls
+from intent.evident import (
+    asked_outright,
+    evident_read,
+    evident_second,
+    evident_single,
+    processes_not_machine,
+)
+from intent.file_asks import file_tools
+from intent.grounding import database_change_asked, verb_kinds
+from intent.not_asked import time_converted
+from intent.safety import concept_question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's hogging the CPU on the build server right now",
+        "qu'est-ce qui consomme autant de mémoire sur mon portable ?",
+        "welches Programm zieht so viel Speicher, alles hängt",
+        "哪个进程最占内存啊",
+        "list the processes sorted by memory, the box is crawling",
+    ],
+)
+def test_what_takes_the_processor_or_memory_is_the_processes(text: str) -> None:
+    assert processes_not_machine(["system_info"], text) == ["process_list"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much memory does this computer have and which OS does it run?",
+        "quanta memoria ha questo portatile e che sistema operativo usa?",
+        "top 5 processes by memory and the python version",
+        "why does chrome use so much memory?",
+    ],
+)
+def test_the_machines_own_facts_or_a_why_stay_as_chosen(text: str) -> None:
+    assert processes_not_machine(["system_info", "process_list"], text) is None
+
+
+def test_a_programs_use_asked_outright_reads_the_processes() -> None:
+    assert evident_single("how much RAM does firefox use on this laptop?") == "process_list"
+    assert evident_single("뭐가 메모리를 제일 많이 쓰는지 알려줘") == "process_list"
+    assert evident_single("is RAM faster than an SSD?") is None
+
+
+def test_a_sum_asked_in_its_own_clause_beside_json_is_a_second_ask() -> None:
+    assert evident_second(["json_parse"], 'validate {"a": 2} and then calculate 12*12') == (
+        "calculator"
+    )
+    assert evident_second(["json_parse"], '{"k": [4, 5]} 유효한지 보고 그리고 300*4 계산') == (
+        "calculator"
+    )
+    # the data's own numbers, in the clause that pastes them: no second ask
+    assert evident_second(["json_query"], 'calculate 3*4 from [{"price": 3}, {"price": 4}]') is None
+    assert evident_second(["data_transform"], "sort by price\nitem,price\npen,3\ncup,4") is None
+
+
+def test_the_time_at_a_place_written_as_a_noun_is_a_second_ask() -> None:
+    assert evident_second(["system_info"], "memoria libre y hora en Lima") == "time_now"
+    assert evident_second(["process_list"], "top 3 processus et heure a Dakar") == "time_now"
+    assert asked_outright("time_now", "the ids from it, also time in UTC")
+    assert evident_second(["statistics"], "median of these response times 2.1 2.4 1.9") is None
+
+
+def test_a_page_or_an_api_beside_a_table_is_its_own_ask() -> None:
+    text = "GET https://httpbin.org/uuid and count the rows of table tickets"
+    assert evident_read(["database_query"], text) == "api_request"
+    text = "look at https://example.com/news y cuenta las filas de la tabla noticias"
+    assert evident_read(["database_query"], text) == "web_scrape"
+    assert asked_outright("database_query", "users 테이블 row 수 세고 지금 시간도")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "abre el archivo bodega/almacen.txt",  # almacenar: to store
+        "read backups/exports.csv please",  # export
+        "ouvre cours/sauvegarde.md stp",  # sauvegarder: to save
+    ],
+)
+def test_words_inside_a_files_name_ground_no_change(text: str) -> None:
+    assert verb_kinds(text) == set()
+
+
+def test_a_change_still_grounds_beside_a_file_name() -> None:
+    assert verb_kinds("guarda 'hola' en bodega/almacen.txt") == {"file"}
+    assert verb_kinds("notes/plan.txt dosyasina merhaba yaz") == {"file"}
+    assert verb_kinds("notes/plan.txt de ne yaziyordu hatirlamiyorum") == set()  # what was written
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "往 users 表里插一条记录 名字 李四",
+        "把 orders 表里 id 为 3 的删掉",
+        "ついでに sales テーブルにその合計を記録して",
+        "apunta en la tabla turnos la entrada de hoy",
+        "zaloz tabele zdarzenia (id, opis)",
+    ],
+)
+def test_verbs_of_changing_a_table_in_more_languages(text: str) -> None:
+    assert database_change_asked(text)
+
+
+def test_a_folder_named_with_the_word_for_one_is_listed_not_read() -> None:
+    # the listing the model chose stands (before round 6 it was turned into a read)
+    assert file_tools(["file_list"], "what's inside the folder `data/2023`") is None
+    assert file_tools(["file_list"], "o que tem na pasta `fotos/natal`") is None
+    assert file_tools(["file_list"], "show me notes/todo.txt") == ["file_read"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how does PATH get passed down to child processes?",
+        "what are the advantages of keeping recipes in a database instead of Word?",
+        "Rezepte in einer Tabelle statt in Word: was ist der Vorteil?",
+        "CSV ou JSON pra uma API? prós e contras",
+    ],
+)
+def test_a_mechanism_or_an_advantage_is_a_concept(text: str) -> None:
+    assert concept_question(text)
+
+
+def test_a_how_do_i_request_is_not_made_a_concept_by_the_mechanism_rule() -> None:
+    assert not concept_question("how do I get the rows of table users?")
+
+
+def test_a_percentage_of_nothing_is_no_calculation() -> None:
+    assert arithmetic_calls("my drive is like 90% full, is that why it's slow?") == []
+    assert arithmetic_calls("they mix up 20% off and 20% of, how do I explain it?") == []
+    assert arithmetic_calls("what is 20% of 150?") == [
+        ("calculator", {"expression": "(20/100*150)"})
+    ]
+
+
+def test_noon_or_midnight_carried_to_another_place_asks_no_clock() -> None:
+    assert time_converted("when it's noon in Paris what time is it in Montreal usually?")
+    assert time_converted("quando é meio-dia em Lisboa, que horas são em São Paulo?")
+    assert time_converted("als het middernacht is in Amsterdam, hoe laat is het dan in Tokio?")
+    assert not time_converted("what time is it in Montreal right now?")
