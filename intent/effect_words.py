@@ -20,7 +20,7 @@ FILE_VERB = re.compile(
     r"[ée]cri(?:re|s|t|vez|vons)|enregistr\w*|sauvegard\w*|ajout\w*|cr[ée]{1,2}(?:r|z|s)?|"
     r"mets|mettez|mettre|stock\w*|consign\w*|[ée]cras\w*|modifi\w*|remplac\w*|"
     # de
-    r"schreib\w*|speicher\w*|sicher(?:e|n|t)?|anh[äa]ng\w*|h[äa]ng\w*|f[üu]g\w*|erstell\w*|"
+    r"schreib\w*|speicher\w*|sicher(?:e|n|t)?|anh[äa]ng\w*|h[äa]ng(?:e|en|t|st)?|f[üu]g\w*|erstell\w*|"
     r"leg(?:e|en|t)?|notier\w*|[üu]berschreib\w*|ablegen|[äa]nder\w*|ersetz\w*|"
     # es
     r"escrib\w*|guard\w*|almacen\w*|añad\w*|anad\w*|agreg\w*|crea\w*|cree\w*|pon(?:er|ga|lo|la)?|"

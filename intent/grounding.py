@@ -89,6 +89,12 @@ _NEW_TABLE = re.compile(
 )
 
 
+_FOLDER_NAMED = re.compile(
+    r"\b(?:folder|directory|dossier|ordner|verzeichnis|carpeta|pasta|cartella|map|папк[аеуи]|"
+    r"klas[öo]r[üu]?|katalog)\s+[«\"'`]?([A-Za-z_][\w\-]*)",
+    re.IGNORECASE,
+)
+"""A folder named after the word for one ("liste le dossier stock"): a name, not a verb."""
 _NOT_VERBS = re.compile(r"\b[A-Za-z]\w*_\w+\b|'[^'\n]{1,40}'|\"[^\"\n]{1,40}\"")
 
 
@@ -128,8 +134,12 @@ _ABOUT_CODE = re.compile(
 def verb_kinds(text: str) -> set[EffectKind]:
     """The kinds asked for in words: a verb of change next to a cue of its object."""
     kinds: set[EffectKind] = set()
-    # "https://x/post/12", "inventario/almacen.txt", "exports/q3.csv" name no verb
-    plain = blank(text, [*urls(text), *paths(text)])
+    # "https://x/post/12", "inventario/almacen.txt", "exports/q3.csv", "the folder exports/",
+    # "created_at", 'cancelled': names and values, not verbs
+    names = [*urls(text), *paths(text), *folders(text)]
+    names += [Span(m.group(0), m.start(), m.end()) for m in _NOT_VERBS.finditer(text)]
+    names += [Span(m.group(1), m.start(1), m.end(1)) for m in _FOLDER_NAMED.finditer(text)]
+    plain = blank(text, names)
     targets = named_targets(text)
     if _affirmed(FILE_VERB, plain) and (
         targets["paths"] or targets["folders"] or FILE_NOUN.search(plain)
@@ -158,6 +168,7 @@ def _sql_blanked(text: str) -> str:
     return text
 
 
+_JSON_TOOLS = frozenset({"json_parse", "json_query", "data_transform"})
 CLASSIFIED_MIN = 0.5
 """How sure the intent model must be of a side-effecting tool for its choice to ground a kind."""
 
@@ -177,7 +188,10 @@ def _classified_kinds(text: str) -> set[EffectKind]:
             continue  # "Say hello to the cache." is no file write, however the model leans
         if tool == "api_request":
             method = str(extract(tool, text).arguments.get("method", "GET")).upper()
-            if method not in ("GET", "HEAD"):
+            # a POST the reader inferred from JSON that a JSON tool beside it takes ("call
+            # https://x/json, and check whether this is valid JSON: {...}") is no send asked
+            inferred = not HTTP_METHOD.search(text) and bool(set(decision.tools) & _JSON_TOOLS)
+            if method not in ("GET", "HEAD") and not inferred:
                 kinds.add("network")
         elif tool in BUILTIN_EFFECTS:
             kinds.add(BUILTIN_EFFECTS[tool])

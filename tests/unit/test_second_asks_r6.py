@@ -16,7 +16,7 @@ from intent.evident import (
     processes_not_machine,
 )
 from intent.file_asks import file_tools
-from intent.grounding import database_change_asked, verb_kinds
+from intent.grounding import asked_kinds, database_change_asked, verb_kinds
 from intent.not_asked import time_converted
 from intent.safety import concept_question
 
@@ -150,3 +150,28 @@ def test_noon_or_midnight_carried_to_another_place_asks_no_clock() -> None:
     assert time_converted("quando é meio-dia em Lisboa, que horas são em São Paulo?")
     assert time_converted("als het middernacht is in Amsterdam, hoe laat is het dan in Tokio?")
     assert not time_converted("what time is it in Montreal right now?")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "welche dateien sind in export/? und aus dem json hier alle namen",  # export: a folder
+        "groupe par rayon puis liste le dossier stock",  # stocker: to store
+        "сделай select из таблицы users где created_at за последнюю неделю",  # a column
+        "workspace'te hangi dosyalar var bi bakıver",  # hangi (which), not hängen
+        "quante righe in orders con status 'cancelled'?",  # a quoted value
+    ],
+)
+def test_names_columns_and_values_ground_no_change(text: str) -> None:
+    assert verb_kinds(text) == set()
+
+
+def test_a_verb_beside_those_names_still_grounds() -> None:
+    assert verb_kinds("häng 'fertig' an notes.txt an") == {"file"}
+    assert verb_kinds("lösche in der tabelle kunden alle mit created_at vor 2020") == {"database"}
+
+
+def test_a_post_read_from_json_another_tool_takes_is_no_send_asked() -> None:
+    text = 'call https://httpbin.org/json, and check whether this is valid JSON: {"a": 1}'
+    assert "network" not in asked_kinds(text)
+    assert "network" in asked_kinds('POST {"a": 1} to https://httpbin.org/post')
