@@ -21,7 +21,7 @@ from intent import places, word_problems
 from intent.clear import arithmetic_calls
 from intent.effect_words import READ_METHOD
 from intent.features import ACRONYMS
-from intent.file_asks import READ_FILE
+from intent.file_asks import FOLDER_WORD, READ_FILE
 from intent.grounding import verb_kinds
 from intent.not_asked import time_converted
 from intent.readers import (
@@ -33,6 +33,7 @@ from intent.readers import (
     TIME_QUESTION,
     takes_resources,
 )
+from intent.records import STATISTIC, numbers_in
 from intent.safety import ENV_CUE, PROCESS_CUE, concept_question, worked_result
 from intent.table_asks import READ, named_table
 from intent.text import blank, boundaries, folders, json_literals, paths, urls
@@ -87,11 +88,32 @@ def evident_second(chosen: Sequence[str], text: str) -> str | None:
         return "calculator"
     if (
         first != "time_now"
-        and (TIME_QUESTION.search(plain) or TIME_AT.search(plain))
+        and (
+            TIME_QUESTION.search(plain)
+            or TIME_AT.search(plain)
+            or (_HOUR_THERE.search(plain) and _NOW_THERE.search(plain))
+        )
         and places.find_places(plain)
+        and not time_converted(text)
     ):
-        return "time_now"
+        return "time_now"  # "..., chissà se a Sydney è già notte fonda"
+    numbers_tool = first in _NO_SUM_WITH or first == "database_query"
+    if not numbers_tool and _statistic_of_its_own(text):
+        return "statistics"  # "apri dati/temperature.txt; poi ... in media, di questi valori: ..."
     return None
+
+
+def _statistic_of_its_own(text: str) -> bool:
+    """Whether a clause with no data pasted in it names a statistic of three or more numbers it
+    writes ("медиана 1200, 850, 430, 990", "maksimum z 3 17 9 21 4")."""
+    cuts = [0, *boundaries(text), len(text)]
+    for start, end in itertools.pairwise(cuts):
+        clause = _plain(text[start:end])
+        if json_literals(text[start:end]) or "\n" in clause.strip():
+            continue
+        if STATISTIC.search(clause) and len(numbers_in(clause)) >= 3:
+            return True
+    return False
 
 
 _VARIABLES = re.compile(
@@ -133,7 +155,13 @@ _SYSTEM = re.compile(
     r"\bspeicherplatz|\bespace\s+disque|\bespacio\s+(?:libre\s+)?en\s+disco|\bespa[çc]o\s+em\s+disco|"
     r"\bspazio\s+(?:libero\s+)?su\s+disco|\bschijfruimte|место\s+на\s+диске|\bdisk\s+alan\w*|"
     r"\bmiejsc\w*\s+na\s+dysku|시스템\s*정보|디스크\s*(?:남은\s*)?(?:공간|용량)|システム情報|ディスク(?:容量|の空き)|"
-    r"系统信息|系統資訊|磁盘空间|磁盤空間|硬盘空间",
+    r"系统信息|系統資訊|磁盘空间|磁盤空間|硬盘空间|"
+    # the machine's facts by other names: "info sistema", "infos de la machine", "na jakim
+    # systemie to stoi", the Python version of this machine
+    r"\binfo\s+sistema\b|\binfos?\s+(?:de\s+|sur\s+)?la\s+machine\b|\bna\s+jakim\s+systemie\b|"
+    r"\bpython\s+(?:version|versi[óo]n|vers[ãa]o|versione|versie|s[üu]r[üu]m\w*|wersj\w*|верси\w*)|"
+    r"\b(?:version|versi[óo]n|vers[ãa]o|versione|versie|wersj\w*|верси\w*)\s+(?:(?:de|do|di|van|of|z)\s+)?"
+    r"python\b|\bpython\s+ka[çc]\b|python\s*(?:버전|バージョン|版本)",
     re.IGNORECASE,
 )
 _PROCESSES = re.compile(
@@ -233,9 +261,15 @@ def evident_read(chosen: Sequence[str], text: str) -> str | None:
         return "api_request"  # "GET a https://httpbin.org/uuid y cuenta filas de la tabla tickets"
     if first in _BESIDE_A_PAGE and len(pages) == 1 and _LOOK.search(plain):
         return "web_scrape"  # "..., and look at https://x/y for what it recommends"
+    if first in ("file_write", "file_read") and _folder_listed_apart(text):
+        return "file_list"  # "écris ... dans notes/rappels.txt puis montre moi le dossier notes"
     if first in _FILE_TOOLS:
         return None
-    if len(named) == 1 and (READ_FILE.search(plain) or _WHATS_IN.search(plain)):
+    if (
+        len(named) == 1
+        and (READ_FILE.search(plain) or _WHATS_IN.search(plain))
+        and "file" not in verb_kinds(text)
+    ):
         return "file_read"  # "pretty print {...} ook wil ik weten wat er in todo.md staat"
     in_files = [
         f
@@ -246,6 +280,19 @@ def evident_read(chosen: Sequence[str], text: str) -> str | None:
     if not named and len(in_files) == 1:
         return "file_list"
     return None
+
+
+def _folder_listed_apart(text: str) -> bool:
+    """Whether a clause that names no file asks to see a folder by the word for one ("puis
+    montre moi le dossier notes", "そのあと memo フォルダの一覧を見せて", "notlar klasorunu goster")."""
+    cuts = [0, *boundaries(text), len(text)]
+    for start, end in itertools.pairwise(cuts):
+        clause = text[start:end]
+        if paths(clause) or urls(clause):
+            continue
+        if FOLDER_WORD.search(clause) and READ.search(clause):
+            return True
+    return False
 
 
 _EXPLAIN = re.compile(
@@ -269,7 +316,9 @@ _HOUR_THERE = re.compile(
     r"demasiado\s+(?:temprano|tarde)|madrugada|acordad[oa]s?|dormindo|cedo\s+demais|tarde\s+demais|"
     r"muito\s+cedo|svegli[oa]?|dorme|troppo\s+(?:presto|tardi)|notte\s+fonda|piena\s+notte|wakker|"
     r"slaapt|te\s+vroeg|te\s+laat|midden\s+in\s+de\s+nacht|спит|проснул\w*|рано|поздно|ночь|"
-    r"середин\w*\s+ночи|uyuyor\w*|uyan[ıi]k|erken|ge[çc]\s+mi|gece\s+yar[ıi]s[ıi]|[śs]pi|"
+    r"середин\w*\s+ночи|office\s+hours|orario\s+d['’]ufficio|b[üu]rozeit\w*|heures\s+de\s+bureau|"
+    r"horario\s+(?:de\s+oficina|laboral)|hor[áa]rio\s+comercial|kantoor(?:tijd|uren)|avond|"
+    r"рабоч\w+\s+врем\w*|mesai|godzin\w*\s+pracy|uyuyor\w*|uyan[ıi]k|erken|ge[çc]\s+mi|gece\s+yar[ıi]s[ıi]|[śs]pi|"
     r"obudzi\w*|za\s+wcze[śs]nie|za\s+p[óo][źz]no|[śs]rod\w*\s+nocy)\b|"
     r"자고\s*있|일어났|깼|너무\s*이른|너무\s*늦|새벽|起きて|寝て|早すぎ|遅すぎ|夜中|深夜|醒了|睡了|太早|太晚|半夜",
     re.IGNORECASE,

@@ -21,13 +21,14 @@ from intent.text import folders, json_literals, paths, urls
 _FILE_TOOLS = frozenset({"file_list", "file_read", "file_write"})
 
 READ_FILE = re.compile(  # a verb of reading a file
-    r"\b(?:read|open|cat|lies|lis|lee|l[êe]|leggi|lees|oku|przeczytaj|otwórz)\b|"
+    r"\b(?:read|open|cat|lies|lis|lee|lê|le(?=\s+(?:o|os|a|as|meu|minha|esse|essa|este|esta)\s)|leggi|"
+    r"lees|oku|przeczytaj|otwórz)\b|"
     r"прочитай|прочти|открой|읽어|열어|読んで|開いて|读一下|讀一下|读取|讀取|打开|打開",
     re.IGNORECASE,
 )
 
 
-_FOLDER_WORD = re.compile(
+FOLDER_WORD = re.compile(
     r"\b(?:folder\w*|director(?:y|ies)|dir|ordner\w*|verzeichnis\w*|dossiers?|r[ée]pertoire\w*|carpetas?|"
     r"directorio\w*|pastas?|diret[óo]rio\w*|cartell[ae]|map|mappen|папк\w*|каталог\w*|"
     r"klas[öo]r\w*|dizin\w*|katalog\w*)\b|폴더|디렉터리|디렉토리|フォルダ|ディレクトリ|文件夹|目录|資料夾|目錄",
@@ -52,14 +53,14 @@ def file_tools(chosen: Sequence[str], text: str) -> list[str] | None:
         return ["file_write"]
     if (
         list(chosen) == ["file_read"]
-        and _FOLDER_WORD.search(text)
+        and FOLDER_WORD.search(text)
         and not _EXTENSION.search(file.text)
     ):
         return ["file_list"]  # "was liegt im ordner `projekte/2024`": a folder, listed, not read
     if (
         set(chosen) == {"file_list", "file_read"}
         and READ_FILE.search(text)
-        and not _FOLDER_WORD.search(text)
+        and not FOLDER_WORD.search(text)
     ):
         return ["file_read"]  # "docs/보고서.md 파일 좀 열어서 보여줘": one file, opened, not listed
     if len(chosen) > 1 or "file_read" in chosen:

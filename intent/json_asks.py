@@ -75,6 +75,36 @@ def _keys_and_values(value: Any, keys: set[str], values: set[str]) -> None:
         values.add(value)
 
 
+_COMPARED = re.compile(
+    r"\s*(?:(?:de|di|of|van|von|do|da|com|con|with|mit|met|z|ze)\s+)?"
+    r"(?:[<>=!]|over|above|under|below|more|less|greater|superior\w*|inferior\w*|sopra|sotto|"
+    r"acima|abaixo|encima|debajo|"
+    r"gr[öo](?:ß|ss)er|kleiner|[üu]ber|unter|plus|moins|mayor|menor|maior|boven|onder|meer|minder|"
+    r"больше|меньше|выше|ниже|fazla|b[üu]y[üu]k|k[üu][çc][üu]k|wi[ęe]ksz\w*|mniejsz\w*|powy[żz]ej|"
+    r"poni[żz]ej|is|est|ist|es|é|è|가|이|が|は|为|是|大于|小于|以上|以下|超过)",
+    re.IGNORECASE,
+)
+
+
+_KEEP = re.compile(
+    r"\b(?:filter\w*|keep|only\s+(?:those|the\s+ones|rows)|garde\w*|filtr\w*|behalt\w*|"
+    r"qu[ée]date|tieni|houd|b[ıi]rak|zostaw\w*|solo\s+(?:los|las|quien)|s[óo]\s+(?:os|as|quem))\b|"
+    r"оставь|отфильтр\w*|残して|絞り|筛选|过滤|필터|남겨",
+    re.IGNORECASE,
+)
+"""A word of keeping some rows and dropping the rest: a transform of the records."""
+
+
+def _projected(key: str, rest: str) -> bool:
+    """Whether the folded text names ``key`` as what to take out of records, not as the one a
+    condition compares ("the titles", "取出 city 字段", but not "score > 80")."""
+    folded = _fold(key).strip()
+    if len(folded) < 3 or not re.search(r"\w", folded):
+        return False
+    pattern = rf"(?<![a-z0-9_]){re.escape(folded)}\w*" if folded.isascii() else re.escape(folded)
+    return any(not _COMPARED.match(rest, match.end()) for match in re.finditer(pattern, rest))
+
+
 def _named(word: str, rest: str) -> bool:
     """Whether the folded text names ``word`` (a key or a value; a key as the start of a word:
     "títulos" names ``titulo``, "città" names ``citta``)."""
@@ -99,14 +129,18 @@ def json_tools(chosen: Sequence[str], text: str) -> list[str] | None:
     if paths(rest) or urls(rest):
         return None
     value = json.loads(data.text)
-    if not (_NAMED_JSON.search(rest) or isinstance(value, dict)):
-        return None  # a list of records with no word of JSON: rows to keep or drop
-    if _RESHAPE.search(rest) or _COMPUTE.search(rest):
-        return None
     keys: set[str] = set()
     values: set[str] = set()
     _keys_and_values(value, keys, values)
     folded = _fold(rest)
+    if _RESHAPE.search(rest) or _COMPUTE.search(rest):
+        return None
+    if not (_NAMED_JSON.search(rest) or isinstance(value, dict)):
+        # a list of records with no word of JSON: rows to keep or drop, unless a key is asked
+        # for as such ("recupere les villes: [...]", "取出 city 字段 [...]"): a query
+        if len(set(chosen)) > 1 or _KEEP.search(rest):
+            return None  # two asks, or "garde seulement les villes de plus de ...": rows kept
+        return ["json_query"] if any(_projected(key, folded) for key in keys) else None
     named = any(_named(word, folded) for word in keys | values)
     if _CHECK.search(rest):
         return None if named else ["json_parse"]  # "is it valid?", about the whole of it

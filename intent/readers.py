@@ -323,7 +323,7 @@ BY_RESOURCE = re.compile(
 # "how much RAM does chrome use?": memory a program takes is asked of the processes
 CONSUMES = re.compile(
     r"\b(?:uses?|using|eats?|eating|hog\w*|tak(?:es?|ing)\s+up|verbrauch\w*|frisst|fressen|"
-    r"zieht|consomm\w*|consum\w*|bouff\w*|prend|usa(?:ndo)?|gasta\w*|ocupa\w*|gebruik\w*|vreet|"
+    r"zieht|mangi\w*|consomm\w*|consum\w*|bouff\w*|prend|usa(?:ndo)?|gasta\w*|ocupa\w*|gebruik\w*|vreet|"
     r"жр[её]т|использу\w*|потребля\w*|kullan\w*|yiyor|zu[żz]yw\w*|zjada\w*)\b|"
     r"잡아먹|먹는|먹고|쓰는|쓰고|사용하는|使って|食って|占用|最占|占内存|占CPU|吃",
     re.IGNORECASE,

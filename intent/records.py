@@ -95,6 +95,8 @@ STAT_WORDS: dict[str, str] = {
     "count": r"\bhow many numbers\b|\bcount\b|\bcombien de nombres\b|\banzahl\b|cu[áa]ntos\s+n[úu]meros|quantos\s+n[úu]meros|개수|個数|个数",
     "quantiles": r"\bquartiles?\b|\bquantiles?\b|\bquartile\b|\bcuartiles?\b|\bquartis\b|사분위|四分位",
 }
+STATISTIC = re.compile("|".join(STAT_WORDS.values()), re.IGNORECASE)
+"""A statistic named (mean, median, lowest, highest, sum...), in the 13 languages."""
 _CORRELATION = re.compile(
     r"correlat|corrélation|korrelation|correlaci|correlaç|상관|相関|相关|相關", re.I
 )

@@ -20,14 +20,12 @@ from collections.abc import Sequence
 from intent.clear import arithmetic_calls
 from intent.extract import extract
 from intent.grounding import database_change_asked
-from intent.records import STAT_WORDS, numbers_in
+from intent.records import STATISTIC, numbers_in
 from intent.safety import concept_question
 from intent.text import boundaries, json_literals, paths
 from tools.sql_tables import SQL_WORDS
 
 DATABASE = ("database_query", "database_execute")
-_STATISTIC = re.compile("|".join(STAT_WORDS.values()), re.IGNORECASE)
-"""A statistic named (mean, median, lowest, highest, sum...), in the 13 languages."""
 _REPLACEABLE = frozenset({"calculator", "statistics", "system_info", *DATABASE})
 """Tools the numbers or words of a table request mislead the model into (replaced by the
 database tools); a file, a URL or another change beside the table keeps its own tool."""
@@ -146,7 +144,7 @@ def table_tools(chosen: Sequence[str], text: str) -> list[str] | None:
         others.append("calculator")
         reads = [clause for clause in reads if not arithmetic_calls(clause)]
     if "statistics" in chosen and any(
-        _STATISTIC.search(clause) and len(numbers_in(clause)) >= 3 and named_table(clause) is None
+        STATISTIC.search(clause) and len(numbers_in(clause)) >= 3 and named_table(clause) is None
         for clause in clauses
         if clause not in changes
     ):

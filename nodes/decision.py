@@ -32,7 +32,7 @@ from intent.evident import (
     machine_not_processes,
     processes_not_machine,
 )
-from intent.extract import extract_all
+from intent.extract import Extraction, extract_all
 from intent.file_asks import file_tools, written_not_read
 from intent.json_asks import csv_tools, json_tools, sort_and_compute, statistic_tools
 from intent.model import Intent, IntentModel, shipped
@@ -141,6 +141,8 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
             talk = concept_question(text) or worked_result(text) or time_converted(text)
             kind = "chat" if talk else "unsure"
             return Decision(kind=kind, calls=[], missing={}, known={}, ranked=ranked)
+    if len(extractions) == 1 and len(chosen) > 1:
+        extractions = _second_by_its_words(extractions, text, allowed)
     for extraction in extractions:
         if extraction.complete:
             calls.append({"name": extraction.tool, "args": dict(extraction.arguments)})
@@ -151,6 +153,23 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     kind = "fill" if missing else "call"
     log.info("intent: %s %s", kind, [c["name"] for c in calls] + list(missing))
     return Decision(kind=kind, calls=calls, missing=missing, known=known, ranked=ranked)
+
+
+def _second_by_its_words(
+    extractions: list[Extraction], text: str, allowed: Collection[str]
+) -> list[Extraction]:
+    """The one extraction left of the model's two tools, with the second ask its own words
+    make plain ("sdelai select count(*) from sessions i kstati kakoi u menya PATH?": the model
+    heard a sum beside the query, which went; the variable named outright is the second ask)."""
+    lone = extractions[0].tool
+    second = evident_second([lone], text) or evident_read([lone], text)
+    if second is None or second not in allowed or second == lone:
+        return extractions
+    pair = extract_all([lone, second], text)
+    added = [e for e in pair if e.tool == second and (e.arguments or asked_outright(second, text))]
+    if not added or unbacked([lone, second], text, {e.tool: dict(e.arguments) for e in pair}):
+        return extractions
+    return [*extractions, *added]
 
 
 def known_tools(

@@ -17,8 +17,12 @@ from intent.evident import (
 )
 from intent.file_asks import file_tools
 from intent.grounding import asked_kinds, database_change_asked, verb_kinds
+from intent.json_asks import json_tools
+from intent.model import shipped
 from intent.not_asked import time_converted
 from intent.safety import concept_question
+from nodes.decision import decide_turn
+from tests.unit.turn_decisions import SPECS
 
 
 @pytest.mark.parametrize(
@@ -175,3 +179,71 @@ def test_a_post_read_from_json_another_tool_takes_is_no_send_asked() -> None:
     text = 'call https://httpbin.org/json, and check whether this is valid JSON: {"a": 1}'
     assert "network" not in asked_kinds(text)
     assert "network" in asked_kinds('POST {"a": 1} to https://httpbin.org/post')
+
+
+def test_the_hour_there_asked_beside_another_ask_is_a_second_ask() -> None:
+    assert evident_second(
+        ["calculator"], "quanto fa 1250 diviso 8, chissà se a Sydney è già notte fonda"
+    ) == ("time_now")
+    assert evident_second(
+        ["file_read"], "mi fornitor è a Shanghai, è orario d'ufficio lì adesso?"
+    ) == ("time_now")
+
+
+def test_a_statistic_in_its_own_clause_is_a_second_ask() -> None:
+    assert evident_second(["file_list"], "медиана 1200, 850, 430, 990 и покажи папку data") == (
+        "statistics"
+    )
+    assert evident_second(["file_read"], "lies a.txt; dann den Durchschnitt von 4, 8, 15") == (
+        "statistics"
+    )
+    assert evident_second(["data_transform"], "sort by age\nname,age\nA,3\nB,4\nC,5") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "min en max van 14 3 27 9. kan deze bak python 3.12 aan, welke python versie?",
+        "puana gore sirala, bu makinede python kac surumu var",
+        "sortuj to, a potem na jakim systemie to w ogole stoi",
+    ],
+)
+def test_the_machines_facts_by_other_names_are_a_second_ask(text: str) -> None:
+    assert evident_read(["statistics"], text) == "system_info"
+
+
+def test_a_folder_shown_in_a_clause_of_its_own_beside_a_file() -> None:
+    text = "écris 'farine' dans notes/rappels.txt puis montre moi le dossier notes"
+    assert evident_read(["file_write"], text) == "file_list"
+    assert evident_read(["file_read"], "lis notes/a.txt dans le dossier notes") is None
+
+
+def test_the_french_article_le_is_no_verb_of_reading() -> None:
+    text = "fais un GET sur https://httpbin.org/json puis sauve le resultat dans data/sample.json"
+    assert evident_read(["api_request"], text) is None
+    assert evident_read(["calculator"], "2*3 e lê o arquivo notas/a.txt") == "file_read"
+
+
+def test_a_variable_named_beside_a_query_survives_the_models_dropped_tool() -> None:
+    # the model heard a sum beside the query; the sum went, the variable named outright stays
+    decision = decide_turn(
+        shipped(), SPECS, SPECS, False, "sdelai select count(*) from sessions i kakoi u menya PATH?"
+    )
+    assert decision is not None
+    names = [call["name"] for call in decision["calls"]] + list(decision["missing"])
+    assert sorted(names) == ["database_query", "environment"]
+
+
+def test_a_key_taken_out_of_records_is_a_query_a_kept_row_a_transform() -> None:
+    people = '[{"nom":"Zoe","ville":"Lyon"},{"nom":"Hugo","ville":"Nantes"}]'
+    assert json_tools(["data_transform"], f"recupere les villes: {people}") == ["json_query"]
+    assert json_tools(["data_transform"], f"取出 ville 字段 {people}") == ["json_query"]
+    towns = '[{"ville":"Paris","hab":2100000},{"ville":"Lille","hab":230000}]'
+    assert (
+        json_tools(["data_transform"], f"garde seulement les villes de plus de 1000 {towns}")
+        is None
+    )
+    rows = '[{"pais":"Chile","n":1},{"pais":"Peru","n":2}]'
+    assert json_tools(["data_transform"], f"quédate solo con los de Chile: {rows}") is None
+    scores = '[{"n":"a","score":91},{"n":"b","score":67}]'
+    assert json_tools(["data_transform"], f"score > 80 {scores}") is None  # compared: rows kept
