@@ -50,8 +50,10 @@ def _plain(text: str) -> str:
 # a verb of calculating, in the 13 languages: beside data, a sum with one is an ask of its own
 _CALCULATE = re.compile(
     r"\b(?:calculate|compute|work\s+out|multiply|divide|calcul\w*|berechne\w*|rechne\w*|"
+    r"what\s+is|what'?s|was\s+ist|wie\s*viel|combien|cu[áa]nto|quanto|hoeveel|сколько|скока|"
+    r"ne\s+kadar|ka[çc]|ile\s+(?:to|jest|b[eę]dzie)|"
     r"reken\w*|bereken\w*|посчитай|вычисли|сосчитай|hesapla\w*|oblicz\w*|policz\w*)\b|"
-    r"계산|計算|计算|算一下|算算|帮我算|然后算|再算|算出",
+    r"계산|計算|计算|算一下|算算|帮我算|然后算|再算|算出|얼마|いくら|是多少|等于多少",
     re.IGNORECASE,
 )
 
@@ -164,6 +166,32 @@ _SYSTEM = re.compile(
     r"python\b|\bpython\s+ka[çc]\b|python\s*(?:버전|バージョン|版本)",
     re.IGNORECASE,
 )
+# how much of the machine's memory or disk is left, or its total: its facts, not a process's
+_LEFT_OR_TOTAL = re.compile(
+    r"\b(?:left|remaining|free|total|frei\w*|gesamt\w*|reste|restant\w*|libre|disponible|livre|"
+    r"restante|totale?|libero|vrij|totaal|свободн\w*|всего|осталось|bo[şs]|toplam|kalan|wolne?|"
+    r"[łl][ąa]czn\w*)\b|남은|총|残量|空き|合計|总|總|剩余|剩下",
+    re.IGNORECASE,
+)
+
+
+def _left_or_total(text: str) -> bool:
+    """Whether a word of what is left or of the total stands next to the memory or the disk
+    ("arbeitsspeicher frei", "총 메모리", "combien de ram il me reste"), not "total langsam"."""
+    return any(
+        abs(left.start() - part.start()) <= 12
+        for part in _STORAGE.finditer(text)
+        for left in _LEFT_OR_TOTAL.finditer(text)
+    )
+
+
+_STORAGE = re.compile(
+    _HARDWARE.pattern
+    + r"|speicher\w*|\bdis(?:k|que|co)\b|\bdysk\w*|диск\w*|디스크|ディスク|磁盘|硬盘",
+    re.IGNORECASE,
+)
+
+
 _PROCESSES = re.compile(
     PROCESS_WORD + r"|\bprocessi\b|\bprocessen\b|\bprocesy\b|\bprocesów\b|\bsüreç\w*|процесс\w*",
     re.IGNORECASE,
@@ -257,6 +285,8 @@ def evident_read(chosen: Sequence[str], text: str) -> str | None:
         return "process_list"
     if first not in ("process_list", "system_info", "environment") and _HARDWARE.search(plain):
         return "system_info"
+    if first == "process_list" and _left_or_total(plain):
+        return "system_info"  # "top 5 processes by cpu, and how much RAM is left in total"
     if first in _BESIDE_A_PAGE and len(pages) == 1 and READ_METHOD.search(plain):
         return "api_request"  # "GET a https://httpbin.org/uuid y cuenta filas de la tabla tickets"
     if first in _BESIDE_A_PAGE and len(pages) == 1 and _LOOK.search(plain):

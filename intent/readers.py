@@ -38,7 +38,7 @@ def _calculator(text: str) -> Found:
 
 TIME_QUESTION = re.compile(
     r"what\s+time|the\s+time|time\s+is\s+it|quelle\s+heure|l'heure|wie\s+sp[äa]t|uhrzeit|"
-    r"qu[ée]\s+hora|la\s+hora|que\s+horas|"
+    r"qu[ée]\s+hora|\b[qk]\s+hora|la\s+hora|que\s+horas|"
     r"che\s+or[ae]\b|l'ora\b|hoe\s+laat|hoe\s+laat|который\s+час|сколько\s+(?:сейчас\s+)?времени|"
     r"\bsaat\s+ka[çc]|\bsaat\s+ne\b|kt[óo]ra\s+(?:jest\s+)?godzin|\bgodzin[aęy]\b|"
     r"몇\s*시|시간|시각|何時|時間|時刻|几点|幾點|时间",

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 
 from intent import arithmetic, readers, word_problems
 from intent.effect_words import HTTP_METHOD
+from intent.file_asks import READ_FILE
 from intent.grounding import verb_kinds
 from intent.not_asked import time_converted
 from intent.text import json_literals, paths
@@ -100,6 +101,11 @@ _WHAT_DOES = re.compile(
     r"\bwhat\s+(?:does|would|will)\b.{1,80}\bdo\b|\bexplain\s+(?:this|the|what)\b|"
     r"\bwas\s+(?:bewirkt|tut)\b|\bque\s+fait\b|\bqu[ée]\s+hace\b|\bo\s+que\s+faz\b|"
     r"\bcosa\s+fa\b|\bwat\s+doet\b|что\s+делает|ne\s+yapar|\bco\s+robi\b|뭘\s*하는|뭐\s*하는|"
+    # explain what a thing is: "Erklär mir kurz, was eine Fakultät ist", "explique-moi ce qu'est"
+    r"\berkl[äa]r\w*(?:\s+\w+){0,3}\s*,?\s+was\b|\bexplique[sz]?(?:-moi)?\s+ce\s+qu|"
+    r"\bexpl[íi]ca(?:me|-me)?\s+(?:qu[ée]|o\s+que)\b|\bspiega(?:mi)?\s+(?:cos|che)|"
+    r"\bleg\s+(?:me\s+)?(?:eens\s+)?uit\s+wat\b|объясни\w*\s+что\b|\bwyja[śs]nij\s+co\b|"
+    r"\bwhat\s+(?:could|would|might)\s+cause\b|"
     r"何をする|何する|做什么|做什麼|是干什么|是幹什麼",
     re.IGNORECASE | re.DOTALL,
 )
@@ -150,7 +156,10 @@ def concept_question(text: str) -> bool:
     if _WHAT_DOES.search(text) and not json_literals(text):
         return True
     asked = _CONCEPT.search(text) or _DEFINITION.search(text)
-    return bool(asked) and not (_PAYLOAD.search(text) or json_literals(text) or paths(text))
+    # a file named with no verb of reading or writing it is a subject ("robots.txt는 꼭 지켜야
+    # 하나요?"), not a payload
+    named = bool(paths(text)) and bool(READ_FILE.search(text) or verb_kinds(text))
+    return bool(asked) and not (_PAYLOAD.search(text) or json_literals(text) or named)
 
 
 def _result_written(text: str) -> bool:

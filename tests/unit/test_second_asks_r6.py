@@ -247,3 +247,32 @@ def test_a_key_taken_out_of_records_is_a_query_a_kept_row_a_transform() -> None:
     assert json_tools(["data_transform"], f"quédate solo con los de Chile: {rows}") is None
     scores = '[{"n":"a","score":91},{"n":"b","score":67}]'
     assert json_tools(["data_transform"], f"score > 80 {scores}") is None  # compared: rows kept
+
+
+def test_a_file_named_as_the_subject_of_a_concept_question() -> None:
+    assert concept_question("웹 스크래핑은 합법인가요? robots.txt는 꼭 지켜야 하나요")
+    assert not concept_question("why is notes.txt empty? read it to me")  # a read asked
+    assert concept_question("Erklär mir kurz, was eine Fakultät in der Mathematik ist.")
+    assert concept_question("I ran SELECT COUNT(*) and got 0. What could cause that?")
+
+
+def test_the_machines_memory_left_or_total_beside_the_processes() -> None:
+    assert evident_read(["process_list"], "top 5 processes by cpu and total memory size") == (
+        "system_info"
+    )
+    assert evident_read(["process_list"], "combien de ram il me reste, montre les processus") == (
+        "system_info"
+    )
+    # "total" of the slowness, not of the memory
+    assert (
+        evident_read(["process_list"], "was frisst so viel CPU, der rechner ist total langsam")
+        is None
+    )
+
+
+def test_a_question_for_a_sum_in_its_own_clause_beside_json() -> None:
+    text = '{"a":[{"p":4}]} hol die p raus. Außerdem: was ist 15% von 480?'
+    assert evident_second(["json_query"], text) == "calculator"
+    assert evident_second(["process_list"], "procesos de postgres y q hora es en madrid") == (
+        "time_now"
+    )
