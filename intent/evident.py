@@ -36,7 +36,7 @@ from intent.readers import (
 from intent.records import STATISTIC, numbers_in
 from intent.safety import ENV_CUE, PROCESS_CUE, concept_question, worked_result
 from intent.table_asks import READ, named_table
-from intent.text import blank, boundaries, folders, json_literals, paths, urls
+from intent.text import STRONG_BOUNDARY, blank, boundaries, folders, json_literals, paths, urls
 
 _NO_SUM_WITH = frozenset({"calculator", "statistics", "data_transform", "json_query", "json_parse"})
 """Tools whose own data holds numbers (a sum beside them is likely theirs)."""
@@ -107,8 +107,9 @@ def evident_second(chosen: Sequence[str], text: str) -> str | None:
 
 def _statistic_of_its_own(text: str) -> bool:
     """Whether a clause with no data pasted in it names a statistic of three or more numbers it
-    writes ("медиана 1200, 850, 430, 990", "maksimum z 3 17 9 21 4")."""
-    cuts = [0, *boundaries(text), len(text)]
+    writes ("медиана 1200, 850, 430, 990", "maksimum z 3 17 9 21 4"); clauses are cut at
+    sentence ends and words of "then" only, not at the commas between the numbers."""
+    cuts = [0, *(m.end() for m in STRONG_BOUNDARY.finditer(text)), len(text)]
     for start, end in itertools.pairwise(cuts):
         clause = _plain(text[start:end])
         if json_literals(text[start:end]) or "\n" in clause.strip():
@@ -222,6 +223,12 @@ _LOOK = re.compile(
     r"was\s+steht\s+(?:auf|da|drauf)|de\s+quoi\s+parle|ce\s+que\s+dit|de\s+qu[ée]\s+(?:trata|habla)|"
     r"sobre\s+o\s+que|co\s+jest\s+na|ne\s+yaz[ıi]yor|what'?s\s+on|what\s+(?:it|the\s+page)\s+says)\b|"
     r"봐|읽어|열어|見て|読んで|開いて|看看|看一下|查看|读一下|打开",
+    re.IGNORECASE,
+)
+# a verb of listing, in the 13 languages
+_LIST = re.compile(
+    r"\b(?:list|liste[rnz]?|listar?|elenca|wylistuj|listele|toon|zeig\w*|montre|mostra\w*|"
+    r"g[öo]ster|покажи)\b|ne\s+var|一覧|列出|목록",
     re.IGNORECASE,
 )
 # what is in a file, asked: "wat er in todo.md staat", "what's in notes.txt", "co jest w a.txt"
@@ -398,8 +405,14 @@ def evident_single(text: str) -> str | None:
         return "time_now"  # "is my sister in New York awake yet?": the hour there, asked
     if _HOW_MUCH.search(plain) and word_problems.solve(plain) is not None:
         return "calculator"  # "siamo in quattro, il conto è 187,60: quanto a testa?"
+    if not json_literals(text) and _statistic_of_its_own(text):
+        return "statistics"  # "mediana z liczb jedenaście, czternaście, osiem, dwadzieścia..."
     if _EXPLAIN.search(text):
         return None
+    pages = urls(text)
+    if len(pages) == 1 and not json_literals(text) and _LOOK.search(plain):
+        # "Прочитай https://ru.wikipedia.org/wiki/Пельмени и кратко перескажи": a page read
+        return "api_request" if READ_METHOD.search(plain) else "web_scrape"
     if variable_named(plain) and ENV_CUE.search(plain):
         return "environment"
     named = paths(plain)
@@ -431,6 +444,9 @@ def evident_single(text: str) -> str | None:
     ]
     if not named and len(in_files) == 1:
         return "file_list"
+    folder_words = [m for m in FOLDER_WORD.finditer(plain) if m.group(0).lower() != "dir"]
+    if not named and folder_words and (_WHATS_IN.search(plain) or _LIST.search(plain)):
+        return "file_list"  # "raporlar klasöründe ne vardı, bir bakar mısın?"
     return None
 
 

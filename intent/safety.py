@@ -56,7 +56,7 @@ _CONCEPT = re.compile(
     r"(?:safe|better|ok(?:ay)?|a\s+good\s+idea|bad)\b|\bhow\s+do(?:es)?\s+\w+(?:\s+\w+)?\s+work|"
     r"\bwarum\b|\bwieso\b|\bunterschied\b|\bsollte\s+ich\b|\bpourquoi\b|\bdiff[ée]rence\s+entre\b|"
     r"\bdois[- ]je\b|\bpor\s*qu[ée]\b|\bdiferencia\s+entre\b|\bdeber[íi]a\b|\bdiferença\s+entre\b|"
-    r"\bdevo\b|\bperch[ée]\b|\bdifferenza\b|\bconviene\b|\bwaarom\b|\bverschil\b|\bmoet\s+ik\b|"
+    r"\bdevo\s+\w+(?:\s+\w+){0,6}\s+o\s+|\bperch[ée]\b|\bdifferenza\b|\bconviene\b|\bwaarom\b|\bverschil\b|\bmoet\s+ik\b|"
     r"\bp(?:a)?ra\s+(?:que|qu[ée])\s+serve\b|\bpara\s+qu[ée]\s+sirve\b|\b[àa]\s+quoi\s+sert\b|"
     r"\bwozu\b|\bwhat(?:'s|\s+is|\s+are)\s+(?:an?\s+|the\s+)?\w+(?:\s+\w+)?\s+(?:used\s+)?for\s*\?*\s*$|"
     r"\ba\s+cosa\s+serve\b|\bwaarvoor\b|\bwhat\s+good\s+is\b|\bwhat(?:'s|\s+is)\s+the\s+point\s+of\b|"

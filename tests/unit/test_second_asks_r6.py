@@ -276,3 +276,24 @@ def test_a_question_for_a_sum_in_its_own_clause_beside_json() -> None:
     assert evident_second(["process_list"], "procesos de postgres y q hora es en madrid") == (
         "time_now"
     )
+
+
+def test_one_page_read_statistics_in_words_and_a_folder_asked_alone() -> None:
+    assert evident_single("Прочитай https://example.org/wiki/Борщ и кратко перескажи") == (
+        "web_scrape"
+    )
+    assert evident_single("GET https://httpbin.org/uuid, zobacz co zwraca") == "api_request"
+    assert evident_single("mediana z liczb jedenaście, czternaście, osiem i siedemnaście?") == (
+        "statistics"
+    )
+    assert evident_single("belgeler klasöründe ne vardı, bir bakar mısın?") == "file_list"
+    assert evident_single("Guten Morgen! Wie geht's dir heute?") is None  # "dir": no folder
+    text = "help me word a note saying the class photos folder will be deleted"
+    assert evident_single(text) is None
+
+
+def test_italian_devo_is_should_i_only_before_a_choice() -> None:
+    assert concept_question("devo usare Postgres o SQLite per un progetto piccolo?")
+    assert not concept_question(
+        "Devo preparare i bonus. Quali dipendenti della tabella staff guadagnano più di 3000?"
+    )
