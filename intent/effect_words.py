@@ -81,7 +81,7 @@ DB_VERB = re.compile(
     r"voeg\w*|toevoeg\w*|wijzig\w*|verwijder\w*|bijwerk\w*|werk|maak\w*|zet|pas|"
     r"добав\w*|встав\w*|обнов\w*|измен\w*|удал\w*|созда\w*|поменя\w*|замен\w*|внес\w*|"
     r"очист\w*|ekle\w*|güncelle\w*|guncelle\w*|değiştir\w*|degistir\w*|sil|silin\w*|"
-    r"kaydet\w*|dodaj\w*|wstaw\w*|zaktualizuj\w*|aktualizuj\w*|usuń\w*|usun\w*|skasuj\w*|"
+    r"kaydet\w*|dodaj\w*|dopisz\w*|wstaw\w*|zaktualizuj\w*|aktualizuj\w*|usuń\w*|usun\w*|skasuj\w*|"
     r"wpisz\w*|ustaw\w*|stw[óo]rz\w*|utw[óo]rz\w*|za[łl][óo][żz]\w*|olu[şs]tur\w*|cancel\w*|"
     r"apunt\w*)\b|"
     # ko, ja, zh

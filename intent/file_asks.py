@@ -16,13 +16,13 @@ import re
 from collections.abc import Sequence
 
 from intent.grounding import verb_kinds
-from intent.text import folders, json_literals, paths, urls
+from intent.text import blank, folders, json_literals, paths, urls
 
 _FILE_TOOLS = frozenset({"file_list", "file_read", "file_write"})
 
 READ_FILE = re.compile(  # a verb of reading a file
     r"\b(?:read|open|cat|lies|lis|lee|lê|le(?=\s+(?:o|os|a|as|meu|minha|esse|essa|este|esta)\s)|leggi|"
-    r"lees|oku|przeczytaj|otwórz)\b|"
+    r"lees|oku|przeczytaj|odczytaj|otwórz)\b|"
     r"прочитай|прочти|открой|읽어|열어|読んで|開いて|读一下|讀一下|读取|讀取|打开|打開",
     re.IGNORECASE,
 )
@@ -79,3 +79,24 @@ def written_not_read(chosen: Sequence[str], text: str) -> list[str] | None:
     if "file" not in verb_kinds(text) or READ_FILE.search(text):
         return None
     return ["file_write" if tool == "file_read" else tool for tool in chosen]
+
+
+def read_beside_write(chosen: Sequence[str], text: str) -> list[str] | None:
+    """The decision without ``file_read`` where the model chose both a read and a write of the
+    one file named, and only a verb of writing stands beside it ("scrape https://... en zet de
+    verwachting in weer/vandaag.txt"): the file is the write's target, never read. A page named
+    with a verb of taking it takes the read's place. None when the request is not one."""
+    if not {"file_read", "file_write"} <= set(chosen) or len(paths(text)) != 1:
+        return None
+    if "file" not in verb_kinds(text) or READ_FILE.search(blank(text, urls(text))):
+        return None
+    pages = urls(text)
+    page = ["web_scrape"] if len(pages) == 1 and _TAKE_PAGE.search(text) else []
+    return [*page, *(tool for tool in chosen if tool != "file_read")]
+
+
+_TAKE_PAGE = re.compile(
+    r"\b(?:scrape|scrap\w*|fetch|get|haal|hol|r[ée]cup[èe]r\w*|descarg\w*|baixa\w*|scarica|"
+    r"download\w*|pobierz|[çc]ek|спарси\w*|скачай)\b|抓取|爬|긁어|取得",
+    re.IGNORECASE,
+)

@@ -141,7 +141,7 @@ def verb_kinds(text: str) -> set[EffectKind]:
     names += [Span(m.group(1), m.start(1), m.end(1)) for m in _FOLDER_NAMED.finditer(text)]
     plain = blank(text, names)
     targets = named_targets(text)
-    if _affirmed(FILE_VERB, plain) and (
+    if _affirmed(FILE_VERB, plain, folded=True) and (
         targets["paths"] or targets["folders"] or FILE_NOUN.search(plain)
     ):
         kinds.add("file")

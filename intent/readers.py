@@ -361,6 +361,10 @@ _NOT_PROCESS_NAMES = {
     "quels", "quelles", "mes", "ces", "welche", "meine", "diese", "qué", "que", "cuáles",
     "mis", "estos", "quais", "meus", "esses", "estes", "la", "le", "el", "a", "o", "mémoire",
     "memoria", "memória", "speicher", "en", "em", "cours", "execução", "ejecución",
+    # articles and pronouns before the word for a process ("ein Prozess", "un processo")
+    "ein", "eine", "einen", "einem", "un", "une", "una", "uno", "um", "uma", "an", "een", "het",
+    "de", "di", "il", "lo", "bir", "bu", "jaki", "jakiś", "jakis", "ten", "ta", "this", "that",
+    "any", "some", "each", "every", "kill", "ubivat",
 }  # fmt: skip
 _ENV_NAME = re.compile(r"\$?(?<![A-Za-z0-9_])([A-Z][A-Z0-9_]{1,40})(?![A-Za-z0-9_])")
 """A variable's name, also where a CJK particle follows it unspaced ("PATHも", "HOME도")."""
@@ -396,6 +400,8 @@ def _process_list(text: str) -> Found:
     if count:
         arguments["limit"] = int(next(g for g in count.groups() if g))
     named = _PROCESS_NAMED.search(text) or _PROCESS_NAMED_BEFORE.search(text)
+    if named is not None and named.group("name").lower() in _NOT_PROCESS_NAMES:
+        named = None  # "ein Prozess", "un processo": an article, not a program's name
     if named is None:
         of = _PROCESS_OF.search(text)
         if of and of.group("name").lower() not in _NOT_PROCESS_NAMES:

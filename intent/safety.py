@@ -65,6 +65,14 @@ _CONCEPT = re.compile(
     r"何の役に|有什么用|有什麼用|무슨\s*소용|"
     r"почему|разница|отличи|стоит\s+ли|\bneden\b|\bniye\b|\bfark\w*|güvenli\s+mi|guvenli\s+mi|"
     r"\bdlaczego\b|\bczemu\b|\bróżnic\w*|\broznic\w*|\bczy\s+warto\b|\bczy\s+powin|"
+    # two things weighed ("SIGTERM vs SIGKILL", "env vs config.yaml"), the danger of an act, a
+    # thing asked what it is, how to choose, and Russian typed in Latin letters
+    r"\bvs\.?(?=\s)|\bversus\b|\bwann\s+nimmt\s+man\b|\bqu[ée]\s+es\s+eso\b|"
+    r"\bis\s+it\s+(?:dangerous|risky)\b|\bist\s+es\s+(?:gef[äa]hrlich|schlimm)\b|"
+    r"\bc['’]est\s+(?:dangereux|grave)\b|\bes\s+peligroso\b|\b[ée]\s+perigoso\b|"
+    r"\b[èe]\s+pericoloso\b|\bis\s+het\s+(?:erg|gevaarlijk)\b|опасно\s+ли|\btehlikeli\s+mi\b|"
+    r"\bczy\s+to\s+(?:niebezpieczne|gro[źz]ne)\b|\bkak\s+rabotaet\b|\bchto\s+takoe\b|"
+    r"\bpochemu\b|뭔가요|뭐예요|무엇인가요|怎么选|怎麼選|哪个好|哪個好|比较好|比較好|どっちが|"
     # the advantage of a thing, asked: "was ist der Vorteil?", "pros and cons"
     r"\badvantages?\b|\bbenefits?\s+of\b|\bpros\s+and\s+cons\b|\bvorteile?\b|\bnachteile?\b|"
     r"\bavantages?\b|\binconv[ée]nients?\b|\bventajas?\b|\bdesventajas?\b|\bvantagens?\b|"

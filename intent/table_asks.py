@@ -19,7 +19,8 @@ from collections.abc import Sequence
 
 from intent.clear import arithmetic_calls
 from intent.extract import extract
-from intent.grounding import database_change_asked
+from intent.file_asks import READ_FILE
+from intent.grounding import database_change_asked, verb_kinds
 from intent.records import STATISTIC, numbers_in
 from intent.safety import concept_question
 from intent.text import boundaries, json_literals, paths
@@ -114,6 +115,20 @@ def _beside_files_blanked(clause: str) -> str:
     return clause
 
 
+def _file_written(text: str) -> bool:
+    """Whether a file is named with a verb of writing next to it ("apunta en notas/altas.txt")."""
+    for p in paths(text):
+        after = _AND.split(text[p.end : p.end + 12], maxsplit=1)[0]  # "nowi.txt i dopisz": no
+        if "file" in verb_kinds(text[max(0, p.start - 60) : p.end] + after):
+            return True
+    return False
+
+
+_AND = re.compile(
+    r"\s(?:i|and|und|et|y|e|en|ve|и|а|oraz|poi|then|dann|puis|luego|depois)\s", re.IGNORECASE
+)
+
+
 def table_tools(chosen: Sequence[str], text: str) -> list[str] | None:
     """The tools for a request about a named table (the database tools in place of the ones its
     words mislead the model into), or None when the request is not one."""
@@ -124,6 +139,15 @@ def table_tools(chosen: Sequence[str], text: str) -> list[str] | None:
         for tool in chosen
         if tool not in _REPLACEABLE and (len(chosen) > 1 or extract(tool, text).arguments)
     ]
+    if "file_write" in others and not _file_written(text):
+        # "zet in de tabel leden ...", "... dopisz ... do tabeli klienci": the verb writes the
+        # table; the one file named, if any, is read ("odczytaj plik nowi_klienci.txt")
+        read = bool(paths(text)) and READ_FILE.search(text) is not None
+        others = [
+            "file_read" if tool == "file_write" else tool
+            for tool in others
+            if read or tool != "file_write"
+        ]
     if (
         named_table(text) is None
         or concept_question(text)

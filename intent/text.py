@@ -117,9 +117,14 @@ _QUOTED_NAME = re.compile(
 )
 
 
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+
+
 def paths(text: str) -> list[Span]:
-    """File names and paths written bare or quoted ("notes/todo.md", 「memo.txt」), not URLs."""
+    """File names and paths written bare or quoted ("notes/todo.md", 「memo.txt」), not URLs
+    and not e-mail addresses ("pieter.devries@ziggo.nl")."""
     taken = [(u.start, u.end) for u in urls(text)]
+    taken += [(m.start(), m.end()) for m in _EMAIL.finditer(text)]
     found: list[Span] = []
     for span in quoted(text):
         inner = span.text.strip()

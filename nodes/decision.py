@@ -33,7 +33,7 @@ from intent.evident import (
     processes_not_machine,
 )
 from intent.extract import Extraction, extract_all
-from intent.file_asks import file_tools, written_not_read
+from intent.file_asks import file_tools, read_beside_write, written_not_read
 from intent.json_asks import csv_tools, json_tools, sort_and_compute, statistic_tools
 from intent.model import Intent, IntentModel, shipped
 from intent.not_asked import time_converted, writing_asked
@@ -74,6 +74,7 @@ def decide(model: IntentModel, text: str, allowed: Collection[str]) -> Decision:
     asked = sort_and_compute(intent.tools, text) or json_tools(intent.tools, text)
     asked = asked or csv_tools(intent.tools, text)
     asked = asked or file_tools(intent.tools, text) or written_not_read(intent.tools, text)
+    asked = asked or read_beside_write(intent.tools, text)
     asked = asked or statistic_tools(intent.tools, text)
     asked = (
         asked

@@ -15,12 +15,15 @@ from intent.evident import (
     evident_single,
     processes_not_machine,
 )
-from intent.file_asks import file_tools
+from intent.extract import extract
+from intent.file_asks import file_tools, read_beside_write
 from intent.grounding import asked_kinds, database_change_asked, verb_kinds
 from intent.json_asks import json_tools
 from intent.model import shipped
 from intent.not_asked import time_converted
 from intent.safety import concept_question
+from intent.table_asks import table_tools
+from intent.text import paths
 from nodes.decision import decide_turn
 from tests.unit.turn_decisions import SPECS
 
@@ -297,3 +300,49 @@ def test_italian_devo_is_should_i_only_before_a_choice() -> None:
     assert not concept_question(
         "Devo preparare i bonus. Quali dipendenti della tabella staff guadagnano più di 3000?"
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SIGTERM vs SIGKILL: wann nimmt man was, wenn ein Prozess hängt?",
+        "è pericoloso fare kill -9 su un processo del database?",
+        "Is het erg als ik een process met kill -9 afschiet?",
+        "kak rabotaet SIGTERM? mozhno li ubivat process",
+        "작업 관리자에 '프로세스'가 잔뜩 뜨던데 그게 뭔가요?",
+        "env 和 config.yaml 到底怎么选？",
+    ],
+)
+def test_questions_about_processes_and_settings_are_concepts(text: str) -> None:
+    assert concept_question(text)
+
+
+def test_an_article_is_no_process_name() -> None:
+    assert "name" not in extract("process_list", "zeig mir ein Prozess der hängt").arguments
+    assert extract("process_list", "list the processes named nginx").arguments["name"] == "nginx"
+
+
+def test_an_email_address_is_no_file() -> None:
+    assert paths("zet het adres op pieter.devries@example.nl") == []
+    assert [p.text for p in paths("mail notes.txt to a.b@example.com")] == ["notes.txt"]
+
+
+def test_a_verb_of_writing_with_accents_grounds_the_write() -> None:
+    assert verb_kinds("guárdame un resumen en tareas/frida.txt") == {"file"}
+
+
+def test_a_read_beside_a_write_of_the_same_file_is_the_pages_read() -> None:
+    text = "scrape https://example.org/weer en zet de verwachting in weer/vandaag.txt"
+    assert read_beside_write(["file_write", "file_read"], text) == ["web_scrape", "file_write"]
+    text = "lees weer/gisteren.txt en zet de verwachting in weer/vandaag.txt"
+    assert read_beside_write(["file_write", "file_read"], text) is None  # two files
+
+
+def test_a_table_written_with_no_file_named_writes_no_file() -> None:
+    text = "zet in de tabel leden het emailadres van lid 7 op a@example.nl"
+    assert table_tools(["file_write"], text) == ["database_execute"]
+    text = "odczytaj plik nowi.txt i dopisz Jana z tego pliku do tabeli klienci"
+    assert table_tools(["database_execute", "file_write"], text) == [
+        "database_execute",
+        "file_read",
+    ]
