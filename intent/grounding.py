@@ -28,6 +28,7 @@ and, where the user named targets of that kind, its target is one of them
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections.abc import Iterable, Mapping
@@ -133,6 +134,13 @@ _ABOUT_CODE = re.compile(
 
 def verb_kinds(text: str) -> set[EffectKind]:
     """The kinds asked for in words: a verb of change next to a cue of its object."""
+    return set(_verb_kinds(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _verb_kinds(text: str) -> frozenset[EffectKind]:
+    """:func:`verb_kinds`, read once per text: one decision asks it of the same message from
+    several rules (the safety rules, the file and table asks, the grounding)."""
     kinds: set[EffectKind] = set()
     # "https://x/post/12", "inventario/almacen.txt", "exports/q3.csv", "the folder exports/",
     # "created_at", 'cancelled': names and values, not verbs
@@ -158,7 +166,7 @@ def verb_kinds(text: str) -> set[EffectKind]:
     net_cue = bool(targets["urls"] or targets["hosts"] or NET_NOUN.search(plain))
     if net_cue and (HTTP_METHOD.search(_sql_blanked(plain)) or _affirmed(NET_VERB, plain)):
         kinds.add("network")
-    return kinds
+    return frozenset(kinds)
 
 
 def _sql_blanked(text: str) -> str:

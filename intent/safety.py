@@ -21,6 +21,7 @@ another place).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -158,6 +159,7 @@ _DEFINITION = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=64)
 def concept_question(text: str) -> bool:
     """A question about a concept (why, the difference, should I, what is a ..., what does ...
     mean, how does ... work) that carries no data, or about what some written code does."""
